@@ -1,0 +1,463 @@
+/* Dynamic programming on the exact model: policy evaluation, value iteration, policy
+ * iteration and truncated policy iteration (Zhao ch.4; Sutton & Barto ch.4).
+ *
+ * Each iterate() is one iteration the runner asked for; all buffers are allocated in init,
+ * and sweeps read the model through rl_mdp_backup (its compact form). Inside iterations the
+ * greedy action is the exact first maximum, so truncated policy iteration with one
+ * evaluation sweep reproduces value iteration bit for bit; read-outs break near-ties by
+ * action order (agents/policy.h).
+ *
+ * Terminal states and walls keep value 0.
+ */
+#include "agents/dp.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agents/policy.h"
+#include "rl/evaluate.h"
+
+enum { METHOD_SOLVE, METHOD_ITERATIVE };
+
+typedef struct dp {
+    const rl_mdp *m;
+    double gamma, theta, epsilon;
+    size_t max_iterations, iteration, eval_sweeps;
+    bool in_place;
+    int method;
+    double *v, *v_next; /* n_states */
+    double *v_prev;     /* n_states: values before the current iteration (PI, TPI) */
+    size_t *greedy;     /* n_states: the current policy of PI/TPI, greedy of VI */
+    double *pi;         /* n_states * n_actions: evaluated policy */
+    bool evaluating_given; /* policy_evaluation: pi is the given policy, read out as is */
+    bool deterministic;    /* policy iteration: pi is one-hot on greedy */
+} dp;
+
+/* ---- parameters ---- */
+
+#define GAMMA_PARAM                                                                         \
+    {"gamma", RL_PARAM_DOUBLE, "0.9", 0, 1, 0, NULL,                                        \
+     "discount factor; 1 needs every state to reach a terminal state"}
+#define THETA_PARAM                                                                         \
+    {"theta", RL_PARAM_DOUBLE, "1e-10", 0, HUGE_VAL, RL_PARAM_MIN_OPEN, NULL,               \
+     "stop when a sweep changes no value by theta or more (max norm)"}
+#define MAX_ITERATIONS_PARAM                                                                \
+    {"max_iterations", RL_PARAM_INT, "100000", 1, 1e9, 0, NULL,                             \
+     "stop after this many iterations even if not converged"}
+#define EPSILON_PARAM                                                                       \
+    {"epsilon", RL_PARAM_DOUBLE, "0", 0, 1, 0, NULL,                                        \
+     "read out the epsilon-greedy policy (Zhao's rule) instead of the greedy one"}
+#define END_PARAM {NULL, 0, NULL, 0, 0, 0, NULL, NULL}
+
+static const rl_param_spec evaluation_params[] = {
+    GAMMA_PARAM,
+    {"policy", RL_PARAM_CHOICE, "uniform", 0, 0, 0, "uniform|greedy|file",
+     "the policy to evaluate: uniform, greedy w.r.t. values_file, or policy_file"},
+    {"policy_file", RL_PARAM_STRING, NULL, 0, 0, RL_PARAM_NO_SWEEP, NULL,
+     "policy = file: a policy.csv (row,col,action,probability) or an arrow grid (^>v<o)"},
+    {"values_file", RL_PARAM_STRING, NULL, 0, 0, RL_PARAM_NO_SWEEP, NULL,
+     "policy = greedy: a values.csv whose greedy policy is evaluated"},
+    {"method", RL_PARAM_CHOICE, "solve", 0, 0, 0, "solve|iterative",
+     "solve (I - gamma P) v = r exactly (LU), or iterate sweeps until theta"},
+    {"in_place", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,
+     "iterative sweeps update values in place (Gauss-Seidel) instead of synchronously"},
+    THETA_PARAM,
+    MAX_ITERATIONS_PARAM,
+    END_PARAM,
+};
+
+static const rl_param_spec value_iteration_params[] = {
+    GAMMA_PARAM,
+    THETA_PARAM,
+    MAX_ITERATIONS_PARAM,
+    {"in_place", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,
+     "update values in place (Gauss-Seidel) instead of synchronously"},
+    EPSILON_PARAM,
+    END_PARAM,
+};
+
+static const rl_param_spec policy_iteration_params[] = {
+    GAMMA_PARAM,
+    {"initial_policy", RL_PARAM_CHOICE, "uniform", 0, 0, 0, "stay|uniform|first",
+     "policy of the first evaluation: stay everywhere, uniform, or the first action"},
+    {"method", RL_PARAM_CHOICE, "solve", 0, 0, 0, "solve|iterative",
+     "evaluate each policy exactly (LU) or by sweeps until theta (large models)"},
+    THETA_PARAM,
+    MAX_ITERATIONS_PARAM,
+    EPSILON_PARAM,
+    END_PARAM,
+};
+
+static const rl_param_spec truncated_params[] = {
+    GAMMA_PARAM,
+    {"eval_sweeps", RL_PARAM_INT, "5", 1, 1e9, 0, NULL,
+     "evaluation sweeps per improvement (1: value iteration; large: policy iteration)"},
+    THETA_PARAM,
+    MAX_ITERATIONS_PARAM,
+    EPSILON_PARAM,
+    END_PARAM,
+};
+
+/* ---- shared pieces ---- */
+
+static void dp_release(void *state)
+{
+    dp *d = state;
+    free(d->v);
+    free(d->v_next);
+    free(d->v_prev);
+    free(d->greedy);
+    free(d->pi);
+}
+
+static int dp_init_common(dp *d, const rl_mdp *m, const rl_params *p, rl_error *err)
+{
+    memset(d, 0, sizeof *d);
+    d->m = m;
+    d->gamma = rl_params_double(p, "gamma");
+    d->theta = rl_params_double(p, "theta");
+    d->max_iterations = (size_t)rl_params_int(p, "max_iterations");
+    const rl_param_spec *table = rl_params_table(p);
+    d->epsilon = rl_param_find(table, "epsilon") ? rl_params_double(p, "epsilon") : 0.0;
+    d->in_place = rl_param_find(table, "in_place") && rl_params_bool(p, "in_place");
+    d->method = rl_param_find(table, "method") &&
+                        strcmp(rl_params_string(p, "method"), "iterative") == 0
+                    ? METHOD_ITERATIVE
+                    : METHOD_SOLVE;
+    d->v = calloc(m->n_states, sizeof *d->v);
+    d->v_next = calloc(m->n_states, sizeof *d->v_next);
+    d->v_prev = calloc(m->n_states, sizeof *d->v_prev);
+    d->greedy = calloc(m->n_states, sizeof *d->greedy);
+    d->pi = calloc(m->n_states * m->n_actions, sizeof *d->pi);
+    if (!d->v || !d->v_next || !d->v_prev || !d->greedy || !d->pi) {
+        dp_release(d);
+        return rl_error_set(err, RL_ENOMEM, "out of memory for a %zu-state model", m->n_states);
+    }
+    int rc = rl_mdp_check_proper(m, NULL, d->gamma, err);
+    if (rc != RL_OK) {
+        dp_release(d);
+        rl_error_locate(err, NULL, 0, 0, "gamma");
+        return rc;
+    }
+    return RL_OK;
+}
+
+/* The status after an iteration whose max-norm change was delta. */
+static int dp_status(dp *d, double delta, rl_error *err)
+{
+    if (!isfinite(delta))
+        return rl_error_set(err, RL_EDIVERGED, "values diverged at iteration %zu", d->iteration);
+    if (delta < d->theta)
+        return RL_OK;
+    return d->iteration >= d->max_iterations ? RL_STOPPED : RL_CONTINUE;
+}
+
+/* max_a q(s, a) and the first exact argmax. */
+static double best_backup(const rl_mdp *m, size_t s, const double *v, double gamma,
+                          size_t *arg)
+{
+    double best = rl_mdp_backup(m, s, 0, v, gamma);
+    size_t best_a = 0;
+    for (size_t a = 1; a < m->n_actions; a++) {
+        double q = rl_mdp_backup(m, s, a, v, gamma);
+        if (q > best) {
+            best = q;
+            best_a = a;
+        }
+    }
+    *arg = best_a;
+    return best;
+}
+
+/* One-hot pi from the greedy actions. */
+static void fill_policy(dp *d)
+{
+    rl_policy_from_actions(d->m, d->greedy, 0.0, d->pi);
+}
+
+static const double *dp_values(const void *state)
+{
+    return ((const dp *)state)->v;
+}
+
+static void dp_action_values(const void *state, double *q)
+{
+    const dp *d = state;
+    rl_mdp_q_from_v(d->m, d->v, d->gamma, q);
+}
+
+/* Control planners read out the greedy policy of their values, ties by action order. */
+static void dp_policy(const void *state, double *pi)
+{
+    const dp *d = state;
+    if (d->evaluating_given) {
+        memcpy(pi, d->pi, d->m->n_states * d->m->n_actions * sizeof *pi);
+        return;
+    }
+    const rl_mdp *m = d->m;
+    double q[RL_MAX_ACTIONS];
+    for (size_t s = 0; s < m->n_states; s++) {
+        double *row = pi + s * m->n_actions;
+        if (!rl_mdp_is_decision(m, s)) {
+            for (size_t a = 0; a < m->n_actions; a++)
+                row[a] = 1.0 / (double)m->n_actions;
+            continue;
+        }
+        for (size_t a = 0; a < m->n_actions; a++)
+            q[a] = rl_mdp_backup(m, s, a, d->v, d->gamma);
+        rl_policy_epsilon_greedy_row(rl_argmax_first(q, m->n_actions), m->n_actions,
+                                     d->epsilon, row);
+    }
+}
+
+/* ---- policy evaluation ---- */
+
+static int evaluation_init(void *state, const rl_mdp *m, const rl_params *p,
+                           const double *given_policy, rl_error *err)
+{
+    dp *d = state;
+    int rc = dp_init_common(d, m, p, err);
+    if (rc != RL_OK)
+        return rc;
+    d->evaluating_given = true;
+    if (given_policy)
+        memcpy(d->pi, given_policy, m->n_states * m->n_actions * sizeof *d->pi);
+    else
+        rl_policy_uniform(m, d->pi);
+    rc = rl_mdp_check_proper(m, d->pi, d->gamma, err);
+    if (rc != RL_OK) {
+        dp_release(d);
+        rl_error_locate(err, NULL, 0, 0, "gamma");
+    }
+    return rc;
+}
+
+static double max_change(const double *a, const double *b, size_t n)
+{
+    double delta = 0.0;
+    for (size_t s = 0; s < n; s++) {
+        double change = fabs(a[s] - b[s]);
+        if (change > delta || change != change)
+            delta = change;
+    }
+    return delta;
+}
+
+static int evaluation_iterate(void *state, rl_sweep_report *report, rl_error *err)
+{
+    dp *d = state;
+    const rl_mdp *m = d->m;
+    d->iteration++;
+    double delta;
+    if (d->method == METHOD_SOLVE) {
+        memcpy(d->v_next, d->v, m->n_states * sizeof *d->v);
+        int rc = rl_evaluate_solve(m, d->pi, d->gamma, d->v, err);
+        if (rc != RL_OK)
+            return rc;
+        report->delta = max_change(d->v, d->v_next, m->n_states);
+        report->policy_changes = 0;
+        return RL_OK; /* the solve is exact: one iteration */
+    }
+    delta = rl_evaluate_sweep(m, d->pi, d->gamma, d->in_place, d->v, d->v_next);
+    if (!d->in_place) {
+        double *t = d->v;
+        d->v = d->v_next;
+        d->v_next = t;
+    }
+    report->delta = delta;
+    report->policy_changes = 0;
+    return dp_status(d, delta, err);
+}
+
+/* ---- value iteration ---- */
+
+static int value_iteration_init(void *state, const rl_mdp *m, const rl_params *p,
+                                 const double *given_policy, rl_error *err)
+{
+    (void)given_policy;
+    return dp_init_common(state, m, p, err);
+}
+
+static int value_iteration_iterate(void *state, rl_sweep_report *report, rl_error *err)
+{
+    dp *d = state;
+    const rl_mdp *m = d->m;
+    double *out = d->in_place ? d->v : d->v_next;
+    double delta = 0.0;
+    size_t changes = 0;
+    d->iteration++;
+    for (size_t s = 0; s < m->n_states; s++) {
+        if (!rl_mdp_is_decision(m, s))
+            continue;
+        size_t arg;
+        double best = best_backup(m, s, d->v, d->gamma, &arg);
+        double change = fabs(best - d->v[s]);
+        if (change > delta || change != change)
+            delta = change;
+        changes += arg != d->greedy[s];
+        d->greedy[s] = arg;
+        out[s] = best;
+    }
+    if (!d->in_place) {
+        d->v_next = d->v;
+        d->v = out;
+    }
+    report->delta = delta;
+    report->policy_changes = d->iteration == 1 ? 0 : changes;
+    return dp_status(d, delta, err);
+}
+
+/* ---- policy iteration ---- */
+
+static int policy_iteration_init(void *state, const rl_mdp *m, const rl_params *p,
+                                 const double *given_policy, rl_error *err)
+{
+    (void)given_policy;
+    dp *d = state;
+    int rc = dp_init_common(d, m, p, err);
+    if (rc != RL_OK)
+        return rc;
+    const char *initial = rl_params_string(p, "initial_policy");
+    if (strcmp(initial, "uniform") == 0) {
+        rl_policy_uniform(m, d->pi);
+        return RL_OK;
+    }
+    size_t a0 = 0;
+    if (strcmp(initial, "stay") == 0) {
+        int stay = rl_mdp_action_index(m, "stay");
+        if (stay < 0) {
+            dp_release(d);
+            rl_error_set(err, RL_EINVAL,
+                         "initial_policy = stay needs a stay action (env actions = 5 or 9)");
+            return rl_error_locate(err, NULL, 0, 0, "initial_policy");
+        }
+        a0 = (size_t)stay;
+    }
+    for (size_t s = 0; s < m->n_states; s++)
+        d->greedy[s] = a0;
+    d->deterministic = true;
+    fill_policy(d);
+    return RL_OK;
+}
+
+static int evaluate_current(dp *d, rl_error *err)
+{
+    if (d->method == METHOD_SOLVE)
+        return rl_evaluate_solve(d->m, d->pi, d->gamma, d->v, err);
+    int rc = rl_evaluate_iterative(d->m, d->pi, d->gamma, d->theta, d->max_iterations, false,
+                                   d->v, d->v_next, NULL, err);
+    return rc == RL_CONTINUE ? RL_OK : rc;
+}
+
+static int policy_iteration_iterate(void *state, rl_sweep_report *report, rl_error *err)
+{
+    dp *d = state;
+    const rl_mdp *m = d->m;
+    d->iteration++;
+    memcpy(d->v_prev, d->v, m->n_states * sizeof *d->v);
+    int rc = rl_mdp_check_proper(m, d->pi, d->gamma, err);
+    if (rc == RL_OK)
+        rc = evaluate_current(d, err);
+    if (rc != RL_OK)
+        return rc;
+    report->delta = max_change(d->v, d->v_prev, m->n_states);
+    size_t changes = 0;
+    for (size_t s = 0; s < m->n_states; s++) {
+        if (!rl_mdp_is_decision(m, s))
+            continue;
+        size_t arg;
+        double best = best_backup(m, s, d->v, d->gamma, &arg);
+        if (d->deterministic) {
+            /* Keep the current action unless another is better beyond round-off: an exactly
+             * evaluated policy could otherwise flip between equal actions forever. */
+            double current = rl_mdp_backup(m, s, d->greedy[s], d->v, d->gamma);
+            if (best <= current + RL_TIE_TOLERANCE * (1.0 + fabs(current)))
+                arg = d->greedy[s];
+        }
+        changes += !d->deterministic || arg != d->greedy[s];
+        d->greedy[s] = arg;
+    }
+    d->deterministic = true;
+    fill_policy(d);
+    report->policy_changes = changes;
+    if (changes == 0)
+        return RL_OK;
+    return d->iteration >= d->max_iterations ? RL_STOPPED : RL_CONTINUE;
+}
+
+/* ---- truncated policy iteration ---- */
+
+static int truncated_init(void *state, const rl_mdp *m, const rl_params *p,
+                          const double *given_policy, rl_error *err)
+{
+    (void)given_policy;
+    dp *d = state;
+    int rc = dp_init_common(d, m, p, err);
+    if (rc == RL_OK)
+        d->eval_sweeps = (size_t)rl_params_int(p, "eval_sweeps");
+    return rc;
+}
+
+/* Improvement first (greedy w.r.t. the current values), then eval_sweeps synchronous
+ * sweeps of that policy from the current values: with one sweep this is value iteration. */
+static int truncated_iterate(void *state, rl_sweep_report *report, rl_error *err)
+{
+    dp *d = state;
+    const rl_mdp *m = d->m;
+    d->iteration++;
+    size_t changes = 0;
+    for (size_t s = 0; s < m->n_states; s++) {
+        if (!rl_mdp_is_decision(m, s))
+            continue;
+        size_t arg;
+        best_backup(m, s, d->v, d->gamma, &arg);
+        changes += arg != d->greedy[s];
+        d->greedy[s] = arg;
+    }
+    memcpy(d->v_prev, d->v, m->n_states * sizeof *d->v);
+    for (size_t sweep = 0; sweep < d->eval_sweeps; sweep++) {
+        for (size_t s = 0; s < m->n_states; s++)
+            d->v_next[s] = rl_mdp_is_decision(m, s)
+                               ? rl_mdp_backup(m, s, d->greedy[s], d->v, d->gamma)
+                               : 0.0;
+        double *t = d->v;
+        d->v = d->v_next;
+        d->v_next = t;
+    }
+    /* The change over the whole iteration, as value iteration measures it per sweep. */
+    double delta = max_change(d->v, d->v_prev, m->n_states);
+    report->delta = delta;
+    report->policy_changes = d->iteration == 1 ? 0 : changes;
+    return dp_status(d, delta, err);
+}
+
+/* ---- types ---- */
+
+#define DP_TYPE(var, NAME, DOC, PARAMS, INIT, ITERATE, PREDICTION)                                 \
+    const rl_planner_type var##_type = {                                                           \
+        .name = NAME,                                                                       \
+        .doc = DOC,                                                                         \
+        .params = PARAMS,                                                                   \
+        .size = sizeof(dp),                                                                 \
+        .init = INIT,                                                                       \
+        .release = dp_release,                                                              \
+        .iterate = ITERATE,                                                                 \
+        .values = dp_values,                                                                \
+        .action_values = dp_action_values,                                                  \
+        .policy = dp_policy,                                                                \
+    };                                                                                      \
+    const rl_agent_info var##_info = {NAME, DOC, RL_AGENT_PLANNER, PARAMS, &var##_type, PREDICTION}
+
+DP_TYPE(rl_policy_evaluation, "policy_evaluation",
+        "exact values of a given policy (linear solve or iterative sweeps)", evaluation_params,
+        evaluation_init, evaluation_iterate, true);
+DP_TYPE(rl_value_iteration, "value_iteration",
+        "value iteration, synchronous or in place, until the max-norm change < theta",
+        value_iteration_params, value_iteration_init, value_iteration_iterate, false);
+DP_TYPE(rl_policy_iteration, "policy_iteration",
+        "policy iteration with exact evaluation, until the policy is stable",
+        policy_iteration_params, policy_iteration_init, policy_iteration_iterate, false);
+DP_TYPE(rl_truncated_policy_iteration, "truncated_policy_iteration",
+        "truncated policy iteration: eval_sweeps sweeps per improvement (Zhao ch.4)",
+        truncated_params, truncated_init, truncated_iterate, false);

@@ -1,0 +1,233 @@
+/* `gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [--force] [--quiet]`: validates the
+ * whole plan, then runs it and writes the output files; planners' results are then drawn as
+ * the books draw them (values in the cells, greedy arrows).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "experiments/cli.h"
+#include "experiments/config.h"
+#include "experiments/configs_embedded.h"
+#include "experiments/grid_draw.h"
+#include "experiments/output.h"
+#include "experiments/plan.h"
+#include "experiments/results.h"
+#include "experiments/run.h"
+
+/* `gridrl run` with no file: Zhao Fig 3.4(a), optimal values with the baseline rewards. */
+#define DEFAULT_CONFIG "zhao_fig3_4a"
+
+const char rl_cli_run_help[] =
+    "usage: gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [--force] [--quiet]\n"
+    "\n"
+    "Runs the experiment CONFIG describes (an INI file: [experiment], [env], [agent]) and\n"
+    "writes its results into DIR. Without CONFIG, runs the built-in " DEFAULT_CONFIG "\n"
+    "(Zhao Fig 3.4(a): optimal values of the 5x5 grid world). Every config error is\n"
+    "reported, with file:line and key, before anything runs or is written.\n"
+    "\n"
+    "options:\n"
+    "  -o DIR               output directory (default: [experiment] out, else results/NAME)\n"
+    "  -s section.key=value override a config value; a comma list makes a sweep axis\n"
+    "  --force              write into a non-empty output directory\n"
+    "  --quiet              print nothing but errors\n"
+    "\n"
+    "output files: config.ini configs.csv runs.csv timing.csv iterations.csv values.csv\n"
+    "              policy.csv manifest.txt\n"
+    "\n"
+    "examples:\n"
+    "  gridrl run\n"
+    "  gridrl run experiments/configs/zhao_fig4_4.ini -o results/fig4_4\n"
+    "  gridrl run experiments/configs/zhao_fig3_4a.ini -s agent.gamma=0.5,0.9 --force\n";
+
+typedef struct run_options {
+    const char *config, *out;
+    const char **overrides;
+    size_t n_overrides;
+    bool force, quiet;
+} run_options;
+
+static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_options *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (rl_cli_is_help(a))
+            return rl_cli_print_help(cmd) == RL_CLI_OK ? -1 : RL_CLI_USAGE;
+        if (strcmp(a, "-o") == 0 || strcmp(a, "-s") == 0) {
+            if (i + 1 >= argc)
+                return rl_cli_usage_error(cmd, "%s needs a value", a);
+            if (a[1] == 'o')
+                o->out = argv[++i];
+            else
+                o->overrides[o->n_overrides++] = argv[++i];
+        } else if (strcmp(a, "--force") == 0) {
+            o->force = true;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            o->quiet = true;
+        } else if (a[0] == '-' && a[1]) {
+            return rl_cli_usage_error(cmd, "unknown option '%s'", a);
+        } else if (o->config) {
+            return rl_cli_usage_error(cmd, "more than one config file ('%s', '%s')", o->config,
+                                      a);
+        } else {
+            o->config = a;
+        }
+    }
+    return RL_CLI_OK;
+}
+
+static int load_config(const run_options *o, rl_config **c, rl_error *err)
+{
+    int rc;
+    if (o->config) {
+        rc = rl_config_load_file(o->config, c, err);
+    } else {
+        const rl_embedded_file *f = rl_embedded_configs;
+        while (f->name && strcmp(f->name, DEFAULT_CONFIG) != 0)
+            f++;
+        if (!f->name)
+            return rl_error_set(err, RL_ENOTFOUND, "the built-in config is missing");
+        rc = rl_config_load_string(f->text, DEFAULT_CONFIG ".ini", ".", c, err);
+    }
+    for (size_t i = 0; rc == RL_OK && i < o->n_overrides; i++)
+        rc = rl_config_override(*c, o->overrides[i], err);
+    return rc;
+}
+
+static void output_dir(const rl_plan *p, const run_options *o, char *dir, size_t size)
+{
+    if (o->out)
+        snprintf(dir, size, "%s", o->out);
+    else if (rl_params_has(p->experiment, "out"))
+        snprintf(dir, size, "%s", rl_params_string(p->experiment, "out"));
+    else
+        snprintf(dir, size, "results/%s", p->name);
+}
+
+static char *command_line(int argc, char **argv)
+{
+    size_t len = strlen("gridrl") + 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *line = malloc(len);
+    if (!line)
+        return NULL;
+    strcpy(line, "gridrl");
+    for (int i = 0; i < argc; i++) {
+        strcat(line, " ");
+        strcat(line, argv[i]);
+    }
+    return line;
+}
+
+/* The configuration's values and greedy arrows drawn on its map (replicate 0). */
+static void print_run(const rl_plan *p, const rl_run_result *r, const rl_grid_style *style)
+{
+    const rl_mdp *m = rl_env_model(r->env);
+    const rl_configuration *cfg = &p->configurations[r->configuration];
+    char (*text)[16] = calloc(m->n_states, sizeof *text);
+    const char **texts = calloc(m->n_states, sizeof *texts);
+    char (*arrows)[32] = calloc(m->n_states, sizeof *arrows);
+    const char **arrow_ptrs = calloc(m->n_states, sizeof *arrow_ptrs);
+    if (!text || !texts || !arrows || !arrow_ptrs)
+        goto done;
+    for (size_t s = 0; s < m->n_states; s++) {
+        if (m->kind[s] == RL_STATE_WALL)
+            continue;
+        snprintf(text[s], sizeof text[s], "%.3g", r->values[s] + 0.0);
+        texts[s] = text[s];
+        if (!rl_mdp_is_decision(m, s))
+            continue;
+        /* Every action of maximal probability: ties show as several arrows. */
+        const double *pi = r->policy + s * m->n_actions;
+        double best = 0.0;
+        for (size_t a = 0; a < m->n_actions; a++)
+            best = pi[a] > best ? pi[a] : best;
+        for (size_t a = 0; a < m->n_actions; a++)
+            if (pi[a] >= best - 1e-12)
+                strncat(arrows[s], rl_grid_arrow(m->action_drow[a], m->action_dcol[a],
+                                                 style->ascii),
+                        sizeof arrows[s] - strlen(arrows[s]) - 1);
+        arrow_ptrs[s] = arrows[s];
+    }
+    printf("\nconfiguration %zu (%s", r->configuration, cfg->agent->name);
+    for (size_t i = 0; i < p->n_axes; i++)
+        if (strcmp(p->axes[i].entry->key, "algorithm") != 0)
+            printf(", %s = %s", p->axes[i].entry->key, p->axes[i].values[cfg->choice[i]]);
+    printf("): %s after %zu iteration%s, value error %.3g\n", r->status, r->n_iterations,
+           r->n_iterations == 1 ? "" : "s",
+           r->n_iterations ? r->iterations[r->n_iterations - 1].value_rmse : 0.0);
+    rl_grid_view view = {.rows = m->rows,
+                         .cols = m->cols,
+                         .cells = m->cell,
+                         .text = texts,
+                         .mark_kinds = true,
+                         .arrows = arrow_ptrs};
+    rl_grid_draw(stdout, &view, style);
+    rl_grid_legend(stdout, &view, style);
+done:
+    free(text);
+    free(texts);
+    free(arrows);
+    free(arrow_ptrs);
+}
+
+static int execute(const rl_plan *p, const run_options *o, const char *dir, const char *cmdline,
+                   rl_error *err)
+{
+    size_t n = rl_plan_runs(p);
+    rl_run_result *runs = calloc(n, sizeof *runs);
+    if (!runs)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    int rc = RL_OK;
+    for (size_t i = 0; i < n && rc == RL_OK; i++)
+        rc = rl_run_execute(p, i, &runs[i], err);
+    if (rc == RL_OK)
+        rc = rl_results_write(p, runs, n, dir, cmdline, err);
+    if (rc == RL_OK && !o->quiet) {
+        rl_grid_style style = {.color = rl_cli_use_color(stdout, RL_CLI_COLOR_AUTO)};
+        for (size_t k = 0; k < p->n_configurations; k++)
+            print_run(p, &runs[k * p->seeds], &style);
+        printf("\nwrote %zu run%s of %s to %s/\n", n, n == 1 ? "" : "s", p->name, dir);
+    }
+    for (size_t i = 0; i < n; i++)
+        rl_run_result_free(&runs[i]);
+    free(runs);
+    return rc;
+}
+
+int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
+{
+    run_options o = {0};
+    o.overrides = calloc((size_t)argc, sizeof *o.overrides);
+    if (!o.overrides)
+        return RL_CLI_FAILURE;
+    int status = parse_options(cmd, argc, argv, &o);
+    if (status != RL_CLI_OK) {
+        free(o.overrides);
+        return status < 0 ? RL_CLI_OK : status;
+    }
+    rl_error err;
+    rl_error_clear(&err);
+    rl_config *config = NULL;
+    rl_plan *plan = NULL;
+    char dir[RL_OUTPUT_PATH_MAX];
+    char *cmdline = command_line(argc, argv);
+    int rc = cmdline ? load_config(&o, &config, &err) : rl_error_set(&err, RL_ENOMEM, "no memory");
+    if (rc == RL_OK)
+        rc = rl_plan_build(config, &plan, &err);
+    if (rc == RL_OK)
+        rc = rl_plan_check(plan, &err);
+    if (rc == RL_OK) {
+        output_dir(plan, &o, dir, sizeof dir);
+        rc = rl_output_prepare_dir(dir, o.force, &err);
+    }
+    if (rc == RL_OK)
+        rc = execute(plan, &o, dir, cmdline, &err);
+    status = rc == RL_OK ? RL_CLI_OK : rl_cli_error(&err);
+    rl_plan_free(plan);
+    rl_config_free(config);
+    free(cmdline);
+    free(o.overrides);
+    return status;
+}

@@ -1,0 +1,47 @@
+/* Generic env dispatch: see env.h. */
+#include "rl/env.h"
+
+#include <stdlib.h>
+
+rl_env *rl_env_alloc(const rl_env_type *type, const rl_params *params, rl_error *err)
+{
+    rl_env *env = calloc(1, sizeof *env);
+    void *state = calloc(1, type->size ? type->size : 1);
+    if (!env || !state) {
+        free(env);
+        free(state);
+        rl_error_set(err, RL_ENOMEM, "out of memory allocating env %s", type->name);
+        return NULL;
+    }
+    env->type = type;
+    env->state = state;
+    if (type->init(state, params, err) != RL_OK) {
+        free(state);
+        free(env);
+        return NULL;
+    }
+    return env;
+}
+
+void rl_env_free(rl_env *env)
+{
+    if (!env)
+        return;
+    if (env->type->release)
+        env->type->release(env->state);
+    free(env->state);
+    free(env);
+}
+
+int rl_env_reset_to(rl_env *env, size_t s, rl_error *err)
+{
+    if (!env->type->reset_to)
+        return rl_error_set(err, RL_EUNSUPPORTED, "env %s cannot start from a chosen state",
+                            env->type->name);
+    return env->type->reset_to(env->state, s, err);
+}
+
+const rl_mdp *rl_env_model(const rl_env *env)
+{
+    return env->type->model ? env->type->model(env->state) : NULL;
+}

@@ -1,0 +1,62 @@
+/* Error codes and the caller-owned error record.
+ *
+ * Functions return 0 on success, a negative RL_E* code on failure, and a positive code only
+ * to signal a state (RL_CONTINUE: "not converged yet"). On failure they fill the caller's
+ * rl_error, which may be NULL when the caller does not want the details. The record names
+ * the file, line, column and key where they apply, so the CLI can print a message that
+ * points at the offending input. Library code never prints, exits or aborts.
+ */
+#ifndef GRIDRL_RL_ERROR_H
+#define GRIDRL_RL_ERROR_H
+
+#include <stddef.h>
+
+enum {
+    RL_OK = 0,
+    RL_CONTINUE = 1,     /* an iterative algorithm has not converged yet */
+    RL_STOPPED = 2,      /* it stopped at its iteration limit without converging */
+    RL_EINVAL = -1,      /* invalid argument or value */
+    RL_ENOMEM = -2,      /* out of memory */
+    RL_EIO = -3,         /* file could not be read or written */
+    RL_EPARSE = -4,      /* malformed input text (map, config) */
+    RL_ERANGE = -5,      /* value outside its allowed range */
+    RL_ENOTFOUND = -6,   /* unknown name (env, agent, preset, key) */
+    RL_ESINGULAR = -7,   /* a linear system has no unique solution */
+    RL_EDIVERGED = -8,   /* values became NaN or infinite */
+    RL_EUNSUPPORTED = -9 /* the operation does not apply to this object */
+};
+
+#define RL_ERROR_MESSAGE_MAX 512
+#define RL_ERROR_FILE_MAX 256
+#define RL_ERROR_KEY_MAX 96
+
+typedef struct rl_error {
+    int code;
+    char message[RL_ERROR_MESSAGE_MAX];
+    char file[RL_ERROR_FILE_MAX]; /* "" when no file is involved */
+    int line;                     /* 1-based; 0 when unknown */
+    int column;                   /* 1-based; 0 when unknown */
+    char key[RL_ERROR_KEY_MAX];   /* "section.key" or "key"; "" when none */
+} rl_error;
+
+/* A short description of a code ("out of memory"). Never NULL. */
+const char *rl_strerror(int code);
+
+/* Clears the record. NULL is allowed. */
+void rl_error_clear(rl_error *err);
+
+/* Fills err (if not NULL) with code and a printf-style message; returns code. */
+int rl_error_set(rl_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Adds where the error happened; NULL or 0 leaves that part unset. Returns err->code. */
+int rl_error_locate(rl_error *err, const char *file, int line, int column, const char *key);
+
+/* Formats "file:line:col: key: message" (the parts that are set) into buf. */
+void rl_error_format(const rl_error *err, char *buf, size_t size);
+
+/* Appends name to a ", "-separated list in buf (truncating safely), for messages that
+ * list the valid names after a failed lookup. */
+void rl_names_append(char *buf, size_t size, const char *name);
+
+#endif

@@ -1,0 +1,126 @@
+/* The tabular MDP: the one model that the simulator, the planners and the ground truth read.
+ *
+ * States are the cells of a rows x cols grid, s = row * cols + col; walls are states that are
+ * never entered. For each (s, a), sa = s * n_actions + a, the outcomes
+ * outcomes[first[sa] .. first[sa + 1]) give probability, next state, reward and whether the
+ * transition ends the episode. Outcomes of one (s, a) are distinct (next, reward, terminal)
+ * triples whose probabilities sum to 1.
+ *
+ * Terminal states (kind RL_STATE_TERMINAL) end an episode on entry, and their value is 0 by
+ * definition. Since v[terminal] = 0, a backup r + gamma * v[next] is right for every
+ * outcome without looking at the terminal flag, which keeps sweeps branch-free.
+ *
+ * Compact form: where (s, a) has a single outcome (every move of a deterministic gridworld),
+ * sure_next[sa] is its next state and reward_table[sure_reward[sa]] its reward; 6 bytes per
+ * (s, a) instead of a 24-byte outcome, which is what makes a sweep memory-cheap. Elsewhere
+ * sure_next[sa] is -1 and the outcome list is read.
+ *
+ * Build with rl_mdp_alloc, rl_mdp_add_outcome in (s, a) order, rl_mdp_finish.
+ */
+#ifndef GRIDRL_RL_MDP_H
+#define GRIDRL_RL_MDP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rl/error.h"
+
+enum { RL_STATE_OPEN = 0, RL_STATE_TERMINAL = 1, RL_STATE_WALL = 2 };
+
+typedef struct rl_outcome {
+    double probability;
+    double reward;
+    int32_t next;
+    int32_t terminal; /* 1 if the transition ends the episode (next is terminal) */
+} rl_outcome;
+
+#define RL_ACTION_NAME_MAX 16
+#define RL_MAX_ACTIONS 16 /* lets read-outs keep one state's action values on the stack */
+
+typedef struct rl_mdp {
+    size_t n_states, n_actions;
+    size_t rows, cols; /* geometry: n_states == rows * cols */
+
+    uint32_t *first;      /* n_states * n_actions + 1 */
+    rl_outcome *outcomes; /* first[n_states * n_actions] of them */
+
+    int32_t *sure_next;    /* per (s, a): the single next state, or -1 */
+    uint16_t *sure_reward; /* per (s, a): index into reward_table when sure_next >= 0 */
+    double *reward_table;
+    size_t n_rewards;
+
+    double *start;    /* start distribution over states, sums to 1 */
+    uint8_t *kind;    /* RL_STATE_* per state */
+    char *cell;       /* the map character of each state ('.', 'S', 'G', ...) */
+    int *action_drow; /* displacement of each action, for features and drawing */
+    int *action_dcol;
+    char (*action_names)[RL_ACTION_NAME_MAX];
+
+    size_t capacity; /* of outcomes, while building */
+    size_t next_sa;  /* the (s, a) being filled, while building */
+    bool finished;
+} rl_mdp;
+
+/* An empty model of rows x cols states and n_actions actions; every state open, no start
+ * distribution, actions unnamed. */
+rl_mdp *rl_mdp_alloc(size_t rows, size_t cols, size_t n_actions, rl_error *err);
+void rl_mdp_free(rl_mdp *m);
+
+/* Appends an outcome to (s, a); calls must come in (s, a) order, each (s, a) at least once.
+ * An outcome equal in (next, reward, terminal) to one already listed for (s, a) adds its
+ * probability to it. */
+int rl_mdp_add_outcome(rl_mdp *m, size_t s, size_t a, double probability, size_t next,
+                       double reward, bool terminal, rl_error *err);
+
+/* Checks that every (s, a) was filled and its probabilities sum to 1 (within 1e-12, then
+ * renormalised exactly), that start sums to 1, that terminal flags agree with kind, and builds
+ * the compact form. */
+int rl_mdp_finish(rl_mdp *m, rl_error *err);
+
+static inline size_t rl_mdp_row(const rl_mdp *m, size_t s) { return s / m->cols; }
+static inline size_t rl_mdp_col(const rl_mdp *m, size_t s) { return s % m->cols; }
+static inline size_t rl_mdp_state(const rl_mdp *m, size_t row, size_t col)
+{
+    return row * m->cols + col;
+}
+
+/* True for states where the agent decides (neither wall nor terminal). */
+static inline bool rl_mdp_is_decision(const rl_mdp *m, size_t s)
+{
+    return m->kind[s] == RL_STATE_OPEN;
+}
+
+/* Expected r + gamma * v[next] over the outcomes of (s, a). */
+static inline double rl_mdp_backup(const rl_mdp *m, size_t s, size_t a, const double *v,
+                                   double gamma)
+{
+    size_t sa = s * m->n_actions + a;
+    int32_t next = m->sure_next[sa];
+    if (next >= 0)
+        return m->reward_table[m->sure_reward[sa]] + gamma * v[next];
+    double q = 0.0;
+    for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++) {
+        const rl_outcome *o = &m->outcomes[k];
+        q += o->probability * (o->reward + gamma * v[o->next]);
+    }
+    return q;
+}
+
+/* Samples an outcome of (s, a) with one uniform draw u in [0, 1). */
+static inline const rl_outcome *rl_mdp_sample(const rl_mdp *m, size_t s, size_t a, double u)
+{
+    size_t sa = s * m->n_actions + a;
+    uint32_t k = m->first[sa], end = m->first[sa + 1] - 1;
+    for (; k < end; k++) {
+        u -= m->outcomes[k].probability;
+        if (u < 0.0)
+            break;
+    }
+    return &m->outcomes[k];
+}
+
+/* Index of the action named name, or -1. */
+int rl_mdp_action_index(const rl_mdp *m, const char *name);
+
+#endif
