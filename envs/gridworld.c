@@ -478,7 +478,7 @@ int rl_gridworld_load_map(const rl_params *params, rl_map **out, rl_error *err)
 int rl_gridworld_check_start(const rl_mdp *m, long row, long col, rl_error *err)
 {
     if (row < 0 || col < 0 || row >= (long)m->rows || col >= (long)m->cols)
-        return rl_error_set(err, RL_ERANGE, "start (%ld, %ld) is outside the %zux%zu grid", row,
+        return rl_error_set(err, RL_EINVAL, "start (%ld, %ld) is outside the %zux%zu grid", row,
                             col, m->rows, m->cols);
     size_t s = rl_mdp_state(m, (size_t)row, (size_t)col);
     if (m->kind[s] == RL_STATE_WALL)

@@ -19,7 +19,9 @@ extern const rl_param_spec rl_gridworld_params[];
  * sets that the user did not set takes the preset's value. */
 int rl_gridworld_apply_preset(rl_params *params, rl_error *err);
 
-/* Loads the map that params name: the preset's embedded map, or the file at `map`. */
+/* Loads the map that params name: the file at `map` if set (it overrides a preset's map, like
+ * any other preset parameter), else the preset's embedded map. Neither is an error naming
+ * the key map. */
 int rl_gridworld_load_map(const rl_params *params, rl_map **out, rl_error *err);
 
 /* Compiles map and parameters (preset already applied) into a finished model. Parameter

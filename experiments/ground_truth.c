@@ -57,8 +57,11 @@ int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *
     if (rc == RL_OK && decision_states(m) <= RL_EVALUATE_SOLVE_MAX_STATES) {
         rl_policy_greedy_actions(m, v, gamma, greedy);
         rl_policy_from_actions(m, greedy, 0.0, pi);
-        rc = rl_evaluate_solve(m, pi, gamma, next, err);
-        if (rc == RL_OK)
+        /* With gamma = 1 a greedy policy of v* may wander forever between cells of equal
+         * value (FrozenLake 8x8, where v* = 1 on a safe region): then its values are not v*
+         * and value iteration's own answer stands. */
+        if (rl_mdp_check_proper(m, pi, gamma, NULL) == RL_OK &&
+            rl_evaluate_solve(m, pi, gamma, next, NULL) == RL_OK)
             memcpy(v, next, m->n_states * sizeof *v);
     } else if (rc == RL_STOPPED) {
         rc = rl_error_set(err, RL_EDIVERGED, "ground truth did not converge");
