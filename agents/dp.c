@@ -447,7 +447,9 @@ static int truncated_iterate(void *state, rl_sweep_report *report, rl_error *err
         .action_values = dp_action_values,                                                  \
         .policy = dp_policy,                                                                \
     };                                                                                      \
-    const rl_agent_info var##_info = {NAME, DOC, RL_AGENT_PLANNER, PARAMS, &var##_type, PREDICTION}
+    const rl_agent_info var##_info = {.name = NAME, .doc = DOC, .kind = RL_AGENT_PLANNER,       \
+                                      .params = PARAMS, .planner = &var##_type,              \
+                                      .prediction = PREDICTION}
 
 DP_TYPE(rl_policy_evaluation, "policy_evaluation",
         "exact values of a given policy (linear solve or iterative sweeps)", evaluation_params,

@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "agents/dp.h"
+#include "agents/random.h"
 
 const rl_agent_info *const rl_agents[] = {
     &rl_policy_evaluation_info,
     &rl_value_iteration_info,
     &rl_policy_iteration_info,
     &rl_truncated_policy_iteration_info,
+    &rl_random_info,
     NULL,
 };
 

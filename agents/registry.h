@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "agents/learner.h"
 #include "agents/planner.h"
 #include "rl/error.h"
 #include "rl/param.h"
@@ -22,6 +23,7 @@ typedef struct rl_agent_info {
     const rl_planner_type *planner; /* for RL_AGENT_PLANNER */
     bool prediction; /* evaluates a given policy (ground truth v_pi) rather than improving
                         one (ground truth v*) */
+    const rl_learner_type *learner; /* for RL_AGENT_LEARNER */
 } rl_agent_info;
 
 /* NULL-terminated, in the order `gridrl list` prints them. */

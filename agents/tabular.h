@@ -1,0 +1,86 @@
+/* What the tabular learners share: the action-value table, the step size (constant or 1/n per
+ * state-action visit), the exploration rate (constant or linearly decayed over episodes),
+ * Zhao's epsilon-greedy rule, and the read-outs.
+ *
+ * Action selection draws one uniform number per decision: u < epsilon picks an action
+ * uniformly (from u itself), otherwise the greedy action, ties broken uniformly at random
+ * from the rest of u. The result is exactly Zhao's rule: the greedy action has probability
+ * 1 - epsilon (|A| - 1) / |A| and every other action epsilon / |A|.
+ */
+#ifndef GRIDRL_AGENTS_TABULAR_H
+#define GRIDRL_AGENTS_TABULAR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "rl/error.h"
+#include "rl/mdp.h"
+#include "rl/param.h"
+
+/* Parameter entries every tabular control learner has; tables list them first. */
+#define RL_TABULAR_GAMMA_PARAM                                                              \
+    {"gamma", RL_PARAM_DOUBLE, "0.9", 0, 1, 0, NULL, "discount factor"}
+#define RL_TABULAR_ALPHA_PARAMS                                                             \
+    {"alpha", RL_PARAM_DOUBLE, "0.1", 0, 1, RL_PARAM_MIN_OPEN, NULL,                        \
+     "step size (alpha_schedule = constant)"},                                              \
+    {"alpha_schedule", RL_PARAM_CHOICE, "constant", 0, 0, 0, "constant|1/n",                \
+     "constant alpha, or 1/n with n the visits of the state-action pair"}
+#define RL_TABULAR_EPSILON_PARAMS                                                           \
+    {"epsilon", RL_PARAM_DOUBLE, "0.1", 0, 1, 0, NULL,                                      \
+     "exploration: epsilon-greedy with Zhao's rule"},                                       \
+    {"epsilon_final", RL_PARAM_DOUBLE, NULL, 0, 1, 0, NULL,                                 \
+     "if set, epsilon decays linearly to this over epsilon_decay_episodes"},                \
+    {"epsilon_decay_episodes", RL_PARAM_INT, "1", 1, 1e12, 0, NULL,                          \
+     "episodes over which epsilon decays to epsilon_final"}
+#define RL_TABULAR_Q0_PARAM                                                                 \
+    {"q0", RL_PARAM_DOUBLE, "0", -HUGE_VAL, HUGE_VAL, 0, NULL, "initial action value"}
+
+typedef struct rl_tabular {
+    size_t n_states, n_actions;
+    const uint8_t *kind; /* the model's state kinds: terminal states keep q = 0 */
+    double *q;           /* n_states * n_actions */
+    uint32_t *visits;    /* per (s, a), only with the 1/n schedule */
+    double gamma, alpha, epsilon;
+    double epsilon_start, epsilon_final;
+    size_t decay_episodes, episode;
+    bool decays, one_over_n;
+} rl_tabular;
+
+/* Reads the shared parameters present in params' table; q starts at q0 (0 on terminal
+ * states). */
+int rl_tabular_init(rl_tabular *t, const rl_mdp *m, const rl_params *params, rl_error *err);
+void rl_tabular_release(rl_tabular *t);
+
+/* Epsilon-greedy action in s with one draw (see above). */
+size_t rl_tabular_select(const rl_tabular *t, size_t s, gsl_rng *r);
+
+/* Greedy action in s, ties uniformly at random with one draw. */
+size_t rl_tabular_greedy(const rl_tabular *t, size_t s, gsl_rng *r);
+
+/* The step size for an update of (s, a): alpha, or 1/n counting this visit. */
+static inline double rl_tabular_step_size(rl_tabular *t, size_t s, size_t a)
+{
+    if (!t->one_over_n)
+        return t->alpha;
+    uint32_t n = ++t->visits[s * t->n_actions + a];
+    return 1.0 / (double)n;
+}
+
+/* max_a q(s, a); 0 for terminal states. */
+double rl_tabular_max(const rl_tabular *t, size_t s);
+
+/* Expected q(s, .) under the current epsilon-greedy policy (ties share the greedy mass). */
+double rl_tabular_expected(const rl_tabular *t, size_t s);
+
+/* Advances the exploration schedule after an episode. */
+void rl_tabular_end_episode(rl_tabular *t);
+
+/* Read-outs: v = max_a q; the greedy policy, ties by action order (agents/policy.h). */
+void rl_tabular_values(const rl_tabular *t, double *v);
+void rl_tabular_action_values(const rl_tabular *t, double *q);
+void rl_tabular_policy(const rl_tabular *t, double *pi);
+
+#endif
