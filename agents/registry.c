@@ -5,13 +5,24 @@
 #include <string.h>
 
 #include "agents/dp.h"
+#include "agents/mc.h"
 #include "agents/random.h"
+#include "agents/td.h"
 
 const rl_agent_info *const rl_agents[] = {
     &rl_policy_evaluation_info,
     &rl_value_iteration_info,
     &rl_policy_iteration_info,
     &rl_truncated_policy_iteration_info,
+    &rl_mc_basic_info,
+    &rl_mc_exploring_starts_info,
+    &rl_mc_epsilon_greedy_info,
+    &rl_td0_info,
+    &rl_sarsa_info,
+    &rl_expected_sarsa_info,
+    &rl_n_step_sarsa_info,
+    &rl_q_learning_info,
+    &rl_double_q_learning_info,
     &rl_random_info,
     NULL,
 };

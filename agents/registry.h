@@ -24,6 +24,7 @@ typedef struct rl_agent_info {
     bool prediction; /* evaluates a given policy (ground truth v_pi) rather than improving
                         one (ground truth v*) */
     const rl_learner_type *learner; /* for RL_AGENT_LEARNER */
+    bool converges; /* a learner that reports convergence (runs need no episode budget) */
 } rl_agent_info;
 
 /* NULL-terminated, in the order `gridrl list` prints them. */

@@ -41,6 +41,8 @@ extern const char rl_cli_list_help[];
 extern const char rl_cli_show_help[];
 int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv);
 extern const char rl_cli_run_help[];
+int rl_cli_bench(const rl_cli_command *cmd, int argc, char **argv);
+extern const char rl_cli_bench_help[];
 
 /* The program's version ("0.1.0"), from CMake's project version. */
 const char *rl_cli_version(void);
@@ -78,8 +80,8 @@ bool rl_cli_parse_color(const char *text, rl_cli_color *out);
 /* True if out is a terminal. */
 bool rl_cli_isatty(FILE *out);
 
-/* Whether to write ANSI colours to out: always/never as asked; auto means out is a terminal
- * and NO_COLOR (https://no-color.org) is unset or empty. */
+/* Whether to write ANSI colours to out: always/never as asked; auto means out is a terminal,
+ * NO_COLOR (https://no-color.org) is unset or empty, and TERM is not "dumb". */
 bool rl_cli_use_color(FILE *out, rl_cli_color when);
 
 #endif

@@ -1,10 +1,19 @@
-/* `gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [--force] [--quiet]`: validates the
- * whole plan, then runs it and writes the output files; planners' results are then drawn as
- * the books draw them (values in the cells, greedy arrows).
+/* `gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--resume|--force]
+ * [--quiet]`: validates the whole plan, then runs it on N threads, each run into its own
+ * directory, and assembles the output files; the results of each configuration are then drawn
+ * as the books draw them (values in the cells, greedy arrows).
+ *
+ * SIGINT and SIGTERM set a flag (the one piece of process-wide state: a signal handler can
+ * reach nothing else); runs in flight are abandoned at their next episode, finished runs stay
+ * on disk, and the message says how to resume.
  */
+#include <errno.h>
+#include <signal.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "experiments/cli.h"
 #include "experiments/config.h"
@@ -14,12 +23,15 @@
 #include "experiments/plan.h"
 #include "experiments/results.h"
 #include "experiments/run.h"
+#include "experiments/run_files.h"
+#include "experiments/scheduler.h"
 
 /* `gridrl run` with no file: Zhao Fig 3.4(a), optimal values with the baseline rewards. */
 #define DEFAULT_CONFIG "zhao_fig3_4a"
 
 const char rl_cli_run_help[] =
-    "usage: gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [--force] [--quiet]\n"
+    "usage: gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--resume|--force]\n"
+    "                  [--quiet]\n"
     "\n"
     "Runs the experiment CONFIG describes (an INI file: [experiment], [env], [agent]) and\n"
     "writes its results into DIR. Without CONFIG, runs the built-in " DEFAULT_CONFIG "\n"
@@ -29,22 +41,31 @@ const char rl_cli_run_help[] =
     "options:\n"
     "  -o DIR               output directory (default: [experiment] out, else results/NAME)\n"
     "  -s section.key=value override a config value; a comma list makes a sweep axis\n"
-    "  --force              write into a non-empty output directory\n"
-    "  --quiet              print nothing but errors\n"
+    "  -j N                 run N runs at a time (default: the number of cores); the output\n"
+    "                       files are the same for any N\n"
+    "  --resume             finish an interrupted experiment in DIR: runs already complete are\n"
+    "                       kept, the rest are run (DIR must come from the same config)\n"
+    "  --force              write into a non-empty output directory, replacing its results\n"
+    "  --quiet              print nothing but errors (no progress bar, no grids)\n"
     "\n"
-    "output files: config.ini configs.csv runs.csv timing.csv iterations.csv values.csv\n"
-    "              policy.csv manifest.txt\n"
+    "output files: config.ini configs.csv runs.csv timing.csv values.csv policy.csv,\n"
+    "              iterations.csv (planners), episodes.csv summary.csv scores.csv\n"
+    "              (learners), steps.csv (log_every_steps), manifest.txt, runs/NNNNNN/\n"
+    "              (each run's rows, for --resume)\n"
     "\n"
     "examples:\n"
     "  gridrl run\n"
     "  gridrl run experiments/configs/zhao_fig4_4.ini -o results/fig4_4\n"
-    "  gridrl run experiments/configs/zhao_fig3_4a.ini -s agent.gamma=0.5,0.9 --force\n";
+    "  gridrl run experiments/configs/zhao_fig3_4a.ini -s agent.gamma=0.5,0.9 --force\n"
+    "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini -j 2\n"
+    "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini --resume\n";
 
 typedef struct run_options {
     const char *config, *out;
     const char **overrides;
     size_t n_overrides;
-    bool force, quiet;
+    size_t threads;
+    bool force, quiet, resume;
 } run_options;
 
 static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_options *o)
@@ -60,8 +81,17 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
                 o->out = argv[++i];
             else
                 o->overrides[o->n_overrides++] = argv[++i];
+        } else if (strcmp(a, "-j") == 0 || strncmp(a, "-j", 2) == 0) {
+            const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+            char *end;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (!v || *end || n < 1 || n > 1024)
+                return rl_cli_usage_error(cmd, "-j needs a thread count from 1 to 1024");
+            o->threads = (size_t)n;
         } else if (strcmp(a, "--force") == 0) {
             o->force = true;
+        } else if (strcmp(a, "--resume") == 0) {
+            o->resume = true;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             o->quiet = true;
         } else if (a[0] == '-' && a[1]) {
@@ -73,6 +103,8 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
             o->config = a;
         }
     }
+    if (o->force && o->resume)
+        return rl_cli_usage_error(cmd, "--resume and --force exclude each other");
     return RL_CLI_OK;
 }
 
@@ -134,8 +166,10 @@ static void print_run(const rl_plan *p, const rl_run_result *r, const rl_grid_st
     for (size_t s = 0; s < m->n_states; s++) {
         if (m->kind[s] == RL_STATE_WALL)
             continue;
-        snprintf(text[s], sizeof text[s], "%.3g", r->values[s] + 0.0);
-        texts[s] = text[s];
+        if (!isnan(r->values[s])) {
+            snprintf(text[s], sizeof text[s], "%.3g", r->values[s] + 0.0);
+            texts[s] = text[s];
+        }
         if (!rl_mdp_is_decision(m, s))
             continue;
         /* Every action of maximal probability: ties show as several arrows. */
@@ -154,9 +188,19 @@ static void print_run(const rl_plan *p, const rl_run_result *r, const rl_grid_st
     for (size_t i = 0; i < p->n_axes; i++)
         if (strcmp(p->axes[i].entry->key, "algorithm") != 0)
             printf(", %s = %s", p->axes[i].entry->key, p->axes[i].values[cfg->choice[i]]);
-    printf("): %s after %zu iteration%s, value error %.3g\n", r->status, r->n_iterations,
-           r->n_iterations == 1 ? "" : "s",
-           r->n_iterations ? r->iterations[r->n_iterations - 1].value_rmse : 0.0);
+    if (r->iterations.n) {
+        const rl_iteration_row *last = rl_rows_at(&r->iterations, r->iterations.n - 1);
+        printf("): %s after %zu iteration%s, value error %.3g\n", r->status, r->iterations.n,
+               r->iterations.n == 1 ? "" : "s", last->value_rmse);
+    } else {
+        printf("): run 0 %s after %zu episodes, %zu steps", r->status, r->episodes, r->steps);
+        if (r->episode_rows.n) {
+            const rl_episode_row *last = rl_rows_at(&r->episode_rows, r->episode_rows.n - 1);
+            if (isfinite(last->value_rmse))
+                printf(", value error %.3g", last->value_rmse);
+        }
+        printf("\n");
+    }
     rl_grid_view view = {.rows = m->rows,
                          .cols = m->cols,
                          .cells = m->cell,
@@ -172,27 +216,124 @@ done:
     free(arrow_ptrs);
 }
 
+/* Set by SIGINT/SIGTERM; see the file comment. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int signo)
+{
+    (void)signo;
+    stop_requested = 1;
+}
+
+static void catch_signals(bool on)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on ? on_signal : SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static size_t default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (size_t)n : 1;
+}
+
+/* --resume: the directory must hold the same resolved config. */
+static int check_resume(const char *dir, const char *config_text, rl_error *err)
+{
+    char path[RL_OUTPUT_PATH_MAX];
+    snprintf(path, sizeof path, "%.4000s/config.ini", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return RL_ENOTFOUND; /* nothing to resume: start afresh */
+        return rl_error_set(err, RL_EIO, "cannot read '%s': %s", path, strerror(errno));
+    }
+    char line[1024];
+    const char *expected = config_text;
+    int number = 0, rc = RL_OK;
+    while (rc == RL_OK && fgets(line, sizeof line, f)) {
+        number++;
+        size_t len = strlen(line);
+        if (strncmp(expected, line, len) != 0)
+            rc = RL_EINVAL;
+        else
+            expected += len;
+    }
+    fclose(f);
+    if (rc == RL_OK && *expected)
+        rc = RL_EINVAL, number++;
+    if (rc != RL_OK) {
+        rl_error_set(err, RL_EINVAL,
+                     "cannot resume: this config differs from the one the results in '%s' "
+                     "came from (config.ini line %d); use another -o DIR or --force",
+                     dir, number);
+        return rl_error_locate(err, path, number, 0, NULL);
+    }
+    return RL_OK;
+}
+
+static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_error *err)
+{
+    char *text = NULL;
+    int rc = rl_results_config_text(p, &text, err);
+    if (rc == RL_OK && o->resume) {
+        rc = check_resume(dir, text, err);
+        if (rc == RL_OK) {
+            free(text);
+            return RL_OK; /* the directory's config.ini and configs.csv stand */
+        }
+        if (rc == RL_ENOTFOUND)
+            rc = RL_OK;
+    }
+    free(text);
+    if (rc == RL_OK)
+        rc = rl_output_prepare_dir(dir, o->force || o->resume, err);
+    if (rc == RL_OK && o->force)
+        rc = rl_run_files_clear(dir, err);
+    if (rc == RL_OK)
+        rc = rl_results_begin(p, dir, err);
+    return rc;
+}
+
 static int execute(const rl_plan *p, const run_options *o, const char *dir, const char *cmdline,
                    rl_error *err)
 {
-    size_t n = rl_plan_runs(p);
-    rl_run_result *runs = calloc(n, sizeof *runs);
-    if (!runs)
+    rl_run_result *keep = calloc(p->n_configurations, sizeof *keep);
+    if (!keep)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
-    int rc = RL_OK;
-    for (size_t i = 0; i < n && rc == RL_OK; i++)
-        rc = rl_run_execute(p, i, &runs[i], err);
+    rl_schedule_options options = {
+        .threads = o->threads ? o->threads : default_threads(),
+        .progress = !o->quiet && rl_cli_isatty(stderr),
+        .stop = &stop_requested,
+        .keep = o->quiet ? NULL : keep,
+    };
+    rl_schedule_report report;
+    catch_signals(true);
+    int rc = rl_schedule_run(p, dir, &options, &report, err);
+    catch_signals(false);
+    if (rc == RL_EINTERRUPTED) {
+        fprintf(stderr,
+                "gridrl: interrupted: %zu of %zu runs are complete in %s/runs/; finish them "
+                "with\n  %s --resume\n",
+                report.completed, report.total, dir, cmdline);
+    }
     if (rc == RL_OK)
-        rc = rl_results_write(p, runs, n, dir, cmdline, err);
+        rc = rl_results_finish(p, dir, cmdline, err);
     if (rc == RL_OK && !o->quiet) {
         rl_grid_style style = {.color = rl_cli_use_color(stdout, RL_CLI_COLOR_AUTO)};
         for (size_t k = 0; k < p->n_configurations; k++)
-            print_run(p, &runs[k * p->seeds], &style);
-        printf("\nwrote %zu run%s of %s to %s/\n", n, n == 1 ? "" : "s", p->name, dir);
+            if (keep[k].env)
+                print_run(p, &keep[k], &style);
+        printf("\n%s: %zu run%s (%zu already complete) in %.2f s, results in %s/\n", p->name,
+               report.total, report.total == 1 ? "" : "s", report.skipped, report.seconds, dir);
     }
-    for (size_t i = 0; i < n; i++)
-        rl_run_result_free(&runs[i]);
-    free(runs);
+    for (size_t k = 0; k < p->n_configurations; k++)
+        rl_run_result_free(&keep[k]);
+    free(keep);
     return rc;
 }
 
@@ -220,11 +361,14 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
         rc = rl_plan_check(plan, &err);
     if (rc == RL_OK) {
         output_dir(plan, &o, dir, sizeof dir);
-        rc = rl_output_prepare_dir(dir, o.force, &err);
+        rc = prepare(plan, &o, dir, &err);
     }
     if (rc == RL_OK)
         rc = execute(plan, &o, dir, cmdline, &err);
-    status = rc == RL_OK ? RL_CLI_OK : rl_cli_error(&err);
+    if (rc == RL_EINTERRUPTED)
+        status = 130; /* the shell's convention for SIGINT */
+    else
+        status = rc == RL_OK ? RL_CLI_OK : rl_cli_error(&err);
     rl_plan_free(plan);
     rl_config_free(config);
     free(cmdline);

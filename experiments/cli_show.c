@@ -138,7 +138,7 @@ static int set_key(const rl_cli_command *cmd, rl_params *params, const char *arg
     return RL_CLI_OK;
 }
 
-/* The value a preset's settings give key, or NULL. */
+/* The value a preset's settings ("key = value" lines) give key, or NULL. */
 static const char *preset_value(const rl_preset *p, const char *key, char *buf, size_t size)
 {
     if (!p)
@@ -146,10 +146,9 @@ static const char *preset_value(const rl_preset *p, const char *key, char *buf, 
     size_t klen = strlen(key);
     for (const char *line = p->settings; *line;) {
         size_t len = strcspn(line, "\n");
-        if (len > klen && strncmp(line, key, klen) == 0 &&
-            strspn(line + klen, " ") + klen < len && line[klen + strspn(line + klen, " ")] == '=') {
-            const char *v = line + klen + strspn(line + klen, " ") + 1;
-            v += strspn(v, " ");
+        const char *after = line + klen + strspn(line + klen, " ");
+        if (len > klen && strncmp(line, key, klen) == 0 && after < line + len && *after == '=') {
+            const char *v = after + 1 + strspn(after + 1, " ");
             snprintf(buf, size, "%.*s", (int)(line + len - v), v);
             return buf;
         }

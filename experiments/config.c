@@ -42,7 +42,7 @@ static char *reader_next(char *str, int num, void *stream)
     size_t len = strcspn(in->pos, "\n");
     size_t take = len + (in->pos[len] == '\n');
     in->line++;
-    if (len + 1 >= (size_t)num && !in->long_line)
+    if (len >= (size_t)num && !in->long_line) /* 199 characters + NUL fit */
         in->long_line = in->line;
     size_t copy = take < (size_t)num - 1 ? take : (size_t)num - 1;
     memcpy(str, in->pos, copy);
@@ -167,7 +167,7 @@ int rl_config_load_string(const char *text, const char *name, const char *base_d
     if (in.long_line && (!ps.failed || (err && err->line > in.long_line))) {
         ps.failed = 0;
         char cap[16];
-        snprintf(cap, sizeof cap, "%d", INI_LINE_CAP);
+        snprintf(cap, sizeof cap, "%d", INI_LINE_CAP - 1);
         config_error(&ps, RL_EPARSE, NULL, in.long_line,
                      "line is longer than %s characters (inih's limit); continue a long "
                      "value on an indented next line%s",

@@ -283,6 +283,9 @@ void rl_grid_legend(FILE *out, const rl_grid_view *v, const rl_grid_style *st)
     for (size_t k = 0; k < N_KINDS; k++) {
         if (!memchr(v->cells, KINDS[k].cell, n))
             continue;
+        /* Next to values a plain cell's marker is a blank: nothing to explain. */
+        if (KINDS[k].cell == '.' && v->text && v->mark_kinds)
+            continue;
         fputs("  ", out);
         color_on(out, st, KINDS[k].color);
         fputs(rl_grid_glyph(KINDS[k].cell, st->ascii), out);

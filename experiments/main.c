@@ -32,6 +32,8 @@ static const rl_cli_command COMMANDS[] = {
      rl_cli_show_help},
     {"run", "run the experiment a config file describes (default: Zhao Fig 3.4(a))",
      rl_cli_run, rl_cli_run_help},
+    {"bench", "time the algorithms against hand-written code (gridrl bench lists them)",
+     rl_cli_bench, rl_cli_bench_help},
     {"help", "show the help of gridrl or of a command", cmd_help, help_help},
     {NULL, NULL, NULL, NULL},
 };

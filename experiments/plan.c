@@ -19,6 +19,20 @@ const rl_param_spec rl_experiment_params[] = {
      "independent runs (replicates) of each configuration"},
     {"seed", RL_PARAM_INT, "1", 0, 4294967295.0, 0, NULL,
      "base seed: a run's generator is seeded from (seed, configuration, replicate)"},
+    {"episodes", RL_PARAM_INT, NULL, 1, 1e12, 0, NULL,
+     "learners: episodes per run (or set steps, or neither for a learner that converges)"},
+    {"steps", RL_PARAM_INT, NULL, 1, 1e15, 0, NULL,
+     "learners: total env steps per run; the episode it cuts ends with outcome budget"},
+    {"max_steps", RL_PARAM_INT, "0", 0, 1e15, 0, NULL,
+     "learners: time limit per episode (a truncation, not a termination); 0: none, unless "
+     "the preset sets one"},
+    {"start", RL_PARAM_STRING, "env", 0, 0, RL_PARAM_NO_SWEEP, NULL,
+     "learners: where episodes start: env (the map's start cells), uniform (any open "
+     "non-terminal cell) or 'row col'"},
+    {"log_every_steps", RL_PARAM_INT, "0", 0, 1e15, 0, NULL,
+     "learners: also record metrics every N steps into steps.csv (0: never)"},
+    {"score_episodes", RL_PARAM_INT, "0", 0, 1e12, 0, NULL,
+     "a run's score is its mean return over its last N episodes (0: all)"},
     {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -161,7 +175,7 @@ static int read_entries(rl_plan *p, const rl_agent_info *const *algorithms, size
             char names[RL_ERROR_MESSAGE_MAX / 2] = "algorithm";
             for (size_t a = 0; a < n_alg; a++)
                 for (const rl_param_spec *s = algorithms[a]->params; s->name; s++)
-                    if (!strstr(names, s->name))
+                    if (!agent_key_spec(algorithms, a, s->name)) /* not listed yet */
                         rl_names_append(names, sizeof names, s->name);
             rl_error_set(err, RL_ENOTFOUND, "unknown key '%s' for the plan's algorithms "
                          "(valid: %s)", e->key, names);

@@ -4,6 +4,7 @@
  */
 #include "experiments/results.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,25 +13,9 @@
 
 #include "envs/gridworld.h"
 #include "experiments/output.h"
-
-typedef int (*write_fn)(FILE *f, const rl_plan *p, const rl_run_result *runs, size_t n,
-                        const char *command_line, rl_error *err);
-
-static int write_file(const char *dir, const char *name, write_fn fn, const rl_plan *p,
-                      const rl_run_result *runs, size_t n, const char *command_line,
-                      rl_error *err)
-{
-    rl_output_file o;
-    int rc = rl_output_open(&o, dir, name, err);
-    if (rc != RL_OK)
-        return rc;
-    rc = fn(o.f, p, runs, n, command_line, err);
-    if (rc != RL_OK) {
-        rl_output_abandon(&o);
-        return rc;
-    }
-    return rl_output_commit(&o, err);
-}
+#include "experiments/run_files.h"
+#include "rl/rng.h"
+#include "rl/stats.h"
 
 /* FNV-1a, 64 bits: identifies the map a result was computed on. */
 static unsigned long long map_hash(const rl_map *map)
@@ -89,16 +74,11 @@ static void write_section_keys(FILE *f, const rl_plan *p, const char *section,
     }
 }
 
-static int write_config_ini(FILE *f, const rl_plan *p, const rl_run_result *runs, size_t n,
-                            const char *command_line, rl_error *err)
+static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
 {
-    (void)runs;
-    (void)n;
-    (void)command_line;
-    fprintf(f, "; gridrl %s: the fully resolved config of experiment %s\n", GRIDRL_VERSION,
+    fprintf(f, "; gridrl: the fully resolved config of experiment %s: every key with its\n"
+               "; value, defaults and preset values included\n",
             p->name);
-    fprintf(f, "; from %s; every key with its value, defaults and preset values included\n",
-            p->config->path);
     for (size_t k = 0; k < p->n_configurations; k++) {
         rl_map *map;
         rl_error ignored;
@@ -130,12 +110,8 @@ static int write_config_ini(FILE *f, const rl_plan *p, const rl_run_result *runs
     return RL_OK;
 }
 
-static int write_configs_csv(FILE *f, const rl_plan *p, const rl_run_result *runs, size_t n,
-                             const char *command_line, rl_error *err)
+static int write_configs_csv(FILE *f, const rl_plan *p, rl_error *err)
 {
-    (void)runs;
-    (void)n;
-    (void)command_line;
     (void)err;
     fprintf(f, "config,algorithm");
     for (size_t i = 0; i < p->n_axes; i++)
@@ -152,94 +128,9 @@ static int write_configs_csv(FILE *f, const rl_plan *p, const rl_run_result *run
     return RL_OK;
 }
 
-static int write_runs_csv(FILE *f, const rl_plan *p, const rl_run_result *runs, size_t n,
-                          const char *command_line, rl_error *err)
+static int write_manifest(FILE *f, const rl_plan *p, const char *command_line, size_t n,
+                          rl_error *err)
 {
-    (void)p;
-    (void)command_line;
-    (void)err;
-    fprintf(f, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n");
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%zu,%zu,%zu,%lu,%s,0,0,%zu\n", runs[i].run, runs[i].configuration,
-                runs[i].replicate, runs[i].rng_seed, runs[i].status, runs[i].n_iterations);
-    return RL_OK;
-}
-
-static int write_timing_csv(FILE *f, const rl_plan *p, const rl_run_result *runs, size_t n,
-                            const char *command_line, rl_error *err)
-{
-    (void)p;
-    (void)command_line;
-    (void)err;
-    /* Planners take no env steps; their speed is in iterations per second. */
-    fprintf(f, "run,seconds,steps_per_second,iterations_per_second\n");
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%zu,%.6f,,%.6g\n", runs[i].run, runs[i].seconds,
-                runs[i].seconds > 0 ? (double)runs[i].n_iterations / runs[i].seconds : 0.0);
-    return RL_OK;
-}
-
-static int write_iterations_csv(FILE *f, const rl_plan *p, const rl_run_result *runs, size_t n,
-                                const char *command_line, rl_error *err)
-{
-    (void)p;
-    (void)command_line;
-    (void)err;
-    fprintf(f, "run,iteration,delta,value_rmse,policy_changes\n");
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < runs[i].n_iterations; j++) {
-            const rl_iteration_row *row = &runs[i].iterations[j];
-            fprintf(f, "%zu,%zu,%.12g,%.12g,%zu\n", runs[i].run, row->iteration, row->delta,
-                    row->value_rmse, row->policy_changes);
-        }
-    return RL_OK;
-}
-
-static int write_values_csv(FILE *f, const rl_plan *p, const rl_run_result *runs, size_t n,
-                            const char *command_line, rl_error *err)
-{
-    (void)p;
-    (void)command_line;
-    (void)err;
-    fprintf(f, "run,state,row,col,cell,value\n");
-    for (size_t i = 0; i < n; i++) {
-        const rl_mdp *m = rl_env_model(runs[i].env);
-        for (size_t s = 0; s < m->n_states; s++) {
-            fprintf(f, "%zu,%zu,%zu,%zu,%c,", runs[i].run, s, rl_mdp_row(m, s),
-                    rl_mdp_col(m, s), m->cell[s]);
-            if (m->kind[s] != RL_STATE_WALL)
-                fprintf(f, "%.12g", runs[i].values[s] + 0.0); /* + 0.0: no "-0" */
-            fprintf(f, "\n");
-        }
-    }
-    return RL_OK;
-}
-
-static int write_policy_csv(FILE *f, const rl_plan *p, const rl_run_result *runs, size_t n,
-                            const char *command_line, rl_error *err)
-{
-    (void)p;
-    (void)command_line;
-    (void)err;
-    fprintf(f, "run,state,row,col,action,probability\n");
-    for (size_t i = 0; i < n; i++) {
-        const rl_mdp *m = rl_env_model(runs[i].env);
-        for (size_t s = 0; s < m->n_states; s++) {
-            if (!rl_mdp_is_decision(m, s))
-                continue; /* no decision is taken on walls and terminal cells */
-            for (size_t a = 0; a < m->n_actions; a++)
-                fprintf(f, "%zu,%zu,%zu,%zu,%s,%.12g\n", runs[i].run, s, rl_mdp_row(m, s),
-                        rl_mdp_col(m, s), m->action_names[a],
-                        runs[i].policy[s * m->n_actions + a]);
-        }
-    }
-    return RL_OK;
-}
-
-static int write_manifest(FILE *f, const rl_plan *p, const rl_run_result *runs, size_t n,
-                          const char *command_line, rl_error *err)
-{
-    (void)runs;
     (void)err;
     char host[256] = "unknown", date[64] = "unknown";
     gethostname(host, sizeof host - 1);
@@ -254,22 +145,326 @@ static int write_manifest(FILE *f, const rl_plan *p, const rl_run_result *runs, 
     return RL_OK;
 }
 
-int rl_results_write(const rl_plan *p, const rl_run_result *runs, size_t n, const char *dir,
-                     const char *command_line, rl_error *err)
+typedef int (*header_fn)(FILE *f, const rl_plan *p, rl_error *err);
+
+static int write_whole(const char *dir, const char *name, header_fn fn, const rl_plan *p,
+                       rl_error *err)
 {
-    static const struct {
-        const char *name;
-        write_fn fn;
-    } FILES[] = {
-        {"config.ini", write_config_ini},   {"configs.csv", write_configs_csv},
-        {"runs.csv", write_runs_csv},       {"timing.csv", write_timing_csv},
-        {"iterations.csv", write_iterations_csv}, {"values.csv", write_values_csv},
-        {"policy.csv", write_policy_csv},   {"manifest.txt", write_manifest},
-    };
-    for (size_t i = 0; i < sizeof FILES / sizeof FILES[0]; i++) {
-        int rc = write_file(dir, FILES[i].name, FILES[i].fn, p, runs, n, command_line, err);
-        if (rc != RL_OK)
-            return rc;
+    rl_output_file o;
+    int rc = rl_output_open(&o, dir, name, err);
+    if (rc != RL_OK)
+        return rc;
+    rc = fn(o.f, p, err);
+    if (rc != RL_OK) {
+        rl_output_abandon(&o);
+        return rc;
     }
+    return rl_output_commit(&o, err);
+}
+
+int rl_results_config_text(const rl_plan *p, char **text, rl_error *err)
+{
+    size_t size;
+    FILE *f = open_memstream(text, &size);
+    if (!f)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    int rc = write_config_ini(f, p, err);
+    if (fclose(f) != 0 && rc == RL_OK)
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+    if (rc != RL_OK) {
+        free(*text);
+        *text = NULL;
+    }
+    return rc;
+}
+
+int rl_results_begin(const rl_plan *p, const char *dir, rl_error *err)
+{
+    int rc = write_whole(dir, "config.ini", write_config_ini, p, err);
+    if (rc == RL_OK)
+        rc = write_whole(dir, "configs.csv", write_configs_csv, p, err);
+    return rc;
+}
+
+static bool plan_has(const rl_plan *p, rl_agent_kind kind)
+{
+    for (size_t k = 0; k < p->n_configurations; k++)
+        if (p->configurations[k].agent->kind == kind)
+            return true;
+    return false;
+}
+
+static const struct {
+    const char *name, *header;
+} MERGED[] = {
+    {"runs.csv", "run,config,replicate,rng_seed,status,episodes,steps,iterations"},
+    {"timing.csv", "run,seconds,steps_per_second"},
+    {"iterations.csv", "run,iteration,delta,value_rmse,policy_changes"},
+    {"episodes.csv", "run,episode,return,discounted_return,length,outcome,value_rmse"},
+    {"steps.csv", "run,step,episode,value_rmse"},
+    {"values.csv", "run,state,row,col,cell,value"},
+    {"policy.csv", "run,state,row,col,action,probability"},
+};
+
+static bool wanted(const rl_plan *p, const char *name)
+{
+    if (strcmp(name, "iterations.csv") == 0)
+        return plan_has(p, RL_AGENT_PLANNER);
+    if (strcmp(name, "episodes.csv") == 0)
+        return plan_has(p, RL_AGENT_LEARNER);
+    if (strcmp(name, "steps.csv") == 0)
+        return plan_has(p, RL_AGENT_LEARNER) && rl_params_int(p->experiment, "log_every_steps");
+    return true;
+}
+
+/* The header, then every run's rows in run order. */
+static int merge_file(const rl_plan *p, const char *dir, const char *name, const char *header,
+                      rl_error *err)
+{
+    rl_output_file o;
+    int rc = rl_output_open(&o, dir, name, err);
+    if (rc != RL_OK)
+        return rc;
+    fprintf(o.f, "%s\n", header);
+    char buf[65536];
+    for (size_t run = 0; rc == RL_OK && run < rl_plan_runs(p); run++) {
+        char path[RL_OUTPUT_PATH_MAX];
+        rl_run_file_path(dir, run, name, path, sizeof path);
+        FILE *in = fopen(path, "r");
+        if (!in) {
+            rc = rl_error_set(err, RL_EIO, "run %zu has no %s (is the run complete?)", run, name);
+            break;
+        }
+        for (size_t n; (n = fread(buf, 1, sizeof buf, in)) > 0;)
+            fwrite(buf, 1, n, o.f);
+        fclose(in);
+    }
+    if (rc != RL_OK) {
+        rl_output_abandon(&o);
+        return rc;
+    }
+    return rl_output_commit(&o, err);
+}
+
+/* One run's episodes: returns, lengths and value errors, read back from its file. */
+typedef struct episode_series {
+    double *ret, *length, *rmse;
+    size_t n;
+} episode_series;
+
+static void series_free(episode_series *e)
+{
+    free(e->ret);
+    free(e->length);
+    free(e->rmse);
+}
+
+static int read_series(const char *dir, size_t run, episode_series *e, rl_error *err)
+{
+    char path[RL_OUTPUT_PATH_MAX], line[512];
+    rl_run_file_path(dir, run, "episodes.csv", path, sizeof path);
+    memset(e, 0, sizeof *e);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return rl_error_set(err, RL_EIO, "cannot read '%s'", path);
+    size_t capacity = 0;
+    int rc = RL_OK;
+    while (rc == RL_OK && fgets(line, sizeof line, f)) {
+        if (e->n == capacity) {
+            capacity = capacity ? 2 * capacity : 256;
+            double *a = realloc(e->ret, capacity * sizeof *a);
+            double *b = a ? realloc(e->length, capacity * sizeof *b) : NULL;
+            double *c = b ? realloc(e->rmse, capacity * sizeof *c) : NULL;
+            if (a)
+                e->ret = a;
+            if (b)
+                e->length = b;
+            if (c)
+                e->rmse = c;
+            if (!c) {
+                rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+                break;
+            }
+        }
+        /* run,episode,return,discounted_return,length,outcome,value_rmse */
+        char *field[7], *cursor = line;
+        line[strcspn(line, "\n")] = '\0';
+        for (int i = 0; i < 7; i++) {
+            field[i] = cursor;
+            cursor = strchr(cursor, ',');
+            if (cursor)
+                *cursor++ = '\0';
+            else
+                cursor = field[i] + strlen(field[i]);
+        }
+        e->ret[e->n] = strtod(field[2], NULL);
+        e->length[e->n] = strtod(field[4], NULL);
+        e->rmse[e->n] = field[6][0] ? strtod(field[6], NULL) : NAN;
+        e->n++;
+    }
+    fclose(f);
+    if (rc != RL_OK)
+        series_free(e);
+    return rc;
+}
+
+static void put_summary(FILE *f, const double *x, size_t n)
+{
+    rl_summary s;
+    rl_summary_compute(x, n, &s);
+    const double v[4] = {s.mean, s.sd, s.ci95_low, s.ci95_high};
+    for (int i = 0; i < 4; i++) {
+        fputc(',', f);
+        if (isfinite(v[i]))
+            fprintf(f, "%.12g", v[i] + 0.0);
+    }
+}
+
+/* Per configuration and episode: mean, sd and t-interval across the runs that have it. */
+static int write_summary(FILE *f, const rl_plan *p, const episode_series *series, rl_error *err)
+{
+    fprintf(f, "config,episode,runs");
+    static const char *const METRICS[] = {"return", "length", "value_rmse"};
+    for (int m = 0; m < 3; m++)
+        fprintf(f, ",mean_%s,sd_%s,ci95_low_%s,ci95_high_%s", METRICS[m], METRICS[m],
+                METRICS[m], METRICS[m]);
+    fputc('\n', f);
+    double *x = malloc(p->seeds * sizeof *x);
+    if (!x)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    for (size_t k = 0; k < p->n_configurations; k++) {
+        if (p->configurations[k].agent->kind != RL_AGENT_LEARNER)
+            continue;
+        const episode_series *runs = series + k * p->seeds;
+        size_t longest = 0;
+        for (size_t i = 0; i < p->seeds; i++)
+            longest = runs[i].n > longest ? runs[i].n : longest;
+        for (size_t e = 0; e < longest; e++) {
+            size_t n = 0;
+            for (size_t i = 0; i < p->seeds; i++)
+                n += e < runs[i].n;
+            fprintf(f, "%zu,%zu,%zu", k, e + 1, n);
+            for (int m = 0; m < 3; m++) {
+                size_t count = 0;
+                for (size_t i = 0; i < p->seeds; i++) {
+                    if (e >= runs[i].n)
+                        continue;
+                    double v = m == 0 ? runs[i].ret[e] : m == 1 ? runs[i].length[e] : runs[i].rmse[e];
+                    if (isfinite(v))
+                        x[count++] = v;
+                }
+                put_summary(f, x, count);
+            }
+            fputc('\n', f);
+        }
+    }
+    free(x);
     return RL_OK;
+}
+
+#define BOOTSTRAP_RESAMPLES 10000
+
+/* Per configuration: the runs' scores (mean return over the last score_episodes episodes),
+ * their mean and interquartile mean with a percentile-bootstrap 95% interval of the IQM. The
+ * bootstrap is seeded from (seed, configuration) so the file is reproducible. */
+static int write_scores(FILE *f, const rl_plan *p, const episode_series *series, rl_error *err)
+{
+    size_t last = (size_t)rl_params_int(p->experiment, "score_episodes");
+    char definition[96];
+    if (last)
+        snprintf(definition, sizeof definition, "mean return over the last %zu episodes", last);
+    else
+        snprintf(definition, sizeof definition, "mean return over all episodes");
+    fprintf(f, "config,runs,score,mean,iqm,iqm_ci95_low,iqm_ci95_high\n");
+    double *scores = malloc(p->seeds * sizeof *scores);
+    double *sorted = malloc(p->seeds * sizeof *sorted);
+    double *work = malloc((p->seeds + BOOTSTRAP_RESAMPLES) * sizeof *work);
+    int rc = scores && sorted && work ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
+    for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++) {
+        if (p->configurations[k].agent->kind != RL_AGENT_LEARNER)
+            continue;
+        size_t n = 0;
+        for (size_t i = 0; i < p->seeds; i++) {
+            const episode_series *run = &series[k * p->seeds + i];
+            if (!run->n)
+                continue;
+            size_t from = last && last < run->n ? run->n - last : 0;
+            double sum = 0.0;
+            for (size_t e = from; e < run->n; e++)
+                sum += run->ret[e];
+            scores[n++] = sum / (double)(run->n - from);
+        }
+        fprintf(f, "%zu,%zu,%s,", k, n, definition);
+        if (!n) {
+            fprintf(f, ",,,\n");
+            continue;
+        }
+        rl_summary s;
+        rl_summary_compute(scores, n, &s);
+        memcpy(sorted, scores, n * sizeof *sorted);
+        double iqm = rl_iqm(sorted, n), low = iqm, high = iqm;
+        if (n >= 2)
+            rc = rl_iqm_bootstrap(scores, n, BOOTSTRAP_RESAMPLES,
+                                  rl_rng_seed(p->seed, k, p->seeds), &low, &high, work, err);
+        fprintf(f, "%.12g,%.12g,%.12g,%.12g\n", s.mean + 0.0, iqm + 0.0, low + 0.0, high + 0.0);
+    }
+    free(scores);
+    free(sorted);
+    free(work);
+    return rc;
+}
+
+typedef int (*series_fn)(FILE *f, const rl_plan *p, const episode_series *series,
+                         rl_error *err);
+
+static int write_series_file(const char *dir, const char *name, series_fn fn, const rl_plan *p,
+                             const episode_series *series, rl_error *err)
+{
+    rl_output_file o;
+    int rc = rl_output_open(&o, dir, name, err);
+    if (rc == RL_OK && (rc = fn(o.f, p, series, err)) != RL_OK)
+        rl_output_abandon(&o);
+    else if (rc == RL_OK)
+        rc = rl_output_commit(&o, err);
+    return rc;
+}
+
+static int write_statistics(const rl_plan *p, const char *dir, rl_error *err)
+{
+    size_t n = rl_plan_runs(p);
+    episode_series *series = calloc(n, sizeof *series);
+    if (!series)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    int rc = RL_OK;
+    for (size_t run = 0; rc == RL_OK && run < n; run++)
+        if (p->configurations[run / p->seeds].agent->kind == RL_AGENT_LEARNER)
+            rc = read_series(dir, run, &series[run], err);
+    if (rc == RL_OK)
+        rc = write_series_file(dir, "summary.csv", write_summary, p, series, err);
+    if (rc == RL_OK)
+        rc = write_series_file(dir, "scores.csv", write_scores, p, series, err);
+    for (size_t run = 0; run < n; run++)
+        series_free(&series[run]);
+    free(series);
+    return rc;
+}
+
+int rl_results_finish(const rl_plan *p, const char *dir, const char *command_line,
+                      rl_error *err)
+{
+    int rc = RL_OK;
+    for (size_t i = 0; rc == RL_OK && i < sizeof MERGED / sizeof MERGED[0]; i++)
+        if (wanted(p, MERGED[i].name))
+            rc = merge_file(p, dir, MERGED[i].name, MERGED[i].header, err);
+    if (rc == RL_OK && plan_has(p, RL_AGENT_LEARNER))
+        rc = write_statistics(p, dir, err);
+    if (rc != RL_OK)
+        return rc;
+    rl_output_file o;
+    rc = rl_output_open(&o, dir, "manifest.txt", err);
+    if (rc == RL_OK) {
+        write_manifest(o.f, p, command_line, rl_plan_runs(p), err);
+        rc = rl_output_commit(&o, err);
+    }
+    return rc;
 }

@@ -7,9 +7,16 @@
 #include "experiments/plan.h"
 #include "experiments/run.h"
 
-/* Writes config.ini, configs.csv, runs.csv, timing.csv, iterations.csv, values.csv,
- * policy.csv and manifest.txt into dir; runs are in run order. */
-int rl_results_write(const rl_plan *p, const rl_run_result *runs, size_t n, const char *dir,
-                     const char *command_line, rl_error *err);
+/* The resolved config.ini text (malloc'd): what the run writes, and what --resume compares. */
+int rl_results_config_text(const rl_plan *p, char **text, rl_error *err);
+
+/* Writes config.ini and configs.csv into dir, before any run. */
+int rl_results_begin(const rl_plan *p, const char *dir, rl_error *err);
+
+/* After every run's directory is complete: the experiment's files (runs.csv, timing.csv,
+ * iterations.csv, episodes.csv, steps.csv, values.csv, policy.csv: the runs' rows in run
+ * order under a header), summary.csv and scores.csv for learners, and manifest.txt. */
+int rl_results_finish(const rl_plan *p, const char *dir, const char *command_line,
+                      rl_error *err);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "agents/policy.h"
 #include "envs/gridworld.h"
+#include "envs/preset.h"
 #include "experiments/ground_truth.h"
 #include "experiments/policy_io.h"
 #include "rl/evaluate.h"
@@ -73,6 +74,31 @@ int rl_run_setup(const rl_plan *p, size_t k, rl_env **env, double **policy, rl_e
     return rc;
 }
 
+/* A learner's run must end: an episode or step budget, or a learner that converges. */
+static int check_learner(const rl_plan *p, size_t k, const rl_mdp *m, const double *pi,
+                         rl_error *err)
+{
+    const rl_configuration *cfg = &p->configurations[k];
+    rl_start_rule start;
+    int rc = rl_start_rule_parse(rl_params_string(p->experiment, "start"), m, &start, err);
+    if (rc != RL_OK) {
+        const rl_config_entry *e = rl_config_find(p->config, "experiment", "start");
+        return e ? rl_config_locate(err, e) : rc;
+    }
+    if (!rl_params_has(p->experiment, "episodes") && !rl_params_has(p->experiment, "steps") &&
+        !cfg->agent->converges) {
+        rl_error_set(err, RL_EINVAL,
+                     "%s runs until told to stop: set [experiment] episodes or steps",
+                     cfg->agent->name);
+        return rl_error_locate(err, p->config->path, 0, 0, "experiment.episodes");
+    }
+    rl_learner *learner = rl_learner_alloc(cfg->agent->learner, m, cfg->agent_params, pi, err);
+    if (!learner)
+        return rl_plan_locate(p, k, err);
+    rl_learner_free(learner);
+    return RL_OK;
+}
+
 int rl_plan_check(const rl_plan *p, rl_error *err)
 {
     for (size_t k = 0; k < p->n_configurations; k++) {
@@ -82,12 +108,15 @@ int rl_plan_check(const rl_plan *p, rl_error *err)
         if (rc != RL_OK)
             return rc;
         const rl_configuration *cfg = &p->configurations[k];
+        const rl_mdp *m = rl_env_model(env);
         if (cfg->agent->kind == RL_AGENT_PLANNER) {
-            rl_planner *planner = rl_planner_alloc(cfg->agent->planner, rl_env_model(env),
-                                                   cfg->agent_params, pi, err);
+            rl_planner *planner = rl_planner_alloc(cfg->agent->planner, m, cfg->agent_params,
+                                                   pi, err);
             if (!planner)
                 rc = rl_plan_locate(p, k, err);
             rl_planner_free(planner);
+        } else {
+            rc = check_learner(p, k, m, pi, err);
         }
         free(pi);
         rl_env_free(env);
@@ -97,17 +126,42 @@ int rl_plan_check(const rl_plan *p, rl_error *err)
     return RL_OK;
 }
 
-static int record(rl_run_result *r, const rl_iteration_row *row, rl_error *err)
+int rl_rows_push(rl_rows *rows, const void *row, rl_error *err)
 {
-    if (r->n_iterations == r->capacity) {
-        size_t capacity = r->capacity ? 2 * r->capacity : 64;
-        rl_iteration_row *rows = realloc(r->iterations, capacity * sizeof *rows);
-        if (!rows)
-            return rl_error_set(err, RL_ENOMEM, "out of memory");
-        r->iterations = rows;
-        r->capacity = capacity;
+    if (rows->n == rows->capacity) {
+        size_t capacity = rows->capacity ? 2 * rows->capacity : 64;
+        void *data = realloc(rows->data, capacity * rows->size);
+        if (!data)
+            return rl_error_set(err, RL_ENOMEM, "out of memory recording results");
+        rows->data = data;
+        rows->capacity = capacity;
     }
-    r->iterations[r->n_iterations++] = *row;
+    memcpy((char *)rows->data + rows->n * rows->size, row, rows->size);
+    rows->n++;
+    return RL_OK;
+}
+
+int rl_start_rule_parse(const char *text, const rl_mdp *m, rl_start_rule *out, rl_error *err)
+{
+    out->kind = RL_START_ENV;
+    out->cell = 0;
+    if (strcmp(text, "env") == 0)
+        return RL_OK;
+    if (strcmp(text, "uniform") == 0) {
+        out->kind = RL_START_UNIFORM;
+        return RL_OK;
+    }
+    long row, col;
+    int used = 0;
+    if (sscanf(text, " %ld %ld %n", &row, &col, &used) != 2 || text[used] != '\0') {
+        rl_error_set(err, RL_EINVAL, "start '%s' is not env, uniform or 'row col'", text);
+        return rl_error_locate(err, NULL, 0, 0, "start");
+    }
+    int rc = rl_gridworld_check_start(m, row, col, err);
+    if (rc != RL_OK)
+        return rl_error_locate(err, NULL, 0, 0, "start");
+    out->kind = RL_START_CELL;
+    out->cell = rl_mdp_state(m, (size_t)row, (size_t)col);
     return RL_OK;
 }
 
@@ -137,23 +191,22 @@ static int run_planner(const rl_plan *p, const rl_configuration *cfg, const doub
     rl_planner *planner = rl_planner_alloc(cfg->agent->planner, m, cfg->agent_params, pi, err);
     if (!planner)
         return rl_plan_locate(p, r->configuration, err);
-    double start = now_seconds();
     do {
         rl_sweep_report report = {0};
         rc = rl_planner_iterate(planner, &report, err);
         if (rc < 0 && rc != RL_EDIVERGED)
             break;
-        rl_iteration_row row = {r->n_iterations + 1, report.delta,
+        rl_iteration_row row = {r->iterations.n + 1, report.delta,
                                 rl_value_rmse(m, rl_planner_values(planner), r->truth),
                                 report.policy_changes};
-        if (record(r, &row, err) != RL_OK) {
+        if (rl_rows_push(&r->iterations, &row, err) != RL_OK) {
             rc = RL_ENOMEM;
             break;
         }
     } while (rc == RL_CONTINUE);
-    r->seconds = now_seconds() - start;
     if (rc >= 0 || rc == RL_EDIVERGED) {
         r->status = rc == RL_OK ? "converged" : rc == RL_STOPPED ? "stopped" : "diverged";
+        r->has_truth = true;
         memcpy(r->values, rl_planner_values(planner), m->n_states * sizeof *r->values);
         planner->type->policy(planner->state, r->policy);
         rc = RL_OK;
@@ -162,13 +215,25 @@ static int run_planner(const rl_plan *p, const rl_configuration *cfg, const doub
     return rc;
 }
 
-int rl_run_execute(const rl_plan *p, size_t run, rl_run_result *r, rl_error *err)
+long rl_run_max_steps(const rl_plan *p, const rl_configuration *cfg)
+{
+    if (rl_params_is_set(p->experiment, "max_steps"))
+        return rl_params_int(p->experiment, "max_steps");
+    if (!rl_params_has(cfg->env, "preset"))
+        return 0;
+    const rl_preset *preset = rl_preset_find(rl_params_string(cfg->env, "preset"), NULL);
+    return preset ? preset->max_steps : 0;
+}
+
+int rl_run_execute(const rl_plan *p, size_t run, const volatile sig_atomic_t *stop,
+                   rl_run_result *r, rl_error *err)
 {
     memset(r, 0, sizeof *r);
     r->run = run;
     r->configuration = run / p->seeds;
     r->replicate = run % p->seeds;
     r->rng_seed = rl_rng_seed(p->seed, r->configuration, r->replicate);
+    r->iterations.size = sizeof(rl_iteration_row);
     const rl_configuration *cfg = &p->configurations[r->configuration];
     double *pi;
     int rc = rl_run_setup(p, r->configuration, &r->env, &pi, err);
@@ -178,12 +243,18 @@ int rl_run_execute(const rl_plan *p, size_t run, rl_run_result *r, rl_error *err
     r->values = calloc(m->n_states, sizeof *r->values);
     r->truth = calloc(m->n_states, sizeof *r->truth);
     r->policy = calloc(m->n_states * m->n_actions, sizeof *r->policy);
+    gsl_rng *rng = NULL;
+    double start = now_seconds();
     if (!r->values || !r->truth || !r->policy)
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     else if (cfg->agent->kind == RL_AGENT_PLANNER)
         rc = run_planner(p, cfg, pi, r, err);
+    else if (!(rng = rl_rng_alloc(r->rng_seed, err)))
+        rc = err ? err->code : RL_ENOMEM;
     else
-        rc = rl_error_set(err, RL_EUNSUPPORTED, "learners need the episode runner");
+        rc = rl_run_learner(p, cfg, pi, rng, stop, r, err);
+    r->seconds = now_seconds() - start;
+    rl_rng_free(rng);
     free(pi);
     return rc;
 }
@@ -193,7 +264,9 @@ void rl_run_result_free(rl_run_result *r)
     if (!r)
         return;
     rl_env_free(r->env);
-    free(r->iterations);
+    free(r->iterations.data);
+    free(r->episode_rows.data);
+    free(r->step_rows.data);
     free(r->values);
     free(r->policy);
     free(r->truth);

@@ -20,6 +20,7 @@ const char *rl_strerror(int code)
     case RL_ESINGULAR: return "singular system";
     case RL_EDIVERGED: return "values diverged";
     case RL_EUNSUPPORTED: return "not supported";
+    case RL_EINTERRUPTED: return "interrupted";
     default: return "unknown error";
     }
 }

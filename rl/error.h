@@ -23,7 +23,8 @@ enum {
     RL_ENOTFOUND = -6,   /* unknown name (env, agent, preset, key) */
     RL_ESINGULAR = -7,   /* a linear system has no unique solution */
     RL_EDIVERGED = -8,   /* values became NaN or infinite */
-    RL_EUNSUPPORTED = -9 /* the operation does not apply to this object */
+    RL_EUNSUPPORTED = -9, /* the operation does not apply to this object */
+    RL_EINTERRUPTED = -10 /* stopped on request (a signal) before finishing */
 };
 
 #define RL_ERROR_MESSAGE_MAX 512

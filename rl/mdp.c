@@ -132,19 +132,19 @@ int rl_mdp_add_outcome(rl_mdp *m, size_t s, size_t a, double probability, size_t
                             "outcome for state %zu action %zu outside the model "
                             "(%zu states, %zu actions)",
                             s, a, m->n_states, m->n_actions);
-    describe_sa(m, s, a, what, sizeof what);
+    /* Messages are formatted only on failure: this runs once per outcome of a large model. */
     if (isnan(probability) || isinf(probability))
-        return rl_error_set(err, RL_EINVAL, "%s: probability %g is not a number", what,
-                            probability);
+        return rl_error_set(err, RL_EINVAL, "%s: probability %g is not a finite number",
+                            describe_sa(m, s, a, what, sizeof what), probability);
     if (!(probability > 0.0 && probability <= 1.0))
-        return rl_error_set(err, RL_ERANGE, "%s: probability %.17g is not in (0, 1]", what,
-                            probability);
+        return rl_error_set(err, RL_ERANGE, "%s: probability %.17g is not in (0, 1]",
+                            describe_sa(m, s, a, what, sizeof what), probability);
     if (next >= m->n_states)
         return rl_error_set(err, RL_ERANGE, "%s: next state %zu outside the model (%zu states)",
-                            what, next, m->n_states);
+                            describe_sa(m, s, a, what, sizeof what), next, m->n_states);
     if (!isfinite(reward))
-        return rl_error_set(err, RL_EINVAL, "%s: reward %g is not a finite number", what,
-                            reward);
+        return rl_error_set(err, RL_EINVAL, "%s: reward %g is not a finite number",
+                            describe_sa(m, s, a, what, sizeof what), reward);
 
     /* first[next_sa + 1] is the running total of outcomes; entries after it are still 0. */
     size_t sa = s * m->n_actions + a;
@@ -154,7 +154,7 @@ int rl_mdp_add_outcome(rl_mdp *m, size_t s, size_t a, double probability, size_t
         return rl_error_set(err, RL_EINVAL,
                             "%s added after %s: outcomes must be added in (state, action) "
                             "order",
-                            what, other);
+                            describe_sa(m, s, a, what, sizeof what), other);
     }
     if (sa > current) {
         bool current_empty = m->first[current + 1] == m->first[current];
@@ -164,7 +164,7 @@ int rl_mdp_add_outcome(rl_mdp *m, size_t s, size_t a, double probability, size_t
             return rl_error_set(err, RL_EINVAL,
                                 "%s has no outcomes but %s is being added: every (state, "
                                 "action) needs an outcome, added in order",
-                                other, what);
+                                other, describe_sa(m, s, a, what, sizeof what));
         }
         m->next_sa = sa;
         m->first[sa + 1] = m->first[sa];
@@ -181,14 +181,14 @@ int rl_mdp_add_outcome(rl_mdp *m, size_t s, size_t a, double probability, size_t
 
     if (end == UINT32_MAX)
         return rl_error_set(err, RL_ERANGE, "%s: the model has too many outcomes (at most %lu)",
-                            what, (unsigned long)UINT32_MAX);
+                            describe_sa(m, s, a, what, sizeof what), (unsigned long)UINT32_MAX);
     if (end == m->capacity) {
         size_t capacity = m->capacity > UINT32_MAX / 2 ? UINT32_MAX : m->capacity * 2;
         rl_outcome *grown = realloc(m->outcomes, capacity * sizeof *grown);
         if (!grown)
             return rl_error_set(err, RL_ENOMEM, "%s: out of memory growing the outcome list to "
                                                 "%zu outcomes",
-                                what, capacity);
+                                describe_sa(m, s, a, what, sizeof what), capacity);
         m->outcomes = grown;
         m->capacity = capacity;
     }

@@ -5,10 +5,11 @@
  * Statistical checks. A frequency f of an event of probability p over n independent draws
  * has standard deviation sqrt(p (1 - p) / n); we accept |f - p| <= 5 of those. With n = 10^5
  * every event checked here has n p >= 4000 (the smallest p is 1/25, a start cell of the 5x5
- * grid), so the normal approximation holds and a correct
- * implementation fails one comparison with probability 2 * Phi(-5) = 5.7e-7. This file
- * makes under 2000 such comparisons, so the false-alarm rate of the whole program is below
- * 1.2e-3 for a random seed; the seeds are fixed, so a given build passes or fails every time.
+ * grid), so the normal approximation holds and a correct implementation fails one comparison
+ * with probability 2 * Phi(-5) = 5.7e-7. This file makes under 2000 such comparisons (16
+ * envs, each at most 25 start cells and 4 sampled (s, a) of at most 9 outcomes), so the
+ * false-alarm rate of the whole program is below 1.2e-3 for a random seed; the seeds are
+ * fixed, so a given build passes or fails every time.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -36,6 +37,7 @@ static const variant extra_variants[] = {
     {"zhao5x5", {"slip", "0.3", "actions", "9", NULL}},
     {"cliff_walking", {"slip", "0.1", NULL}},
     {"dyna_maze", {"slip", "0.5", NULL}},
+    {"dyna_maze", {"wind", "0 1 0 2 1 0 1 1 0", "wind_noise", "true", "actions", "9", NULL}},
     {"sb_gridworld5x5", {"slip", "0.25", NULL}}, /* slip next to jump cells */
 };
 
@@ -166,8 +168,10 @@ static void check_compact(const rl_mdp *m, gsl_rng *r)
             assert_int_equal(m->sure_next[sa], -1);
         }
         double q = 0.0;
-        for (uint32_t k = k0; k < k1; k++)
-            q += m->outcomes[k].probability * (m->outcomes[k].reward + 0.9 * v[m->outcomes[k].next]);
+        for (uint32_t k = k0; k < k1; k++) {
+            const rl_outcome *o = &m->outcomes[k];
+            q += o->probability * (o->reward + 0.9 * v[o->next]);
+        }
         assert_close(rl_mdp_backup(m, s, a, v, 0.9), q, 1e-12);
     }
     free(v);

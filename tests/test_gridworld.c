@@ -172,6 +172,30 @@ static void test_wind_stopped_by_wall(void **state)
     assert_int_not_equal(m->kind[o->next], RL_STATE_WALL);
     assert_close(o->reward, R_STEP, 1e-12);
     gw_free(&g);
+
+    /* With every column windy there is no bump anywhere, whatever the walls: every outcome
+     * of every move, king's moves and noisy wind included, lands on an open cell and earns
+     * reward_step (the map has no special cell). */
+    static const char *const noise[] = {"false", "true"};
+    for (size_t i = 0; i < 2; i++) {
+        gw_build(&g, "...\n.#.\n...\n",
+                 (const char *const[]){REWARDS, "wind", "1 1 1", "wind_noise", noise[i],
+                                       "actions", "9", NULL});
+        m = g.m;
+        for (s = 0; s < m->n_states; s++) {
+            if (!rl_mdp_is_decision(m, s))
+                continue;
+            for (a = 0; a < m->n_actions; a++) {
+                size_t sa = s * m->n_actions + a;
+                for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++) {
+                    if (m->kind[m->outcomes[k].next] == RL_STATE_WALL)
+                        fail_msg("s=%zu %s lands on the wall", s, m->action_names[a]);
+                    assert_close(m->outcomes[k].reward, R_STEP, 1e-12);
+                }
+            }
+        }
+        gw_free(&g);
+    }
 }
 
 static void test_wind_noise(void **state)
@@ -501,8 +525,9 @@ static void test_error_jumps(void **state)
     expect_error(map, KV("jumps", "0 0 0 9 1"), NEEDLES("jumps"));
     expect_error(map, KV("jumps", "0 0 5 0 1"), NEEDLES("jumps"));
     expect_error(map, KV("jumps", "-1 0 0 0 1"), NEEDLES("jumps"));
-    /* From a wall. */
+    /* From a wall, and onto one (the agent would stand in it). */
     expect_error(".#\n..\n", KV("jumps", "0 1 1 1 3"), NEEDLES("jumps"));
+    expect_error(".#\n..\n", KV("jumps", "1 1 0 1 3"), NEEDLES("jumps"));
 }
 
 static void test_error_slip(void **state)
@@ -566,25 +591,29 @@ static void test_error_unknown_key(void **state)
     assert_contains(buf, "reward_step"); /* the valid names are listed */
 }
 
-/* The map-or-preset rule: DESIGN.md's table says "a shipped map + parameters; or `map`", so
- * exactly one must be given; the error must name one of the two keys. */
-static void test_error_map_and_preset(void **state)
+/* The map-or-preset rule (envs/gridworld.h): a map file overrides the preset's map like any
+ * other preset parameter, the preset's other settings still apply; neither is an error
+ * naming the key map. */
+static void test_map_and_preset(void **state)
 {
     (void)state;
     gw_fixture g;
+    /* Zhao's preset (forbidden -1, target +1, five actions) on a 1 x 3 map of our own. */
+    gw_build(&g, ".XG\n", KV("preset", "zhao5x5", "reward_step", "-0.5"));
+    assert_int_equal(g.m->rows, 1);
+    assert_int_equal(g.m->cols, 3);
+    assert_int_equal(g.m->n_actions, 5);
+    EXPECT(&g, 0, 0, "right", {0, 1, -1.0, 0, 1.0});
+    EXPECT(&g, 0, 1, "right", {0, 2, 1.0, 0, 1.0});
+    EXPECT(&g, 0, 1, "left", {0, 0, -0.5, 0, 1.0});
+    gw_free(&g);
+
     rl_error err;
     char buf[1024];
-    int rc = gw_try(&g, "..\n", KV("preset", "zhao5x5"), &err);
+    int rc = gw_try(&g, NULL, KV("slip", "0.1"), &err);
     assert_true(rc < 0);
     gw_format(&err, buf, sizeof buf);
-    if (!strstr(buf, "map") && !strstr(buf, "preset"))
-        fail_msg("\"%s\" names neither map nor preset", buf);
-
-    rc = gw_try(&g, NULL, KV("slip", "0.1"), &err);
-    assert_true(rc < 0);
-    gw_format(&err, buf, sizeof buf);
-    if (!strstr(buf, "map") && !strstr(buf, "preset"))
-        fail_msg("\"%s\" names neither map nor preset", buf);
+    assert_contains(buf, "map");
 }
 
 static void test_error_map_file(void **state)
@@ -602,7 +631,48 @@ static void test_error_map_file(void **state)
     /* A malformed map (ragged rows) is a parse error naming the file. */
     rc = gw_try(&g, "...\n..\n", NULL, &err);
     assert_int_equal(rc, RL_EPARSE);
-    assert_true(strstr(err.file, "/tmp/gridrl_test_map_") || strstr(err.message, "/tmp/gridrl_test_map_"));
+    assert_contains(gw_format(&err, buf, sizeof buf), "/tmp/gridrl_test_map_");
+}
+
+/* A map where no cell can be a start (no S; every cell a wall, cliff, forbidden or
+ * terminal) cannot make an env. */
+static void test_error_no_start(void **state)
+{
+    (void)state;
+    expect_error("XC\nH#\n", NULL, NULL);
+}
+
+/* The compiler alone (what the runner uses for ground truth) gives the env's model, and its
+ * parameter errors carry the key in err->key. */
+static void test_load_and_compile(void **state)
+{
+    (void)state;
+    gw_fixture g;
+    gw_build(&g, NULL, KV("preset", "cliff_walking", "slip", "0.1"));
+    rl_map *map = NULL;
+    rl_mdp *m = NULL;
+    rl_error err;
+    assert_int_equal(rl_gridworld_load_map(g.params, &map, &err), RL_OK);
+    assert_int_equal(map->rows, 4);
+    assert_int_equal(map->cols, 12);
+    assert_int_equal(rl_gridworld_compile(map, g.params, &m, &err), RL_OK);
+    assert_int_equal(m->n_states, g.m->n_states);
+    assert_int_equal(m->n_actions, g.m->n_actions);
+    size_t n_sa = m->n_states * m->n_actions;
+    assert_memory_equal(m->first, g.m->first, (n_sa + 1) * sizeof *m->first);
+    for (uint32_t k = 0; k < m->first[n_sa]; k++) {
+        assert_int_equal(m->outcomes[k].next, g.m->outcomes[k].next);
+        assert_close(m->outcomes[k].probability, g.m->outcomes[k].probability, 0.0);
+        assert_close(m->outcomes[k].reward, g.m->outcomes[k].reward, 0.0);
+    }
+    rl_mdp_free(m);
+
+    assert_int_equal(rl_params_set(g.params, "wind", "1 2 3", &err), RL_OK);
+    m = NULL;
+    assert_true(rl_gridworld_compile(map, g.params, &m, &err) < 0);
+    assert_string_equal(err.key, "wind");
+    rl_map_free(map);
+    gw_free(&g);
 }
 
 /* ---- start checks ---------------------------------------------------------------------- */
@@ -666,8 +736,10 @@ int main(void)
         cmocka_unit_test(test_error_other_values),
         cmocka_unit_test(test_error_unknown_preset),
         cmocka_unit_test(test_error_unknown_key),
-        cmocka_unit_test(test_error_map_and_preset),
+        cmocka_unit_test(test_map_and_preset),
         cmocka_unit_test(test_error_map_file),
+        cmocka_unit_test(test_error_no_start),
+        cmocka_unit_test(test_load_and_compile),
         cmocka_unit_test(test_check_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 
 #include "tests/support.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -32,9 +33,22 @@ static int group_setup(void **state)
     return mkdtemp(tmpdir) ? 0 : -1;
 }
 
+/* Removes the directory, and any file a failed test left behind. */
 static int group_teardown(void **state)
 {
     (void)state;
+    DIR *dir = opendir(tmpdir);
+    if (dir) {
+        struct dirent *e;
+        char path[512];
+        while ((e = readdir(dir)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
+            unlink(path);
+        }
+        closedir(dir);
+    }
     return rmdir(tmpdir);
 }
 

@@ -1,0 +1,446 @@
+/* Monte Carlo control: action values estimated from whole episodes' returns, no bootstrapping.
+ *
+ * - mc_basic (Zhao Alg. 5.1): policy iteration whose evaluation step is sampled. It walks
+ *   through every (s, a) of the decision states in index order, asking the runner (start
+ *   hook) to start there with that first action and to stop after episode_length steps, then
+ *   follows the deterministic policy pi_k being evaluated. q(s, a) is the mean discounted
+ *   return of episodes_per_pair such episodes. When every pair has its estimate, pi_k+1 is
+ *   greedy with respect to q (ties by action order), and end_episode reports convergence
+ *   (RL_OK) when that leaves the policy unchanged. pi_0 is action 0 everywhere. Short
+ *   episodes see only nearby rewards (Zhao Fig 5.4): with episode_length 1, q(s, a) is the
+ *   immediate reward. Truncated returns are not exact q, so the policy could in principle
+ *   cycle; the runner's episode budget then ends the run.
+ * - mc_exploring_starts (Zhao Alg. 5.2, S&B Fig 5.3's algorithm): each episode starts from a
+ *   pair drawn uniformly over decision states x actions (one draw), then follows the greedy
+ *   policy, ties uniformly at random.
+ * - mc_epsilon_greedy (Zhao Alg. 5.3): epsilon-greedy behaviour from the runner's start; the
+ *   policy improvement is implicit (behaviour is greedy in the current q). Zhao runs it on
+ *   one episode of a million steps, hence the default buffer of 1,000,000 steps.
+ *
+ * The last two store the episode (state-action index and reward per step, 12 bytes) in a
+ * buffer of max_episode_length steps allocated at init: observe only appends (O(1), no
+ * allocation) and end_episode runs one backward pass g <- gamma g + r_t+1 (O(T)), updating
+ * every visit by default (Zhao) or only first visits (first_visit = true, S&B). First visits
+ * are found without per-episode allocation: a pass from the back writes, for each pair, the
+ * index of its occurrence into a per-(s, a) table, so afterwards it holds the first one. q is
+ * the average of the returns (alpha_schedule 1/n, the default) or moves a constant alpha
+ * toward each return, in backward order. Episodes are capped at max_episode_length through
+ * the start hook (the runner applies the smaller of that cap and its own time limit), so the
+ * buffer never overflows; a runner that ignores the cap gets RL_ERANGE from end_episode.
+ *
+ * Terminal vs truncated: MC does not bootstrap. A truncated episode (time limit, length cap,
+ * step budget) contributes the discounted sum of the rewards it saw, exactly like Zhao's
+ * finite-length episodes; a terminated one contributes the true return.
+ */
+#include "agents/mc.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "agents/policy.h"
+#include "agents/tabular.h"
+
+#define MC_MAX_EPISODE_PARAM(default_text)                                                  \
+    {"max_episode_length", RL_PARAM_INT, default_text, 1, 1e9, 0, NULL,                      \
+     "episode buffer size (12 bytes a step, allocated once); episodes are capped there"}
+#define MC_AVERAGE_PARAMS                                                                   \
+    {"alpha", RL_PARAM_DOUBLE, "0.1", 0, 1, RL_PARAM_MIN_OPEN, NULL,                        \
+     "step size (alpha_schedule = constant)"},                                              \
+    {"alpha_schedule", RL_PARAM_CHOICE, "1/n", 0, 0, 0, "constant|1/n",                     \
+     "1/n: q(s, a) is the average of its returns; constant: q moves alpha toward each"},    \
+    {"first_visit", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,                                  \
+     "count only the first visit of a pair in an episode (S&B); false: every visit (Zhao)"}
+
+static const rl_param_spec mc_basic_params[] = {
+    RL_TABULAR_GAMMA_PARAM,
+    {"episode_length", RL_PARAM_INT, "100", 1, 1e9, 0, NULL,
+     "steps of each episode that estimates a q(s, a) (returns beyond it are not seen)"},
+    {"episodes_per_pair", RL_PARAM_INT, "1", 1, 1e9, 0, NULL,
+     "episodes averaged per state-action pair (1 suffices in a deterministic env)"},
+    {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
+};
+
+static const rl_param_spec mc_exploring_starts_params[] = {
+    RL_TABULAR_GAMMA_PARAM,
+    MC_AVERAGE_PARAMS,
+    RL_TABULAR_Q0_PARAM,
+    MC_MAX_EPISODE_PARAM("100000"),
+    {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
+};
+
+static const rl_param_spec mc_epsilon_greedy_params[] = {
+    RL_TABULAR_GAMMA_PARAM,
+    MC_AVERAGE_PARAMS,
+    RL_TABULAR_EPSILON_PARAMS,
+    RL_TABULAR_Q0_PARAM,
+    MC_MAX_EPISODE_PARAM("1000000"),
+    {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
+};
+
+/* The decision states in index order, for walking or drawing starting pairs. */
+static int collect_open(const rl_mdp *m, const char *name, size_t **open, size_t *n_open,
+                        rl_error *err)
+{
+    size_t n = 0;
+    for (size_t s = 0; s < m->n_states; s++)
+        n += rl_mdp_is_decision(m, s);
+    *open = NULL;
+    *n_open = 0;
+    if (n == 0)
+        return rl_error_set(err, RL_EINVAL, "%s needs at least one decision state", name);
+    *open = malloc(n * sizeof **open);
+    if (!*open)
+        return rl_error_set(err, RL_ENOMEM, "out of memory for %zu states", n);
+    for (size_t s = 0; s < m->n_states; s++)
+        if (rl_mdp_is_decision(m, s))
+            (*open)[(*n_open)++] = s;
+    return RL_OK;
+}
+
+/* Read-outs shared by the three types: each keeps its rl_tabular as the first member, so a
+ * pointer to the state is a pointer to it. */
+static void mc_values(const void *state, double *v) { rl_tabular_values(state, v); }
+static void mc_action_values(const void *state, double *q)
+{
+    rl_tabular_action_values(state, q);
+}
+static void mc_policy(const void *state, double *pi) { rl_tabular_policy(state, pi); }
+
+/* ---- MC Basic ---------------------------------------------------------------------------- */
+
+typedef struct mc_basic {
+    rl_tabular t;   /* first: see the read-outs */
+    size_t *open;   /* decision states */
+    size_t n_open;
+    size_t *policy; /* pi_k, the deterministic policy being evaluated (per state) */
+    size_t episode_length, episodes_per_pair;
+    size_t pair;     /* the (s, a) being estimated: open[pair / n_actions], pair % n_actions */
+    size_t done;     /* episodes already run for it */
+    double pair_sum; /* the sum of their returns */
+    double g, discount; /* this episode: return so far, gamma^steps */
+    size_t steps, first_state, first_action;
+} mc_basic;
+
+static void mc_basic_release(void *state)
+{
+    mc_basic *b = state;
+    rl_tabular_release(&b->t);
+    free(b->open);
+    free(b->policy);
+    b->open = b->policy = NULL;
+}
+
+static int mc_basic_init(void *state, const rl_mdp *m, const rl_params *params,
+                         const double *given_policy, rl_error *err)
+{
+    (void)given_policy;
+    mc_basic *b = state;
+    int rc = rl_tabular_init(&b->t, m, params, err);
+    if (rc != RL_OK)
+        return rc;
+    b->open = b->policy = NULL;
+    b->episode_length = (size_t)rl_params_int(params, "episode_length");
+    b->episodes_per_pair = (size_t)rl_params_int(params, "episodes_per_pair");
+    b->pair = b->done = b->steps = 0;
+    b->pair_sum = b->g = 0.0;
+    b->discount = 1.0;
+    rc = collect_open(m, "mc_basic", &b->open, &b->n_open, err);
+    if (rc == RL_OK) {
+        /* pi_0: action 0 everywhere, the greedy policy of the all-zero q by action order. */
+        b->policy = calloc(m->n_states, sizeof *b->policy);
+        if (!b->policy)
+            rc = rl_error_set(err, RL_ENOMEM, "out of memory for %zu states", m->n_states);
+    }
+    if (rc != RL_OK)
+        mc_basic_release(b);
+    return rc;
+}
+
+static void mc_basic_start(void *state, gsl_rng *r, rl_episode_start *start)
+{
+    (void)r;
+    mc_basic *b = state;
+    size_t n = b->t.n_actions;
+    start->has_state = true;
+    start->state = b->open[b->pair / n];
+    start->has_action = true;
+    start->action = b->pair % n;
+    start->max_length = b->episode_length;
+}
+
+static size_t mc_basic_begin(void *state, size_t s, gsl_rng *r)
+{
+    (void)s;
+    (void)r;
+    /* Only reached if the runner did not fix the first action; a wrong start state is caught
+     * at end_episode. */
+    const mc_basic *b = state;
+    return b->pair % b->t.n_actions;
+}
+
+static size_t mc_basic_observe(void *state, const rl_transition *t, gsl_rng *r)
+{
+    (void)r;
+    mc_basic *b = state;
+    if (b->steps == 0) {
+        b->first_state = t->state;
+        b->first_action = t->action;
+    }
+    b->g += b->discount * t->reward;
+    b->discount *= b->t.gamma;
+    b->steps++;
+    return b->policy[t->next];
+}
+
+static int mc_basic_end(void *state, rl_error *err)
+{
+    mc_basic *b = state;
+    size_t n = b->t.n_actions;
+    size_t s = b->open[b->pair / n], a = b->pair % n;
+    size_t steps = b->steps;
+    double g = b->g;
+    b->steps = 0;
+    b->g = 0.0;
+    b->discount = 1.0;
+    if (steps == 0) /* cut before its first step (a step budget): nothing to learn */
+        return RL_CONTINUE;
+    if (b->first_state != s || b->first_action != a)
+        return rl_error_set(err, RL_EUNSUPPORTED,
+                            "mc_basic estimates q(state %zu, action %zu) but the episode "
+                            "started with state %zu, action %zu: it needs the runner to honour "
+                            "its start hook (an env with reset_to)",
+                            s, a, b->first_state, b->first_action);
+    b->pair_sum += g;
+    if (++b->done < b->episodes_per_pair)
+        return RL_CONTINUE;
+    b->t.q[s * n + a] = b->pair_sum / (double)b->done;
+    b->pair_sum = 0.0;
+    b->done = 0;
+    if (++b->pair < b->n_open * n)
+        return RL_CONTINUE;
+    /* Every pair estimated: policy improvement. */
+    b->pair = 0;
+    bool changed = false;
+    for (size_t i = 0; i < b->n_open; i++) {
+        size_t st = b->open[i];
+        size_t best = rl_argmax_first(b->t.q + st * n, n);
+        if (best != b->policy[st]) {
+            b->policy[st] = best;
+            changed = true;
+        }
+    }
+    return changed ? RL_CONTINUE : RL_OK;
+}
+
+const rl_learner_type rl_mc_basic_type = {
+    .name = "mc_basic",
+    .doc = "MC Basic (Zhao 5.1): policy iteration with q from episodes started at each (s, a)",
+    .params = mc_basic_params,
+    .size = sizeof(mc_basic),
+    .init = mc_basic_init,
+    .release = mc_basic_release,
+    .episode_start = mc_basic_start,
+    .begin_episode = mc_basic_begin,
+    .observe = mc_basic_observe,
+    .end_episode = mc_basic_end,
+    .values = mc_values,
+    .action_values = mc_action_values,
+    .policy = mc_policy,
+};
+
+const rl_agent_info rl_mc_basic_info = {
+    .name = "mc_basic",
+    .doc = "MC Basic (Zhao 5.1): policy iteration with q from episodes started at each (s, a)",
+    .kind = RL_AGENT_LEARNER,
+    .params = mc_basic_params,
+    .learner = &rl_mc_basic_type,
+};
+
+/* ---- MC Exploring Starts and MC epsilon-greedy ------------------------------------------- */
+
+typedef struct mc_agent {
+    rl_tabular t;     /* first: see the read-outs */
+    bool exploring;   /* exploring starts and greedy behaviour; else epsilon-greedy */
+    bool first_visit;
+    size_t *open;     /* decision states (exploring starts only) */
+    size_t n_open;
+    uint32_t *sa;     /* the episode: s * n_actions + a of each step */
+    double *reward;   /* and the reward that followed it */
+    uint32_t *first;  /* per (s, a): its first step in this episode (first_visit only) */
+    size_t capacity, length;
+    bool overflow;    /* the runner went past the cap the start hook asked for */
+} mc_agent;
+
+static void mc_release(void *state)
+{
+    mc_agent *g = state;
+    rl_tabular_release(&g->t);
+    free(g->open);
+    free(g->sa);
+    free(g->reward);
+    free(g->first);
+    g->open = NULL;
+    g->sa = g->first = NULL;
+    g->reward = NULL;
+}
+
+static int mc_init(mc_agent *g, const rl_mdp *m, const rl_params *params, bool exploring,
+                   const char *name, rl_error *err)
+{
+    int rc = rl_tabular_init(&g->t, m, params, err);
+    if (rc != RL_OK)
+        return rc;
+    g->exploring = exploring;
+    g->first_visit = rl_params_bool(params, "first_visit");
+    g->open = NULL;
+    g->n_open = 0;
+    g->sa = g->first = NULL;
+    g->reward = NULL;
+    g->capacity = (size_t)rl_params_int(params, "max_episode_length");
+    g->length = 0;
+    g->overflow = false;
+    size_t n_sa = m->n_states * m->n_actions;
+    if (n_sa > UINT32_MAX)
+        rc = rl_error_set(err, RL_ERANGE, "%s: %zu state-action pairs is too many", name, n_sa);
+    if (rc == RL_OK && exploring)
+        rc = collect_open(m, name, &g->open, &g->n_open, err);
+    if (rc == RL_OK) {
+        g->sa = malloc(g->capacity * sizeof *g->sa);
+        g->reward = malloc(g->capacity * sizeof *g->reward);
+        g->first = g->first_visit ? malloc(n_sa * sizeof *g->first) : NULL;
+        if (!g->sa || !g->reward || (g->first_visit && !g->first))
+            rc = rl_error_set(err, RL_ENOMEM,
+                              "%s: out of memory for an episode buffer of %zu steps", name,
+                              g->capacity);
+    }
+    if (rc != RL_OK)
+        mc_release(g);
+    return rc;
+}
+
+static int mc_exploring_starts_init(void *state, const rl_mdp *m, const rl_params *params,
+                                    const double *given_policy, rl_error *err)
+{
+    (void)given_policy;
+    return mc_init(state, m, params, true, "mc_exploring_starts", err);
+}
+
+static int mc_epsilon_greedy_init(void *state, const rl_mdp *m, const rl_params *params,
+                                  const double *given_policy, rl_error *err)
+{
+    (void)given_policy;
+    return mc_init(state, m, params, false, "mc_epsilon_greedy", err);
+}
+
+static void mc_start(void *state, gsl_rng *r, rl_episode_start *start)
+{
+    const mc_agent *g = state;
+    if (g->exploring) {
+        size_t n = g->t.n_actions;
+        size_t k = gsl_rng_uniform_int(r, g->n_open * n);
+        start->has_state = true;
+        start->state = g->open[k / n];
+        start->has_action = true;
+        start->action = k % n;
+    }
+    start->max_length = g->capacity;
+}
+
+static size_t mc_act(const mc_agent *g, size_t s, gsl_rng *r)
+{
+    return g->exploring ? rl_tabular_greedy(&g->t, s, r) : rl_tabular_select(&g->t, s, r);
+}
+
+static size_t mc_begin(void *state, size_t s, gsl_rng *r) { return mc_act(state, s, r); }
+
+static size_t mc_observe(void *state, const rl_transition *t, gsl_rng *r)
+{
+    mc_agent *g = state;
+    if (g->length < g->capacity) {
+        g->sa[g->length] = (uint32_t)(t->state * g->t.n_actions + t->action);
+        g->reward[g->length] = t->reward;
+        g->length++;
+    } else {
+        g->overflow = true;
+    }
+    if (t->terminated || t->truncated) /* the episode ends: the action would be ignored */
+        return 0;
+    return mc_act(g, t->next, r);
+}
+
+static int mc_end(void *state, rl_error *err)
+{
+    mc_agent *g = state;
+    size_t n = g->t.n_actions, T = g->length;
+    g->length = 0;
+    if (g->overflow) {
+        g->overflow = false;
+        return rl_error_set(err, RL_ERANGE,
+                            "episode longer than max_episode_length = %zu (the learner asks "
+                            "the runner to cap episodes there)",
+                            g->capacity);
+    }
+    if (g->first_visit)
+        for (size_t i = T; i-- > 0;)
+            g->first[g->sa[i]] = (uint32_t)i;
+    double ret = 0.0;
+    for (size_t i = T; i-- > 0;) {
+        ret = g->t.gamma * ret + g->reward[i];
+        size_t sa = g->sa[i];
+        if (g->first_visit && g->first[sa] != i)
+            continue;
+        double step = rl_tabular_step_size(&g->t, sa / n, sa % n);
+        g->t.q[sa] += step * (ret - g->t.q[sa]);
+    }
+    rl_tabular_end_episode(&g->t);
+    return RL_CONTINUE;
+}
+
+const rl_learner_type rl_mc_exploring_starts_type = {
+    .name = "mc_exploring_starts",
+    .doc = "MC Exploring Starts (Zhao 5.2, S&B 5.3): uniform (s, a) starts, greedy policy",
+    .params = mc_exploring_starts_params,
+    .size = sizeof(mc_agent),
+    .init = mc_exploring_starts_init,
+    .release = mc_release,
+    .episode_start = mc_start,
+    .begin_episode = mc_begin,
+    .observe = mc_observe,
+    .end_episode = mc_end,
+    .values = mc_values,
+    .action_values = mc_action_values,
+    .policy = mc_policy,
+};
+
+const rl_agent_info rl_mc_exploring_starts_info = {
+    .name = "mc_exploring_starts",
+    .doc = "MC Exploring Starts (Zhao 5.2, S&B 5.3): uniform (s, a) starts, greedy policy",
+    .kind = RL_AGENT_LEARNER,
+    .params = mc_exploring_starts_params,
+    .learner = &rl_mc_exploring_starts_type,
+};
+
+const rl_learner_type rl_mc_epsilon_greedy_type = {
+    .name = "mc_epsilon_greedy",
+    .doc = "MC epsilon-greedy (Zhao 5.3): every-visit MC control with epsilon-greedy behaviour",
+    .params = mc_epsilon_greedy_params,
+    .size = sizeof(mc_agent),
+    .init = mc_epsilon_greedy_init,
+    .release = mc_release,
+    .episode_start = mc_start,
+    .begin_episode = mc_begin,
+    .observe = mc_observe,
+    .end_episode = mc_end,
+    .values = mc_values,
+    .action_values = mc_action_values,
+    .policy = mc_policy,
+};
+
+const rl_agent_info rl_mc_epsilon_greedy_info = {
+    .name = "mc_epsilon_greedy",
+    .doc = "MC epsilon-greedy (Zhao 5.3): every-visit MC control with epsilon-greedy behaviour",
+    .kind = RL_AGENT_LEARNER,
+    .params = mc_epsilon_greedy_params,
+    .learner = &rl_mc_epsilon_greedy_type,
+};

@@ -1,0 +1,691 @@
+/* Temporal-difference learners: TD(0) prediction of a given policy, Sarsa, Expected Sarsa,
+ * n-step Sarsa, Q-learning and double Q-learning (Zhao ch.7; Sutton & Barto ch.6-7).
+ *
+ * Each learns from one transition at a time, in observe(). A terminal transition's target is
+ * the reward alone; a truncated one (the runner's time limit) bootstraps as usual, because
+ * the episode was cut, not finished. Everything is allocated in init; a step does no
+ * allocation, and the powers of gamma n-step Sarsa needs are tabled once.
+ *
+ * The control learners share agents/tabular.h: the q table, the step-size schedule, Zhao's
+ * epsilon-greedy rule (one draw per decision, ties uniformly at random) and the read-outs
+ * (max_a q and the greedy policy, ties by action order). td.h lists which draws each takes.
+ */
+#include "agents/td.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agents/tabular.h"
+
+#define END_PARAM {NULL, 0, NULL, 0, 0, 0, NULL, NULL}
+
+/* ---- TD(0) prediction ---- */
+
+typedef struct td0 {
+    size_t n_states, n_actions;
+    double *v;        /* n_states; 0 on walls and terminal states */
+    double *pi;       /* n_states * n_actions: the policy evaluated */
+    uint32_t *visits; /* per state, only with the 1/n schedule */
+    double gamma, alpha;
+    bool one_over_n;
+} td0;
+
+static const rl_param_spec td0_params[] = {
+    RL_TABULAR_GAMMA_PARAM,
+    {"alpha", RL_PARAM_DOUBLE, "0.1", 0, 1, RL_PARAM_MIN_OPEN, NULL,
+     "step size (alpha_schedule = constant)"},
+    {"alpha_schedule", RL_PARAM_CHOICE, "constant", 0, 0, 0, "constant|1/n",
+     "constant alpha, or 1/n with n the visits of the state"},
+    {"v0", RL_PARAM_DOUBLE, "0", -HUGE_VAL, HUGE_VAL, 0, NULL, "initial state value"},
+    {"policy", RL_PARAM_CHOICE, "uniform", 0, 0, 0, "uniform|greedy|file",
+     "the policy to evaluate: uniform, greedy w.r.t. values_file, or policy_file"},
+    {"policy_file", RL_PARAM_STRING, NULL, 0, 0, 0, NULL,
+     "policy = file: a policy.csv (row,col,action,probability) or an arrow grid (^>v<o)"},
+    {"values_file", RL_PARAM_STRING, NULL, 0, 0, 0, NULL,
+     "policy = greedy: a values.csv whose greedy policy is evaluated"},
+    END_PARAM,
+};
+
+static void td0_release(void *state)
+{
+    td0 *d = state;
+    free(d->v);
+    free(d->pi);
+    free(d->visits);
+    d->v = d->pi = NULL;
+    d->visits = NULL;
+}
+
+/* Rows where the agent decides must be probabilities: the draw inverts their sums. */
+static int check_policy(const rl_mdp *m, const double *pi, rl_error *err)
+{
+    size_t n = m->n_actions;
+    for (size_t s = 0; s < m->n_states; s++) {
+        if (!rl_mdp_is_decision(m, s))
+            continue;
+        double sum = 0.0;
+        for (size_t a = 0; a < n; a++) {
+            double p = pi[s * n + a];
+            if (!(p >= 0.0 && p <= 1.0))
+                return rl_error_set(err, RL_EINVAL,
+                                    "the policy gives state (%zu, %zu) action %zu probability "
+                                    "%g, not in [0, 1]",
+                                    rl_mdp_row(m, s), rl_mdp_col(m, s), a, p);
+            sum += p;
+        }
+        if (!(fabs(sum - 1.0) <= 1e-9))
+            return rl_error_set(err, RL_EINVAL,
+                                "the policy's probabilities in state (%zu, %zu) sum to %.17g, "
+                                "not 1",
+                                rl_mdp_row(m, s), rl_mdp_col(m, s), sum);
+    }
+    return RL_OK;
+}
+
+static int td0_init(void *state, const rl_mdp *m, const rl_params *params,
+                    const double *given_policy, rl_error *err)
+{
+    td0 *d = state;
+    memset(d, 0, sizeof *d);
+    if (given_policy) {
+        int rc = check_policy(m, given_policy, err);
+        if (rc != RL_OK)
+            return rc;
+    }
+    d->n_states = m->n_states;
+    d->n_actions = m->n_actions;
+    d->gamma = rl_params_double(params, "gamma");
+    d->alpha = rl_params_double(params, "alpha");
+    d->one_over_n = strcmp(rl_params_string(params, "alpha_schedule"), "1/n") == 0;
+    size_t n_sa = m->n_states * m->n_actions;
+    d->v = malloc(m->n_states * sizeof *d->v);
+    d->pi = malloc(n_sa * sizeof *d->pi);
+    d->visits = d->one_over_n ? calloc(m->n_states, sizeof *d->visits) : NULL;
+    if (!d->v || !d->pi || (d->one_over_n && !d->visits)) {
+        td0_release(d);
+        return rl_error_set(err, RL_ENOMEM, "out of memory for %zu states", m->n_states);
+    }
+    double v0 = rl_params_double(params, "v0");
+    for (size_t s = 0; s < m->n_states; s++)
+        d->v[s] = rl_mdp_is_decision(m, s) ? v0 : 0.0;
+    if (given_policy)
+        memcpy(d->pi, given_policy, n_sa * sizeof *d->pi);
+    else
+        for (size_t i = 0; i < n_sa; i++)
+            d->pi[i] = 1.0 / (double)m->n_actions;
+    return RL_OK;
+}
+
+/* An action from pi(.|s) with one draw: the first whose cumulative probability exceeds u.
+ * Zero-probability actions are never chosen, even when rounding leaves u above the sum. */
+static size_t td0_draw(const td0 *d, size_t s, gsl_rng *r)
+{
+    const double *row = d->pi + s * d->n_actions;
+    double u = gsl_rng_uniform(r);
+    size_t last = 0;
+    for (size_t a = 0; a < d->n_actions; a++) {
+        if (row[a] > 0.0) {
+            last = a;
+            u -= row[a];
+            if (u < 0.0)
+                return a;
+        }
+    }
+    return last;
+}
+
+static size_t td0_begin(void *state, size_t s, gsl_rng *r)
+{
+    return td0_draw(state, s, r);
+}
+
+static size_t td0_observe(void *state, const rl_transition *t, gsl_rng *r)
+{
+    td0 *d = state;
+    double target = t->reward;
+    if (!t->terminated)
+        target += d->gamma * d->v[t->next];
+    double step = d->one_over_n ? 1.0 / (double)++d->visits[t->state] : d->alpha;
+    d->v[t->state] += step * (target - d->v[t->state]);
+    if (t->terminated || t->truncated)
+        return 0;
+    return td0_draw(d, t->next, r);
+}
+
+static int td_end_continue(void *state, rl_error *err)
+{
+    (void)state;
+    (void)err;
+    return RL_CONTINUE;
+}
+
+static void td0_values(const void *state, double *v)
+{
+    const td0 *d = state;
+    memcpy(v, d->v, d->n_states * sizeof *v);
+}
+
+static void td0_policy(const void *state, double *pi)
+{
+    const td0 *d = state;
+    memcpy(pi, d->pi, d->n_states * d->n_actions * sizeof *pi);
+}
+
+#define TD0_DOC "TD(0) prediction of a given policy's state values (Zhao 7.1; S&B 6.1)"
+
+const rl_learner_type rl_td0_type = {
+    .name = "td0",
+    .doc = TD0_DOC,
+    .params = td0_params,
+    .size = sizeof(td0),
+    .init = td0_init,
+    .release = td0_release,
+    .begin_episode = td0_begin,
+    .observe = td0_observe,
+    .end_episode = td_end_continue,
+    .values = td0_values,
+    .policy = td0_policy,
+};
+
+const rl_agent_info rl_td0_info = {
+    .name = "td0",
+    .doc = TD0_DOC,
+    .kind = RL_AGENT_LEARNER,
+    .params = td0_params,
+    .prediction = true,
+    .learner = &rl_td0_type,
+};
+
+/* ---- control learners: shared state and read-outs ---- */
+
+typedef struct td_control {
+    rl_tabular t; /* q; the first table of double Q-learning */
+    /* q_learning */
+    bool uniform_behavior;
+    /* double_q_learning: the second table, and q1 + q2 which the behaviour is greedy on */
+    rl_tabular t2, sum;
+    /* n_step_sarsa: S_i, A_i, R_i of times i in slot i mod (n + 1) */
+    size_t n, slots;
+    size_t *states, *actions;
+    double *rewards;
+    double *gamma_pow;   /* gamma^0 .. gamma^n */
+    size_t steps;        /* transitions seen this episode (the time of the latest state) */
+    size_t tau;          /* the earliest time whose update is pending */
+    size_t slot_steps, slot_tau;
+    bool terminated;
+} td_control;
+
+static const rl_param_spec sarsa_params[] = {
+    RL_TABULAR_GAMMA_PARAM, RL_TABULAR_ALPHA_PARAMS, RL_TABULAR_EPSILON_PARAMS,
+    RL_TABULAR_Q0_PARAM,    END_PARAM,
+};
+
+static const rl_param_spec n_step_params[] = {
+    RL_TABULAR_GAMMA_PARAM,
+    RL_TABULAR_ALPHA_PARAMS,
+    RL_TABULAR_EPSILON_PARAMS,
+    RL_TABULAR_Q0_PARAM,
+    {"n", RL_PARAM_INT, "3", 1, 1e6, 0, NULL,
+     "steps of reward before bootstrapping (1: Sarsa; large: Monte Carlo)"},
+    END_PARAM,
+};
+
+static const rl_param_spec q_learning_params[] = {
+    RL_TABULAR_GAMMA_PARAM,
+    RL_TABULAR_ALPHA_PARAMS,
+    RL_TABULAR_EPSILON_PARAMS,
+    RL_TABULAR_Q0_PARAM,
+    {"behavior", RL_PARAM_CHOICE, "epsilon_greedy", 0, 0, 0, "epsilon_greedy|uniform",
+     "on-policy epsilon-greedy behaviour, or off-policy uniform behaviour (epsilon unused)"},
+    END_PARAM,
+};
+
+static void control_release(void *state)
+{
+    td_control *c = state;
+    rl_tabular_release(&c->t);
+    rl_tabular_release(&c->t2);
+    rl_tabular_release(&c->sum);
+    free(c->states);
+    free(c->actions);
+    free(c->rewards);
+    free(c->gamma_pow);
+    c->states = c->actions = NULL;
+    c->rewards = c->gamma_pow = NULL;
+}
+
+static int control_init(void *state, const rl_mdp *m, const rl_params *params,
+                        const double *given_policy, rl_error *err)
+{
+    (void)given_policy;
+    td_control *c = state;
+    memset(c, 0, sizeof *c);
+    return rl_tabular_init(&c->t, m, params, err);
+}
+
+static size_t control_begin(void *state, size_t s, gsl_rng *r)
+{
+    return rl_tabular_select(&((td_control *)state)->t, s, r);
+}
+
+static int control_end(void *state, rl_error *err)
+{
+    (void)err;
+    rl_tabular_end_episode(&((td_control *)state)->t);
+    return RL_CONTINUE;
+}
+
+static void control_values(const void *state, double *v)
+{
+    rl_tabular_values(&((const td_control *)state)->t, v);
+}
+
+static void control_action_values(const void *state, double *q)
+{
+    rl_tabular_action_values(&((const td_control *)state)->t, q);
+}
+
+static void control_policy(const void *state, double *pi)
+{
+    rl_tabular_policy(&((const td_control *)state)->t, pi);
+}
+
+/* q(s, a) += step (target - q(s, a)). */
+static inline void update(rl_tabular *t, size_t s, size_t a, double target)
+{
+    double *q = &t->q[s * t->n_actions + a];
+    *q += rl_tabular_step_size(t, s, a) * (target - *q);
+}
+
+/* ---- Sarsa ---- */
+
+/* The next action is chosen before the update (S&B 6.4), also on a truncated step, whose
+ * target bootstraps from it. */
+static size_t sarsa_observe(void *state, const rl_transition *tr, gsl_rng *r)
+{
+    rl_tabular *t = &((td_control *)state)->t;
+    double target = tr->reward;
+    size_t next_action = 0;
+    if (!tr->terminated) {
+        next_action = rl_tabular_select(t, tr->next, r);
+        target += t->gamma * t->q[tr->next * t->n_actions + next_action];
+    }
+    update(t, tr->state, tr->action, target);
+    return next_action;
+}
+
+#define SARSA_DOC "Sarsa: on-policy TD control, epsilon-greedy (Zhao 7.2; S&B 6.4)"
+
+const rl_learner_type rl_sarsa_type = {
+    .name = "sarsa",
+    .doc = SARSA_DOC,
+    .params = sarsa_params,
+    .size = sizeof(td_control),
+    .init = control_init,
+    .release = control_release,
+    .begin_episode = control_begin,
+    .observe = sarsa_observe,
+    .end_episode = control_end,
+    .values = control_values,
+    .action_values = control_action_values,
+    .policy = control_policy,
+};
+
+const rl_agent_info rl_sarsa_info = {
+    .name = "sarsa",
+    .doc = SARSA_DOC,
+    .kind = RL_AGENT_LEARNER,
+    .params = sarsa_params,
+    .learner = &rl_sarsa_type,
+};
+
+/* ---- Expected Sarsa and Q-learning: update, then choose ---- */
+
+static size_t expected_sarsa_observe(void *state, const rl_transition *tr, gsl_rng *r)
+{
+    rl_tabular *t = &((td_control *)state)->t;
+    double target = tr->reward;
+    if (!tr->terminated)
+        target += t->gamma * rl_tabular_expected(t, tr->next);
+    update(t, tr->state, tr->action, target);
+    if (tr->terminated || tr->truncated)
+        return 0;
+    return rl_tabular_select(t, tr->next, r);
+}
+
+#define EXPECTED_SARSA_DOC                                                                  \
+    "Expected Sarsa: bootstraps from the expectation under epsilon-greedy (Zhao 7.3; S&B 6.6)"
+
+const rl_learner_type rl_expected_sarsa_type = {
+    .name = "expected_sarsa",
+    .doc = EXPECTED_SARSA_DOC,
+    .params = sarsa_params,
+    .size = sizeof(td_control),
+    .init = control_init,
+    .release = control_release,
+    .begin_episode = control_begin,
+    .observe = expected_sarsa_observe,
+    .end_episode = control_end,
+    .values = control_values,
+    .action_values = control_action_values,
+    .policy = control_policy,
+};
+
+const rl_agent_info rl_expected_sarsa_info = {
+    .name = "expected_sarsa",
+    .doc = EXPECTED_SARSA_DOC,
+    .kind = RL_AGENT_LEARNER,
+    .params = sarsa_params,
+    .learner = &rl_expected_sarsa_type,
+};
+
+static int q_learning_init(void *state, const rl_mdp *m, const rl_params *params,
+                           const double *given_policy, rl_error *err)
+{
+    int rc = control_init(state, m, params, given_policy, err);
+    if (rc == RL_OK)
+        ((td_control *)state)->uniform_behavior =
+            strcmp(rl_params_string(params, "behavior"), "uniform") == 0;
+    return rc;
+}
+
+/* The behaviour policy's action: epsilon-greedy, or uniform from one draw. */
+static size_t behave(const td_control *c, size_t s, gsl_rng *r)
+{
+    if (!c->uniform_behavior)
+        return rl_tabular_select(&c->t, s, r);
+    size_t n = c->t.n_actions;
+    size_t a = (size_t)(gsl_rng_uniform(r) * (double)n);
+    return a < n ? a : n - 1;
+}
+
+static size_t q_learning_begin(void *state, size_t s, gsl_rng *r)
+{
+    return behave(state, s, r);
+}
+
+static size_t q_learning_observe(void *state, const rl_transition *tr, gsl_rng *r)
+{
+    td_control *c = state;
+    rl_tabular *t = &c->t;
+    double target = tr->reward;
+    if (!tr->terminated)
+        target += t->gamma * rl_tabular_max(t, tr->next);
+    update(t, tr->state, tr->action, target);
+    if (tr->terminated || tr->truncated)
+        return 0;
+    return behave(c, tr->next, r);
+}
+
+#define Q_LEARNING_DOC                                                                      \
+    "Q-learning: off-policy TD control, epsilon-greedy or uniform behaviour (Zhao 7.4; S&B 6.5)"
+
+const rl_learner_type rl_q_learning_type = {
+    .name = "q_learning",
+    .doc = Q_LEARNING_DOC,
+    .params = q_learning_params,
+    .size = sizeof(td_control),
+    .init = q_learning_init,
+    .release = control_release,
+    .begin_episode = q_learning_begin,
+    .observe = q_learning_observe,
+    .end_episode = control_end,
+    .values = control_values,
+    .action_values = control_action_values,
+    .policy = control_policy,
+};
+
+const rl_agent_info rl_q_learning_info = {
+    .name = "q_learning",
+    .doc = Q_LEARNING_DOC,
+    .kind = RL_AGENT_LEARNER,
+    .params = q_learning_params,
+    .learner = &rl_q_learning_type,
+};
+
+/* ---- n-step Sarsa ---- */
+
+static int n_step_init(void *state, const rl_mdp *m, const rl_params *params,
+                       const double *given_policy, rl_error *err)
+{
+    td_control *c = state;
+    int rc = control_init(state, m, params, given_policy, err);
+    if (rc != RL_OK)
+        return rc;
+    c->n = (size_t)rl_params_int(params, "n");
+    c->slots = c->n + 1;
+    c->states = malloc(c->slots * sizeof *c->states);
+    c->actions = malloc(c->slots * sizeof *c->actions);
+    c->rewards = malloc(c->slots * sizeof *c->rewards);
+    c->gamma_pow = malloc(c->slots * sizeof *c->gamma_pow);
+    if (!c->states || !c->actions || !c->rewards || !c->gamma_pow) {
+        control_release(c);
+        return rl_error_set(err, RL_ENOMEM, "out of memory for an n = %zu step buffer", c->n);
+    }
+    c->gamma_pow[0] = 1.0;
+    for (size_t k = 1; k <= c->n; k++)
+        c->gamma_pow[k] = c->gamma_pow[k - 1] * c->t.gamma;
+    return RL_OK;
+}
+
+static inline size_t next_slot(const td_control *c, size_t slot)
+{
+    return slot + 1 == c->slots ? 0 : slot + 1;
+}
+
+/* Updates q(S_tau, A_tau), tau the earliest pending time, towards
+ * G = R_{tau+1} + ... + gamma^{count-1} R_{tau+count} [+ gamma^count q(S_{tau+count},
+ * A_{tau+count}) when bootstrapping], and moves tau on. With count = n this is S&B's
+ * n-step return; at the end of an episode count shrinks to the steps left. */
+static void n_step_update(td_control *c, size_t count, bool bootstrap)
+{
+    size_t i = next_slot(c, c->slot_tau);
+    double g = c->rewards[i];
+    for (size_t k = 1; k < count; k++) {
+        i = next_slot(c, i);
+        g += c->gamma_pow[k] * c->rewards[i];
+    }
+    rl_tabular *t = &c->t;
+    if (bootstrap)
+        g += c->gamma_pow[count] * t->q[c->states[i] * t->n_actions + c->actions[i]];
+    update(t, c->states[c->slot_tau], c->actions[c->slot_tau], g);
+    c->tau++;
+    c->slot_tau = next_slot(c, c->slot_tau);
+}
+
+/* The pending updates of an ended episode: without bootstrapping after a termination;
+ * after a truncation (or any other cut) from the last state and the action chosen there. */
+static void n_step_flush(td_control *c)
+{
+    while (c->tau < c->steps)
+        n_step_update(c, c->steps - c->tau, !c->terminated);
+}
+
+static void n_step_restart(td_control *c)
+{
+    c->steps = c->tau = 0;
+    c->slot_steps = c->slot_tau = 0;
+    c->terminated = false;
+}
+
+static size_t n_step_begin(void *state, size_t s, gsl_rng *r)
+{
+    td_control *c = state;
+    n_step_restart(c);
+    return rl_tabular_select(&c->t, s, r);
+}
+
+static size_t n_step_observe(void *state, const rl_transition *tr, gsl_rng *r)
+{
+    td_control *c = state;
+    /* S_t, A_t come from the transition itself, so the buffer is right even for a first
+     * action the learner did not choose. */
+    c->states[c->slot_steps] = tr->state;
+    c->actions[c->slot_steps] = tr->action;
+    c->slot_steps = next_slot(c, c->slot_steps);
+    c->steps++;
+    c->rewards[c->slot_steps] = tr->reward;
+    c->states[c->slot_steps] = tr->next;
+    c->terminated = tr->terminated;
+    size_t next_action = 0;
+    if (!tr->terminated) {
+        /* Chosen before the updates, as in Sarsa, which n = 1 reproduces exactly. */
+        next_action = rl_tabular_select(&c->t, tr->next, r);
+        c->actions[c->slot_steps] = next_action;
+    }
+    if (c->steps - c->tau == c->n)
+        n_step_update(c, c->n, !tr->terminated);
+    if (tr->terminated || tr->truncated)
+        n_step_flush(c);
+    return next_action;
+}
+
+/* Flushes what observe could not: an episode the runner cut without flagging its last
+ * transition (a total-steps budget). */
+static int n_step_end(void *state, rl_error *err)
+{
+    td_control *c = state;
+    n_step_flush(c);
+    n_step_restart(c);
+    return control_end(state, err);
+}
+
+#define N_STEP_SARSA_DOC "n-step Sarsa: bootstraps after n rewards (Zhao 7.5; S&B 7.2)"
+
+const rl_learner_type rl_n_step_sarsa_type = {
+    .name = "n_step_sarsa",
+    .doc = N_STEP_SARSA_DOC,
+    .params = n_step_params,
+    .size = sizeof(td_control),
+    .init = n_step_init,
+    .release = control_release,
+    .begin_episode = n_step_begin,
+    .observe = n_step_observe,
+    .end_episode = n_step_end,
+    .values = control_values,
+    .action_values = control_action_values,
+    .policy = control_policy,
+};
+
+const rl_agent_info rl_n_step_sarsa_info = {
+    .name = "n_step_sarsa",
+    .doc = N_STEP_SARSA_DOC,
+    .kind = RL_AGENT_LEARNER,
+    .params = n_step_params,
+    .learner = &rl_n_step_sarsa_type,
+};
+
+/* ---- double Q-learning ---- */
+
+/* t and t2 are the two estimates, each with its own 1/n counts; sum (q1 + q2, kept up to
+ * date entry by entry) carries the behaviour's epsilon and is what it is greedy on. */
+static int double_q_init(void *state, const rl_mdp *m, const rl_params *params,
+                         const double *given_policy, rl_error *err)
+{
+    td_control *c = state;
+    int rc = control_init(state, m, params, given_policy, err);
+    if (rc == RL_OK)
+        rc = rl_tabular_init(&c->t2, m, params, err);
+    if (rc == RL_OK)
+        rc = rl_tabular_init(&c->sum, m, params, err);
+    if (rc != RL_OK) {
+        control_release(c);
+        return rc;
+    }
+    for (size_t i = 0; i < m->n_states * m->n_actions; i++)
+        c->sum.q[i] = c->t.q[i] + c->t2.q[i];
+    return RL_OK;
+}
+
+static size_t double_q_begin(void *state, size_t s, gsl_rng *r)
+{
+    return rl_tabular_select(&((td_control *)state)->sum, s, r);
+}
+
+/* The first index of the exact maximum: the update's own argmax needs no draw, and which of
+ * several tied actions it picks does not bias the other table's estimate. */
+static size_t first_max(const double *q, size_t n)
+{
+    size_t best = 0;
+    for (size_t a = 1; a < n; a++)
+        if (q[a] > q[best])
+            best = a;
+    return best;
+}
+
+/* With probability 1/2 each: q1(s, a) moves towards r + gamma q2(s', argmax q1(s', .)), or
+ * the same with the tables swapped (S&B 6.7). */
+static size_t double_q_observe(void *state, const rl_transition *tr, gsl_rng *r)
+{
+    td_control *c = state;
+    bool first = gsl_rng_uniform(r) < 0.5;
+    rl_tabular *learn = first ? &c->t : &c->t2, *judge = first ? &c->t2 : &c->t;
+    size_t n = learn->n_actions;
+    double target = tr->reward;
+    if (!tr->terminated) {
+        size_t best = first_max(learn->q + tr->next * n, n);
+        target += learn->gamma * judge->q[tr->next * n + best];
+    }
+    update(learn, tr->state, tr->action, target);
+    size_t sa = tr->state * n + tr->action;
+    c->sum.q[sa] = c->t.q[sa] + c->t2.q[sa];
+    if (tr->terminated || tr->truncated)
+        return 0;
+    return rl_tabular_select(&c->sum, tr->next, r);
+}
+
+static int double_q_end(void *state, rl_error *err)
+{
+    td_control *c = state;
+    rl_tabular_end_episode(&c->t2);
+    rl_tabular_end_episode(&c->sum);
+    return control_end(state, err);
+}
+
+/* Read-outs from the mean (q1 + q2) / 2; halving is exact, so max and ties follow sum. */
+static void double_q_values(const void *state, double *v)
+{
+    const td_control *c = state;
+    rl_tabular_values(&c->sum, v);
+    for (size_t s = 0; s < c->sum.n_states; s++)
+        v[s] *= 0.5;
+}
+
+static void double_q_action_values(const void *state, double *q)
+{
+    const td_control *c = state;
+    for (size_t i = 0; i < c->sum.n_states * c->sum.n_actions; i++)
+        q[i] = 0.5 * c->sum.q[i];
+}
+
+static void double_q_policy(const void *state, double *pi)
+{
+    rl_tabular_policy(&((const td_control *)state)->sum, pi);
+}
+
+#define DOUBLE_Q_DOC                                                                        \
+    "double Q-learning: two tables, each evaluates the other's greedy action (S&B 6.7)"
+
+const rl_learner_type rl_double_q_learning_type = {
+    .name = "double_q_learning",
+    .doc = DOUBLE_Q_DOC,
+    .params = sarsa_params,
+    .size = sizeof(td_control),
+    .init = double_q_init,
+    .release = control_release,
+    .begin_episode = double_q_begin,
+    .observe = double_q_observe,
+    .end_episode = double_q_end,
+    .values = double_q_values,
+    .action_values = double_q_action_values,
+    .policy = double_q_policy,
+};
+
+const rl_agent_info rl_double_q_learning_info = {
+    .name = "double_q_learning",
+    .doc = DOUBLE_Q_DOC,
+    .kind = RL_AGENT_LEARNER,
+    .params = sarsa_params,
+    .learner = &rl_double_q_learning_type,
+};

@@ -1,0 +1,53 @@
+/* Statistics across runs, for summary.csv, scores.csv and plots.
+ *
+ * A thin layer over GSL (gsl_statistics, gsl_cdf, gsl_sort, gsl_rng): per-episode summaries
+ * (mean, sample sd, Student-t 95% interval), the interquartile mean (IQM) of run scores with
+ * a percentile-bootstrap 95% interval as rliable reports it (Agarwal et al., "Deep RL at the
+ * edge of the statistical precipice", 2021), and a trailing moving average for learning
+ * curves.
+ *
+ * Inputs must be finite: the caller filters out missing values (an empty value_rmse, a run
+ * that failed) before calling, so these functions never have to guess what a NaN means.
+ */
+#ifndef GRIDRL_RL_STATS_H
+#define GRIDRL_RL_STATS_H
+
+#include <stddef.h>
+
+#include "rl/error.h"
+
+typedef struct rl_summary {
+    size_t n;          /* number of values summarised */
+    double mean;       /* NaN when n = 0 */
+    double sd;         /* sample standard deviation (divisor n - 1); NaN when n < 2 */
+    double ci95_low;   /* mean -/+ t_{0.975, n-1} sd / sqrt(n); NaN when n < 2 */
+    double ci95_high;
+} rl_summary;
+
+/* Summarises x[0..n) (finite values). n = 1 gives the mean and NaN for sd and the interval
+ * (the caller writes empty fields); n = 0 gives NaN everywhere. */
+void rl_summary_compute(const double *x, size_t n, rl_summary *out);
+
+/* The interquartile mean of x[0..n): sorts x IN PLACE (pass a copy to keep the order),
+ * drops floor(n/4) values from each end and averages the rest; the same definition as
+ * scipy.stats.trim_mean(x, 0.25), which rliable uses. For n < 4 nothing is dropped. NaN
+ * when n = 0. */
+double rl_iqm(double *x, size_t n);
+
+/* Percentile-bootstrap 95% interval of the IQM of x[0..n): draws `resamples` samples of n
+ * values with replacement, takes the IQM of each, and returns the 2.5% and 97.5% quantiles
+ * (linear interpolation between order statistics, as numpy's default) in *low and *high.
+ * The draws come from a private taus2 generator seeded with seed, so a file written from
+ * the result is reproducible and no caller's stream is disturbed. work holds
+ * n + resamples doubles (its contents are overwritten). Returns 0, RL_EINVAL for n = 0,
+ * resamples < 2 or a NULL pointer, RL_ENOMEM when the generator cannot be allocated; on
+ * failure *low and *high (when not NULL) are set to NaN. */
+int rl_iqm_bootstrap(const double *x, size_t n, size_t resamples, unsigned long seed,
+                     double *low, double *high, double *work, rl_error *err);
+
+/* Trailing moving average: out[i] is the mean of x[i - window + 1 .. i], or of x[0 .. i]
+ * while fewer than `window` values precede i, so the curve starts at x[0] instead of being
+ * empty. window >= 1; window = 0 fills out with NaN. out must not overlap x. */
+void rl_moving_average(const double *x, size_t n, size_t window, double *out);
+
+#endif

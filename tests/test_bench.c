@@ -1,0 +1,200 @@
+/* Tests of `gridrl bench`: runs the built program (GRIDRL_BINARY) on a small grid and checks
+ * that the benchmark computed the right thing. No timing is asserted: these run under the
+ * sanitizers and on busy machines, where any time would be arbitrary.
+ *
+ * The independent numbers: after n synchronous sweeps from v = 0 on an open grid with
+ * reward -1 per move, gridrl's planner and the hand-written stencil must hold the same
+ * values (round-off alone would leave ~1e-14; 1e-9 means a real disagreement), and the
+ * program's own closed-form check -(1 - gamma^min(d, n)) / (1 - gamma) must pass too.
+ */
+#define _XOPEN_SOURCE 700 /* mkdtemp */
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/support.h"
+
+extern char **environ;
+
+static char tmpdir[] = "/tmp/gridrl_test_bench_XXXXXX";
+
+typedef struct result {
+    int status; /* exit status, or -1 if the program did not exit normally */
+    char *out, *err;
+} result;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t size = 0, cap = 1 << 16;
+    char *buf = malloc(cap);
+    size_t n;
+    while (buf && size + 1 < cap && (n = fread(buf + size, 1, cap - size - 1, f)) > 0)
+        size += n;
+    fclose(f);
+    if (buf)
+        buf[size] = '\0';
+    return buf;
+}
+
+/* Runs gridrl with args (NULL-terminated), stdin from /dev/null, stdout and stderr to files. */
+static result run(const char *const *args)
+{
+    char out_path[64], err_path[64];
+    snprintf(out_path, sizeof out_path, "%s/stdout", tmpdir);
+    snprintf(err_path, sizeof err_path, "%s/stderr", tmpdir);
+    const char *argv[16] = {"gridrl"};
+    size_t n = 1;
+    while (args[n - 1] && n < 15) {
+        argv[n] = args[n - 1];
+        n++;
+    }
+    argv[n] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid;
+    int rc = posix_spawn(&pid, GRIDRL_BINARY, &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        fail_msg("cannot start %s", GRIDRL_BINARY);
+    int wstatus;
+    if (waitpid(pid, &wstatus, 0) != pid)
+        fail_msg("waitpid failed");
+    result r = {WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1, slurp(out_path),
+                slurp(err_path)};
+    assert_non_null(r.out);
+    assert_non_null(r.err);
+    return r;
+}
+
+#define RUN(...) run((const char *const[]){__VA_ARGS__, NULL})
+
+static void result_free(result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* The number after "= " on the line that starts with prefix; fails if there is none. */
+static double number_after(const char *text, const char *prefix)
+{
+    const char *line = strstr(text, prefix);
+    if (!line)
+        fail_msg("no line '%s' in:\n%s", prefix, text);
+    const char *eq = strstr(line, "= ");
+    const char *eol = strchr(line, '\n');
+    if (!eq || (eol && eq > eol))
+        fail_msg("no '= value' on the line '%s'", prefix);
+    char *end;
+    double x = strtod(eq + 2, &end);
+    if (end == eq + 2)
+        fail_msg("no number after '%s ... = '", prefix);
+    return x;
+}
+
+static void test_dp_small_grid_agrees(void **state)
+{
+    (void)state;
+    result r = RUN("bench", "dp", "--size", "20", "--sweeps", "3", "--repeats", "1");
+    if (r.status != 0)
+        fail_msg("exit %d; stderr:\n%s", r.status, r.err);
+    assert_contains(r.out, "20 x 20 open grid, 400 states, 4 actions");
+    /* The default 5 warm-up sweeps + 3 timed: 8 sweeps. */
+    assert_contains(r.out, "after 8 sweeps");
+    double diff = number_after(r.out, "agreement: max |v_gridrl - v_stencil|");
+    assert_true(diff >= 0.0 && diff < 1e-9);
+    double closed = number_after(r.out, "closed form: max |v - ");
+    assert_true(closed >= 0.0 && closed < 1e-9);
+    /* Compact form: an int32 next state and a uint16 reward index per (s, a) is 6 bytes,
+     * plus an 8-byte table entry per distinct reward (-1 only here; allow up to 6) spread
+     * over 20 * 20 * 4 = 1600 pairs: 6 + 48 / 1600 = 6.03 at most. */
+    const char *compact = strstr(r.out, "compact form ");
+    assert_non_null(compact);
+    double per_sa = strtod(compact + strlen("compact form "), NULL);
+    assert_true(per_sa >= 6.0 && per_sa <= 6.03);
+    result_free(&r);
+}
+
+/* A grid large enough that n = 40 sweeps stop short of the far corner (d = 58 > 40), so the
+ * closed form's min(d, n) takes both branches. */
+static void test_dp_unconverged_corner(void **state)
+{
+    (void)state;
+    result r = RUN("bench", "dp", "--size=30", "--warmup=0", "--sweeps=40", "--repeats=2");
+    if (r.status != 0)
+        fail_msg("exit %d; stderr:\n%s", r.status, r.err);
+    assert_contains(r.out, "2 repeats of 0 warm-up + 40 timed sweeps");
+    assert_contains(r.out, "(ms per sweep, 80 timed sweeps each)");
+    assert_true(number_after(r.out, "agreement: max |v_gridrl - v_stencil|") < 1e-9);
+    assert_true(number_after(r.out, "closed form: max |v - ") < 1e-9);
+    result_free(&r);
+}
+
+static void test_bench_lists_benchmarks(void **state)
+{
+    (void)state;
+    result r = RUN("bench");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "  dp ");
+    result_free(&r);
+    r = RUN("bench", "dp", "--help");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "usage: gridrl bench dp [--size N]");
+    result_free(&r);
+}
+
+static void test_bench_usage_errors(void **state)
+{
+    (void)state;
+    result r = RUN("bench", "nope");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "no benchmark 'nope' (benchmarks: dp)");
+    result_free(&r);
+    r = RUN("bench", "dp", "--size", "1");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "--size:");
+    result_free(&r);
+    r = RUN("bench", "dp", "--sweeps", "x3");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "--sweeps takes a whole number, not 'x3'");
+    result_free(&r);
+    r = RUN("bench", "dp", "--repeats");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "--repeats needs a value");
+    result_free(&r);
+    r = RUN("bench", "dp", "--fast");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "unknown option '--fast'");
+    result_free(&r);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dp_small_grid_agrees),
+        cmocka_unit_test(test_dp_unconverged_corner),
+        cmocka_unit_test(test_bench_lists_benchmarks),
+        cmocka_unit_test(test_bench_usage_errors),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    char path[64];
+    snprintf(path, sizeof path, "%s/stdout", tmpdir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/stderr", tmpdir);
+    unlink(path);
+    rmdir(tmpdir);
+    return failed;
+}
