@@ -32,6 +32,8 @@ typedef struct dp {
     double *pi;         /* n_states * n_actions: evaluated policy */
     bool evaluating_given; /* policy_evaluation: pi is the given policy, read out as is */
     bool deterministic;    /* policy iteration: pi is one-hot on greedy */
+    bool own_policy;       /* policy iteration: read out greedy, not the values' greedy */
+    size_t *read_out, *read_out_work; /* n_states each: scratch of the policy read-out */
 } dp;
 
 /* ---- parameters ---- */
@@ -109,6 +111,8 @@ static void dp_release(void *state)
     free(d->v_prev);
     free(d->greedy);
     free(d->pi);
+    free(d->read_out);
+    free(d->read_out_work);
 }
 
 static int dp_init_common(dp *d, const rl_mdp *m, const rl_params *p, rl_error *err)
@@ -130,7 +134,10 @@ static int dp_init_common(dp *d, const rl_mdp *m, const rl_params *p, rl_error *
     d->v_prev = calloc(m->n_states, sizeof *d->v_prev);
     d->greedy = calloc(m->n_states, sizeof *d->greedy);
     d->pi = calloc(m->n_states * m->n_actions, sizeof *d->pi);
-    if (!d->v || !d->v_next || !d->v_prev || !d->greedy || !d->pi) {
+    d->read_out = calloc(m->n_states, sizeof *d->read_out);
+    d->read_out_work = calloc(m->n_states, sizeof *d->read_out_work);
+    if (!d->v || !d->v_next || !d->v_prev || !d->greedy || !d->pi || !d->read_out ||
+        !d->read_out_work) {
         dp_release(d);
         return rl_error_set(err, RL_ENOMEM, "out of memory for a %zu-state model", m->n_states);
     }
@@ -187,28 +194,19 @@ static void dp_action_values(const void *state, double *q)
     rl_mdp_q_from_v(d->m, d->v, d->gamma, q);
 }
 
-/* Control planners read out the greedy policy of their values, ties by action order. */
+/* Control planners read out the greedy policy of their values (agents/policy.h for ties);
+ * policy iteration reads out its own policy, the one it evaluated exactly. */
 static void dp_policy(const void *state, double *pi)
 {
     const dp *d = state;
+    const rl_mdp *m = d->m;
     if (d->evaluating_given) {
-        memcpy(pi, d->pi, d->m->n_states * d->m->n_actions * sizeof *pi);
+        memcpy(pi, d->pi, m->n_states * m->n_actions * sizeof *pi);
         return;
     }
-    const rl_mdp *m = d->m;
-    double q[RL_MAX_ACTIONS];
-    for (size_t s = 0; s < m->n_states; s++) {
-        double *row = pi + s * m->n_actions;
-        if (!rl_mdp_is_decision(m, s)) {
-            for (size_t a = 0; a < m->n_actions; a++)
-                row[a] = 1.0 / (double)m->n_actions;
-            continue;
-        }
-        for (size_t a = 0; a < m->n_actions; a++)
-            q[a] = rl_mdp_backup(m, s, a, d->v, d->gamma);
-        rl_policy_epsilon_greedy_row(rl_argmax_first(q, m->n_actions), m->n_actions,
-                                     d->epsilon, row);
-    }
+    if (!d->own_policy)
+        rl_policy_greedy_actions(m, d->v, d->gamma, d->read_out, d->read_out_work);
+    rl_policy_from_actions(m, d->own_policy ? d->greedy : d->read_out, d->epsilon, pi);
 }
 
 /* ---- policy evaluation ---- */
@@ -318,6 +316,7 @@ static int policy_iteration_init(void *state, const rl_mdp *m, const rl_params *
     int rc = dp_init_common(d, m, p, err);
     if (rc != RL_OK)
         return rc;
+    d->own_policy = true;
     const char *initial = rl_params_string(p, "initial_policy");
     if (strcmp(initial, "uniform") == 0) {
         rl_policy_uniform(m, d->pi);

@@ -48,7 +48,7 @@
     {"alpha", RL_PARAM_DOUBLE, "0.1", 0, 1, RL_PARAM_MIN_OPEN, NULL,                        \
      "step size (alpha_schedule = constant)"},                                              \
     {"alpha_schedule", RL_PARAM_CHOICE, "1/n", 0, 0, 0, "constant|1/n",                     \
-     "1/n: q(s, a) is the average of its returns; constant: q moves alpha toward each"},    \
+     "1/n: q(s, a) is the mean of its returns; constant: q steps alpha toward each return"},    \
     {"first_visit", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,                                  \
      "count only the first visit of a pair in an episode (S&B); false: every visit (Zhao)"}
 
@@ -423,7 +423,7 @@ const rl_agent_info rl_mc_exploring_starts_info = {
 
 const rl_learner_type rl_mc_epsilon_greedy_type = {
     .name = "mc_epsilon_greedy",
-    .doc = "MC epsilon-greedy (Zhao 5.3): every-visit MC control with epsilon-greedy behaviour",
+    .doc = "MC epsilon-greedy (Zhao 5.3): MC control with epsilon-greedy behaviour",
     .params = mc_epsilon_greedy_params,
     .size = sizeof(mc_agent),
     .init = mc_epsilon_greedy_init,
@@ -439,7 +439,7 @@ const rl_learner_type rl_mc_epsilon_greedy_type = {
 
 const rl_agent_info rl_mc_epsilon_greedy_info = {
     .name = "mc_epsilon_greedy",
-    .doc = "MC epsilon-greedy (Zhao 5.3): every-visit MC control with epsilon-greedy behaviour",
+    .doc = "MC epsilon-greedy (Zhao 5.3): MC control with epsilon-greedy behaviour",
     .kind = RL_AGENT_LEARNER,
     .params = mc_epsilon_greedy_params,
     .learner = &rl_mc_epsilon_greedy_type,

@@ -26,7 +26,11 @@ void rl_policy_epsilon_greedy_row(size_t greedy, size_t n_actions, double epsilo
  * uniform (no decision is taken there). */
 void rl_policy_from_actions(const rl_mdp *m, const size_t *greedy, double epsilon, double *pi);
 
-/* Greedy actions with respect to v by one-step lookahead on the model. */
-void rl_policy_greedy_actions(const rl_mdp *m, const double *v, double gamma, size_t *greedy);
+/* Greedy actions with respect to v by one-step lookahead on the model, ties by action order.
+ * With gamma = 1, among tied actions the first that leads toward a terminal state, so that
+ * the policy reaches one (undiscounted, a first-in-order choice may circle forever between
+ * cells of equal value). work: n_states of scratch. */
+void rl_policy_greedy_actions(const rl_mdp *m, const double *v, double gamma, size_t *greedy,
+                              size_t *work);
 
 #endif

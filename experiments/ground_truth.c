@@ -24,7 +24,7 @@ int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *
     if (rc != RL_OK)
         return rc;
     double *next = calloc(m->n_states, sizeof *next);
-    size_t *greedy = calloc(m->n_states, sizeof *greedy);
+    size_t *greedy = calloc(2 * m->n_states, sizeof *greedy); /* actions, then scratch */
     double *pi = calloc(m->n_states * m->n_actions, sizeof *pi);
     if (!next || !greedy || !pi) {
         free(next);
@@ -55,7 +55,7 @@ int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *
             rc = RL_OK;
     }
     if (rc == RL_OK && decision_states(m) <= RL_EVALUATE_SOLVE_MAX_STATES) {
-        rl_policy_greedy_actions(m, v, gamma, greedy);
+        rl_policy_greedy_actions(m, v, gamma, greedy, greedy + m->n_states);
         rl_policy_from_actions(m, greedy, 0.0, pi);
         /* With gamma = 1 a greedy policy of v* may wander forever between cells of equal
          * value (FrozenLake 8x8, where v* = 1 on a safe region): then its values are not v*

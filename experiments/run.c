@@ -34,14 +34,15 @@ static int given_policy(const rl_plan *p, size_t k, const rl_mdp *m, double **ou
     }
     double *pi = malloc(m->n_states * m->n_actions * sizeof *pi);
     double *v = malloc(m->n_states * sizeof *v);
-    size_t *greedy = malloc(m->n_states * sizeof *greedy);
+    size_t *greedy = malloc(2 * m->n_states * sizeof *greedy); /* actions, then scratch */
     int rc = RL_OK;
     if (!pi || !v || !greedy)
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     else if (strcmp(which, "file") == 0)
         rc = rl_policy_read(rl_params_string(agent, key), m, pi, err);
     else if ((rc = rl_values_read(rl_params_string(agent, key), m, v, err)) == RL_OK) {
-        rl_policy_greedy_actions(m, v, rl_params_double(agent, "gamma"), greedy);
+        rl_policy_greedy_actions(m, v, rl_params_double(agent, "gamma"), greedy,
+                                 greedy + m->n_states);
         rl_policy_from_actions(m, greedy, 0.0, pi);
     }
     free(v);

@@ -390,9 +390,9 @@ static void test_sb_fig_4_1(void **state)
     assert_int_equal(iterations, 1);
     free(v);
 
-    /* Sweeps to theta = 1e-6. The remaining error is about delta / (1 - rho) with rho the
-     * per-sweep contraction of the random walk (about 0.97 here: the errors shrink by 1e-6
-     * over a few hundred sweeps), so 1e-4 is a safe bound for both. */
+    /* Sweeps to theta = 1e-6. The remaining error is about theta / (1 - rho), rho the
+     * per-sweep contraction of the random walk (about 0.94 for this grid, so about 2e-5
+     * remains); 1e-4 bounds both versions with room. */
     size_t sync_sweeps, inplace_sweeps;
     v = planner_solve(&rl_policy_evaluation_type, m,
                       (const char *const[]){"gamma", "1", "method", "iterative", "in_place",
@@ -760,10 +760,11 @@ static void test_zhao_fig_4_4_policy_iteration(void **state)
     size_t iterations;
     assert_int_equal(planner_run(p, &iterations), RL_OK);
     iterations++; /* the one above */
-    /* Each iteration fixes at least one more move along the optimal paths, so policy
-     * iteration needs at most the longest optimal path (15 moves from (4,0), see
-     * test_zhao_fig_3_4d_forbidden_10) plus the first step and the final check
-     * that nothing changes. */
+    /* Zhao Sec 4.2: states find their optimal actions in order of their distance from the
+     * target, one more move of the optimal paths per iteration. So policy iteration needs at
+     * most the longest optimal path (15 moves from (4,0), see
+     * test_zhao_fig_3_4d_forbidden_10), plus the first iteration (evaluating "stay") and a
+     * last one that changes nothing: 17. */
     if (iterations > 17)
         fail_msg("policy iteration took %zu iterations", iterations);
     compare_values(m, rl_planner_values(p), v_vi, 1e-8, "Fig 4.4: policy vs value iteration");
