@@ -254,6 +254,7 @@ const rl_agent_info rl_mc_basic_info = {
     .doc = "MC Basic (Zhao 5.1): policy iteration with q from episodes started at each (s, a)",
     .kind = RL_AGENT_LEARNER,
     .params = mc_basic_params,
+    .converges = true,
     .learner = &rl_mc_basic_type,
 };
 

@@ -174,7 +174,7 @@ int rl_config_load_string(const char *text, const char *name, const char *base_d
                      cap, "");
         rc = -1;
     }
-    if (ps.failed) {
+    if (ps.failed && !(rc > 0 && err && err->line > rc)) { /* else inih saw an earlier error */
         rl_config_free(c);
         return err ? err->code : RL_EPARSE;
     }
