@@ -33,6 +33,7 @@ typedef struct dp {
     bool evaluating_given; /* policy_evaluation: pi is the given policy, read out as is */
     bool deterministic;    /* policy iteration: pi is one-hot on greedy */
     bool own_policy;       /* policy iteration: read out greedy, not the values' greedy */
+    bool all_sure;         /* every (s, a) has one outcome: value iteration's fast sweep */
     size_t *read_out, *read_out_work; /* n_states each: scratch of the policy read-out */
 } dp;
 
@@ -147,6 +148,9 @@ static int dp_init_common(dp *d, const rl_mdp *m, const rl_params *p, rl_error *
         rl_error_locate(err, NULL, 0, 0, "gamma");
         return rc;
     }
+    d->all_sure = true;
+    for (size_t sa = 0; sa < m->n_states * m->n_actions && d->all_sure; sa++)
+        d->all_sure = m->sure_next[sa] >= 0;
     return RL_OK;
 }
 
@@ -277,33 +281,90 @@ static int value_iteration_init(void *state, const rl_mdp *m, const rl_params *p
     return dp_init_common(state, m, p, err);
 }
 
+/* What one value-iteration sweep found. */
+typedef struct sweep_result {
+    double delta;
+    size_t changes;
+    bool nan;
+} sweep_result;
+
+/* The sweep over a model whose every (s, a) has one outcome (any deterministic gridworld):
+ * straight loads from the compact arrays, no branch on the outcome count, the model's
+ * pointers held in locals (stores to out and greedy could otherwise alias them and force
+ * reloads). Inlined with n_actions a constant, the action loop unrolls. */
+static inline __attribute__((always_inline)) sweep_result
+sweep_sure(const rl_mdp *m, size_t n_actions, double gamma, const double *v, double *out,
+           size_t *greedy)
+{
+    const size_t n_states = m->n_states;
+    const uint8_t *kind = m->kind;
+    const int32_t *next = m->sure_next;
+    const uint16_t *reward = m->sure_reward;
+    const double *table = m->reward_table;
+    sweep_result r = {0.0, 0, false};
+    for (size_t s = 0; s < n_states; s++) {
+        if (kind[s] != RL_STATE_OPEN)
+            continue;
+        size_t base = s * n_actions, arg = 0;
+        double best = table[reward[base]] + gamma * v[next[base]];
+        for (size_t a = 1; a < n_actions; a++) {
+            double q = table[reward[base + a]] + gamma * v[next[base + a]];
+            if (q > best) {
+                best = q;
+                arg = a;
+            }
+        }
+        double change = fabs(best - v[s]);
+        r.delta = change > r.delta ? change : r.delta;
+        r.nan |= change != change;
+        r.changes += arg != greedy[s];
+        greedy[s] = arg;
+        out[s] = best;
+    }
+    return r;
+}
+
+static sweep_result sweep_general(const rl_mdp *m, double gamma, const double *v, double *out,
+                                  size_t *greedy)
+{
+    sweep_result r = {0.0, 0, false};
+    for (size_t s = 0; s < m->n_states; s++) {
+        if (!rl_mdp_is_decision(m, s))
+            continue;
+        size_t arg;
+        double best = best_backup(m, s, v, gamma, &arg);
+        double change = fabs(best - v[s]);
+        r.delta = change > r.delta ? change : r.delta;
+        r.nan |= change != change;
+        r.changes += arg != greedy[s];
+        greedy[s] = arg;
+        out[s] = best;
+    }
+    return r;
+}
+
 static int value_iteration_iterate(void *state, rl_sweep_report *report, rl_error *err)
 {
     dp *d = state;
     const rl_mdp *m = d->m;
     double *out = d->in_place ? d->v : d->v_next;
-    double delta = 0.0;
-    size_t changes = 0;
     d->iteration++;
-    for (size_t s = 0; s < m->n_states; s++) {
-        if (!rl_mdp_is_decision(m, s))
-            continue;
-        size_t arg;
-        double best = best_backup(m, s, d->v, d->gamma, &arg);
-        double change = fabs(best - d->v[s]);
-        if (change > delta || change != change)
-            delta = change;
-        changes += arg != d->greedy[s];
-        d->greedy[s] = arg;
-        out[s] = best;
-    }
+    sweep_result r;
+    if (d->all_sure && m->n_actions == 4)
+        r = sweep_sure(m, 4, d->gamma, d->v, out, d->greedy);
+    else if (d->all_sure && m->n_actions == 5)
+        r = sweep_sure(m, 5, d->gamma, d->v, out, d->greedy);
+    else if (d->all_sure)
+        r = sweep_sure(m, m->n_actions, d->gamma, d->v, out, d->greedy);
+    else
+        r = sweep_general(m, d->gamma, d->v, out, d->greedy);
     if (!d->in_place) {
         d->v_next = d->v;
         d->v = out;
     }
-    report->delta = delta;
-    report->policy_changes = d->iteration == 1 ? 0 : changes;
-    return dp_status(d, delta, err);
+    report->delta = r.nan ? NAN : r.delta;
+    report->policy_changes = d->iteration == 1 ? 0 : r.changes;
+    return dp_status(d, report->delta, err);
 }
 
 /* ---- policy iteration ---- */

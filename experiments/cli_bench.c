@@ -156,9 +156,9 @@ static int bench_dp(const rl_cli_command *cmd, int argc, char **argv)
     printf("value iteration, synchronous: %zu x %zu open grid, %zu states, %zu actions, goal "
            "at (%zu, %zu)\n",
            opt.size, opt.size, res.n_states, res.n_actions, opt.size - 1, opt.size - 1);
-    printf("reward -1 per move, gamma %g; %zu repeats of %zu warm-up + %zu timed sweeps from "
+    printf("reward -1 per move, gamma %g; %zu repeat%s of %zu warm-up + %zu timed sweeps from "
            "v = 0\n",
-           RL_BENCH_DP_GAMMA, opt.repeats, opt.warmup, opt.sweeps);
+           RL_BENCH_DP_GAMMA, opt.repeats, opt.repeats == 1 ? "" : "s", opt.warmup, opt.sweeps);
     printf("model build: %.3f s (rl_gridworld_compile); planner alloc: %.3f s\n",
            res.build_seconds, res.alloc_seconds);
     printf("model memory: compact form %.2f bytes per state-action (%.1f MB), whole model "

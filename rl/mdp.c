@@ -10,13 +10,21 @@
  */
 #include "rl/mdp.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Probabilities of one (s, a), and the start distribution, must sum to 1 within this. */
+/* Probabilities of one (s, a), and the start distribution, must sum to 1 within this, plus
+ * the rounding error of adding n terms (at most n machine epsilons): a uniform start over
+ * 10^6 cells sums to 1 only within about 1e-10. */
 #define SUM_TOLERANCE 1e-12
+
+static double sum_tolerance(size_t n_terms)
+{
+    return SUM_TOLERANCE + (double)n_terms * DBL_EPSILON;
+}
 
 /* sure_reward is a uint16_t index; once the table holds this many rewards the remaining
  * single-outcome pairs fall back to their outcome list. */
@@ -247,11 +255,12 @@ static int check_model(const rl_mdp *m, rl_error *err)
                                     kind_name(m->kind[next]));
             }
         }
-        if (!(fabs(sum - 1.0) <= SUM_TOLERANCE)) {
+        double tolerance = sum_tolerance(m->first[sa + 1] - m->first[sa]);
+        if (!(fabs(sum - 1.0) <= tolerance)) {
             describe_sa(m, s, a, what, sizeof what);
             return rl_error_set(err, RL_EINVAL,
                                 "%s: outcome probabilities sum to %.17g, not 1 (tolerance %g)",
-                                what, sum, SUM_TOLERANCE);
+                                what, sum, tolerance);
         }
     }
 
@@ -269,10 +278,10 @@ static int check_model(const rl_mdp *m, rl_error *err)
                                 rl_mdp_row(m, s), rl_mdp_col(m, s), p, kind_name(m->kind[s]));
         total += p;
     }
-    if (!(fabs(total - 1.0) <= SUM_TOLERANCE))
+    if (!(fabs(total - 1.0) <= sum_tolerance(m->n_states)))
         return rl_error_set(err, RL_EINVAL,
                             "the start distribution sums to %.17g, not 1 (tolerance %g)", total,
-                            SUM_TOLERANCE);
+                            sum_tolerance(m->n_states));
     return RL_OK;
 }
 
