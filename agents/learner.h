@@ -55,8 +55,9 @@ typedef struct rl_learner_type {
     size_t (*begin_episode)(void *state, size_t s, gsl_rng *r);
     /* Learns from t; returns the action to take in t->next (ignored when the episode ends). */
     size_t (*observe)(void *state, const rl_transition *t, gsl_rng *r);
-    /* After the last transition: RL_CONTINUE, or RL_OK when the learner has converged (which
-     * ends a run that has no episode or step budget), or an error. */
+    /* After the last transition: RL_CONTINUE, RL_OK when the learner has converged (which
+     * ends a run that has no episode or step budget), RL_STOPPED when it hit its own
+     * iteration limit without converging (ends the run), or an error. */
     int (*end_episode)(void *state, rl_error *err);
     void (*values)(const void *state, double *v);    /* n_states */
     void (*action_values)(const void *state, double *q); /* NULL if none */

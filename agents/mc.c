@@ -9,7 +9,8 @@
  *   (RL_OK) when that leaves the policy unchanged. pi_0 is action 0 everywhere. Short
  *   episodes see only nearby rewards (Zhao Fig 5.4): with episode_length 1, q(s, a) is the
  *   immediate reward. Truncated returns are not exact q, so the policy could in principle
- *   cycle; the runner's episode budget then ends the run.
+ *   cycle rather than settle (on zhao5x5 every length of Zhao's Fig 5.4 settles within 7
+ *   iterations); an episode budget bounds such a run.
  * - mc_exploring_starts (Zhao Alg. 5.2, S&B Fig 5.3's algorithm): each episode starts from a
  *   pair drawn uniformly over decision states x actions (one draw), then follows the greedy
  *   policy, ties uniformly at random.
@@ -48,7 +49,7 @@
     {"alpha", RL_PARAM_DOUBLE, "0.1", 0, 1, RL_PARAM_MIN_OPEN, NULL,                        \
      "step size (alpha_schedule = constant)"},                                              \
     {"alpha_schedule", RL_PARAM_CHOICE, "1/n", 0, 0, 0, "constant|1/n",                     \
-     "1/n: q(s, a) is the mean of its returns; constant: q steps alpha toward each return"},    \
+     "1/n: q(s, a) is the mean of its returns; constant: q steps alpha toward each return"}, \
     {"first_visit", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,                                  \
      "count only the first visit of a pair in an episode (S&B); false: every visit (Zhao)"}
 

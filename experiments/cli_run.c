@@ -363,12 +363,20 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
         output_dir(plan, &o, dir, sizeof dir);
         rc = prepare(plan, &o, dir, &err);
     }
+    /* Everything that fails before the runs start is about the input (the config, a file
+     * it names, gamma = 1 on a model that needs gamma < 1, the output directory): exit 2. */
+    bool input_error = rc != RL_OK && rc != RL_ENOMEM;
     if (rc == RL_OK)
         rc = execute(plan, &o, dir, cmdline, &err);
-    if (rc == RL_EINTERRUPTED)
+    if (rc == RL_EINTERRUPTED) {
         status = 130; /* the shell's convention for SIGINT */
-    else
-        status = rc == RL_OK ? RL_CLI_OK : rl_cli_error(&err);
+    } else if (rc == RL_OK) {
+        status = RL_CLI_OK;
+    } else {
+        status = rl_cli_error(&err);
+        if (input_error)
+            status = RL_CLI_USAGE;
+    }
     rl_plan_free(plan);
     rl_config_free(config);
     free(cmdline);

@@ -209,6 +209,9 @@ int rl_run_learner(const rl_plan *p, const rl_configuration *cfg, const double *
             res->status = "converged";
             if (!L.episodes && !L.budget)
                 break;
+        } else if (status == RL_STOPPED) {
+            res->status = "stopped"; /* the learner's own iteration limit */
+            break;
         }
     }
     if (rc == RL_OK) {

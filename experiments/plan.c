@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "envs/gridworld.h"
 #include "envs/preset.h"
@@ -221,10 +222,29 @@ static int resolve_path(const rl_plan *p, const rl_config_entry *e, const char *
                                                                                : RL_ERANGE;
 }
 
-static bool is_path_key(const char *key)
+int rl_plan_absolute_path(const rl_plan *p, const rl_config_entry *e, const char *value,
+                          char *out, size_t size)
+{
+    char relative[4096], cwd[4096];
+    if (resolve_path(p, e, value, relative, sizeof relative) != RL_OK)
+        return RL_ERANGE;
+    if (relative[0] == '/')
+        return snprintf(out, size, "%s", relative) < (int)size ? RL_OK : RL_ERANGE;
+    if (!getcwd(cwd, sizeof cwd))
+        return RL_EIO;
+    const char *rest = strncmp(relative, "./", 2) == 0 ? relative + 2 : relative;
+    return snprintf(out, size, "%s/%s", cwd, rest) < (int)size ? RL_OK : RL_ERANGE;
+}
+
+bool rl_plan_is_path_key(const char *key)
 {
     return strcmp(key, "map") == 0 || strcmp(key, "policy_file") == 0 ||
            strcmp(key, "values_file") == 0;
+}
+
+static bool is_path_key(const char *key)
+{
+    return rl_plan_is_path_key(key);
 }
 
 static int set_value(const rl_plan *p, rl_params *params, const rl_config_entry *e,
@@ -275,8 +295,11 @@ static int build_configuration(rl_plan *p, size_t k, rl_error *err)
     if (rl_params_has(cfg->env, "preset") && rl_param_find(cfg->agent->params, "gamma") &&
         !rl_params_is_set(cfg->agent_params, "gamma")) {
         const rl_preset *preset = rl_preset_find(rl_params_string(cfg->env, "preset"), NULL);
+        /* The shortest text that reads back as the same number ("0.9", not 0.90000...2). */
         char gamma[32];
-        snprintf(gamma, sizeof gamma, "%.17g", preset->gamma);
+        snprintf(gamma, sizeof gamma, "%.15g", preset->gamma);
+        if (strtod(gamma, NULL) != preset->gamma)
+            snprintf(gamma, sizeof gamma, "%.17g", preset->gamma);
         if (preset->gamma >= 0 && rl_params_set(cfg->agent_params, "gamma", gamma, err) != RL_OK)
             return rl_plan_locate(p, k, err);
     }
@@ -373,8 +396,13 @@ int rl_plan_locate(const rl_plan *p, size_t k, rl_error *err)
     if (!e)
         return rl_error_locate(err, c->path, 0, 0, NULL);
     if (err->file[0] && strcmp(err->file, c->path) != 0 &&
-        strcmp(err->file, RL_CONFIG_OVERRIDE_SOURCE) != 0)
-        return err->code; /* already located in another file (a map) */
+        strcmp(err->file, RL_CONFIG_OVERRIDE_SOURCE) != 0) {
+        /* Already located in another file (a map the config names): keep that place and
+         * say which key named the file. */
+        if (!err->key[0] && rl_config_find(c, "env", "map"))
+            snprintf(err->key, sizeof err->key, "env.map");
+        return err->code;
+    }
     int code = err->code;
     rl_config_locate(err, e);
     /* Keep the library's key when the entry is only where the value came from. */

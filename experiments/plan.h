@@ -11,6 +11,7 @@
 #ifndef GRIDRL_EXPERIMENTS_PLAN_H
 #define GRIDRL_EXPERIMENTS_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "agents/registry.h"
@@ -59,5 +60,13 @@ static inline size_t rl_plan_runs(const rl_plan *p)
  * the config entry behind it for configuration k: the [agent] or [env] entry of that name,
  * else the env's preset entry when the value came from the preset. */
 int rl_plan_locate(const rl_plan *p, size_t k, rl_error *err);
+
+/* Keys whose values are paths, resolved against the config file's directory. */
+bool rl_plan_is_path_key(const char *key);
+
+/* The absolute path that value of entry e names (for config.ini, which must work from any
+ * directory). */
+int rl_plan_absolute_path(const rl_plan *p, const rl_config_entry *e, const char *value,
+                          char *out, size_t size);
 
 #endif

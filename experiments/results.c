@@ -50,6 +50,26 @@ static const char *common_value(const rl_plan *p, bool env, const char *key)
     return value;
 }
 
+/* A path key as absolute paths (a sweep: each of its values), so config.ini runs from any
+ * directory. */
+static void write_paths(FILE *f, const rl_plan *p, const rl_config_entry *e)
+{
+    const rl_plan_axis *axis = NULL;
+    for (size_t i = 0; i < p->n_axes; i++)
+        if (p->axes[i].entry == e)
+            axis = &p->axes[i];
+    fprintf(f, "%s = ", e->key);
+    size_t n = axis ? axis->n_values : 1;
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        const char *value = axis ? axis->values[i] : e->value;
+        if (rl_plan_absolute_path(p, e, value, path, sizeof path) != RL_OK)
+            snprintf(path, sizeof path, "%s", value);
+        fprintf(f, "%s%s", i ? ", " : "", path);
+    }
+    fputc('\n', f);
+}
+
 static void write_section_keys(FILE *f, const rl_plan *p, const char *section,
                                const rl_param_spec *table)
 {
@@ -65,6 +85,10 @@ static void write_section_keys(FILE *f, const rl_plan *p, const char *section,
         }
         const rl_config_entry *e = rl_config_find(p->config, section, s->name);
         const char *value = common_value(p, env, s->name);
+        if (e && rl_plan_is_path_key(s->name)) {
+            write_paths(f, p, e);
+            continue;
+        }
         if (e && strchr(e->value, ',') && !(s->flags & RL_PARAM_NO_SWEEP))
             fprintf(f, "%s = %s\n", s->name, e->value); /* a sweep axis */
         else if (value && value[0])

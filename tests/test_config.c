@@ -251,8 +251,8 @@ static void test_continuation_and_comments(void **state)
 {
     (void)state;
     /* An indented line continues the value above it, joined with a space; " ;" starts an
-     * inline comment (inih 55 does not strip one from a continuation line). Lines: 1 [env] 2 preset 3 jumps 4 its continuation 5 [agent]
-     * 6 algorithm 7 continuation 8 gamma. */
+     * inline comment (inih 55 does not strip one from a continuation line). Lines: 1 [env]
+     * 2 preset 3 jumps 4 its continuation 5 [agent] 6 algorithm 7 continuation 8 gamma. */
     rl_config *c = load("[env]\n"
                         "preset = sb_gridworld5x5\n"
                         "jumps = 0 1 4 1 10;\n"

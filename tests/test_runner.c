@@ -1,0 +1,873 @@
+/* Tests of the experiment runner at library level: the episode loop (rl_run_learner) driven
+ * with a recording test double, the start rules, and the statistics files results.c derives
+ * from per-run episode rows.
+ *
+ * The double always takes one fixed action and records every transition it is shown, so the
+ * expected trajectories are hand-traced on tiny maps (see each test's comment). Statistics are
+ * checked against values computed by hand in the comments, with Student-t quantiles from
+ * tables: t_{0.975,2} = 4.30265273, t_{0.975,3} = 3.18244631, t_{0.975,4} = 2.77644511.
+ */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+
+#include "tests/support.h"
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agents/registry.h"
+#include "experiments/config.h"
+#include "experiments/plan.h"
+#include "experiments/results.h"
+#include "experiments/run.h"
+#include "rl/env.h"
+#include "rl/rng.h"
+
+#define T_975_2 4.30265273
+#define T_975_3 3.18244631
+#define T_975_4 2.77644511
+
+static char tmpdir[] = "/tmp/gridrl_test_runner_XXXXXX";
+
+/* ---- the recording test double ------------------------------------------------------ */
+
+#define MAX_RECORDED 64
+#define MAX_STATES 16
+
+/* The double's learner state is private to the runner, so what it sees is kept here. */
+static struct recorder {
+    size_t action;             /* the action it always takes */
+    bool use_hook;             /* answer the start hook with `hook` */
+    rl_episode_start hook;
+    rl_transition t[MAX_RECORDED];
+    size_t n;                  /* transitions seen (counted past MAX_RECORDED) */
+    size_t begins, ends, hooks;
+    size_t first_state[MAX_STATES]; /* begin_episode's state, counted */
+    size_t n_states, n_actions;
+} rec;
+
+static void recorder_reset(size_t action)
+{
+    memset(&rec, 0, sizeof rec);
+    rec.action = action;
+}
+
+static int double_init(void *state, const rl_mdp *m, const rl_params *params,
+                       const double *given_policy, rl_error *err)
+{
+    (void)state;
+    (void)params;
+    (void)given_policy;
+    (void)err;
+    rec.n_states = m->n_states;
+    rec.n_actions = m->n_actions;
+    return RL_OK;
+}
+
+static void double_start(void *state, gsl_rng *r, rl_episode_start *start)
+{
+    (void)state;
+    (void)r;
+    rec.hooks++;
+    /* The runner promises a zeroed record. */
+    assert_false(start->has_state || start->has_action || start->max_length);
+    if (rec.use_hook)
+        *start = rec.hook;
+}
+
+static size_t double_begin(void *state, size_t s, gsl_rng *r)
+{
+    (void)state;
+    (void)r;
+    rec.begins++;
+    if (s < MAX_STATES)
+        rec.first_state[s]++;
+    return rec.action;
+}
+
+static size_t double_observe(void *state, const rl_transition *t, gsl_rng *r)
+{
+    (void)state;
+    (void)r;
+    if (rec.n < MAX_RECORDED)
+        rec.t[rec.n] = *t;
+    rec.n++;
+    return rec.action;
+}
+
+static int double_end(void *state, rl_error *err)
+{
+    (void)state;
+    (void)err;
+    rec.ends++;
+    return RL_CONTINUE;
+}
+
+/* All values 0, so value_rmse is the RMS of the ground truth itself. */
+static void double_values(const void *state, double *v)
+{
+    (void)state;
+    for (size_t s = 0; s < rec.n_states; s++)
+        v[s] = 0.0;
+}
+
+static void double_policy(const void *state, double *pi)
+{
+    (void)state;
+    for (size_t i = 0; i < rec.n_states * rec.n_actions; i++)
+        pi[i] = i % rec.n_actions == rec.action ? 1.0 : 0.0;
+}
+
+static const rl_learner_type double_type = {
+    .name = "recorder",
+    .doc = "test double",
+    .params = NULL,
+    .size = 1,
+    .init = double_init,
+    .episode_start = double_start,
+    .begin_episode = double_begin,
+    .observe = double_observe,
+    .end_episode = double_end,
+    .values = double_values,
+    .policy = double_policy,
+};
+
+/* ---- building a plan and running the double through it ------------------------------- */
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fail_msg("cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Writes a map file into tmpdir; returns its path (in path). */
+static const char *map_file(const char *name, const char *text, char *path, size_t size)
+{
+    snprintf(path, size, "%s/%s", tmpdir, name);
+    write_file(path, text);
+    return path;
+}
+
+typedef struct fixture {
+    rl_config *config;
+    rl_plan *plan;
+} fixture;
+
+static int fixture_try(fixture *f, const char *text, rl_error *err)
+{
+    memset(f, 0, sizeof *f);
+    rl_error_clear(err);
+    int rc = rl_config_load_string(text, "runner_test.ini", tmpdir, &f->config, err);
+    if (rc == RL_OK)
+        rc = rl_plan_build(f->config, &f->plan, err);
+    if (rc == RL_OK)
+        rc = rl_plan_check(f->plan, err);
+    return rc;
+}
+
+static void fixture_build(fixture *f, const char *text)
+{
+    rl_error err;
+    if (fixture_try(f, text, &err) != RL_OK) {
+        char buf[1024];
+        rl_error_format(&err, buf, sizeof buf);
+        fail_msg("config failed: %s\n%s", buf, text);
+    }
+}
+
+static void fixture_free(fixture *f)
+{
+    rl_plan_free(f->plan);
+    rl_config_free(f->config);
+    memset(f, 0, sizeof *f);
+}
+
+/* Runs the double as configuration 0's agent (keeping the plan's agent parameters, so gamma
+ * comes from [agent]) into res, which the caller frees. */
+static void run_double(const fixture *f, rl_run_result *res)
+{
+    const rl_plan *p = f->plan;
+    rl_agent_info info = *p->configurations[0].agent;
+    info.learner = &double_type;
+    info.prediction = false;
+    info.converges = false;
+    rl_configuration cfg = p->configurations[0];
+    cfg.agent = &info;
+
+    rl_error err;
+    rl_error_clear(&err);
+    memset(res, 0, sizeof *res);
+    double *pi = NULL;
+    assert_int_equal(rl_run_setup(p, 0, &res->env, &pi, &err), RL_OK);
+    assert_null(pi);
+    const rl_mdp *m = rl_env_model(res->env);
+    res->values = calloc(m->n_states, sizeof *res->values);
+    res->truth = calloc(m->n_states, sizeof *res->truth);
+    res->policy = calloc(m->n_states * m->n_actions, sizeof *res->policy);
+    assert_true(res->values && res->truth && res->policy);
+    gsl_rng *r = rl_rng_alloc(20240601, NULL);
+    assert_non_null(r);
+    int rc = rl_run_learner(p, &cfg, NULL, r, NULL, res, &err);
+    rl_rng_free(r);
+    if (rc != RL_OK)
+        fail_msg("rl_run_learner: %d %s", rc, err.message);
+}
+
+static const rl_episode_row *episode(const rl_run_result *res, size_t i)
+{
+    assert_true(i < res->episode_rows.n);
+    return rl_rows_at(&res->episode_rows, i);
+}
+
+/* The 1x4 corridor "S..G", goal terminal, reward_step -1, reward_goal 1, gamma 0.9. */
+static void corridor_config(char *buf, size_t size, const char *experiment)
+{
+    char path[512];
+    map_file("corridor.map", "S..G\n", path, sizeof path);
+    snprintf(buf, size,
+             "[experiment]\n%s\n[env]\nmap = %s\ngoal_terminal = true\nreward_step = -1\n"
+             "[agent]\nalgorithm = random\ngamma = 0.9\n",
+             experiment, path);
+}
+
+/* Hand-traced "right" from S = (0,0): (0,0)->(0,1) r -1, (0,1)->(0,2) r -1, (0,2)->(0,3) G
+ * r +1, terminal. Returns: 2 steps -1-1 = -2, discounted -1 - 0.9 = -1.9; 3 steps -1,
+ * discounted -1 - 0.9 + 0.81 = -1.09. v* (gamma 0.9): v(2) = 1, v(1) = -1 + 0.9 = -0.1,
+ * v(0) = -1 - 0.09 = -1.09 (G terminal); the double's values are 0, so value_rmse =
+ * sqrt((1.09^2 + 0.1^2 + 1^2) / 3) over the three decision states. */
+#define RMSE_ZERO sqrt((1.09 * 1.09 + 0.1 * 0.1 + 1.0 * 1.0) / 3.0)
+
+static void check_transition(const rl_transition *t, size_t s, size_t a, double reward,
+                             size_t next, bool terminated, bool truncated)
+{
+    assert_int_equal(t->state, s);
+    assert_int_equal(t->action, a);
+    assert_close(t->reward, reward, 1e-12);
+    assert_int_equal(t->next, next);
+    assert_int_equal(t->terminated, terminated);
+    assert_int_equal(t->truncated, truncated);
+}
+
+static void test_truncation(void **state)
+{
+    (void)state;
+    char text[1024];
+    corridor_config(text, sizeof text, "episodes = 3\nmax_steps = 2");
+    fixture f;
+    fixture_build(&f, text);
+    rl_run_result res;
+    recorder_reset(1); /* right */
+    run_double(&f, &res);
+    const rl_mdp *m = rl_env_model(res.env);
+    assert_int_equal(rl_mdp_action_index(m, "right"), 1);
+
+    /* Three episodes of two steps, each cut by the time limit on its second step. */
+    assert_int_equal(res.episodes, 3);
+    assert_int_equal(res.steps, 6);
+    assert_int_equal(rec.n, 6);
+    assert_int_equal(rec.begins, 3);
+    assert_int_equal(rec.ends, 3);
+    assert_int_equal(rec.hooks, 3);
+    for (size_t e = 0; e < 3; e++) {
+        check_transition(&rec.t[2 * e], 0, 1, -1, 1, false, false);
+        check_transition(&rec.t[2 * e + 1], 1, 1, -1, 2, false, true);
+        const rl_episode_row *row = episode(&res, e);
+        assert_int_equal(row->episode, e + 1);
+        assert_string_equal(row->outcome, "truncated");
+        assert_int_equal(row->length, 2);
+        assert_close(row->ret, -2.0, 1e-12);
+        assert_close(row->discounted_return, -1.9, 1e-12);
+        assert_close(row->value_rmse, RMSE_ZERO, 1e-9);
+    }
+    assert_string_equal(res.status, "completed");
+    assert_true(res.has_truth);
+    assert_close(res.truth[0], -1.09, 1e-9);
+    assert_close(res.truth[1], -0.1, 1e-9);
+    assert_close(res.truth[2], 1.0, 1e-9);
+    /* The read-outs are the double's: values 0 and its one-hot policy on "right". */
+    assert_close(res.values[1], 0.0, 0);
+    assert_close(res.policy[0 * 5 + 1], 1.0, 0);
+    assert_close(res.policy[0 * 5 + 0], 0.0, 0);
+    rl_run_result_free(&res);
+    fixture_free(&f);
+}
+
+static void test_termination(void **state)
+{
+    (void)state;
+    /* max_steps 0 (no limit), and max_steps 3 = exactly the goal's distance: the goal step
+     * is a termination, never also a truncation. */
+    const char *limits[] = {"episodes = 2\nmax_steps = 0", "episodes = 2\nmax_steps = 3"};
+    for (size_t i = 0; i < 2; i++) {
+        char text[1024];
+        corridor_config(text, sizeof text, limits[i]);
+        fixture f;
+        fixture_build(&f, text);
+        rl_run_result res;
+        recorder_reset(1);
+        run_double(&f, &res);
+        assert_int_equal(res.episodes, 2);
+        assert_int_equal(res.steps, 6);
+        assert_int_equal(rec.n, 6);
+        for (size_t e = 0; e < 2; e++) {
+            check_transition(&rec.t[3 * e], 0, 1, -1, 1, false, false);
+            check_transition(&rec.t[3 * e + 1], 1, 1, -1, 2, false, false);
+            check_transition(&rec.t[3 * e + 2], 2, 1, 1, 3, true, false);
+            const rl_episode_row *row = episode(&res, e);
+            assert_int_equal(row->episode, e + 1);
+            assert_string_equal(row->outcome, "terminated");
+            assert_int_equal(row->length, 3);
+            assert_close(row->ret, -1.0, 1e-12);
+            assert_close(row->discounted_return, -1.09, 1e-12);
+        }
+        rl_run_result_free(&res);
+        fixture_free(&f);
+    }
+}
+
+static void test_log_every_steps(void **state)
+{
+    (void)state;
+    /* Two episodes of 3 steps (steps 1-3 and 4-6): a log row at total steps 2 (episode 1),
+     * 4 and 6 (episode 2), each with the double's value error. */
+    char text[1024];
+    corridor_config(text, sizeof text, "episodes = 2\nlog_every_steps = 2");
+    fixture f;
+    fixture_build(&f, text);
+    rl_run_result res;
+    recorder_reset(1);
+    run_double(&f, &res);
+    assert_int_equal(res.step_rows.n, 3);
+    static const size_t steps[] = {2, 4, 6}, episodes[] = {1, 2, 2};
+    for (size_t i = 0; i < 3; i++) {
+        const rl_step_row *row = rl_rows_at(&res.step_rows, i);
+        assert_int_equal(row->step, steps[i]);
+        assert_int_equal(row->episode, episodes[i]);
+        assert_close(row->value_rmse, RMSE_ZERO, 1e-9);
+    }
+    rl_run_result_free(&res);
+    fixture_free(&f);
+}
+
+static void test_budget(void **state)
+{
+    (void)state;
+    /* steps = 5: episode 1 reaches G in 3 steps; episode 2 is cut after 2 more, reported to
+     * the learner as a truncation and in the file as outcome budget; then the run ends. */
+    char text[1024];
+    corridor_config(text, sizeof text, "steps = 5");
+    fixture f;
+    fixture_build(&f, text);
+    rl_run_result res;
+    recorder_reset(1);
+    run_double(&f, &res);
+    assert_int_equal(res.steps, 5);
+    assert_int_equal(res.episodes, 2);
+    assert_int_equal(rec.n, 5);
+    assert_int_equal(rec.ends, 2);
+    check_transition(&rec.t[2], 2, 1, 1, 3, true, false);
+    check_transition(&rec.t[3], 0, 1, -1, 1, false, false);
+    check_transition(&rec.t[4], 1, 1, -1, 2, false, true);
+    assert_string_equal(episode(&res, 0)->outcome, "terminated");
+    const rl_episode_row *row = episode(&res, 1);
+    assert_string_equal(row->outcome, "budget");
+    assert_int_equal(row->length, 2);
+    assert_close(row->ret, -2.0, 1e-12);
+    assert_close(row->discounted_return, -1.9, 1e-12);
+    assert_string_equal(res.status, "completed");
+    rl_run_result_free(&res);
+    fixture_free(&f);
+
+    /* A budget that ends exactly where the time limit does: the limit names it (truncated),
+     * and a budget of 4 with max_steps 3 cuts the second episode after 1 step (budget). */
+    corridor_config(text, sizeof text, "steps = 4\nmax_steps = 2");
+    fixture_build(&f, text);
+    recorder_reset(1);
+    run_double(&f, &res);
+    assert_int_equal(res.episodes, 2);
+    assert_string_equal(episode(&res, 0)->outcome, "truncated");
+    assert_string_equal(episode(&res, 1)->outcome, "truncated");
+    rl_run_result_free(&res);
+    fixture_free(&f);
+
+    corridor_config(text, sizeof text, "steps = 4\nmax_steps = 3");
+    fixture_build(&f, text);
+    recorder_reset(1);
+    run_double(&f, &res);
+    assert_int_equal(res.episodes, 2);
+    assert_int_equal(episode(&res, 1)->length, 1);
+    assert_string_equal(episode(&res, 1)->outcome, "budget");
+    assert_true(rec.t[3].truncated);
+    assert_false(rec.t[3].terminated);
+    rl_run_result_free(&res);
+    fixture_free(&f);
+}
+
+static void test_start_hook(void **state)
+{
+    (void)state;
+    char text[1024];
+    corridor_config(text, sizeof text, "episodes = 3\nmax_steps = 0");
+    fixture f;
+    fixture_build(&f, text);
+    rl_run_result res;
+
+    /* Start in (0,2) taking "left" (index 3) for one step: (0,2) -> (0,1), reward -1, cut
+     * by the learner's own cap; begin_episode is never asked. */
+    recorder_reset(1);
+    rec.use_hook = true;
+    rec.hook = (rl_episode_start){.has_state = true, .state = 2, .has_action = true,
+                                  .action = 3, .max_length = 1};
+    run_double(&f, &res);
+    assert_int_equal(rec.hooks, 3);
+    assert_int_equal(rec.begins, 0);
+    assert_int_equal(rec.n, 3);
+    for (size_t e = 0; e < 3; e++) {
+        check_transition(&rec.t[e], 2, 3, -1, 1, false, true);
+        assert_int_equal(episode(&res, e)->length, 1);
+        assert_string_equal(episode(&res, e)->outcome, "truncated");
+    }
+    rl_run_result_free(&res);
+
+    /* A state without an action: begin_episode is asked in that state; no cap given, so
+     * "right" from (0,1) reaches G in 2 steps. */
+    recorder_reset(1);
+    rec.use_hook = true;
+    rec.hook = (rl_episode_start){.has_state = true, .state = 1};
+    run_double(&f, &res);
+    assert_int_equal(rec.begins, 3);
+    assert_int_equal(rec.first_state[1], 3);
+    assert_int_equal(episode(&res, 0)->length, 2);
+    assert_string_equal(episode(&res, 0)->outcome, "terminated");
+    check_transition(&rec.t[0], 1, 1, -1, 2, false, false);
+    rl_run_result_free(&res);
+    fixture_free(&f);
+
+    /* Cap 10 under max_steps 2: the smaller one, the time limit, wins. */
+    corridor_config(text, sizeof text, "episodes = 1\nmax_steps = 2");
+    fixture_build(&f, text);
+    recorder_reset(1);
+    rec.use_hook = true;
+    rec.hook = (rl_episode_start){.max_length = 10};
+    run_double(&f, &res);
+    assert_int_equal(episode(&res, 0)->length, 2);
+    assert_true(rec.t[1].truncated);
+    rl_run_result_free(&res);
+    fixture_free(&f);
+}
+
+/* Map "S.#\n.HG": open non-terminal cells (0,0), (0,1), (1,0) = states 0, 1, 3; (0,2) is a
+ * wall, (1,1) a hole and (1,2) the goal, both terminal. */
+static void small_map_config(char *buf, size_t size, const char *experiment)
+{
+    char path[512];
+    map_file("small.map", "S.#\n.HG\n", path, sizeof path);
+    snprintf(buf, size,
+             "[experiment]\n%s\n[env]\nmap = %s\ngoal_terminal = true\n"
+             "[agent]\nalgorithm = random\n",
+             experiment, path);
+}
+
+static void test_start_uniform(void **state)
+{
+    (void)state;
+    char text[1024];
+    small_map_config(text, sizeof text, "episodes = 3000\nmax_steps = 1\nstart = uniform");
+    fixture f;
+    fixture_build(&f, text);
+    rl_run_result res;
+    recorder_reset(4); /* stay */
+    run_double(&f, &res);
+    assert_int_equal(rec.begins, 3000);
+    /* Each of the 3 cells: Binomial(3000, 1/3), mean 1000, sd sqrt(3000 * 1/3 * 2/3) = 25.8;
+     * 5 sd = 129 (a false alarm has probability below 1e-6 per cell). */
+    static const size_t open[] = {0, 1, 3}, closed[] = {2, 4, 5};
+    for (size_t i = 0; i < 3; i++) {
+        double count = (double)rec.first_state[open[i]];
+        if (fabs(count - 1000.0) > 129.0)
+            fail_msg("start = uniform: state %zu started %g times of 3000", open[i], count);
+        assert_int_equal(rec.first_state[closed[i]], 0);
+    }
+    rl_run_result_free(&res);
+    fixture_free(&f);
+
+    /* start = "row col": always (1,0) = state 3, however the map's S says otherwise. */
+    small_map_config(text, sizeof text, "episodes = 50\nmax_steps = 1\nstart = 1 0");
+    fixture_build(&f, text);
+    recorder_reset(4);
+    run_double(&f, &res);
+    assert_int_equal(rec.first_state[3], 50);
+    assert_int_equal(rec.t[0].state, 3);
+    rl_run_result_free(&res);
+    fixture_free(&f);
+
+    /* start = env: the map's single S. */
+    small_map_config(text, sizeof text, "episodes = 20\nmax_steps = 1");
+    fixture_build(&f, text);
+    recorder_reset(4);
+    run_double(&f, &res);
+    assert_int_equal(rec.first_state[0], 20);
+    rl_run_result_free(&res);
+    fixture_free(&f);
+}
+
+static void test_start_errors(void **state)
+{
+    (void)state;
+    /* A wall, a terminal cell, outside the grid, and not a start at all: each a config error
+     * located at experiment.start (line 3 of the generated text). */
+    const char *bad[] = {"start = 0 2", "start = 1 2", "start = 5 5", "start = -1 0",
+                         "start = foo", "start = 0 1 2"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char text[1024], experiment[128], msg[1024];
+        snprintf(experiment, sizeof experiment, "episodes = 1\n%s", bad[i]);
+        small_map_config(text, sizeof text, experiment);
+        fixture f;
+        rl_error err;
+        int rc = fixture_try(&f, text, &err);
+        if (rc == RL_OK)
+            fail_msg("'%s' was accepted", bad[i]);
+        assert_true(rc < 0);
+        rl_error_format(&err, msg, sizeof msg);
+        assert_string_equal(err.key, "experiment.start");
+        assert_int_equal(err.line, 3);
+        assert_contains(msg, "runner_test.ini");
+        fixture_free(&f);
+    }
+}
+
+/* ---- statistics: summary.csv and scores.csv from hand-written run directories ------- */
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)size + 1);
+    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf)
+        buf[size] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Writes dir/runs/NNNNNN/ for each run with the given episodes.csv rows and a stand-in row
+ * in every other per-run file. */
+static void write_run_dirs(const char *dir, const char *const *episode_rows, size_t runs)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/runs", dir);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    assert_int_equal(mkdir(path, 0777), 0);
+    static const char *const files[] = {"runs.csv",  "timing.csv", "iterations.csv",
+                                        "steps.csv", "values.csv", "policy.csv"};
+    for (size_t run = 0; run < runs; run++) {
+        snprintf(path, sizeof path, "%s/runs/%06zu", dir, run);
+        assert_int_equal(mkdir(path, 0777), 0);
+        for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+            char file[1100], row[64];
+            snprintf(file, sizeof file, "%s/%s", path, files[i]);
+            snprintf(row, sizeof row, "%zu,%s\n", run, files[i]);
+            write_file(file, row);
+        }
+        char file[1100];
+        snprintf(file, sizeof file, "%s/episodes.csv", path);
+        write_file(file, episode_rows[run]);
+    }
+}
+
+/* The fields of the line of a CSV text that starts with prefix. */
+static size_t csv_fields(const char *text, const char *prefix, char fields[][64], size_t max)
+{
+    size_t k = strlen(prefix);
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, "\n");
+        if (len >= k && strncmp(p, prefix, k) == 0) {
+            size_t n = 0, i = 0;
+            fields[0][0] = '\0';
+            for (size_t c = 0; c <= len && n < max; c++) {
+                if (c == len || p[c] == ',') {
+                    fields[n][i] = '\0';
+                    n++;
+                    i = 0;
+                } else if (i < 63) {
+                    fields[n][i++] = p[c];
+                }
+            }
+            return n;
+        }
+        p += len + (p[len] == '\n');
+    }
+    fail_msg("no line starting with '%s' in:\n%s", prefix, text);
+    return 0;
+}
+
+static double field_number(const char *field)
+{
+    char *end;
+    double x = strtod(field, &end);
+    if (!field[0] || *end)
+        fail_msg("'%s' is not a number", field);
+    return x;
+}
+
+/* Checks mean, sd and the t-interval mean -/+ t sd / sqrt(n) in fields[at..at+4). */
+static void check_summary(char fields[][64], size_t at, double mean, double sd, double t,
+                          size_t n)
+{
+    double half = t * sd / sqrt((double)n);
+    assert_close(field_number(fields[at]), mean, 1e-9);
+    assert_close(field_number(fields[at + 1]), sd, 1e-8);
+    assert_close(field_number(fields[at + 2]), mean - half, 1e-7);
+    assert_close(field_number(fields[at + 3]), mean + half, 1e-7);
+}
+
+static void test_summary_three_runs(void **state)
+{
+    (void)state;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/stats3", tmpdir);
+    /* run, episode, return, discounted_return, length, outcome, value_rmse */
+    static const char *const rows[] = {
+        "0,1,1,0.5,10,terminated,0.5\n0,2,4,2,20,truncated,\n",
+        "1,1,2,1,20,terminated,0.7\n1,2,5,2.5,30,terminated,\n",
+        "2,1,3,1.5,60,budget,0.3\n2,2,6,3,40,terminated,0.25\n",
+    };
+    write_run_dirs(dir, rows, 3);
+    fixture f;
+    fixture_build(&f, "[experiment]\nseeds = 3\nepisodes = 2\n[env]\npreset = frozenlake4x4\n"
+                      "[agent]\nalgorithm = random\n");
+    rl_error err;
+    rl_error_clear(&err);
+    if (rl_results_finish(f.plan, dir, "gridrl test", &err) != RL_OK)
+        fail_msg("rl_results_finish: %s", err.message);
+
+    char path[1024];
+    snprintf(path, sizeof path, "%s/episodes.csv", dir);
+    char *episodes = slurp(path);
+    assert_non_null(episodes);
+    char expected[1024];
+    snprintf(expected, sizeof expected,
+             "run,episode,return,discounted_return,length,outcome,value_rmse\n%s%s%s", rows[0],
+             rows[1], rows[2]);
+    assert_string_equal(episodes, expected);
+    free(episodes);
+
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    char *summary = slurp(path);
+    assert_non_null(summary);
+    assert_contains(summary, "config,episode,runs,mean_return,sd_return,ci95_low_return,"
+                             "ci95_high_return,mean_length,sd_length,ci95_low_length,"
+                             "ci95_high_length,mean_value_rmse,sd_value_rmse,"
+                             "ci95_low_value_rmse,ci95_high_value_rmse\n");
+    char fields[16][64];
+    /* Episode 1: returns 1, 2, 3: mean 2, sd 1; lengths 10, 20, 60: mean 30, sd
+     * sqrt((400 + 100 + 900) / 2) = sqrt(700); value errors 0.5, 0.7, 0.3: mean 0.5,
+     * sd sqrt((0 + 0.04 + 0.04) / 2) = 0.2; each interval mean -/+ 4.30265273 sd / sqrt(3). */
+    assert_int_equal(csv_fields(summary, "0,1,", fields, 16), 15);
+    assert_string_equal(fields[2], "3");
+    check_summary(fields, 3, 2.0, 1.0, T_975_2, 3);
+    assert_close(field_number(fields[5]), 2.0 - 2.48413771, 1e-7); /* 4.30265273 / sqrt 3 */
+    check_summary(fields, 7, 30.0, sqrt(700.0), T_975_2, 3);
+    check_summary(fields, 11, 0.5, 0.2, T_975_2, 3);
+    /* Episode 2: returns 4, 5, 6; lengths 20, 30, 40: sd 10; one value error (0.25): its
+     * mean, and empty sd and interval. */
+    assert_int_equal(csv_fields(summary, "0,2,", fields, 16), 15);
+    assert_string_equal(fields[2], "3");
+    check_summary(fields, 3, 5.0, 1.0, T_975_2, 3);
+    check_summary(fields, 7, 30.0, 10.0, T_975_2, 3);
+    assert_close(field_number(fields[11]), 0.25, 1e-12);
+    assert_string_equal(fields[12], "");
+    assert_string_equal(fields[13], "");
+    assert_string_equal(fields[14], "");
+    free(summary);
+
+    /* Scores over all episodes: (1+4)/2 = 2.5, 3.5, 4.5: mean 3.5; with n < 4 the IQM trims
+     * nothing: 3.5. The bootstrap interval lies within the scores' range around the IQM. */
+    snprintf(path, sizeof path, "%s/scores.csv", dir);
+    char *scores = slurp(path);
+    assert_non_null(scores);
+    assert_contains(scores, "config,runs,score,mean,iqm,iqm_ci95_low,iqm_ci95_high\n");
+    assert_int_equal(csv_fields(scores, "0,", fields, 16), 7);
+    assert_string_equal(fields[1], "3");
+    assert_string_equal(fields[2], "mean return over all episodes");
+    assert_close(field_number(fields[3]), 3.5, 1e-12);
+    assert_close(field_number(fields[4]), 3.5, 1e-12);
+    double low = field_number(fields[5]), high = field_number(fields[6]);
+    assert_true(2.5 <= low && low <= 3.5 && 3.5 <= high && high <= 4.5);
+    assert_true(low < high);
+    free(scores);
+    fixture_free(&f);
+}
+
+static void test_scores_iqm(void **state)
+{
+    (void)state;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/stats5", tmpdir);
+    /* Returns per run (episodes 1, 2, 3); run 4 has only two episodes. */
+    static const char *const rows[] = {
+        "0,1,0,0,5,terminated,\n0,2,0,0,5,terminated,\n0,3,10,10,5,terminated,\n",
+        "1,1,1,1,5,terminated,\n1,2,1,1,5,terminated,\n1,3,0,0,5,terminated,\n",
+        "2,1,2,2,5,terminated,\n2,2,2,2,5,terminated,\n2,3,2,2,5,terminated,\n",
+        "3,1,3,3,5,terminated,\n3,2,3,3,5,terminated,\n3,3,4,4,5,terminated,\n",
+        "4,1,4,4,5,terminated,\n4,2,100,100,5,budget,\n",
+    };
+    write_run_dirs(dir, rows, 5);
+    fixture f;
+    fixture_build(&f, "[experiment]\nseeds = 5\nsteps = 15\nscore_episodes = 1\n"
+                      "[env]\npreset = frozenlake4x4\n[agent]\nalgorithm = random\n");
+    rl_error err;
+    rl_error_clear(&err);
+    if (rl_results_finish(f.plan, dir, "gridrl test", &err) != RL_OK)
+        fail_msg("rl_results_finish: %s", err.message);
+
+    char path[1024], fields[16][64];
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    char *summary = slurp(path);
+    assert_non_null(summary);
+    /* Episode 1: 0..4: mean 2, sd sqrt(10 / 4); t_{0.975,4}. */
+    csv_fields(summary, "0,1,", fields, 16);
+    assert_string_equal(fields[2], "5");
+    check_summary(fields, 3, 2.0, sqrt(2.5), T_975_4, 5);
+    /* Lengths all 5: sd 0, a zero-width interval. */
+    check_summary(fields, 7, 5.0, 0.0, T_975_4, 5);
+    /* Episode 3, four runs have it: 10, 0, 2, 4: mean 4, sd sqrt((36+16+4+0)/3);
+     * t_{0.975,3}. */
+    csv_fields(summary, "0,3,", fields, 16);
+    assert_string_equal(fields[2], "4");
+    check_summary(fields, 3, 4.0, sqrt(56.0 / 3.0), T_975_3, 4);
+    assert_null(strstr(summary, "\n0,4,"));
+    free(summary);
+
+    /* Scores: the last episode's return: 10, 0, 2, 4, 100. Mean 116/5 = 23.2; IQM drops
+     * floor(5/4) = 1 value from each end of 0, 2, 4, 10, 100: (2 + 4 + 10) / 3 = 16/3. */
+    snprintf(path, sizeof path, "%s/scores.csv", dir);
+    char *scores = slurp(path);
+    assert_non_null(scores);
+    csv_fields(scores, "0,", fields, 16);
+    assert_string_equal(fields[1], "5");
+    assert_string_equal(fields[2], "mean return over the last 1 episodes");
+    assert_close(field_number(fields[3]), 23.2, 1e-12);
+    assert_close(field_number(fields[4]), 16.0 / 3.0, 1e-10); /* %.12g: 12 digits */
+    double low = field_number(fields[5]), high = field_number(fields[6]);
+    /* A resample's IQM is the mean of 3 of the 5 scores (with repeats): within [0, 100]. */
+    assert_true(0.0 <= low && low <= 16.0 / 3.0 && 16.0 / 3.0 <= high && high <= 100.0);
+    free(scores);
+    fixture_free(&f);
+}
+
+/* A missing run directory is an error naming the run, and no merged file appears. */
+static void test_finish_needs_every_run(void **state)
+{
+    (void)state;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/stats_missing", tmpdir);
+    static const char *const rows[] = {"0,1,1,1,1,terminated,\n"};
+    write_run_dirs(dir, rows, 1);
+    fixture f;
+    fixture_build(&f, "[experiment]\nseeds = 2\nepisodes = 1\n[env]\npreset = frozenlake4x4\n"
+                      "[agent]\nalgorithm = random\n");
+    rl_error err;
+    rl_error_clear(&err);
+    assert_true(rl_results_finish(f.plan, dir, "gridrl test", &err) < 0);
+    assert_contains(err.message, "run 1");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    assert_int_equal(access(path, F_OK), -1);
+    snprintf(path, sizeof path, "%s/.runs.csv.tmp", dir);
+    assert_int_equal(access(path, F_OK), -1);
+    fixture_free(&f);
+}
+
+/* ---- rl_run_execute with the real random agent: the rows agree with themselves --------- */
+
+static void test_execute_random(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_build(&f, "[experiment]\nseeds = 2\nepisodes = 40\n[env]\npreset = frozenlake4x4\n"
+                      "[agent]\nalgorithm = random\n");
+    rl_run_result a, b;
+    rl_error err;
+    assert_int_equal(rl_run_execute(f.plan, 1, NULL, &a, &err), RL_OK);
+    assert_int_equal(rl_run_execute(f.plan, 1, NULL, &b, &err), RL_OK);
+    assert_int_equal(a.configuration, 0);
+    assert_int_equal(a.replicate, 1);
+    assert_int_equal(a.episodes, 40);
+    assert_int_equal(a.episode_rows.n, 40);
+    size_t total = 0;
+    for (size_t e = 0; e < 40; e++) {
+        const rl_episode_row *x = episode(&a, e), *y = episode(&b, e);
+        total += x->length;
+        /* FrozenLake: reward 1 only on reaching G (terminal), so the return is 1 exactly
+         * when the episode terminated in G and otherwise 0; gamma 1 from the preset. */
+        assert_true(x->ret == 0.0 || x->ret == 1.0);
+        assert_close(x->discounted_return, x->ret, 0);
+        assert_true(x->length >= 1 && x->length <= 100); /* the preset's 100-step limit */
+        if (strcmp(x->outcome, "truncated") == 0)
+            assert_int_equal(x->length, 100);
+        else
+            assert_string_equal(x->outcome, "terminated");
+        assert_true(isnan(x->value_rmse)); /* random has no values */
+        /* Same run, same seed: the same episodes. */
+        assert_int_equal(x->length, y->length);
+        assert_close(x->ret, y->ret, 0);
+    }
+    assert_int_equal(a.steps, total);
+    rl_run_result_free(&a);
+    rl_run_result_free(&b);
+    fixture_free(&f);
+}
+
+static int remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return unlink(path);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char child[2048];
+        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+        remove_tree(child);
+    }
+    closedir(d);
+    return rmdir(path);
+}
+
+int main(void)
+{
+    rl_gsl_init();
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_truncation),
+        cmocka_unit_test(test_termination),
+        cmocka_unit_test(test_budget),
+        cmocka_unit_test(test_log_every_steps),
+        cmocka_unit_test(test_start_hook),
+        cmocka_unit_test(test_start_uniform),
+        cmocka_unit_test(test_start_errors),
+        cmocka_unit_test(test_summary_three_runs),
+        cmocka_unit_test(test_scores_iqm),
+        cmocka_unit_test(test_finish_needs_every_run),
+        cmocka_unit_test(test_execute_random),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    remove_tree(tmpdir);
+    return failed;
+}

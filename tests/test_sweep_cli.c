@@ -1,0 +1,793 @@
+/* Tests of `gridrl run` as a sweep runner: runs the built program (GRIDRL_BINARY) with its
+ * output captured into a temporary directory and checks the contracts of DESIGN.md ("Config
+ * files", "Outputs"): plan numbering, files byte-identical for any thread count, --resume
+ * re-running exactly the missing runs, SIGINT leaving only complete run directories, and
+ * config errors of the runner's keys writing nothing.
+ */
+#define _XOPEN_SOURCE 700 /* mkdtemp, nanosleep, kill */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/support.h"
+
+#include "rl/rng.h"
+
+extern char **environ;
+
+static char tmpdir[] = "/tmp/gridrl_test_sweep_XXXXXX";
+
+#define PATH_SIZE 1024
+
+/* snprintf into an array that fails the test instead of truncating. */
+#define PATHF(buf, ...)                                                                    \
+    do {                                                                                   \
+        if (snprintf(buf, sizeof buf, __VA_ARGS__) >= (int)sizeof buf)                     \
+            fail_msg("path too long: %s", #buf);                                           \
+    } while (0)
+
+/* ---- running the program -------------------------------------------------------------- */
+
+typedef struct result {
+    int status; /* exit status, or -1 if the program did not exit normally */
+    char *out, *err;
+} result;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)size + 1);
+    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf)
+        buf[size] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void std_paths(char *out, char *err, size_t size)
+{
+    snprintf(out, size, "%s/stdout", tmpdir);
+    snprintf(err, size, "%s/stderr", tmpdir);
+}
+
+/* Starts gridrl with args (NULL-terminated) without waiting; stdin /dev/null, stdout and
+ * stderr to files in tmpdir, SIGINT at its default and unblocked whatever the test runner
+ * inherited. */
+static pid_t start(const char *const *args)
+{
+    char out_path[PATH_SIZE], err_path[PATH_SIZE];
+    std_paths(out_path, err_path, PATH_SIZE);
+    const char *argv[40] = {"gridrl"};
+    size_t n = 1;
+    while (args[n - 1] && n < 39) {
+        argv[n] = args[n - 1];
+        n++;
+    }
+    argv[n] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, sigint;
+    sigemptyset(&none);
+    sigemptyset(&sigint);
+    sigaddset(&sigint, SIGINT);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &sigint);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid;
+    int rc = posix_spawn(&pid, GRIDRL_BINARY, &fa, &attr, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0)
+        fail_msg("cannot start %s", GRIDRL_BINARY);
+    return pid;
+}
+
+static result finish(pid_t pid)
+{
+    int wstatus;
+    if (waitpid(pid, &wstatus, 0) != pid)
+        fail_msg("waitpid failed");
+    char out_path[PATH_SIZE], err_path[PATH_SIZE];
+    std_paths(out_path, err_path, PATH_SIZE);
+    result r = {WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1, slurp(out_path),
+                slurp(err_path)};
+    assert_non_null(r.out);
+    assert_non_null(r.err);
+    return r;
+}
+
+static result run(const char *const *args)
+{
+    return finish(start(args));
+}
+
+#define RUN(...) run((const char *const[]){__VA_ARGS__, NULL})
+
+static void result_free(result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* Fails with the program's output when the status is not the expected one. */
+static void expect_status(const result *r, int status)
+{
+    if (r->status != status)
+        fail_msg("exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s", r->status, status,
+                 r->out, r->err);
+}
+
+/* ---- files ------------------------------------------------------------------------------ */
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fail_msg("cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char *in_tmp(char *buf, const char *name)
+{
+    if (snprintf(buf, PATH_SIZE, "%s/%s", tmpdir, name) >= PATH_SIZE)
+        fail_msg("path too long: %s", name);
+    return buf;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+static int remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return unlink(path);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char child[PATH_SIZE];
+        PATHF(child, "%s/%s", path, e->d_name);
+        remove_tree(child);
+    }
+    closedir(d);
+    return rmdir(path);
+}
+
+/* Every regular file under root, as paths relative to root, in a sorted list. */
+typedef struct file_list {
+    char **paths;
+    size_t n, capacity;
+} file_list;
+
+static void list_add(file_list *l, const char *path)
+{
+    if (l->n == l->capacity) {
+        l->capacity = l->capacity ? 2 * l->capacity : 64;
+        l->paths = realloc(l->paths, l->capacity * sizeof *l->paths);
+        assert_non_null(l->paths);
+    }
+    l->paths[l->n++] = strdup(path);
+}
+
+static void list_walk(file_list *l, const char *root, const char *rel)
+{
+    char path[PATH_SIZE];
+    PATHF(path, "%s%s%s", root, rel[0] ? "/" : "", rel);
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char child[PATH_SIZE], full[PATH_SIZE];
+        PATHF(child, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name);
+        PATHF(full, "%s/%s", root, child);
+        struct stat st;
+        assert_int_equal(lstat(full, &st), 0);
+        if (S_ISDIR(st.st_mode))
+            list_walk(l, root, child);
+        else
+            list_add(l, child);
+    }
+    closedir(d);
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static file_list list_files(const char *root)
+{
+    file_list l = {0};
+    list_walk(&l, root, "");
+    qsort(l.paths, l.n, sizeof *l.paths, compare_strings);
+    return l;
+}
+
+static void list_free(file_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->paths[i]);
+    free(l->paths);
+}
+
+/* timing.csv (top level and per run) and manifest.txt may differ between two executions. */
+static bool may_differ(const char *rel)
+{
+    const char *base = strrchr(rel, '/');
+    base = base ? base + 1 : rel;
+    return strcmp(base, "timing.csv") == 0 || strcmp(base, "manifest.txt") == 0;
+}
+
+/* Both trees hold the same files, and every one that must be reproducible is
+ * byte-identical. Returns the number of files compared byte for byte. */
+static size_t compare_trees(const char *a, const char *b)
+{
+    file_list la = list_files(a), lb = list_files(b);
+    if (la.n != lb.n)
+        fail_msg("%s has %zu files, %s has %zu", a, la.n, b, lb.n);
+    size_t compared = 0;
+    for (size_t i = 0; i < la.n; i++) {
+        assert_string_equal(la.paths[i], lb.paths[i]);
+        if (may_differ(la.paths[i]))
+            continue;
+        char pa[PATH_SIZE], pb[PATH_SIZE];
+        PATHF(pa, "%s/%s", a, la.paths[i]);
+        PATHF(pb, "%s/%s", b, lb.paths[i]);
+        char *x = slurp(pa), *y = slurp(pb);
+        assert_non_null(x);
+        assert_non_null(y);
+        if (strcmp(x, y) != 0)
+            fail_msg("%s differs between %s and %s", la.paths[i], a, b);
+        free(x);
+        free(y);
+        compared++;
+    }
+    list_free(&la);
+    list_free(&lb);
+    return compared;
+}
+
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
+/* The n-th (0-based) line of text, copied into line without its newline. */
+static bool nth_line(const char *text, size_t n, char *line, size_t size)
+{
+    const char *p = text;
+    for (size_t i = 0; i < n && p; i++) {
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    if (!p || !*p)
+        return false;
+    size_t len = strcspn(p, "\n");
+    snprintf(line, size, "%.*s", (int)len, p);
+    return true;
+}
+
+/* ---- the issue's sweep ------------------------------------------------------------------ */
+
+static const char SWEEP_INI[] = "[experiment]\n"
+                                "name = sweep\n"
+                                "episodes = 50\n"
+                                "seeds = 20\n"
+                                "max_steps = 100\n"
+                                "\n"
+                                "[env]\n"
+                                "preset = frozenlake4x4\n"
+                                "slip = 0, 0.1, 0.2\n"
+                                "\n"
+                                "[agent]\n"
+                                "algorithm = random\n";
+
+static const char *const MERGED[] = {"runs.csv",    "timing.csv",  "episodes.csv",
+                                     "values.csv",  "policy.csv",  "summary.csv",
+                                     "scores.csv",  "manifest.txt"};
+
+/* The per-run files (run_files.h): every run directory holds all seven. */
+static const char *const RUN_FILES[] = {"runs.csv",  "timing.csv", "iterations.csv",
+                                        "episodes.csv", "steps.csv", "values.csv",
+                                        "policy.csv"};
+
+static void check_run_dir(const char *dir)
+{
+    for (size_t i = 0; i < 7; i++) {
+        char path[PATH_SIZE];
+        PATHF(path, "%s/%s", dir, RUN_FILES[i]);
+        if (!exists(path))
+            fail_msg("run directory %s has no %s", dir, RUN_FILES[i]);
+    }
+    file_list l = list_files(dir);
+    assert_int_equal(l.n, 7);
+    list_free(&l);
+}
+
+static void check_sweep_plan(const char *dir)
+{
+    char path[PATH_SIZE], line[512];
+    /* configs.csv: one row per slip value, in the file's order. */
+    PATHF(path, "%s/configs.csv", dir);
+    char *configs = slurp(path);
+    assert_non_null(configs);
+    assert_string_equal(configs, "config,algorithm,slip\n"
+                                 "0,random,0\n"
+                                 "1,random,0.1\n"
+                                 "2,random,0.2\n");
+    free(configs);
+
+    /* runs.csv: 60 rows, run = config * 20 + replicate, seeds all different and derived
+     * from (seed 1, config, replicate); steps = the sum of the run's episode lengths. */
+    PATHF(path, "%s/runs.csv", dir);
+    char *runs = slurp(path);
+    assert_non_null(runs);
+    assert_int_equal(count_lines(runs), 61);
+    assert_true(nth_line(runs, 0, line, sizeof line));
+    assert_string_equal(line, "run,config,replicate,rng_seed,status,episodes,steps,iterations");
+    PATHF(path, "%s/episodes.csv", dir);
+    char *episodes = slurp(path);
+    assert_non_null(episodes);
+    assert_int_equal(count_lines(episodes), 1 + 60 * 50);
+    size_t lengths[60] = {0};
+    for (size_t i = 1; i <= 60 * 50; i++) {
+        assert_true(nth_line(episodes, i, line, sizeof line));
+        size_t run, ep, length;
+        double ret, disc;
+        char outcome[32];
+        int used = 0;
+        if (sscanf(line, "%zu,%zu,%lf,%lf,%zu,%31[a-z],%n", &run, &ep, &ret, &disc, &length,
+                   outcome, &used) != 6 || line[used] != '\0')
+            fail_msg("episodes.csv line %zu: '%s'", i, line);
+        /* Rows in run order, episodes 1..50 in each. */
+        assert_int_equal(run, (i - 1) / 50);
+        assert_int_equal(ep, (i - 1) % 50 + 1);
+        assert_true(ret == 0.0 || ret == 1.0);
+        assert_true(length >= 1 && length <= 100);
+        if (strcmp(outcome, "truncated") == 0) {
+            assert_int_equal(length, 100);
+        } else {
+            assert_string_equal(outcome, "terminated");
+        }
+        lengths[run] += length;
+    }
+    unsigned long seeds[60];
+    for (size_t i = 0; i < 60; i++) {
+        assert_true(nth_line(runs, i + 1, line, sizeof line));
+        size_t run, config, replicate, eps, steps, iterations;
+        unsigned long seed;
+        char status[32];
+        if (sscanf(line, "%zu,%zu,%zu,%lu,%31[a-z],%zu,%zu,%zu", &run, &config, &replicate,
+                   &seed, status, &eps, &steps, &iterations) != 8)
+            fail_msg("runs.csv line %zu: '%s'", i + 1, line);
+        assert_int_equal(run, i);
+        assert_int_equal(config, i / 20);
+        assert_int_equal(replicate, i % 20);
+        assert_int_equal(run, config * 20 + replicate);
+        assert_string_equal(status, "completed");
+        assert_int_equal(eps, 50);
+        assert_int_equal(steps, lengths[i]);
+        assert_int_equal(iterations, 0);
+        assert_int_equal(seed, rl_rng_seed(1, config, replicate));
+        for (size_t j = 0; j < i; j++)
+            if (seeds[j] == seed)
+                fail_msg("runs %zu and %zu share rng_seed %lu", j, i, seed);
+        seeds[i] = seed;
+    }
+    free(runs);
+    free(episodes);
+
+    /* Learners write no iterations.csv, and no steps.csv without log_every_steps. */
+    PATHF(path, "%s/iterations.csv", dir);
+    assert_false(exists(path));
+    PATHF(path, "%s/steps.csv", dir);
+    assert_false(exists(path));
+    for (size_t i = 0; i < sizeof MERGED / sizeof *MERGED; i++) {
+        PATHF(path, "%s/%s", dir, MERGED[i]);
+        if (!exists(path))
+            fail_msg("%s is missing", path);
+    }
+    for (size_t run = 0; run < 60; run++) {
+        PATHF(path, "%s/runs/%06zu", dir, run);
+        check_run_dir(path);
+    }
+}
+
+static char sweep_ini[PATH_SIZE], sweep_j1[PATH_SIZE], sweep_j2[PATH_SIZE];
+
+static void test_sweep_threads(void **state)
+{
+    (void)state;
+    in_tmp(sweep_ini, "sweep.ini");
+    write_file(sweep_ini, SWEEP_INI);
+    in_tmp(sweep_j1, "sweep_j1");
+    in_tmp(sweep_j2, "sweep_j2");
+    result r = RUN("run", sweep_ini, "-o", sweep_j1, "-j", "1", "--quiet");
+    expect_status(&r, 0);
+    assert_string_equal(r.out, "");
+    result_free(&r);
+    r = RUN("run", sweep_ini, "-o", sweep_j2, "-j2", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    check_sweep_plan(sweep_j1);
+    /* All but the timing files and the manifest: 60 run directories x 6 files, config.ini,
+     * configs.csv and 6 merged files. */
+    assert_int_equal(compare_trees(sweep_j1, sweep_j2), 60 * 6 + 2 + 6);
+}
+
+/* Saves every file of a tree (path -> contents) to compare after a resume. */
+typedef struct snapshot {
+    file_list files;
+    char **contents;
+    ino_t *inodes; /* of each run directory, by run */
+} snapshot;
+
+static snapshot take_snapshot(const char *dir, size_t runs)
+{
+    snapshot s = {list_files(dir), NULL, NULL};
+    s.contents = calloc(s.files.n, sizeof *s.contents);
+    s.inodes = calloc(runs, sizeof *s.inodes);
+    assert_true(s.contents && s.inodes);
+    for (size_t i = 0; i < s.files.n; i++) {
+        char path[PATH_SIZE];
+        PATHF(path, "%s/%s", dir, s.files.paths[i]);
+        s.contents[i] = slurp(path);
+        assert_non_null(s.contents[i]);
+    }
+    for (size_t run = 0; run < runs; run++) {
+        char path[PATH_SIZE];
+        struct stat st;
+        PATHF(path, "%s/runs/%06zu", dir, run);
+        assert_int_equal(stat(path, &st), 0);
+        s.inodes[run] = st.st_ino;
+    }
+    return s;
+}
+
+static void snapshot_free(snapshot *s)
+{
+    for (size_t i = 0; i < s->files.n; i++)
+        free(s->contents[i]);
+    free(s->contents);
+    free(s->inodes);
+    list_free(&s->files);
+}
+
+static void test_sweep_resume(void **state)
+{
+    (void)state;
+    if (!exists(sweep_j1))
+        fail_msg("test_sweep_threads did not leave %s", sweep_j1);
+    snapshot before = take_snapshot(sweep_j1, 60);
+    char path[PATH_SIZE];
+    PATHF(path, "%s/runs/000013", sweep_j1);
+    assert_int_equal(remove_tree(path), 0);
+    for (size_t i = 0; i < sizeof MERGED / sizeof *MERGED; i++) {
+        PATHF(path, "%s/%s", sweep_j1, MERGED[i]);
+        assert_int_equal(unlink(path), 0);
+    }
+
+    /* A different config is refused, naming config.ini, and changes nothing. */
+    result r = RUN("run", sweep_ini, "-o", sweep_j1, "-s", "env.slip=0.3", "--resume");
+    expect_status(&r, 2);
+    assert_contains(r.err, "config.ini");
+    assert_contains(r.err, "resume");
+    result_free(&r);
+    PATHF(path, "%s/runs/000013", sweep_j1);
+    assert_false(exists(path));
+    PATHF(path, "%s/runs.csv", sweep_j1);
+    assert_false(exists(path));
+
+    r = RUN("run", sweep_ini, "-o", sweep_j1, "-j", "2", "--resume");
+    expect_status(&r, 0);
+    assert_contains(r.out, "60 runs (59 already complete)");
+    result_free(&r);
+
+    /* Exactly run 13 ran again: every other run directory is the same directory (inode)
+     * with the same timing.csv (a rerun would measure a different time); run 13's is new. */
+    snapshot after = take_snapshot(sweep_j1, 60);
+    assert_int_equal(after.files.n, before.files.n);
+    for (size_t i = 0; i < before.files.n; i++) {
+        const char *rel = before.files.paths[i];
+        assert_string_equal(rel, after.files.paths[i]);
+        bool run13 = strncmp(rel, "runs/000013/", 12) == 0;
+        bool per_run = strncmp(rel, "runs/", 5) == 0;
+        if (may_differ(rel) && (!per_run || run13))
+            continue;
+        if (strcmp(before.contents[i], after.contents[i]) != 0)
+            fail_msg("%s changed across the resume", rel);
+    }
+    for (size_t run = 0; run < 60; run++)
+        if (run != 13 && before.inodes[run] != after.inodes[run])
+            fail_msg("run %zu was rewritten by --resume", run);
+    snapshot_free(&before);
+    snapshot_free(&after);
+
+    /* The resumed tree still matches the -j 2 tree of the first test. */
+    compare_trees(sweep_j1, sweep_j2);
+
+    /* Nothing left to do: a second resume runs nothing and rewrites the same files. */
+    r = RUN("run", sweep_ini, "-o", sweep_j1, "--resume");
+    expect_status(&r, 0);
+    assert_contains(r.out, "60 runs (60 already complete)");
+    result_free(&r);
+    compare_trees(sweep_j1, sweep_j2);
+}
+
+/* ---- interruption ------------------------------------------------------------------------ */
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void pause_ms(long ms)
+{
+    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+/* The number of run directories in dir/runs, failing on anything else found there (a
+ * leftover temporary directory). */
+static size_t complete_runs(const char *dir, bool check)
+{
+    char path[PATH_SIZE];
+    PATHF(path, "%s/runs", dir);
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        size_t len = strlen(e->d_name);
+        bool numbered = len == 6 && strspn(e->d_name, "0123456789") == 6;
+        if (!numbered) {
+            if (check)
+                fail_msg("%s/%s is not a run directory (left over?)", path, e->d_name);
+            continue;
+        }
+        if (check) {
+            char run[PATH_SIZE];
+            PATHF(run, "%s/%s", path, e->d_name);
+            check_run_dir(run);
+        }
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Seconds per run of `episodes` random-agent episodes on FrozenLake 8x8, from timing.csv. */
+static double seconds_per_run(const char *ini, size_t episodes)
+{
+    char text[512], out[PATH_SIZE], path[PATH_SIZE], count[32];
+    PATHF(text,
+             "[experiment]\nname = calibrate\nseeds = 1\n[env]\npreset = frozenlake8x8\n"
+             "[agent]\nalgorithm = random\n");
+    write_file(ini, text);
+    in_tmp(out, "calibrate");
+    PATHF(count, "experiment.episodes=%zu", episodes);
+    result r = RUN("run", ini, "-o", out, "-s", count, "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(path, "%s/timing.csv", out);
+    char *timing = slurp(path);
+    assert_non_null(timing);
+    double seconds = 0;
+    assert_int_equal(sscanf(timing, "run,seconds,steps_per_second\n0,%lf,", &seconds), 1);
+    free(timing);
+    remove_tree(out);
+    return seconds;
+}
+
+static void test_interrupt(void **state)
+{
+    (void)state;
+    char ini[PATH_SIZE], out[PATH_SIZE], text[512], path[PATH_SIZE];
+    in_tmp(ini, "long.ini");
+    in_tmp(out, "long");
+    /* Size the runs to about 0.25 s each on this machine, so 8 runs on 2 threads take some
+     * 1 s: long enough to interrupt in the middle, short enough to resume within the time
+     * budget (merging the episode rows costs about as much again). */
+    double calibration = seconds_per_run(ini, 20000);
+    double scaled = 20000.0 * 0.25 / (calibration > 1e-3 ? calibration : 1e-3);
+    size_t episodes = scaled < 10000 ? 10000 : scaled > 2e6 ? 2000000 : (size_t)scaled;
+    PATHF(text,
+             "[experiment]\nname = long\nepisodes = %zu\nseeds = 8\n[env]\n"
+             "preset = frozenlake8x8\n[agent]\nalgorithm = random\n",
+             episodes);
+    write_file(ini, text);
+
+    /* Interrupt once the first run is on disk (at most 15 s in), with the others pending
+     * or in flight. */
+    print_message("interrupt: calibration %.3f s per 20000 episodes\n", calibration);
+    double t0 = now_seconds();
+    pid_t pid = start((const char *const[]){"run", ini, "-o", out, "-j", "2", "--quiet", NULL});
+    while (complete_runs(out, false) == 0 && now_seconds() - t0 < 15)
+        pause_ms(10);
+    double signalled = now_seconds();
+    assert_int_equal(kill(pid, SIGINT), 0);
+    result r = finish(pid);
+    double stopped = now_seconds() - signalled;
+    expect_status(&r, 130);
+    assert_contains(r.err, "--resume");
+    assert_contains(r.err, "interrupted");
+    result_free(&r);
+    /* The program stops promptly (runs in flight are abandoned at their next episode;
+     * the pending ones, at least 6 runs of about 0.25 s on 2 threads, never start). */
+    if (stopped > 2.0)
+        fail_msg("the program took %.2f s to stop after SIGINT", stopped);
+
+    /* Only complete run directories, no leftovers, no merged files. */
+    size_t done = complete_runs(out, true);
+    print_message("interrupt: %zu episodes per run, %zu of 8 runs complete, stopped in %.2f s\n",
+                  episodes, done, stopped);
+    if (done == 0 || done >= 8)
+        fail_msg("%zu of 8 runs complete after the interruption", done);
+    PATHF(path, "%s/episodes.csv", out);
+    assert_false(exists(path));
+    PATHF(path, "%s/runs.csv", out);
+    assert_false(exists(path));
+    PATHF(path, "%s/config.ini", out);
+    assert_true(exists(path));
+
+    r = RUN("run", ini, "-o", out, "-j", "2", "--resume");
+    expect_status(&r, 0);
+    char expected[64];
+    PATHF(expected, "8 runs (%zu already complete)", done);
+    assert_contains(r.out, expected);
+    result_free(&r);
+    assert_int_equal(complete_runs(out, true), 8);
+    PATHF(path, "%s/runs.csv", out);
+    char *runs = slurp(path);
+    assert_non_null(runs);
+    assert_int_equal(count_lines(runs), 9);
+    free(runs);
+    remove_tree(out);
+}
+
+/* ---- config errors write nothing ---------------------------------------------------------- */
+
+/* Runs gridrl run on a config with the given [experiment] lines plus extra arguments, into a
+ * fresh output directory; expects exit 2, every needle in stderr, and no directory. */
+static void expect_config_error(const char *experiment, const char *arg1, const char *arg2,
+                                const char *needle1, const char *needle2)
+{
+    static int counter;
+    char ini[PATH_SIZE], out[PATH_SIZE], text[512], name[32];
+    PATHF(name, "bad%d.ini", counter);
+    in_tmp(ini, name);
+    PATHF(name, "bad%d_out", counter++);
+    in_tmp(out, name);
+    PATHF(text,
+             "[experiment]\nname = bad\n%s\n[env]\npreset = frozenlake4x4\n"
+             "[agent]\nalgorithm = random\n",
+             experiment);
+    write_file(ini, text);
+    result r = RUN("run", ini, "-o", out, arg1 ? arg1 : "--quiet", arg2 ? arg2 : "--quiet");
+    expect_status(&r, 2);
+    assert_contains(r.err, needle1);
+    if (needle2)
+        assert_contains(r.err, needle2);
+    assert_string_equal(r.out, "");
+    if (exists(out))
+        fail_msg("%s was created for a config error (%s)", out, r.err);
+    result_free(&r);
+}
+
+static void test_config_errors(void **state)
+{
+    (void)state;
+    /* Located at the file's line 3, the [experiment] key. */
+    expect_config_error("start = 9 9", NULL, NULL, "experiment.start", ":3");
+    expect_config_error("start = foo", NULL, NULL, "experiment.start", "foo");
+    expect_config_error("episodes = 0", NULL, NULL, "experiment.episodes", ":3");
+    expect_config_error("steps = 0", NULL, NULL, "experiment.steps", ":3");
+    expect_config_error("episodes = 5\nseeds = 0", NULL, NULL, "experiment.seeds", ":4");
+    expect_config_error("episodes = 5\nmax_steps = -1", NULL, NULL, "experiment.max_steps",
+                        ":4");
+    expect_config_error("episodes = 5, 6", NULL, NULL, "experiment.episodes", "sweep");
+    /* The random agent never converges: it needs a budget. */
+    expect_config_error("seeds = 2", NULL, NULL, "episodes", "steps");
+    /* Options. */
+    expect_config_error("episodes = 5", "-j", "0", "-j", NULL);
+    expect_config_error("episodes = 5", "-j", "x", "-j", NULL);
+    expect_config_error("episodes = 5", "--resume", "--force", "--resume", "--force");
+    expect_config_error("episodes = 5", "-s", "experiment.start=9 9", "experiment.start",
+                        "command line");
+}
+
+/* An output directory that cannot be created is an error naming it; nothing is written. */
+static void test_output_dir(void **state)
+{
+    (void)state;
+    char ini[PATH_SIZE], file[PATH_SIZE], out[PATH_SIZE], deep[PATH_SIZE];
+    in_tmp(ini, "small.ini");
+    write_file(ini, "[experiment]\nname = small\nepisodes = 3\n[env]\npreset = frozenlake4x4\n"
+                    "[agent]\nalgorithm = random\n");
+    result r = RUN("run", ini, "-o", "/proc/gridrl_x", "--quiet");
+    if (r.status == 0)
+        fail_msg("-o /proc/gridrl_x succeeded");
+    assert_contains(r.err, "/proc/gridrl_x");
+    assert_false(exists("/proc/gridrl_x"));
+    result_free(&r);
+
+    /* A parent that is a regular file. */
+    in_tmp(file, "plain_file");
+    write_file(file, "not a directory\n");
+    PATHF(out, "%s/out", file);
+    r = RUN("run", ini, "-o", out, "--quiet");
+    if (r.status == 0)
+        fail_msg("-o %s succeeded", out);
+    assert_contains(r.err, file);
+    result_free(&r);
+    char *kept = slurp(file);
+    assert_non_null(kept);
+    assert_string_equal(kept, "not a directory\n");
+    free(kept);
+
+    /* Missing parents are created (output.h: "Creates dir (and its parents)"). */
+    in_tmp(deep, "new/deeper/out");
+    r = RUN("run", ini, "-o", deep, "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    char path[PATH_SIZE];
+    PATHF(path, "%s/episodes.csv", deep);
+    char *episodes = slurp(path);
+    assert_non_null(episodes);
+    assert_int_equal(count_lines(episodes), 1 + 3);
+    free(episodes);
+}
+
+int main(void)
+{
+    rl_gsl_init();
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sweep_threads),
+        cmocka_unit_test(test_sweep_resume),
+        cmocka_unit_test(test_interrupt),
+        cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_output_dir),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    remove_tree(tmpdir);
+    return failed;
+}
