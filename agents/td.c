@@ -172,7 +172,7 @@ static void td0_policy(const void *state, double *pi)
     memcpy(pi, d->pi, d->n_states * d->n_actions * sizeof *pi);
 }
 
-#define TD0_DOC "TD(0) prediction of a given policy's state values (Zhao 7.1; S&B 6.1)"
+#define TD0_DOC "TD(0) prediction of a given policy's state values (Zhao ch.7; S&B 6.1)"
 
 const rl_learner_type rl_td0_type = {
     .name = "td0",
@@ -315,7 +315,7 @@ static size_t sarsa_observe(void *state, const rl_transition *tr, gsl_rng *r)
     return next_action;
 }
 
-#define SARSA_DOC "Sarsa: on-policy TD control, epsilon-greedy (Zhao 7.2; S&B 6.4)"
+#define SARSA_DOC "Sarsa: on-policy TD control, epsilon-greedy (Zhao ch.7; S&B 6.4)"
 
 const rl_learner_type rl_sarsa_type = {
     .name = "sarsa",
@@ -355,7 +355,7 @@ static size_t expected_sarsa_observe(void *state, const rl_transition *tr, gsl_r
 }
 
 #define EXPECTED_SARSA_DOC                                                                  \
-    "Expected Sarsa: bootstraps from the expectation under epsilon-greedy (Zhao 7.3; S&B 6.6)"
+    "Expected Sarsa: bootstraps from the expectation under epsilon-greedy (Zhao ch.7; S&B 6.6)"
 
 const rl_learner_type rl_expected_sarsa_type = {
     .name = "expected_sarsa",
@@ -419,7 +419,7 @@ static size_t q_learning_observe(void *state, const rl_transition *tr, gsl_rng *
 }
 
 #define Q_LEARNING_DOC                                                                      \
-    "Q-learning: off-policy TD control, epsilon-greedy or uniform behaviour (Zhao 7.4; S&B 6.5)"
+    "Q-learning: off-policy TD control, epsilon-greedy or uniform behaviour (Zhao ch.7; S&B 6.5)"
 
 const rl_learner_type rl_q_learning_type = {
     .name = "q_learning",
@@ -551,7 +551,7 @@ static int n_step_end(void *state, rl_error *err)
     return control_end(state, err);
 }
 
-#define N_STEP_SARSA_DOC "n-step Sarsa: bootstraps after n rewards (Zhao 7.5; S&B 7.2)"
+#define N_STEP_SARSA_DOC "n-step Sarsa: bootstraps after n rewards (Zhao ch.7; S&B 7.2)"
 
 const rl_learner_type rl_n_step_sarsa_type = {
     .name = "n_step_sarsa",

@@ -620,12 +620,12 @@ static void test_interrupt(void **state)
     char ini[PATH_SIZE], out[PATH_SIZE], text[512], path[PATH_SIZE];
     in_tmp(ini, "long.ini");
     in_tmp(out, "long");
-    /* Size the runs to about 0.25 s each on this machine, so 8 runs on 2 threads take some
-     * 1 s: long enough to interrupt in the middle, short enough to resume within the time
-     * budget (merging the episode rows costs about as much again). */
+    /* Size the runs to about 0.15 s each on this machine (at most 100000 episodes, whose
+     * rows the resume merges): once the first run is on disk, at least 6 runs of that
+     * length remain for 2 threads, so the signal lands in the middle of the sweep. */
     double calibration = seconds_per_run(ini, 20000);
-    double scaled = 20000.0 * 0.25 / (calibration > 1e-3 ? calibration : 1e-3);
-    size_t episodes = scaled < 10000 ? 10000 : scaled > 2e6 ? 2000000 : (size_t)scaled;
+    double scaled = 20000.0 * 0.15 / (calibration > 1e-3 ? calibration : 1e-3);
+    size_t episodes = scaled < 10000 ? 10000 : scaled > 1e5 ? 100000 : (size_t)scaled;
     PATHF(text,
              "[experiment]\nname = long\nepisodes = %zu\nseeds = 8\n[env]\n"
              "preset = frozenlake8x8\n[agent]\nalgorithm = random\n",
@@ -648,7 +648,7 @@ static void test_interrupt(void **state)
     assert_contains(r.err, "interrupted");
     result_free(&r);
     /* The program stops promptly (runs in flight are abandoned at their next episode;
-     * the pending ones, at least 6 runs of about 0.25 s on 2 threads, never start). */
+     * the pending ones, at least 6 runs, never start). */
     if (stopped > 2.0)
         fail_msg("the program took %.2f s to stop after SIGINT", stopped);
 
