@@ -458,6 +458,16 @@ static void test_start_hook(void **state)
     assert_int_equal(episode(&res, 0)->length, 2);
     assert_true(rec.t[1].truncated);
     rl_run_result_free(&res);
+
+    /* Cap 1 under max_steps 2: the learner's cap wins. */
+    recorder_reset(1);
+    rec.use_hook = true;
+    rec.hook = (rl_episode_start){.max_length = 1};
+    run_double(&f, &res);
+    assert_int_equal(episode(&res, 0)->length, 1);
+    assert_string_equal(episode(&res, 0)->outcome, "truncated");
+    check_transition(&rec.t[0], 0, 1, -1, 1, false, true);
+    rl_run_result_free(&res);
     fixture_free(&f);
 }
 
