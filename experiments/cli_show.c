@@ -14,18 +14,21 @@
 #include "envs/map.h"
 #include "envs/preset.h"
 #include "experiments/cli.h"
+#include "experiments/config.h"
+#include "experiments/plan.h"
 #include "experiments/grid_draw.h"
 
 const char rl_cli_show_help[] =
-    "usage: gridrl show PRESET|MAP [-s key=value]... [--ascii] [--color=WHEN]\n"
+    "usage: gridrl show PRESET|MAP|CONFIG [-s key=value]... [--ascii] [--color=WHEN]\n"
     "\n"
     "Draws a gridworld and prints what it is made of: size, start cells, actions, jumps and\n"
     "wind, every [env] parameter with its value and where that value came from (default,\n"
     "preset or user), and the preset's suggested agent.gamma and experiment.max_steps.\n"
     "\n"
-    "PRESET is a shipped preset (gridrl list presets). Any other argument is read as a map\n"
-    "file: one character per cell, first line on top; . plain, S start, G goal, X forbidden,\n"
-    "# wall, C cliff, H hole.\n"
+    "PRESET is a shipped preset (gridrl list presets). CONFIG (a .ini file) shows the env of\n"
+    "the experiment's first configuration. Any other argument is read as a map file: one\n"
+    "character per cell, first line on top; . plain, S start, G goal, X forbidden, # wall,\n"
+    "C cliff, H hole.\n"
     "\n"
     "options:\n"
     "  -s, --set KEY=VALUE  set an [env] key (env.KEY=VALUE works too); repeatable\n"
@@ -39,7 +42,8 @@ const char rl_cli_show_help[] =
     "  gridrl show cliff_walking --ascii\n"
     "  gridrl show frozenlake4x4 -s slip=0.2\n"
     "  gridrl show windy_gridworld -s actions=8 -s wind_noise=true\n"
-    "  gridrl show maze.map -s goal_terminal=true -s reward_step=-1\n";
+    "  gridrl show maze.map -s goal_terminal=true -s reward_step=-1\n"
+    "  gridrl show experiments/configs/zhao_fig7_2_sarsa.ini\n";
 
 typedef struct options {
     const char *target;  /* the PRESET|MAP argument */
@@ -96,7 +100,36 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* Sets preset or map from the argument: a preset name wins, then a file. */
+/* A config file: its [env] keys as configuration 0 of its plan resolves them (map paths
+ * relative to the config, the first value of a sweep axis). */
+static int set_from_config(rl_params *params, const char *path)
+{
+    rl_error err;
+    rl_error_clear(&err);
+    rl_config *c = NULL;
+    rl_plan *p = NULL;
+    int rc = rl_config_load_file(path, &c, &err);
+    if (rc == RL_OK)
+        rc = rl_plan_build(c, &p, &err);
+    for (size_t i = 0; rc == RL_OK && i < c->n_entries; i++) {
+        const rl_config_entry *e = &c->entries[i];
+        if (strcmp(e->section, "env") == 0)
+            rc = rl_params_set(params, e->key, rl_params_text(p->configurations[0].env, e->key),
+                               &err);
+    }
+    if (rc == RL_OK && p->n_configurations > 1)
+        printf("%s: configuration 0 of %zu (the first value of each sweep axis)\n", path,
+               p->n_configurations);
+    rl_plan_free(p);
+    rl_config_free(c);
+    if (rc == RL_OK)
+        return RL_CLI_OK;
+    rl_cli_error(&err);
+    return err.code == RL_ENOMEM ? RL_CLI_FAILURE : RL_CLI_USAGE;
+}
+
+/* Sets preset or map from the argument: a preset name wins, then a config (.ini), then a map
+ * file. */
 static int set_target(rl_params *params, const char *target, const rl_preset **preset)
 {
     rl_error err;
@@ -105,6 +138,8 @@ static int set_target(rl_params *params, const char *target, const rl_preset **p
     *preset = rl_preset_find(target, &err);
     if (*preset) {
         rc = rl_params_set(params, "preset", target, &err);
+    } else if (ends_with(target, ".ini")) {
+        return set_from_config(params, target);
     } else if (ends_with(target, ".map") || access(target, F_OK) == 0) {
         rc = rl_params_set(params, "map", target, &err);
     } else {
