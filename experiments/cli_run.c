@@ -66,6 +66,8 @@ typedef struct run_options {
     size_t n_overrides;
     size_t threads;
     bool force, quiet, resume;
+    int argc; /* the command's arguments, for the resume hint */
+    char **argv;
 } run_options;
 
 static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_options *o)
@@ -136,9 +138,11 @@ static void output_dir(const rl_plan *p, const run_options *o, char *dir, size_t
         snprintf(dir, size, "results/%s", p->name);
 }
 
-static char *command_line(int argc, char **argv)
+/* "gridrl ARGS..."; for_resume drops --force and --resume and appends --resume, which is
+ * the command that finishes an interrupted experiment. */
+static char *command_line(int argc, char **argv, bool for_resume)
 {
-    size_t len = strlen("gridrl") + 1;
+    size_t len = strlen("gridrl --resume") + 1;
     for (int i = 0; i < argc; i++)
         len += strlen(argv[i]) + 1;
     char *line = malloc(len);
@@ -146,9 +150,13 @@ static char *command_line(int argc, char **argv)
         return NULL;
     strcpy(line, "gridrl");
     for (int i = 0; i < argc; i++) {
+        if (for_resume && (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "--resume") == 0))
+            continue;
         strcat(line, " ");
         strcat(line, argv[i]);
     }
+    if (for_resume)
+        strcat(line, " --resume");
     return line;
 }
 
@@ -293,7 +301,7 @@ static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_e
     if (rc == RL_OK)
         rc = rl_output_prepare_dir(dir, o->force || o->resume, err);
     if (rc == RL_OK && o->force)
-        rc = rl_run_files_clear(dir, err);
+        rc = rl_results_clear(dir, err);
     if (rc == RL_OK)
         rc = rl_results_begin(p, dir, err);
     return rc;
@@ -316,10 +324,12 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
     int rc = rl_schedule_run(p, dir, &options, &report, err);
     catch_signals(false);
     if (rc == RL_EINTERRUPTED) {
+        char *resume = command_line(o->argc, o->argv, true);
         fprintf(stderr,
                 "gridrl: interrupted: %zu of %zu runs are complete in %s/runs/; finish them "
-                "with\n  %s --resume\n",
-                report.completed, report.total, dir, cmdline);
+                "with\n  %s\n",
+                report.completed, report.total, dir, resume ? resume : "gridrl run ... --resume");
+        free(resume);
     }
     if (rc == RL_OK)
         rc = rl_results_finish(p, dir, cmdline, err);
@@ -339,7 +349,7 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
 
 int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
 {
-    run_options o = {0};
+    run_options o = {.argc = argc, .argv = argv};
     o.overrides = calloc((size_t)argc, sizeof *o.overrides);
     if (!o.overrides)
         return RL_CLI_FAILURE;
@@ -353,7 +363,7 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
     rl_config *config = NULL;
     rl_plan *plan = NULL;
     char dir[RL_OUTPUT_PATH_MAX];
-    char *cmdline = command_line(argc, argv);
+    char *cmdline = command_line(argc, argv, false);
     int rc = cmdline ? load_config(&o, &config, &err) : rl_error_set(&err, RL_ENOMEM, "no memory");
     if (rc == RL_OK)
         rc = rl_plan_build(config, &plan, &err);

@@ -4,6 +4,7 @@
  */
 #include "experiments/results.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -491,4 +492,22 @@ int rl_results_finish(const rl_plan *p, const char *dir, const char *command_lin
         rc = rl_output_commit(&o, err);
     }
     return rc;
+}
+
+int rl_results_clear(const char *dir, rl_error *err)
+{
+    static const char *const OTHERS[] = {"config.ini", "configs.csv", "summary.csv",
+                                         "scores.csv", "manifest.txt", NULL};
+    char path[RL_OUTPUT_PATH_MAX + 32];
+    for (size_t i = 0; i < sizeof MERGED / sizeof MERGED[0]; i++) {
+        snprintf(path, sizeof path, "%.4000s/%s", dir, MERGED[i].name);
+        if (remove(path) != 0 && errno != ENOENT)
+            return rl_error_set(err, RL_EIO, "cannot remove '%s': %s", path, strerror(errno));
+    }
+    for (const char *const *name = OTHERS; *name; name++) {
+        snprintf(path, sizeof path, "%.4000s/%s", dir, *name);
+        if (remove(path) != 0 && errno != ENOENT)
+            return rl_error_set(err, RL_EIO, "cannot remove '%s': %s", path, strerror(errno));
+    }
+    return rl_run_files_clear(dir, err);
 }

@@ -19,4 +19,8 @@ int rl_results_begin(const rl_plan *p, const char *dir, rl_error *err);
 int rl_results_finish(const rl_plan *p, const char *dir, const char *command_line,
                       rl_error *err);
 
+/* Removes every file a run writes into dir, and its runs/ (for --force), so no result of an
+ * earlier experiment stays next to the new ones. Other files are left alone. */
+int rl_results_clear(const char *dir, rl_error *err);
+
 #endif

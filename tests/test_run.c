@@ -318,7 +318,7 @@ static double value_at(const char *values_csv, size_t run, size_t row, size_t co
     char *lines[4096];
     size_t n = csv_lines(text, lines, 4096);
     for (size_t i = 1; i < n; i++) {
-        char *f[8];
+        char *f[8] = {0};
         if (csv_fields(lines[i], f, 8) != 6)
             continue;
         if (strtoul(f[0], NULL, 10) == run && strtoul(f[2], NULL, 10) == row &&
@@ -375,7 +375,7 @@ static void test_small_run(void **state)
     assert_int_equal(n, 26);
     assert_string_equal(lines[0], "run,state,row,col,cell,value");
     for (size_t i = 1; i < n; i++) {
-        char *f[8];
+        char *f[8] = {0};
         assert_int_equal(csv_fields(lines[i], f, 8), 6);
         size_t s = i - 1, row = s / 5, col = s % 5;
         assert_string_equal(f[0], "0");
@@ -401,7 +401,7 @@ static void test_small_run(void **state)
     for (size_t s = 0; s < 25; s++) {
         double sum = 0;
         for (size_t a = 0; a < 5; a++) {
-            char *f[8];
+            char *f[8] = {0};
             assert_int_equal(csv_fields(lines[1 + 5 * s + a], f, 8), 6);
             assert_int_equal(strtoul(f[1], NULL, 10), s);
             assert_string_equal(f[4], actions[a]);
@@ -424,7 +424,7 @@ static void test_small_run(void **state)
     assert_true(n > 20);
     double previous = HUGE_VAL, last_rmse = HUGE_VAL, last_delta = HUGE_VAL;
     for (size_t i = 1; i < n; i++) {
-        char *f[8];
+        char *f[8] = {0};
         assert_int_equal(csv_fields(ilines[i], f, 8), 5);
         assert_int_equal(strtoul(f[1], NULL, 10), i);
         double delta = number(f[2]);
@@ -450,7 +450,7 @@ static void test_small_run(void **state)
     n = csv_lines(runs, lines, 256);
     assert_int_equal(n, 2);
     assert_contains(lines[0], "run,config,replicate,rng_seed,status,episodes,steps");
-    char *f[16];
+    char *f[16] = {0};
     assert_true(csv_fields(lines[1], f, 16) >= 7);
     assert_string_equal(f[0], "0");
     assert_string_equal(f[1], "0");
