@@ -405,13 +405,24 @@ static size_t q_learning_begin(void *state, size_t s, gsl_rng *r)
     return behave(state, s, r);
 }
 
+/* rl_tabular_max, inlined: Q-learning's bootstrap is on the per-step path, where a call into
+ * another file costs as much as the four comparisons. */
+static inline double row_max(const rl_tabular *t, size_t s)
+{
+    const double *q = t->q + s * t->n_actions;
+    double best = q[0];
+    for (size_t a = 1; a < t->n_actions; a++)
+        best = q[a] > best ? q[a] : best;
+    return best;
+}
+
 static size_t q_learning_observe(void *state, const rl_transition *tr, gsl_rng *r)
 {
     td_control *c = state;
     rl_tabular *t = &c->t;
     double target = tr->reward;
     if (!tr->terminated)
-        target += t->gamma * rl_tabular_max(t, tr->next);
+        target += t->gamma * row_max(t, tr->next);
     update(t, tr->state, tr->action, target);
     if (tr->terminated || tr->truncated)
         return 0;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "experiments/bench_dp.h"
+#include "experiments/bench_td.h"
 #include "experiments/cli.h"
 
 const char rl_cli_bench_help[] =
@@ -22,6 +23,7 @@ const char rl_cli_bench_help[] =
     "\n"
     "benchmarks:\n"
     "  dp   value-iteration sweeps on a large open grid, against a hand-written stencil\n"
+    "  td   Q-learning on cliff walking through the runner, against a hand-written loop\n"
     "\n"
     "options:\n"
     "  -h, --help   show this help\n"
@@ -29,7 +31,8 @@ const char rl_cli_bench_help[] =
     "examples:\n"
     "  gridrl bench\n"
     "  gridrl bench dp\n"
-    "  gridrl bench dp --size 300 --sweeps 50\n";
+    "  gridrl bench dp --size 300 --sweeps 50\n"
+    "  gridrl bench td --episodes 100000\n";
 
 static const char bench_dp_help[] =
     "usage: gridrl bench dp [--size N] [--sweeps K] [--warmup W] [--repeats R]\n"
@@ -62,11 +65,46 @@ static const char bench_dp_help[] =
 /* The target for gridrl's median sweep time over the stencil's. */
 #define TARGET_RATIO 3.0
 
+static const char bench_td_help[] =
+    "usage: gridrl bench td [--episodes N] [--repeats R]\n"
+    "\n"
+    "Times Q-learning on cliff walking (S&B Example 6.6: alpha 0.5, epsilon 0.1, gamma 1) as\n"
+    "a real run: a config (preset cliff_walking, algorithm q_learning, N episodes, one seed)\n"
+    "built into a plan and executed by the runner, per-episode metrics included (return,\n"
+    "length, value error against v*). The same Q-learning is timed as a minimal hand-written\n"
+    "C loop on the same 4 x 12 cliff (its own transition function, plain arrays), in the same\n"
+    "program, and the ratio of the median rates (steps per second) is printed.\n"
+    "\n"
+    "gridrl's time is the whole rl_run_execute call: env build, the ground truth v* (computed\n"
+    "once per run; also timed alone and printed), learner, episode loop, read-outs. The plan\n"
+    "is built once, untimed. Each repeat runs both once; medians, minima and maxima are over\n"
+    "the R repeats.\n"
+    "\n"
+    "Both sides use the same taus2 seed and the same one-draw epsilon-greedy rule, so a right\n"
+    "computation takes the same trajectory in both: every episode's length and return, and\n"
+    "the final values, must be equal; otherwise the benchmark fails. Also printed: the greedy\n"
+    "path from the start (13 moves is optimal) and the mean return of the last 100 episodes.\n"
+    "\n"
+    "options:\n"
+    "  --episodes N  episodes per run, 1 to 10000000 (default 10000)\n"
+    "  --repeats R   timed runs of each (default 5)\n"
+    "  -h, --help    show this help\n"
+    "\n"
+    "examples:\n"
+    "  gridrl bench td\n"
+    "  gridrl bench td --episodes 100000 --repeats 9\n";
+
+/* The target for gridrl's median rate over the hand-written loop's. */
+#define TD_TARGET_RATIO 0.5
+
 static int bench_dp(const rl_cli_command *cmd, int argc, char **argv);
+static int bench_td(const rl_cli_command *cmd, int argc, char **argv);
 
 static const rl_cli_command BENCHMARKS[] = {
     {"dp", "value-iteration sweeps on a large open grid, against a hand-written stencil",
      bench_dp, bench_dp_help},
+    {"td", "Q-learning on cliff walking through the runner, against a hand-written loop",
+     bench_td, bench_td_help},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -181,6 +219,98 @@ static int bench_dp(const rl_cli_command *cmd, int argc, char **argv)
         fprintf(stderr, "gridrl bench dp: the values disagree by more than %g: the timings "
                         "above are of a wrong computation\n",
                 AGREEMENT_TOLERANCE);
+        return RL_CLI_FAILURE;
+    }
+    return RL_CLI_OK;
+}
+
+static void print_rate_row(const char *name, const rl_bench_rate *r)
+{
+    printf("  %-20s %10.3f %10.3f %10.3f\n", name, r->median / 1e6, r->min / 1e6,
+           r->max / 1e6);
+}
+
+static int bench_td(const rl_cli_command *cmd, int argc, char **argv)
+{
+    rl_bench_td_options opt = RL_BENCH_TD_DEFAULTS;
+    static const char *const names[] = {"--episodes", "--repeats"};
+    size_t *targets[] = {&opt.episodes, &opt.repeats};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (rl_cli_is_help(a))
+            return rl_cli_print_help(cmd);
+        size_t k = 0;
+        const char *value = NULL;
+        for (; k < 2; k++) {
+            size_t len = strlen(names[k]);
+            if (strcmp(a, names[k]) == 0) {
+                if (i + 1 >= argc)
+                    return bench_usage_error(cmd, "%s needs a value", names[k]);
+                value = argv[++i];
+                break;
+            }
+            if (strncmp(a, names[k], len) == 0 && a[len] == '=') {
+                value = a + len + 1;
+                break;
+            }
+        }
+        if (k == 2)
+            return bench_usage_error(cmd, "unknown option '%s'", a);
+        if (!parse_count(cmd, names[k], value, targets[k]))
+            return RL_CLI_USAGE;
+    }
+
+    rl_error err;
+    rl_error_clear(&err);
+    rl_bench_td_result res;
+    int rc = rl_bench_td_run(&opt, &res, &err);
+    if (rc != RL_OK) {
+        if (rc == RL_ERANGE && err.key[0])
+            return bench_usage_error(cmd, "--%s: %s", err.key, err.message);
+        return rl_cli_error(&err);
+    }
+
+    printf("Q-learning, cliff walking: 4 x 12, -1 per move, -100 and back to the start on the "
+           "cliff, goal terminal\n");
+    printf("alpha %g, epsilon %g, gamma %g; %zu episodes per run, %zu repeat%s; seed %lu on "
+           "both sides\n",
+           RL_BENCH_TD_ALPHA, RL_BENCH_TD_EPSILON, RL_BENCH_TD_GAMMA, opt.episodes,
+           opt.repeats, opt.repeats == 1 ? "" : "s", res.seed);
+    printf("total steps per run: %zu (the same every repeat)\n", res.steps);
+    printf("gridrl is timed over the whole rl_run_execute call (%.3f ms median): env build, "
+           "ground truth v*,\nlearner, episode loop with per-episode metrics, read-outs. The "
+           "ground truth alone takes %.3f ms\n(%.1f%% of the run), once per run.\n",
+           1e3 * res.run_seconds, 1e3 * res.truth_seconds,
+           100.0 * res.truth_seconds / res.run_seconds);
+    printf("\n  %-20s %10s %10s %10s   (million steps per second, %zu run%s each)\n", "",
+           "median", "min", "max", opt.repeats, opt.repeats == 1 ? "" : "s");
+    print_rate_row("gridrl runner", &res.gridrl);
+    print_rate_row("hand-written loop", &res.hand);
+    printf("\nratio gridrl / hand-written (medians): %.2f (target >= %g%s)\n", res.ratio,
+           TD_TARGET_RATIO, res.ratio >= TD_TARGET_RATIO ? "" : ", missed");
+
+    bool same = rl_bench_td_agrees(&res);
+    if (same)
+        printf("same result: yes, all %zu episodes have the same length and return, and "
+               "max |v_gridrl - v_hand| = %g\n",
+               opt.episodes, res.max_value_diff);
+    else if (res.first_difference)
+        printf("same result: NO, episode %zu differs (length or return)\n",
+               res.first_difference);
+    else if (res.max_value_diff != 0.0)
+        printf("same result: NO, max |v_gridrl - v_hand| = %g\n", res.max_value_diff);
+    else
+        printf("same result: NO, the greedy paths differ\n");
+    printf("greedy path from the start: gridrl %zu moves, hand-written %zu (optimal %d; 0: "
+           "does not reach the goal)\n",
+           res.path_gridrl, res.path_hand, RL_BENCH_TD_OPTIMAL_PATH);
+    printf("mean return of the last %zu episodes: gridrl %.2f, hand-written %.2f\n",
+           res.last_count, res.last_mean_gridrl, res.last_mean_hand);
+    printf("gridrl's value_rmse against v* after the last episode: %.4g\n", res.final_rmse);
+
+    if (!same) {
+        fprintf(stderr, "gridrl bench td: gridrl and the hand-written loop learned different "
+                        "things: the timings above are of a wrong computation\n");
         return RL_CLI_FAILURE;
     }
     return RL_CLI_OK;

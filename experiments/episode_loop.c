@@ -36,13 +36,27 @@ typedef struct loop {
     double *values; /* scratch for read-outs, n_states */
 } loop;
 
+/* Reads the learner's values into L->values; false for a learner without values. */
+static bool read_values(loop *L)
+{
+    if (!L->learner->type->values)
+        return false;
+    L->learner->type->values(L->learner->state, L->values);
+    return true;
+}
+
+/* The value error of the values in L->values, NaN without a ground truth. */
+static double values_rmse(const loop *L)
+{
+    return L->res->has_truth ? rl_value_rmse(L->m, L->values, L->res->truth) : NAN;
+}
+
 /* The learner's current value error, NaN without values or ground truth. */
 static double current_rmse(loop *L)
 {
-    if (!L->learner->type->values || !L->res->has_truth)
+    if (!L->res->has_truth || !read_values(L))
         return NAN;
-    L->learner->type->values(L->learner->state, L->values);
-    return rl_value_rmse(L->m, L->values, L->res->truth);
+    return values_rmse(L);
 }
 
 static int first_state(loop *L, const rl_episode_start *hook, size_t *s, rl_error *err)
@@ -121,20 +135,23 @@ static int run_episode(loop *L, const volatile sig_atomic_t *stop, rl_error *err
     rc = T->end_episode(agent, err);
     if (rc < 0)
         return rc;
+    /* One read-out serves the row's value error and the caller's divergence check: on a
+     * small model with short episodes, a read-out costs about as much as the episode. */
+    double rmse = read_values(L) ? values_rmse(L) : NAN;
     rl_episode_row row = {L->res->episodes, ret, discounted, length,
                           terminated                          ? "terminated"
                           : limit && length == limit           ? "truncated"
                                                                : "budget",
-                          current_rmse(L)};
+                          rmse};
     int push = rl_rows_push(&L->res->episode_rows, &row, err);
     return push != RL_OK ? push : rc;
 }
 
-static bool values_finite(loop *L)
+/* After a successful run_episode: whether the values it read out at the end are finite. */
+static bool values_finite(const loop *L)
 {
     if (!L->learner->type->values)
         return true;
-    L->learner->type->values(L->learner->state, L->values);
     for (size_t s = 0; s < L->m->n_states; s++)
         if (!isfinite(L->values[s]))
             return false;

@@ -6,6 +6,12 @@
  * reward -1 per move, gridrl's planner and the hand-written stencil must hold the same
  * values (round-off alone would leave ~1e-14; 1e-9 means a real disagreement), and the
  * program's own closed-form check -(1 - gamma^min(d, n)) / (1 - gamma) must pass too.
+ *
+ * `bench td`: gridrl's runner and the hand-written Q-learning loop share the seed and the
+ * one-draw epsilon-greedy rule, so they must take the same trajectory ("same result: yes").
+ * Independently of both, by hand count on the 4 x 12 cliff: the shortest way from the start
+ * (3, 0) to the goal (3, 11) is up, 11 moves right, down = 13 moves, so every episode takes
+ * at least 13 steps and returns at most -13.
  */
 #define _XOPEN_SOURCE 700 /* mkdtemp */
 
@@ -157,7 +163,7 @@ static void test_bench_usage_errors(void **state)
     (void)state;
     result r = RUN("bench", "nope");
     assert_int_equal(r.status, 2);
-    assert_contains(r.err, "no benchmark 'nope' (benchmarks: dp)");
+    assert_contains(r.err, "no benchmark 'nope' (benchmarks: dp, td)");
     result_free(&r);
     r = RUN("bench", "dp", "--size", "1");
     assert_int_equal(r.status, 2);
@@ -177,6 +183,78 @@ static void test_bench_usage_errors(void **state)
     result_free(&r);
 }
 
+/* The number after prefix (up to the next character that cannot continue a number). */
+static double number_at(const char *text, const char *prefix)
+{
+    const char *at = strstr(text, prefix);
+    if (!at)
+        fail_msg("no '%s' in:\n%s", prefix, text);
+    char *end;
+    double x = strtod(at + strlen(prefix), &end);
+    if (end == at + strlen(prefix))
+        fail_msg("no number after '%s'", prefix);
+    return x;
+}
+
+static void test_td_same_result(void **state)
+{
+    (void)state;
+    result r = RUN("bench", "td", "--episodes", "50", "--repeats", "1");
+    if (r.status != 0)
+        fail_msg("exit %d; stderr:\n%s\nstdout:\n%s", r.status, r.err, r.out);
+    assert_contains(r.out, "50 episodes per run, 1 repeat;");
+    assert_contains(r.out, "same result: yes, all 50 episodes have the same length and return");
+    assert_true(number_after(r.out, "same result: yes") == 0.0);
+    /* At least 13 steps per episode (hand count above); epsilon-greedy from q = 0 wanders. */
+    assert_true(number_at(r.out, "total steps per run: ") >= 50 * 13);
+    const char *means = strstr(r.out, "mean return of the last 50 episodes: ");
+    assert_non_null(means);
+    assert_true(number_at(means, "episodes: gridrl ") <= -13.0);
+    assert_true(number_at(means, "episodes: gridrl ") == number_at(means, ", hand-written "));
+    result_free(&r);
+}
+
+/* 500 episodes, the length of S&B's Example 6.6 runs: by then Q-learning's greedy policy is
+ * the optimal edge path, 13 moves (hand count above), in both implementations. */
+static void test_td_learns_the_edge_path(void **state)
+{
+    (void)state;
+    result r = RUN("bench", "td", "--episodes=500", "--repeats=2");
+    if (r.status != 0)
+        fail_msg("exit %d; stderr:\n%s", r.status, r.err);
+    assert_contains(r.out, "same result: yes, all 500 episodes");
+    assert_contains(r.out, "greedy path from the start: gridrl 13 moves, hand-written 13");
+    assert_contains(r.out, "mean return of the last 100 episodes:");
+    assert_contains(r.out, "(million steps per second, 2 runs each)");
+    assert_contains(r.out, "ratio gridrl / hand-written (medians): ");
+    result_free(&r);
+}
+
+static void test_td_help_and_usage(void **state)
+{
+    (void)state;
+    result r = RUN("bench");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "  td ");
+    result_free(&r);
+    r = RUN("bench", "td", "--help");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "usage: gridrl bench td [--episodes N] [--repeats R]");
+    result_free(&r);
+    r = RUN("bench", "td", "--episodes", "0");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "--episodes: episodes must be in [1, 10000000], not 0");
+    result_free(&r);
+    r = RUN("bench", "td", "--repeats", "-1");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "--repeats takes a whole number, not '-1'");
+    result_free(&r);
+    r = RUN("bench", "td", "--size", "3");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "unknown option '--size'");
+    result_free(&r);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -188,6 +266,9 @@ int main(void)
         cmocka_unit_test(test_dp_unconverged_corner),
         cmocka_unit_test(test_bench_lists_benchmarks),
         cmocka_unit_test(test_bench_usage_errors),
+        cmocka_unit_test(test_td_same_result),
+        cmocka_unit_test(test_td_learns_the_edge_path),
+        cmocka_unit_test(test_td_help_and_usage),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     char path[64];
