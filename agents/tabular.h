@@ -54,8 +54,41 @@ typedef struct rl_tabular {
 int rl_tabular_init(rl_tabular *t, const rl_mdp *m, const rl_params *params, rl_error *err);
 void rl_tabular_release(rl_tabular *t);
 
-/* Epsilon-greedy action in s with one draw (see above). */
-size_t rl_tabular_select(const rl_tabular *t, size_t s, gsl_rng *r);
+/* The k-th (0-based) of the actions tied at the maximum of q[0 .. n), k from u in [0, 1). */
+static inline size_t rl_tabular_tied_max(const double *q, size_t n, double u)
+{
+    double best = q[0];
+    size_t ties = 1;
+    for (size_t a = 1; a < n; a++) {
+        if (q[a] > best) {
+            best = q[a];
+            ties = 1;
+        } else if (q[a] == best) {
+            ties++;
+        }
+    }
+    size_t k = (size_t)(u * (double)ties);
+    if (k >= ties)
+        k = ties - 1;
+    for (size_t a = 0; a < n; a++)
+        if (q[a] == best && k-- == 0)
+            return a;
+    return 0;
+}
+
+/* Epsilon-greedy action in s with one draw (see above). Inline: it runs on every step. */
+static inline size_t rl_tabular_select(const rl_tabular *t, size_t s, gsl_rng *r)
+{
+    double u = gsl_rng_uniform(r);
+    size_t n = t->n_actions;
+    if (u < t->epsilon) {
+        size_t a = (size_t)(u / t->epsilon * (double)n);
+        return a < n ? a : n - 1;
+    }
+    /* u is uniform on [epsilon, 1): rescaled, it breaks ties. */
+    double rest = t->epsilon < 1.0 ? (u - t->epsilon) / (1.0 - t->epsilon) : 0.0;
+    return rl_tabular_tied_max(t->q + s * n, n, rest);
+}
 
 /* Greedy action in s, ties uniformly at random with one draw. */
 size_t rl_tabular_greedy(const rl_tabular *t, size_t s, gsl_rng *r);

@@ -537,15 +537,20 @@ static size_t gridworld_reset(void *state, gsl_rng *r)
     return w->current;
 }
 
-/* A deterministic (s, a) is one lookup and draws nothing; otherwise one uniform draw. */
+/* A deterministic (s, a) is one lookup in the compact form and draws nothing; otherwise one
+ * uniform draw samples the outcome list. */
 static rl_step gridworld_step(void *state, size_t action, gsl_rng *r)
 {
     gridworld *w = state;
     const rl_mdp *m = w->model;
     size_t sa = w->current * m->n_actions + action;
-    const rl_outcome *o = &m->outcomes[m->first[sa]];
-    if (m->first[sa + 1] - m->first[sa] > 1)
-        o = rl_mdp_sample(m, w->current, action, gsl_rng_uniform(r));
+    int32_t next = m->sure_next[sa];
+    if (next >= 0) {
+        w->current = (size_t)next;
+        return (rl_step){(size_t)next, m->reward_table[m->sure_reward[sa]],
+                         m->kind[next] == RL_STATE_TERMINAL};
+    }
+    const rl_outcome *o = rl_mdp_sample(m, w->current, action, gsl_rng_uniform(r));
     w->current = (size_t)o->next;
     return (rl_step){(size_t)o->next, o->reward, o->terminal != 0};
 }

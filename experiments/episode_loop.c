@@ -205,6 +205,11 @@ int rl_run_learner(const rl_plan *p, const rl_configuration *cfg, const double *
         if (!L.learner)
             rc = err ? err->code : RL_ENOMEM;
     }
+    /* Room for every episode's row up front, when their number is known. */
+    if (rc == RL_OK && L.episodes) {
+        res->episode_rows.data = malloc(L.episodes * sizeof(rl_episode_row));
+        res->episode_rows.capacity = res->episode_rows.data ? L.episodes : 0;
+    }
     res->status = "completed";
     while (rc == RL_OK) {
         if ((L.episodes && res->episodes >= L.episodes) || (L.budget && res->steps >= L.budget))

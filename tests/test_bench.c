@@ -13,82 +13,10 @@
  * (3, 0) to the goal (3, 11) is up, 11 moves right, down = 13 moves, so every episode takes
  * at least 13 steps and returns at most -13.
  */
-#define _XOPEN_SOURCE 700 /* mkdtemp */
-
-#include <fcntl.h>
-#include <spawn.h>
-#include <stdbool.h>
 #include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "tests/process.h"
 #include "tests/support.h"
-
-extern char **environ;
-
-static char tmpdir[] = "/tmp/gridrl_test_bench_XXXXXX";
-
-typedef struct result {
-    int status; /* exit status, or -1 if the program did not exit normally */
-    char *out, *err;
-} result;
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t size = 0, cap = 1 << 16;
-    char *buf = malloc(cap);
-    size_t n;
-    while (buf && size + 1 < cap && (n = fread(buf + size, 1, cap - size - 1, f)) > 0)
-        size += n;
-    fclose(f);
-    if (buf)
-        buf[size] = '\0';
-    return buf;
-}
-
-/* Runs gridrl with args (NULL-terminated), stdin from /dev/null, stdout and stderr to files. */
-static result run(const char *const *args)
-{
-    char out_path[64], err_path[64];
-    snprintf(out_path, sizeof out_path, "%s/stdout", tmpdir);
-    snprintf(err_path, sizeof err_path, "%s/stderr", tmpdir);
-    const char *argv[16] = {"gridrl"};
-    size_t n = 1;
-    while (args[n - 1] && n < 15) {
-        argv[n] = args[n - 1];
-        n++;
-    }
-    argv[n] = NULL;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid;
-    int rc = posix_spawn(&pid, GRIDRL_BINARY, &fa, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        fail_msg("cannot start %s", GRIDRL_BINARY);
-    int wstatus;
-    if (waitpid(pid, &wstatus, 0) != pid)
-        fail_msg("waitpid failed");
-    result r = {WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1, slurp(out_path),
-                slurp(err_path)};
-    assert_non_null(r.out);
-    assert_non_null(r.err);
-    return r;
-}
-
-#define RUN(...) run((const char *const[]){__VA_ARGS__, NULL})
-
-static void result_free(result *r)
-{
-    free(r->out);
-    free(r->err);
-}
 
 /* The number after "= " on the line that starts with prefix; fails if there is none. */
 static double number_after(const char *text, const char *prefix)
@@ -257,10 +185,6 @@ static void test_td_help_and_usage(void **state)
 
 int main(void)
 {
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
-        return 1;
-    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dp_small_grid_agrees),
         cmocka_unit_test(test_dp_unconverged_corner),
@@ -270,12 +194,5 @@ int main(void)
         cmocka_unit_test(test_td_learns_the_edge_path),
         cmocka_unit_test(test_td_help_and_usage),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    char path[64];
-    snprintf(path, sizeof path, "%s/stdout", tmpdir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/stderr", tmpdir);
-    unlink(path);
-    rmdir(tmpdir);
-    return failed;
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

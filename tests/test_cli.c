@@ -4,16 +4,14 @@
  * Expected grids come from /work/shared/REFERENCE.md's coordinates (copied into the tests
  * below), not from the map files the program reads.
  */
-#define _XOPEN_SOURCE 700 /* posix_openpt, grantpt, mkdtemp, setenv */
+#define _XOPEN_SOURCE 700 /* posix_openpt, grantpt, setenv */
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/process.h"
 #include "tests/support.h"
 
 #include "agents/registry.h"
@@ -23,83 +21,7 @@
 #include "experiments/grid_draw.h"
 #include "rl/rng.h"
 
-extern char **environ;
-
-static char tmpdir[] = "/tmp/gridrl_test_cli_XXXXXX";
-
-typedef struct result {
-    int status; /* exit status, or -1 if the program did not exit normally */
-    char *out, *err;
-} result;
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t size = 0, cap = 4096;
-    char *buf = malloc(cap);
-    size_t n;
-    while (buf && (n = fread(buf + size, 1, cap - size - 1, f)) > 0) {
-        size += n;
-        if (cap - size - 1 == 0) {
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf)
-        buf[size] = '\0';
-    return buf;
-}
-
-/* Runs gridrl with args (NULL-terminated), stdin from /dev/null, stdout and stderr to files. */
-static result run(const char *const *args)
-{
-    char out_path[64], err_path[64];
-    snprintf(out_path, sizeof out_path, "%s/stdout", tmpdir);
-    snprintf(err_path, sizeof err_path, "%s/stderr", tmpdir);
-    const char *argv[32] = {"gridrl"};
-    size_t n = 1;
-    while (args[n - 1] && n < 31) {
-        argv[n] = args[n - 1];
-        n++;
-    }
-    argv[n] = NULL;
-
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid;
-    int rc = posix_spawn(&pid, GRIDRL_BINARY, &fa, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        fail_msg("cannot start %s", GRIDRL_BINARY);
-    int wstatus;
-    if (waitpid(pid, &wstatus, 0) != pid)
-        fail_msg("waitpid failed");
-    result r = {WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1, slurp(out_path),
-                slurp(err_path)};
-    assert_non_null(r.out);
-    assert_non_null(r.err);
-    return r;
-}
-
-#define RUN(...) run((const char *const[]){__VA_ARGS__, NULL})
-
-static void result_free(result *r)
-{
-    free(r->out);
-    free(r->err);
-}
+static char tmpdir[256];
 
 /* The line of text that starts with prefix, copied into line (without its newline). */
 static bool find_line(const char *text, const char *prefix, char *line, size_t size)
@@ -340,17 +262,14 @@ static void test_show_nosuch(void **state)
 static void test_show_ragged_map(void **state)
 {
     (void)state;
-    char path[96];
+    char path[PATH_SIZE];
     snprintf(path, sizeof path, "%s/ragged.map", tmpdir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("...\n..\n...\n", f); /* line 2 is one cell short */
-    fclose(f);
+    write_file(path, "...\n..\n...\n"); /* line 2 is one cell short */
     result r = RUN("show", path);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");
     /* "PATH:2:COL:" with a column number. */
-    char where[128];
+    char where[PATH_SIZE + 16];
     snprintf(where, sizeof where, "gridrl: %s:2:", path);
     assert_contains(r.err, where);
     const char *col = strstr(r.err, where) + strlen(where);
@@ -448,12 +367,9 @@ static void test_show_jumps_and_wind(void **state)
 static void test_show_map_file(void **state)
 {
     (void)state;
-    char path[96];
+    char path[PATH_SIZE];
     snprintf(path, sizeof path, "%s/maze.map", tmpdir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("S##.\n.#GH\n", f);
-    fclose(f);
+    write_file(path, "S##.\n.#GH\n");
     result r = RUN("show", path, "--ascii");
     assert_int_equal(r.status, 0);
     char line[256];
@@ -584,7 +500,7 @@ static void test_grid_draw_values(void **state)
 int main(void)
 {
     rl_gsl_init();
-    if (!mkdtemp(tmpdir)) {
+    if (!tmp_dir_make(tmpdir, sizeof tmpdir, "gridrl_test_cli_")) {
         perror("mkdtemp");
         return 1;
     }
@@ -608,11 +524,6 @@ int main(void)
         cmocka_unit_test(test_grid_draw_values),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    char path[96];
-    snprintf(path, sizeof path, "%s/stdout", tmpdir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/stderr", tmpdir);
-    unlink(path);
-    rmdir(tmpdir);
+    remove_tree(tmpdir);
     return failed;
 }

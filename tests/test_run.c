@@ -7,18 +7,14 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "tests/process.h"
 #include "tests/support.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#define PATH_SIZE 1024
 
 static char tmpdir[256];
 
@@ -59,26 +55,7 @@ static char zhao_cell(size_t r, size_t c)
 static int group_setup(void **state)
 {
     (void)state;
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/test_run.XXXXXX", base && base[0] ? base : "/tmp");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char path[PATH_SIZE];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (unlink(path) != 0)
-            remove_tree(path);
-    }
-    closedir(d);
-    rmdir(dir);
+    return tmp_dir_make(tmpdir, sizeof tmpdir, "test_run.") ? 0 : -1;
 }
 
 static int group_teardown(void **state)
@@ -104,42 +81,6 @@ static void make_dir(const char *name)
         fail_msg("mkdir %s: %s", tmp_path(name), strerror(errno));
 }
 
-/* Writes text to tmpdir/name; returns the path. */
-static const char *write_file(const char *name, const char *text)
-{
-    const char *path = tmp_path(name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-    return path;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t size = 0, cap = 4096;
-    char *buf = malloc(cap);
-    for (size_t n; buf && (n = fread(buf + size, 1, cap - size - 1, f)) > 0;) {
-        size += n;
-        if (size + 1 == cap) {
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf)
-        buf[size] = '\0';
-    return buf;
-}
-
 /* The contents of dir/name; fails the test if it cannot be read. */
 static char *read_output(const char *dir, const char *name)
 {
@@ -149,66 +90,6 @@ static char *read_output(const char *dir, const char *name)
     if (!text)
         fail_msg("cannot read %s: %s", path, strerror(errno));
     return text;
-}
-
-static bool exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-typedef struct result {
-    int status; /* exit status, or -1 if the program did not exit normally */
-    char *out, *err;
-} result;
-
-/* Runs gridrl with args (NULL-terminated) in directory cwd (NULL: ours), stdin from
- * /dev/null, stdout and stderr into files. */
-static result run_in(const char *cwd, const char *const *args)
-{
-    char out_path[PATH_SIZE], err_path[PATH_SIZE];
-    snprintf(out_path, sizeof out_path, "%s/.stdout", tmpdir);
-    snprintf(err_path, sizeof err_path, "%s/.stderr", tmpdir);
-    const char *argv[32] = {"gridrl"};
-    size_t n = 1;
-    while (n < 31 && args[n - 1]) {
-        argv[n] = args[n - 1];
-        n++;
-    }
-    argv[n] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        fail_msg("fork: %s", strerror(errno));
-    if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
-            dup2(err, 2) < 0 || (cwd && chdir(cwd) != 0))
-            _exit(126);
-        execv(GRIDRL_BINARY, (char *const *)argv);
-        _exit(127);
-    }
-    int wstatus;
-    if (waitpid(pid, &wstatus, 0) != pid)
-        fail_msg("waitpid: %s", strerror(errno));
-    result r = {WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1, slurp(out_path),
-                slurp(err_path)};
-    assert_non_null(r.out);
-    assert_non_null(r.err);
-    unlink(out_path);
-    unlink(err_path);
-    return r;
-}
-
-#define RUN(...) run_in(NULL, (const char *const[]){__VA_ARGS__, NULL})
-#define RUN_IN(cwd, ...) run_in(cwd, (const char *const[]){__VA_ARGS__, NULL})
-
-static void result_free(result *r)
-{
-    free(r->out);
-    free(r->err);
 }
 
 /* Fails unless r exited with 0; frees r first then, so a failure leaks nothing. */
@@ -351,7 +232,7 @@ static void expect_same_file(const char *dir_a, const char *dir_b, const char *n
 static void test_small_run(void **state)
 {
     (void)state;
-    const char *config = write_file("small.ini", ZHAO_CONFIG);
+    const char *config = write_file(tmp_path("small.ini"), ZHAO_CONFIG);
     char dir[PATH_SIZE];
     snprintf(dir, sizeof dir, "%s", tmp_path("small_out"));
     result r = RUN("run", config, "-o", dir);
@@ -495,7 +376,7 @@ static void test_config_error_writes_nothing(void **state)
     snprintf(text, sizeof text, "%s", ZHAO_CONFIG);
     char *gamma = strstr(text, "gamma = 0.9");
     memcpy(gamma, "gamma = 1  ", strlen("gamma = 0.9"));
-    const char *config = write_file("gamma1.ini", text);
+    const char *config = write_file(tmp_path("gamma1.ini"), text);
     const char *dir = tmp_path("gamma1_out/nested");
     result r = RUN("run", config, "-o", dir);
     char where[PATH_SIZE + 16];
@@ -512,7 +393,7 @@ static void test_config_error_writes_nothing(void **state)
     /* a plain value error: line 9 theta */
     snprintf(text, sizeof text, "%s", ZHAO_CONFIG);
     memcpy(strstr(text, "theta = 1e-10"), "theta = 0    ", strlen("theta = 1e-10"));
-    config = write_file("theta0.ini", text);
+    config = write_file(tmp_path("theta0.ini"), text);
     dir = tmp_path("theta0_out");
     r = RUN("run", config, "-o", dir);
     assert_int_equal(r.status, 2);
@@ -523,7 +404,7 @@ static void test_config_error_writes_nothing(void **state)
     result_free(&r);
 
     /* a bad override */
-    config = write_file("small.ini", ZHAO_CONFIG);
+    config = write_file(tmp_path("small.ini"), ZHAO_CONFIG);
     r = RUN("run", config, "-o", dir, "-s", "agent.gamma=2");
     assert_int_equal(r.status, 2);
     assert_contains(r.err, "command line");
@@ -535,12 +416,12 @@ static void test_config_error_writes_nothing(void **state)
 static void test_nonempty_dir(void **state)
 {
     (void)state;
-    const char *config = write_file("small.ini", ZHAO_CONFIG);
+    const char *config = write_file(tmp_path("small.ini"), ZHAO_CONFIG);
     make_dir("full");
     char dir[PATH_SIZE];
     snprintf(dir, sizeof dir, "%s", tmp_path("full"));
-    write_file("full/notes.txt", "precious\n");
-    write_file("full/values.csv", "not overwritten\n");
+    write_file(tmp_path("full/notes.txt"), "precious\n");
+    write_file(tmp_path("full/values.csv"), "not overwritten\n");
 
     result r = RUN("run", config, "-o", dir);
     assert_int_equal(r.status, 2);
@@ -595,7 +476,7 @@ static void test_default_config(void **state)
 static void test_sweep_override(void **state)
 {
     (void)state;
-    const char *config = write_file("small.ini", ZHAO_CONFIG);
+    const char *config = write_file(tmp_path("small.ini"), ZHAO_CONFIG);
     char dir[PATH_SIZE];
     snprintf(dir, sizeof dir, "%s", tmp_path("sweep_out"));
     result r = RUN("run", "-s", "agent.gamma=0.5,0.9", config, "-o", dir);
@@ -623,10 +504,11 @@ static void test_sweep_override(void **state)
 static void test_deterministic(void **state)
 {
     (void)state;
-    const char *config = write_file("det.ini", "[experiment]\nseeds = 2\n"
-                                               "[env]\npreset = zhao5x5\n[agent]\n"
-                                               "algorithm = value_iteration, policy_iteration\n"
-                                               "gamma = 0.5, 0.9\n");
+    const char *config = write_file(tmp_path("det.ini"),
+                                    "[experiment]\nseeds = 2\n"
+                                    "[env]\npreset = zhao5x5\n[agent]\n"
+                                    "algorithm = value_iteration, policy_iteration\n"
+                                    "gamma = 0.5, 0.9\n");
     char dir_a[PATH_SIZE], dir_b[PATH_SIZE];
     snprintf(dir_a, sizeof dir_a, "%s", tmp_path("det_a"));
     snprintf(dir_b, sizeof dir_b, "%s", tmp_path("det_b"));
@@ -649,7 +531,7 @@ static void test_rerun_config_ini(void **state)
 {
     (void)state;
     /* the small run, and a sweep */
-    const char *config = write_file("small.ini", ZHAO_CONFIG);
+    const char *config = write_file(tmp_path("small.ini"), ZHAO_CONFIG);
     const char *runs[][4] = {{"rerun_a", "rerun_a2", NULL, NULL},
                              {"rerun_b", "rerun_b2", "-s", "agent.gamma=0.5,0.9"}};
     for (size_t i = 0; i < 2; i++) {
@@ -675,8 +557,9 @@ static void test_rerun_config_ini_with_map(void **state)
     /* A map file named relative to a config given by a relative path: the written
      * config.ini must still find it when run from its own directory. */
     make_dir("mapcfg");
-    write_file("mapcfg/zhao.map", ".....\n.XX..\n..X..\n.XGX.\n.X...\n");
-    write_file("mapcfg/m.ini", "[env]\nmap = zhao.map\n[agent]\nalgorithm = value_iteration\n");
+    write_file(tmp_path("mapcfg/zhao.map"), ".....\n.XX..\n..X..\n.XGX.\n.X...\n");
+    write_file(tmp_path("mapcfg/m.ini"),
+               "[env]\nmap = zhao.map\n[agent]\nalgorithm = value_iteration\n");
     result r = RUN_IN(tmpdir, "run", "mapcfg/m.ini", "-o", "map_out", "--quiet");
     expect_success(&r);
     result_free(&r);

@@ -4,29 +4,22 @@
  * re-running exactly the missing runs, SIGINT leaving only complete run directories, and
  * config errors of the runner's keys writing nothing.
  */
-#define _XOPEN_SOURCE 700 /* mkdtemp, nanosleep, kill */
+#define _XOPEN_SOURCE 700 /* nanosleep, kill */
 
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/process.h"
 #include "tests/support.h"
 
 #include "rl/rng.h"
 
-extern char **environ;
-
-static char tmpdir[] = "/tmp/gridrl_test_sweep_XXXXXX";
-
-#define PATH_SIZE 1024
+static char tmpdir[PATH_SIZE];
 
 /* snprintf into an array that fails the test instead of truncating. */
 #define PATHF(buf, ...)                                                                    \
@@ -36,100 +29,6 @@ static char tmpdir[] = "/tmp/gridrl_test_sweep_XXXXXX";
     } while (0)
 
 /* ---- running the program -------------------------------------------------------------- */
-
-typedef struct result {
-    int status; /* exit status, or -1 if the program did not exit normally */
-    char *out, *err;
-} result;
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)size + 1);
-    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf)
-        buf[size] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static void std_paths(char *out, char *err, size_t size)
-{
-    snprintf(out, size, "%s/stdout", tmpdir);
-    snprintf(err, size, "%s/stderr", tmpdir);
-}
-
-/* Starts gridrl with args (NULL-terminated) without waiting; stdin /dev/null, stdout and
- * stderr to files in tmpdir, SIGINT at its default and unblocked whatever the test runner
- * inherited. */
-static pid_t start(const char *const *args)
-{
-    char out_path[PATH_SIZE], err_path[PATH_SIZE];
-    std_paths(out_path, err_path, PATH_SIZE);
-    const char *argv[40] = {"gridrl"};
-    size_t n = 1;
-    while (args[n - 1] && n < 39) {
-        argv[n] = args[n - 1];
-        n++;
-    }
-    argv[n] = NULL;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, sigint;
-    sigemptyset(&none);
-    sigemptyset(&sigint);
-    sigaddset(&sigint, SIGINT);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &sigint);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    pid_t pid;
-    int rc = posix_spawn(&pid, GRIDRL_BINARY, &fa, &attr, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0)
-        fail_msg("cannot start %s", GRIDRL_BINARY);
-    return pid;
-}
-
-static result finish(pid_t pid)
-{
-    int wstatus;
-    if (waitpid(pid, &wstatus, 0) != pid)
-        fail_msg("waitpid failed");
-    char out_path[PATH_SIZE], err_path[PATH_SIZE];
-    std_paths(out_path, err_path, PATH_SIZE);
-    result r = {WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1, slurp(out_path),
-                slurp(err_path)};
-    assert_non_null(r.out);
-    assert_non_null(r.err);
-    return r;
-}
-
-static result run(const char *const *args)
-{
-    return finish(start(args));
-}
-
-#define RUN(...) run((const char *const[]){__VA_ARGS__, NULL})
-
-static void result_free(result *r)
-{
-    free(r->out);
-    free(r->err);
-}
 
 /* Fails with the program's output when the status is not the expected one. */
 static void expect_status(const result *r, int status)
@@ -141,42 +40,11 @@ static void expect_status(const result *r, int status)
 
 /* ---- files ------------------------------------------------------------------------------ */
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        fail_msg("cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
 static const char *in_tmp(char *buf, const char *name)
 {
     if (snprintf(buf, PATH_SIZE, "%s/%s", tmpdir, name) >= PATH_SIZE)
         fail_msg("path too long: %s", name);
     return buf;
-}
-
-static bool exists(const char *path)
-{
-    struct stat st;
-    return lstat(path, &st) == 0;
-}
-
-static int remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (!d)
-        return unlink(path);
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char child[PATH_SIZE];
-        PATHF(child, "%s/%s", path, e->d_name);
-        remove_tree(child);
-    }
-    closedir(d);
-    return rmdir(path);
 }
 
 /* Every regular file under root, as paths relative to root, in a sorted list. */
@@ -636,13 +504,14 @@ static void test_interrupt(void **state)
      * or in flight. */
     print_message("interrupt: calibration %.3f s per 20000 episodes\n", calibration);
     double t0 = now_seconds();
-    pid_t pid = start((const char *const[]){"run", ini, "-o", out, "-j", "2", "--quiet", NULL});
+    process p = start(NULL, (const char *const[]){"run", ini, "-o", out, "-j", "2", "--quiet",
+                                                  NULL});
     size_t seen = 0;
     while ((seen = complete_runs(out, false)) == 0 && now_seconds() - t0 < 15)
         pause_ms(10);
     double signalled = now_seconds();
-    assert_int_equal(kill(pid, SIGINT), 0);
-    result r = finish(pid);
+    assert_int_equal(kill(p.pid, SIGINT), 0);
+    result r = finish(&p);
     double stopped = now_seconds() - signalled;
     expect_status(&r, 130);
     assert_contains(r.err, "--resume");
@@ -784,7 +653,7 @@ static void test_output_dir(void **state)
 int main(void)
 {
     rl_gsl_init();
-    if (!mkdtemp(tmpdir)) {
+    if (!tmp_dir_make(tmpdir, sizeof tmpdir, "gridrl_test_sweep_")) {
         perror("mkdtemp");
         return 1;
     }
