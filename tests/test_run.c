@@ -250,7 +250,7 @@ static void test_small_run(void **state)
 
     /* values.csv: 25 cells + header, each at Zhao's value; (3,2) is 10 */
     char *values = read_output(dir, "values.csv");
-    char *lines[256];
+    char *lines[256] = {0};
     char *copy = strdup(values);
     size_t n = csv_lines(copy, lines, 256);
     assert_int_equal(n, 26);
