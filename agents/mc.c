@@ -215,7 +215,7 @@ static int mc_basic_end(void *state, rl_error *err)
     b->pair_sum += g;
     if (++b->done < b->episodes_per_pair)
         return RL_CONTINUE;
-    b->t.q[s * n + a] = b->pair_sum / (double)b->done;
+    rl_tabular_write(&b->t, s, a, b->pair_sum / (double)b->done);
     b->pair_sum = 0.0;
     b->done = 0;
     if (++b->pair < b->n_open * n)
@@ -393,7 +393,7 @@ static int mc_end(void *state, rl_error *err)
         if (g->first_visit && g->first[sa] != i)
             continue;
         double step = rl_tabular_step_size(&g->t, sa / n, sa % n);
-        g->t.q[sa] += step * (ret - g->t.q[sa]);
+        rl_tabular_write(&g->t, sa / n, sa % n, g->t.q[sa] + step * (ret - g->t.q[sa]));
     }
     rl_tabular_end_episode(&g->t);
     return RL_CONTINUE;

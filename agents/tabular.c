@@ -28,23 +28,28 @@ int rl_tabular_init(rl_tabular *t, const rl_mdp *m, const rl_params *params, rl_
     double q0 = rl_param_find(table, "q0") ? rl_params_double(params, "q0") : 0.0;
     size_t n = m->n_states * m->n_actions;
     t->q = malloc(n * sizeof *t->q);
+    t->vmax = malloc(m->n_states * sizeof *t->vmax);
     t->visits = t->one_over_n ? calloc(n, sizeof *t->visits) : NULL;
-    if (!t->q || (t->one_over_n && !t->visits)) {
+    if (!t->q || !t->vmax || (t->one_over_n && !t->visits)) {
         rl_tabular_release(t);
         return rl_error_set(err, RL_ENOMEM, "out of memory for a %zu x %zu table", m->n_states,
                             m->n_actions);
     }
-    for (size_t s = 0; s < m->n_states; s++)
+    for (size_t s = 0; s < m->n_states; s++) {
+        t->vmax[s] = m->kind[s] == RL_STATE_TERMINAL ? 0.0 : q0;
         for (size_t a = 0; a < m->n_actions; a++)
-            t->q[s * m->n_actions + a] = m->kind[s] == RL_STATE_TERMINAL ? 0.0 : q0;
+            t->q[s * m->n_actions + a] = t->vmax[s];
+    }
     return RL_OK;
 }
 
 void rl_tabular_release(rl_tabular *t)
 {
     free(t->q);
+    free(t->vmax);
     free(t->visits);
     t->q = NULL;
+    t->vmax = NULL;
     t->visits = NULL;
 }
 
@@ -84,10 +89,11 @@ void rl_tabular_end_episode(rl_tabular *t)
                           : t->epsilon_start + f * (t->epsilon_final - t->epsilon_start);
 }
 
+/* Runs once per episode for the value error: a copy of the maxima rl_tabular_write keeps. */
 void rl_tabular_values(const rl_tabular *t, double *v)
 {
     for (size_t s = 0; s < t->n_states; s++)
-        v[s] = t->kind[s] == RL_STATE_OPEN ? rl_tabular_max(t, s) : 0.0;
+        v[s] = t->kind[s] == RL_STATE_OPEN ? t->vmax[s] : 0.0;
 }
 
 void rl_tabular_action_values(const rl_tabular *t, double *q)

@@ -41,7 +41,8 @@
 typedef struct rl_tabular {
     size_t n_states, n_actions;
     const uint8_t *kind; /* the model's state kinds: terminal states keep q = 0 */
-    double *q;           /* n_states * n_actions */
+    double *q;           /* n_states * n_actions; write it with rl_tabular_write */
+    double *vmax;        /* n_states: max_a q(s, a), kept current by rl_tabular_write */
     uint32_t *visits;    /* per (s, a), only with the 1/n schedule */
     double gamma, alpha, epsilon;
     double epsilon_start, epsilon_final;
@@ -54,29 +55,47 @@ typedef struct rl_tabular {
 int rl_tabular_init(rl_tabular *t, const rl_mdp *m, const rl_params *params, rl_error *err);
 void rl_tabular_release(rl_tabular *t);
 
-/* The k-th (0-based) of the actions tied at the maximum of q[0 .. n), k from u in [0, 1). */
-static inline size_t rl_tabular_tied_max(const double *q, size_t n, double u)
+/* The maximum of q[0 .. n): its first action and how many actions share it. */
+static inline size_t rl_tabular_first_max(const double *q, size_t n, size_t *ties)
 {
     double best = q[0];
-    size_t ties = 1;
+    size_t first = 0, count = 1;
     for (size_t a = 1; a < n; a++) {
         if (q[a] > best) {
             best = q[a];
-            ties = 1;
+            first = a;
+            count = 1;
         } else if (q[a] == best) {
-            ties++;
+            count++;
         }
     }
+    *ties = count;
+    return first;
+}
+
+/* The k-th (0-based) of the `ties` actions tied at the maximum, from first on, k from u in
+ * [0, 1). */
+static inline size_t rl_tabular_kth_tied(const double *q, size_t n, size_t first, size_t ties,
+                                         double u)
+{
     size_t k = (size_t)(u * (double)ties);
     if (k >= ties)
         k = ties - 1;
-    for (size_t a = 0; a < n; a++)
-        if (q[a] == best && k-- == 0)
+    for (size_t a = first; a < n; a++)
+        if (q[a] == q[first] && k-- == 0)
             return a;
-    return 0;
+    return first;
 }
 
-/* Epsilon-greedy action in s with one draw (see above). Inline: it runs on every step. */
+/* The k-th of the actions tied at the maximum of q[0 .. n), k from u in [0, 1). */
+static inline size_t rl_tabular_tied_max(const double *q, size_t n, double u)
+{
+    size_t ties, first = rl_tabular_first_max(q, n, &ties);
+    return ties == 1 ? first : rl_tabular_kth_tied(q, n, first, ties, u);
+}
+
+/* Epsilon-greedy action in s with one draw (see above). Inline: it runs on every step, and
+ * the tie-breaking arithmetic is done only when there is a tie. */
 static inline size_t rl_tabular_select(const rl_tabular *t, size_t s, gsl_rng *r)
 {
     double u = gsl_rng_uniform(r);
@@ -85,13 +104,35 @@ static inline size_t rl_tabular_select(const rl_tabular *t, size_t s, gsl_rng *r
         size_t a = (size_t)(u / t->epsilon * (double)n);
         return a < n ? a : n - 1;
     }
+    const double *q = t->q + s * n;
+    size_t ties, first = rl_tabular_first_max(q, n, &ties);
+    if (ties == 1)
+        return first;
     /* u is uniform on [epsilon, 1): rescaled, it breaks ties. */
     double rest = t->epsilon < 1.0 ? (u - t->epsilon) / (1.0 - t->epsilon) : 0.0;
-    return rl_tabular_tied_max(t->q + s * n, n, rest);
+    return rl_tabular_kth_tied(q, n, first, ties, rest);
 }
 
 /* Greedy action in s, ties uniformly at random with one draw. */
 size_t rl_tabular_greedy(const rl_tabular *t, size_t s, gsl_rng *r);
+
+/* Sets q(s, a) and keeps vmax[s] = max_a q(s, a) current, so that the runner's per-episode
+ * read-out of the values is a copy rather than a pass over the whole table: a scan of the
+ * row only when its maximum itself went down. A NaN sticks in vmax, for divergence checks. */
+static inline void rl_tabular_write(rl_tabular *t, size_t s, size_t a, double value)
+{
+    double *row = t->q + s * t->n_actions;
+    double old = row[a];
+    row[a] = value;
+    if (value >= t->vmax[s] || value != value) {
+        t->vmax[s] = value;
+    } else if (old == t->vmax[s]) {
+        double best = row[0];
+        for (size_t b = 1; b < t->n_actions; b++)
+            best = row[b] > best ? row[b] : best;
+        t->vmax[s] = best;
+    }
+}
 
 /* The step size for an update of (s, a): alpha, or 1/n counting this visit. */
 static inline double rl_tabular_step_size(rl_tabular *t, size_t s, size_t a)

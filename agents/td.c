@@ -294,8 +294,8 @@ static void control_policy(const void *state, double *pi)
 /* q(s, a) += step (target - q(s, a)). */
 static inline void update(rl_tabular *t, size_t s, size_t a, double target)
 {
-    double *q = &t->q[s * t->n_actions + a];
-    *q += rl_tabular_step_size(t, s, a) * (target - *q);
+    double q = t->q[s * t->n_actions + a];
+    rl_tabular_write(t, s, a, q + rl_tabular_step_size(t, s, a) * (target - q));
 }
 
 /* ---- Sarsa ---- */
@@ -605,7 +605,7 @@ static int double_q_init(void *state, const rl_mdp *m, const rl_params *params,
         return rc;
     }
     for (size_t i = 0; i < m->n_states * m->n_actions; i++)
-        c->sum.q[i] = c->t.q[i] + c->t2.q[i];
+        rl_tabular_write(&c->sum, i / m->n_actions, i % m->n_actions, c->t.q[i] + c->t2.q[i]);
     return RL_OK;
 }
 
@@ -640,7 +640,7 @@ static size_t double_q_observe(void *state, const rl_transition *tr, gsl_rng *r)
     }
     update(learn, tr->state, tr->action, target);
     size_t sa = tr->state * n + tr->action;
-    c->sum.q[sa] = c->t.q[sa] + c->t2.q[sa];
+    rl_tabular_write(&c->sum, tr->state, tr->action, c->t.q[sa] + c->t2.q[sa]);
     if (tr->terminated || tr->truncated)
         return 0;
     return rl_tabular_select(&c->sum, tr->next, r);
