@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include <cblas.h>
 #include <gsl/gsl_errno.h>
 
 /* SplitMix64's increment (2^64 / golden ratio, odd) and finalizer (Steele, Lea and Flood,
@@ -61,4 +62,8 @@ void rl_rng_free(gsl_rng *r)
 void rl_gsl_init(void)
 {
     gsl_set_error_handler_off();
+    /* GSL's linear algebra calls OpenBLAS (our CBLAS). gridrl runs experiments in parallel
+     * across runs, and its systems are small: BLAS threads would only compete with the runs
+     * (and spin after each solve). */
+    openblas_set_num_threads(1);
 }

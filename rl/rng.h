@@ -26,8 +26,9 @@ unsigned long rl_rng_seed(unsigned long base_seed, size_t configuration, size_t 
 gsl_rng *rl_rng_alloc(unsigned long seed, rl_error *err);
 void rl_rng_free(gsl_rng *r);
 
-/* Turns off GSL's aborting error handler. GSL keeps the handler process-wide, so programs
- * and tests call this once at start; every GSL status is then checked by the caller. */
+/* Turns off GSL's aborting error handler, and keeps OpenBLAS (the CBLAS under GSL's linear
+ * algebra) to one thread. Both are process-wide settings, so programs and tests call this
+ * once at start; every GSL status is then checked by the caller. */
 void rl_gsl_init(void);
 
 #endif
