@@ -43,6 +43,8 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv);
 extern const char rl_cli_run_help[];
 int rl_cli_bench(const rl_cli_command *cmd, int argc, char **argv);
 extern const char rl_cli_bench_help[];
+int rl_cli_plot(const rl_cli_command *cmd, int argc, char **argv);
+extern const char rl_cli_plot_help[];
 
 /* The program's version ("0.1.0"), from CMake's project version. */
 const char *rl_cli_version(void);

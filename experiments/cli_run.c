@@ -21,6 +21,7 @@
 #include "experiments/grid_draw.h"
 #include "experiments/output.h"
 #include "experiments/plan.h"
+#include "experiments/plot.h"
 #include "experiments/results.h"
 #include "experiments/run.h"
 #include "experiments/run_files.h"
@@ -333,6 +334,18 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
     }
     if (rc == RL_OK)
         rc = rl_results_finish(p, dir, cmdline, err);
+    if (rc == RL_OK && rl_params_bool(p->experiment, "plot")) {
+        /* The results stand even if gnuplot cannot draw them: say so, keep exit 0. */
+        rl_plot_options plot = RL_PLOT_OPTIONS_DEFAULT;
+        plot.log = o->quiet ? NULL : stdout;
+        rl_error plot_err;
+        rl_error_clear(&plot_err);
+        if (rl_plot_dir(dir, &plot, &plot_err) != RL_OK) {
+            char buf[RL_ERROR_MESSAGE_MAX + RL_ERROR_FILE_MAX + 64];
+            rl_error_format(&plot_err, buf, sizeof buf);
+            fprintf(stderr, "gridrl: results written, but no plots: %s\n", buf);
+        }
+    }
     if (rc == RL_OK && !o->quiet) {
         rl_grid_style style = {.color = rl_cli_use_color(stdout, RL_CLI_COLOR_AUTO)};
         for (size_t k = 0; k < p->n_configurations; k++)

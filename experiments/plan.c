@@ -34,6 +34,8 @@ const rl_param_spec rl_experiment_params[] = {
      "learners: also record metrics every N steps into steps.csv (0: never)"},
     {"score_episodes", RL_PARAM_INT, "0", 0, 1e12, 0, NULL,
      "a run's score is its mean return over its last N episodes (0: all)"},
+    {"plot", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,
+     "draw the pictures (gridrl plot DIR) when the experiment is complete"},
     {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
 };
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Regenerates the README's gallery (plots/gallery/*.png) from the shipped configs, with the
+# commands the README shows under each picture. Run from the repository's top folder after
+# building: bash plots/gallery.sh [BUILD_DIR]   (default build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+gridrl="${1:-build}/gridrl"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+configs=experiments/configs
+gallery=plots/gallery
+mkdir -p "$gallery"
+
+"$gridrl" run "$configs/zhao_fig3_4a.ini" -o "$out/fig3_4a" -q
+"$gridrl" plot "$out/fig3_4a" --what grid
+cp "$out/fig3_4a/plots/grid_0.png" "$gallery/zhao_fig3_4a_grid.png"
+
+"$gridrl" run "$configs/sb_example6_6_cliff.ini" -o "$out/cliff" -q
+"$gridrl" plot "$out/cliff" --smooth 10 --ymin -100 --ymax 0
+cp "$out/cliff/plots/learning_curve_return.png" "$gallery/sb_example6_6_cliff_curves.png"
+cp "$out/cliff/plots/grid_1.png" "$gallery/sb_example6_6_cliff_q_learning_grid.png"
+
+"$gridrl" run "$configs/sb_fig6_3_interim.ini" -o "$out/fig6_3" -q
+"$gridrl" plot "$out/fig6_3" --what sweep
+cp "$out/fig6_3/plots/sweep_return.png" "$gallery/sb_fig6_3_interim_sweep.png"
+
+"$gridrl" run "$configs/zhao_fig7_2_sarsa.ini" -o "$out/fig7_2" -q
+"$gridrl" plot "$out/fig7_2" --what curves --metric length
+cp "$out/fig7_2/plots/learning_curve_length.png" "$gallery/zhao_fig7_2_sarsa_length.png"
+
+"$gridrl" run "$configs/zhao_fig3_4a.ini" -s agent.gamma=0.5,0.9,0.99 -o "$out/vi_gamma" -q
+"$gridrl" plot "$out/vi_gamma" --what convergence
+cp "$out/vi_gamma/plots/convergence.png" "$gallery/zhao_fig3_4a_gamma_convergence.png"
+
+echo "gallery regenerated in $gallery/"

@@ -1,0 +1,820 @@
+/* Tests of `gridrl plot` (experiments/plot.h) and of the data files it feeds gnuplot
+ * (experiments/plot_data.h).
+ *
+ * The group setup runs the built program (GRIDRL_BINARY) on two small experiments in a
+ * temporary directory: value iteration on Zhao's 5x5 grid (a planner) and the random agent
+ * on the same grid with the target terminal, swept over reward_forbidden (2 configurations x
+ * 3 seeds, a learner). The tests plot them and check that each picture is a real file of the
+ * requested format, that the numbers given to gnuplot are the results' numbers (recomputed
+ * here from policy.csv, summary.csv and episodes.csv), and the error paths: no gnuplot, an
+ * empty directory, nothing that applies, bad options. Data files written by hand check the
+ * arrow geometry of every action name and the sweep statistics against hand computations.
+ *
+ * Tests that need gnuplot are skipped when it is not installed.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/process.h"
+#include "tests/support.h"
+
+#include "experiments/plot.h"
+#include "experiments/plot_data.h"
+#include "rl/rng.h"
+
+/* 1 / sqrt(2), the components of a diagonal unit vector (SQRT1_2 is not C11). */
+#define SQRT1_2 0.70710678118654752440
+
+static char tmpdir[PATH_SIZE], vi_dir[PATH_SIZE], random_dir[PATH_SIZE];
+static bool have_gnuplot;
+
+/* snprintf into an array that fails the test instead of truncating. */
+#define PATHF(buf, ...)                                                                    \
+    do {                                                                                   \
+        if (snprintf(buf, sizeof buf, __VA_ARGS__) >= (int)sizeof buf)                     \
+            fail_msg("path too long: %s", #buf);                                           \
+    } while (0)
+
+static void expect_status(const result *r, int status)
+{
+    if (r->status != status)
+        fail_msg("exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s", r->status, status,
+                 r->out, r->err);
+}
+
+static void need_gnuplot(void)
+{
+    if (!have_gnuplot)
+        skip();
+}
+
+/* ---- CSV files read back -------------------------------------------------------------- */
+
+/* A whole CSV file: the header's names and every row's fields. */
+typedef struct table {
+    char *text;
+    size_t n_columns, n_rows;
+    char **cells; /* (n_rows + 1) * n_columns: the header first */
+} table;
+
+static table table_read(const char *path)
+{
+    table t = {0};
+    t.text = slurp(path);
+    if (!t.text)
+        fail_msg("cannot read %s", path);
+    size_t capacity = 0, n_cells = 0;
+    for (char *line = t.text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        size_t fields = 0;
+        for (char *p = line;; fields++) {
+            if (n_cells == capacity) {
+                capacity = capacity ? 2 * capacity : 1024;
+                t.cells = realloc(t.cells, capacity * sizeof *t.cells);
+                assert_non_null(t.cells);
+            }
+            t.cells[n_cells++] = p;
+            char *comma = strchr(p, ',');
+            if (!comma) {
+                fields++;
+                break;
+            }
+            *comma = '\0';
+            p = comma + 1;
+        }
+        if (!t.n_columns)
+            t.n_columns = fields;
+        else if (fields != t.n_columns)
+            fail_msg("%s: a row of %zu fields, header %zu", path, fields, t.n_columns);
+        else
+            t.n_rows++;
+    }
+    return t;
+}
+
+static void table_free(table *t)
+{
+    free(t->text);
+    free(t->cells);
+}
+
+static size_t column(const table *t, const char *name)
+{
+    for (size_t j = 0; j < t->n_columns; j++)
+        if (strcmp(t->cells[j], name) == 0)
+            return j;
+    fail_msg("no column %s", name);
+    return 0;
+}
+
+static const char *text_at(const table *t, size_t row, const char *name)
+{
+    return t->cells[(row + 1) * t->n_columns + column(t, name)];
+}
+
+static double number_at(const table *t, size_t row, const char *name)
+{
+    const char *text = text_at(t, row, name);
+    return text[0] ? strtod(text, NULL) : NAN;
+}
+
+/* ---- pictures -------------------------------------------------------------------------- */
+
+/* Checks that path is a file of the format (its signature) and larger than 2 KB, which no
+ * picture with axes, cells or curves is below. */
+static void expect_picture(const char *dir, const char *name, rl_plot_format format)
+{
+    char path[PATH_SIZE];
+    PATHF(path, "%s/plots/%s", dir, name);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        fail_msg("no picture %s", path);
+    if (st.st_size <= 2048)
+        fail_msg("%s has %lld bytes, expected more than 2 KB", path, (long long)st.st_size);
+    unsigned char head[16] = {0};
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    assert_true(n >= 8);
+    if (format == RL_PLOT_PNG)
+        assert_memory_equal(head, "\x89PNG\r\n\x1a\n", 8);
+    else if (format == RL_PLOT_SVG)
+        assert_true(memcmp(head, "<?xml", 5) == 0 || memcmp(head, "<svg", 4) == 0);
+    else
+        assert_memory_equal(head, "%PDF", 4);
+}
+
+static void expect_no_file(const char *dir, const char *name)
+{
+    char path[PATH_SIZE];
+    PATHF(path, "%s/plots/%s", dir, name);
+    if (exists(path))
+        fail_msg("%s should not exist", path);
+}
+
+/* ---- the experiments ------------------------------------------------------------------- */
+
+static const char vi_config[] = "[experiment]\n"
+                                "name = vi\n"
+                                "\n"
+                                "[env]\n"
+                                "preset = zhao5x5\n"
+                                "\n"
+                                "[agent]\n"
+                                "algorithm = value_iteration\n"
+                                "gamma = 0.9\n";
+
+/* The random agent stops at the target (or after 30 steps); forbidden cells cost -1 or -10,
+ * so the two configurations' returns differ. */
+static const char random_config[] = "[experiment]\n"
+                                    "name = random\n"
+                                    "episodes = 12\n"
+                                    "seeds = 3\n"
+                                    "max_steps = 30\n"
+                                    "\n"
+                                    "[env]\n"
+                                    "preset = zhao5x5\n"
+                                    "goal_terminal = true\n"
+                                    "reward_forbidden = -1, -10\n"
+                                    "\n"
+                                    "[agent]\n"
+                                    "algorithm = random\n"
+                                    "gamma = 0.9\n";
+
+static bool on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    for (const char *p = path ? path : ""; *p;) {
+        size_t len = strcspn(p, ":");
+        char full[PATH_SIZE];
+        if (snprintf(full, sizeof full, "%.*s/%s", (int)len, p, name) < (int)sizeof full &&
+            access(full, X_OK) == 0)
+            return true;
+        p += len + (p[len] == ':');
+    }
+    return false;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *g = getenv("GNUPLOT");
+    have_gnuplot = g && g[0] ? access(g, X_OK) == 0 : on_path("gnuplot");
+    char config[PATH_SIZE];
+    PATHF(config, "%s/vi.ini", tmpdir);
+    write_file(config, vi_config);
+    PATHF(vi_dir, "%s/vi", tmpdir);
+    result r = RUN("run", config, "-o", vi_dir, "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(config, "%s/random.ini", tmpdir);
+    write_file(config, random_config);
+    PATHF(random_dir, "%s/random", tmpdir);
+    r = RUN("run", config, "-o", random_dir, "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    return 0;
+}
+
+/* ---- pictures of each kind -------------------------------------------------------------- */
+
+static void test_planner_pictures(void **state)
+{
+    (void)state;
+    need_gnuplot();
+    result r = RUN("plot", vi_dir);
+    expect_status(&r, 0);
+    /* A planner has no episodes: no learning curves, no sweep, each with a note. */
+    assert_contains(r.out, "skipped learning curves");
+    assert_contains(r.out, "skipped sweep");
+    assert_contains(r.out, "grid_0.png");
+    result_free(&r);
+    expect_picture(vi_dir, "grid_0.png", RL_PLOT_PNG);
+    expect_picture(vi_dir, "convergence.png", RL_PLOT_PNG);
+    expect_no_file(vi_dir, "learning_curve_return.png");
+    expect_no_file(vi_dir, "grid_1.png"); /* one configuration */
+
+    /* The scripts that drew them are the shipped ones, byte for byte. */
+    const char *const scripts[] = {"grid.gp", "convergence.gp"};
+    for (int i = 0; i < 2; i++) {
+        char shipped[PATH_SIZE], written[PATH_SIZE];
+        PATHF(shipped, "%s/plots/%s", GRIDRL_SOURCE_DIR, scripts[i]);
+        PATHF(written, "%s/plots/%s", vi_dir, scripts[i]);
+        char *a = slurp(shipped), *b = slurp(written);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+}
+
+static void test_learner_pictures(void **state)
+{
+    (void)state;
+    need_gnuplot();
+    result r = RUN("plot", random_dir);
+    expect_status(&r, 0);
+    assert_contains(r.out, "skipped convergence");
+    result_free(&r);
+    expect_picture(random_dir, "learning_curve_return.png", RL_PLOT_PNG);
+    expect_picture(random_dir, "sweep_return.png", RL_PLOT_PNG);
+    expect_picture(random_dir, "grid_0.png", RL_PLOT_PNG);
+    expect_picture(random_dir, "grid_1.png", RL_PLOT_PNG);
+    expect_no_file(random_dir, "convergence.png");
+}
+
+static void test_formats(void **state)
+{
+    (void)state;
+    need_gnuplot();
+    result r = RUN("plot", random_dir, "--format", "svg", "--what",
+                   "curves,grid", "--metric", "length");
+    expect_status(&r, 0);
+    result_free(&r);
+    expect_picture(random_dir, "learning_curve_length.svg", RL_PLOT_SVG);
+    expect_picture(random_dir, "grid_1.svg", RL_PLOT_SVG);
+    expect_no_file(random_dir, "sweep_length.svg"); /* not asked for */
+
+    r = RUN("plot", vi_dir, "--format=pdf", "--what", "grid", "--heat");
+    expect_status(&r, 0);
+    result_free(&r);
+    expect_picture(vi_dir, "grid_0.pdf", RL_PLOT_PDF);
+    expect_no_file(vi_dir, "convergence.pdf");
+
+    r = RUN("plot", vi_dir, "--format", "pdf", "--what", "convergence");
+    expect_status(&r, 0);
+    result_free(&r);
+    expect_picture(vi_dir, "convergence.pdf", RL_PLOT_PDF);
+}
+
+/* The library entry point the runner calls, with the defaults. */
+static void test_plot_dir_function(void **state)
+{
+    (void)state;
+    need_gnuplot();
+    rl_plot_options o = RL_PLOT_OPTIONS_DEFAULT;
+    o.what = RL_PLOT_CONVERGENCE;
+    rl_error err;
+    rl_error_clear(&err);
+    char picture[PATH_SIZE];
+    PATHF(picture, "%s/plots/convergence.png", vi_dir);
+    remove(picture);
+    assert_int_equal(rl_plot_dir(vi_dir, &o, &err), RL_OK);
+    expect_picture(vi_dir, "convergence.png", RL_PLOT_PNG);
+    assert_int_equal(rl_plot_dir(vi_dir, NULL, &err), RL_OK);
+    expect_picture(vi_dir, "grid_0.png", RL_PLOT_PNG);
+
+    o.gnuplot = "/nonexistent/gnuplot";
+    assert_int_equal(rl_plot_dir(vi_dir, &o, &err), RL_ENOTFOUND);
+    assert_contains(err.message, "gnuplot");
+}
+
+/* ---- the arrows given to gnuplot --------------------------------------------------------- */
+
+/* The unit direction of each action as the book draws it, rows growing downwards. */
+static void direction(const char *action, double *ux, double *uy)
+{
+    static const struct {
+        const char *name;
+        double ux, uy;
+    } D[] = {
+        {"up", 0, -1},       {"right", 1, 0},
+        {"down", 0, 1},      {"left", -1, 0},
+        {"stay", 0, 0},      {"up_right", SQRT1_2, -SQRT1_2},
+        {"down_right", SQRT1_2, SQRT1_2}, {"down_left", -SQRT1_2, SQRT1_2},
+        {"up_left", -SQRT1_2, -SQRT1_2},
+    };
+    for (size_t i = 0; i < sizeof D / sizeof D[0]; i++)
+        if (strcmp(D[i].name, action) == 0) {
+            *ux = D[i].ux;
+            *uy = D[i].uy;
+            return;
+        }
+    fail_msg("unexpected action %s", action);
+}
+
+/* Every policy.csv row of a replicate-0 run (run = config * seeds) has its arrow, in order:
+ * x = col, y = row, (dx, dy) = probability * 0.42 * the action's direction. */
+static void check_arrows(const char *dir, size_t seeds, size_t expected_rows)
+{
+    char path[PATH_SIZE];
+    PATHF(path, "%s/policy.csv", dir);
+    table policy = table_read(path);
+    PATHF(path, "%s/plots/arrows.csv", dir);
+    table arrows = table_read(path);
+    assert_int_equal(arrows.n_rows, expected_rows);
+    size_t a = 0;
+    for (size_t i = 0; i < policy.n_rows; i++) {
+        size_t run = (size_t)number_at(&policy, i, "run");
+        if (run % seeds != 0)
+            continue;
+        assert_true(a < arrows.n_rows);
+        assert_int_equal((size_t)number_at(&arrows, a, "config"), run / seeds);
+        assert_int_equal((size_t)number_at(&arrows, a, "run"), run);
+        assert_string_equal(text_at(&arrows, a, "action"), text_at(&policy, i, "action"));
+        assert_close(number_at(&arrows, a, "x"), number_at(&policy, i, "col"), 0);
+        assert_close(number_at(&arrows, a, "y"), number_at(&policy, i, "row"), 0);
+        double p = number_at(&policy, i, "probability"), ux = 0.0, uy = 0.0;
+        assert_close(number_at(&arrows, a, "probability"), p, 0);
+        direction(text_at(&policy, i, "action"), &ux, &uy);
+        assert_close(number_at(&arrows, a, "dx"), 0.42 * p * ux, 1e-11);
+        assert_close(number_at(&arrows, a, "dy"), 0.42 * p * uy, 1e-11);
+        a++;
+    }
+    assert_int_equal(a, arrows.n_rows);
+    table_free(&policy);
+    table_free(&arrows);
+}
+
+static void test_arrows_match_policy(void **state)
+{
+    (void)state;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_arrows(vi_dir, &err), RL_OK);
+    /* 25 cells, none a wall or terminal (the target is not terminal here), 5 actions. */
+    check_arrows(vi_dir, 1, 125);
+
+    /* Fig 3.4(a)'s optimal policy at the top-right cell (0, 4) is "down"; its arrow is a
+     * full-length one pointing down. */
+    char path[PATH_SIZE];
+    PATHF(path, "%s/plots/arrows.csv", vi_dir);
+    table arrows = table_read(path);
+    bool found = false;
+    for (size_t i = 0; i < arrows.n_rows; i++)
+        if (number_at(&arrows, i, "row") == 0 && number_at(&arrows, i, "col") == 4 &&
+            strcmp(text_at(&arrows, i, "action"), "down") == 0) {
+            assert_close(number_at(&arrows, i, "dy"), 0.42, 1e-12);
+            found = true;
+        }
+    assert_true(found);
+    table_free(&arrows);
+
+    /* The random agent: replicates 0 of configurations 0 and 1 (runs 0 and 3); 24 decision
+     * cells (the target is terminal) x 5 actions each; every arrow 0.2 * 0.42 long. */
+    assert_int_equal(rl_plot_write_arrows(random_dir, &err), RL_OK);
+    check_arrows(random_dir, 3, 2 * 24 * 5);
+}
+
+/* Hand-written results with king's moves: every direction, and a bad action name. */
+static void test_arrow_directions(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE], path[PATH_SIZE];
+    PATHF(dir, "%s/kings", tmpdir);
+    mkdir(dir, 0777);
+    PATHF(path, "%s/plots", dir);
+    mkdir(path, 0777);
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "0,0,0,1,converged,0,0,1\n"
+                     "1,0,1,2,converged,0,0,1\n");
+    PATHF(path, "%s/policy.csv", dir);
+    write_file(path, "run,state,row,col,action,probability\n"
+                     "0,7,1,2,up,0.5\n"
+                     "0,7,1,2,right,0.25\n"
+                     "0,7,1,2,down,0\n"
+                     "0,7,1,2,left,0\n"
+                     "0,7,1,2,up_right,0.125\n"
+                     "0,7,1,2,down_right,0\n"
+                     "0,7,1,2,down_left,0.125\n"
+                     "0,7,1,2,up_left,0\n"
+                     "0,7,1,2,stay,0\n"
+                     "1,7,1,2,up,1\n");
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_arrows(dir, &err), RL_OK);
+    PATHF(path, "%s/plots/arrows.csv", dir);
+    table t = table_read(path);
+    assert_int_equal(t.n_rows, 9); /* run 1 is replicate 1: left out */
+    /* up 0.5: 0.21 cells up; right 0.25: 0.105 right; up_right 0.125: 0.0525 cells along
+     * the diagonal, 0.0525 / sqrt(2) = 0.0371231 on each axis; down_left the same, mirrored. */
+    const double dx[9] = {0, 0.105, 0, 0, 0.0525 * SQRT1_2, 0, -0.0525 * SQRT1_2, 0, 0};
+    const double dy[9] = {-0.21, 0, 0, 0, -0.0525 * SQRT1_2, 0, 0.0525 * SQRT1_2, 0, 0};
+    for (size_t i = 0; i < 9; i++) {
+        assert_close(number_at(&t, i, "x"), 2, 0);
+        assert_close(number_at(&t, i, "y"), 1, 0);
+        assert_close(number_at(&t, i, "dx"), dx[i], 1e-12);
+        assert_close(number_at(&t, i, "dy"), dy[i], 1e-12);
+    }
+    table_free(&t);
+
+    PATHF(path, "%s/policy.csv", dir);
+    write_file(path, "run,state,row,col,action,probability\n"
+                     "0,7,1,2,up,0.5\n"
+                     "0,7,1,2,jump,0.5\n");
+    assert_int_equal(rl_plot_write_arrows(dir, &err), RL_EPARSE);
+    assert_contains(err.message, "'jump'");
+    assert_contains(err.file, "policy.csv");
+    assert_int_equal(err.line, 3);
+}
+
+/* ---- the sweep's numbers ------------------------------------------------------------------ */
+
+/* Student's t quantile t_{0.975, n - 1}, from tables: n = 2 and n = 3. */
+static double t975(size_t n)
+{
+    return n == 2 ? 12.706204736174698 : 4.302652729911275;
+}
+
+/* The mean, and the 95% t-interval's half width, of x[0..n). */
+static void mean_interval(const double *x, size_t n, double *mean, double *half)
+{
+    double sum = 0, squares = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += x[i];
+    *mean = sum / (double)n;
+    for (size_t i = 0; i < n; i++)
+        squares += (x[i] - *mean) * (x[i] - *mean);
+    *half = t975(n) * sqrt(squares / (double)(n - 1)) / sqrt((double)n);
+}
+
+/* Hand-written results: 2 algorithms x alpha in {0.5, 0.1}, 2 runs each, 3 episodes each. */
+static void write_sweep_fixture(const char *dir, bool with_score_episodes)
+{
+    char path[PATH_SIZE];
+    mkdir(dir, 0777);
+    PATHF(path, "%s/plots", dir);
+    mkdir(path, 0777);
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm,alpha\n"
+                     "0,sarsa,0.5\n"
+                     "1,sarsa,0.1\n"
+                     "2,q_learning,0.5\n"
+                     "3,q_learning,0.1\n");
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "0,0,0,1,completed,3,9,0\n1,0,1,1,completed,3,9,0\n"
+                     "2,1,0,1,completed,3,9,0\n3,1,1,1,completed,3,9,0\n"
+                     "4,2,0,1,completed,3,9,0\n5,2,1,1,completed,3,9,0\n"
+                     "6,3,0,1,completed,3,9,0\n7,3,1,1,completed,3,9,0\n");
+    /* Returns per run: episodes 1, 2, 3. */
+    static const double R[8][3] = {{-10, -4, -1}, {-8, -6, -3}, {-20, -10, -5}, {-30, -9, -6},
+                                   {-12, -2, -2}, {-6, -4, -4}, {-40, -20, -1}, {-2, -2, -2}};
+    char text[4096] = "run,episode,return,discounted_return,length,outcome,value_rmse\n";
+    for (int run = 0; run < 8; run++)
+        for (int e = 0; e < 3; e++) {
+            char line[128];
+            snprintf(line, sizeof line, "%d,%d,%g,%g,%d,terminated,\n", run, e + 1, R[run][e],
+                     R[run][e], 3);
+            strcat(text, line);
+        }
+    PATHF(path, "%s/episodes.csv", dir);
+    write_file(path, text);
+    PATHF(path, "%s/config.ini", dir);
+    write_file(path, with_score_episodes ? "[experiment]\nname = s\nscore_episodes = 1\n"
+                                           "[agent]\nscore_episodes = 3\n"
+                                         : "[experiment]\nname = s\n");
+}
+
+/* The expected sweep row of configuration k for the window [from, to) of episode indices. */
+static void expected_row(int k, int from, int to, double *mean, double *half)
+{
+    static const double R[8][3] = {{-10, -4, -1}, {-8, -6, -3}, {-20, -10, -5}, {-30, -9, -6},
+                                   {-12, -2, -2}, {-6, -4, -4}, {-40, -20, -1}, {-2, -2, -2}};
+    double score[2];
+    for (int i = 0; i < 2; i++) {
+        double sum = 0;
+        for (int e = from; e < to; e++)
+            sum += R[2 * k + i][e];
+        score[i] = sum / (to - from);
+    }
+    mean_interval(score, 2, mean, half);
+}
+
+static void check_sweep(const char *dir, int from, int to, const char *summary)
+{
+    char path[PATH_SIZE];
+    PATHF(path, "%s/plots/sweep_return.csv", dir);
+    table t = table_read(path);
+    assert_int_equal(t.n_rows, 4);
+    /* Ordered by line (sarsa 0, q_learning 1), then by alpha: configs 1, 0, 3, 2. */
+    const int config[4] = {1, 0, 3, 2}, line[4] = {0, 0, 1, 1};
+    const double x[4] = {0.1, 0.5, 0.1, 0.5};
+    for (size_t i = 0; i < 4; i++) {
+        double mean, half;
+        expected_row(config[i], from, to, &mean, &half);
+        assert_close(number_at(&t, i, "config"), config[i], 0);
+        assert_close(number_at(&t, i, "line"), line[i], 0);
+        assert_close(number_at(&t, i, "x"), x[i], 1e-15);
+        assert_string_equal(text_at(&t, i, "key"), "alpha");
+        assert_close(number_at(&t, i, "runs"), 2, 0);
+        assert_close(number_at(&t, i, "mean"), mean, 1e-9);
+        assert_close(number_at(&t, i, "ci95_low"), mean - half, 1e-9);
+        assert_close(number_at(&t, i, "ci95_high"), mean + half, 1e-9);
+        assert_string_equal(text_at(&t, i, "summary"), summary);
+    }
+    table_free(&t);
+}
+
+static void test_sweep_numbers(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE];
+    PATHF(dir, "%s/sweep", tmpdir);
+    write_sweep_fixture(dir, false);
+    rl_plot_sweep_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
+    assert_int_equal(info.n_rows, 4);
+    assert_int_equal(info.n_lines, 2);
+    assert_string_equal(info.key, "alpha");
+    /* E.g. configuration 0 (runs 0, 1): run means -5 and -17/3, mean -16/3. */
+    check_sweep(dir, 0, 3, "mean return over all episodes");
+    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 2, 0, &info, &err), RL_OK);
+    check_sweep(dir, 0, 2, "mean return over the first 2 episodes");
+    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 2, &info, &err), RL_OK);
+    check_sweep(dir, 1, 3, "mean return over the last 2 episodes");
+
+    /* Without --first or --last: the experiment's score_episodes (1 here), as scores.csv. */
+    write_sweep_fixture(dir, true);
+    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
+    check_sweep(dir, 2, 3, "mean return over the last episode");
+
+    /* value_rmse is empty throughout: nothing to draw. */
+    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_VALUE_RMSE, 0, 0, &info, &err),
+                     RL_EUNSUPPORTED);
+    assert_contains(err.message, "value_rmse");
+
+    /* Only the algorithm varies: no sweep. */
+    char path[PATH_SIZE];
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm\n0,sarsa\n1,sarsa\n2,q_learning\n3,q_learning\n");
+    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err),
+                     RL_EUNSUPPORTED);
+    assert_contains(err.message, "no swept parameter");
+}
+
+/* The sweep of a real run: each configuration's mean over its 3 runs of their mean length,
+ * recomputed from episodes.csv, against reward_forbidden. */
+static void test_sweep_from_run(void **state)
+{
+    (void)state;
+    rl_plot_sweep_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_sweep(random_dir, RL_PLOT_LENGTH, 0, 0, &info, &err), RL_OK);
+    assert_string_equal(info.key, "reward_forbidden");
+    assert_int_equal(info.n_lines, 1);
+    char path[PATH_SIZE];
+    PATHF(path, "%s/episodes.csv", random_dir);
+    table episodes = table_read(path);
+    double sum[6] = {0}, count[6] = {0};
+    for (size_t i = 0; i < episodes.n_rows; i++) {
+        size_t run = (size_t)number_at(&episodes, i, "run");
+        assert_true(run < 6);
+        sum[run] += number_at(&episodes, i, "length");
+        count[run]++;
+    }
+    table_free(&episodes);
+    PATHF(path, "%s/plots/sweep_length.csv", random_dir);
+    table t = table_read(path);
+    assert_int_equal(t.n_rows, 2);
+    /* Sorted by x: -10 (configuration 1, runs 3-5) before -1 (configuration 0, runs 0-2). */
+    for (size_t i = 0; i < 2; i++) {
+        size_t k = 1 - i;
+        double score[3], mean, half;
+        for (size_t r = 0; r < 3; r++) {
+            assert_close(count[3 * k + r], 12, 0);
+            score[r] = sum[3 * k + r] / count[3 * k + r];
+        }
+        mean_interval(score, 3, &mean, &half);
+        assert_close(number_at(&t, i, "config"), k, 0);
+        assert_close(number_at(&t, i, "x"), k ? -10 : -1, 0);
+        assert_close(number_at(&t, i, "mean"), mean, 1e-9);
+        assert_close(number_at(&t, i, "ci95_high"), mean + half, 1e-9);
+    }
+    table_free(&t);
+}
+
+/* ---- learning curves ------------------------------------------------------------------------ */
+
+/* curves_return.csv is summary.csv's mean and interval, smoothed: point e is the mean of
+ * points max(1, e - 3) .. e for --smooth 4. */
+static void test_curves_smoothing(void **state)
+{
+    (void)state;
+    rl_error err;
+    rl_error_clear(&err);
+    rl_plot_curves_info info;
+    char path[PATH_SIZE];
+    PATHF(path, "%s/summary.csv", random_dir);
+    table summary = table_read(path);
+    PATHF(path, "%s/plots/curves_return.csv", random_dir);
+    const char *const columns[3] = {"mean_return", "ci95_low_return", "ci95_high_return"};
+    for (size_t smooth = 0; smooth <= 4; smooth += 4) {
+        assert_int_equal(rl_plot_write_curves(random_dir, RL_PLOT_RETURN, smooth, &info, &err),
+                         RL_OK);
+        assert_int_equal(info.n_defined, 24); /* 2 configurations x 12 episodes */
+        assert_int_equal(info.longest, 12);
+        table curves = table_read(path);
+        assert_int_equal(curves.n_rows, summary.n_rows);
+        for (size_t i = 0; i < curves.n_rows; i++) {
+            assert_string_equal(text_at(&curves, i, "config"), text_at(&summary, i, "config"));
+            assert_string_equal(text_at(&curves, i, "episode"), text_at(&summary, i, "episode"));
+            size_t episode = (size_t)number_at(&summary, i, "episode");
+            size_t width = smooth && episode > smooth ? smooth : (smooth ? episode : 1);
+            for (int c = 0; c < 3; c++) {
+                double sum = 0;
+                for (size_t j = 0; j < width; j++)
+                    sum += number_at(&summary, i - j, columns[c]);
+                assert_close(number_at(&curves, i, columns[c]), sum / (double)width, 1e-9);
+            }
+        }
+        table_free(&curves);
+    }
+    table_free(&summary);
+
+    /* The random agent has no values to compare with a ground truth: summary.csv's
+     * value_rmse columns are empty, so there is nothing to draw, and plot says so. */
+    assert_int_equal(rl_plot_write_curves(random_dir, RL_PLOT_VALUE_RMSE, 0, &info, &err),
+                     RL_OK);
+    assert_int_equal(info.n_defined, 0);
+    if (have_gnuplot) {
+        result r = RUN("plot", random_dir, "--what", "curves", "--metric", "value_rmse");
+        expect_status(&r, 2);
+        assert_contains(r.out, "skipped learning curves of value_rmse");
+        assert_contains(r.err, "nothing to plot");
+        result_free(&r);
+    }
+}
+
+/* ---- errors --------------------------------------------------------------------------------- */
+
+static void test_no_gnuplot(void **state)
+{
+    (void)state;
+    setenv("GNUPLOT", "/nonexistent", 1);
+    result r = RUN("plot", vi_dir);
+    expect_status(&r, 2);
+    assert_contains(r.err, "gnuplot");
+    assert_contains(r.err, "/nonexistent");
+    result_free(&r);
+    /* A name without a slash is looked up on PATH. */
+    setenv("GNUPLOT", "gnuplot-that-is-not-installed", 1);
+    r = RUN("plot", vi_dir);
+    expect_status(&r, 2);
+    assert_contains(r.err, "gnuplot-that-is-not-installed");
+    assert_contains(r.err, "PATH");
+    result_free(&r);
+    unsetenv("GNUPLOT");
+}
+
+static void test_no_results(void **state)
+{
+    (void)state;
+    char empty[PATH_SIZE];
+    PATHF(empty, "%s/empty", tmpdir);
+    mkdir(empty, 0777);
+    result r = RUN("plot", empty);
+    expect_status(&r, 2);
+    assert_contains(r.err, empty);
+    assert_contains(r.err, "no results");
+    result_free(&r);
+
+    PATHF(empty, "%s/not-there", tmpdir);
+    r = RUN("plot", empty);
+    expect_status(&r, 2);
+    assert_contains(r.err, empty);
+    result_free(&r);
+}
+
+static void test_nothing_applies(void **state)
+{
+    (void)state;
+    need_gnuplot();
+    result r = RUN("plot", vi_dir, "--what", "curves,sweep");
+    expect_status(&r, 2);
+    assert_contains(r.out, "skipped learning curves");
+    assert_contains(r.err, "nothing to plot");
+    result_free(&r);
+}
+
+static void test_usage_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *args[4];
+        const char *message;
+    } CASES[] = {
+        {{"--format", "jpg"}, "png, svg or pdf"},
+        {{"--what", "pie"}, "convergence"},
+        {{"--metric", "reward"}, "value_rmse"},
+        {{"--smooth", "-3"}, "whole number"},
+        {{"--first", "2", "--last", "2"}, "exclude each other"},
+        {{"--first", "0"}, "at least 1"},
+        {{"--ymin", "3", "--ymax", "1"}, "below"},
+        {{"--bogus"}, "unknown option"},
+        {{"--format"}, "needs a value"},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        const char *args[8] = {"plot", vi_dir};
+        size_t n = 2;
+        for (size_t j = 0; j < 4 && CASES[i].args[j]; j++)
+            args[n++] = CASES[i].args[j];
+        args[n] = NULL;
+        result r = run(args);
+        expect_status(&r, 2);
+        assert_contains(r.err, CASES[i].message);
+        result_free(&r);
+    }
+    result r = RUN("plot");
+    expect_status(&r, 2);
+    assert_contains(r.err, "usage: gridrl plot DIR");
+    result_free(&r);
+}
+
+/* ---- the scripts on their own ------------------------------------------------------------- */
+
+/* learning_curve.gp and convergence.gp read the result files themselves. */
+static void test_scripts_standalone(void **state)
+{
+    (void)state;
+    need_gnuplot();
+    const char *g = getenv("GNUPLOT");
+    char command[4 * PATH_SIZE];
+    PATHF(command, "%s -e \"dir='%s'; out='%s/plots/standalone.png'\" %s/plots/learning_curve.gp",
+          g && g[0] ? g : "gnuplot", random_dir, random_dir, GRIDRL_SOURCE_DIR);
+    assert_int_equal(system(command), 0);
+    expect_picture(random_dir, "standalone.png", RL_PLOT_PNG);
+    PATHF(command, "%s -e \"dir='%s'; out='%s/plots/standalone.png'\" %s/plots/convergence.gp",
+          g && g[0] ? g : "gnuplot", vi_dir, vi_dir, GRIDRL_SOURCE_DIR);
+    assert_int_equal(system(command), 0);
+    expect_picture(vi_dir, "standalone.png", RL_PLOT_PNG);
+}
+
+int main(void)
+{
+    rl_gsl_init();
+    if (!tmp_dir_make(tmpdir, sizeof tmpdir, "gridrl_test_plot_")) {
+        perror("mkdtemp");
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_planner_pictures),
+        cmocka_unit_test(test_learner_pictures),
+        cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_plot_dir_function),
+        cmocka_unit_test(test_arrows_match_policy),
+        cmocka_unit_test(test_arrow_directions),
+        cmocka_unit_test(test_sweep_numbers),
+        cmocka_unit_test(test_sweep_from_run),
+        cmocka_unit_test(test_curves_smoothing),
+        cmocka_unit_test(test_no_gnuplot),
+        cmocka_unit_test(test_no_results),
+        cmocka_unit_test(test_nothing_applies),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_scripts_standalone),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, NULL);
+    if (!failed)
+        remove_tree(tmpdir);
+    return failed;
+}
