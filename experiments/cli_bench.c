@@ -142,23 +142,20 @@ static bool parse_count(const rl_cli_command *bench, const char *name, const cha
     return true;
 }
 
-static void print_timing_row(const char *name, const rl_bench_timing *t)
+/* Parses "--name N" / "--name=N" count options into targets; -1 after printing help, else
+ * an exit status. */
+static int parse_options(const rl_cli_command *cmd, int argc, char **argv,
+                         const char *const *names, size_t *const *targets, size_t n)
 {
-    printf("  %-18s %10.3f %10.3f %10.3f\n", name, t->median_ms, t->min_ms, t->max_ms);
-}
-
-static int bench_dp(const rl_cli_command *cmd, int argc, char **argv)
-{
-    rl_bench_dp_options opt = RL_BENCH_DP_DEFAULTS;
-    static const char *const names[] = {"--size", "--sweeps", "--warmup", "--repeats"};
-    size_t *targets[] = {&opt.size, &opt.sweeps, &opt.warmup, &opt.repeats};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (rl_cli_is_help(a))
-            return rl_cli_print_help(cmd);
+        if (rl_cli_is_help(a)) {
+            rl_cli_print_help(cmd);
+            return -1;
+        }
         size_t k = 0;
         const char *value = NULL;
-        for (; k < 4; k++) {
+        for (; k < n; k++) {
             size_t len = strlen(names[k]);
             if (strcmp(a, names[k]) == 0) {
                 if (i + 1 >= argc)
@@ -171,11 +168,27 @@ static int bench_dp(const rl_cli_command *cmd, int argc, char **argv)
                 break;
             }
         }
-        if (k == 4)
+        if (k == n)
             return bench_usage_error(cmd, "unknown option '%s'", a);
         if (!parse_count(cmd, names[k], value, targets[k]))
             return RL_CLI_USAGE;
     }
+    return RL_CLI_OK;
+}
+
+static void print_timing_row(const char *name, const rl_bench_timing *t)
+{
+    printf("  %-18s %10.3f %10.3f %10.3f\n", name, t->median_ms, t->min_ms, t->max_ms);
+}
+
+static int bench_dp(const rl_cli_command *cmd, int argc, char **argv)
+{
+    rl_bench_dp_options opt = RL_BENCH_DP_DEFAULTS;
+    static const char *const names[] = {"--size", "--sweeps", "--warmup", "--repeats"};
+    size_t *const targets[] = {&opt.size, &opt.sweeps, &opt.warmup, &opt.repeats};
+    int status = parse_options(cmd, argc, argv, names, targets, 4);
+    if (status != RL_CLI_OK)
+        return status < 0 ? RL_CLI_OK : status;
 
     rl_error err;
     rl_error_clear(&err);
@@ -234,31 +247,10 @@ static int bench_td(const rl_cli_command *cmd, int argc, char **argv)
 {
     rl_bench_td_options opt = RL_BENCH_TD_DEFAULTS;
     static const char *const names[] = {"--episodes", "--repeats"};
-    size_t *targets[] = {&opt.episodes, &opt.repeats};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (rl_cli_is_help(a))
-            return rl_cli_print_help(cmd);
-        size_t k = 0;
-        const char *value = NULL;
-        for (; k < 2; k++) {
-            size_t len = strlen(names[k]);
-            if (strcmp(a, names[k]) == 0) {
-                if (i + 1 >= argc)
-                    return bench_usage_error(cmd, "%s needs a value", names[k]);
-                value = argv[++i];
-                break;
-            }
-            if (strncmp(a, names[k], len) == 0 && a[len] == '=') {
-                value = a + len + 1;
-                break;
-            }
-        }
-        if (k == 2)
-            return bench_usage_error(cmd, "unknown option '%s'", a);
-        if (!parse_count(cmd, names[k], value, targets[k]))
-            return RL_CLI_USAGE;
-    }
+    size_t *const targets[] = {&opt.episodes, &opt.repeats};
+    int status = parse_options(cmd, argc, argv, names, targets, 2);
+    if (status != RL_CLI_OK)
+        return status < 0 ? RL_CLI_OK : status;
 
     rl_error err;
     rl_error_clear(&err);
