@@ -12,9 +12,10 @@
 #include "envs/preset.h"
 #include "envs/registry.h"
 #include "experiments/cli.h"
+#include "experiments/plan.h"
 
 const char rl_cli_list_help[] =
-    "usage: gridrl list [envs|presets|agents]...\n"
+    "usage: gridrl list [envs|presets|agents|experiment]...\n"
     "\n"
     "Lists what a config file can name: every environment type with its [env] parameters\n"
     "(type, default, allowed range, meaning), the shipped presets with the defaults they\n"
@@ -29,7 +30,7 @@ const char rl_cli_list_help[] =
     "  gridrl list presets\n"
     "  gridrl list envs agents\n";
 
-enum { SHOW_ENVS = 1, SHOW_PRESETS = 2, SHOW_AGENTS = 4 };
+enum { SHOW_ENVS = 1, SHOW_PRESETS = 2, SHOW_AGENTS = 4, SHOW_EXPERIMENT = 8 };
 
 static const char *kind_name(rl_param_kind kind)
 {
@@ -206,6 +207,12 @@ static int list_agents(void)
     return RL_CLI_OK;
 }
 
+static int list_experiment(void)
+{
+    printf("EXPERIMENT ([experiment] section; these keys never sweep)\n\n");
+    return print_params(rl_experiment_params);
+}
+
 static bool parse_topic(const char *arg, unsigned *topics)
 {
     static const struct {
@@ -215,6 +222,7 @@ static bool parse_topic(const char *arg, unsigned *topics)
         {"envs", "env", SHOW_ENVS},
         {"presets", "preset", SHOW_PRESETS},
         {"agents", "agent", SHOW_AGENTS},
+        {"experiment", "experiments", SHOW_EXPERIMENT},
     };
     for (size_t i = 0; i < sizeof TOPICS / sizeof TOPICS[0]; i++) {
         if (strcmp(arg, TOPICS[i].name) == 0 || strcmp(arg, TOPICS[i].singular) == 0) {
@@ -234,17 +242,17 @@ int rl_cli_list(const rl_cli_command *cmd, int argc, char **argv)
         if (argv[i][0] == '-')
             return rl_cli_usage_error(cmd, "unknown option '%s'", argv[i]);
         if (!parse_topic(argv[i], &topics))
-            return rl_cli_usage_error(cmd, "unknown section '%s' (valid: envs, presets, agents)",
+            return rl_cli_usage_error(cmd, "unknown section '%s' (valid: envs, presets, agents, experiment)",
                                       argv[i]);
     }
     if (topics == 0)
-        topics = SHOW_ENVS | SHOW_PRESETS | SHOW_AGENTS;
+        topics = SHOW_ENVS | SHOW_PRESETS | SHOW_AGENTS | SHOW_EXPERIMENT;
 
     /* Sections in a fixed order, separated by a blank line. */
-    int (*const sections[])(void) = {list_envs, list_presets, list_agents};
-    const unsigned bits[] = {SHOW_ENVS, SHOW_PRESETS, SHOW_AGENTS};
+    int (*const sections[])(void) = {list_envs, list_presets, list_agents, list_experiment};
+    const unsigned bits[] = {SHOW_ENVS, SHOW_PRESETS, SHOW_AGENTS, SHOW_EXPERIMENT};
     bool first = true;
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < 4; k++) {
         if (!(topics & bits[k]))
             continue;
         if (!first)

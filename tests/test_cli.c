@@ -134,6 +134,21 @@ static void test_list_sections(void **state)
     assert_null(strstr(r.out, "zhao5x5"));
     result_free(&r);
 
+    /* The [experiment] keys DESIGN.md and the runner issue name, written out by hand. */
+    r = RUN("list", "experiment");
+    assert_int_equal(r.status, 0);
+    static const char *const EXPERIMENT_KEYS[] = {
+        "name", "out", "seeds", "seed", "episodes", "steps", "max_steps", "start",
+        "log_every_steps", "score_episodes", "plot",
+    };
+    for (size_t i = 0; i < sizeof EXPERIMENT_KEYS / sizeof EXPERIMENT_KEYS[0]; i++) {
+        char row[64];
+        snprintf(row, sizeof row, "\n    %s ", EXPERIMENT_KEYS[i]);
+        assert_contains(r.out, row);
+    }
+    assert_null(strstr(r.out, "zhao5x5"));
+    result_free(&r);
+
     r = RUN("list", "bogus");
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");
