@@ -12,11 +12,13 @@
 
 const char rl_cli_plot_help[] =
     "usage: gridrl plot DIR [--what WHAT] [--format png|svg|pdf] [--metric METRIC]\n"
-    "                   [--smooth N] [--first N | --last N] [--ymin Y] [--ymax Y] [--heat]\n"
+    "                   [--smooth N] [--first N | --last N] [--ymin Y] [--ymax Y]\n"
+    "                   [--yscale auto|linear|log] [--heat]\n"
     "\n"
     "Draws the results of 'gridrl run' in DIR with gnuplot, into DIR/plots/. Next to each\n"
     "picture are the gnuplot script that drew it and the data it read that is not a result\n"
-    "file as it stands (smoothed curves, the policy's arrows, the sweep summary), so that\n"
+    "file as it stands (smoothed curves, steps.csv summarised, the policy's arrows, the\n"
+    "sweep summary), so that\n"
     "    gnuplot -e \"dir='DIR'\" DIR/plots/grid.gp\n"
     "redraws a picture after you edit its script. What does not apply to DIR is skipped\n"
     "with a note (no learning curves for planners).\n"
@@ -24,6 +26,9 @@ const char rl_cli_plot_help[] =
     "pictures (--what, a comma list; default all):\n"
     "  curves       learning_curve_METRIC: the mean per episode of each configuration over\n"
     "               its runs, 95% interval shaded (learners)\n"
+    "  steps        steps_value_rmse: the mean value error per logged step of each\n"
+    "               configuration over its runs, 95% interval shaded (learners with\n"
+    "               log_every_steps: steps.csv)\n"
     "  grid         grid_K for each configuration K: its policy (arrows as long as their\n"
     "               probability, a circle for stay) and its values, on the map (replicate 0)\n"
     "  sweep        sweep_METRIC: each configuration's mean over the runs of their mean\n"
@@ -38,7 +43,10 @@ const char rl_cli_plot_help[] =
     "  --first N     sweep: each run's mean over its first N episodes\n"
     "  --last N      sweep: over its last N (default: score_episodes of the experiment,\n"
     "                else all episodes)\n"
-    "  --ymin Y, --ymax Y  curves and sweep: the y axis range (default automatic)\n"
+    "  --ymin Y, --ymax Y  curves, steps and sweep: the y axis range (default automatic)\n"
+    "  --yscale S    curves and steps: auto (default: logarithmic for value_rmse when every\n"
+    "                mean and interval bound drawn is > 0, else linear), linear or log\n"
+    "                (values <= 0 are left out)\n"
     "  --heat        grid: colour the plain cells by their value\n"
     "  -h, --help    show this help\n"
     "\n"
@@ -48,15 +56,16 @@ const char rl_cli_plot_help[] =
     "  gridrl plot results/zhao_fig3_4a\n"
     "  gridrl plot results/sb_example6_6_cliff --what curves --smooth 10 --ymin -100\n"
     "  gridrl plot results/sb_fig6_3_interim --what sweep --format svg\n"
-    "  gridrl plot results/zhao_fig7_2_sarsa --what curves --metric length\n";
+    "  gridrl plot results/zhao_fig7_2_sarsa --what curves --metric length\n"
+    "  gridrl plot results/zhao_fig7_4_offpolicy_q --what steps\n";
 
 static const struct {
     const char *name;
     unsigned bits;
 } WHATS[] = {
-    {"curves", RL_PLOT_CURVES},   {"grid", RL_PLOT_GRID},
-    {"sweep", RL_PLOT_SWEEP},     {"convergence", RL_PLOT_CONVERGENCE},
-    {"all", RL_PLOT_ALL},
+    {"curves", RL_PLOT_CURVES},   {"steps", RL_PLOT_STEPS},
+    {"grid", RL_PLOT_GRID},       {"sweep", RL_PLOT_SWEEP},
+    {"convergence", RL_PLOT_CONVERGENCE}, {"all", RL_PLOT_ALL},
 };
 
 /* A comma list of plot names; false (after printing) if a name is unknown. */
@@ -69,8 +78,8 @@ static bool parse_what(const rl_cli_command *cmd, const char *text, unsigned *ou
         while (i < n && !(strlen(WHATS[i].name) == len && strncmp(WHATS[i].name, p, len) == 0))
             i++;
         if (i == n) {
-            rl_cli_usage_error(cmd, "--what: no plot '%.*s' (plots: curves, grid, sweep, "
-                                    "convergence, all)",
+            rl_cli_usage_error(cmd, "--what: no plot '%.*s' (plots: curves, steps, grid, "
+                                    "sweep, convergence, all)",
                                (int)len, p);
             return false;
         }
@@ -177,6 +186,15 @@ int rl_cli_plot(const rl_cli_command *cmd, int argc, char **argv)
         } else if ((v = option_value(argc, argv, &i, "--ymax", &missing))) {
             if (!parse_number(cmd, "--ymax", v, &o.ymax))
                 return RL_CLI_USAGE;
+        } else if ((v = option_value(argc, argv, &i, "--yscale", &missing))) {
+            if (strcmp(v, "auto") == 0)
+                o.yscale = RL_PLOT_YSCALE_AUTO;
+            else if (strcmp(v, "linear") == 0)
+                o.yscale = RL_PLOT_YSCALE_LINEAR;
+            else if (strcmp(v, "log") == 0)
+                o.yscale = RL_PLOT_YSCALE_LOG;
+            else
+                return rl_cli_usage_error(cmd, "--yscale: '%s' is not auto, linear or log", v);
         } else if (strcmp(a, "--heat") == 0) {
             o.heat = true;
         } else if (missing) {

@@ -34,7 +34,7 @@ static const rl_cli_command COMMANDS[] = {
      rl_cli_run, rl_cli_run_help},
     {"bench", "time the algorithms against hand-written code (gridrl bench lists them)",
      rl_cli_bench, rl_cli_bench_help},
-    {"plot", "draw a results directory with gnuplot: curves, grids, sweeps, convergence",
+    {"plot", "draw a results directory with gnuplot: curves, grids, sweeps, convergence, steps",
      rl_cli_plot, rl_cli_plot_help},
     {"help", "show the help of gridrl or of a command", cmd_help, help_help},
     {NULL, NULL, NULL, NULL},

@@ -129,6 +129,7 @@ typedef struct plotter {
     char plots[RL_OUTPUT_PATH_MAX];
     size_t pictures;
     char skipped[RL_ERROR_MESSAGE_MAX]; /* the reasons, for "nothing to plot" */
+    const char *remark;                 /* said after the next picture's name, or NULL */
 } plotter;
 
 static void note(plotter *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -229,7 +230,8 @@ static int run_gnuplot(plotter *p, const char *script, const char *assignments,
                             base);
     p->pictures++;
     if (p->o->log)
-        fprintf(p->o->log, "wrote %s\n", picture);
+        fprintf(p->o->log, "wrote %s%s%s%s\n", picture, p->remark ? " (" : "",
+                p->remark ? p->remark : "", p->remark ? ")" : "");
     return RL_OK;
 }
 
@@ -250,6 +252,20 @@ static void range_assignments(plotter *p, char *assignments)
         assign_number(assignments, ASSIGNMENTS_MAX, "ymin", p->o->ymin);
     if (isfinite(p->o->ymax))
         assign_number(assignments, ASSIGNMENTS_MAX, "ymax", p->o->ymax);
+}
+
+/* Sets logy for a learning curve of metric whose values are as info says: see
+ * rl_plot_yscale. */
+static void yscale_assignment(plotter *p, rl_plot_metric metric,
+                              const rl_plot_curves_info *info, char *assignments)
+{
+    bool log = p->o->yscale == RL_PLOT_YSCALE_LOG ||
+               (p->o->yscale == RL_PLOT_YSCALE_AUTO && metric == RL_PLOT_VALUE_RMSE &&
+                info->positive);
+    assign_number(assignments, ASSIGNMENTS_MAX, "logy", log);
+    p->remark = !log ? NULL
+                : p->o->yscale == RL_PLOT_YSCALE_LOG ? "log y axis"
+                                                     : "log y axis: every value is > 0";
 }
 
 static int plot_curves(plotter *p, char *assignments, rl_error *err)
@@ -284,7 +300,47 @@ static int plot_curves(plotter *p, char *assignments, rl_error *err)
     assign(assignments, ASSIGNMENTS_MAX, "data", data);
     assign_number(assignments, ASSIGNMENTS_MAX, "smooth", (double)p->o->smooth);
     range_assignments(p, assignments);
-    return run_gnuplot(p, script, assignments, picture, err);
+    yscale_assignment(p, p->o->metric, &info, assignments);
+    rc = run_gnuplot(p, script, assignments, picture, err);
+    p->remark = NULL;
+    return rc;
+}
+
+/* The value error per logged step: learning_curve.gp with step on the x axis. */
+static int plot_steps(plotter *p, char *assignments, rl_error *err)
+{
+    if (!has_file(p->dir, "steps.csv")) {
+        note(p, "per-step curve: no steps.csv (set [experiment] log_every_steps)");
+        return RL_OK;
+    }
+    rl_plot_curves_info info;
+    int rc = rl_plot_write_steps(p->dir, &info, err);
+    if (rc != RL_OK)
+        return rc;
+    if (info.longest <= 1) {
+        note(p, "per-step curve: %s", info.longest ? "one logged step per configuration, no "
+                                                     "curve to draw"
+                                                   : "steps.csv has no rows");
+        return RL_OK;
+    }
+    if (!info.n_defined) {
+        note(p, "per-step curve: no value_rmse in steps.csv (no ground truth for these runs)");
+        return RL_OK;
+    }
+    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX],
+        data[RL_OUTPUT_PATH_MAX + 64];
+    if ((rc = write_script(p, "learning_curve", script, sizeof script, err)) != RL_OK)
+        return rc;
+    snprintf(data, sizeof data, "%.4000s/steps_value_rmse.csv", p->plots);
+    common_assignments(p, "steps_value_rmse", assignments, picture);
+    assign(assignments, ASSIGNMENTS_MAX, "metric", "value_rmse");
+    assign(assignments, ASSIGNMENTS_MAX, "data", data);
+    assign(assignments, ASSIGNMENTS_MAX, "xaxis", "step");
+    range_assignments(p, assignments);
+    yscale_assignment(p, RL_PLOT_VALUE_RMSE, &info, assignments);
+    rc = run_gnuplot(p, script, assignments, picture, err);
+    p->remark = NULL;
+    return rc;
 }
 
 static int plot_sweep(plotter *p, char *assignments, rl_error *err)
@@ -389,6 +445,8 @@ int rl_plot_dir(const char *dir, const rl_plot_options *o, rl_error *err)
     unsigned what = p.o->what;
     if (what & RL_PLOT_CURVES)
         rc = plot_curves(&p, assignments, err);
+    if (rc == RL_OK && (what & RL_PLOT_STEPS))
+        rc = plot_steps(&p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_SWEEP))
         rc = plot_sweep(&p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_GRID))

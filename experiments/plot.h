@@ -1,5 +1,6 @@
 /* Pictures of an experiment's results: `gridrl plot DIR` turns a results directory into
- * learning curves, value/policy grids, sweep curves and convergence curves with gnuplot.
+ * learning curves (per episode, and per logged step), value/policy grids, sweep curves and
+ * convergence curves with gnuplot.
  *
  * The gnuplot scripts live in plots/NAME.gp and are compiled into the program (see
  * cmake/EmbedFiles.cmake), so a plot needs no data directory. For each picture, the data the
@@ -33,8 +34,18 @@ enum {
     RL_PLOT_GRID = 2u,        /* policy and values on the map, one picture per configuration */
     RL_PLOT_SWEEP = 4u,       /* a summary against a swept parameter (learners) */
     RL_PLOT_CONVERGENCE = 8u, /* delta and value error per sweep (planners: iterations.csv) */
-    RL_PLOT_ALL = 15u
+    RL_PLOT_STEPS = 16u,      /* value error per logged step (learners with log_every_steps:
+                                 steps.csv) */
+    RL_PLOT_ALL = 31u
 };
+
+/* The y axis of learning curves (per episode and per step). */
+typedef enum rl_plot_yscale {
+    RL_PLOT_YSCALE_AUTO,   /* logarithmic for value_rmse when every value drawn (means and
+                              interval bounds) is > 0, else linear */
+    RL_PLOT_YSCALE_LINEAR,
+    RL_PLOT_YSCALE_LOG     /* values <= 0 are left out of the picture */
+} rl_plot_yscale;
 
 /* The per-episode quantity of learning curves and sweeps. */
 typedef enum rl_plot_metric {
@@ -55,13 +66,14 @@ typedef struct rl_plot_options {
     bool heat;             /* grids: colour the plain cells by their value */
     const char *gnuplot;   /* the program; NULL: $GNUPLOT, else gnuplot on PATH */
     FILE *log;             /* one line per picture written or plot skipped; NULL: silent */
+    rl_plot_yscale yscale; /* learning curves' y axis */
 } rl_plot_options;
 
 /* PNG, all plots, return, no smoothing, the score window, automatic ranges, no heat map,
- * quiet. */
+ * quiet, a log y axis for value errors that are all positive. */
 #define RL_PLOT_OPTIONS_DEFAULT                                                            \
     ((rl_plot_options){RL_PLOT_PNG, RL_PLOT_ALL, RL_PLOT_RETURN, 0, 0, 0, NAN, NAN, false, \
-                       NULL, NULL})
+                       NULL, NULL, RL_PLOT_YSCALE_AUTO})
 
 /* "png", "svg", "pdf": the file extension and --format value. */
 const char *rl_plot_format_name(rl_plot_format f);
@@ -71,10 +83,10 @@ const char *rl_plot_metric_name(rl_plot_metric m);
 
 /* Draws what o asks for (NULL: the defaults) from the results in dir into dir/plots/.
  * What does not apply to these results (no learning curves for planners, no sweep without a
- * swept parameter) is skipped with a note in o->log. Errors: RL_ENOTFOUND when dir does not
- * exist, holds no results, or gnuplot cannot be found; RL_EUNSUPPORTED when nothing asked
- * for applies; RL_EIO when a file cannot be read or written or gnuplot fails (its message is
- * in err). */
+ * swept parameter, no per-step curve without steps.csv) is skipped with a note in o->log.
+ * Errors: RL_ENOTFOUND when dir does not exist, holds no results, or gnuplot cannot be
+ * found; RL_EUNSUPPORTED when nothing asked for applies; RL_EIO when a file cannot be read
+ * or written or gnuplot fails (its message is in err). */
 int rl_plot_dir(const char *dir, const rl_plot_options *o, rl_error *err);
 
 #endif

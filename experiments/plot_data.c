@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "experiments/output.h"
 #include "rl/stats.h"
@@ -155,10 +156,13 @@ static void put_number(FILE *f, double x)
         fprintf(f, "%.12g", x + 0.0);
 }
 
+/* Opens DIR/plots/NAME for writing, making DIR/plots/ when it is not there yet. */
 static int open_output(rl_output_file *o, const char *dir, const char *name, rl_error *err)
 {
     char plots[RL_OUTPUT_PATH_MAX];
     snprintf(plots, sizeof plots, "%.4000s/plots", dir);
+    if (mkdir(plots, 0777) != 0 && errno != EEXIST)
+        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", plots, strerror(errno));
     return rl_output_open(o, plots, name, err);
 }
 
@@ -242,6 +246,8 @@ static int curve_flush(FILE *f, curve *c, size_t smooth, rl_plot_curves_info *in
         for (int i = 0; i < 3; i++) {
             fputc(',', f);
             put_number(f, c->y[i][k]);
+            if (isfinite(c->y[i][k]) && !(c->y[i][k] > 0))
+                info->positive = false;
         }
         fputc('\n', f);
         info->n_defined += isfinite(c->y[0][k]);
@@ -261,6 +267,7 @@ int rl_plot_write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
     snprintf(names[2], sizeof names[2], "ci95_high_%s", m);
     snprintf(file, sizeof file, "curves_%s.csv", m);
     memset(info, 0, sizeof *info);
+    info->positive = true;
 
     csv in;
     int rc = csv_open(&in, dir, "summary.csv", err);
@@ -475,6 +482,143 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
         put_number(o.f, uy * length);
         fputc('\n', o.f);
     }
+    csv_close(&in);
+    run_table_free(&runs);
+    if (rc != RL_OK) {
+        rl_output_abandon(&o);
+        return rc;
+    }
+    return rl_output_commit(&o, err);
+}
+
+/* ---- Value error per logged step ---- */
+
+/* One row of steps.csv: a run's value_rmse (NaN: empty) at a logged step. */
+typedef struct step_value {
+    size_t step, run;
+    double value;
+} step_value;
+
+static int compare_step_values(const void *a, const void *b)
+{
+    const step_value *p = a, *q = b;
+    if (p->step != q->step)
+        return p->step < q->step ? -1 : 1;
+    return p->run < q->run ? -1 : p->run > q->run;
+}
+
+/* Summarises one configuration's rows (sorted here by step) into c and writes its curve.
+ * x has room for n values. */
+static int steps_flush(FILE *f, size_t config, step_value *rows, size_t n, double *x, curve *c,
+                       rl_plot_curves_info *info, const char *path, rl_error *err)
+{
+    qsort(rows, n, sizeof *rows, compare_step_values);
+    c->config = config;
+    int rc = RL_OK;
+    for (size_t i = 0; rc == RL_OK && i < n;) {
+        size_t j = i, count = 0;
+        for (; j < n && rows[j].step == rows[i].step; j++) {
+            if (j > i && rows[j].run == rows[j - 1].run)
+                return rl_error_set(err, RL_EPARSE, "'%s': run %zu logs step %zu twice", path,
+                                    rows[j].run, rows[j].step);
+            if (isfinite(rows[j].value))
+                x[count++] = rows[j].value;
+        }
+        rl_summary s;
+        rl_summary_compute(x, count, &s);
+        const double y[3] = {s.mean, s.ci95_low, s.ci95_high};
+        rc = curve_push(c, rows[i].step, j - i, y, err);
+        i = j;
+    }
+    return rc == RL_OK ? curve_flush(f, c, 0, info, err) : rc;
+}
+
+int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err)
+{
+    memset(info, 0, sizeof *info);
+    info->positive = true;
+    run_table runs;
+    int rc = run_table_read(dir, &runs, err);
+    if (rc != RL_OK)
+        return rc;
+    csv in;
+    rc = csv_open(&in, dir, "steps.csv", err);
+    if (rc != RL_OK) {
+        run_table_free(&runs);
+        return rc;
+    }
+    int col_run = csv_column(&in, "run", err), col_step = csv_column(&in, "step", err),
+        col_value = csv_column(&in, "value_rmse", err);
+    size_t n_configs = 0;
+    for (size_t r = 0; r < runs.n; r++)
+        n_configs = runs.config[r] + 1 > n_configs ? runs.config[r] + 1 : n_configs;
+    /* The configurations already written: their runs must not come back later. */
+    bool *done = calloc(n_configs ? n_configs : 1, sizeof *done);
+    rl_output_file o;
+    if (col_run < 0 || col_step < 0 || col_value < 0)
+        rc = RL_EPARSE;
+    else if (!done)
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+    else
+        rc = open_output(&o, dir, "steps_value_rmse.csv", err);
+    if (rc != RL_OK) {
+        free(done);
+        csv_close(&in);
+        run_table_free(&runs);
+        return rc;
+    }
+    fprintf(o.f, "config,step,runs,mean_value_rmse,ci95_low_value_rmse,ci95_high_value_rmse\n");
+    /* The current configuration's rows, and room for its values at one step. */
+    step_value *rows = NULL;
+    double *x = NULL;
+    size_t n = 0, capacity = 0, current = 0;
+    curve c = {0};
+    while ((rc = csv_next(&in, err)) == 1) {
+        rc = RL_OK;
+        size_t run = 0, step = 0;
+        if (!csv_size(&in, col_run, &run))
+            rc = bad_number(&in, col_run, err);
+        else if (!csv_size(&in, col_step, &step))
+            rc = bad_number(&in, col_step, err);
+        else if (run >= runs.n) {
+            rl_error_set(err, RL_EPARSE, "run %zu is not in runs.csv", run);
+            rc = rl_error_locate(err, in.path, (int)in.line_no, col_run + 1, "run");
+        }
+        if (rc == RL_OK && n && runs.config[run] != current) {
+            done[current] = true;
+            rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, err);
+            n = 0;
+        }
+        if (rc == RL_OK && done[runs.config[run]]) {
+            rl_error_set(err, RL_EPARSE, "run %zu of configuration %zu comes after other "
+                                         "configurations' runs (steps.csv must be by run)",
+                         run, runs.config[run]);
+            rc = rl_error_locate(err, in.path, (int)in.line_no, col_run + 1, "run");
+        }
+        if (rc != RL_OK)
+            break;
+        current = runs.config[run];
+        if (n == capacity) {
+            capacity = capacity ? 2 * capacity : 1024;
+            step_value *grown = realloc(rows, capacity * sizeof *grown);
+            if (grown)
+                rows = grown;
+            double *more = grown ? realloc(x, capacity * sizeof *more) : NULL;
+            if (more)
+                x = more;
+            if (!more) {
+                rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+                break;
+            }
+        }
+        rows[n++] = (step_value){step, run, csv_number(&in, col_value)};
+    }
+    if (rc == RL_OK && n)
+        rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, err);
+    free(rows);
+    free(x);
+    free(done);
+    curve_free(&c);
     csv_close(&in);
     run_table_free(&runs);
     if (rc != RL_OK) {

@@ -1,9 +1,13 @@
 /* The data files the plot scripts read that are not result files as they stand, derived
- * from a results directory DIR and written into DIR/plots/ (tidy CSV with a header row, each
- * complete or absent), so that what gnuplot draws can be checked number by number:
+ * from a results directory DIR and written into DIR/plots/ (made when missing; tidy CSV
+ * with a header row, each complete or absent), so that what gnuplot draws can be checked
+ * number by number:
  *
  *   curves_METRIC.csv  config, episode, runs, mean_M, ci95_low_M, ci95_high_M: summary.csv's
  *                      columns for one metric, smoothed by a trailing moving average
+ *   steps_value_rmse.csv  config, step, runs, mean_value_rmse, ci95_low_value_rmse,
+ *                      ci95_high_value_rmse: steps.csv summarised across each
+ *                      configuration's runs per logged step, as summary.csv per episode
  *   arrows.csv         config, run, state, row, col, action, probability, x, y, dx, dy: the
  *                      policy of replicate 0 of each configuration as arrow vectors
  *   sweep_METRIC.csv   line, key, x, xtic, config, runs, mean, ci95_low, ci95_high, summary:
@@ -16,6 +20,7 @@
 #ifndef GRIDRL_EXPERIMENTS_PLOT_DATA_H
 #define GRIDRL_EXPERIMENTS_PLOT_DATA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "experiments/plot.h"
@@ -27,8 +32,10 @@
 typedef struct rl_plot_curves_info {
     size_t n_defined; /* points whose mean is defined (0: nothing to draw, e.g. value_rmse
                          without a ground truth) */
-    size_t longest;   /* the most episodes of a configuration (1: a steps budget spent in
-                         one episode, no curve to draw) */
+    size_t longest;   /* the most points of a configuration: episodes (1: a steps budget
+                         spent in one episode, no curve to draw), or logged steps */
+    bool positive;    /* every defined mean and interval bound is > 0, so a log y axis
+                         shows all of it */
 } rl_plot_curves_info;
 
 /* Writes DIR/plots/curves_METRIC.csv from DIR/summary.csv. Point e of a smoothed curve is the
@@ -36,6 +43,14 @@ typedef struct rl_plot_curves_info {
  * the interval's bounds are smoothed the same way. */
 int rl_plot_write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
                          rl_plot_curves_info *info, rl_error *err);
+
+/* Writes DIR/plots/steps_value_rmse.csv from DIR/steps.csv and DIR/runs.csv (a run's
+ * configuration). For each configuration and logged step, in order: runs is the number of
+ * its runs that logged the step, and the mean and 95% t-interval (rl_summary_compute) are
+ * those of their defined value_rmse (an empty field is no value); with one value the
+ * interval is empty, with none all three. The runs of a configuration must be together in
+ * steps.csv (as gridrl writes it: by run), else RL_EPARSE. */
+int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err);
 
 /* Writes DIR/plots/arrows.csv from DIR/policy.csv and DIR/runs.csv: for every row of a
  * replicate-0 run, x = col and y = row (row 0 at the top: y grows downwards, as rows do),

@@ -28,6 +28,10 @@ cp "$out/fig6_3/plots/sweep_return.png" "$gallery/sb_fig6_3_interim_sweep.png"
 "$gridrl" plot "$out/fig7_2" --what curves --metric length
 cp "$out/fig7_2/plots/learning_curve_length.png" "$gallery/zhao_fig7_2_sarsa_length.png"
 
+"$gridrl" run "$configs/zhao_fig7_4_offpolicy_q.ini" -o "$out/fig7_4" -q
+"$gridrl" plot "$out/fig7_4" --what steps
+cp "$out/fig7_4/plots/steps_value_rmse.png" "$gallery/zhao_fig7_4_offpolicy_q_steps.png"
+
 "$gridrl" run "$configs/zhao_fig3_4a.ini" -s agent.gamma=0.5,0.9,0.99 -o "$out/vi_gamma" -q
 "$gridrl" plot "$out/vi_gamma" --what convergence
 cp "$out/vi_gamma/plots/convergence.png" "$gallery/zhao_fig3_4a_gamma_convergence.png"

@@ -1,34 +1,44 @@
 # learning_curve.gp: learning curves, one line per configuration: the mean over the runs of
 # each episode's return (or length, or value error), with its 95% interval as a shaded band,
-# as in Sutton & Barto's Figure 6.4 (cliff walking) and Zhao's Figs 7.2-7.3. Lines are
-# labelled by the configuration's algorithm and swept values (configs.csv).
+# as in Sutton & Barto's Figure 6.4 (cliff walking) and Zhao's Figs 7.2-7.3; or, with
+# xaxis='step', the value error per logged step (Zhao Figs 7.4-7.5). Lines are labelled by
+# the configuration's algorithm and swept values (configs.csv).
 #
 #   gnuplot -e "dir='results/x'" plots/learning_curve.gp
 #   gnuplot -e "dir='results/x'; metric='length'; term='svg'" plots/learning_curve.gp
+#   gnuplot -e "dir='results/x'; metric='value_rmse'; xaxis='step'; logy=1; \
+#               data='results/x/plots/steps_value_rmse.csv'" plots/learning_curve.gp
 #
 # Reads DIR/configs.csv and DIR/summary.csv, or the file `data` with the same columns for the
-# metric (config, episode, runs, mean_M, ci95_low_M, ci95_high_M): `gridrl plot` writes
-# DIR/plots/curves_M.csv, smoothed by a trailing moving average when asked (--smooth N).
+# metric (config, episode or step, runs, mean_M, ci95_low_M, ci95_high_M): `gridrl plot`
+# writes DIR/plots/curves_M.csv, smoothed by a trailing moving average when asked
+# (--smooth N), and DIR/plots/steps_value_rmse.csv, steps.csv summarised per logged step.
 #
 # Variables (-e "name=value; ..."):
 #   dir     the results directory (required)
 #   metric  'return' (default), 'length' or 'value_rmse'
 #   data    the curves (default DIR/summary.csv)
+#   xaxis   what column 2 of data counts: 'episode' (default) or 'step'
 #   smooth  the moving-average window the data was smoothed with, for the label (default 0)
 #   ymin, ymax  the range of the y axis (default: automatic)
+#   logy    1: a logarithmic y axis (values <= 0 are left out); 0 (default): linear
 #   term    pngcairo (default), svg or pdfcairo
-#   out     the picture (default DIR/plots/learning_curve_METRIC.png, .svg or .pdf)
+#   out     the picture (default DIR/plots/learning_curve_METRIC.png, or steps_METRIC.png
+#           when xaxis is 'step'; .svg or .pdf for those terminals)
 
 if (!exists("dir")) exit error "learning_curve.gp: set dir, e.g. gnuplot -e \"dir='results/x'\" learning_curve.gp"
 if (!exists("metric")) metric = 'return'
 if (!exists("data")) data = dir.'/summary.csv'
+if (!exists("xaxis")) xaxis = 'episode'
 if (!exists("smooth")) smooth = 0
+if (!exists("logy")) logy = 0
 if (!exists("term")) term = 'pngcairo'
 extension = term eq 'svg' ? 'svg' : term eq 'pdfcairo' ? 'pdf' : 'png'
 if (!exists("out")) {
     # Run on its own, the script makes DIR/plots/ for its picture (gridrl plot makes it first).
     system(sprintf("mkdir -p '%s/plots'", dir))
-    out = sprintf('%s/plots/learning_curve_%s.%s', dir, metric, extension)
+    out = sprintf('%s/plots/%s_%s.%s', dir, xaxis eq 'step' ? 'steps' : 'learning_curve', \
+                  metric, extension)
 }
 
 reset
@@ -58,6 +68,8 @@ do for [k=1:n_configs] { has_rows[k] = 0; has_band[k] = 0 }
 stats data using (k = int($1) + 1, v = column(mean), has_rows[k] = has_rows[k] || v == v, \
       v = column(low), has_band[k] = has_band[k] || v == v, $3) nooutput
 runs = int(STATS_max)
+stats data using 2 nooutput
+xmax = STATS_max
 drawn = ''
 banded = ''
 do for [k=1:n_configs] {
@@ -83,8 +95,26 @@ set linetype cycle 10
 
 name = metric eq 'return' ? 'return (sum of rewards during the episode)' : \
        metric eq 'length' ? 'episode length (steps)' : 'RMSE of the values against the truth'
-set ylabel name
-set xlabel sprintf('episode%s', smooth > 1 ? sprintf('   (moving average over %d episodes)', smooth) : '')
+set ylabel name.(logy ? '   (log scale)' : '')
+set xlabel sprintf('%s%s', xaxis, smooth > 1 ? \
+                   sprintf('   (moving average over %d %s)', smooth, \
+                           xaxis eq 'step' ? 'logged steps' : 'episodes') : '')
+# The last x tic's label is centred on the right border: room for half of a long one.
+digits = strlen(sprintf('%d', int(xmax)))
+if (digits >= 4) { eval sprintf('set rmargin %d', (digits + 1) / 2 + 2) }
+if (logy) {
+    set logscale y
+    set format y '%g'
+    # Within less than three decades, also tics at 2 and 5 times the powers of ten: powers
+    # of ten alone are too few to read a value by.
+    ylo = 1e300
+    yhi = 0
+    keep(v) = v == v && v > 0 ? (ylo = v < ylo ? v : ylo, yhi = v > yhi ? v : yhi, 0) : 0
+    stats data using (keep(column(mean)) + keep(column(low)) + keep(column(high))) nooutput
+    if (yhi > 0 && yhi / ylo < 1000) {
+        do for [e=floor(log10(ylo)):ceil(log10(yhi))] { set ytics add (2 * 10.0**e, 5 * 10.0**e) }
+    }
+}
 set title sprintf('mean over %d run%s per configuration%s', runs, runs == 1 ? '' : 's', \
                  banded eq '' ? '' : ', 95% interval shaded')
 if (exists("ymin") && exists("ymax")) { set yrange [ymin:ymax] }

@@ -1,14 +1,16 @@
 /* Tests of `gridrl plot` (experiments/plot.h) and of the data files it feeds gnuplot
  * (experiments/plot_data.h).
  *
- * The group setup runs the built program (GRIDRL_BINARY) on two small experiments in a
- * temporary directory: value iteration on Zhao's 5x5 grid (a planner) and the random agent
- * on the same grid with the target terminal, swept over reward_forbidden (2 configurations x
- * 3 seeds, a learner). The tests plot them and check that each picture is a real file of the
- * requested format, that the numbers given to gnuplot are the results' numbers (recomputed
- * here from policy.csv, summary.csv and episodes.csv), and the error paths: no gnuplot, an
- * empty directory, nothing that applies, bad options. Data files written by hand check the
- * arrow geometry of every action name and the sweep statistics against hand computations.
+ * The group setup runs the built program (GRIDRL_BINARY) on three small experiments in a
+ * temporary directory: value iteration on Zhao's 5x5 grid (a planner), the random agent on
+ * the same grid with the target terminal, swept over reward_forbidden (2 configurations x 3
+ * seeds, a learner), and off-policy Q-learning logging its value error every 200 steps (2
+ * values of q0 x 3 seeds). The tests plot them and check that each picture is a real file of
+ * the requested format, that the numbers given to gnuplot are the results' numbers
+ * (recomputed here from policy.csv, summary.csv, episodes.csv and steps.csv), and the error
+ * paths: no gnuplot, an empty directory, nothing that applies, bad options. Data files
+ * written by hand check the arrow geometry of every action name, the sweep statistics and
+ * the per-step summary against hand computations.
  *
  * Tests that need gnuplot are skipped when it is not installed.
  */
@@ -27,7 +29,7 @@
 /* 1 / sqrt(2), the components of a diagonal unit vector (SQRT1_2 is not C11). */
 #define SQRT1_2 0.70710678118654752440
 
-static char tmpdir[PATH_SIZE], vi_dir[PATH_SIZE], random_dir[PATH_SIZE];
+static char tmpdir[PATH_SIZE], vi_dir[PATH_SIZE], random_dir[PATH_SIZE], steps_dir[PATH_SIZE];
 static bool have_gnuplot;
 
 /* snprintf into an array that fails the test instead of truncating. */
@@ -186,6 +188,25 @@ static const char random_config[] = "[experiment]\n"
                                     "algorithm = random\n"
                                     "gamma = 0.9\n";
 
+/* Zhao's Fig 7.4 in small: one episode of 2000 steps under the uniform behaviour policy,
+ * value_rmse logged at steps 200, 400, ..., 2000. */
+static const char steps_config[] = "[experiment]\n"
+                                   "name = steps\n"
+                                   "steps = 2000\n"
+                                   "seeds = 3\n"
+                                   "start = uniform\n"
+                                   "log_every_steps = 200\n"
+                                   "\n"
+                                   "[env]\n"
+                                   "preset = zhao5x5\n"
+                                   "\n"
+                                   "[agent]\n"
+                                   "algorithm = q_learning\n"
+                                   "behavior = uniform\n"
+                                   "alpha = 0.1\n"
+                                   "gamma = 0.9\n"
+                                   "q0 = 0, 10\n";
+
 static bool on_path(const char *name)
 {
     const char *path = getenv("PATH");
@@ -216,6 +237,12 @@ static int setup(void **state)
     write_file(config, random_config);
     PATHF(random_dir, "%s/random", tmpdir);
     r = RUN("run", config, "-o", random_dir, "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(config, "%s/steps.ini", tmpdir);
+    write_file(config, steps_config);
+    PATHF(steps_dir, "%s/steps", tmpdir);
+    r = RUN("run", config, "-o", steps_dir, "--quiet");
     expect_status(&r, 0);
     result_free(&r);
     return 0;
@@ -261,6 +288,7 @@ static void test_learner_pictures(void **state)
     result r = RUN("plot", random_dir);
     expect_status(&r, 0);
     assert_contains(r.out, "skipped convergence");
+    assert_contains(r.out, "skipped per-step curve: no steps.csv");
     result_free(&r);
     expect_picture(random_dir, "learning_curve_return.png", RL_PLOT_PNG);
     expect_picture(random_dir, "sweep_return.png", RL_PLOT_PNG);
@@ -686,6 +714,177 @@ static void test_curves_smoothing(void **state)
     }
 }
 
+/* ---- the value error per logged step ------------------------------------------------------ */
+
+/* steps_value_rmse.csv of the Q-learning runs: for each configuration (run / 3: seeds = 3)
+ * and logged step, the mean of the 3 runs' value_rmse summed here from steps.csv, and the
+ * 95% t-interval mean +- t_{0.975,2} sd / sqrt(3). */
+static void test_steps_numbers(void **state)
+{
+    (void)state;
+    rl_plot_curves_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_steps(steps_dir, &info, &err), RL_OK);
+    assert_int_equal(info.longest, 10);   /* 2000 / 200 logged steps per run */
+    assert_int_equal(info.n_defined, 20); /* x 2 configurations */
+    assert_true(info.positive);           /* Q-learning is far from q* after 2000 steps */
+
+    char path[PATH_SIZE];
+    PATHF(path, "%s/steps.csv", steps_dir);
+    table steps = table_read(path);
+    assert_int_equal(steps.n_rows, 60); /* 6 runs x 10 logged steps */
+    double value[2][10][3];
+    size_t seen[2][10] = {{0}};
+    for (size_t i = 0; i < steps.n_rows; i++) {
+        size_t run = (size_t)number_at(&steps, i, "run");
+        size_t step = (size_t)number_at(&steps, i, "step");
+        assert_true(run < 6);
+        assert_true(step % 200 == 0 && step >= 200 && step <= 2000);
+        size_t k = run / 3, j = step / 200 - 1;
+        assert_true(seen[k][j] < 3);
+        value[k][j][seen[k][j]++] = number_at(&steps, i, "value_rmse");
+    }
+    table_free(&steps);
+
+    PATHF(path, "%s/plots/steps_value_rmse.csv", steps_dir);
+    table t = table_read(path);
+    assert_string_equal(t.cells[1], "step");
+    assert_int_equal(t.n_rows, 20);
+    for (size_t i = 0; i < t.n_rows; i++) {
+        size_t k = i / 10, j = i % 10;
+        double sum = 0;
+        assert_int_equal(seen[k][j], 3);
+        for (size_t r = 0; r < 3; r++)
+            sum += value[k][j][r];
+        assert_close(number_at(&t, i, "config"), k, 0);
+        assert_close(number_at(&t, i, "step"), 200 * (j + 1), 0);
+        assert_close(number_at(&t, i, "runs"), 3, 0);
+        assert_close(number_at(&t, i, "mean_value_rmse"), sum / 3, 1e-9);
+    }
+    /* One row's interval by hand: configuration 1 (q0 = 10), step 1000 (row 14). */
+    double mean, half;
+    mean_interval(value[1][4], 3, &mean, &half);
+    assert_close(number_at(&t, 14, "step"), 1000, 0);
+    assert_close(number_at(&t, 14, "mean_value_rmse"), mean, 1e-9);
+    assert_close(number_at(&t, 14, "ci95_low_value_rmse"), mean - half, 1e-9);
+    assert_close(number_at(&t, 14, "ci95_high_value_rmse"), mean + half, 1e-9);
+    assert_true(half > 0);
+    table_free(&t);
+}
+
+static void test_steps_picture(void **state)
+{
+    (void)state;
+    need_gnuplot();
+    result r = RUN("plot", steps_dir, "--what", "steps");
+    expect_status(&r, 0);
+    assert_contains(r.out, "steps_value_rmse.png");
+    /* Every mean and bound is > 0 (test_steps_numbers): a log y axis by default. */
+    assert_contains(r.out, "log y axis");
+    result_free(&r);
+    expect_picture(steps_dir, "steps_value_rmse.png", RL_PLOT_PNG);
+    expect_no_file(steps_dir, "learning_curve_return.png"); /* not asked for */
+
+    r = RUN("plot", steps_dir, "--what", "steps", "--yscale", "linear", "--format", "svg");
+    expect_status(&r, 0);
+    assert_true(strstr(r.out, "log y axis") == NULL);
+    result_free(&r);
+    expect_picture(steps_dir, "steps_value_rmse.svg", RL_PLOT_SVG);
+
+    /* All of them: the per-episode curves are skipped (one episode of 2000 steps per run),
+     * the per-step curve drawn. */
+    r = RUN("plot", steps_dir);
+    expect_status(&r, 0);
+    assert_contains(r.out, "skipped learning curves: one episode per run");
+    assert_contains(r.out, "steps_value_rmse.png");
+    result_free(&r);
+
+    /* The random agent logs no steps. */
+    r = RUN("plot", random_dir, "--what", "steps");
+    expect_status(&r, 2);
+    assert_contains(r.out, "skipped per-step curve: no steps.csv");
+    assert_contains(r.err, "nothing to plot");
+    result_free(&r);
+}
+
+/* Hand-written steps.csv: empty values, a run that logged fewer steps, zeros. */
+static void test_steps_fixture(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE], path[PATH_SIZE];
+    PATHF(dir, "%s/steps_fixture", tmpdir);
+    mkdir(dir, 0777);
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm,alpha\n0,q_learning,0.1\n1,q_learning,0.5\n");
+    PATHF(path, "%s/summary.csv", dir);
+    write_file(path, "config,episode,runs,mean_return,sd_return,ci95_low_return,"
+                     "ci95_high_return\n");
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "0,0,0,1,completed,2,30,0\n1,0,1,2,completed,1,30,0\n"
+                     "2,1,0,3,completed,1,30,0\n3,1,1,4,completed,1,10,0\n");
+    PATHF(path, "%s/steps.csv", dir);
+    write_file(path, "run,step,episode,value_rmse\n"
+                     "0,10,1,4\n0,20,1,2\n0,30,2,1\n"
+                     "1,10,1,6\n1,20,1,\n1,30,1,3\n"
+                     "2,10,1,0.5\n2,20,1,0\n2,30,1,\n"
+                     "3,10,1,1.5\n");
+    rl_plot_curves_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_steps(dir, &info, &err), RL_OK);
+    assert_int_equal(info.longest, 3);
+    assert_int_equal(info.n_defined, 5); /* all but configuration 1, step 30 */
+    assert_false(info.positive);
+    PATHF(path, "%s/plots/steps_value_rmse.csv", dir);
+    table t = table_read(path);
+    assert_int_equal(t.n_rows, 6);
+    /* Two values a, b: mean (a + b) / 2, sd |a - b| / sqrt(2), half width
+     * t_{0.975,1} sd / sqrt(2) = 12.7062 |a - b| / 2. One value: no interval. */
+    /* Run 3 logged step 10 only. */
+    const double runs[6] = {2, 2, 2, 2, 1, 1}, step[6] = {10, 20, 30, 10, 20, 30};
+    const double mean[6] = {5, 2, 2, 1, 0, NAN};
+    const double half[6] = {12.706204736174698, NAN, 12.706204736174698,
+                            12.706204736174698 / 2, NAN, NAN};
+    for (size_t i = 0; i < 6; i++) {
+        assert_close(number_at(&t, i, "config"), i / 3, 0);
+        assert_close(number_at(&t, i, "step"), step[i], 0);
+        assert_close(number_at(&t, i, "runs"), runs[i], 0);
+        if (isnan(mean[i]))
+            assert_true(isnan(number_at(&t, i, "mean_value_rmse")));
+        else
+            assert_close(number_at(&t, i, "mean_value_rmse"), mean[i], 1e-12);
+        if (isnan(half[i])) {
+            assert_string_equal(text_at(&t, i, "ci95_low_value_rmse"), "");
+            assert_string_equal(text_at(&t, i, "ci95_high_value_rmse"), "");
+        } else {
+            assert_close(number_at(&t, i, "ci95_low_value_rmse"), mean[i] - half[i], 1e-9);
+            assert_close(number_at(&t, i, "ci95_high_value_rmse"), mean[i] + half[i], 1e-9);
+        }
+    }
+    table_free(&t);
+
+    /* Values <= 0 (a zero mean, negative bounds): by default a linear y axis. */
+    if (have_gnuplot) {
+        result r = RUN("plot", dir, "--what", "steps");
+        expect_status(&r, 0);
+        assert_contains(r.out, "steps_value_rmse.png");
+        assert_true(strstr(r.out, "log y axis") == NULL);
+        result_free(&r);
+    }
+
+    /* A run of configuration 0 after configuration 1's, and a step logged twice. */
+    PATHF(path, "%s/steps.csv", dir);
+    write_file(path, "run,step,episode,value_rmse\n0,10,1,4\n2,10,1,1\n1,10,1,2\n");
+    assert_int_equal(rl_plot_write_steps(dir, &info, &err), RL_EPARSE);
+    assert_contains(err.message, "by run");
+    assert_int_equal(err.line, 4);
+    write_file(path, "run,step,episode,value_rmse\n0,10,1,4\n0,10,1,2\n");
+    assert_int_equal(rl_plot_write_steps(dir, &info, &err), RL_EPARSE);
+    assert_contains(err.message, "twice");
+}
+
 /* ---- errors --------------------------------------------------------------------------------- */
 
 static void test_no_gnuplot(void **state)
@@ -751,6 +950,7 @@ static void test_usage_errors(void **state)
         {{"--first", "2", "--last", "2"}, "exclude each other"},
         {{"--first", "0"}, "at least 1"},
         {{"--ymin", "3", "--ymax", "1"}, "below"},
+        {{"--yscale", "cubic"}, "auto, linear or log"},
         {{"--bogus"}, "unknown option"},
         {{"--format"}, "needs a value"},
     };
@@ -788,6 +988,22 @@ static void test_scripts_standalone(void **state)
           g && g[0] ? g : "gnuplot", vi_dir, vi_dir, GRIDRL_SOURCE_DIR);
     assert_int_equal(system(command), 0);
     expect_picture(vi_dir, "standalone.png", RL_PLOT_PNG);
+
+    /* The per-step curve from its data file, with the step on the x axis and a log y axis;
+     * without out, the picture is steps_value_rmse.png. */
+    rl_plot_curves_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_steps(steps_dir, &info, &err), RL_OK);
+    char picture[PATH_SIZE];
+    PATHF(picture, "%s/plots/steps_value_rmse.png", steps_dir);
+    remove(picture);
+    PATHF(command,
+          "%s -e \"dir='%s'; metric='value_rmse'; xaxis='step'; logy=1; "
+          "data='%s/plots/steps_value_rmse.csv'\" %s/plots/learning_curve.gp",
+          g && g[0] ? g : "gnuplot", steps_dir, steps_dir, GRIDRL_SOURCE_DIR);
+    assert_int_equal(system(command), 0);
+    expect_picture(steps_dir, "steps_value_rmse.png", RL_PLOT_PNG);
 }
 
 int main(void)
@@ -807,6 +1023,9 @@ int main(void)
         cmocka_unit_test(test_sweep_numbers),
         cmocka_unit_test(test_sweep_from_run),
         cmocka_unit_test(test_curves_smoothing),
+        cmocka_unit_test(test_steps_numbers),
+        cmocka_unit_test(test_steps_picture),
+        cmocka_unit_test(test_steps_fixture),
         cmocka_unit_test(test_no_gnuplot),
         cmocka_unit_test(test_no_results),
         cmocka_unit_test(test_nothing_applies),
