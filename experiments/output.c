@@ -91,3 +91,11 @@ void rl_output_abandon(rl_output_file *o)
     o->f = NULL;
     remove(o->tmp);
 }
+
+int rl_output_close(rl_output_file *o, int rc, rl_error *err)
+{
+    if (rc == RL_OK)
+        return rl_output_commit(o, err);
+    rl_output_abandon(o);
+    return rc;
+}

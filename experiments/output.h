@@ -30,4 +30,7 @@ int rl_output_commit(rl_output_file *o, rl_error *err);
 /* Closes and removes the temporary file. */
 void rl_output_abandon(rl_output_file *o);
 
+/* The end of every writer: commits when rc is RL_OK, else abandons and returns rc. */
+int rl_output_close(rl_output_file *o, int rc, rl_error *err);
+
 #endif

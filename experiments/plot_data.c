@@ -313,11 +313,7 @@ int rl_plot_write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
         rc = curve_flush(o.f, &c, smooth, info, err);
     curve_free(&c);
     csv_close(&in);
-    if (rc != RL_OK) {
-        rl_output_abandon(&o);
-        return rc;
-    }
-    return rl_output_commit(&o, err);
+    return rl_output_close(&o, rc, err);
 }
 
 /* ---- Policy arrows ---- */
@@ -484,11 +480,7 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
     }
     csv_close(&in);
     run_table_free(&runs);
-    if (rc != RL_OK) {
-        rl_output_abandon(&o);
-        return rc;
-    }
-    return rl_output_commit(&o, err);
+    return rl_output_close(&o, rc, err);
 }
 
 /* ---- Value error per logged step ---- */
@@ -621,11 +613,7 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
     curve_free(&c);
     csv_close(&in);
     run_table_free(&runs);
-    if (rc != RL_OK) {
-        rl_output_abandon(&o);
-        return rc;
-    }
-    return rl_output_commit(&o, err);
+    return rl_output_close(&o, rc, err);
 }
 
 /* ---- Sweeps ---- */

@@ -180,11 +180,7 @@ static int write_whole(const char *dir, const char *name, header_fn fn, const rl
     if (rc != RL_OK)
         return rc;
     rc = fn(o.f, p, err);
-    if (rc != RL_OK) {
-        rl_output_abandon(&o);
-        return rc;
-    }
-    return rl_output_commit(&o, err);
+    return rl_output_close(&o, rc, err);
 }
 
 int rl_results_config_text(const rl_plan *p, char **text, rl_error *err)
@@ -264,11 +260,7 @@ static int merge_file(const rl_plan *p, const char *dir, const char *name, const
             fwrite(buf, 1, n, o.f);
         fclose(in);
     }
-    if (rc != RL_OK) {
-        rl_output_abandon(&o);
-        return rc;
-    }
-    return rl_output_commit(&o, err);
+    return rl_output_close(&o, rc, err);
 }
 
 /* One run's episodes: returns, lengths and value errors, read back from its file. */
@@ -447,11 +439,9 @@ static int write_series_file(const char *dir, const char *name, series_fn fn, co
 {
     rl_output_file o;
     int rc = rl_output_open(&o, dir, name, err);
-    if (rc == RL_OK && (rc = fn(o.f, p, series, err)) != RL_OK)
-        rl_output_abandon(&o);
-    else if (rc == RL_OK)
-        rc = rl_output_commit(&o, err);
-    return rc;
+    if (rc != RL_OK)
+        return rc;
+    return rl_output_close(&o, fn(o.f, p, series, err), err);
 }
 
 static int write_statistics(const rl_plan *p, const char *dir, rl_error *err)
