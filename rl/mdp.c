@@ -383,3 +383,18 @@ int rl_mdp_action_index(const rl_mdp *m, const char *name)
             return (int)a;
     return -1;
 }
+
+rl_space rl_mdp_space(const rl_mdp *m)
+{
+    return (rl_space){
+        .n_states = m->n_states,
+        .n_actions = m->n_actions,
+        .rows = m->rows,
+        .cols = m->cols,
+        .kind = m->kind,
+        .cell = m->cell,
+        .action_drow = m->action_drow,
+        .action_dcol = m->action_dcol,
+        .action_names = (const char(*)[RL_ACTION_NAME_MAX])m->action_names,
+    };
+}

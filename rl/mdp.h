@@ -25,8 +25,7 @@
 #include <stdint.h>
 
 #include "rl/error.h"
-
-enum { RL_STATE_OPEN = 0, RL_STATE_TERMINAL = 1, RL_STATE_WALL = 2 };
+#include "rl/space.h"
 
 typedef struct rl_outcome {
     double probability;
@@ -34,9 +33,6 @@ typedef struct rl_outcome {
     int32_t next;
     int32_t terminal; /* 1 if the transition ends the episode (next is terminal) */
 } rl_outcome;
-
-#define RL_ACTION_NAME_MAX 16
-#define RL_MAX_ACTIONS 16 /* lets read-outs keep one state's action values on the stack */
 
 typedef struct rl_mdp {
     size_t n_states, n_actions;
@@ -122,5 +118,8 @@ static inline const rl_outcome *rl_mdp_sample(const rl_mdp *m, size_t s, size_t 
 
 /* Index of the action named name, or -1. */
 int rl_mdp_action_index(const rl_mdp *m, const char *name);
+
+/* The model's state and action spaces, as a view into it (valid while m lives). */
+rl_space rl_mdp_space(const rl_mdp *m);
 
 #endif

@@ -1,0 +1,48 @@
+/* What an agent may know about an env without its dynamics: the state and action spaces.
+ *
+ * A space gives the numbers of states and actions, the grid geometry (a state is a cell,
+ * s = row * cols + col), the kind of each state (open, terminal, wall), and the actions'
+ * names and displacements. It is a read-only view owned by the env (valid while the env
+ * lives) and every env has one, also an env without an exact model. Learners receive a
+ * space and never the model (rl/mdp.h), so "learners do not read the transition table" is
+ * enforced by the compiler.
+ */
+#ifndef GRIDRL_RL_SPACE_H
+#define GRIDRL_RL_SPACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { RL_STATE_OPEN = 0, RL_STATE_TERMINAL = 1, RL_STATE_WALL = 2 };
+
+#define RL_ACTION_NAME_MAX 16
+#define RL_MAX_ACTIONS 16 /* lets read-outs keep one state's action values on the stack */
+
+typedef struct rl_space {
+    size_t n_states, n_actions;
+    size_t rows, cols;     /* n_states == rows * cols */
+    const uint8_t *kind;   /* RL_STATE_* per state */
+    const char *cell;      /* the map character of each state, for drawing and output files */
+    const int *action_drow; /* displacement of each action (row grows downwards) */
+    const int *action_dcol;
+    const char (*action_names)[RL_ACTION_NAME_MAX];
+} rl_space;
+
+static inline size_t rl_space_row(const rl_space *sp, size_t s) { return s / sp->cols; }
+static inline size_t rl_space_col(const rl_space *sp, size_t s) { return s % sp->cols; }
+static inline size_t rl_space_state(const rl_space *sp, size_t row, size_t col)
+{
+    return row * sp->cols + col;
+}
+
+/* True for states where the agent decides (neither wall nor terminal). */
+static inline bool rl_space_is_decision(const rl_space *sp, size_t s)
+{
+    return sp->kind[s] == RL_STATE_OPEN;
+}
+
+/* Index of the action named name, or -1. */
+int rl_space_action_index(const rl_space *sp, const char *name);
+
+#endif
