@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agents/policy.h"
+#include "rl/policy.h"
 #include "rl/evaluate.h"
 
 enum { METHOD_SOLVE, METHOD_ITERATIVE };

@@ -39,7 +39,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "agents/policy.h"
+#include "rl/policy.h"
 #include "agents/tabular.h"
 
 #define MC_MAX_EPISODE_PARAM(default_text)                                                  \

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agents/policy.h"
+#include "rl/policy.h"
 
 int rl_tabular_init(rl_tabular *t, const rl_mdp *m, const rl_params *params, rl_error *err)
 {

@@ -17,8 +17,8 @@
 #include "agents/registry.h"
 #include "envs/gridworld.h"
 #include "envs/preset.h"
-#include "experiments/cli.h"
-#include "experiments/grid_draw.h"
+#include "experiments/cli/cli.h"
+#include "experiments/cli/grid_draw.h"
 #include "rl/rng.h"
 
 static char tmpdir[256];

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "experiments/config.h"
-#include "experiments/plan.h"
-#include "experiments/run.h"
+#include "experiments/runner/config.h"
+#include "experiments/runner/plan.h"
+#include "experiments/runner/run.h"
 #include "rl/mdp.h"
 #include "rl/rng.h"
 

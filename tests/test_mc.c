@@ -12,7 +12,7 @@
 #include "tests/support.h"
 
 #include "agents/mc.h"
-#include "agents/policy.h"
+#include "rl/policy.h"
 #include "agents/registry.h"
 #include "rl/evaluate.h"
 #include "tests/gridworld_fixture.h"

@@ -22,8 +22,8 @@
 #include "tests/process.h"
 #include "tests/support.h"
 
-#include "experiments/plot.h"
-#include "experiments/plot_data.h"
+#include "experiments/plot/plot.h"
+#include "experiments/plot/plot_data.h"
 #include "rl/rng.h"
 
 /* 1 / sqrt(2), the components of a diagonal unit vector (SQRT1_2 is not C11). */

@@ -18,10 +18,10 @@
 #include <unistd.h>
 
 #include "agents/registry.h"
-#include "experiments/config.h"
-#include "experiments/plan.h"
-#include "experiments/results.h"
-#include "experiments/run.h"
+#include "experiments/runner/config.h"
+#include "experiments/runner/plan.h"
+#include "experiments/runner/results.h"
+#include "experiments/runner/run.h"
 #include "rl/env.h"
 #include "rl/rng.h"
 

@@ -1,0 +1,333 @@
+/* `gridrl bench [NAME [OPTIONS]]`: the performance benchmarks, each checked for correctness.
+ *
+ * Benchmarks live in one table here (name, summary, function, help), like the commands in
+ * main.c: `gridrl bench` lists it, and a new benchmark only needs its line. Each benchmark
+ * prints what it measured and how it checked that the measured computation was right; a
+ * failed check is an error (exit 1), since the timing of a wrong computation means nothing.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "experiments/bench/bench_dp.h"
+#include "experiments/bench/bench_td.h"
+#include "experiments/cli/cli.h"
+
+const char rl_cli_bench_help[] =
+    "usage: gridrl bench [NAME [OPTIONS]]\n"
+    "\n"
+    "Runs a performance benchmark; without NAME, lists them. 'gridrl bench NAME --help'\n"
+    "shows a benchmark's options. Measure a Release build that is not sanitized.\n"
+    "\n"
+    "benchmarks:\n"
+    "  dp   value-iteration sweeps on a large open grid, against a hand-written stencil\n"
+    "  td   Q-learning on cliff walking through the runner, against a hand-written loop\n"
+    "\n"
+    "options:\n"
+    "  -h, --help   show this help\n"
+    "\n"
+    "examples:\n"
+    "  gridrl bench\n"
+    "  gridrl bench dp\n"
+    "  gridrl bench dp --size 300 --sweeps 50\n"
+    "  gridrl bench td --episodes 100000\n";
+
+static const char bench_dp_help[] =
+    "usage: gridrl bench dp [--size N] [--sweeps K] [--warmup W] [--repeats R]\n"
+    "\n"
+    "Times synchronous value-iteration sweeps of gridrl's value_iteration planner on an open\n"
+    "N x N grid (4 actions, start top-left, one terminal goal bottom-right, reward -1 per\n"
+    "move, a bump included, gamma 0.99), built as a run builds it (map, [env] keys,\n"
+    "rl_gridworld_compile). The same sweeps are timed on a minimal hand-written stencil over\n"
+    "two plain arrays, in the same program, and the ratio of the median times is printed.\n"
+    "\n"
+    "Each repeat starts both from v = 0 and runs W untimed then K timed sweeps, each timed on\n"
+    "its own (monotonic clock); medians, minima and maxima are over the R x K timed sweeps.\n"
+    "Both must end with the same values, and with the closed form\n"
+    "-(1 - 0.99^min(d, n)) / 0.01 after n sweeps at d moves from the goal; otherwise the\n"
+    "benchmark fails. Also printed: the model's build time and memory per state-action.\n"
+    "\n"
+    "options:\n"
+    "  --size N      grid side, 2 to 10000 (default 1000: a million states)\n"
+    "  --sweeps K    timed sweeps per repeat (default 20)\n"
+    "  --warmup W    untimed sweeps before them (default 5)\n"
+    "  --repeats R   repeats from v = 0 (default 3)\n"
+    "  -h, --help    show this help\n"
+    "\n"
+    "examples:\n"
+    "  gridrl bench dp\n"
+    "  gridrl bench dp --size 300 --sweeps 50 --repeats 5\n";
+
+/* Values that differ by more than this are a wrong computation, not round-off. */
+#define AGREEMENT_TOLERANCE 1e-9
+/* The target for gridrl's median sweep time over the stencil's. */
+#define TARGET_RATIO 3.0
+
+static const char bench_td_help[] =
+    "usage: gridrl bench td [--episodes N] [--repeats R]\n"
+    "\n"
+    "Times Q-learning on cliff walking (S&B Example 6.6: alpha 0.5, epsilon 0.1, gamma 1) as\n"
+    "a real run: a config (preset cliff_walking, algorithm q_learning, N episodes, one seed)\n"
+    "built into a plan and executed by the runner, per-episode metrics included (return,\n"
+    "length, value error against v*). The same Q-learning is timed as a minimal hand-written\n"
+    "C loop on the same 4 x 12 cliff (its own transition function, plain arrays), in the same\n"
+    "program, and the ratio of the median rates (steps per second) is printed.\n"
+    "\n"
+    "gridrl's time is the whole rl_run_execute call: env build, the ground truth v* (computed\n"
+    "once per run; also timed alone and printed), learner, episode loop, read-outs. The plan\n"
+    "is built once, untimed. Each repeat runs both once; medians, minima and maxima are over\n"
+    "the R repeats.\n"
+    "\n"
+    "Both sides use the same taus2 seed and the same one-draw epsilon-greedy rule, so a right\n"
+    "computation takes the same trajectory in both: every episode's length and return, and\n"
+    "the final values, must be equal; otherwise the benchmark fails. Also printed: the greedy\n"
+    "path from the start (13 moves is optimal) and the mean return of the last 100 episodes.\n"
+    "\n"
+    "options:\n"
+    "  --episodes N  episodes per run, 1 to 10000000 (default 10000)\n"
+    "  --repeats R   timed runs of each (default 5)\n"
+    "  -h, --help    show this help\n"
+    "\n"
+    "examples:\n"
+    "  gridrl bench td\n"
+    "  gridrl bench td --episodes 100000 --repeats 9\n";
+
+/* The target for gridrl's median rate over the hand-written loop's. */
+#define TD_TARGET_RATIO 0.5
+
+static int bench_dp(const rl_cli_command *cmd, int argc, char **argv);
+static int bench_td(const rl_cli_command *cmd, int argc, char **argv);
+
+static const rl_cli_command BENCHMARKS[] = {
+    {"dp", "value-iteration sweeps on a large open grid, against a hand-written stencil",
+     bench_dp, bench_dp_help},
+    {"td", "Q-learning on cliff walking through the runner, against a hand-written loop",
+     bench_td, bench_td_help},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* "gridrl bench NAME: message", the usage line and where the help is; returns RL_CLI_USAGE.
+ * (rl_cli_usage_error would point at 'gridrl help NAME', which does not know benchmarks.) */
+static int bench_usage_error(const rl_cli_command *bench, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int bench_usage_error(const rl_cli_command *bench, const char *fmt, ...)
+{
+    fprintf(stderr, "gridrl bench %s: ", bench->name);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%.*s\nTry 'gridrl bench %s --help' for more.\n",
+            (int)strcspn(bench->help, "\n"), bench->help, bench->name);
+    return RL_CLI_USAGE;
+}
+
+/* Parses a count for option name; false (after printing) if text is not one. */
+static bool parse_count(const rl_cli_command *bench, const char *name, const char *text,
+                        size_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long value = 0;
+    if (text[0] >= '0' && text[0] <= '9')
+        value = strtoull(text, &end, 10);
+    if (!end || *end || errno) {
+        bench_usage_error(bench, "%s takes a whole number, not '%s'", name, text);
+        return false;
+    }
+    *out = value > SIZE_MAX ? SIZE_MAX : (size_t)value;
+    return true;
+}
+
+/* Parses "--name N" / "--name=N" count options into targets; -1 after printing help, else
+ * an exit status. */
+static int parse_options(const rl_cli_command *cmd, int argc, char **argv,
+                         const char *const *names, size_t *const *targets, size_t n)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (rl_cli_is_help(a)) {
+            rl_cli_print_help(cmd);
+            return -1;
+        }
+        size_t k = 0;
+        const char *value = NULL;
+        for (; k < n; k++) {
+            size_t len = strlen(names[k]);
+            if (strcmp(a, names[k]) == 0) {
+                if (i + 1 >= argc)
+                    return bench_usage_error(cmd, "%s needs a value", names[k]);
+                value = argv[++i];
+                break;
+            }
+            if (strncmp(a, names[k], len) == 0 && a[len] == '=') {
+                value = a + len + 1;
+                break;
+            }
+        }
+        if (k == n)
+            return bench_usage_error(cmd, "unknown option '%s'", a);
+        if (!parse_count(cmd, names[k], value, targets[k]))
+            return RL_CLI_USAGE;
+    }
+    return RL_CLI_OK;
+}
+
+static void print_timing_row(const char *name, const rl_bench_timing *t)
+{
+    printf("  %-18s %10.3f %10.3f %10.3f\n", name, t->median_ms, t->min_ms, t->max_ms);
+}
+
+static int bench_dp(const rl_cli_command *cmd, int argc, char **argv)
+{
+    rl_bench_dp_options opt = RL_BENCH_DP_DEFAULTS;
+    static const char *const names[] = {"--size", "--sweeps", "--warmup", "--repeats"};
+    size_t *const targets[] = {&opt.size, &opt.sweeps, &opt.warmup, &opt.repeats};
+    int status = parse_options(cmd, argc, argv, names, targets, 4);
+    if (status != RL_CLI_OK)
+        return status < 0 ? RL_CLI_OK : status;
+
+    rl_error err;
+    rl_error_clear(&err);
+    rl_bench_dp_result res;
+    int rc = rl_bench_dp_run(&opt, &res, &err);
+    if (rc != RL_OK) {
+        if (err.key[0]) {
+            /* An option out of range: say which, as a usage error. */
+            return bench_usage_error(cmd, "--%s: %s", err.key, err.message);
+        }
+        return rl_cli_error(&err);
+    }
+
+    size_t n_sa = res.n_states * res.n_actions;
+    size_t n_sweeps = opt.warmup + opt.sweeps;
+    printf("value iteration, synchronous: %zu x %zu open grid, %zu states, %zu actions, goal "
+           "at (%zu, %zu)\n",
+           opt.size, opt.size, res.n_states, res.n_actions, opt.size - 1, opt.size - 1);
+    printf("reward -1 per move, gamma %g; %zu repeat%s of %zu warm-up + %zu timed sweeps from "
+           "v = 0\n",
+           RL_BENCH_DP_GAMMA, opt.repeats, opt.repeats == 1 ? "" : "s", opt.warmup, opt.sweeps);
+    printf("model build: %.3f s (rl_gridworld_compile); planner alloc: %.3f s\n",
+           res.build_seconds, res.alloc_seconds);
+    printf("model memory: compact form %.2f bytes per state-action (%.1f MB), whole model "
+           "%.2f (%.1f MB)\n",
+           (double)res.compact_bytes / (double)n_sa, (double)res.compact_bytes / 1e6,
+           (double)res.model_bytes / (double)n_sa, (double)res.model_bytes / 1e6);
+    printf("\n  %-18s %10s %10s %10s   (ms per sweep, %zu timed sweeps each)\n", "",
+           "median", "min", "max", opt.repeats * opt.sweeps);
+    print_timing_row("gridrl planner", &res.gridrl);
+    print_timing_row("hand stencil", &res.stencil);
+    printf("\nratio gridrl / stencil (medians): %.2f (target <= %g%s)\n", res.ratio,
+           TARGET_RATIO, res.ratio <= TARGET_RATIO ? "" : ", missed");
+    printf("agreement: max |v_gridrl - v_stencil| = %.3g after %zu sweeps\n", res.max_diff,
+           n_sweeps);
+    printf("closed form: max |v - (-(1 - %g^min(d, n)) / (1 - %g))| = %.3g (n = %zu sweeps, "
+           "d = moves to the goal)\n",
+           RL_BENCH_DP_GAMMA, RL_BENCH_DP_GAMMA, res.max_closed_diff, n_sweeps);
+
+    if (!(res.max_diff <= AGREEMENT_TOLERANCE) || !(res.max_closed_diff <= AGREEMENT_TOLERANCE)) {
+        fprintf(stderr, "gridrl bench dp: the values disagree by more than %g: the timings "
+                        "above are of a wrong computation\n",
+                AGREEMENT_TOLERANCE);
+        return RL_CLI_FAILURE;
+    }
+    return RL_CLI_OK;
+}
+
+static void print_rate_row(const char *name, const rl_bench_rate *r)
+{
+    printf("  %-20s %10.3f %10.3f %10.3f\n", name, r->median / 1e6, r->min / 1e6,
+           r->max / 1e6);
+}
+
+static int bench_td(const rl_cli_command *cmd, int argc, char **argv)
+{
+    rl_bench_td_options opt = RL_BENCH_TD_DEFAULTS;
+    static const char *const names[] = {"--episodes", "--repeats"};
+    size_t *const targets[] = {&opt.episodes, &opt.repeats};
+    int status = parse_options(cmd, argc, argv, names, targets, 2);
+    if (status != RL_CLI_OK)
+        return status < 0 ? RL_CLI_OK : status;
+
+    rl_error err;
+    rl_error_clear(&err);
+    rl_bench_td_result res;
+    int rc = rl_bench_td_run(&opt, &res, &err);
+    if (rc != RL_OK) {
+        if (rc == RL_ERANGE && err.key[0])
+            return bench_usage_error(cmd, "--%s: %s", err.key, err.message);
+        return rl_cli_error(&err);
+    }
+
+    printf("Q-learning, cliff walking: 4 x 12, -1 per move, -100 and back to the start on the "
+           "cliff, goal terminal\n");
+    printf("alpha %g, epsilon %g, gamma %g; %zu episodes per run, %zu repeat%s; seed %lu on "
+           "both sides\n",
+           RL_BENCH_TD_ALPHA, RL_BENCH_TD_EPSILON, RL_BENCH_TD_GAMMA, opt.episodes,
+           opt.repeats, opt.repeats == 1 ? "" : "s", res.seed);
+    printf("total steps per run: %zu (the same every repeat)\n", res.steps);
+    printf("gridrl is timed over the whole rl_run_execute call (%.3f ms median): env build, "
+           "ground truth v*,\nlearner, episode loop with per-episode metrics, read-outs. The "
+           "ground truth alone takes %.3f ms\n(%.1f%% of the run), once per run.\n",
+           1e3 * res.run_seconds, 1e3 * res.truth_seconds,
+           100.0 * res.truth_seconds / res.run_seconds);
+    printf("\n  %-20s %10s %10s %10s   (million steps per second, %zu run%s each)\n", "",
+           "median", "min", "max", opt.repeats, opt.repeats == 1 ? "" : "s");
+    print_rate_row("gridrl runner", &res.gridrl);
+    print_rate_row("hand-written loop", &res.hand);
+    printf("\nratio gridrl / hand-written (medians): %.2f (target >= %g%s)\n", res.ratio,
+           TD_TARGET_RATIO, res.ratio >= TD_TARGET_RATIO ? "" : ", missed");
+
+    bool same = rl_bench_td_agrees(&res);
+    if (same)
+        printf("same result: yes, all %zu episodes have the same length and return, and "
+               "max |v_gridrl - v_hand| = %g\n",
+               opt.episodes, res.max_value_diff);
+    else if (res.first_difference)
+        printf("same result: NO, episode %zu differs (length or return)\n",
+               res.first_difference);
+    else if (res.max_value_diff != 0.0)
+        printf("same result: NO, max |v_gridrl - v_hand| = %g\n", res.max_value_diff);
+    else
+        printf("same result: NO, the greedy paths differ\n");
+    printf("greedy path from the start: gridrl %zu moves, hand-written %zu (optimal %d; 0: "
+           "does not reach the goal)\n",
+           res.path_gridrl, res.path_hand, RL_BENCH_TD_OPTIMAL_PATH);
+    printf("mean return of the last %zu episodes: gridrl %.2f, hand-written %.2f\n",
+           res.last_count, res.last_mean_gridrl, res.last_mean_hand);
+    printf("gridrl's value_rmse against v* after the last episode: %.4g\n", res.final_rmse);
+
+    if (!same) {
+        fprintf(stderr, "gridrl bench td: gridrl and the hand-written loop learned different "
+                        "things: the timings above are of a wrong computation\n");
+        return RL_CLI_FAILURE;
+    }
+    return RL_CLI_OK;
+}
+
+static void list_benchmarks(void)
+{
+    printf("benchmarks (gridrl bench NAME --help for options):\n");
+    for (const rl_cli_command *b = BENCHMARKS; b->name; b++)
+        printf("  %-4s %s\n", b->name, b->summary);
+}
+
+int rl_cli_bench(const rl_cli_command *cmd, int argc, char **argv)
+{
+    if (argc < 2) {
+        list_benchmarks();
+        return RL_CLI_OK;
+    }
+    if (rl_cli_is_help(argv[1]))
+        return rl_cli_print_help(cmd);
+    for (const rl_cli_command *b = BENCHMARKS; b->name; b++)
+        if (strcmp(b->name, argv[1]) == 0)
+            return b->run(b, argc - 1, argv + 1);
+    char names[256] = "";
+    for (const rl_cli_command *b = BENCHMARKS; b->name; b++)
+        rl_names_append(names, sizeof names, b->name);
+    return rl_cli_usage_error(cmd, "no benchmark '%s' (benchmarks: %s)", argv[1], names);
+}

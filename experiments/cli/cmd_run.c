@@ -1,0 +1,408 @@
+/* `gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--resume|--force]
+ * [--quiet]`: validates the whole plan, then runs it on N threads, each run into its own
+ * directory, and assembles the output files; the results of each configuration are then drawn
+ * as the books draw them (values in the cells, greedy arrows).
+ *
+ * SIGINT and SIGTERM set a flag (the one piece of process-wide state: a signal handler can
+ * reach nothing else); runs in flight are abandoned at their next episode, finished runs stay
+ * on disk, and the message says how to resume.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "experiments/cli/cli.h"
+#include "experiments/runner/config.h"
+#include "experiments/cli/configs_embedded.h"
+#include "experiments/cli/grid_draw.h"
+#include "experiments/io/output.h"
+#include "experiments/runner/plan.h"
+#include "experiments/plot/plot.h"
+#include "experiments/runner/results.h"
+#include "experiments/runner/run.h"
+#include "experiments/runner/run_files.h"
+#include "experiments/runner/scheduler.h"
+
+/* `gridrl run` with no file: Zhao Fig 3.4(a), optimal values with the baseline rewards. */
+#define DEFAULT_CONFIG "zhao_fig3_4a"
+
+const char rl_cli_run_help[] =
+    "usage: gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--resume|--force]\n"
+    "                  [--quiet]\n"
+    "\n"
+    "Runs the experiment CONFIG describes (an INI file: [experiment], [env], [agent]) and\n"
+    "writes its results into DIR. Without CONFIG, runs the built-in " DEFAULT_CONFIG "\n"
+    "(Zhao Fig 3.4(a): optimal values of the 5x5 grid world). Every config error is\n"
+    "reported, with file:line and key, before anything runs or is written.\n"
+    "\n"
+    "options:\n"
+    "  -o DIR               output directory (default: [experiment] out, else results/NAME)\n"
+    "  -s section.key=value override a config value; a comma list makes a sweep axis\n"
+    "  -j N                 run N runs at a time (default: the number of cores); the output\n"
+    "                       files are the same for any N\n"
+    "  --resume             finish an interrupted experiment in DIR: runs already complete are\n"
+    "                       kept, the rest are run (DIR must come from the same config)\n"
+    "  --force              write into a non-empty output directory, replacing its results\n"
+    "  --quiet              print nothing but errors (no progress bar, no grids)\n"
+    "\n"
+    "output files: config.ini configs.csv runs.csv timing.csv values.csv policy.csv,\n"
+    "              iterations.csv (planners), episodes.csv summary.csv scores.csv\n"
+    "              (learners), steps.csv (log_every_steps), manifest.txt, runs/NNNNNN/\n"
+    "              (each run's rows, for --resume)\n"
+    "\n"
+    "examples:\n"
+    "  gridrl run\n"
+    "  gridrl run experiments/configs/zhao_fig4_4.ini -o results/fig4_4\n"
+    "  gridrl run experiments/configs/zhao_fig3_4a.ini -s agent.gamma=0.5,0.9 --force\n"
+    "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini -j 2\n"
+    "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini --resume\n";
+
+typedef struct run_options {
+    const char *config, *out;
+    const char **overrides;
+    size_t n_overrides;
+    size_t threads;
+    bool force, quiet, resume;
+    int argc; /* the command's arguments, for the resume hint */
+    char **argv;
+} run_options;
+
+static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_options *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (rl_cli_is_help(a))
+            return rl_cli_print_help(cmd) == RL_CLI_OK ? -1 : RL_CLI_USAGE;
+        if (strcmp(a, "-o") == 0 || strcmp(a, "-s") == 0) {
+            if (i + 1 >= argc)
+                return rl_cli_usage_error(cmd, "%s needs a value", a);
+            if (a[1] == 'o')
+                o->out = argv[++i];
+            else
+                o->overrides[o->n_overrides++] = argv[++i];
+        } else if (strcmp(a, "-j") == 0 || strncmp(a, "-j", 2) == 0) {
+            const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+            char *end;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (!v || *end || n < 1 || n > 1024)
+                return rl_cli_usage_error(cmd, "-j needs a thread count from 1 to 1024");
+            o->threads = (size_t)n;
+        } else if (strcmp(a, "--force") == 0) {
+            o->force = true;
+        } else if (strcmp(a, "--resume") == 0) {
+            o->resume = true;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            o->quiet = true;
+        } else if (a[0] == '-' && a[1]) {
+            return rl_cli_usage_error(cmd, "unknown option '%s'", a);
+        } else if (o->config) {
+            return rl_cli_usage_error(cmd, "more than one config file ('%s', '%s')", o->config,
+                                      a);
+        } else {
+            o->config = a;
+        }
+    }
+    if (o->force && o->resume)
+        return rl_cli_usage_error(cmd, "--resume and --force exclude each other");
+    return RL_CLI_OK;
+}
+
+static int load_config(const run_options *o, rl_config **c, rl_error *err)
+{
+    int rc;
+    if (o->config) {
+        rc = rl_config_load_file(o->config, c, err);
+    } else {
+        const rl_embedded_file *f = rl_embedded_configs;
+        while (f->name && strcmp(f->name, DEFAULT_CONFIG) != 0)
+            f++;
+        if (!f->name)
+            return rl_error_set(err, RL_ENOTFOUND, "the built-in config is missing");
+        rc = rl_config_load_string(f->text, DEFAULT_CONFIG ".ini", ".", c, err);
+    }
+    for (size_t i = 0; rc == RL_OK && i < o->n_overrides; i++)
+        rc = rl_config_override(*c, o->overrides[i], err);
+    return rc;
+}
+
+static void output_dir(const rl_plan *p, const run_options *o, char *dir, size_t size)
+{
+    if (o->out)
+        snprintf(dir, size, "%s", o->out);
+    else if (rl_params_has(p->experiment, "out"))
+        snprintf(dir, size, "%s", rl_params_string(p->experiment, "out"));
+    else
+        snprintf(dir, size, "results/%s", p->name);
+}
+
+/* "gridrl ARGS..."; for_resume drops --force and --resume and appends --resume, which is
+ * the command that finishes an interrupted experiment. */
+static char *command_line(int argc, char **argv, bool for_resume)
+{
+    size_t len = strlen("gridrl --resume") + 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *line = malloc(len);
+    if (!line)
+        return NULL;
+    strcpy(line, "gridrl");
+    for (int i = 0; i < argc; i++) {
+        if (for_resume && (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "--resume") == 0))
+            continue;
+        strcat(line, " ");
+        strcat(line, argv[i]);
+    }
+    if (for_resume)
+        strcat(line, " --resume");
+    return line;
+}
+
+/* The configuration's values and greedy arrows drawn on its map (replicate 0). */
+static void print_run(const rl_plan *p, const rl_run_result *r, const rl_grid_style *style)
+{
+    const rl_mdp *m = rl_env_model(r->env);
+    const rl_configuration *cfg = &p->configurations[r->configuration];
+    char (*text)[16] = calloc(m->n_states, sizeof *text);
+    const char **texts = calloc(m->n_states, sizeof *texts);
+    char (*arrows)[32] = calloc(m->n_states, sizeof *arrows);
+    const char **arrow_ptrs = calloc(m->n_states, sizeof *arrow_ptrs);
+    if (!text || !texts || !arrows || !arrow_ptrs)
+        goto done;
+    for (size_t s = 0; s < m->n_states; s++) {
+        if (m->kind[s] == RL_STATE_WALL)
+            continue;
+        if (!isnan(r->values[s])) {
+            snprintf(text[s], sizeof text[s], "%.3g", r->values[s] + 0.0);
+            texts[s] = text[s];
+        }
+        if (!rl_mdp_is_decision(m, s))
+            continue;
+        /* Every action of maximal probability: ties show as several arrows. */
+        const double *pi = r->policy + s * m->n_actions;
+        double best = 0.0;
+        for (size_t a = 0; a < m->n_actions; a++)
+            best = pi[a] > best ? pi[a] : best;
+        for (size_t a = 0; a < m->n_actions; a++)
+            if (pi[a] >= best - 1e-12)
+                strncat(arrows[s], rl_grid_arrow(m->action_drow[a], m->action_dcol[a],
+                                                 style->ascii),
+                        sizeof arrows[s] - strlen(arrows[s]) - 1);
+        arrow_ptrs[s] = arrows[s];
+    }
+    printf("\nconfiguration %zu (%s", r->configuration, cfg->agent->name);
+    for (size_t i = 0; i < p->n_axes; i++)
+        if (strcmp(p->axes[i].entry->key, "algorithm") != 0)
+            printf(", %s = %s", p->axes[i].entry->key, p->axes[i].values[cfg->choice[i]]);
+    if (r->iterations.n) {
+        const rl_iteration_row *last = rl_rows_at(&r->iterations, r->iterations.n - 1);
+        printf("): %s after %zu iteration%s, value error %.3g\n", r->status, r->iterations.n,
+               r->iterations.n == 1 ? "" : "s", last->value_rmse);
+    } else {
+        printf("): run 0 %s after %zu episodes, %zu steps", r->status, r->episodes, r->steps);
+        if (r->episode_rows.n) {
+            const rl_episode_row *last = rl_rows_at(&r->episode_rows, r->episode_rows.n - 1);
+            if (isfinite(last->value_rmse))
+                printf(", value error %.3g", last->value_rmse);
+        }
+        printf("\n");
+    }
+    rl_grid_view view = {.rows = m->rows,
+                         .cols = m->cols,
+                         .cells = m->cell,
+                         .text = texts,
+                         .mark_kinds = true,
+                         .arrows = arrow_ptrs};
+    rl_grid_draw(stdout, &view, style);
+    rl_grid_legend(stdout, &view, style);
+done:
+    free(text);
+    free(texts);
+    free(arrows);
+    free(arrow_ptrs);
+}
+
+/* Set by SIGINT/SIGTERM; see the file comment. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int signo)
+{
+    (void)signo;
+    stop_requested = 1;
+}
+
+static void catch_signals(bool on)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on ? on_signal : SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static size_t default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (size_t)n : 1;
+}
+
+/* --resume: the directory must hold the same resolved config. */
+static int check_resume(const char *dir, const char *config_text, rl_error *err)
+{
+    char path[RL_OUTPUT_PATH_MAX];
+    snprintf(path, sizeof path, "%.4000s/config.ini", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return RL_ENOTFOUND; /* nothing to resume: start afresh */
+        return rl_error_set(err, RL_EIO, "cannot read '%s': %s", path, strerror(errno));
+    }
+    char line[1024];
+    const char *expected = config_text;
+    int number = 0, rc = RL_OK;
+    while (rc == RL_OK && fgets(line, sizeof line, f)) {
+        number++;
+        size_t len = strlen(line);
+        if (strncmp(expected, line, len) != 0)
+            rc = RL_EINVAL;
+        else
+            expected += len;
+    }
+    fclose(f);
+    if (rc == RL_OK && *expected)
+        rc = RL_EINVAL, number++;
+    if (rc != RL_OK) {
+        rl_error_set(err, RL_EINVAL,
+                     "cannot resume: this config differs from the one the results in '%s' "
+                     "came from (config.ini line %d); use another -o DIR or --force",
+                     dir, number);
+        return rl_error_locate(err, path, number, 0, NULL);
+    }
+    return RL_OK;
+}
+
+static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_error *err)
+{
+    char *text = NULL;
+    int rc = rl_results_config_text(p, &text, err);
+    if (rc == RL_OK && o->resume) {
+        rc = check_resume(dir, text, err);
+        if (rc == RL_OK) {
+            free(text);
+            return RL_OK; /* the directory's config.ini and configs.csv stand */
+        }
+        if (rc == RL_ENOTFOUND)
+            rc = RL_OK;
+    }
+    free(text);
+    if (rc == RL_OK)
+        rc = rl_output_prepare_dir(dir, o->force || o->resume, err);
+    if (rc == RL_OK && o->force)
+        rc = rl_results_clear(dir, err);
+    if (rc == RL_OK)
+        rc = rl_results_begin(p, dir, err);
+    return rc;
+}
+
+static int execute(const rl_plan *p, const run_options *o, const char *dir, const char *cmdline,
+                   rl_error *err)
+{
+    rl_run_result *keep = calloc(p->n_configurations, sizeof *keep);
+    if (!keep)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    rl_schedule_options options = {
+        .threads = o->threads ? o->threads : default_threads(),
+        .progress = !o->quiet && rl_cli_isatty(stderr),
+        .stop = &stop_requested,
+        .keep = o->quiet ? NULL : keep,
+    };
+    rl_schedule_report report;
+    catch_signals(true);
+    int rc = rl_schedule_run(p, dir, &options, &report, err);
+    catch_signals(false);
+    if (rc == RL_EINTERRUPTED) {
+        char *resume = command_line(o->argc, o->argv, true);
+        fprintf(stderr,
+                "gridrl: interrupted: %zu of %zu runs are complete in %s/runs/; finish them "
+                "with\n  %s\n",
+                report.completed, report.total, dir, resume ? resume : "gridrl run ... --resume");
+        free(resume);
+    }
+    if (rc == RL_OK)
+        rc = rl_results_finish(p, dir, cmdline, err);
+    if (rc == RL_OK && rl_params_bool(p->experiment, "plot")) {
+        /* The results stand even if gnuplot cannot draw them: say so, keep exit 0. */
+        rl_plot_options plot = RL_PLOT_OPTIONS_DEFAULT;
+        plot.log = o->quiet ? NULL : stdout;
+        rl_error plot_err;
+        rl_error_clear(&plot_err);
+        if (rl_plot_dir(dir, &plot, &plot_err) != RL_OK) {
+            char buf[RL_ERROR_MESSAGE_MAX + RL_ERROR_FILE_MAX + 64];
+            rl_error_format(&plot_err, buf, sizeof buf);
+            fprintf(stderr, "gridrl: results written, but no plots: %s\n", buf);
+        }
+    }
+    if (rc == RL_OK && !o->quiet) {
+        rl_grid_style style = {.color = rl_cli_use_color(stdout, RL_CLI_COLOR_AUTO)};
+        for (size_t k = 0; k < p->n_configurations; k++)
+            if (keep[k].env)
+                print_run(p, &keep[k], &style);
+        printf("\n%s: %zu run%s (%zu already complete) in %.2f s, results in %s/\n", p->name,
+               report.total, report.total == 1 ? "" : "s", report.skipped, report.seconds, dir);
+    }
+    for (size_t k = 0; k < p->n_configurations; k++)
+        rl_run_result_free(&keep[k]);
+    free(keep);
+    return rc;
+}
+
+int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
+{
+    run_options o = {.argc = argc, .argv = argv};
+    o.overrides = calloc((size_t)argc, sizeof *o.overrides);
+    if (!o.overrides)
+        return RL_CLI_FAILURE;
+    int status = parse_options(cmd, argc, argv, &o);
+    if (status != RL_CLI_OK) {
+        free(o.overrides);
+        return status < 0 ? RL_CLI_OK : status;
+    }
+    rl_error err;
+    rl_error_clear(&err);
+    rl_config *config = NULL;
+    rl_plan *plan = NULL;
+    char dir[RL_OUTPUT_PATH_MAX];
+    char *cmdline = command_line(argc, argv, false);
+    int rc = cmdline ? load_config(&o, &config, &err) : rl_error_set(&err, RL_ENOMEM, "no memory");
+    if (rc == RL_OK)
+        rc = rl_plan_build(config, &plan, &err);
+    if (rc == RL_OK)
+        rc = rl_plan_check(plan, &err);
+    if (rc == RL_OK) {
+        output_dir(plan, &o, dir, sizeof dir);
+        rc = prepare(plan, &o, dir, &err);
+    }
+    /* Everything that fails before the runs start is about the input (the config, a file
+     * it names, gamma = 1 on a model that needs gamma < 1, the output directory): exit 2. */
+    bool input_error = rc != RL_OK && rc != RL_ENOMEM;
+    if (rc == RL_OK)
+        rc = execute(plan, &o, dir, cmdline, &err);
+    if (rc == RL_EINTERRUPTED) {
+        status = 130; /* the shell's convention for SIGINT */
+    } else if (rc == RL_OK) {
+        status = RL_CLI_OK;
+    } else {
+        status = rl_cli_error(&err);
+        if (input_error)
+            status = RL_CLI_USAGE;
+    }
+    rl_plan_free(plan);
+    rl_config_free(config);
+    free(cmdline);
+    free(o.overrides);
+    return status;
+}

@@ -1,0 +1,36 @@
+/* Output directories and files that appear complete or not at all: each file is written
+ * under a temporary name in the same directory and renamed into place when closed.
+ */
+#ifndef GRIDRL_EXPERIMENTS_IO_OUTPUT_H
+#define GRIDRL_EXPERIMENTS_IO_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "rl/error.h"
+
+#define RL_OUTPUT_PATH_MAX 4096
+
+/* Creates dir (and its parents). A directory that exists and is not empty is refused
+ * unless force. */
+int rl_output_prepare_dir(const char *dir, bool force, rl_error *err);
+
+typedef struct rl_output_file {
+    FILE *f;
+    char tmp[RL_OUTPUT_PATH_MAX];
+    char path[RL_OUTPUT_PATH_MAX];
+} rl_output_file;
+
+/* Opens dir/.name.tmp for writing. */
+int rl_output_open(rl_output_file *o, const char *dir, const char *name, rl_error *err);
+
+/* Closes and renames into dir/name; on a write error removes the temporary file. */
+int rl_output_commit(rl_output_file *o, rl_error *err);
+
+/* Closes and removes the temporary file. */
+void rl_output_abandon(rl_output_file *o);
+
+/* The end of every writer: commits when rc is RL_OK, else abandons and returns rc. */
+int rl_output_close(rl_output_file *o, int rc, rl_error *err);
+
+#endif

@@ -1,0 +1,92 @@
+/* Pictures of an experiment's results: `gridrl plot DIR` turns a results directory into
+ * learning curves (per episode, and per logged step), value/policy grids, sweep curves and
+ * convergence curves with gnuplot.
+ *
+ * The gnuplot scripts live in plots/NAME.gp and are compiled into the program (see
+ * cmake/EmbedFiles.cmake), so a plot needs no data directory. For each picture, the data the
+ * script reads that is not a result file as it stands (smoothed curves, the policy's arrow
+ * vectors, the sweep summary) and the script itself are written into DIR/plots/ next to the
+ * picture, so both can be checked and the picture redrawn with gnuplot alone.
+ *
+ * gnuplot is the program named by the GNUPLOT environment variable, else `gnuplot` on PATH;
+ * it runs as a child process with its messages captured.
+ */
+#ifndef GRIDRL_EXPERIMENTS_PLOT_PLOT_H
+#define GRIDRL_EXPERIMENTS_PLOT_PLOT_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "envs/maps_embedded.h"
+#include "rl/error.h"
+
+/* The shipped scripts, by name without ".gp" ("grid", "learning_curve", ...); terminated by
+ * an entry whose name is NULL. */
+extern const rl_embedded_file rl_embedded_plots[];
+
+typedef enum rl_plot_format { RL_PLOT_PNG, RL_PLOT_SVG, RL_PLOT_PDF } rl_plot_format;
+
+/* What to draw: a set of these bits. */
+enum {
+    RL_PLOT_CURVES = 1u,      /* learning curves (learners: summary.csv) */
+    RL_PLOT_GRID = 2u,        /* policy and values on the map, one picture per configuration */
+    RL_PLOT_SWEEP = 4u,       /* a summary against a swept parameter (learners) */
+    RL_PLOT_CONVERGENCE = 8u, /* delta and value error per sweep (planners: iterations.csv) */
+    RL_PLOT_STEPS = 16u,      /* value error per logged step (learners with log_every_steps:
+                                 steps.csv) */
+    RL_PLOT_ALL = 31u
+};
+
+/* The y axis of learning curves (per episode and per step). */
+typedef enum rl_plot_yscale {
+    RL_PLOT_YSCALE_AUTO,   /* logarithmic for value_rmse when every value drawn (means and
+                              interval bounds) is > 0, else linear */
+    RL_PLOT_YSCALE_LINEAR,
+    RL_PLOT_YSCALE_LOG     /* values <= 0 are left out of the picture */
+} rl_plot_yscale;
+
+/* The per-episode quantity of learning curves and sweeps. */
+typedef enum rl_plot_metric {
+    RL_PLOT_RETURN,
+    RL_PLOT_LENGTH,
+    RL_PLOT_VALUE_RMSE
+} rl_plot_metric;
+
+typedef struct rl_plot_options {
+    rl_plot_format format;
+    unsigned what;         /* RL_PLOT_* bits */
+    rl_plot_metric metric;
+    size_t smooth;         /* learning curves: trailing moving average over this many
+                              episodes; 0 or 1: none */
+    size_t first, last;    /* sweep: each run's mean over its first (or last) N episodes;
+                              both 0: the last score_episodes of config.ini, else all */
+    double ymin, ymax;     /* y range of curves and sweeps; NaN: automatic */
+    bool heat;             /* grids: colour the plain cells by their value */
+    const char *gnuplot;   /* the program; NULL: $GNUPLOT, else gnuplot on PATH */
+    FILE *log;             /* one line per picture written or plot skipped; NULL: silent */
+    rl_plot_yscale yscale; /* learning curves' y axis */
+} rl_plot_options;
+
+/* PNG, all plots, return, no smoothing, the score window, automatic ranges, no heat map,
+ * quiet, a log y axis for value errors that are all positive. */
+#define RL_PLOT_OPTIONS_DEFAULT                                                            \
+    ((rl_plot_options){RL_PLOT_PNG, RL_PLOT_ALL, RL_PLOT_RETURN, 0, 0, 0, NAN, NAN, false, \
+                       NULL, NULL, RL_PLOT_YSCALE_AUTO})
+
+/* "png", "svg", "pdf": the file extension and --format value. */
+const char *rl_plot_format_name(rl_plot_format f);
+
+/* "return", "length", "value_rmse": summary.csv's column suffix and --metric value. */
+const char *rl_plot_metric_name(rl_plot_metric m);
+
+/* Draws what o asks for (NULL: the defaults) from the results in dir into dir/plots/.
+ * What does not apply to these results (no learning curves for planners, no sweep without a
+ * swept parameter, no per-step curve without steps.csv) is skipped with a note in o->log.
+ * Errors: RL_ENOTFOUND when dir does not exist, holds no results, or gnuplot cannot be
+ * found; RL_EUNSUPPORTED when nothing asked for applies; RL_EIO when a file cannot be read
+ * or written or gnuplot fails (its message is in err). */
+int rl_plot_dir(const char *dir, const rl_plot_options *o, rl_error *err);
+
+#endif

@@ -1,0 +1,438 @@
+/* Plan expansion and validation: see plan.h. */
+#include "experiments/runner/plan.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "envs/gridworld.h"
+#include "envs/preset.h"
+
+const rl_param_spec rl_experiment_params[] = {
+    {"name", RL_PARAM_STRING, NULL, 0, 0, RL_PARAM_NO_SWEEP, NULL,
+     "experiment name (default: the config file's name)"},
+    {"out", RL_PARAM_STRING, NULL, 0, 0, RL_PARAM_NO_SWEEP, NULL,
+     "output directory (default results/<name>; -o overrides)"},
+    {"seeds", RL_PARAM_INT, "1", 1, 1e6, 0, NULL,
+     "independent runs (replicates) of each configuration"},
+    {"seed", RL_PARAM_INT, "1", 0, 4294967295.0, 0, NULL,
+     "base seed: a run's generator is seeded from (seed, configuration, replicate)"},
+    {"episodes", RL_PARAM_INT, NULL, 1, 1e12, 0, NULL,
+     "learners: episodes per run (or set steps, or neither for a learner that converges)"},
+    {"steps", RL_PARAM_INT, NULL, 1, 1e15, 0, NULL,
+     "learners: total env steps per run; the episode it cuts ends with outcome budget"},
+    {"max_steps", RL_PARAM_INT, "0", 0, 1e15, 0, NULL,
+     "learners: time limit per episode (a truncation, not a termination); 0: none, unless "
+     "the preset sets one"},
+    {"start", RL_PARAM_STRING, "env", 0, 0, RL_PARAM_NO_SWEEP, NULL,
+     "learners: where episodes start: env (the map's start cells), uniform (any open "
+     "non-terminal cell) or 'row col'"},
+    {"log_every_steps", RL_PARAM_INT, "0", 0, 1e15, 0, NULL,
+     "learners: also record metrics every N steps into steps.csv (0: never)"},
+    {"score_episodes", RL_PARAM_INT, "0", 0, 1e12, 0, NULL,
+     "a run's score is its mean return over its last N episodes (0: all)"},
+    {"plot", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,
+     "draw the pictures (gridrl plot DIR) when the experiment is complete"},
+    {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
+};
+
+static char *trimmed_copy(const char *text, size_t len)
+{
+    while (len > 0 && isspace((unsigned char)*text)) {
+        text++;
+        len--;
+    }
+    while (len > 0 && isspace((unsigned char)text[len - 1]))
+        len--;
+    char *s = malloc(len + 1);
+    if (s) {
+        memcpy(s, text, len);
+        s[len] = '\0';
+    }
+    return s;
+}
+
+/* Splits a comma list into trimmed values; an empty item is an error. */
+static int split_list(const rl_config_entry *e, rl_plan_axis *axis, rl_error *err)
+{
+    size_t n = 1;
+    for (const char *c = e->value; *c; c++)
+        n += *c == ',';
+    axis->entry = e;
+    axis->values = calloc(n, sizeof *axis->values);
+    if (!axis->values)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    const char *p = e->value;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strcspn(p, ",");
+        axis->values[i] = trimmed_copy(p, len);
+        axis->n_values++;
+        if (!axis->values[i])
+            return rl_error_set(err, RL_ENOMEM, "out of memory");
+        if (!axis->values[i][0]) {
+            rl_error_set(err, RL_EINVAL, "empty item %zu in the list '%s'", i + 1, e->value);
+            return rl_config_locate(err, e);
+        }
+        p += len + (p[len] == ',');
+    }
+    return RL_OK;
+}
+
+static const rl_param_spec *agent_key_spec(const rl_agent_info *const *algorithms, size_t n,
+                                           const char *key)
+{
+    for (size_t i = 0; i < n; i++) {
+        const rl_param_spec *spec = rl_param_find(algorithms[i]->params, key);
+        if (spec)
+            return spec;
+    }
+    return NULL;
+}
+
+static const rl_param_spec *entry_spec(const rl_plan *p, const rl_config_entry *e,
+                                       const rl_agent_info *const *algorithms, size_t n)
+{
+    if (strcmp(e->section, "env") == 0)
+        return rl_param_find(rl_gridworld_params, e->key);
+    if (strcmp(e->section, "experiment") == 0)
+        return rl_param_find(rl_experiment_params, e->key);
+    (void)p;
+    return agent_key_spec(algorithms, n, e->key);
+}
+
+/* The value of entry e in configuration k: its axis value, or the entry's own. */
+static const char *value_in(const rl_plan *p, size_t k, const rl_config_entry *e)
+{
+    for (size_t i = 0; i < p->n_axes; i++)
+        if (p->axes[i].entry == e)
+            return p->axes[i].values[p->configurations[k].choice[i]];
+    return e->value;
+}
+
+static int unknown_key(const rl_config_entry *e, const rl_param_spec *table, const char *what,
+                       rl_error *err)
+{
+    char names[RL_ERROR_MESSAGE_MAX / 2] = "";
+    for (const rl_param_spec *s = table; s->name; s++)
+        rl_names_append(names, sizeof names, s->name);
+    rl_error_set(err, RL_ENOTFOUND, "unknown key '%s' for %s (valid: %s)", e->key, what, names);
+    return rl_config_locate(err, e);
+}
+
+/* Which algorithms the plan uses: the values of [agent] algorithm. */
+static int read_algorithms(const rl_config *c, const rl_agent_info ***out, size_t *n,
+                           rl_error *err)
+{
+    const rl_config_entry *e = rl_config_find(c, "agent", "algorithm");
+    *out = NULL;
+    *n = 0;
+    if (!e) {
+        char names[RL_ERROR_MESSAGE_MAX / 2] = "";
+        for (const rl_agent_info *const *a = rl_agents; *a; a++)
+            rl_names_append(names, sizeof names, (*a)->name);
+        rl_error_set(err, RL_EINVAL, "[agent] needs an algorithm (valid: %s)", names);
+        return rl_error_locate(err, c->path, 0, 0, "agent.algorithm");
+    }
+    rl_plan_axis list = {0};
+    int rc = split_list(e, &list, err);
+    if (rc == RL_OK) {
+        *out = calloc(list.n_values, sizeof **out);
+        if (!*out)
+            rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; rc == RL_OK && i < list.n_values; i++) {
+        (*out)[i] = rl_agent_find(list.values[i], err);
+        if (!(*out)[i])
+            rc = rl_config_locate(err, e);
+        else
+            (*n)++;
+    }
+    for (size_t i = 0; i < list.n_values; i++)
+        free(list.values[i]);
+    free(list.values);
+    return rc;
+}
+
+/* Checks every entry's key and every value of every list, and records the axes. */
+static int read_entries(rl_plan *p, const rl_agent_info *const *algorithms, size_t n_alg,
+                        rl_error *err)
+{
+    const rl_config *c = p->config;
+    p->axes = calloc(c->n_entries, sizeof *p->axes);
+    if (!p->axes)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < c->n_entries; i++) {
+        const rl_config_entry *e = &c->entries[i];
+        bool is_experiment = strcmp(e->section, "experiment") == 0;
+        bool is_algorithm = strcmp(e->section, "agent") == 0 && strcmp(e->key, "algorithm") == 0;
+        const rl_param_spec *spec = is_algorithm ? NULL : entry_spec(p, e, algorithms, n_alg);
+        if (!spec && !is_algorithm) {
+            if (is_experiment)
+                return unknown_key(e, rl_experiment_params, "[experiment]", err);
+            if (strcmp(e->section, "env") == 0)
+                return unknown_key(e, rl_gridworld_params, "[env]", err);
+            /* The valid agent keys: those of the plan's algorithms. */
+            char names[RL_ERROR_MESSAGE_MAX / 2] = "algorithm";
+            for (size_t a = 0; a < n_alg; a++)
+                for (const rl_param_spec *s = algorithms[a]->params; s->name; s++)
+                    if (!agent_key_spec(algorithms, a, s->name)) /* not listed yet */
+                        rl_names_append(names, sizeof names, s->name);
+            rl_error_set(err, RL_ENOTFOUND, "unknown key '%s' for the plan's algorithms "
+                         "(valid: %s)", e->key, names);
+            return rl_config_locate(err, e);
+        }
+        bool sweeps = strchr(e->value, ',') && (is_algorithm || !(spec->flags & RL_PARAM_NO_SWEEP));
+        if (is_experiment && strchr(e->value, ',')) {
+            rl_error_set(err, RL_EINVAL, "[experiment] keys do not sweep: '%s' has a comma",
+                         e->value);
+            return rl_config_locate(err, e);
+        }
+        rl_plan_axis axis = {0};
+        if (sweeps) {
+            int rc = split_list(e, &axis, err);
+            p->axes[p->n_axes++] = axis; /* freed with the plan even on error */
+            if (rc != RL_OK)
+                return rc;
+        }
+        if (is_algorithm)
+            continue;
+        /* Each value must parse under at least one algorithm that knows the key; the
+         * configurations then check it under their own algorithm. */
+        size_t n_values = sweeps ? axis.n_values : 1;
+        for (size_t v = 0; v < n_values; v++) {
+            rl_param_value parsed;
+            const char *text = sweeps ? axis.values[v] : e->value;
+            if (rl_param_parse(spec, text, &parsed, err) != RL_OK)
+                return rl_config_locate(err, e);
+        }
+    }
+    return RL_OK;
+}
+
+/* Resolves a path value against the config's directory (overrides: the working
+ * directory). */
+static int resolve_path(const rl_plan *p, const rl_config_entry *e, const char *value,
+                        char *out, size_t size)
+{
+    if (value[0] == '/' || strcmp(e->source, RL_CONFIG_OVERRIDE_SOURCE) == 0 ||
+        strcmp(p->config->base_dir, ".") == 0)
+        return snprintf(out, size, "%s", value) < (int)size ? RL_OK : RL_ERANGE;
+    return snprintf(out, size, "%s/%s", p->config->base_dir, value) < (int)size ? RL_OK
+                                                                               : RL_ERANGE;
+}
+
+int rl_plan_absolute_path(const rl_plan *p, const rl_config_entry *e, const char *value,
+                          char *out, size_t size)
+{
+    char relative[4096], cwd[4096];
+    if (resolve_path(p, e, value, relative, sizeof relative) != RL_OK)
+        return RL_ERANGE;
+    if (relative[0] == '/')
+        return snprintf(out, size, "%s", relative) < (int)size ? RL_OK : RL_ERANGE;
+    if (!getcwd(cwd, sizeof cwd))
+        return RL_EIO;
+    const char *rest = strncmp(relative, "./", 2) == 0 ? relative + 2 : relative;
+    return snprintf(out, size, "%s/%s", cwd, rest) < (int)size ? RL_OK : RL_ERANGE;
+}
+
+bool rl_plan_is_path_key(const char *key)
+{
+    return strcmp(key, "map") == 0 || strcmp(key, "policy_file") == 0 ||
+           strcmp(key, "values_file") == 0;
+}
+
+static bool is_path_key(const char *key)
+{
+    return rl_plan_is_path_key(key);
+}
+
+static int set_value(const rl_plan *p, rl_params *params, const rl_config_entry *e,
+                     const char *value, rl_error *err)
+{
+    char path[4096];
+    if (is_path_key(e->key)) {
+        if (resolve_path(p, e, value, path, sizeof path) != RL_OK) {
+            rl_error_set(err, RL_ERANGE, "path too long");
+            return rl_config_locate(err, e);
+        }
+        value = path;
+    }
+    if (rl_params_set(params, e->key, value, err) != RL_OK)
+        return rl_config_locate(err, e);
+    return RL_OK;
+}
+
+static int build_configuration(rl_plan *p, size_t k, rl_error *err)
+{
+    rl_configuration *cfg = &p->configurations[k];
+    const rl_config *c = p->config;
+    cfg->env = rl_params_alloc(rl_gridworld_params);
+    if (!cfg->env)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    const rl_config_entry *algorithm = rl_config_find(c, "agent", "algorithm");
+    cfg->agent = rl_agent_find(value_in(p, k, algorithm), err);
+    if (!cfg->agent)
+        return rl_config_locate(err, algorithm);
+    cfg->agent_params = rl_params_alloc(cfg->agent->params);
+    if (!cfg->agent_params)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < c->n_entries; i++) {
+        const rl_config_entry *e = &c->entries[i];
+        const char *value = value_in(p, k, e);
+        int rc = RL_OK;
+        if (strcmp(e->section, "env") == 0)
+            rc = set_value(p, cfg->env, e, value, err);
+        else if (strcmp(e->section, "agent") == 0 && e != algorithm &&
+                 rl_param_find(cfg->agent->params, e->key))
+            rc = set_value(p, cfg->agent_params, e, value, err);
+        if (rc != RL_OK)
+            return rc;
+    }
+    if (rl_gridworld_apply_preset(cfg->env, err) != RL_OK)
+        return rl_plan_locate(p, k, err);
+    /* A preset's suggested discount applies unless the config sets gamma. */
+    if (rl_params_has(cfg->env, "preset") && rl_param_find(cfg->agent->params, "gamma") &&
+        !rl_params_is_set(cfg->agent_params, "gamma")) {
+        const rl_preset *preset = rl_preset_find(rl_params_string(cfg->env, "preset"), NULL);
+        /* The shortest text that reads back as the same number ("0.9", not 0.90000...2). */
+        char gamma[32];
+        snprintf(gamma, sizeof gamma, "%.15g", preset->gamma);
+        if (strtod(gamma, NULL) != preset->gamma)
+            snprintf(gamma, sizeof gamma, "%.17g", preset->gamma);
+        if (preset->gamma >= 0 && rl_params_set(cfg->agent_params, "gamma", gamma, err) != RL_OK)
+            return rl_plan_locate(p, k, err);
+    }
+    return RL_OK;
+}
+
+static char *default_name(const rl_config *c)
+{
+    const char *base = strrchr(c->path, '/');
+    base = base ? base + 1 : c->path;
+    size_t len = strcspn(base, ".");
+    char *name = malloc(len + 1);
+    if (name) {
+        memcpy(name, base, len);
+        name[len] = '\0';
+    }
+    return name;
+}
+
+int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
+{
+    *out = NULL;
+    rl_plan *p = calloc(1, sizeof *p);
+    if (!p)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    p->config = c;
+    const rl_agent_info **algorithms = NULL;
+    size_t n_alg = 0;
+    int rc = read_algorithms(c, &algorithms, &n_alg, err);
+    if (rc == RL_OK)
+        rc = read_entries(p, algorithms, n_alg, err);
+    free(algorithms);
+    if (rc == RL_OK && !(p->experiment = rl_params_alloc(rl_experiment_params)))
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == RL_OK && i < c->n_entries; i++)
+        if (strcmp(c->entries[i].section, "experiment") == 0)
+            rc = set_value(p, p->experiment, &c->entries[i], c->entries[i].value, err);
+    if (rc == RL_OK) {
+        p->seeds = (size_t)rl_params_int(p->experiment, "seeds");
+        p->seed = (unsigned long)rl_params_int(p->experiment, "seed");
+        p->name = rl_params_has(p->experiment, "name")
+                      ? strdup(rl_params_string(p->experiment, "name"))
+                      : default_name(c);
+        if (!p->name)
+            rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+    }
+    /* Configurations: mixed radix over the axes, the last axis fastest. */
+    p->n_configurations = 1;
+    for (size_t i = 0; rc == RL_OK && i < p->n_axes; i++)
+        p->n_configurations *= p->axes[i].n_values;
+    if (rc == RL_OK && !(p->configurations = calloc(p->n_configurations,
+                                                    sizeof *p->configurations)))
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+    for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++) {
+        rl_configuration *cfg = &p->configurations[k];
+        cfg->choice = calloc(p->n_axes ? p->n_axes : 1, sizeof *cfg->choice);
+        if (!cfg->choice) {
+            rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+            break;
+        }
+        size_t rest = k;
+        for (size_t i = p->n_axes; i-- > 0;) {
+            cfg->choice[i] = rest % p->axes[i].n_values;
+            rest /= p->axes[i].n_values;
+        }
+        rc = build_configuration(p, k, err);
+    }
+    if (rc != RL_OK) {
+        rl_plan_free(p);
+        return rc;
+    }
+    *out = p;
+    return RL_OK;
+}
+
+int rl_plan_locate(const rl_plan *p, size_t k, rl_error *err)
+{
+    if (!err)
+        return RL_EINVAL;
+    const rl_config *c = p->config;
+    char key[RL_ERROR_KEY_MAX];
+    snprintf(key, sizeof key, "%s", err->key);
+    const char *bare = strchr(key, '.') ? strchr(key, '.') + 1 : key;
+    const rl_configuration *cfg = &p->configurations[k];
+    const rl_config_entry *e = NULL;
+    if (bare[0] && cfg->agent && rl_param_find(cfg->agent->params, bare))
+        e = rl_config_find(c, "agent", bare);
+    if (!e && bare[0] && rl_param_find(rl_gridworld_params, bare))
+        e = rl_config_find(c, "env", bare);
+    if (!e)
+        e = rl_config_find(c, "env", "preset");
+    if (!e)
+        e = rl_config_find(c, "env", "map");
+    if (!e)
+        return rl_error_locate(err, c->path, 0, 0, NULL);
+    if (err->file[0] && strcmp(err->file, c->path) != 0 &&
+        strcmp(err->file, RL_CONFIG_OVERRIDE_SOURCE) != 0) {
+        /* Already located in another file (a map the config names): keep that place and
+         * say which key named the file. */
+        if (!err->key[0] && rl_config_find(c, "env", "map"))
+            snprintf(err->key, sizeof err->key, "env.map");
+        return err->code;
+    }
+    int code = err->code;
+    rl_config_locate(err, e);
+    /* Keep the library's key when the entry is only where the value came from. */
+    if (strcmp(e->key, bare) != 0 && bare[0]) {
+        char where[RL_ERROR_KEY_MAX];
+        snprintf(where, sizeof where, "%.40s (from %.12s.%.30s)", bare, e->section, e->key);
+        memcpy(err->key, where, sizeof where);
+    }
+    return code;
+}
+
+void rl_plan_free(rl_plan *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n_axes; i++) {
+        for (size_t v = 0; v < p->axes[i].n_values; v++)
+            free(p->axes[i].values[v]);
+        free(p->axes[i].values);
+    }
+    free(p->axes);
+    for (size_t k = 0; p->configurations && k < p->n_configurations; k++) {
+        rl_params_free(p->configurations[k].env);
+        rl_params_free(p->configurations[k].agent_params);
+        free(p->configurations[k].choice);
+    }
+    free(p->configurations);
+    rl_params_free(p->experiment);
+    free(p->name);
+    free(p);
+}

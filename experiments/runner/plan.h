@@ -1,0 +1,72 @@
+/* The experiment plan: a loaded config turned into numbered configurations and runs.
+ *
+ * A comma list in a scalar [env] or [agent] key is a sweep axis. Configurations are the
+ * cartesian product of the axes in the order the keys appear, the last varying fastest;
+ * each has `seeds` replicates, run = configuration * seeds + replicate, and a run's
+ * generator is seeded from (seed, configuration, replicate) alone (rl/rng.h).
+ *
+ * Building the plan validates every value against the env's and the algorithms' parameter
+ * tables, so every config error is found before any run starts, located at file:line:key.
+ */
+#ifndef GRIDRL_EXPERIMENTS_RUNNER_PLAN_H
+#define GRIDRL_EXPERIMENTS_RUNNER_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "agents/registry.h"
+#include "experiments/runner/config.h"
+#include "rl/param.h"
+
+typedef struct rl_plan_axis {
+    const rl_config_entry *entry;
+    char **values;
+    size_t n_values;
+} rl_plan_axis;
+
+typedef struct rl_configuration {
+    const rl_agent_info *agent;
+    rl_params *env;   /* preset applied, map path resolved */
+    rl_params *agent_params;
+    size_t *choice;   /* the value index on each axis */
+} rl_configuration;
+
+typedef struct rl_plan {
+    const rl_config *config;
+    rl_params *experiment;
+    char *name;
+    size_t seeds;
+    unsigned long seed;
+    rl_plan_axis *axes;
+    size_t n_axes;
+    rl_configuration *configurations;
+    size_t n_configurations;
+} rl_plan;
+
+/* The [experiment] parameter table. */
+extern const rl_param_spec rl_experiment_params[];
+
+/* Builds and validates the plan (models compiled and planners set once, to catch errors
+ * such as gamma = 1 on a model where a state never reaches a terminal). */
+int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err);
+void rl_plan_free(rl_plan *p);
+
+static inline size_t rl_plan_runs(const rl_plan *p)
+{
+    return p->n_configurations * p->seeds;
+}
+
+/* Locates err (whose key is a bare parameter name such as "gamma", set by the library) at
+ * the config entry behind it for configuration k: the [agent] or [env] entry of that name,
+ * else the env's preset entry when the value came from the preset. */
+int rl_plan_locate(const rl_plan *p, size_t k, rl_error *err);
+
+/* Keys whose values are paths, resolved against the config file's directory. */
+bool rl_plan_is_path_key(const char *key);
+
+/* The absolute path that value of entry e names (for config.ini, which must work from any
+ * directory). */
+int rl_plan_absolute_path(const rl_plan *p, const rl_config_entry *e, const char *value,
+                          char *out, size_t size);
+
+#endif

@@ -1,0 +1,26 @@
+/* The output files of a finished plan (DESIGN.md, "Outputs"). */
+#ifndef GRIDRL_EXPERIMENTS_RUNNER_RESULTS_H
+#define GRIDRL_EXPERIMENTS_RUNNER_RESULTS_H
+
+#include <stddef.h>
+
+#include "experiments/runner/plan.h"
+#include "experiments/runner/run.h"
+
+/* The resolved config.ini text (malloc'd): what the run writes, and what --resume compares. */
+int rl_results_config_text(const rl_plan *p, char **text, rl_error *err);
+
+/* Writes config.ini and configs.csv into dir, before any run. */
+int rl_results_begin(const rl_plan *p, const char *dir, rl_error *err);
+
+/* After every run's directory is complete: the experiment's files (runs.csv, timing.csv,
+ * iterations.csv, episodes.csv, steps.csv, values.csv, policy.csv: the runs' rows in run
+ * order under a header), summary.csv and scores.csv for learners, and manifest.txt. */
+int rl_results_finish(const rl_plan *p, const char *dir, const char *command_line,
+                      rl_error *err);
+
+/* Removes every file a run writes into dir, and its runs/ (for --force), so no result of an
+ * earlier experiment stays next to the new ones. Other files are left alone. */
+int rl_results_clear(const char *dir, rl_error *err);
+
+#endif

@@ -1,0 +1,162 @@
+/* A pool of worker threads taking runs in plan order: see scheduler.h. */
+#include "experiments/runner/scheduler.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "experiments/runner/run_files.h"
+
+typedef struct pool {
+    const rl_plan *p;
+    const char *dir;
+    const rl_schedule_options *options;
+    pthread_mutex_t lock;
+    size_t next, completed, running, episodes;
+    bool failed;
+    int rc;
+    rl_error error;
+    volatile sig_atomic_t halt; /* a run failed: start no more */
+} pool;
+
+static void fail(pool *w, int rc, const rl_error *err)
+{
+    pthread_mutex_lock(&w->lock);
+    if (!w->failed) {
+        w->failed = true;
+        w->rc = rc;
+        w->error = *err;
+    }
+    w->halt = 1;
+    pthread_mutex_unlock(&w->lock);
+}
+
+static void *worker(void *arg)
+{
+    pool *w = arg;
+    size_t runs = rl_plan_runs(w->p);
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        while (w->next < runs && rl_run_files_complete(w->dir, w->next))
+            w->next++;
+        size_t run = w->next++;
+        bool halted = w->halt;
+        pthread_mutex_unlock(&w->lock);
+        if (run >= runs || halted || (w->options->stop && *w->options->stop))
+            break;
+        rl_run_result result;
+        rl_error err;
+        rl_error_clear(&err);
+        int rc = rl_run_execute(w->p, run, w->options->stop, &result, &err);
+        if (rc == RL_OK)
+            rc = rl_run_files_write(w->dir, &result, &err);
+        if (rc != RL_OK) {
+            if (rc != RL_EINTERRUPTED)
+                fail(w, rc, &err);
+            rl_run_result_free(&result);
+            break;
+        }
+        pthread_mutex_lock(&w->lock);
+        w->completed++;
+        w->episodes += result.episodes;
+        pthread_mutex_unlock(&w->lock);
+        rl_run_result *keep = w->options->keep;
+        if (keep && result.replicate == 0)
+            keep[result.configuration] = result; /* each slot is written by one run only */
+        else
+            rl_run_result_free(&result);
+    }
+    return NULL;
+}
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* "[#####.....] 12/40 runs  850 episodes/s  ETA 0:12" on one line of stderr. */
+static void draw_progress(pool *w, size_t total, size_t skipped, double started, bool last)
+{
+    pthread_mutex_lock(&w->lock);
+    size_t done = w->completed + skipped, episodes = w->episodes;
+    pthread_mutex_unlock(&w->lock);
+    double elapsed = now_seconds() - started;
+    char bar[31];
+    size_t filled = total ? done * 30 / total : 30;
+    for (size_t i = 0; i < 30; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[30] = '\0';
+    fprintf(stderr, "\r[%s] %zu/%zu runs", bar, done, total);
+    if (episodes && elapsed > 0)
+        fprintf(stderr, "  %.0f episodes/s", (double)episodes / elapsed);
+    size_t fresh = done - skipped;
+    if (fresh && done < total) {
+        double eta = elapsed / (double)fresh * (double)(total - done);
+        fprintf(stderr, "  ETA %d:%02d", (int)(eta / 60), (int)eta % 60);
+    }
+    fprintf(stderr, "\033[K%s", last ? "\n" : "");
+    fflush(stderr);
+}
+
+int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options *options,
+                    rl_schedule_report *report, rl_error *err)
+{
+    pool w = {.p = p, .dir = dir, .options = options};
+    pthread_mutex_init(&w.lock, NULL);
+    size_t total = rl_plan_runs(p), skipped = 0;
+    for (size_t run = 0; run < total; run++)
+        skipped += rl_run_files_complete(dir, run);
+    size_t n = options->threads ? options->threads : 1;
+    if (n > total - skipped)
+        n = total - skipped ? total - skipped : 1;
+    pthread_t *threads = calloc(n, sizeof *threads);
+    if (!threads) {
+        pthread_mutex_destroy(&w.lock);
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    }
+    double started = now_seconds();
+    size_t launched = 0;
+    for (; launched < n; launched++)
+        if (pthread_create(&threads[launched], NULL, worker, &w) != 0)
+            break;
+    int rc = RL_OK;
+    if (launched == 0) {
+        rc = rl_error_set(err, RL_ENOMEM, "cannot start a worker thread");
+    } else if (options->progress) {
+        for (;;) {
+            pthread_mutex_lock(&w.lock);
+            bool done = w.completed + skipped >= total || w.halt;
+            pthread_mutex_unlock(&w.lock);
+            if (done || (options->stop && *options->stop))
+                break;
+            draw_progress(&w, total, skipped, started, false);
+            struct timespec pause = {0, 200000000};
+            nanosleep(&pause, NULL);
+        }
+    }
+    for (size_t i = 0; i < launched; i++)
+        pthread_join(threads[i], NULL);
+    if (options->progress && launched)
+        draw_progress(&w, total, skipped, started, true);
+    free(threads);
+    pthread_mutex_destroy(&w.lock);
+    report->total = total;
+    report->skipped = skipped;
+    report->completed = w.completed + skipped;
+    report->seconds = now_seconds() - started;
+    if (rc != RL_OK)
+        return rc;
+    if (w.failed) {
+        if (err)
+            *err = w.error;
+        return w.rc;
+    }
+    if (report->completed < total)
+        return rl_error_set(err, RL_EINTERRUPTED, "interrupted");
+    return RL_OK;
+}

@@ -1,0 +1,21 @@
+/* The exact values every learning curve and planner trace is measured against: v* for
+ * control agents, v_pi of the evaluated policy for prediction agents, both from the model.
+ */
+#ifndef GRIDRL_RL_GROUND_TRUTH_H
+#define GRIDRL_RL_GROUND_TRUTH_H
+
+#include "rl/error.h"
+#include "rl/mdp.h"
+
+/* v* by value iteration to round-off, then (models small enough for the dense solve) the
+ * exact values of its greedy policy, which are v* without VI's remaining error. */
+int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *err);
+
+/* v_pi exactly (dense solve) or, for large models, by sweeps to round-off. */
+int rl_ground_truth_policy(const rl_mdp *m, const double *pi, double gamma, double *v,
+                           rl_error *err);
+
+/* Root mean squared error of v against truth over the decision states. */
+double rl_value_rmse(const rl_mdp *m, const double *v, const double *truth);
+
+#endif

@@ -1,0 +1,99 @@
+/* Greedy read-outs: see policy.h. */
+#include "rl/policy.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+size_t rl_argmax_first(const double *q, size_t n_actions)
+{
+    double best = q[0];
+    for (size_t a = 1; a < n_actions; a++)
+        if (q[a] > best)
+            best = q[a];
+    double slack = RL_TIE_TOLERANCE * (1.0 + fabs(best));
+    for (size_t a = 0; a < n_actions; a++)
+        if (q[a] >= best - slack)
+            return a;
+    return 0; /* only when q holds NaN */
+}
+
+void rl_policy_epsilon_greedy_row(size_t greedy, size_t n_actions, double epsilon,
+                                  double *pi_row)
+{
+    double other = epsilon / (double)n_actions;
+    for (size_t a = 0; a < n_actions; a++)
+        pi_row[a] = other;
+    pi_row[greedy] = 1.0 - other * (double)(n_actions - 1);
+}
+
+void rl_policy_from_actions(const rl_mdp *m, const size_t *greedy, double epsilon, double *pi)
+{
+    size_t n = m->n_actions;
+    for (size_t s = 0; s < m->n_states; s++) {
+        if (rl_mdp_is_decision(m, s))
+            rl_policy_epsilon_greedy_row(greedy[s], n, epsilon, pi + s * n);
+        else
+            for (size_t a = 0; a < n; a++)
+                pi[s * n + a] = 1.0 / (double)n;
+    }
+}
+
+/* True if q is within the tie tolerance of best. */
+static bool tied(double q, double best)
+{
+    return q >= best - RL_TIE_TOLERANCE * (1.0 + fabs(best));
+}
+
+/* Undiscounted, a greedy policy may circle forever between cells of equal value (FrozenLake
+ * at gamma = 1: every action in a safe corner has the same value). Among the tied actions,
+ * pick the first (in action order) with an outcome one step closer to a terminal state, by
+ * rounds outward from the terminals; cells no round reaches keep the first tied action. */
+static void choose_proper(const rl_mdp *m, const double *v, size_t *greedy, size_t *level)
+{
+    const size_t unset = (size_t)-1;
+    double q[RL_MAX_ACTIONS];
+    for (size_t s = 0; s < m->n_states; s++)
+        level[s] = m->kind[s] == RL_STATE_TERMINAL ? 0 : unset;
+    for (size_t round = 1, changed = 1; changed; round++) {
+        changed = 0;
+        for (size_t s = 0; s < m->n_states; s++) {
+            if (!rl_mdp_is_decision(m, s) || level[s] != unset)
+                continue;
+            for (size_t a = 0; a < m->n_actions; a++)
+                q[a] = rl_mdp_backup(m, s, a, v, 1.0);
+            double best = q[rl_argmax_first(q, m->n_actions)];
+            for (size_t a = 0; a < m->n_actions && level[s] == unset; a++) {
+                if (!tied(q[a], best))
+                    continue;
+                size_t sa = s * m->n_actions + a;
+                for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++) {
+                    size_t next = (size_t)m->outcomes[k].next;
+                    if (level[next] < round) {
+                        level[s] = round;
+                        greedy[s] = a;
+                        changed = 1;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+void rl_policy_greedy_actions(const rl_mdp *m, const double *v, double gamma, size_t *greedy,
+                              size_t *work)
+{
+    size_t n = m->n_actions;
+    double q[RL_MAX_ACTIONS];
+    for (size_t s = 0; s < m->n_states; s++) {
+        greedy[s] = 0;
+        if (!rl_mdp_is_decision(m, s))
+            continue;
+        for (size_t a = 0; a < n; a++)
+            q[a] = rl_mdp_backup(m, s, a, v, gamma);
+        greedy[s] = rl_argmax_first(q, n);
+    }
+    if (gamma >= 1.0)
+        choose_proper(m, v, greedy, work);
+}
