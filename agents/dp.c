@@ -5,7 +5,7 @@
  * and sweeps read the model through rl_mdp_backup (its compact form). Inside iterations the
  * greedy action is the exact first maximum, so truncated policy iteration with one
  * evaluation sweep reproduces value iteration bit for bit; read-outs break near-ties by
- * action order (agents/policy.h).
+ * action order (rl/argmax.h).
  *
  * Terminal states and walls keep value 0.
  */
@@ -22,6 +22,7 @@ enum { METHOD_SOLVE, METHOD_ITERATIVE };
 
 typedef struct dp {
     const rl_mdp *m;
+    rl_space space; /* m's, for the policy tables */
     double gamma, theta, epsilon;
     size_t max_iterations, iteration, eval_sweeps;
     bool in_place;
@@ -120,6 +121,7 @@ static int dp_init_common(dp *d, const rl_mdp *m, const rl_params *p, rl_error *
 {
     memset(d, 0, sizeof *d);
     d->m = m;
+    d->space = rl_mdp_space(m);
     d->gamma = rl_params_double(p, "gamma");
     d->theta = rl_params_double(p, "theta");
     d->max_iterations = (size_t)rl_params_int(p, "max_iterations");
@@ -145,7 +147,7 @@ static int dp_init_common(dp *d, const rl_mdp *m, const rl_params *p, rl_error *
     int rc = rl_mdp_check_proper(m, NULL, d->gamma, err);
     if (rc != RL_OK) {
         dp_release(d);
-        rl_error_locate(err, NULL, 0, 0, "gamma");
+        rl_error_locate(err, rc, NULL, 0, 0, "gamma");
         return rc;
     }
     d->all_sure = true;
@@ -164,7 +166,8 @@ static int dp_status(dp *d, double delta, rl_error *err)
     return d->iteration >= d->max_iterations ? RL_STOPPED : RL_CONTINUE;
 }
 
-/* max_a q(s, a) and the first exact argmax. */
+/* max_a q(s, a) and its exact first argmax (rl/argmax.h's rule for an algorithm's internal
+ * choice), over backups computed on the fly. */
 static double best_backup(const rl_mdp *m, size_t s, const double *v, double gamma,
                           size_t *arg)
 {
@@ -184,12 +187,13 @@ static double best_backup(const rl_mdp *m, size_t s, const double *v, double gam
 /* One-hot pi from the greedy actions. */
 static void fill_policy(dp *d)
 {
-    rl_policy_from_actions(d->m, d->greedy, 0.0, d->pi);
+    rl_policy_from_actions(&d->space, d->greedy, 0.0, d->pi);
 }
 
-static const double *dp_values(const void *state)
+static void dp_values(const void *state, double *v)
 {
-    return ((const dp *)state)->v;
+    const dp *d = state;
+    memcpy(v, d->v, d->m->n_states * sizeof *v);
 }
 
 static void dp_action_values(const void *state, double *q)
@@ -198,7 +202,7 @@ static void dp_action_values(const void *state, double *q)
     rl_mdp_q_from_v(d->m, d->v, d->gamma, q);
 }
 
-/* Control planners read out the greedy policy of their values (agents/policy.h for ties);
+/* Control planners read out the greedy policy of their values (rl/argmax.h for ties);
  * policy iteration reads out its own policy, the one it evaluated exactly. */
 static void dp_policy(const void *state, double *pi)
 {
@@ -210,7 +214,7 @@ static void dp_policy(const void *state, double *pi)
     }
     if (!d->own_policy)
         rl_policy_greedy_actions(m, d->v, d->gamma, d->read_out, d->read_out_work);
-    rl_policy_from_actions(m, d->own_policy ? d->greedy : d->read_out, d->epsilon, pi);
+    rl_policy_from_actions(&d->space, d->own_policy ? d->greedy : d->read_out, d->epsilon, pi);
 }
 
 /* ---- policy evaluation ---- */
@@ -226,11 +230,11 @@ static int evaluation_init(void *state, const rl_mdp *m, const rl_params *p,
     if (given_policy)
         memcpy(d->pi, given_policy, m->n_states * m->n_actions * sizeof *d->pi);
     else
-        rl_policy_uniform(m, d->pi);
+        rl_policy_uniform(m->n_states, m->n_actions, d->pi);
     rc = rl_mdp_check_proper(m, d->pi, d->gamma, err);
     if (rc != RL_OK) {
         dp_release(d);
-        rl_error_locate(err, NULL, 0, 0, "gamma");
+        rl_error_locate(err, rc, NULL, 0, 0, "gamma");
     }
     return rc;
 }
@@ -380,7 +384,7 @@ static int policy_iteration_init(void *state, const rl_mdp *m, const rl_params *
     d->own_policy = true;
     const char *initial = rl_params_string(p, "initial_policy");
     if (strcmp(initial, "uniform") == 0) {
-        rl_policy_uniform(m, d->pi);
+        rl_policy_uniform(m->n_states, m->n_actions, d->pi);
         return RL_OK;
     }
     size_t a0 = 0;
@@ -390,7 +394,7 @@ static int policy_iteration_init(void *state, const rl_mdp *m, const rl_params *
             dp_release(d);
             rl_error_set(err, RL_EINVAL,
                          "initial_policy = stay needs a stay action (env actions = 5 or 9)");
-            return rl_error_locate(err, NULL, 0, 0, "initial_policy");
+            return rl_error_locate(err, RL_EINVAL, NULL, 0, 0, "initial_policy");
         }
         a0 = (size_t)stay;
     }
@@ -494,22 +498,20 @@ static int truncated_iterate(void *state, rl_sweep_report *report, rl_error *err
 
 /* ---- types ---- */
 
-#define DP_TYPE(var, NAME, DOC, PARAMS, INIT, ITERATE, PREDICTION)                                 \
-    const rl_planner_type var##_type = {                                                           \
+#define DP_TYPE(var, NAME, DOC, PARAMS, INIT, ITERATE, PREDICTION)                          \
+    const rl_planner_type var##_type = {                                                    \
         .name = NAME,                                                                       \
         .doc = DOC,                                                                         \
         .params = PARAMS,                                                                   \
         .size = sizeof(dp),                                                                 \
+        .prediction = PREDICTION,                                                           \
         .init = INIT,                                                                       \
         .release = dp_release,                                                              \
         .iterate = ITERATE,                                                                 \
         .values = dp_values,                                                                \
         .action_values = dp_action_values,                                                  \
         .policy = dp_policy,                                                                \
-    };                                                                                      \
-    const rl_agent_info var##_info = {.name = NAME, .doc = DOC, .kind = RL_AGENT_PLANNER,       \
-                                      .params = PARAMS, .planner = &var##_type,              \
-                                      .prediction = PREDICTION}
+    }
 
 DP_TYPE(rl_policy_evaluation, "policy_evaluation",
         "exact values of a given policy (linear solve or iterative sweeps)", evaluation_params,

@@ -3,17 +3,10 @@
 #define GRIDRL_AGENTS_DP_H
 
 #include "agents/planner.h"
-#include "agents/registry.h"
 
 extern const rl_planner_type rl_policy_evaluation_type;
 extern const rl_planner_type rl_value_iteration_type;
 extern const rl_planner_type rl_policy_iteration_type;
 extern const rl_planner_type rl_truncated_policy_iteration_type;
-
-/* Their registry entries. */
-extern const rl_agent_info rl_policy_evaluation_info;
-extern const rl_agent_info rl_value_iteration_info;
-extern const rl_agent_info rl_policy_iteration_info;
-extern const rl_agent_info rl_truncated_policy_iteration_info;
 
 #endif

@@ -3,26 +3,28 @@
 
 #include <stdlib.h>
 
-rl_learner *rl_learner_alloc(const rl_learner_type *type, const rl_mdp *m,
-                             const rl_params *params, const double *given_policy,
-                             rl_error *err)
+int rl_learner_alloc(const rl_learner_type *type, const rl_space *space,
+                     const rl_params *params, const double *given_policy, gsl_rng *r,
+                     rl_learner **out, rl_error *err)
 {
+    *out = NULL;
     rl_learner *l = calloc(1, sizeof *l);
     void *state = calloc(1, type->size ? type->size : 1);
     if (!l || !state) {
         free(l);
         free(state);
-        rl_error_set(err, RL_ENOMEM, "out of memory allocating %s", type->name);
-        return NULL;
+        return rl_error_set(err, RL_ENOMEM, "out of memory allocating %s", type->name);
     }
-    if (type->init(state, m, params, given_policy, err) != RL_OK) {
+    int rc = type->init(state, space, params, given_policy, r, err);
+    if (rc != RL_OK) {
         free(state);
         free(l);
-        return NULL;
+        return rc;
     }
     l->type = type;
     l->state = state;
-    return l;
+    *out = l;
+    return RL_OK;
 }
 
 void rl_learner_free(rl_learner *l)
@@ -33,4 +35,32 @@ void rl_learner_free(rl_learner *l)
         l->type->release(l->state);
     free(l->state);
     free(l);
+}
+
+int rl_learner_update(rl_learner *l, gsl_rng *r, rl_update_report *report, rl_error *err)
+{
+    if (!l->type->update)
+        return RL_OK;
+    return l->type->update(l->state, r, report, err);
+}
+
+bool rl_learner_values(const rl_learner *l, double *v)
+{
+    if (!l->type->values)
+        return false;
+    l->type->values(l->state, v);
+    return true;
+}
+
+bool rl_learner_action_values(const rl_learner *l, double *q)
+{
+    if (!l->type->action_values)
+        return false;
+    l->type->action_values(l->state, q);
+    return true;
+}
+
+void rl_learner_policy(const rl_learner *l, double *pi)
+{
+    l->type->policy(l->state, pi);
 }

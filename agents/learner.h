@@ -2,13 +2,20 @@
  *
  * The runner owns every loop: for each episode it asks the learner (optionally) where to
  * start, calls begin_episode for the first action, then for every step gives the learner the
- * transition and receives the next action, and finally calls end_episode. Learners never call
- * the runner back. They see the env only through the model's sizes and geometry (rl_mdp:
- * n_states, n_actions, rows, cols, action names) — never its transition table, which would
- * be cheating — and draw randomness only from the run's generator r.
+ * transition and receives the next action, and finally calls end_episode. A learner with an
+ * update hook is then asked for updates until it has none left for this episode (training on
+ * stored data: offline DQN trains on one stored episode). Learners never call the runner
+ * back. They see the env only through its space (rl/space.h: sizes, geometry, state kinds,
+ * action names), never its transition table, and draw randomness only from the run's
+ * generator r, which init also receives (for initial weights).
  *
  * A time limit is a truncation, not a termination: on a truncated last step the learner
  * bootstraps from next as if the episode went on.
+ *
+ * Hooks. Required: init, begin_episode, observe, end_episode, policy. Optional (NULL):
+ * release, episode_start, update, values (a learner without state values), action_values.
+ * Every hook is called through the dispatchers below, never as l->type->hook(...).
+ * Read-outs copy into the caller's buffer.
  */
 #ifndef GRIDRL_AGENTS_LEARNER_H
 #define GRIDRL_AGENTS_LEARNER_H
@@ -19,8 +26,8 @@
 #include <gsl/gsl_rng.h>
 
 #include "rl/error.h"
-#include "rl/mdp.h"
 #include "rl/param.h"
+#include "rl/space.h"
 
 typedef struct rl_transition {
     size_t state, action;
@@ -39,17 +46,26 @@ typedef struct rl_episode_start {
     size_t max_length; /* cap on this episode's length; 0: the runner's own limit */
 } rl_episode_start;
 
+/* What one update did, for updates.csv. */
+typedef struct rl_update_report {
+    double loss; /* the training loss of this update; NaN where the learner has none */
+} rl_update_report;
+
 typedef struct rl_learner_type {
     const char *name;
     const char *doc;
     const rl_param_spec *params;
     size_t size; /* of the private state */
-    /* m gives sizes and geometry only. given_policy: the policy a prediction learner
-     * evaluates (copied; NULL: uniform); control learners ignore it. */
-    int (*init)(void *state, const rl_mdp *m, const rl_params *params,
-                const double *given_policy, rl_error *err);
+    bool prediction; /* evaluates a given policy (ground truth v_pi), else improves one (v*) */
+    bool converges;  /* may report convergence, so a run needs no episode or step budget */
+
+    /* space: valid while the learner lives. given_policy: the policy a prediction learner
+     * evaluates (n_states * n_actions, copied; NULL: uniform); control learners ignore it.
+     * r: the run's generator, for initial weights. On failure leaves nothing to release. */
+    int (*init)(void *state, const rl_space *space, const rl_params *params,
+                const double *given_policy, gsl_rng *r, rl_error *err);
     void (*release)(void *state);
-    /* Optional: fills *start for the next episode (zeroed by the runner). */
+    /* Fills *start for the next episode (zeroed by the runner). */
     void (*episode_start)(void *state, gsl_rng *r, rl_episode_start *start);
     /* The first action in state s (not called when the start hook fixed the action). */
     size_t (*begin_episode)(void *state, size_t s, gsl_rng *r);
@@ -59,9 +75,13 @@ typedef struct rl_learner_type {
      * ends a run that has no episode or step budget), RL_STOPPED when it hit its own
      * iteration limit without converging (ends the run), or an error. */
     int (*end_episode)(void *state, rl_error *err);
-    void (*values)(const void *state, double *v);    /* n_states */
-    void (*action_values)(const void *state, double *q); /* NULL if none */
-    void (*policy)(const void *state, double *pi);   /* n_states * n_actions */
+    /* One training update on stored data, after end_episode: RL_CONTINUE when it did one
+     * (the runner logs it and asks again), RL_OK when it has none left for this episode
+     * (and did nothing), or an error. */
+    int (*update)(void *state, gsl_rng *r, rl_update_report *report, rl_error *err);
+    void (*values)(const void *state, double *v);        /* n_states */
+    void (*action_values)(const void *state, double *q); /* n_states * n_actions */
+    void (*policy)(const void *state, double *pi);       /* n_states * n_actions */
 } rl_learner_type;
 
 typedef struct rl_learner {
@@ -69,9 +89,54 @@ typedef struct rl_learner {
     void *state;
 } rl_learner;
 
-rl_learner *rl_learner_alloc(const rl_learner_type *type, const rl_mdp *m,
-                             const rl_params *params, const double *given_policy,
-                             rl_error *err);
+/* Allocates a learner of type on space (which must outlive it) into *out; on failure *out
+ * is NULL and nothing is left allocated. */
+int rl_learner_alloc(const rl_learner_type *type, const rl_space *space,
+                     const rl_params *params, const double *given_policy, gsl_rng *r,
+                     rl_learner **out, rl_error *err);
 void rl_learner_free(rl_learner *l);
+
+/* ---- dispatchers ---- */
+
+static inline const char *rl_learner_name(const rl_learner *l) { return l->type->name; }
+
+/* The start hook's wishes, zeroed when the learner has none. */
+static inline void rl_learner_episode_start(rl_learner *l, gsl_rng *r, rl_episode_start *start)
+{
+    *start = (rl_episode_start){0};
+    if (l->type->episode_start)
+        l->type->episode_start(l->state, r, start);
+}
+
+static inline size_t rl_learner_begin_episode(rl_learner *l, size_t s, gsl_rng *r)
+{
+    return l->type->begin_episode(l->state, s, r);
+}
+
+static inline size_t rl_learner_observe(rl_learner *l, const rl_transition *t, gsl_rng *r)
+{
+    return l->type->observe(l->state, t, r);
+}
+
+static inline int rl_learner_end_episode(rl_learner *l, rl_error *err)
+{
+    return l->type->end_episode(l->state, err);
+}
+
+static inline bool rl_learner_has_update(const rl_learner *l) { return l->type->update != NULL; }
+
+/* RL_OK at once (no update left) for a learner without an update hook. */
+int rl_learner_update(rl_learner *l, gsl_rng *r, rl_update_report *report, rl_error *err);
+
+static inline bool rl_learner_has_values(const rl_learner *l) { return l->type->values != NULL; }
+
+/* State values into v (n_states); false, and v untouched, for a learner without them. */
+bool rl_learner_values(const rl_learner *l, double *v);
+
+/* Action values into q (n_states * n_actions); false, and q untouched, without them. */
+bool rl_learner_action_values(const rl_learner *l, double *q);
+
+/* The learner's policy pi(a|s) into pi (n_states * n_actions). */
+void rl_learner_policy(const rl_learner *l, double *pi);
 
 #endif

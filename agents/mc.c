@@ -38,9 +38,11 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "rl/policy.h"
+#include "agents/episode_buffer.h"
 #include "agents/tabular.h"
+#include "rl/argmax.h"
 
 #define MC_MAX_EPISODE_PARAM(default_text)                                                  \
     {"max_episode_length", RL_PARAM_INT, default_text, 1, 1e9, 0, NULL,                      \
@@ -54,38 +56,38 @@
      "count only the first visit of a pair in an episode (S&B); false: every visit (Zhao)"}
 
 static const rl_param_spec mc_basic_params[] = {
-    RL_TABULAR_GAMMA_PARAM,
+    RL_GAMMA_PARAM,
     {"episode_length", RL_PARAM_INT, "100", 1, 1e9, 0, NULL,
      "steps of each episode that estimates a q(s, a) (returns beyond it are not seen)"},
     {"episodes_per_pair", RL_PARAM_INT, "1", 1, 1e9, 0, NULL,
      "episodes averaged per state-action pair (1 suffices in a deterministic env)"},
-    {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
+    RL_END_PARAM,
 };
 
 static const rl_param_spec mc_exploring_starts_params[] = {
-    RL_TABULAR_GAMMA_PARAM,
+    RL_GAMMA_PARAM,
     MC_AVERAGE_PARAMS,
     RL_TABULAR_Q0_PARAM,
     MC_MAX_EPISODE_PARAM("100000"),
-    {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
+    RL_END_PARAM,
 };
 
 static const rl_param_spec mc_epsilon_greedy_params[] = {
-    RL_TABULAR_GAMMA_PARAM,
+    RL_GAMMA_PARAM,
     MC_AVERAGE_PARAMS,
-    RL_TABULAR_EPSILON_PARAMS,
+    RL_EPSILON_PARAMS,
     RL_TABULAR_Q0_PARAM,
     MC_MAX_EPISODE_PARAM("1000000"),
-    {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
+    RL_END_PARAM,
 };
 
 /* The decision states in index order, for walking or drawing starting pairs. */
-static int collect_open(const rl_mdp *m, const char *name, size_t **open, size_t *n_open,
+static int collect_open(const rl_space *sp, const char *name, size_t **open, size_t *n_open,
                         rl_error *err)
 {
     size_t n = 0;
-    for (size_t s = 0; s < m->n_states; s++)
-        n += rl_mdp_is_decision(m, s);
+    for (size_t s = 0; s < sp->n_states; s++)
+        n += rl_space_is_decision(sp, s);
     *open = NULL;
     *n_open = 0;
     if (n == 0)
@@ -93,8 +95,8 @@ static int collect_open(const rl_mdp *m, const char *name, size_t **open, size_t
     *open = malloc(n * sizeof **open);
     if (!*open)
         return rl_error_set(err, RL_ENOMEM, "out of memory for %zu states", n);
-    for (size_t s = 0; s < m->n_states; s++)
-        if (rl_mdp_is_decision(m, s))
+    for (size_t s = 0; s < sp->n_states; s++)
+        if (rl_space_is_decision(sp, s))
             (*open)[(*n_open)++] = s;
     return RL_OK;
 }
@@ -132,12 +134,13 @@ static void mc_basic_release(void *state)
     b->open = b->policy = NULL;
 }
 
-static int mc_basic_init(void *state, const rl_mdp *m, const rl_params *params,
-                         const double *given_policy, rl_error *err)
+static int mc_basic_init(void *state, const rl_space *sp, const rl_params *params,
+                         const double *given_policy, gsl_rng *r, rl_error *err)
 {
     (void)given_policy;
+    (void)r;
     mc_basic *b = state;
-    int rc = rl_tabular_init(&b->t, m, params, err);
+    int rc = rl_tabular_init(&b->t, sp, params, err);
     if (rc != RL_OK)
         return rc;
     b->open = b->policy = NULL;
@@ -146,12 +149,12 @@ static int mc_basic_init(void *state, const rl_mdp *m, const rl_params *params,
     b->pair = b->done = b->steps = 0;
     b->pair_sum = b->g = 0.0;
     b->discount = 1.0;
-    rc = collect_open(m, "mc_basic", &b->open, &b->n_open, err);
+    rc = collect_open(sp, "mc_basic", &b->open, &b->n_open, err);
     if (rc == RL_OK) {
         /* pi_0: action 0 everywhere, the greedy policy of the all-zero q by action order. */
-        b->policy = calloc(m->n_states, sizeof *b->policy);
+        b->policy = calloc(sp->n_states, sizeof *b->policy);
         if (!b->policy)
-            rc = rl_error_set(err, RL_ENOMEM, "out of memory for %zu states", m->n_states);
+            rc = rl_error_set(err, RL_ENOMEM, "out of memory for %zu states", sp->n_states);
     }
     if (rc != RL_OK)
         mc_basic_release(b);
@@ -225,7 +228,7 @@ static int mc_basic_end(void *state, rl_error *err)
     bool changed = false;
     for (size_t i = 0; i < b->n_open; i++) {
         size_t st = b->open[i];
-        size_t best = rl_argmax_first(b->t.q + st * n, n);
+        size_t best = rl_argmax_readout(b->t.q + st * n, n);
         if (best != b->policy[st]) {
             b->policy[st] = best;
             changed = true;
@@ -239,6 +242,7 @@ const rl_learner_type rl_mc_basic_type = {
     .doc = "MC Basic (Zhao 5.1): policy iteration with q from episodes started at each (s, a)",
     .params = mc_basic_params,
     .size = sizeof(mc_basic),
+    .converges = true,
     .init = mc_basic_init,
     .release = mc_basic_release,
     .episode_start = mc_basic_start,
@@ -250,14 +254,6 @@ const rl_learner_type rl_mc_basic_type = {
     .policy = mc_policy,
 };
 
-const rl_agent_info rl_mc_basic_info = {
-    .name = "mc_basic",
-    .doc = "MC Basic (Zhao 5.1): policy iteration with q from episodes started at each (s, a)",
-    .kind = RL_AGENT_LEARNER,
-    .params = mc_basic_params,
-    .converges = true,
-    .learner = &rl_mc_basic_type,
-};
 
 /* ---- MC Exploring Starts and MC epsilon-greedy ------------------------------------------- */
 
@@ -267,72 +263,62 @@ typedef struct mc_agent {
     bool first_visit;
     size_t *open;     /* decision states (exploring starts only) */
     size_t n_open;
-    uint32_t *sa;     /* the episode: s * n_actions + a of each step */
-    double *reward;   /* and the reward that followed it */
+    rl_episode_buffer episode;
     uint32_t *first;  /* per (s, a): its first step in this episode (first_visit only) */
-    size_t capacity, length;
-    bool overflow;    /* the runner went past the cap the start hook asked for */
 } mc_agent;
 
 static void mc_release(void *state)
 {
     mc_agent *g = state;
     rl_tabular_release(&g->t);
+    rl_episode_buffer_release(&g->episode);
     free(g->open);
-    free(g->sa);
-    free(g->reward);
     free(g->first);
     g->open = NULL;
-    g->sa = g->first = NULL;
-    g->reward = NULL;
+    g->first = NULL;
 }
 
-static int mc_init(mc_agent *g, const rl_mdp *m, const rl_params *params, bool exploring,
+static int mc_init(mc_agent *g, const rl_space *sp, const rl_params *params, bool exploring,
                    const char *name, rl_error *err)
 {
-    int rc = rl_tabular_init(&g->t, m, params, err);
+    memset(g, 0, sizeof *g);
+    int rc = rl_tabular_init(&g->t, sp, params, err);
     if (rc != RL_OK)
         return rc;
     g->exploring = exploring;
     g->first_visit = rl_params_bool(params, "first_visit");
-    g->open = NULL;
-    g->n_open = 0;
-    g->sa = g->first = NULL;
-    g->reward = NULL;
-    g->capacity = (size_t)rl_params_int(params, "max_episode_length");
-    g->length = 0;
-    g->overflow = false;
-    size_t n_sa = m->n_states * m->n_actions;
+    size_t n_sa = sp->n_states * sp->n_actions;
     if (n_sa > UINT32_MAX)
         rc = rl_error_set(err, RL_ERANGE, "%s: %zu state-action pairs is too many", name, n_sa);
     if (rc == RL_OK && exploring)
-        rc = collect_open(m, name, &g->open, &g->n_open, err);
-    if (rc == RL_OK) {
-        g->sa = malloc(g->capacity * sizeof *g->sa);
-        g->reward = malloc(g->capacity * sizeof *g->reward);
-        g->first = g->first_visit ? malloc(n_sa * sizeof *g->first) : NULL;
-        if (!g->sa || !g->reward || (g->first_visit && !g->first))
-            rc = rl_error_set(err, RL_ENOMEM,
-                              "%s: out of memory for an episode buffer of %zu steps", name,
-                              g->capacity);
+        rc = collect_open(sp, name, &g->open, &g->n_open, err);
+    if (rc == RL_OK)
+        rc = rl_episode_buffer_init(&g->episode,
+                                    (size_t)rl_params_int(params, "max_episode_length"), err);
+    if (rc == RL_OK && g->first_visit) {
+        g->first = malloc(n_sa * sizeof *g->first);
+        if (!g->first)
+            rc = rl_error_set(err, RL_ENOMEM, "%s: out of memory for first-visit marks", name);
     }
     if (rc != RL_OK)
         mc_release(g);
     return rc;
 }
 
-static int mc_exploring_starts_init(void *state, const rl_mdp *m, const rl_params *params,
-                                    const double *given_policy, rl_error *err)
+static int mc_exploring_starts_init(void *state, const rl_space *sp, const rl_params *params,
+                                    const double *given_policy, gsl_rng *r, rl_error *err)
 {
     (void)given_policy;
-    return mc_init(state, m, params, true, "mc_exploring_starts", err);
+    (void)r;
+    return mc_init(state, sp, params, true, "mc_exploring_starts", err);
 }
 
-static int mc_epsilon_greedy_init(void *state, const rl_mdp *m, const rl_params *params,
-                                  const double *given_policy, rl_error *err)
+static int mc_epsilon_greedy_init(void *state, const rl_space *sp, const rl_params *params,
+                                  const double *given_policy, gsl_rng *r, rl_error *err)
 {
     (void)given_policy;
-    return mc_init(state, m, params, false, "mc_epsilon_greedy", err);
+    (void)r;
+    return mc_init(state, sp, params, false, "mc_epsilon_greedy", err);
 }
 
 static void mc_start(void *state, gsl_rng *r, rl_episode_start *start)
@@ -346,7 +332,7 @@ static void mc_start(void *state, gsl_rng *r, rl_episode_start *start)
         start->has_action = true;
         start->action = k % n;
     }
-    start->max_length = g->capacity;
+    start->max_length = g->episode.capacity;
 }
 
 static size_t mc_act(const mc_agent *g, size_t s, gsl_rng *r)
@@ -359,13 +345,7 @@ static size_t mc_begin(void *state, size_t s, gsl_rng *r) { return mc_act(state,
 static size_t mc_observe(void *state, const rl_transition *t, gsl_rng *r)
 {
     mc_agent *g = state;
-    if (g->length < g->capacity) {
-        g->sa[g->length] = (uint32_t)(t->state * g->t.n_actions + t->action);
-        g->reward[g->length] = t->reward;
-        g->length++;
-    } else {
-        g->overflow = true;
-    }
+    rl_episode_buffer_push(&g->episode, t->state, t->action, t->reward);
     if (t->terminated || t->truncated) /* the episode ends: the action would be ignored */
         return 0;
     return mc_act(g, t->next, r);
@@ -374,27 +354,27 @@ static size_t mc_observe(void *state, const rl_transition *t, gsl_rng *r)
 static int mc_end(void *state, rl_error *err)
 {
     mc_agent *g = state;
-    size_t n = g->t.n_actions, T = g->length;
-    g->length = 0;
-    if (g->overflow) {
-        g->overflow = false;
+    rl_episode_buffer *e = &g->episode;
+    size_t n = g->t.n_actions;
+    if (e->overflow) {
+        rl_episode_buffer_clear(e);
         return rl_error_set(err, RL_ERANGE,
                             "episode longer than max_episode_length = %zu (the learner asks "
                             "the runner to cap episodes there)",
-                            g->capacity);
+                            e->capacity);
     }
     if (g->first_visit)
-        for (size_t i = T; i-- > 0;)
-            g->first[g->sa[i]] = (uint32_t)i;
-    double ret = 0.0;
-    for (size_t i = T; i-- > 0;) {
-        ret = g->t.gamma * ret + g->reward[i];
-        size_t sa = g->sa[i];
-        if (g->first_visit && g->first[sa] != i)
+        for (size_t i = e->length; i-- > 0;)
+            g->first[e->state[i] * n + e->action[i]] = (uint32_t)i;
+    rl_return_cursor c = rl_episode_buffer_last(e);
+    while (rl_episode_buffer_back(e, g->t.gamma, &c)) {
+        size_t s = e->state[c.i], a = e->action[c.i], sa = s * n + a;
+        if (g->first_visit && g->first[sa] != c.i)
             continue;
-        double step = rl_tabular_step_size(&g->t, sa / n, sa % n);
-        rl_tabular_write(&g->t, sa / n, sa % n, g->t.q[sa] + step * (ret - g->t.q[sa]));
+        double step = rl_tabular_step_size(&g->t, s, a);
+        rl_tabular_write(&g->t, s, a, g->t.q[sa] + step * (c.g - g->t.q[sa]));
     }
+    rl_episode_buffer_clear(e);
     rl_tabular_end_episode(&g->t);
     return RL_CONTINUE;
 }
@@ -415,13 +395,6 @@ const rl_learner_type rl_mc_exploring_starts_type = {
     .policy = mc_policy,
 };
 
-const rl_agent_info rl_mc_exploring_starts_info = {
-    .name = "mc_exploring_starts",
-    .doc = "MC Exploring Starts (Zhao 5.2, S&B 5.3): uniform (s, a) starts, greedy policy",
-    .kind = RL_AGENT_LEARNER,
-    .params = mc_exploring_starts_params,
-    .learner = &rl_mc_exploring_starts_type,
-};
 
 const rl_learner_type rl_mc_epsilon_greedy_type = {
     .name = "mc_epsilon_greedy",
@@ -439,10 +412,3 @@ const rl_learner_type rl_mc_epsilon_greedy_type = {
     .policy = mc_policy,
 };
 
-const rl_agent_info rl_mc_epsilon_greedy_info = {
-    .name = "mc_epsilon_greedy",
-    .doc = "MC epsilon-greedy (Zhao 5.3): MC control with epsilon-greedy behaviour",
-    .kind = RL_AGENT_LEARNER,
-    .params = mc_epsilon_greedy_params,
-    .learner = &rl_mc_epsilon_greedy_type,
-};

@@ -4,15 +4,11 @@
 #define GRIDRL_AGENTS_MC_H
 
 #include "agents/learner.h"
-#include "agents/registry.h"
 
 extern const rl_learner_type rl_mc_basic_type;
-extern const rl_agent_info rl_mc_basic_info;
 
 extern const rl_learner_type rl_mc_exploring_starts_type;
-extern const rl_agent_info rl_mc_exploring_starts_info;
 
 extern const rl_learner_type rl_mc_epsilon_greedy_type;
-extern const rl_agent_info rl_mc_epsilon_greedy_info;
 
 #endif

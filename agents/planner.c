@@ -3,33 +3,43 @@
 
 #include <stdlib.h>
 
-rl_planner *rl_planner_alloc(const rl_planner_type *type, const rl_mdp *m,
-                             const rl_params *params, const double *given_policy,
-                             rl_error *err)
+int rl_planner_alloc(const rl_planner_type *type, const rl_mdp *m, const rl_params *params,
+                     const double *given_policy, rl_planner **out, rl_error *err)
 {
+    *out = NULL;
     rl_planner *p = calloc(1, sizeof *p);
-    void *state = calloc(1, type->size);
+    void *state = calloc(1, type->size ? type->size : 1);
     if (!p || !state) {
         free(p);
         free(state);
-        rl_error_set(err, RL_ENOMEM, "out of memory allocating %s", type->name);
-        return NULL;
+        return rl_error_set(err, RL_ENOMEM, "out of memory allocating %s", type->name);
     }
-    if (type->init(state, m, params, given_policy, err) != RL_OK) {
+    int rc = type->init(state, m, params, given_policy, err);
+    if (rc != RL_OK) {
         free(state);
         free(p);
-        return NULL;
+        return rc;
     }
     p->type = type;
     p->state = state;
-    return p;
+    *out = p;
+    return RL_OK;
 }
 
 void rl_planner_free(rl_planner *p)
 {
     if (!p)
         return;
-    p->type->release(p->state);
+    if (p->type->release)
+        p->type->release(p->state);
     free(p->state);
     free(p);
+}
+
+bool rl_planner_action_values(const rl_planner *p, double *q)
+{
+    if (!p->type->action_values)
+        return false;
+    p->type->action_values(p->state, q);
+    return true;
 }

@@ -1,8 +1,11 @@
 /* The random agent: uniform actions, learns nothing. It exercises the episode loop and is the
- * baseline every learning curve should beat. It has no values (value_rmse stays empty). */
+ * baseline every learning curve should beat. It has no values (value_rmse stays empty).
+ * Its one draw per decision is gsl_rng_uniform_int(r, n_actions). */
 #include "agents/random.h"
 
 #include <math.h>
+
+#include "rl/policy.h"
 
 typedef struct random_agent {
     size_t n_states, n_actions;
@@ -14,15 +17,16 @@ static const rl_param_spec random_params[] = {
     {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
 };
 
-static int random_init(void *state, const rl_mdp *m, const rl_params *params,
-                       const double *given_policy, rl_error *err)
+static int random_init(void *state, const rl_space *sp, const rl_params *params,
+                       const double *given_policy, gsl_rng *r, rl_error *err)
 {
     (void)params;
     (void)given_policy;
+    (void)r;
     (void)err;
     random_agent *agent = state;
-    agent->n_states = m->n_states;
-    agent->n_actions = m->n_actions;
+    agent->n_states = sp->n_states;
+    agent->n_actions = sp->n_actions;
     return RL_OK;
 }
 
@@ -53,8 +57,7 @@ static int random_end(void *state, rl_error *err)
 static void random_policy(const void *state, double *pi)
 {
     const random_agent *agent = state;
-    for (size_t i = 0; i < agent->n_states * agent->n_actions; i++)
-        pi[i] = 1.0 / (double)agent->n_actions;
+    rl_policy_uniform(agent->n_states, agent->n_actions, pi);
 }
 
 const rl_learner_type rl_random_type = {
@@ -69,10 +72,3 @@ const rl_learner_type rl_random_type = {
     .policy = random_policy,
 };
 
-const rl_agent_info rl_random_info = {
-    .name = "random",
-    .doc = "uniformly random actions; learns nothing (a baseline)",
-    .kind = RL_AGENT_LEARNER,
-    .params = random_params,
-    .learner = &rl_random_type,
-};

@@ -3,9 +3,7 @@
 #define GRIDRL_AGENTS_RANDOM_H
 
 #include "agents/learner.h"
-#include "agents/registry.h"
 
 extern const rl_learner_type rl_random_type;
-extern const rl_agent_info rl_random_info;
 
 #endif

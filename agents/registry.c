@@ -1,4 +1,4 @@
-/* The agent registry: see registry.h. */
+/* The agent registry: see registry.h. A new agent type joins by one line here. */
 #include "agents/registry.h"
 
 #include <stdio.h>
@@ -9,31 +9,39 @@
 #include "agents/random.h"
 #include "agents/td.h"
 
-const rl_agent_info *const rl_agents[] = {
-    &rl_policy_evaluation_info,
-    &rl_value_iteration_info,
-    &rl_policy_iteration_info,
-    &rl_truncated_policy_iteration_info,
-    &rl_mc_basic_info,
-    &rl_mc_exploring_starts_info,
-    &rl_mc_epsilon_greedy_info,
-    &rl_td0_info,
-    &rl_sarsa_info,
-    &rl_expected_sarsa_info,
-    &rl_n_step_sarsa_info,
-    &rl_q_learning_info,
-    &rl_double_q_learning_info,
-    &rl_random_info,
-    NULL,
+#define PLANNER(type) {RL_AGENT_PLANNER, &(type), NULL}
+#define LEARNER(type) {RL_AGENT_LEARNER, NULL, &(type)}
+
+static const rl_agent agents[] = {
+    PLANNER(rl_policy_evaluation_type),
+    PLANNER(rl_value_iteration_type),
+    PLANNER(rl_policy_iteration_type),
+    PLANNER(rl_truncated_policy_iteration_type),
+    LEARNER(rl_mc_basic_type),
+    LEARNER(rl_mc_exploring_starts_type),
+    LEARNER(rl_mc_epsilon_greedy_type),
+    LEARNER(rl_td0_type),
+    LEARNER(rl_sarsa_type),
+    LEARNER(rl_expected_sarsa_type),
+    LEARNER(rl_n_step_sarsa_type),
+    LEARNER(rl_q_learning_type),
+    LEARNER(rl_double_q_learning_type),
+    LEARNER(rl_random_type),
 };
 
-const rl_agent_info *rl_agent_find(const char *name, rl_error *err)
+const rl_agent *rl_agent_at(size_t i)
+{
+    return i < sizeof agents / sizeof agents[0] ? &agents[i] : NULL;
+}
+
+const rl_agent *rl_agent_find(const char *name, rl_error *err)
 {
     char names[RL_ERROR_MESSAGE_MAX / 2] = "";
-    for (const rl_agent_info *const *a = rl_agents; *a; a++) {
-        if (strcmp((*a)->name, name) == 0)
-            return *a;
-        rl_names_append(names, sizeof names, (*a)->name);
+    const rl_agent *a;
+    for (size_t i = 0; (a = rl_agent_at(i)); i++) {
+        if (strcmp(rl_agent_name(a), name) == 0)
+            return a;
+        rl_names_append(names, sizeof names, rl_agent_name(a));
     }
     rl_error_set(err, RL_ENOTFOUND, "unknown algorithm '%s' (valid: %s)", name, names);
     return NULL;

@@ -7,38 +7,32 @@
 
 #include "rl/policy.h"
 
-int rl_tabular_init(rl_tabular *t, const rl_mdp *m, const rl_params *params, rl_error *err)
+int rl_tabular_init(rl_tabular *t, const rl_space *space, const rl_params *params,
+                    rl_error *err)
 {
     memset(t, 0, sizeof *t);
     const rl_param_spec *table = rl_params_table(params);
-    t->n_states = m->n_states;
-    t->n_actions = m->n_actions;
-    t->kind = m->kind;
+    t->n_states = space->n_states;
+    t->n_actions = space->n_actions;
+    t->kind = space->kind;
     t->gamma = rl_param_find(table, "gamma") ? rl_params_double(params, "gamma") : 1.0;
-    if (rl_param_find(table, "alpha")) {
-        t->alpha = rl_params_double(params, "alpha");
-        t->one_over_n = strcmp(rl_params_string(params, "alpha_schedule"), "1/n") == 0;
-    }
-    if (rl_param_find(table, "epsilon")) {
-        t->epsilon = t->epsilon_start = rl_params_double(params, "epsilon");
-        t->decays = rl_params_has(params, "epsilon_final");
-        t->epsilon_final = t->decays ? rl_params_double(params, "epsilon_final") : t->epsilon;
-        t->decay_episodes = (size_t)rl_params_int(params, "epsilon_decay_episodes");
-    }
+    rl_epsilon_schedule_init(&t->explore, params);
     double q0 = rl_param_find(table, "q0") ? rl_params_double(params, "q0") : 0.0;
-    size_t n = m->n_states * m->n_actions;
+    size_t n = space->n_states * space->n_actions;
+    int rc = rl_step_size_init(&t->step, params, n, err);
+    if (rc != RL_OK)
+        return rc;
     t->q = malloc(n * sizeof *t->q);
-    t->vmax = malloc(m->n_states * sizeof *t->vmax);
-    t->visits = t->one_over_n ? calloc(n, sizeof *t->visits) : NULL;
-    if (!t->q || !t->vmax || (t->one_over_n && !t->visits)) {
+    t->vmax = malloc(space->n_states * sizeof *t->vmax);
+    if (!t->q || !t->vmax) {
         rl_tabular_release(t);
-        return rl_error_set(err, RL_ENOMEM, "out of memory for a %zu x %zu table", m->n_states,
-                            m->n_actions);
+        return rl_error_set(err, RL_ENOMEM, "out of memory for a %zu x %zu table",
+                            space->n_states, space->n_actions);
     }
-    for (size_t s = 0; s < m->n_states; s++) {
-        t->vmax[s] = m->kind[s] == RL_STATE_TERMINAL ? 0.0 : q0;
-        for (size_t a = 0; a < m->n_actions; a++)
-            t->q[s * m->n_actions + a] = t->vmax[s];
+    for (size_t s = 0; s < space->n_states; s++) {
+        t->vmax[s] = space->kind[s] == RL_STATE_TERMINAL ? 0.0 : q0;
+        for (size_t a = 0; a < space->n_actions; a++)
+            t->q[s * space->n_actions + a] = t->vmax[s];
     }
     return RL_OK;
 }
@@ -47,46 +41,9 @@ void rl_tabular_release(rl_tabular *t)
 {
     free(t->q);
     free(t->vmax);
-    free(t->visits);
+    rl_step_size_release(&t->step);
     t->q = NULL;
     t->vmax = NULL;
-    t->visits = NULL;
-}
-
-size_t rl_tabular_greedy(const rl_tabular *t, size_t s, gsl_rng *r)
-{
-    return rl_tabular_tied_max(t->q + s * t->n_actions, t->n_actions, gsl_rng_uniform(r));
-}
-
-double rl_tabular_max(const rl_tabular *t, size_t s)
-{
-    const double *q = t->q + s * t->n_actions;
-    double best = q[0];
-    for (size_t a = 1; a < t->n_actions; a++)
-        best = q[a] > best ? q[a] : best;
-    return best;
-}
-
-double rl_tabular_expected(const rl_tabular *t, size_t s)
-{
-    const double *q = t->q + s * t->n_actions;
-    size_t n = t->n_actions;
-    double best = rl_tabular_max(t, s), sum = 0.0;
-    for (size_t a = 0; a < n; a++)
-        sum += q[a];
-    /* Every action gets epsilon / n; the greedy mass 1 - epsilon goes to actions whose
-     * value is the maximum, however the ties are shared. */
-    return t->epsilon / (double)n * sum + (1.0 - t->epsilon) * best;
-}
-
-void rl_tabular_end_episode(rl_tabular *t)
-{
-    t->episode++;
-    if (!t->decays)
-        return;
-    double f = (double)t->episode / (double)t->decay_episodes;
-    t->epsilon = f >= 1.0 ? t->epsilon_final
-                          : t->epsilon_start + f * (t->epsilon_final - t->epsilon_start);
 }
 
 /* Runs once per episode for the value error: a copy of the maxima rl_tabular_write keeps. */
@@ -106,7 +63,8 @@ void rl_tabular_policy(const rl_tabular *t, double *pi)
     size_t n = t->n_actions;
     for (size_t s = 0; s < t->n_states; s++) {
         if (t->kind[s] == RL_STATE_OPEN)
-            rl_policy_epsilon_greedy_row(rl_argmax_first(t->q + s * n, n), n, 0.0, pi + s * n);
+            rl_policy_epsilon_greedy_row(rl_argmax_readout(t->q + s * n, n), n, 0.0,
+                                         pi + s * n);
         else
             for (size_t a = 0; a < n; a++)
                 pi[s * n + a] = 1.0 / (double)n;

@@ -17,22 +17,21 @@
 #include <string.h>
 
 #include "agents/tabular.h"
+#include "rl/policy.h"
 
-#define END_PARAM {NULL, 0, NULL, 0, 0, 0, NULL, NULL}
 
 /* ---- TD(0) prediction ---- */
 
 typedef struct td0 {
     size_t n_states, n_actions;
-    double *v;        /* n_states; 0 on walls and terminal states */
-    double *pi;       /* n_states * n_actions: the policy evaluated */
-    uint32_t *visits; /* per state, only with the 1/n schedule */
-    double gamma, alpha;
-    bool one_over_n;
+    double *v;         /* n_states; 0 on walls and terminal states */
+    double *pi;        /* n_states * n_actions: the policy evaluated */
+    rl_step_size step; /* counters per state */
+    double gamma;
 } td0;
 
 static const rl_param_spec td0_params[] = {
-    RL_TABULAR_GAMMA_PARAM,
+    RL_GAMMA_PARAM,
     {"alpha", RL_PARAM_DOUBLE, "0.1", 0, 1, RL_PARAM_MIN_OPEN, NULL,
      "step size (alpha_schedule = constant)"},
     {"alpha_schedule", RL_PARAM_CHOICE, "constant", 0, 0, 0, "constant|1/n",
@@ -44,7 +43,7 @@ static const rl_param_spec td0_params[] = {
      "policy = file: a policy.csv (row,col,action,probability) or an arrow grid (^>v<o)"},
     {"values_file", RL_PARAM_STRING, NULL, 0, 0, 0, NULL,
      "policy = greedy: a values.csv whose greedy policy is evaluated"},
-    END_PARAM,
+    RL_END_PARAM,
 };
 
 static void td0_release(void *state)
@@ -52,17 +51,16 @@ static void td0_release(void *state)
     td0 *d = state;
     free(d->v);
     free(d->pi);
-    free(d->visits);
+    rl_step_size_release(&d->step);
     d->v = d->pi = NULL;
-    d->visits = NULL;
 }
 
 /* Rows where the agent decides must be probabilities: the draw inverts their sums. */
-static int check_policy(const rl_mdp *m, const double *pi, rl_error *err)
+static int check_policy(const rl_space *sp, const double *pi, rl_error *err)
 {
-    size_t n = m->n_actions;
-    for (size_t s = 0; s < m->n_states; s++) {
-        if (!rl_mdp_is_decision(m, s))
+    size_t n = sp->n_actions;
+    for (size_t s = 0; s < sp->n_states; s++) {
+        if (!rl_space_is_decision(sp, s))
             continue;
         double sum = 0.0;
         for (size_t a = 0; a < n; a++) {
@@ -71,68 +69,56 @@ static int check_policy(const rl_mdp *m, const double *pi, rl_error *err)
                 return rl_error_set(err, RL_EINVAL,
                                     "the policy gives state (%zu, %zu) action %zu probability "
                                     "%g, not in [0, 1]",
-                                    rl_mdp_row(m, s), rl_mdp_col(m, s), a, p);
+                                    rl_space_row(sp, s), rl_space_col(sp, s), a, p);
             sum += p;
         }
         if (!(fabs(sum - 1.0) <= 1e-9))
             return rl_error_set(err, RL_EINVAL,
                                 "the policy's probabilities in state (%zu, %zu) sum to %.17g, "
                                 "not 1",
-                                rl_mdp_row(m, s), rl_mdp_col(m, s), sum);
+                                rl_space_row(sp, s), rl_space_col(sp, s), sum);
     }
     return RL_OK;
 }
 
-static int td0_init(void *state, const rl_mdp *m, const rl_params *params,
-                    const double *given_policy, rl_error *err)
+static int td0_init(void *state, const rl_space *sp, const rl_params *params,
+                    const double *given_policy, gsl_rng *r, rl_error *err)
 {
+    (void)r;
     td0 *d = state;
     memset(d, 0, sizeof *d);
     if (given_policy) {
-        int rc = check_policy(m, given_policy, err);
+        int rc = check_policy(sp, given_policy, err);
         if (rc != RL_OK)
             return rc;
     }
-    d->n_states = m->n_states;
-    d->n_actions = m->n_actions;
+    d->n_states = sp->n_states;
+    d->n_actions = sp->n_actions;
     d->gamma = rl_params_double(params, "gamma");
-    d->alpha = rl_params_double(params, "alpha");
-    d->one_over_n = strcmp(rl_params_string(params, "alpha_schedule"), "1/n") == 0;
-    size_t n_sa = m->n_states * m->n_actions;
-    d->v = malloc(m->n_states * sizeof *d->v);
+    int rc = rl_step_size_init(&d->step, params, sp->n_states, err);
+    if (rc != RL_OK)
+        return rc;
+    size_t n_sa = sp->n_states * sp->n_actions;
+    d->v = malloc(sp->n_states * sizeof *d->v);
     d->pi = malloc(n_sa * sizeof *d->pi);
-    d->visits = d->one_over_n ? calloc(m->n_states, sizeof *d->visits) : NULL;
-    if (!d->v || !d->pi || (d->one_over_n && !d->visits)) {
+    if (!d->v || !d->pi) {
         td0_release(d);
-        return rl_error_set(err, RL_ENOMEM, "out of memory for %zu states", m->n_states);
+        return rl_error_set(err, RL_ENOMEM, "out of memory for %zu states", sp->n_states);
     }
     double v0 = rl_params_double(params, "v0");
-    for (size_t s = 0; s < m->n_states; s++)
-        d->v[s] = rl_mdp_is_decision(m, s) ? v0 : 0.0;
+    for (size_t s = 0; s < sp->n_states; s++)
+        d->v[s] = rl_space_is_decision(sp, s) ? v0 : 0.0;
     if (given_policy)
         memcpy(d->pi, given_policy, n_sa * sizeof *d->pi);
     else
-        for (size_t i = 0; i < n_sa; i++)
-            d->pi[i] = 1.0 / (double)m->n_actions;
+        rl_policy_uniform(sp->n_states, sp->n_actions, d->pi);
     return RL_OK;
 }
 
-/* An action from pi(.|s) with one draw: the first whose cumulative probability exceeds u.
- * Zero-probability actions are never chosen, even when rounding leaves u above the sum. */
+/* An action from pi(.|s) with one draw. */
 static size_t td0_draw(const td0 *d, size_t s, gsl_rng *r)
 {
-    const double *row = d->pi + s * d->n_actions;
-    double u = gsl_rng_uniform(r);
-    size_t last = 0;
-    for (size_t a = 0; a < d->n_actions; a++) {
-        if (row[a] > 0.0) {
-            last = a;
-            u -= row[a];
-            if (u < 0.0)
-                return a;
-        }
-    }
-    return last;
+    return rl_explore_sample(d->pi + s * d->n_actions, d->n_actions, r);
 }
 
 static size_t td0_begin(void *state, size_t s, gsl_rng *r)
@@ -146,7 +132,7 @@ static size_t td0_observe(void *state, const rl_transition *t, gsl_rng *r)
     double target = t->reward;
     if (!t->terminated)
         target += d->gamma * d->v[t->next];
-    double step = d->one_over_n ? 1.0 / (double)++d->visits[t->state] : d->alpha;
+    double step = rl_step_size_next(&d->step, t->state);
     d->v[t->state] += step * (target - d->v[t->state]);
     if (t->terminated || t->truncated)
         return 0;
@@ -179,6 +165,7 @@ const rl_learner_type rl_td0_type = {
     .doc = TD0_DOC,
     .params = td0_params,
     .size = sizeof(td0),
+    .prediction = true,
     .init = td0_init,
     .release = td0_release,
     .begin_episode = td0_begin,
@@ -188,14 +175,6 @@ const rl_learner_type rl_td0_type = {
     .policy = td0_policy,
 };
 
-const rl_agent_info rl_td0_info = {
-    .name = "td0",
-    .doc = TD0_DOC,
-    .kind = RL_AGENT_LEARNER,
-    .params = td0_params,
-    .prediction = true,
-    .learner = &rl_td0_type,
-};
 
 /* ---- control learners: shared state and read-outs ---- */
 
@@ -217,28 +196,28 @@ typedef struct td_control {
 } td_control;
 
 static const rl_param_spec sarsa_params[] = {
-    RL_TABULAR_GAMMA_PARAM, RL_TABULAR_ALPHA_PARAMS, RL_TABULAR_EPSILON_PARAMS,
-    RL_TABULAR_Q0_PARAM,    END_PARAM,
+    RL_GAMMA_PARAM, RL_ALPHA_PARAMS, RL_EPSILON_PARAMS,
+    RL_TABULAR_Q0_PARAM,    RL_END_PARAM,
 };
 
 static const rl_param_spec n_step_params[] = {
-    RL_TABULAR_GAMMA_PARAM,
-    RL_TABULAR_ALPHA_PARAMS,
-    RL_TABULAR_EPSILON_PARAMS,
+    RL_GAMMA_PARAM,
+    RL_ALPHA_PARAMS,
+    RL_EPSILON_PARAMS,
     RL_TABULAR_Q0_PARAM,
     {"n", RL_PARAM_INT, "3", 1, 1e6, 0, NULL,
      "steps of reward before bootstrapping (1: Sarsa; large: Monte Carlo)"},
-    END_PARAM,
+    RL_END_PARAM,
 };
 
 static const rl_param_spec q_learning_params[] = {
-    RL_TABULAR_GAMMA_PARAM,
-    RL_TABULAR_ALPHA_PARAMS,
-    RL_TABULAR_EPSILON_PARAMS,
+    RL_GAMMA_PARAM,
+    RL_ALPHA_PARAMS,
+    RL_EPSILON_PARAMS,
     RL_TABULAR_Q0_PARAM,
     {"behavior", RL_PARAM_CHOICE, "epsilon_greedy", 0, 0, 0, "epsilon_greedy|uniform",
      "on-policy epsilon-greedy behaviour, or off-policy uniform behaviour (epsilon unused)"},
-    END_PARAM,
+    RL_END_PARAM,
 };
 
 static void control_release(void *state)
@@ -255,13 +234,14 @@ static void control_release(void *state)
     c->rewards = c->gamma_pow = NULL;
 }
 
-static int control_init(void *state, const rl_mdp *m, const rl_params *params,
-                        const double *given_policy, rl_error *err)
+static int control_init(void *state, const rl_space *sp, const rl_params *params,
+                        const double *given_policy, gsl_rng *r, rl_error *err)
 {
     (void)given_policy;
+    (void)r;
     td_control *c = state;
     memset(c, 0, sizeof *c);
-    return rl_tabular_init(&c->t, m, params, err);
+    return rl_tabular_init(&c->t, sp, params, err);
 }
 
 static size_t control_begin(void *state, size_t s, gsl_rng *r)
@@ -332,13 +312,6 @@ const rl_learner_type rl_sarsa_type = {
     .policy = control_policy,
 };
 
-const rl_agent_info rl_sarsa_info = {
-    .name = "sarsa",
-    .doc = SARSA_DOC,
-    .kind = RL_AGENT_LEARNER,
-    .params = sarsa_params,
-    .learner = &rl_sarsa_type,
-};
 
 /* ---- Expected Sarsa and Q-learning: update, then choose ---- */
 
@@ -372,18 +345,11 @@ const rl_learner_type rl_expected_sarsa_type = {
     .policy = control_policy,
 };
 
-const rl_agent_info rl_expected_sarsa_info = {
-    .name = "expected_sarsa",
-    .doc = EXPECTED_SARSA_DOC,
-    .kind = RL_AGENT_LEARNER,
-    .params = sarsa_params,
-    .learner = &rl_expected_sarsa_type,
-};
 
-static int q_learning_init(void *state, const rl_mdp *m, const rl_params *params,
-                           const double *given_policy, rl_error *err)
+static int q_learning_init(void *state, const rl_space *sp, const rl_params *params,
+                           const double *given_policy, gsl_rng *r, rl_error *err)
 {
-    int rc = control_init(state, m, params, given_policy, err);
+    int rc = control_init(state, sp, params, given_policy, r, err);
     if (rc == RL_OK)
         ((td_control *)state)->uniform_behavior =
             strcmp(rl_params_string(params, "behavior"), "uniform") == 0;
@@ -395,25 +361,12 @@ static size_t behave(const td_control *c, size_t s, gsl_rng *r)
 {
     if (!c->uniform_behavior)
         return rl_tabular_select(&c->t, s, r);
-    size_t n = c->t.n_actions;
-    size_t a = (size_t)(gsl_rng_uniform(r) * (double)n);
-    return a < n ? a : n - 1;
+    return rl_explore_uniform(c->t.n_actions, r);
 }
 
 static size_t q_learning_begin(void *state, size_t s, gsl_rng *r)
 {
     return behave(state, s, r);
-}
-
-/* rl_tabular_max, inlined: Q-learning's bootstrap is on the per-step path, where a call into
- * another file costs as much as the four comparisons. */
-static inline double row_max(const rl_tabular *t, size_t s)
-{
-    const double *q = t->q + s * t->n_actions;
-    double best = q[0];
-    for (size_t a = 1; a < t->n_actions; a++)
-        best = q[a] > best ? q[a] : best;
-    return best;
 }
 
 static size_t q_learning_observe(void *state, const rl_transition *tr, gsl_rng *r)
@@ -422,7 +375,7 @@ static size_t q_learning_observe(void *state, const rl_transition *tr, gsl_rng *
     rl_tabular *t = &c->t;
     double target = tr->reward;
     if (!tr->terminated)
-        target += t->gamma * row_max(t, tr->next);
+        target += t->gamma * rl_tabular_max(t, tr->next);
     update(t, tr->state, tr->action, target);
     if (tr->terminated || tr->truncated)
         return 0;
@@ -447,21 +400,14 @@ const rl_learner_type rl_q_learning_type = {
     .policy = control_policy,
 };
 
-const rl_agent_info rl_q_learning_info = {
-    .name = "q_learning",
-    .doc = Q_LEARNING_DOC,
-    .kind = RL_AGENT_LEARNER,
-    .params = q_learning_params,
-    .learner = &rl_q_learning_type,
-};
 
 /* ---- n-step Sarsa ---- */
 
-static int n_step_init(void *state, const rl_mdp *m, const rl_params *params,
-                       const double *given_policy, rl_error *err)
+static int n_step_init(void *state, const rl_space *sp, const rl_params *params,
+                       const double *given_policy, gsl_rng *r, rl_error *err)
 {
     td_control *c = state;
-    int rc = control_init(state, m, params, given_policy, err);
+    int rc = control_init(state, sp, params, given_policy, r, err);
     if (rc != RL_OK)
         return rc;
     c->n = (size_t)rl_params_int(params, "n");
@@ -579,50 +525,32 @@ const rl_learner_type rl_n_step_sarsa_type = {
     .policy = control_policy,
 };
 
-const rl_agent_info rl_n_step_sarsa_info = {
-    .name = "n_step_sarsa",
-    .doc = N_STEP_SARSA_DOC,
-    .kind = RL_AGENT_LEARNER,
-    .params = n_step_params,
-    .learner = &rl_n_step_sarsa_type,
-};
 
 /* ---- double Q-learning ---- */
 
 /* t and t2 are the two estimates, each with its own 1/n counts; sum (q1 + q2, kept up to
  * date entry by entry) carries the behaviour's epsilon and is what it is greedy on. */
-static int double_q_init(void *state, const rl_mdp *m, const rl_params *params,
-                         const double *given_policy, rl_error *err)
+static int double_q_init(void *state, const rl_space *sp, const rl_params *params,
+                         const double *given_policy, gsl_rng *r, rl_error *err)
 {
     td_control *c = state;
-    int rc = control_init(state, m, params, given_policy, err);
+    int rc = control_init(state, sp, params, given_policy, r, err);
     if (rc == RL_OK)
-        rc = rl_tabular_init(&c->t2, m, params, err);
+        rc = rl_tabular_init(&c->t2, sp, params, err);
     if (rc == RL_OK)
-        rc = rl_tabular_init(&c->sum, m, params, err);
+        rc = rl_tabular_init(&c->sum, sp, params, err);
     if (rc != RL_OK) {
         control_release(c);
         return rc;
     }
-    for (size_t i = 0; i < m->n_states * m->n_actions; i++)
-        rl_tabular_write(&c->sum, i / m->n_actions, i % m->n_actions, c->t.q[i] + c->t2.q[i]);
+    for (size_t i = 0; i < sp->n_states * sp->n_actions; i++)
+        rl_tabular_write(&c->sum, i / sp->n_actions, i % sp->n_actions, c->t.q[i] + c->t2.q[i]);
     return RL_OK;
 }
 
 static size_t double_q_begin(void *state, size_t s, gsl_rng *r)
 {
     return rl_tabular_select(&((td_control *)state)->sum, s, r);
-}
-
-/* The first index of the exact maximum: the update's own argmax needs no draw, and which of
- * several tied actions it picks does not bias the other table's estimate. */
-static size_t first_max(const double *q, size_t n)
-{
-    size_t best = 0;
-    for (size_t a = 1; a < n; a++)
-        if (q[a] > q[best])
-            best = a;
-    return best;
 }
 
 /* With probability 1/2 each: q1(s, a) moves towards r + gamma q2(s', argmax q1(s', .)), or
@@ -635,7 +563,9 @@ static size_t double_q_observe(void *state, const rl_transition *tr, gsl_rng *r)
     size_t n = learn->n_actions;
     double target = tr->reward;
     if (!tr->terminated) {
-        size_t best = first_max(learn->q + tr->next * n, n);
+        /* The exact first maximum: the update's own argmax needs no draw, and which of
+         * several tied actions it picks does not bias the other table's estimate. */
+        size_t best = rl_argmax_first(learn->q + tr->next * n, n);
         target += learn->gamma * judge->q[tr->next * n + best];
     }
     update(learn, tr->state, tr->action, target);
@@ -693,10 +623,3 @@ const rl_learner_type rl_double_q_learning_type = {
     .policy = double_q_policy,
 };
 
-const rl_agent_info rl_double_q_learning_info = {
-    .name = "double_q_learning",
-    .doc = DOUBLE_Q_DOC,
-    .kind = RL_AGENT_LEARNER,
-    .params = sarsa_params,
-    .learner = &rl_double_q_learning_type,
-};

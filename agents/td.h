@@ -16,7 +16,6 @@
 #define GRIDRL_AGENTS_TD_H
 
 #include "agents/learner.h"
-#include "agents/registry.h"
 
 extern const rl_learner_type rl_td0_type;
 extern const rl_learner_type rl_sarsa_type;
@@ -24,13 +23,5 @@ extern const rl_learner_type rl_expected_sarsa_type;
 extern const rl_learner_type rl_n_step_sarsa_type;
 extern const rl_learner_type rl_q_learning_type;
 extern const rl_learner_type rl_double_q_learning_type;
-
-/* Their registry entries. */
-extern const rl_agent_info rl_td0_info;
-extern const rl_agent_info rl_sarsa_info;
-extern const rl_agent_info rl_expected_sarsa_info;
-extern const rl_agent_info rl_n_step_sarsa_info;
-extern const rl_agent_info rl_q_learning_info;
-extern const rl_agent_info rl_double_q_learning_info;
 
 #endif

@@ -104,7 +104,7 @@ static void layout_free(layout *g)
 /* Names the [env] key an error is about; returns code. */
 static int param_error(rl_error *err, int code, const char *key)
 {
-    rl_error_locate(err, NULL, 0, 0, key);
+    rl_error_locate(err, code, NULL, 0, 0, key);
     return code;
 }
 
@@ -413,10 +413,11 @@ int rl_gridworld_compile(const rl_map *map, const rl_params *params, rl_mdp **ou
     int rc = read_layout(&g, map, params, err);
     if (rc != RL_OK)
         return rc;
-    rl_mdp *m = rl_mdp_alloc(map->rows, map->cols, g.n_actions, err);
-    if (!m) {
+    rl_mdp *m;
+    rc = rl_mdp_alloc(map->rows, map->cols, g.n_actions, &m, err);
+    if (rc != RL_OK) {
         layout_free(&g);
-        return err ? err->code : RL_ENOMEM;
+        return rc;
     }
     rc = build_model(&g, m, err);
     layout_free(&g);
@@ -475,23 +476,11 @@ int rl_gridworld_load_map(const rl_params *params, rl_map **out, rl_error *err)
     return rl_map_parse(rl_preset_map_text(preset->map), source, out, err);
 }
 
-int rl_gridworld_check_start(const rl_mdp *m, long row, long col, rl_error *err)
-{
-    if (row < 0 || col < 0 || row >= (long)m->rows || col >= (long)m->cols)
-        return rl_error_set(err, RL_EINVAL, "start (%ld, %ld) is outside the %zux%zu grid", row,
-                            col, m->rows, m->cols);
-    size_t s = rl_mdp_state(m, (size_t)row, (size_t)col);
-    if (m->kind[s] == RL_STATE_WALL)
-        return rl_error_set(err, RL_EINVAL, "start (%ld, %ld) is a wall", row, col);
-    if (m->kind[s] == RL_STATE_TERMINAL)
-        return rl_error_set(err, RL_EINVAL, "start (%ld, %ld) is a terminal cell", row, col);
-    return RL_OK;
-}
-
 /* ---- the env: samples the compiled model ---- */
 
 typedef struct gridworld {
     rl_mdp *model;
+    rl_space space; /* a view of the model's */
     size_t *starts;
     size_t n_starts;
     size_t current;
@@ -504,19 +493,26 @@ static void gridworld_release(void *state)
     free(w->starts);
 }
 
-static int gridworld_init(void *state, const rl_params *params, rl_error *err)
+/* A preset's settings apply under the caller's own keys, whoever creates the env: a program
+ * that sets only preset gets the preset's env, as a config file does. */
+static int gridworld_init(void *state, const rl_params *given, rl_error *err)
 {
     gridworld *w = state;
     memset(w, 0, sizeof *w);
-    rl_map *map;
-    int rc = rl_gridworld_load_map(params, &map, err);
+    rl_params *params;
+    int rc = rl_params_copy(given, &params, err);
     if (rc != RL_OK)
         return rc;
-    rc = rl_gridworld_compile(map, params, &w->model, err);
+    rl_map *map = NULL;
+    if ((rc = rl_gridworld_apply_preset(params, err)) == RL_OK &&
+        (rc = rl_gridworld_load_map(params, &map, err)) == RL_OK)
+        rc = rl_gridworld_compile(map, params, &w->model, err);
     rl_map_free(map);
+    rl_params_free(params);
     if (rc != RL_OK)
         return rc;
     const rl_mdp *m = w->model;
+    w->space = rl_mdp_space(m);
     w->starts = malloc(m->n_states * sizeof *w->starts);
     if (!w->starts) {
         gridworld_release(w);
@@ -561,7 +557,7 @@ static int gridworld_reset_to(void *state, size_t s, rl_error *err)
     if (s >= w->model->n_states)
         return rl_error_set(err, RL_ERANGE, "state %zu is outside the model (%zu states)", s,
                             w->model->n_states);
-    int rc = rl_gridworld_check_start(w->model, (long)rl_mdp_row(w->model, s),
+    int rc = rl_space_check_start(&w->space, (long)rl_mdp_row(w->model, s),
                                       (long)rl_mdp_col(w->model, s), err);
     if (rc == RL_OK)
         w->current = s;
@@ -573,14 +569,21 @@ static const rl_mdp *gridworld_model(const void *state)
     return ((const gridworld *)state)->model;
 }
 
+static const rl_space *gridworld_space(const void *state)
+{
+    return &((const gridworld *)state)->space;
+}
+
 const rl_env_type rl_gridworld_type = {
     .name = "gridworld",
-    .doc = "map-driven gridworld (DESIGN.md dynamics): walls, forbidden cells, goals, cliffs, "
+    .doc = "map-driven gridworld: walls, forbidden cells, goals, cliffs, "
            "holes, slip, wind, jumps",
     .params = rl_gridworld_params,
     .size = sizeof(gridworld),
+    .resolve = rl_gridworld_apply_preset,
     .init = gridworld_init,
     .release = gridworld_release,
+    .space = gridworld_space,
     .reset = gridworld_reset,
     .step = gridworld_step,
     .reset_to = gridworld_reset_to,

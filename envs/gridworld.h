@@ -29,8 +29,5 @@ int rl_gridworld_load_map(const rl_params *params, rl_map **out, rl_error *err);
 int rl_gridworld_compile(const rl_map *map, const rl_params *params, rl_mdp **out,
                          rl_error *err);
 
-/* RL_EINVAL naming the cell if (row, col) is outside the grid, a wall, or terminal: a fixed
- * start the runner was asked for must be a cell where the agent can act. */
-int rl_gridworld_check_start(const rl_mdp *m, long row, long col, rl_error *err);
 
 #endif

@@ -40,7 +40,7 @@ static void allowed_list(char *buf, size_t size)
 /* Adds the place to an error already set; returns its code. */
 static int located(rl_error *err, int code, const char *source, int line, int column)
 {
-    rl_error_locate(err, source, line, column, NULL);
+    rl_error_locate(err, code, source, line, column, NULL);
     return code;
 }
 

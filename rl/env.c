@@ -3,24 +3,32 @@
 
 #include <stdlib.h>
 
-rl_env *rl_env_alloc(const rl_env_type *type, const rl_params *params, rl_error *err)
+int rl_env_alloc(const rl_env_type *type, const rl_params *params, rl_env **out,
+                 rl_error *err)
 {
+    *out = NULL;
     rl_env *env = calloc(1, sizeof *env);
     void *state = calloc(1, type->size ? type->size : 1);
     if (!env || !state) {
         free(env);
         free(state);
-        rl_error_set(err, RL_ENOMEM, "out of memory allocating env %s", type->name);
-        return NULL;
+        return rl_error_set(err, RL_ENOMEM, "out of memory allocating env %s", type->name);
+    }
+    int rc = type->init(state, params, err);
+    if (rc != RL_OK) {
+        free(state);
+        free(env);
+        return rc;
     }
     env->type = type;
     env->state = state;
-    if (type->init(state, params, err) != RL_OK) {
-        free(state);
-        free(env);
-        return NULL;
-    }
-    return env;
+    *out = env;
+    return RL_OK;
+}
+
+int rl_env_type_resolve(const rl_env_type *type, rl_params *params, rl_error *err)
+{
+    return type->resolve ? type->resolve(params, err) : RL_OK;
 }
 
 void rl_env_free(rl_env *env)

@@ -44,10 +44,11 @@ int rl_error_set(rl_error *err, int code, const char *fmt, ...)
     return code;
 }
 
-int rl_error_locate(rl_error *err, const char *file, int line, int column, const char *key)
+int rl_error_locate(rl_error *err, int code, const char *file, int line, int column,
+                    const char *key)
 {
     if (!err)
-        return RL_EINVAL;
+        return code;
     if (file)
         snprintf(err->file, sizeof err->file, "%s", file);
     if (line > 0)
@@ -56,7 +57,7 @@ int rl_error_locate(rl_error *err, const char *file, int line, int column, const
         err->column = column;
     if (key)
         snprintf(err->key, sizeof err->key, "%s", key);
-    return err->code;
+    return code;
 }
 
 /* Appends to buf[used..size), keeping it terminated and used within bounds. */

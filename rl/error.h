@@ -2,7 +2,8 @@
  *
  * Functions return 0 on success, a negative RL_E* code on failure, and a positive code only
  * to signal a state (RL_CONTINUE: "not converged yet"). On failure they fill the caller's
- * rl_error, which may be NULL when the caller does not want the details. The record names
+ * rl_error, which may be NULL when the caller does not want the details; the code returned
+ * is the same either way. The record names
  * the file, line, column and key where they apply, so the CLI can print a message that
  * points at the offending input. Library code never prints, exits or aborts.
  */
@@ -50,8 +51,10 @@ void rl_error_clear(rl_error *err);
 int rl_error_set(rl_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Adds where the error happened; NULL or 0 leaves that part unset. Returns err->code. */
-int rl_error_locate(rl_error *err, const char *file, int line, int column, const char *key);
+/* Adds where the error (already set with code) happened; NULL or 0 leaves that part unset.
+ * Returns code, whether or not err is NULL: a code never depends on the record. */
+int rl_error_locate(rl_error *err, int code, const char *file, int line, int column,
+                    const char *key);
 
 /* Formats "file:line:col: key: message" (the parts that are set) into buf. */
 void rl_error_format(const rl_error *err, char *buf, size_t size);

@@ -309,10 +309,3 @@ void rl_mdp_q_from_v(const rl_mdp *m, const double *v, double gamma, double *q)
             q[s * m->n_actions + a] = decision ? rl_mdp_backup(m, s, a, v, gamma) : 0.0;
     }
 }
-
-void rl_policy_uniform(const rl_mdp *m, double *pi)
-{
-    double p = 1.0 / (double)m->n_actions;
-    for (size_t k = 0; k < m->n_states * m->n_actions; k++)
-        pi[k] = p;
-}

@@ -44,7 +44,4 @@ double rl_evaluate_sweep(const rl_mdp *m, const double *pi, double gamma, bool i
 /* q(s, a) = sum over outcomes p (r + gamma v[next]); rows of walls and terminals are 0. */
 void rl_mdp_q_from_v(const rl_mdp *m, const double *v, double gamma, double *q);
 
-/* The uniform policy (1/n_actions everywhere). */
-void rl_policy_uniform(const rl_mdp *m, double *pi);
-
 #endif

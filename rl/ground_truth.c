@@ -57,7 +57,8 @@ int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *
     }
     if (rc == RL_OK && decision_states(m) <= RL_EVALUATE_SOLVE_MAX_STATES) {
         rl_policy_greedy_actions(m, v, gamma, greedy, greedy + m->n_states);
-        rl_policy_from_actions(m, greedy, 0.0, pi);
+        rl_space sp = rl_mdp_space(m);
+        rl_policy_from_actions(&sp, greedy, 0.0, pi);
         /* With gamma = 1 a greedy policy of v* may wander forever between cells of equal
          * value (FrozenLake 8x8, where v* = 1 on a safe region): then its values are not v*
          * and value iteration's own answer stands. */

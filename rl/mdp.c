@@ -30,32 +30,29 @@ static double sum_tolerance(size_t n_terms)
  * single-outcome pairs fall back to their outcome list. */
 #define REWARD_TABLE_MAX 65535
 
-rl_mdp *rl_mdp_alloc(size_t rows, size_t cols, size_t n_actions, rl_error *err)
+int rl_mdp_alloc(size_t rows, size_t cols, size_t n_actions, rl_mdp **out, rl_error *err)
 {
+    *out = NULL;
     if (rows == 0 || cols == 0 || n_actions == 0) {
-        rl_error_set(err, RL_EINVAL, "a model needs at least one row, column and action "
+        return rl_error_set(err, RL_EINVAL, "a model needs at least one row, column and action "
                                      "(got %zu x %zu with %zu actions)",
                      rows, cols, n_actions);
-        return NULL;
     }
     if (n_actions > RL_MAX_ACTIONS) {
-        rl_error_set(err, RL_ERANGE, "a model has at most %d actions (got %zu)",
+        return rl_error_set(err, RL_ERANGE, "a model has at most %d actions (got %zu)",
                      RL_MAX_ACTIONS, n_actions);
-        return NULL;
     }
     /* States are int32 in sure_next and outcomes; outcome indices are uint32 in first, and
      * there is at least one outcome per (s, a). */
     if (cols > (size_t)INT32_MAX / rows) {
-        rl_error_set(err, RL_ERANGE, "a %zu x %zu grid has too many states (at most %ld)",
+        return rl_error_set(err, RL_ERANGE, "a %zu x %zu grid has too many states (at most %ld)",
                      rows, cols, (long)INT32_MAX);
-        return NULL;
     }
     size_t n_states = rows * cols;
     if (n_states > (size_t)UINT32_MAX / n_actions) {
-        rl_error_set(err, RL_ERANGE,
+        return rl_error_set(err, RL_ERANGE,
                      "%zu states x %zu actions is too many state-action pairs (at most %lu)",
                      n_states, n_actions, (unsigned long)UINT32_MAX);
-        return NULL;
     }
     size_t n_sa = n_states * n_actions;
 
@@ -85,14 +82,14 @@ rl_mdp *rl_mdp_alloc(size_t rows, size_t cols, size_t n_actions, rl_error *err)
     for (size_t sa = 0; sa < n_sa; sa++)
         m->sure_next[sa] = -1;
     memset(m->cell, '.', n_states); /* kind is already RL_STATE_OPEN (0) */
-    return m;
+    *out = m;
+    return RL_OK;
 
 nomem:
     rl_mdp_free(m);
-    rl_error_set(err, RL_ENOMEM, "out of memory allocating a model of %zu x %zu states and "
-                                 "%zu actions",
-                 rows, cols, n_actions);
-    return NULL;
+    return rl_error_set(err, RL_ENOMEM, "out of memory allocating a model of %zu x %zu states "
+                                        "and %zu actions",
+                        rows, cols, n_actions);
 }
 
 void rl_mdp_free(rl_mdp *m)

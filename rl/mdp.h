@@ -58,9 +58,9 @@ typedef struct rl_mdp {
     bool finished;
 } rl_mdp;
 
-/* An empty model of rows x cols states and n_actions actions; every state open, no start
- * distribution, actions unnamed. */
-rl_mdp *rl_mdp_alloc(size_t rows, size_t cols, size_t n_actions, rl_error *err);
+/* An empty model of rows x cols states and n_actions actions into *out; every state open,
+ * no start distribution, actions unnamed. On failure *out is NULL. */
+int rl_mdp_alloc(size_t rows, size_t cols, size_t n_actions, rl_mdp **out, rl_error *err);
 void rl_mdp_free(rl_mdp *m);
 
 /* Appends an outcome to (s, a); calls must come in (s, a) order, each (s, a) at least once.

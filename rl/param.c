@@ -97,7 +97,7 @@ static int type_error(const rl_param_spec *spec, rl_error *err, const char *what
     else
         rl_error_set(err, RL_EINVAL, "expected %s%s%s, got '%.*s'", what, sep, range, (int)len,
                      text);
-    rl_error_locate(err, NULL, 0, 0, spec->name);
+    rl_error_locate(err, RL_EINVAL, NULL, 0, 0, spec->name);
     return RL_EINVAL;
 }
 
@@ -117,7 +117,7 @@ static int range_error(const rl_param_spec *spec, rl_error *err, const char *tex
         rl_error_set(err, RL_ERANGE, "%.*s is outside %s", (int)len, text, range);
     else
         rl_error_set(err, RL_ERANGE, "%.*s is not %s", (int)len, text, range);
-    rl_error_locate(err, NULL, 0, 0, spec->name);
+    rl_error_locate(err, RL_ERANGE, NULL, 0, 0, spec->name);
     return RL_ERANGE;
 }
 
@@ -151,7 +151,7 @@ int rl_param_parse(const rl_param_spec *spec, const char *text, rl_param_value *
 {
     if (!text) {
         rl_error_set(err, RL_EINVAL, "no value given");
-        rl_error_locate(err, NULL, 0, 0, spec->name);
+        rl_error_locate(err, RL_EINVAL, NULL, 0, 0, spec->name);
         return RL_EINVAL;
     }
     size_t len;
@@ -165,7 +165,7 @@ int rl_param_parse(const rl_param_spec *spec, const char *text, rl_param_value *
             out->b = false;
         else {
             rl_error_set(err, RL_EINVAL, "expected true or false, got '%.*s'", (int)len, t);
-            rl_error_locate(err, NULL, 0, 0, spec->name);
+            rl_error_locate(err, RL_EINVAL, NULL, 0, 0, spec->name);
             return RL_EINVAL;
         }
         return RL_OK;
@@ -203,7 +203,7 @@ int rl_param_parse(const rl_param_spec *spec, const char *text, rl_param_value *
         if (!is_choice(spec->choices, t, len)) {
             rl_error_set(err, RL_EINVAL, "expected one of %s, got '%.*s'",
                          spec->choices ? spec->choices : "(none)", (int)len, t);
-            rl_error_locate(err, NULL, 0, 0, spec->name);
+            rl_error_locate(err, RL_EINVAL, NULL, 0, 0, spec->name);
             return RL_EINVAL;
         }
         out->s = text;
@@ -213,7 +213,7 @@ int rl_param_parse(const rl_param_spec *spec, const char *text, rl_param_value *
         return RL_OK;
     }
     rl_error_set(err, RL_EINVAL, "parameter has an unknown kind %d", (int)spec->kind);
-    rl_error_locate(err, NULL, 0, 0, spec->name);
+    rl_error_locate(err, RL_EINVAL, NULL, 0, 0, spec->name);
     return RL_EINVAL;
 }
 
@@ -239,7 +239,7 @@ static int store(rl_params *p, size_t i, const char *text, rl_error *err)
     char *copy = malloc(len + 1);
     if (!copy) {
         rl_error_set(err, RL_ENOMEM, "out of memory storing a value");
-        rl_error_locate(err, NULL, 0, 0, spec->name);
+        rl_error_locate(err, RL_ENOMEM, NULL, 0, 0, spec->name);
         return RL_ENOMEM;
     }
     memcpy(copy, t, len);
@@ -314,18 +314,36 @@ int rl_params_set(rl_params *p, const char *key, const char *text, rl_error *err
             rl_names_append(names, sizeof names, p->table[j].name);
         rl_error_set(err, RL_ENOTFOUND, "unknown key '%s'; valid keys: %s", key ? key : "",
                      p->n ? names : "(none)");
-        rl_error_locate(err, NULL, 0, 0, key);
+        rl_error_locate(err, RL_ENOTFOUND, NULL, 0, 0, key);
         return RL_ENOTFOUND;
     }
     if (!text) {
         rl_error_set(err, RL_EINVAL, "no value given");
-        rl_error_locate(err, NULL, 0, 0, key);
+        rl_error_locate(err, RL_EINVAL, NULL, 0, 0, key);
         return RL_EINVAL;
     }
     int rc = store(p, i, text, err);
     if (rc != RL_OK)
         return rc;
     p->slots[i].is_set = true;
+    return RL_OK;
+}
+
+int rl_params_copy(const rl_params *p, rl_params **out, rl_error *err)
+{
+    *out = rl_params_alloc(p->table);
+    if (!*out)
+        return rl_error_set(err, RL_ENOMEM, "out of memory copying parameters");
+    for (size_t i = 0; i < p->n; i++) {
+        if (!p->slots[i].is_set)
+            continue;
+        int rc = rl_params_set(*out, p->table[i].name, p->slots[i].text, err);
+        if (rc != RL_OK) {
+            rl_params_free(*out);
+            *out = NULL;
+            return rc;
+        }
+    }
     return RL_OK;
 }
 

@@ -70,6 +70,10 @@ const rl_param_spec *rl_params_table(const rl_params *p);
  * in the message. err->key is set to key on any failure. */
 int rl_params_set(rl_params *p, const char *key, const char *text, rl_error *err);
 
+/* A new set of values for the same table holding p's set values (set again, so they stay
+ * "set"); defaults as in rl_params_alloc. */
+int rl_params_copy(const rl_params *p, rl_params **out, rl_error *err);
+
 /* True if key was given by rl_params_set (rather than left at its default). */
 bool rl_params_is_set(const rl_params *p, const char *key);
 /* True if key has a value at all (set, or a default exists). */

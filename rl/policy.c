@@ -5,17 +5,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-size_t rl_argmax_first(const double *q, size_t n_actions)
+void rl_policy_uniform(size_t n_states, size_t n_actions, double *pi)
 {
-    double best = q[0];
-    for (size_t a = 1; a < n_actions; a++)
-        if (q[a] > best)
-            best = q[a];
-    double slack = RL_TIE_TOLERANCE * (1.0 + fabs(best));
-    for (size_t a = 0; a < n_actions; a++)
-        if (q[a] >= best - slack)
-            return a;
-    return 0; /* only when q holds NaN */
+    double p = 1.0 / (double)n_actions;
+    for (size_t k = 0; k < n_states * n_actions; k++)
+        pi[k] = p;
 }
 
 void rl_policy_epsilon_greedy_row(size_t greedy, size_t n_actions, double epsilon,
@@ -27,22 +21,17 @@ void rl_policy_epsilon_greedy_row(size_t greedy, size_t n_actions, double epsilo
     pi_row[greedy] = 1.0 - other * (double)(n_actions - 1);
 }
 
-void rl_policy_from_actions(const rl_mdp *m, const size_t *greedy, double epsilon, double *pi)
+void rl_policy_from_actions(const rl_space *sp, const size_t *greedy, double epsilon,
+                            double *pi)
 {
-    size_t n = m->n_actions;
-    for (size_t s = 0; s < m->n_states; s++) {
-        if (rl_mdp_is_decision(m, s))
+    size_t n = sp->n_actions;
+    for (size_t s = 0; s < sp->n_states; s++) {
+        if (rl_space_is_decision(sp, s))
             rl_policy_epsilon_greedy_row(greedy[s], n, epsilon, pi + s * n);
         else
             for (size_t a = 0; a < n; a++)
                 pi[s * n + a] = 1.0 / (double)n;
     }
-}
-
-/* True if q is within the tie tolerance of best. */
-static bool tied(double q, double best)
-{
-    return q >= best - RL_TIE_TOLERANCE * (1.0 + fabs(best));
 }
 
 /* Undiscounted, a greedy policy may circle forever between cells of equal value (FrozenLake
@@ -62,9 +51,9 @@ static void choose_proper(const rl_mdp *m, const double *v, size_t *greedy, size
                 continue;
             for (size_t a = 0; a < m->n_actions; a++)
                 q[a] = rl_mdp_backup(m, s, a, v, 1.0);
-            double best = q[rl_argmax_first(q, m->n_actions)];
+            double best = q[rl_argmax_readout(q, m->n_actions)];
             for (size_t a = 0; a < m->n_actions && level[s] == unset; a++) {
-                if (!tied(q[a], best))
+                if (!rl_argmax_readout_tied(q[a], best))
                     continue;
                 size_t sa = s * m->n_actions + a;
                 for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++) {
@@ -92,7 +81,7 @@ void rl_policy_greedy_actions(const rl_mdp *m, const double *v, double gamma, si
             continue;
         for (size_t a = 0; a < n; a++)
             q[a] = rl_mdp_backup(m, s, a, v, gamma);
-        greedy[s] = rl_argmax_first(q, n);
+        greedy[s] = rl_argmax_readout(q, n);
     }
     if (gamma >= 1.0)
         choose_proper(m, v, greedy, work);

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rl/error.h"
+
 enum { RL_STATE_OPEN = 0, RL_STATE_TERMINAL = 1, RL_STATE_WALL = 2 };
 
 #define RL_ACTION_NAME_MAX 16
@@ -44,5 +46,9 @@ static inline bool rl_space_is_decision(const rl_space *sp, size_t s)
 
 /* Index of the action named name, or -1. */
 int rl_space_action_index(const rl_space *sp, const char *name);
+
+/* RL_EINVAL naming the cell if (row, col) is outside the grid, a wall, or terminal: a start
+ * the runner was asked for must be a cell where the agent can act. */
+int rl_space_check_start(const rl_space *sp, long row, long col, rl_error *err);
 
 #endif

@@ -26,6 +26,7 @@ typedef struct gw_fixture {
     rl_params *params;
     rl_env *env;
     const rl_mdp *m;
+    rl_space space; /* the env's */
     gsl_rng *r;
     char path[64]; /* temporary map file, "" when none */
 } gw_fixture;
@@ -74,9 +75,7 @@ static inline int gw_try(gw_fixture *g, const char *map_text, const char *const 
     if (rc == RL_OK)
         rc = rl_gridworld_apply_preset(g->params, err);
     if (rc == RL_OK) {
-        g->env = rl_env_alloc(rl_gridworld, g->params, err);
-        if (!g->env)
-            rc = err && err->code < 0 ? err->code : RL_EINVAL;
+        rc = rl_env_alloc(rl_gridworld, g->params, &g->env, err);
     }
     if (rc != RL_OK) {
         gw_free(g);
@@ -85,6 +84,7 @@ static inline int gw_try(gw_fixture *g, const char *map_text, const char *const 
     g->m = rl_env_model(g->env);
     if (!g->m)
         fail_msg("gridworld env has no model");
+    g->space = *rl_env_space(g->env);
     g->r = rl_rng_alloc(12345, NULL);
     if (!g->r)
         fail_msg("rl_rng_alloc failed");

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "rl/mdp.h"
+
 /* cmocka 1.1.5 compares floats in single precision; this states its double tolerance. */
 #define assert_close(actual, expected, tolerance)                                          \
     do {                                                                                   \
@@ -26,5 +28,25 @@
         if (!h_ || !strstr(h_, n_))                                                        \
             fail_msg("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_);            \
     } while (0)
+
+/* rl_mdp_alloc returning the model (NULL on failure), for tests that build one by hand. */
+static inline rl_mdp *test_mdp_alloc(size_t rows, size_t cols, size_t n_actions,
+                                     rl_error *err)
+{
+    rl_mdp *m;
+    rl_mdp_alloc(rows, cols, n_actions, &m, err);
+    return m;
+}
+
+/* The space of model m, kept in one of a few rotating slots, for tests that hand a learner
+ * (which may keep the pointer) a model they built themselves. Valid for the next 15 calls. */
+static inline const rl_space *test_space_of(const rl_mdp *m)
+{
+    static rl_space slots[16];
+    static size_t next;
+    rl_space *sp = &slots[next++ % 16];
+    *sp = rl_mdp_space(m);
+    return sp;
+}
 
 #endif

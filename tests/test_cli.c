@@ -96,10 +96,11 @@ static void test_list_names(void **state)
         assert_contains(r.out, (*p)->name);
     for (const rl_param_spec *s = rl_gridworld_params; s->name; s++)
         assert_contains(r.out, s->name);
-    if (!rl_agents[0])
+    if (!rl_agent_at(0))
         assert_contains(r.out, "(none yet)");
-    for (const rl_agent_info *const *a = rl_agents; *a; a++)
-        assert_contains(r.out, (*a)->name);
+    const rl_agent *a;
+    for (size_t i = 0; (a = rl_agent_at(i)); i++)
+        assert_contains(r.out, rl_agent_name(a));
 
     /* The slip row: a probability whose default is 0 (DESIGN.md), in aligned columns. */
     char line[512];

@@ -278,8 +278,8 @@ static void test_continuation_and_comments(void **state)
 
     rl_plan *p = build(c);
     assert_int_equal(p->n_configurations, 2);
-    assert_string_equal(p->configurations[0].agent->name, "value_iteration");
-    assert_string_equal(p->configurations[1].agent->name, "policy_iteration");
+    assert_string_equal(rl_agent_name(p->configurations[0].agent), "value_iteration");
+    assert_string_equal(rl_agent_name(p->configurations[1].agent), "policy_iteration");
     assert_close(rl_params_double(p->configurations[1].agent_params, "gamma"), 0.8, 0);
     assert_string_equal(rl_params_string(p->configurations[0].env, "jumps"),
                         "0 1 4 1 10; 0 3 2 3 5");
@@ -417,8 +417,9 @@ static void test_unknown_algorithm(void **state)
     rl_error err = plan_error("[env]\npreset = zhao5x5\n[agent]\nalgorithm = value_iteraton\n");
     expect_error(&err, RL_ENOTFOUND, NAME, 4, "agent.algorithm",
                  "unknown algorithm 'value_iteraton'");
-    for (const rl_agent_info *const *a = rl_agents; *a; a++)
-        assert_contains(err.message, (*a)->name);
+    const rl_agent *a;
+    for (size_t i = 0; (a = rl_agent_at(i)); i++)
+        assert_contains(err.message, rl_agent_name(a));
     assert_contains(err.message, "(valid: policy_evaluation, value_iteration, policy_iteration, "
                                  "truncated_policy_iteration");
     /* the second item of a list is checked as well */
@@ -503,7 +504,7 @@ static void test_sweep_order(void **state)
     assert_string_equal(p->axes[1].entry->key, "gamma");
     assert_int_equal(p->n_configurations, 4);
     for (size_t k = 0; k < 4; k++) {
-        assert_string_equal(p->configurations[k].agent->name, algorithm[k]);
+        assert_string_equal(rl_agent_name(p->configurations[k].agent), algorithm[k]);
         assert_close(rl_params_double(p->configurations[k].agent_params, "gamma"), gamma[k], 0);
         assert_int_equal(p->configurations[k].choice[0], k / 2);
         assert_int_equal(p->configurations[k].choice[1], k % 2);
@@ -525,7 +526,7 @@ static void test_sweep_order(void **state)
     static const double gamma2[] = {0.5, 0.5, 0.9, 0.9};
     assert_int_equal(p->n_configurations, 4);
     for (size_t k = 0; k < 4; k++) {
-        assert_string_equal(p->configurations[k].agent->name, algorithm2[k]);
+        assert_string_equal(rl_agent_name(p->configurations[k].agent), algorithm2[k]);
         assert_close(rl_params_double(p->configurations[k].agent_params, "gamma"), gamma2[k],
                      0);
     }
@@ -556,9 +557,9 @@ static void test_key_of_one_algorithm(void **state)
     rl_plan *p = build(c);
     assert_int_equal(p->n_configurations, 2);
     const rl_configuration *tpi = &p->configurations[0], *vi = &p->configurations[1];
-    assert_string_equal(tpi->agent->name, "truncated_policy_iteration");
+    assert_string_equal(rl_agent_name(tpi->agent), "truncated_policy_iteration");
     assert_int_equal(rl_params_int(tpi->agent_params, "eval_sweeps"), 7);
-    assert_string_equal(vi->agent->name, "value_iteration");
+    assert_string_equal(rl_agent_name(vi->agent), "value_iteration");
     assert_null(rl_param_find(rl_params_table(vi->agent_params), "eval_sweeps"));
     assert_int_equal(rl_plan_check(p, NULL), RL_OK);
     rl_plan_free(p);

@@ -80,7 +80,8 @@ static rl_planner *planner_try(const rl_planner_type *type, const rl_mdp *m,
         if (rc != RL_OK)
             fail_error(kv[i], rc, err);
     }
-    rl_planner *p = rl_planner_alloc(type, m, ap, given, err);
+    rl_planner *p;
+    rl_planner_alloc(type, m, ap, given, &p, err);
     rl_params_free(ap);
     return p;
 }
@@ -95,6 +96,23 @@ static rl_planner *planner_make(const rl_planner_type *type, const rl_mdp *m,
     return p;
 }
 
+/* A planner's values, read out into one of a few rotating buffers (so two can be compared
+ * in one expression); valid until the fourth call after. */
+static const double *values_of(const rl_planner *p, size_t n_states)
+{
+    static double *buffers[4];
+    static size_t sizes[4], next;
+    size_t i = next++ % 4;
+    if (sizes[i] < n_states) {
+        double *b = realloc(buffers[i], n_states * sizeof *b);
+        assert_non_null(b);
+        buffers[i] = b;
+        sizes[i] = n_states;
+    }
+    rl_planner_values(p, buffers[i]);
+    return buffers[i];
+}
+
 /* Iterates until the planner stops; fails the test on an error code. */
 static int planner_run(rl_planner *p, size_t *iterations)
 {
@@ -107,7 +125,7 @@ static int planner_run(rl_planner *p, size_t *iterations)
         rc = rl_planner_iterate(p, &report, &err);
         n++;
         if (rc < 0)
-            fail_error(p->type->name, rc, &err);
+            fail_error(rl_planner_name(p), rc, &err);
     } while (rc == RL_CONTINUE && n < RUN_CAP);
     if (iterations)
         *iterations = n;
@@ -124,7 +142,7 @@ static double *planner_solve(const rl_planner_type *type, const rl_mdp *m,
         fail_msg("%s did not converge (status %d)", type->name, rc);
     double *v = malloc(m->n_states * sizeof *v);
     assert_non_null(v);
-    memcpy(v, rl_planner_values(p), m->n_states * sizeof *v);
+    memcpy(v, values_of(p, m->n_states), m->n_states * sizeof *v);
     rl_planner_free(p);
     return v;
 }
@@ -237,7 +255,7 @@ static void test_zhao_fig_3_4a(void **state)
     rl_planner *p = planner_make(&rl_value_iteration_type, m,
                                  (const char *const[]){"gamma", "0.9", NULL}, NULL);
     assert_int_equal(planner_run(p, NULL), RL_OK);
-    const double *v = rl_planner_values(p);
+    const double *v = values_of(p, m->n_states);
     compare_table(m, v, zhao_fig_3_4a, 1e-3);
 
     /* Closed forms: staying on the target earns 1 forever, 1 / (1 - 0.9) = 10; (4,2) enters
@@ -271,7 +289,7 @@ static void test_zhao_fig_3_4a(void **state)
         {0, 0, DOWN}, {4, 1, RIGHT}, {3, 4, LEFT}, {2, 1, RIGHT}, {2, 3, DOWN},
     };
     double *pi = alloc_doubles(25 * 5);
-    p->type->policy(p->state, pi);
+    rl_planner_policy(p, pi);
     for (size_t i = 0; i < sizeof arrows / sizeof arrows[0]; i++) {
         size_t s = cell(m, arrows[i].row, arrows[i].col);
         for (size_t a = 0; a < 5; a++)
@@ -282,7 +300,7 @@ static void test_zhao_fig_3_4a(void **state)
 
     /* Action values at the target, from the closed forms above: stay 10, down 9, up 8. */
     double *q = alloc_doubles(25 * 5);
-    p->type->action_values(p->state, q);
+    rl_planner_action_values(p, q);
     size_t t = cell(m, 3, 2);
     assert_close(q[t * 5 + STAY], 10.0, 1e-8);
     assert_close(q[t * 5 + DOWN], 9.0, 1e-8);
@@ -428,14 +446,14 @@ static void test_sb_fig_4_1_first_sweeps(void **state)
     rl_sweep_report report;
     rl_error err;
     assert_int_equal(rl_planner_iterate(p, &report, &err), RL_CONTINUE);
-    const double *v = rl_planner_values(p);
+    const double *v = values_of(p, m->n_states);
     for (size_t s = 1; s < 15; s++)
         assert_close(v[s], -1.0, 1e-12);
     assert_close(v[0], 0.0, 0.0);
     assert_close(v[15], 0.0, 0.0);
     assert_close(report.delta, 1.0, 1e-12);
     assert_int_equal(rl_planner_iterate(p, &report, &err), RL_CONTINUE);
-    v = rl_planner_values(p);
+    v = values_of(p, m->n_states);
     assert_close(v[cell(m, 0, 1)], -1.75, 1e-12);
     assert_close(v[cell(m, 1, 0)], -1.75, 1e-12);
     assert_close(v[cell(m, 1, 1)], -2.0, 1e-12);
@@ -503,7 +521,7 @@ static void test_every_preset_optimality(void **state)
         if (rc != RL_OK)
             fail_msg("%s: policy iteration stopped with %d after %zu iterations",
                      preset->name, rc, iterations);
-        const double *v_pi = rl_planner_values(p);
+        const double *v_pi = values_of(p, m->n_states);
         char what[96];
         snprintf(what, sizeof what, "%s: policy vs value iteration", preset->name);
         compare_values(m, v_pi, v_vi, 1e-8, what);
@@ -512,7 +530,7 @@ static void test_every_preset_optimality(void **state)
          * own values (q computed here). */
         size_t na = m->n_actions;
         double *pi = alloc_doubles(m->n_states * na);
-        p->type->policy(p->state, pi);
+        rl_planner_policy(p, pi);
         for (size_t s = 0; s < m->n_states; s++) {
             if (m->kind[s] != RL_STATE_OPEN)
                 continue;
@@ -563,12 +581,12 @@ static void test_every_preset_greedy_is_optimal(void **state)
         assert_int_equal(planner_run(p, NULL), RL_OK);
         double *pi = alloc_doubles(m->n_states * m->n_actions);
         double *v = alloc_doubles(m->n_states);
-        p->type->policy(p->state, pi);
+        rl_planner_policy(p, pi);
         if (own_evaluate(m, pi, gamma, v) >= RUN_CAP)
             fail_msg("%s: the greedy policy's values did not settle", preset->name);
         char what[96];
         snprintf(what, sizeof what, "%s: greedy policy's values vs v*", preset->name);
-        compare_values(m, v, rl_planner_values(p), 1e-8, what);
+        compare_values(m, v, values_of(p, m->n_states), 1e-8, what);
         free(v);
         free(pi);
         rl_planner_free(p);
@@ -604,7 +622,7 @@ static void check_truncated_one_sweep_is_vi(const char *preset, const char *gamm
         if (memcmp(&r_vi.delta, &r_tpi.delta, sizeof r_vi.delta) != 0)
             fail_msg("%s iteration %zu: delta %.17g vs %.17g", preset, iteration, r_vi.delta,
                      r_tpi.delta);
-        if (memcmp(rl_planner_values(vi), rl_planner_values(tpi),
+        if (memcmp(values_of(vi, m->n_states), values_of(tpi, m->n_states),
                    m->n_states * sizeof(double)) != 0)
             fail_msg("%s iteration %zu: values differ", preset, iteration);
     } while (rc_vi == RL_CONTINUE && iteration < RUN_CAP);
@@ -708,14 +726,14 @@ static void test_evaluate_given_stay_policy(void **state)
     rl_planner *p = planner_make(&rl_policy_evaluation_type, m,
                                  (const char *const[]){"gamma", "0.9", NULL}, stay);
     assert_int_equal(planner_run(p, NULL), RL_OK);
-    const double *v = rl_planner_values(p);
+    const double *v = values_of(p, m->n_states);
     for (size_t s = 0; s < 25; s++) {
         double expected = m->cell[s] == 'G' ? 10.0 : m->cell[s] == 'X' ? -10.0 : 0.0;
         assert_close(v[s], expected, 1e-9);
     }
     assert_close(v[cell(m, 1, 1)], -10.0, 1e-9); /* (1,1) is forbidden (REFERENCE.md) */
     double *pi = alloc_doubles(25 * 5);
-    p->type->policy(p->state, pi);
+    rl_planner_policy(p, pi);
     assert_memory_equal(pi, stay, 25 * 5 * sizeof *pi);
     free(pi);
     rl_planner_free(p);
@@ -741,7 +759,7 @@ static void test_zhao_fig_4_4_policy_iteration(void **state)
     rl_sweep_report report;
     rl_error err;
     assert_int_equal(rl_planner_iterate(p, &report, &err), RL_CONTINUE);
-    const double *v = rl_planner_values(p);
+    const double *v = values_of(p, m->n_states);
     assert_close(v[cell(m, 3, 2)], 10.0, 1e-9);
     assert_close(v[cell(m, 1, 1)], -100.0, 1e-9);
     assert_close(v[cell(m, 0, 0)], 0.0, 1e-9);
@@ -756,7 +774,7 @@ static void test_zhao_fig_4_4_policy_iteration(void **state)
      * last one that changes nothing: 17. */
     if (iterations > 17)
         fail_msg("policy iteration took %zu iterations", iterations);
-    compare_values(m, rl_planner_values(p), v_vi, 1e-8, "Fig 4.4: policy vs value iteration");
+    compare_values(m, values_of(p, m->n_states), v_vi, 1e-8, "Fig 4.4: policy vs value iteration");
     rl_planner_free(p);
     free(v_vi);
     rl_mdp_free(m);
@@ -818,7 +836,7 @@ static void test_value_iteration_max_iterations(void **state)
     assert_close(report.delta, 0.9, 1e-12);
     assert_int_equal(rl_planner_iterate(p, &report, &err), RL_STOPPED);
     assert_close(report.delta, 0.81, 1e-12);
-    assert_close(rl_planner_values(p)[cell(m, 3, 2)], 2.71, 1e-12);
+    assert_close(values_of(p, m->n_states)[cell(m, 3, 2)], 2.71, 1e-12);
     rl_planner_free(p);
     rl_mdp_free(m);
 }
@@ -837,7 +855,7 @@ static void test_epsilon_greedy_read_out(void **state)
                                  NULL);
     assert_int_equal(planner_run(p, NULL), RL_OK);
     double *pi = alloc_doubles(25 * 5);
-    p->type->policy(p->state, pi);
+    rl_planner_policy(p, pi);
     for (size_t s = 0; s < 25; s++) {
         size_t high = 0, low = 0;
         for (size_t a = 0; a < 5; a++) {

@@ -45,7 +45,7 @@ static void test_set(void **state)
     assert_int_equal(err.column, 0);
 
     /* A new error replaces the old one entirely, location included. */
-    rl_error_locate(&err, "a.ini", 3, 4, "k");
+    rl_error_locate(&err, RL_EPARSE, "a.ini", 3, 4, "k");
     rl_error_set(&err, RL_EIO, "cannot read");
     assert_int_equal(err.code, RL_EIO);
     assert_string_equal(err.message, "cannot read");
@@ -74,18 +74,18 @@ static void test_locate(void **state)
     (void)state;
     rl_error err;
     rl_error_set(&err, RL_EPARSE, "bad line");
-    assert_int_equal(rl_error_locate(&err, "cfg.ini", 12, 5, "env.slip"), RL_EPARSE);
+    assert_int_equal(rl_error_locate(&err, RL_EPARSE, "cfg.ini", 12, 5, "env.slip"), RL_EPARSE);
     assert_string_equal(err.file, "cfg.ini");
     assert_int_equal(err.line, 12);
     assert_int_equal(err.column, 5);
     assert_string_equal(err.key, "env.slip");
     /* NULL and 0 leave those parts as they were: a caller can add the file later. */
-    assert_int_equal(rl_error_locate(&err, NULL, 0, 0, "agent.alpha"), RL_EPARSE);
+    assert_int_equal(rl_error_locate(&err, RL_EPARSE, NULL, 0, 0, "agent.alpha"), RL_EPARSE);
     assert_string_equal(err.file, "cfg.ini");
     assert_int_equal(err.line, 12);
     assert_int_equal(err.column, 5);
     assert_string_equal(err.key, "agent.alpha");
-    rl_error_locate(&err, "other.ini", 0, 0, NULL);
+    rl_error_locate(&err, RL_EPARSE, "other.ini", 0, 0, NULL);
     assert_string_equal(err.file, "other.ini");
     assert_int_equal(err.line, 12);
     assert_string_equal(err.key, "agent.alpha");
@@ -93,10 +93,10 @@ static void test_locate(void **state)
     char key[2 * RL_ERROR_KEY_MAX];
     memset(key, 'k', sizeof key - 1);
     key[sizeof key - 1] = '\0';
-    rl_error_locate(&err, NULL, 0, 0, key);
+    rl_error_locate(&err, RL_EPARSE, NULL, 0, 0, key);
     assert_int_equal(strlen(err.key), RL_ERROR_KEY_MAX - 1);
-    /* No record: nothing to fill, no crash. */
-    rl_error_locate(NULL, "x", 1, 1, "k");
+    /* No record: nothing to fill, no crash, and the code comes back all the same. */
+    assert_int_equal(rl_error_locate(NULL, RL_EIO, "x", 1, 1, "k"), RL_EIO);
 }
 
 /* Formats err into a buffer of the given size and compares. */
@@ -118,32 +118,32 @@ static void test_format(void **state)
     rl_error err;
     rl_error_set(&err, RL_ERANGE, "0.5 is outside (0, 0.25]");
     expect_format(&err, 256, "0.5 is outside (0, 0.25]");
-    rl_error_locate(&err, NULL, 0, 0, "agent.alpha");
+    rl_error_locate(&err, RL_EPARSE, NULL, 0, 0, "agent.alpha");
     expect_format(&err, 256, "agent.alpha: 0.5 is outside (0, 0.25]");
-    rl_error_locate(&err, "run.ini", 0, 0, NULL);
+    rl_error_locate(&err, RL_EPARSE, "run.ini", 0, 0, NULL);
     expect_format(&err, 256, "run.ini: agent.alpha: 0.5 is outside (0, 0.25]");
-    rl_error_locate(&err, NULL, 7, 0, NULL);
+    rl_error_locate(&err, RL_EPARSE, NULL, 7, 0, NULL);
     expect_format(&err, 256, "run.ini:7: agent.alpha: 0.5 is outside (0, 0.25]");
-    rl_error_locate(&err, NULL, 0, 9, NULL);
+    rl_error_locate(&err, RL_EPARSE, NULL, 0, 9, NULL);
     expect_format(&err, 256, "run.ini:7:9: agent.alpha: 0.5 is outside (0, 0.25]");
 
     /* File, line and column without a key (a map file error). */
     rl_error_set(&err, RL_EPARSE, "unknown cell 'Q'");
-    rl_error_locate(&err, "maps/a.map", 2, 5, NULL);
+    rl_error_locate(&err, RL_EPARSE, "maps/a.map", 2, 5, NULL);
     expect_format(&err, 256, "maps/a.map:2:5: unknown cell 'Q'");
 
     /* No message: the code's description stands in. */
     rl_error_clear(&err);
     err.code = RL_ENOMEM;
     expect_format(&err, 256, rl_strerror(RL_ENOMEM));
-    rl_error_locate(&err, NULL, 0, 0, "env");
+    rl_error_locate(&err, RL_EPARSE, NULL, 0, 0, "env");
     char expected[64];
     snprintf(expected, sizeof expected, "env: %s", rl_strerror(RL_ENOMEM));
     expect_format(&err, 256, expected);
 
     /* Truncation: "run.ini:7: k: message" cut to 9 characters plus the terminator. */
     rl_error_set(&err, RL_EINVAL, "message");
-    rl_error_locate(&err, "run.ini", 7, 0, "k");
+    rl_error_locate(&err, RL_EPARSE, "run.ini", 7, 0, "k");
     expect_format(&err, 256, "run.ini:7: k: message");
     expect_format(&err, 10, "run.ini:7");
     expect_format(&err, 1, "");

@@ -10,6 +10,7 @@
 
 #include "rl/error.h"
 #include "rl/evaluate.h"
+#include "rl/policy.h"
 #include "rl/mdp.h"
 #include "rl/rng.h"
 
@@ -28,7 +29,7 @@ static rl_mdp *build(size_t rows, size_t cols, size_t n_actions, const char *cel
                      const edge *edges, size_t n_edges, size_t start)
 {
     rl_error err;
-    rl_mdp *m = rl_mdp_alloc(rows, cols, n_actions, &err);
+    rl_mdp *m = test_mdp_alloc(rows, cols, n_actions, &err);
     assert_non_null(m);
     for (size_t s = 0; s < m->n_states; s++) {
         m->cell[s] = cells[s];
@@ -80,7 +81,7 @@ static void test_self_loop(void **state)
     (void)state;
     rl_mdp *m = self_loop(1.0);
     double pi[1], v[1] = {0}, work[1];
-    rl_policy_uniform(m, pi);
+    rl_policy_uniform(m->n_states, m->n_actions, pi);
     solve_ok(m, pi, 0.9, v);
     assert_close(v[0], 10.0, 1e-12);
 
@@ -106,7 +107,7 @@ static void test_chain(void **state)
     const edge e[] = {{0, 0, 1.0, 1, -1.0}, {1, 0, 1.0, 2, 10.0}};
     rl_mdp *m = build(1, 4, 1, "..G#", e, 2, 0);
     double pi[4], v[4] = {123, 123, 123, 123};
-    rl_policy_uniform(m, pi);
+    rl_policy_uniform(m->n_states, m->n_actions, pi);
     solve_ok(m, pi, 0.9, v);
     assert_close(v[0], 8.0, 1e-12);
     assert_close(v[1], 10.0, 1e-12);
@@ -212,7 +213,7 @@ static rl_mdp *slippery_grid(void)
                                 ".#.."
                                 "....";
     static const int drow[4] = {-1, 0, 1, 0}, dcol[4] = {0, 1, 0, -1};
-    rl_mdp *m = rl_mdp_alloc(3, 4, 4, NULL);
+    rl_mdp *m = test_mdp_alloc(3, 4, 4, NULL);
     assert_non_null(m);
     for (size_t s = 0; s < 12; s++) {
         m->cell[s] = cells[s];
@@ -253,7 +254,7 @@ static void test_solve_matches_iterative(void **state)
     (void)state;
     rl_mdp *m = slippery_grid();
     double pi[48], exact[12], v[12], work[12];
-    rl_policy_uniform(m, pi);
+    rl_policy_uniform(m->n_states, m->n_actions, pi);
     solve_ok(m, pi, 0.95, exact);
     /* The solve is a fixed point of the Bellman equation: one sweep moves it by ~0. */
     assert_true(rl_evaluate_sweep(m, pi, 0.95, false, exact, work) < 1e-12);
@@ -298,7 +299,7 @@ static void test_random_walk_gamma_one(void **state)
     }
     rl_mdp *m = build(1, 7, 2, "G.....G", e, n_edges, 3);
     double pi[14], v[7], work[7];
-    rl_policy_uniform(m, pi);
+    rl_policy_uniform(m->n_states, m->n_actions, pi);
     assert_int_equal(rl_mdp_check_proper(m, pi, 1.0, NULL), RL_OK);
     solve_ok(m, pi, 1.0, v);
     for (size_t k = 1; k <= 5; k++)
@@ -327,7 +328,7 @@ static void test_gamma_one_improper(void **state)
     const edge e[] = {{0, 0, 1.0, 1, -1.0}, {1, 0, 1.0, 3, -1.0}, {2, 0, 1.0, 2, -1.0}};
     rl_mdp *m = build(2, 2, 1, "...G", e, 3, 0);
     double pi[4], v[4] = {7, 7, 7, 7};
-    rl_policy_uniform(m, pi);
+    rl_policy_uniform(m->n_states, m->n_actions, pi);
     rl_error err;
     assert_int_equal(rl_mdp_check_proper(m, NULL, 1.0, &err), RL_ESINGULAR);
     assert_contains(err.message, "(1, 0)");
@@ -434,7 +435,7 @@ static void test_solve_too_large(void **state)
 {
     (void)state;
     const size_t n = RL_EVALUATE_SOLVE_MAX_STATES + 1;
-    rl_mdp *m = rl_mdp_alloc(1, n, 1, NULL);
+    rl_mdp *m = test_mdp_alloc(1, n, 1, NULL);
     assert_non_null(m);
     m->start[0] = 1.0;
     for (size_t s = 0; s < n; s++)
@@ -443,7 +444,7 @@ static void test_solve_too_large(void **state)
     double *pi = malloc(n * sizeof *pi), *v = malloc(n * sizeof *v);
     assert_non_null(pi);
     assert_non_null(v);
-    rl_policy_uniform(m, pi);
+    rl_policy_uniform(m->n_states, m->n_actions, pi);
     rl_error err;
     assert_int_equal(rl_evaluate_solve(m, pi, 0.9, v, &err), RL_ERANGE);
     assert_contains(err.message, "4097");
@@ -456,10 +457,10 @@ static void test_solve_too_large(void **state)
 static void test_unfinished_and_uniform(void **state)
 {
     (void)state;
-    rl_mdp *m = rl_mdp_alloc(1, 1, 3, NULL);
+    rl_mdp *m = test_mdp_alloc(1, 1, 3, NULL);
     assert_non_null(m);
     double pi[3], v[1];
-    rl_policy_uniform(m, pi);
+    rl_policy_uniform(m->n_states, m->n_actions, pi);
     for (int a = 0; a < 3; a++)
         assert_close(pi[a], 1.0 / 3.0, 0.0);
     rl_error err;

@@ -684,20 +684,20 @@ static void test_check_start(void **state)
     gw_build(&g, "....\n..H.\n...#\n", NULL);
     rl_error err;
     /* Outside the 3 x 4 grid. */
-    assert_int_equal(rl_gridworld_check_start(g.m, 7, 0, &err), RL_EINVAL);
+    assert_int_equal(rl_space_check_start(&g.space, 7, 0, &err), RL_EINVAL);
     assert_contains(err.message, "7");
-    assert_int_equal(rl_gridworld_check_start(g.m, 0, 9, &err), RL_EINVAL);
+    assert_int_equal(rl_space_check_start(&g.space, 0, 9, &err), RL_EINVAL);
     assert_contains(err.message, "9");
-    assert_int_equal(rl_gridworld_check_start(g.m, -1, 0, &err), RL_EINVAL);
-    assert_int_equal(rl_gridworld_check_start(g.m, 0, -1, &err), RL_EINVAL);
+    assert_int_equal(rl_space_check_start(&g.space, -1, 0, &err), RL_EINVAL);
+    assert_int_equal(rl_space_check_start(&g.space, 0, -1, &err), RL_EINVAL);
     /* A wall, a terminal hole. */
-    assert_int_equal(rl_gridworld_check_start(g.m, 2, 3, &err), RL_EINVAL);
+    assert_int_equal(rl_space_check_start(&g.space, 2, 3, &err), RL_EINVAL);
     assert_int_equal(err.code, RL_EINVAL);
-    assert_int_equal(rl_gridworld_check_start(g.m, 1, 2, &err), RL_EINVAL);
+    assert_int_equal(rl_space_check_start(&g.space, 1, 2, &err), RL_EINVAL);
     assert_int_equal(err.code, RL_EINVAL);
     /* Open cells are fine. */
-    assert_int_equal(rl_gridworld_check_start(g.m, 0, 0, &err), RL_OK);
-    assert_int_equal(rl_gridworld_check_start(g.m, 2, 2, &err), RL_OK);
+    assert_int_equal(rl_space_check_start(&g.space, 0, 0, &err), RL_OK);
+    assert_int_equal(rl_space_check_start(&g.space, 2, 2, &err), RL_OK);
 
     /* reset_to refuses the same cells, and states past the grid. */
     assert_int_equal(rl_env_reset_to(g.env, gw_state(g.m, 2, 3), &err), RL_EINVAL);

@@ -11,6 +11,7 @@
 #include "tests/support.h"
 
 #include "rl/evaluate.h"
+#include "rl/policy.h"
 #include "tests/gridworld_fixture.h"
 
 /* Exact values of the uniform policy at gamma for the env built from map_text/kv. */
@@ -21,7 +22,7 @@ static double *uniform_values(gw_fixture *g, double gamma)
     double *v = malloc(m->n_states * sizeof *v);
     assert_non_null(pi);
     assert_non_null(v);
-    rl_policy_uniform(m, pi);
+    rl_policy_uniform(m->n_states, m->n_actions, pi);
     for (size_t i = 0; i < m->n_states * m->n_actions; i++)
         assert_close(pi[i], 1.0 / (double)m->n_actions, 1e-15);
     rl_error err;
@@ -201,7 +202,7 @@ static void test_gamma_one_singular(void **state)
     double *v = malloc(m->n_states * sizeof *v);
     assert_non_null(pi);
     assert_non_null(v);
-    rl_policy_uniform(m, pi);
+    rl_policy_uniform(m->n_states, m->n_actions, pi);
     rl_error err;
     assert_int_equal(rl_evaluate_solve(m, pi, 1.0, v, &err), RL_ESINGULAR);
     assert_int_equal(err.code, RL_ESINGULAR);

@@ -18,18 +18,20 @@
 #include "tests/gridworld_fixture.h"
 
 /* A learner of info's type for m with the agent keys kv ("key", "value", ..., NULL). */
-static rl_learner *make_learner(const rl_agent_info *info, const rl_mdp *m,
+/* A learner of type on space sp (which outlives it) with the agent keys kv ("key", "value",
+ * ..., NULL). Tabular learners draw nothing at init: no generator. */
+static rl_learner *make_learner(const rl_learner_type *type, const rl_space *sp,
                                 const char *const *kv)
 {
     rl_error err;
-    rl_params *p = rl_params_alloc(info->params);
+    rl_params *p = rl_params_alloc(type->params);
     assert_non_null(p);
     for (size_t i = 0; kv && kv[i]; i += 2)
         if (rl_params_set(p, kv[i], kv[i + 1], &err) != RL_OK)
             fail_msg("%s = %s: %s", kv[i], kv[i + 1], err.message);
-    rl_learner *l = rl_learner_alloc(info->learner, m, p, NULL, &err);
-    if (!l)
-        fail_msg("%s: %s", info->name, err.message);
+    rl_learner *l;
+    if (rl_learner_alloc(type, sp, p, NULL, NULL, &l, &err) != RL_OK)
+        fail_msg("%s: %s", type->name, err.message);
     rl_params_free(p);
     return l;
 }
@@ -38,11 +40,8 @@ static rl_learner *make_learner(const rl_agent_info *info, const rl_mdp *m,
 static int run_episode(rl_learner *l, gw_fixture *g, size_t limit, size_t *length,
                        rl_error *err)
 {
-    const rl_learner_type *type = l->type;
     rl_episode_start start;
-    memset(&start, 0, sizeof start);
-    if (type->episode_start)
-        type->episode_start(l->state, g->r, &start);
+    rl_learner_episode_start(l, g->r, &start);
     size_t s;
     if (start.has_state) {
         if (rl_env_reset_to(g->env, start.state, err) != RL_OK)
@@ -51,7 +50,7 @@ static int run_episode(rl_learner *l, gw_fixture *g, size_t limit, size_t *lengt
     } else {
         s = rl_env_reset(g->env, g->r);
     }
-    size_t a = start.has_action ? start.action : type->begin_episode(l->state, s, g->r);
+    size_t a = start.has_action ? start.action : rl_learner_begin_episode(l, s, g->r);
     size_t cap = limit;
     if (start.max_length && (cap == 0 || start.max_length < cap))
         cap = start.max_length;
@@ -62,14 +61,14 @@ static int run_episode(rl_learner *l, gw_fixture *g, size_t limit, size_t *lengt
         n++;
         rl_transition t = {s, a, st.reward, st.next, st.terminated,
                            !st.terminated && n == cap};
-        a = type->observe(l->state, &t, g->r);
+        a = rl_learner_observe(l, &t, g->r);
         s = st.next;
         if (t.terminated || t.truncated)
             break;
     }
     if (length)
         *length = n;
-    return type->end_episode(l->state, err);
+    return rl_learner_end_episode(l, err);
 }
 
 /* Feeds one hand-written transition. */
@@ -77,14 +76,14 @@ static size_t feed(rl_learner *l, size_t s, size_t a, double reward, size_t next
                    gsl_rng *r)
 {
     rl_transition t = {s, a, reward, next, false, last};
-    return l->type->observe(l->state, &t, r);
+    return rl_learner_observe(l, &t, r);
 }
 
 static double q_of(const rl_learner *l, const rl_mdp *m, size_t s, size_t a)
 {
     double *q = malloc(m->n_states * m->n_actions * sizeof *q);
     assert_non_null(q);
-    l->type->action_values(l->state, q);
+    rl_learner_action_values(l, q);
     double x = q[s * m->n_actions + a];
     free(q);
     return x;
@@ -109,7 +108,7 @@ static void feed_revisiting_episode(rl_learner *l, const rl_mdp *m, gsl_rng *r)
     feed(l, 0, right, 2.0, 1, false, r);
     feed(l, 1, left, 4.0, 0, true, r);
     rl_error err;
-    assert_int_equal(l->type->end_episode(l->state, &err), RL_CONTINUE);
+    assert_int_equal(rl_learner_end_episode(l, &err), RL_CONTINUE);
 }
 
 /* Checks q after the revisiting episode: q(1, left) and q(0, right) as given, every other
@@ -121,7 +120,7 @@ static void expect_revisit_q(const rl_learner *l, const rl_mdp *m, double q_1_le
     size_t n = m->n_actions;
     double *q = malloc(m->n_states * n * sizeof *q);
     assert_non_null(q);
-    l->type->action_values(l->state, q);
+    rl_learner_action_values(l, q);
     for (size_t s = 0; s < m->n_states; s++)
         for (size_t a = 0; a < n; a++) {
             double want = 0.0;
@@ -142,7 +141,7 @@ static void test_exploring_starts_every_visit(void **state)
     (void)state;
     gw_fixture g;
     gw_build(&g, "...", NULL);
-    rl_learner *l = make_learner(&rl_mc_exploring_starts_info, g.m,
+    rl_learner *l = make_learner(&rl_mc_exploring_starts_type, &g.space,
                                  (const char *const[]){"gamma", "0.5", NULL});
     feed_revisiting_episode(l, g.m, g.r);
     expect_revisit_q(l, g.m, 3.5, 4.0);
@@ -157,16 +156,16 @@ static void test_exploring_starts_first_visit(void **state)
     gw_fixture g;
     gw_build(&g, "...", NULL);
     rl_learner *l =
-        make_learner(&rl_mc_exploring_starts_info, g.m,
+        make_learner(&rl_mc_exploring_starts_type, &g.space,
                      (const char *const[]){"gamma", "0.5", "first_visit", "true", NULL});
     feed_revisiting_episode(l, g.m, g.r);
     expect_revisit_q(l, g.m, 3.0, 4.0);
     /* The per-pair first-step table is reused: a second episode (1, left) r = 1 -> 0
      * terminated, whose only visit is at t = 0, adds G = 1: q(1, left) = (3 + 1) / 2 = 2. */
     rl_transition t = {1, gw_action(g.m, "left"), 1.0, 0, true, false};
-    l->type->observe(l->state, &t, g.r);
+    rl_learner_observe(l, &t, g.r);
     rl_error err;
-    assert_int_equal(l->type->end_episode(l->state, &err), RL_CONTINUE);
+    assert_int_equal(rl_learner_end_episode(l, &err), RL_CONTINUE);
     assert_close(q_of(l, g.m, 1, gw_action(g.m, "left")), 2.0, 1e-12);
     rl_learner_free(l);
     gw_free(&g);
@@ -182,7 +181,7 @@ static void test_exploring_starts_constant_alpha(void **state)
     gw_fixture g;
     gw_build(&g, "...", NULL);
     rl_learner *l = make_learner(
-        &rl_mc_exploring_starts_info, g.m,
+        &rl_mc_exploring_starts_type, &g.space,
         (const char *const[]){"gamma", "0.5", "alpha_schedule", "constant", "alpha", "0.5",
                               NULL});
     feed_revisiting_episode(l, g.m, g.r);
@@ -198,14 +197,14 @@ static void test_epsilon_greedy_hand(void **state)
     (void)state;
     gw_fixture g;
     gw_build(&g, "...", NULL);
-    rl_learner *l = make_learner(&rl_mc_epsilon_greedy_info, g.m,
+    rl_learner *l = make_learner(&rl_mc_epsilon_greedy_type, &g.space,
                                  (const char *const[]){"gamma", "0.5", NULL});
     feed_revisiting_episode(l, g.m, g.r);
     expect_revisit_q(l, g.m, 3.5, 4.0);
     rl_transition t = {1, gw_action(g.m, "left"), 1.0, 0, true, false};
-    l->type->observe(l->state, &t, g.r);
+    rl_learner_observe(l, &t, g.r);
     rl_error err;
-    assert_int_equal(l->type->end_episode(l->state, &err), RL_CONTINUE);
+    assert_int_equal(rl_learner_end_episode(l, &err), RL_CONTINUE);
     assert_close(q_of(l, g.m, 1, gw_action(g.m, "left")), 8.0 / 3.0, 1e-12);
     rl_learner_free(l);
     gw_free(&g);
@@ -222,11 +221,11 @@ static void test_basic_hand(void **state)
     const rl_mdp *m = g.m;
     size_t up = gw_action(m, "up"), right = gw_action(m, "right");
     assert_int_equal(up, 0);
-    rl_learner *l = make_learner(&rl_mc_basic_info, m,
+    rl_learner *l = make_learner(&rl_mc_basic_type, &g.space,
                                  (const char *const[]){"episode_length", "3", NULL});
     rl_episode_start start;
     memset(&start, 0, sizeof start);
-    l->type->episode_start(l->state, g.r, &start);
+    rl_learner_episode_start(l, g.r, &start);
     assert_true(start.has_state && start.has_action);
     assert_int_equal(start.state, 0);
     assert_int_equal(start.action, up);
@@ -235,18 +234,18 @@ static void test_basic_hand(void **state)
     assert_int_equal(feed(l, 0, up, -1.0, 0, false, g.r), up);
     feed(l, 0, up, -1.0, 0, true, g.r);
     rl_error err;
-    assert_int_equal(l->type->end_episode(l->state, &err), RL_CONTINUE);
+    assert_int_equal(rl_learner_end_episode(l, &err), RL_CONTINUE);
     assert_close(q_of(l, m, 0, up), -2.71, 1e-12);
 
     memset(&start, 0, sizeof start);
-    l->type->episode_start(l->state, g.r, &start);
+    rl_learner_episode_start(l, g.r, &start);
     assert_int_equal(start.state, 0);
     assert_int_equal(start.action, right);
 
     /* A runner that ignored the hook (episode from state 2) is an error, not a silent
      * misattribution of the return. */
     feed(l, 2, right, -1.0, 2, true, g.r);
-    assert_int_equal(l->type->end_episode(l->state, &err), RL_EUNSUPPORTED);
+    assert_int_equal(rl_learner_end_episode(l, &err), RL_EUNSUPPORTED);
     assert_contains(err.message, "start hook");
     rl_learner_free(l);
     gw_free(&g);
@@ -296,14 +295,14 @@ static void test_basic_zhao_long_episodes(void **state)
     build_preset(&g, "zhao5x5");
     const rl_mdp *m = g.m;
     rl_learner *l = make_learner(
-        &rl_mc_basic_info, m,
+        &rl_mc_basic_type, &g.space,
         (const char *const[]){"gamma", "0.9", "episode_length", "100", NULL});
     size_t iterations = basic_until_converged(l, &g, 20);
     assert_true(iterations >= 2); /* pi_0 ("up" everywhere) is not optimal */
 
     double pi[25 * 5], v[25], v_pi[25];
-    l->type->policy(l->state, pi);
-    l->type->values(l->state, v);
+    rl_learner_policy(l, pi);
+    rl_learner_values(l, v);
     rl_error err;
     assert_int_equal(rl_evaluate_solve(m, pi, 0.9, v_pi, &err), RL_OK);
     double bias = 10.0 * pow(0.9, 100);
@@ -332,12 +331,11 @@ static void test_basic_zhao_length_one(void **state)
     (void)state;
     gw_fixture g;
     build_preset(&g, "zhao5x5");
-    const rl_mdp *m = g.m;
     rl_learner *l = make_learner(
-        &rl_mc_basic_info, m, (const char *const[]){"gamma", "0.9", "episode_length", "1", NULL});
+        &rl_mc_basic_type, &g.space, (const char *const[]){"gamma", "0.9", "episode_length", "1", NULL});
     assert_int_equal(basic_until_converged(l, &g, 20), 2);
     double v[25];
-    l->type->values(l->state, v);
+    rl_learner_values(l, v);
     static const double want[25] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
                                     0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0};
     for (size_t s = 0; s < 25; s++)
@@ -360,7 +358,7 @@ static size_t corner_distance(size_t row, size_t col)
 static size_t non_optimal_4x4(const rl_learner *l, const rl_mdp *m)
 {
     double pi[16 * 4];
-    l->type->policy(l->state, pi);
+    rl_learner_policy(l, pi);
     size_t bad = 0;
     for (size_t s = 0; s < 16; s++) {
         if (!rl_mdp_is_decision(m, s))
@@ -392,14 +390,14 @@ static void test_exploring_starts_sb4x4(void **state)
     gw_fixture g;
     build_preset(&g, "sb_gridworld4x4");
     gsl_rng_set(g.r, 7);
-    rl_learner *l = make_learner(&rl_mc_exploring_starts_info, g.m,
+    rl_learner *l = make_learner(&rl_mc_exploring_starts_type, &g.space,
                                  (const char *const[]){"gamma", "1", NULL});
     rl_error err;
     for (size_t e = 0; e < 20000; e++)
         assert_int_equal(run_episode(l, &g, 20, NULL, &err), RL_CONTINUE);
     assert_int_equal(non_optimal_4x4(l, g.m), 0);
     double q[16 * 4];
-    l->type->action_values(l->state, q);
+    rl_learner_action_values(l, q);
     for (size_t s = 0; s < 16; s++)
         if (rl_mdp_is_decision(g.m, s))
             assert_close(q[s * 4 + rl_argmax_first(q + s * 4, 4)],
@@ -417,12 +415,12 @@ static void test_exploring_starts_hook(void **state)
     (void)state;
     gw_fixture g;
     build_preset(&g, "sb_gridworld4x4");
-    rl_learner *l = make_learner(&rl_mc_exploring_starts_info, g.m, NULL);
+    rl_learner *l = make_learner(&rl_mc_exploring_starts_type, &g.space, NULL);
     size_t count[16 * 4] = {0};
     for (size_t i = 0; i < 56000; i++) {
         rl_episode_start start;
         memset(&start, 0, sizeof start);
-        l->type->episode_start(l->state, g.r, &start);
+        rl_learner_episode_start(l, g.r, &start);
         assert_true(start.has_state && start.has_action);
         assert_int_equal(start.max_length, 100000);
         assert_true(start.state < 16 && start.action < 4);
@@ -453,23 +451,23 @@ static void test_epsilon_greedy_frequencies(void **state)
     gw_build(&g, "...", NULL);
     const rl_mdp *m = g.m;
     size_t down = gw_action(m, "down");
-    rl_learner *l = make_learner(&rl_mc_epsilon_greedy_info, m,
+    rl_learner *l = make_learner(&rl_mc_epsilon_greedy_type, &g.space,
                                  (const char *const[]){"epsilon", "0.5", NULL});
     rl_episode_start start;
     memset(&start, 0, sizeof start);
-    l->type->episode_start(l->state, g.r, &start);
+    rl_learner_episode_start(l, g.r, &start);
     assert_false(start.has_state);
     assert_false(start.has_action);
     assert_int_equal(start.max_length, 1000000);
 
     rl_error err;
     rl_transition first = {1, down, 1.0, 1, true, false};
-    l->type->observe(l->state, &first, g.r);
-    assert_int_equal(l->type->end_episode(l->state, &err), RL_CONTINUE);
+    rl_learner_observe(l, &first, g.r);
+    assert_int_equal(rl_learner_end_episode(l, &err), RL_CONTINUE);
 
     const size_t n = 200000;
     size_t count[5] = {0};
-    size_t a = l->type->begin_episode(l->state, 1, g.r);
+    size_t a = rl_learner_begin_episode(l, 1, g.r);
     for (size_t i = 0; i < n; i++) {
         /* Staying in state 1 with reward 0 keeps q(1, .) fixed until the episode ends. */
         a = feed(l, 1, a, 0.0, 1, false, g.r);
@@ -479,7 +477,7 @@ static void test_epsilon_greedy_frequencies(void **state)
         double p = b == down ? 0.6 : 0.1, tol = b == down ? 0.0055 : 0.0034;
         assert_close((double)count[b] / (double)n, p, tol);
     }
-    assert_int_equal(l->type->end_episode(l->state, &err), RL_CONTINUE);
+    assert_int_equal(rl_learner_end_episode(l, &err), RL_CONTINUE);
     rl_learner_free(l);
     gw_free(&g);
 }
@@ -491,21 +489,21 @@ static void test_buffer_overflow(void **state)
     (void)state;
     gw_fixture g;
     gw_build(&g, "...", NULL);
-    rl_learner *l = make_learner(&rl_mc_exploring_starts_info, g.m,
+    rl_learner *l = make_learner(&rl_mc_exploring_starts_type, &g.space,
                                  (const char *const[]){"max_episode_length", "2", NULL});
     rl_episode_start start;
     memset(&start, 0, sizeof start);
-    l->type->episode_start(l->state, g.r, &start);
+    rl_learner_episode_start(l, g.r, &start);
     assert_int_equal(start.max_length, 2);
     feed(l, 0, 0, 1.0, 0, false, g.r);
     feed(l, 0, 0, 1.0, 0, false, g.r);
     feed(l, 0, 0, 1.0, 0, true, g.r);
     rl_error err;
-    assert_int_equal(l->type->end_episode(l->state, &err), RL_ERANGE);
+    assert_int_equal(rl_learner_end_episode(l, &err), RL_ERANGE);
     assert_contains(err.message, "max_episode_length");
     assert_close(q_of(l, g.m, 0, 0), 0.0, 0.0); /* nothing learned from it */
     feed(l, 0, 0, 1.0, 0, true, g.r);
-    assert_int_equal(l->type->end_episode(l->state, &err), RL_CONTINUE);
+    assert_int_equal(rl_learner_end_episode(l, &err), RL_CONTINUE);
     assert_close(q_of(l, g.m, 0, 0), 1.0, 1e-15);
     rl_learner_free(l);
     gw_free(&g);
@@ -515,14 +513,17 @@ static void test_buffer_overflow(void **state)
 static void test_no_decision_states(void **state)
 {
     (void)state;
-    rl_mdp *m = rl_mdp_alloc(1, 1, 1, NULL);
+    rl_mdp *m = test_mdp_alloc(1, 1, 1, NULL);
     assert_non_null(m);
     m->kind[0] = RL_STATE_TERMINAL;
-    const rl_agent_info *infos[] = {&rl_mc_basic_info, &rl_mc_exploring_starts_info};
+    rl_space sp = rl_mdp_space(m);
+    const rl_learner_type *types[] = {&rl_mc_basic_type, &rl_mc_exploring_starts_type};
     for (size_t i = 0; i < 2; i++) {
-        rl_params *p = rl_params_alloc(infos[i]->params);
+        rl_params *p = rl_params_alloc(types[i]->params);
         rl_error err;
-        assert_null(rl_learner_alloc(infos[i]->learner, m, p, NULL, &err));
+        rl_learner *l;
+        assert_int_equal(rl_learner_alloc(types[i], &sp, p, NULL, NULL, &l, &err), RL_EINVAL);
+        assert_null(l);
         assert_int_equal(err.code, RL_EINVAL);
         assert_contains(err.message, "decision state");
         rl_params_free(p);
@@ -535,13 +536,15 @@ static void test_registry(void **state)
 {
     (void)state;
     rl_error err;
-    assert_ptr_equal(rl_agent_find("mc_basic", &err), &rl_mc_basic_info);
-    assert_ptr_equal(rl_agent_find("mc_exploring_starts", &err), &rl_mc_exploring_starts_info);
-    assert_ptr_equal(rl_agent_find("mc_epsilon_greedy", &err), &rl_mc_epsilon_greedy_info);
+    assert_ptr_equal(rl_agent_find("mc_basic", &err)->learner, &rl_mc_basic_type);
+    assert_ptr_equal(rl_agent_find("mc_exploring_starts", &err)->learner,
+                     &rl_mc_exploring_starts_type);
+    assert_ptr_equal(rl_agent_find("mc_epsilon_greedy", &err)->learner,
+                     &rl_mc_epsilon_greedy_type);
     /* Only MC Basic reports convergence (a run without an episode budget ends there). */
-    assert_true(rl_mc_basic_info.converges);
-    assert_false(rl_mc_exploring_starts_info.converges);
-    assert_false(rl_mc_epsilon_greedy_info.converges);
+    assert_true(rl_mc_basic_type.converges);
+    assert_false(rl_mc_exploring_starts_type.converges);
+    assert_false(rl_mc_epsilon_greedy_type.converges);
 }
 
 int main(void)

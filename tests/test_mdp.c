@@ -33,7 +33,7 @@ static void test_alloc_defaults(void **state)
 {
     (void)state;
     rl_error err;
-    rl_mdp *m = rl_mdp_alloc(2, 3, 2, &err);
+    rl_mdp *m = test_mdp_alloc(2, 3, 2, &err);
     assert_non_null(m);
     assert_int_equal(m->n_states, 6); /* 2 x 3 */
     assert_int_equal(m->n_actions, 2);
@@ -62,22 +62,27 @@ static void test_alloc_limits(void **state)
 {
     (void)state;
     rl_error err;
-    assert_null(rl_mdp_alloc(0, 3, 2, &err));
+    rl_mdp *m = (rl_mdp *)&err; /* must come back NULL */
+    assert_int_equal(rl_mdp_alloc(0, 3, 2, &m, &err), RL_EINVAL);
+    assert_null(m);
     assert_int_equal(err.code, RL_EINVAL);
-    assert_null(rl_mdp_alloc(3, 0, 2, &err));
+    assert_int_equal(rl_mdp_alloc(3, 0, 2, &m, &err), RL_EINVAL);
     assert_int_equal(err.code, RL_EINVAL);
-    assert_null(rl_mdp_alloc(3, 3, 0, &err));
+    assert_int_equal(rl_mdp_alloc(3, 3, 0, &m, &err), RL_EINVAL);
     assert_int_equal(err.code, RL_EINVAL);
-    assert_null(rl_mdp_alloc(3, 3, 0, NULL));
+    /* The code is the same without a record. */
+    assert_int_equal(rl_mdp_alloc(3, 3, 0, &m, NULL), RL_EINVAL);
+    assert_null(m);
     /* RL_MAX_ACTIONS = 16 is the most; 17 is one too many. */
-    assert_null(rl_mdp_alloc(1, 1, RL_MAX_ACTIONS + 1, &err));
+    assert_int_equal(rl_mdp_alloc(1, 1, RL_MAX_ACTIONS + 1, &m, &err), RL_ERANGE);
     assert_int_equal(err.code, RL_ERANGE);
     /* 65536 x 65536 = 2^32 states do not fit the int32 state numbers. */
-    assert_null(rl_mdp_alloc(65536, 65536, 1, &err));
+    assert_int_equal(rl_mdp_alloc(65536, 65536, 1, &m, &err), RL_ERANGE);
     assert_int_equal(err.code, RL_ERANGE);
     /* 2^16 x 2^14 = 2^30 states fit, but 2^30 x 16 = 2^34 pairs overflow uint32; refused
      * before anything is allocated. */
-    assert_null(rl_mdp_alloc(65536, 16384, 16, &err));
+    assert_int_equal(rl_mdp_alloc(65536, 16384, 16, &m, &err), RL_ERANGE);
+    assert_null(m);
     assert_int_equal(err.code, RL_ERANGE);
     assert_contains(err.message, "state-action pairs");
 }
@@ -90,7 +95,7 @@ static void test_alloc_limits(void **state)
 static void test_merge_duplicates(void **state)
 {
     (void)state;
-    rl_mdp *m = rl_mdp_alloc(1, 2, 1, NULL);
+    rl_mdp *m = test_mdp_alloc(1, 2, 1, NULL);
     assert_non_null(m);
     m->kind[1] = RL_STATE_TERMINAL;
     m->start[0] = 1.0;
@@ -123,7 +128,7 @@ static void test_add_rejects_bad_values(void **state)
 {
     (void)state;
     rl_error err;
-    rl_mdp *m = rl_mdp_alloc(1, 2, 2, NULL);
+    rl_mdp *m = test_mdp_alloc(1, 2, 2, NULL);
     assert_non_null(m);
     snprintf(m->action_names[0], RL_ACTION_NAME_MAX, "left");
     snprintf(m->action_names[1], RL_ACTION_NAME_MAX, "right");
@@ -152,7 +157,7 @@ static void test_out_of_order(void **state)
 {
     (void)state;
     rl_error err;
-    rl_mdp *m = rl_mdp_alloc(1, 2, 2, NULL);
+    rl_mdp *m = test_mdp_alloc(1, 2, 2, NULL);
     assert_non_null(m);
     m->start[0] = 1.0;
     /* Starting at pair 1 leaves pair 0 empty. Actions are unnamed: numbered in messages. */
@@ -179,7 +184,7 @@ static void test_out_of_order(void **state)
     rl_mdp_free(m);
 
     /* An empty model names its first pair. */
-    m = rl_mdp_alloc(1, 1, 1, NULL);
+    m = test_mdp_alloc(1, 1, 1, NULL);
     m->start[0] = 1.0;
     assert_int_equal(rl_mdp_finish(m, &err), RL_EINVAL);
     assert_contains(err.message, "state (0, 0) action 0 has no outcomes");
@@ -190,7 +195,7 @@ static void test_out_of_order(void **state)
  * p1 -> (0, 0) and p2 -> (0, 1), every other pair one certain outcome. */
 static rl_mdp *two_cells(double p1, double p2)
 {
-    rl_mdp *m = rl_mdp_alloc(1, 2, 2, NULL);
+    rl_mdp *m = test_mdp_alloc(1, 2, 2, NULL);
     assert_non_null(m);
     snprintf(m->action_names[0], RL_ACTION_NAME_MAX, "left");
     snprintf(m->action_names[1], RL_ACTION_NAME_MAX, "right");
@@ -270,7 +275,7 @@ static void test_terminal_flag_mismatch(void **state)
 {
     (void)state;
     rl_error err;
-    rl_mdp *m = rl_mdp_alloc(1, 2, 1, NULL);
+    rl_mdp *m = test_mdp_alloc(1, 2, 1, NULL);
     m->kind[1] = RL_STATE_TERMINAL;
     m->start[0] = 1.0;
     add_ok(m, 0, 0, 1.0, 1, 1.0, false); /* wrong: (0, 1) is terminal */
@@ -280,7 +285,7 @@ static void test_terminal_flag_mismatch(void **state)
     assert_contains(err.message, "(0, 1) is not marked terminal");
     rl_mdp_free(m);
 
-    m = rl_mdp_alloc(1, 2, 1, NULL);
+    m = test_mdp_alloc(1, 2, 1, NULL);
     m->kind[1] = RL_STATE_TERMINAL;
     m->start[0] = 1.0;
     add_ok(m, 0, 0, 1.0, 0, 1.0, true); /* wrong: (0, 0) is open */
@@ -290,7 +295,7 @@ static void test_terminal_flag_mismatch(void **state)
     rl_mdp_free(m);
 
     /* The same (next, reward) with the two flags are two outcomes, not one merged. */
-    m = rl_mdp_alloc(1, 2, 1, NULL);
+    m = test_mdp_alloc(1, 2, 1, NULL);
     m->kind[1] = RL_STATE_TERMINAL;
     m->start[0] = 1.0;
     add_ok(m, 0, 0, 0.5, 1, 1.0, true);
@@ -310,7 +315,7 @@ static void test_terminal_flag_mismatch(void **state)
  * Distinct rewards of single-outcome pairs, in order: -1, 5, 0: three table entries. */
 static rl_mdp *compact_example(void)
 {
-    rl_mdp *m = rl_mdp_alloc(1, 3, 2, NULL);
+    rl_mdp *m = test_mdp_alloc(1, 3, 2, NULL);
     assert_non_null(m);
     snprintf(m->action_names[0], RL_ACTION_NAME_MAX, "up");
     snprintf(m->action_names[1], RL_ACTION_NAME_MAX, "down");
@@ -354,7 +359,7 @@ static void test_reward_table_full(void **state)
 {
     (void)state;
     const size_t n = 65537;
-    rl_mdp *m = rl_mdp_alloc(1, n, 1, NULL);
+    rl_mdp *m = test_mdp_alloc(1, n, 1, NULL);
     assert_non_null(m);
     m->start[0] = 1.0;
     for (size_t s = 0; s < n; s++)
@@ -381,7 +386,7 @@ static void test_reward_table_full(void **state)
 static void test_outcomes_grow(void **state)
 {
     (void)state;
-    rl_mdp *m = rl_mdp_alloc(1, 1, 1, NULL);
+    rl_mdp *m = test_mdp_alloc(1, 1, 1, NULL);
     assert_non_null(m);
     m->start[0] = 1.0;
     for (int k = 0; k < 8; k++)
@@ -404,7 +409,7 @@ static void test_outcomes_grow(void **state)
  * sum to 1 exactly in binary, so finish leaves them as given). */
 static rl_mdp *three_way(void)
 {
-    rl_mdp *m = rl_mdp_alloc(1, 1, 1, NULL);
+    rl_mdp *m = test_mdp_alloc(1, 1, 1, NULL);
     assert_non_null(m);
     m->start[0] = 1.0;
     add_ok(m, 0, 0, 0.2, 0, 0.0, false);
@@ -472,7 +477,7 @@ static void test_backup(void **state)
 static void test_geometry(void **state)
 {
     (void)state;
-    rl_mdp *m = rl_mdp_alloc(3, 4, 3, NULL);
+    rl_mdp *m = test_mdp_alloc(3, 4, 3, NULL);
     assert_non_null(m);
     /* (2, 1) in a 4-column grid is 2 * 4 + 1 = 9; state 7 is (1, 3). */
     assert_int_equal(rl_mdp_state(m, 2, 1), 9);

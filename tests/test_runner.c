@@ -23,6 +23,7 @@
 #include "experiments/runner/results.h"
 #include "experiments/runner/run.h"
 #include "rl/env.h"
+#include "rl/ground_truth.h"
 #include "rl/rng.h"
 
 #define T_975_2 4.30265273
@@ -54,12 +55,13 @@ static void recorder_reset(size_t action)
     rec.action = action;
 }
 
-static int double_init(void *state, const rl_mdp *m, const rl_params *params,
-                       const double *given_policy, rl_error *err)
+static int double_init(void *state, const rl_space *m, const rl_params *params,
+                       const double *given_policy, gsl_rng *r, rl_error *err)
 {
     (void)state;
     (void)params;
     (void)given_policy;
+    (void)r;
     (void)err;
     rec.n_states = m->n_states;
     rec.n_actions = m->n_actions;
@@ -192,30 +194,32 @@ static void fixture_free(fixture *f)
 static void run_double(const fixture *f, rl_run_result *res)
 {
     const rl_plan *p = f->plan;
-    rl_agent_info info = *p->configurations[0].agent;
-    info.learner = &double_type;
-    info.prediction = false;
-    info.converges = false;
-    rl_configuration cfg = p->configurations[0];
-    cfg.agent = &info;
-
+    const rl_configuration *cfg = &p->configurations[0];
     rl_error err;
     rl_error_clear(&err);
-    memset(res, 0, sizeof *res);
+    rl_env *env;
     double *pi = NULL;
-    assert_int_equal(rl_run_setup(p, 0, &res->env, &pi, &err), RL_OK);
+    assert_int_equal(rl_run_setup(p, 0, &env, &pi, &err), RL_OK);
     assert_null(pi);
-    const rl_mdp *m = rl_env_model(res->env);
-    res->values = calloc(m->n_states, sizeof *res->values);
-    res->truth = calloc(m->n_states, sizeof *res->truth);
-    res->policy = calloc(m->n_states * m->n_actions, sizeof *res->policy);
-    assert_true(res->values && res->truth && res->policy);
+    const rl_space *sp = rl_env_space(env);
+    assert_int_equal(rl_run_result_prepare(res, env, sp, &err), RL_OK);
+    rl_loop_options o;
+    assert_int_equal(rl_run_loop_options(p, cfg, sp, &o, &err), RL_OK);
+    /* The truth the runner gives a control learner: v* at the agent's gamma. */
+    res->has_truth =
+        rl_ground_truth_optimal(rl_env_model(env), rl_run_gamma(cfg), res->truth, NULL) == RL_OK;
+    o.truth = res->has_truth ? res->truth : NULL;
     gsl_rng *r = rl_rng_alloc(20240601, NULL);
     assert_non_null(r);
-    int rc = rl_run_learner(p, &cfg, NULL, r, NULL, res, &err);
+    rl_learner *learner;
+    assert_int_equal(rl_learner_alloc(&double_type, sp, cfg->agent_params, NULL, r, &learner,
+                                      &err),
+                     RL_OK);
+    int rc = rl_episode_loop(env, learner, r, &o, res, &err);
+    rl_learner_free(learner);
     rl_rng_free(r);
     if (rc != RL_OK)
-        fail_msg("rl_run_learner: %d %s", rc, err.message);
+        fail_msg("rl_episode_loop: %d %s", rc, err.message);
 }
 
 static const rl_episode_row *episode(const rl_run_result *res, size_t i)

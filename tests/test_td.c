@@ -43,7 +43,7 @@ static void fail_error(const char *what, int rc, const rl_error *err)
 static rl_mdp *line_model(void)
 {
     rl_error err;
-    rl_mdp *m = rl_mdp_alloc(1, 3, 2, &err);
+    rl_mdp *m = test_mdp_alloc(1, 3, 2, &err);
     if (!m)
         fail_error("rl_mdp_alloc", err.code, &err);
     m->kind[2] = RL_STATE_TERMINAL;
@@ -66,18 +66,20 @@ static rl_learner *learner_try(const char *name, const rl_mdp *m, const char *co
                                const double *given, rl_error *err)
 {
     rl_error_clear(err);
-    const rl_agent_info *info = rl_agent_find(name, err);
+    const rl_agent *info = rl_agent_find(name, err);
     if (!info)
         fail_error(name, err->code, err);
     assert_int_equal(info->kind, RL_AGENT_LEARNER);
-    rl_params *p = rl_params_alloc(info->params);
+    rl_params *p = rl_params_alloc(info->learner->params);
     assert_non_null(p);
     for (size_t i = 0; kv && kv[i]; i += 2) {
         int rc = rl_params_set(p, kv[i], kv[i + 1], err);
         if (rc != RL_OK)
             fail_error(kv[i], rc, err);
     }
-    rl_learner *l = rl_learner_alloc(info->learner, m, p, given, err);
+    /* The TD learners draw nothing at init: no generator. */
+    rl_learner *l;
+    rl_learner_alloc(info->learner, test_space_of(m), p, given, NULL, &l, err);
     rl_params_free(p);
     return l;
 }
@@ -96,7 +98,7 @@ static size_t observe(rl_learner *l, size_t s, size_t a, double reward, size_t n
                       bool terminated, bool truncated, gsl_rng *r)
 {
     rl_transition t = {s, a, reward, next, terminated, truncated};
-    size_t next_action = l->type->observe(l->state, &t, r);
+    size_t next_action = rl_learner_observe(l, &t, r);
     assert_true(next_action < 2);
     return next_action;
 }
@@ -104,14 +106,14 @@ static size_t observe(rl_learner *l, size_t s, size_t a, double reward, size_t n
 static void end_episode(rl_learner *l)
 {
     rl_error err;
-    assert_int_equal(l->type->end_episode(l->state, &err), RL_CONTINUE);
+    assert_int_equal(rl_learner_end_episode(l, &err), RL_CONTINUE);
 }
 
 /* q(s, a) from the action-value read-out (6 entries on the line model). */
 static double q_of(const rl_learner *l, size_t s, size_t a)
 {
     double q[6];
-    l->type->action_values(l->state, q);
+    rl_learner_action_values(l, q);
     return q[s * 2 + a];
 }
 
@@ -119,10 +121,10 @@ static double q_of(const rl_learner *l, size_t s, size_t a)
 static void expect_q(const rl_learner *l, const double want[6])
 {
     double q[6];
-    l->type->action_values(l->state, q);
+    rl_learner_action_values(l, q);
     for (size_t i = 0; i < 6; i++)
         if (!(fabs(q[i] - want[i]) <= 1e-12))
-            fail_msg("%s: q(%zu, %zu) = %.15g, expected %.15g", l->type->name, i / 2, i % 2,
+            fail_msg("%s: q(%zu, %zu) = %.15g, expected %.15g", rl_learner_name(l), i / 2, i % 2,
                      q[i], want[i]);
 }
 
@@ -143,27 +145,27 @@ static void test_td0_single_updates(void **state)
         learner_make("td0", m, (const char *const[]){"gamma", "0.9", "alpha", "0.1", "v0",
                                                      "0.5", NULL},
                      NULL);
-    assert_null(l->type->action_values);
+    assert_false(rl_learner_action_values(l, (double[6]){0}));
     double v[3];
-    l->type->values(l->state, v);
+    rl_learner_values(l, v);
     assert_close(v[0], 0.5, 0.0);
     assert_close(v[1], 0.5, 0.0);
     assert_close(v[2], 0.0, 0.0);
 
-    l->type->begin_episode(l->state, 0, r);
+    rl_learner_begin_episode(l, 0, r);
     observe(l, 0, RIGHT, 1.0, 1, false, false, r);
-    l->type->values(l->state, v);
+    rl_learner_values(l, v);
     assert_close(v[0], 0.595, 1e-12);
     assert_close(v[1], 0.5, 0.0);
 
     observe(l, 1, LEFT, 2.0, 0, true, false, r);
-    l->type->values(l->state, v);
+    rl_learner_values(l, v);
     assert_close(v[1], 0.65, 1e-12);
     end_episode(l);
 
-    l->type->begin_episode(l->state, 1, r);
+    rl_learner_begin_episode(l, 1, r);
     observe(l, 1, RIGHT, -1.0, 0, false, true, r);
-    l->type->values(l->state, v);
+    rl_learner_values(l, v);
     assert_close(v[0], 0.595, 1e-12);
     assert_close(v[1], 0.53855, 1e-12);
     assert_close(v[2], 0.0, 0.0);
@@ -188,15 +190,15 @@ static void test_td0_one_over_n(void **state)
                                                        "v0", "0.5", NULL},
                                  NULL);
     double v[3];
-    l->type->begin_episode(l->state, 0, r);
+    rl_learner_begin_episode(l, 0, r);
     observe(l, 0, RIGHT, 1.0, 1, false, false, r);
-    l->type->values(l->state, v);
+    rl_learner_values(l, v);
     assert_close(v[0], 1.45, 1e-12);
     observe(l, 0, RIGHT, 0.0, 1, false, false, r);
-    l->type->values(l->state, v);
+    rl_learner_values(l, v);
     assert_close(v[0], 0.95, 1e-12);
     observe(l, 1, LEFT, 0.0, 0, false, false, r);
-    l->type->values(l->state, v);
+    rl_learner_values(l, v);
     assert_close(v[1], 0.855, 1e-12);
     rl_learner_free(l);
     rl_rng_free(r);
@@ -215,20 +217,20 @@ static void test_td0_given_policy(void **state)
     const double pi[6] = {0.3, 0.7, 0.0, 1.0, 0.5, 0.5};
     rl_learner *l = learner_make("td0", m, NULL, pi);
     double out[6];
-    l->type->policy(l->state, out);
+    rl_learner_policy(l, out);
     for (size_t i = 0; i < 6; i++)
         assert_close(out[i], pi[i], 0.0);
     size_t n = 100000, left = 0;
     for (size_t i = 0; i < n; i++) {
-        left += l->type->begin_episode(l->state, 0, r) == LEFT;
-        assert_int_equal(l->type->begin_episode(l->state, 1, r), RIGHT);
+        left += rl_learner_begin_episode(l, 0, r) == LEFT;
+        assert_int_equal(rl_learner_begin_episode(l, 1, r), RIGHT);
     }
     assert_close((double)left / (double)n, 0.3, 5.0 * sqrt(0.21 / (double)n));
     rl_learner_free(l);
 
     /* The default (no given policy) is uniform. */
     l = learner_make("td0", m, NULL, NULL);
-    l->type->policy(l->state, out);
+    rl_learner_policy(l, out);
     for (size_t i = 0; i < 6; i++)
         assert_close(out[i], 0.5, 0.0);
     rl_learner_free(l);
@@ -280,13 +282,13 @@ static void one_step_control(const char *name, int rule)
     double want[6] = {0.5, 0.5, 0.5, 0.5, 0.0, 0.0};
     expect_q(l, want);
 
-    l->type->begin_episode(l->state, 1, r);
+    rl_learner_begin_episode(l, 1, r);
     observe(l, 1, LEFT, 2.0, 2, true, false, r);
     want[2] = 0.65;
     expect_q(l, want);
     end_episode(l);
 
-    l->type->begin_episode(l->state, 0, r);
+    rl_learner_begin_episode(l, 0, r);
     size_t a = observe(l, 0, RIGHT, 1.0, 1, false, false, r);
     double row1[2] = {0.65, 0.5};
     double b = bootstrap(rule, row1, a, 0.1);
@@ -300,7 +302,7 @@ static void one_step_control(const char *name, int rule)
     expect_q(l, want);
     end_episode(l);
 
-    l->type->begin_episode(l->state, 0, r);
+    rl_learner_begin_episode(l, 0, r);
     a = observe(l, 0, LEFT, 0.0, 1, false, true, r);
     double row1b[2] = {0.65, 0.35};
     b = bootstrap(rule, row1b, a, 0.1);
@@ -312,7 +314,7 @@ static void one_step_control(const char *name, int rule)
 
     /* values = max_a q; terminal 0. */
     double v[3];
-    l->type->values(l->state, v);
+    rl_learner_values(l, v);
     assert_close(v[0], want[0] > want[1] ? want[0] : want[1], 1e-12);
     assert_close(v[1], 0.65, 1e-12);
     assert_close(v[2], 0.0, 0.0);
@@ -361,7 +363,7 @@ static void test_n_step_sarsa_terminal(void **state)
     gsl_rng *r = rl_rng_alloc(5, NULL);
     rl_learner *l = learner_make("n_step_sarsa", m, NSTEP_KV, NULL);
     double want[6] = {0.5, 0.5, 0.5, 0.5, 0.0, 0.0};
-    l->type->begin_episode(l->state, 0, r);
+    rl_learner_begin_episode(l, 0, r);
     observe(l, 0, RIGHT, 1.0, 1, false, false, r);
     expect_q(l, want);
     size_t a2 = observe(l, 1, LEFT, 2.0, 0, false, false, r);
@@ -376,7 +378,7 @@ static void test_n_step_sarsa_terminal(void **state)
 
     /* A one-step episode ending in the terminal state: G = R_1 alone:
      * q(0, right) = 0.7705 + 0.1 (1 - 0.7705) (or from its current value). */
-    l->type->begin_episode(l->state, 0, r);
+    rl_learner_begin_episode(l, 0, r);
     observe(l, 0, RIGHT, 1.0, 2, true, false, r);
     want[1] += 0.1 * (1.0 - want[1]);
     expect_q(l, want);
@@ -400,7 +402,7 @@ static void test_n_step_sarsa_truncated(void **state)
     gsl_rng *r = rl_rng_alloc(6, NULL);
     rl_learner *l = learner_make("n_step_sarsa", m, NSTEP_KV, NULL);
     double want[6] = {0.5, 0.5, 0.5, 0.5, 0.0, 0.0};
-    l->type->begin_episode(l->state, 0, r);
+    rl_learner_begin_episode(l, 0, r);
     observe(l, 0, RIGHT, 1.0, 1, false, false, r);
     size_t a2 = observe(l, 1, LEFT, 2.0, 0, false, true, r);
     want[1] = 0.7705;
@@ -409,7 +411,7 @@ static void test_n_step_sarsa_truncated(void **state)
     end_episode(l);
     expect_q(l, want);
 
-    l->type->begin_episode(l->state, 0, r);
+    rl_learner_begin_episode(l, 0, r);
     size_t a1 = observe(l, 0, RIGHT, 1.0, 1, false, false, r);
     expect_q(l, want); /* one reward of two: nothing yet */
     double target = 1.0 + 0.9 * want[2 + a1];
@@ -442,12 +444,12 @@ static void test_double_q_single_update(void **state)
     rl_learner *l = learner_make("double_q_learning", m, DOUBLE_KV, NULL);
     double want[6] = {1.0, 1.0, 1.0, 1.0, 0.0, 0.0};
     expect_q(l, want);
-    l->type->begin_episode(l->state, 0, r);
+    rl_learner_begin_episode(l, 0, r);
     observe(l, 0, RIGHT, -1.0, 1, false, false, r);
     want[1] = 0.945;
     expect_q(l, want);
     double v[3];
-    l->type->values(l->state, v);
+    rl_learner_values(l, v);
     assert_close(v[0], 1.0, 0.0);
     rl_learner_free(l);
     rl_rng_free(r);
@@ -517,7 +519,7 @@ static size_t count_right(rl_learner *l, gsl_rng *r)
 {
     size_t right = 0;
     for (size_t i = 0; i < 200; i++)
-        right += l->type->begin_episode(l->state, 0, r) == RIGHT;
+        right += rl_learner_begin_episode(l, 0, r) == RIGHT;
     return right;
 }
 
@@ -541,7 +543,7 @@ static void test_epsilon_decay(void **state)
                                      NULL);
         size_t right = count_right(l, r);
         assert_true(right > 0 && right < 200);
-        l->type->begin_episode(l->state, 0, r);
+        rl_learner_begin_episode(l, 0, r);
         observe(l, 0, RIGHT, 5.0, 2, true, false, r);
         end_episode(l);
         if (count_right(l, r) != 200)
@@ -574,7 +576,6 @@ typedef struct loop_counts {
 static void run_episodes(gw_fixture *g, rl_learner *l, gsl_rng *r, size_t episodes,
                          size_t cap, bool random_start, loop_counts *counts)
 {
-    const rl_learner_type *type = l->type;
     const rl_mdp *m = g->m;
     size_t open[1024], n_open = 0;
     for (size_t s = 0; s < m->n_states && n_open < 1024; s++)
@@ -591,12 +592,12 @@ static void run_episodes(gw_fixture *g, rl_learner *l, gsl_rng *r, size_t episod
         } else {
             s = rl_env_reset(g->env, r);
         }
-        size_t a = type->begin_episode(l->state, s, r);
+        size_t a = rl_learner_begin_episode(l, s, r);
         for (size_t k = 1;; k++) {
             rl_step st = rl_env_step(g->env, a, r);
             rl_transition t = {s, a, st.reward, st.next, st.terminated,
                                !st.terminated && k == cap};
-            a = type->observe(l->state, &t, r);
+            a = rl_learner_observe(l, &t, r);
             assert_true(a < m->n_actions);
             s = st.next;
             if (counts) {
@@ -612,7 +613,7 @@ static void run_episodes(gw_fixture *g, rl_learner *l, gsl_rng *r, size_t episod
             }
         }
         rl_error err;
-        int rc = type->end_episode(l->state, &err);
+        int rc = rl_learner_end_episode(l, &err);
         if (rc != RL_CONTINUE)
             fail_error("end_episode", rc, &err);
         if (counts)
@@ -645,8 +646,8 @@ static void expect_identical(const char *a_name, const char *const *a_kv, const 
     double *qa = malloc(n * sizeof *qa), *qb = malloc(n * sizeof *qb);
     assert_non_null(qa);
     assert_non_null(qb);
-    la->type->action_values(la->state, qa);
-    lb->type->action_values(lb->state, qb);
+    rl_learner_action_values(la, qa);
+    rl_learner_action_values(lb, qb);
     /* Not a vacuous equality: both learned, and both loops also ended by the time limit. */
     size_t nonzero = 0;
     for (size_t i = 0; i < n; i++)
@@ -759,7 +760,7 @@ static void test_td0_zhao_uniform(void **state)
     run_episodes(&g, l, g.r, 20000, 500, true, &c);
     assert_int_equal(c.truncated, 20000); /* the target is not terminal */
     double v[25];
-    l->type->values(l->state, v);
+    rl_learner_values(l, v);
     double e = rmse(v, zhao_uniform_v, 25);
     print_message("td0 zhao5x5 uniform: RMSE %.4f (bound %.4f, var(d) %.3f)\n", e, bound,
                   var_d);
@@ -786,11 +787,11 @@ static void check_optimal_table(const rl_mdp *m)
 static void check_optimal(const rl_learner *l, const rl_mdp *m)
 {
     double v[25], pi[125];
-    l->type->values(l->state, v);
+    rl_learner_values(l, v);
     double e = rmse(v, zhao_optimal_v, 25);
-    print_message("%s zhao5x5 off-policy: RMSE %.2e\n", l->type->name, e);
+    print_message("%s zhao5x5 off-policy: RMSE %.2e\n", rl_learner_name(l), e);
     assert_true(e < 0.01);
-    l->type->policy(l->state, pi);
+    rl_learner_policy(l, pi);
     for (size_t s = 0; s < 25; s++) {
         size_t greedy = 0;
         for (size_t a = 0; a < 5; a++) {
@@ -867,7 +868,7 @@ static void test_expected_sarsa_uniform_zhao(void **state)
                                  NULL);
     run_episodes(&g, l, g.r, 1, 100000, false, NULL);
     double q[125], v[25];
-    l->type->action_values(l->state, q);
+    rl_learner_action_values(l, q);
     for (size_t s = 0; s < 25; s++) {
         v[s] = 0.0;
         for (size_t a = 0; a < 5; a++)
@@ -913,13 +914,13 @@ static void n_step_reference(size_t n)
         size_t T = 0;
         bool terminated = false;
         S[0] = rl_env_reset(g.env, g.r);
-        A[0] = l->type->begin_episode(l->state, S[0], g.r);
+        A[0] = rl_learner_begin_episode(l, S[0], g.r);
         while (!terminated && T < REF_CAP) {
             rl_step st = rl_env_step(g.env, A[T], g.r);
             terminated = st.terminated;
             rl_transition t = {S[T], A[T], st.reward, st.next, terminated,
                                !terminated && T + 1 == REF_CAP};
-            size_t next_action = l->type->observe(l->state, &t, g.r);
+            size_t next_action = rl_learner_observe(l, &t, g.r);
             T++;
             S[T] = st.next;
             R[T] = st.reward;
@@ -940,7 +941,7 @@ static void n_step_reference(size_t n)
             double *x = &ref[S[tau] * m->n_actions + A[tau]];
             *x += 0.3 * (G - *x);
         }
-        l->type->action_values(l->state, q);
+        rl_learner_action_values(l, q);
         for (size_t i = 0; i < n_sa; i++)
             if (!(fabs(q[i] - ref[i]) <= 1e-9))
                 fail_msg("n = %zu, episode %zu: q[%zu] = %.15g, reference %.15g", n, e, i,
@@ -985,7 +986,7 @@ static size_t cliff_greedy_length(const gw_fixture *g, const rl_learner *l)
 {
     double pi[48 * 4];
     assert_int_equal(g->m->n_states * g->m->n_actions, 48 * 4);
-    l->type->policy(l->state, pi);
+    rl_learner_policy(l, pi);
     return greedy_path_length(g->m, pi, gw_state(g->m, 3, 0), 100);
 }
 
@@ -1015,7 +1016,7 @@ static void test_cliff_greedy_optimal(void **state)
         if (length != 13)
             fail_msg("%s: greedy path of %zu steps, expected 13", names[i], length);
         double v[48];
-        l->type->values(l->state, v);
+        rl_learner_values(l, v);
         assert_close(v[gw_state(g.m, 3, 0)], -13.0, 1e-9);
         rl_learner_free(l);
         gw_free(&g);
@@ -1065,12 +1066,12 @@ static void test_registry(void **state)
     const char *names[] = {"td0",        "sarsa",         "expected_sarsa", "n_step_sarsa",
                            "q_learning", "double_q_learning"};
     for (size_t i = 0; i < 6; i++) {
-        const rl_agent_info *info = rl_agent_find(names[i], NULL);
+        const rl_agent *info = rl_agent_find(names[i], NULL);
         assert_non_null(info);
         assert_int_equal(info->kind, RL_AGENT_LEARNER);
         assert_string_equal(info->learner->name, names[i]);
-        assert_true(info->learner->params == info->params);
-        assert_int_equal(info->prediction, i == 0);
+        assert_true(info->learner->params == rl_agent_params(info));
+        assert_int_equal(rl_agent_is_prediction(info), i == 0);
         assert_true((info->learner->action_values == NULL) == (i == 0));
     }
 }

@@ -145,20 +145,20 @@ static int check_options(const rl_bench_dp_options *opt, rl_error *err)
     if (opt->size < 2 || opt->size > RL_BENCH_DP_MAX_SIZE) {
         rl_error_set(err, RL_ERANGE, "the grid size must be in [2, %d], not %zu",
                      RL_BENCH_DP_MAX_SIZE, opt->size);
-        return rl_error_locate(err, NULL, 0, 0, "size");
+        return rl_error_locate(err, RL_ERANGE, NULL, 0, 0, "size");
     }
     if (opt->sweeps < 1 || opt->sweeps > 1000000) {
         rl_error_set(err, RL_ERANGE, "sweeps must be in [1, 1000000], not %zu", opt->sweeps);
-        return rl_error_locate(err, NULL, 0, 0, "sweeps");
+        return rl_error_locate(err, RL_ERANGE, NULL, 0, 0, "sweeps");
     }
     if (opt->warmup > 1000000) {
         rl_error_set(err, RL_ERANGE, "warm-up sweeps must be in [0, 1000000], not %zu",
                      opt->warmup);
-        return rl_error_locate(err, NULL, 0, 0, "warmup");
+        return rl_error_locate(err, RL_ERANGE, NULL, 0, 0, "warmup");
     }
     if (opt->repeats < 1 || opt->repeats > 10000) {
         rl_error_set(err, RL_ERANGE, "repeats must be in [1, 10000], not %zu", opt->repeats);
-        return rl_error_locate(err, NULL, 0, 0, "repeats");
+        return rl_error_locate(err, RL_ERANGE, NULL, 0, 0, "repeats");
     }
     return RL_OK;
 }
@@ -225,11 +225,9 @@ int rl_bench_dp_run(const rl_bench_dp_options *opt, rl_bench_dp_result *res, rl_
         /* gridrl: a fresh planner starts from v = 0. */
         rl_planner_free(planner);
         t0 = now_seconds();
-        planner = rl_planner_alloc(&rl_value_iteration_type, m, agent, NULL, err);
-        if (!planner) {
-            rc = err ? err->code : RL_ENOMEM;
+        rc = rl_planner_alloc(&rl_value_iteration_type, m, agent, NULL, &planner, err);
+        if (rc != RL_OK)
             goto done;
-        }
         if (rep == 0)
             res->alloc_seconds = now_seconds() - t0;
         for (size_t i = 0; i < per_repeat; i++) {
@@ -259,7 +257,8 @@ int rl_bench_dp_run(const rl_bench_dp_options *opt, rl_bench_dp_result *res, rl_
         }
     }
 
-    const double *v_gridrl = rl_planner_values(planner);
+    rl_planner_values(planner, v_next); /* the stencil's scratch array, free again */
+    const double *v_gridrl = v_next;
     res->max_diff = max_abs_diff(v_gridrl, v, n);
     double c1 = closed_form_diff(size, per_repeat, gamma, v_gridrl);
     double c2 = closed_form_diff(size, per_repeat, gamma, v);

@@ -239,7 +239,7 @@ static void compare(const rl_run_result *run, const double *q, const size_t *len
         for (int a = 1; a < N_ACTIONS; a++)
             if (pi[a] > pi[act_gridrl[s]])
                 act_gridrl[s] = a;
-        act_hand[s] = (int)rl_argmax_first(q + s * N_ACTIONS, N_ACTIONS);
+        act_hand[s] = (int)rl_argmax_readout(q + s * N_ACTIONS, N_ACTIONS);
     }
     res->max_value_diff = diff;
     res->path_gridrl = greedy_path(act_gridrl);
@@ -283,11 +283,11 @@ static int check_options(const rl_bench_td_options *opt, rl_error *err)
     if (opt->episodes < 1 || opt->episodes > RL_BENCH_TD_MAX_EPISODES) {
         rl_error_set(err, RL_ERANGE, "episodes must be in [1, %d], not %zu",
                      RL_BENCH_TD_MAX_EPISODES, opt->episodes);
-        return rl_error_locate(err, NULL, 0, 0, "episodes");
+        return rl_error_locate(err, RL_ERANGE, NULL, 0, 0, "episodes");
     }
     if (opt->repeats < 1 || opt->repeats > 10000) {
         rl_error_set(err, RL_ERANGE, "repeats must be in [1, 10000], not %zu", opt->repeats);
-        return rl_error_locate(err, NULL, 0, 0, "repeats");
+        return rl_error_locate(err, RL_ERANGE, NULL, 0, 0, "repeats");
     }
     return RL_OK;
 }

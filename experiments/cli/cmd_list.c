@@ -193,14 +193,15 @@ static int list_presets(void)
 static int list_agents(void)
 {
     printf("AGENTS ([agent] algorithm = NAME)\n");
-    if (!rl_agents[0]) {
+    if (!rl_agent_at(0)) {
         printf("\n  (none yet)\n");
         return RL_CLI_OK;
     }
-    for (const rl_agent_info *const *a = rl_agents; *a; a++) {
-        printf("\n  %s (%s): %s\n", (*a)->name,
-               (*a)->kind == RL_AGENT_PLANNER ? "planner" : "learner", (*a)->doc);
-        int rc = print_params((*a)->params);
+    const rl_agent *a;
+    for (size_t i = 0; (a = rl_agent_at(i)); i++) {
+        printf("\n  %s (%s): %s\n", rl_agent_name(a),
+               a->kind == RL_AGENT_PLANNER ? "planner" : "learner", rl_agent_doc(a));
+        int rc = print_params(rl_agent_params(a));
         if (rc != RL_CLI_OK)
             return rc;
     }

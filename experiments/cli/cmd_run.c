@@ -164,7 +164,7 @@ static char *command_line(int argc, char **argv, bool for_resume)
 /* The configuration's values and greedy arrows drawn on its map (replicate 0). */
 static void print_run(const rl_plan *p, const rl_run_result *r, const rl_grid_style *style)
 {
-    const rl_mdp *m = rl_env_model(r->env);
+    const rl_space *m = rl_env_space(r->env);
     const rl_configuration *cfg = &p->configurations[r->configuration];
     char (*text)[16] = calloc(m->n_states, sizeof *text);
     const char **texts = calloc(m->n_states, sizeof *texts);
@@ -179,7 +179,7 @@ static void print_run(const rl_plan *p, const rl_run_result *r, const rl_grid_st
             snprintf(text[s], sizeof text[s], "%.3g", r->values[s] + 0.0);
             texts[s] = text[s];
         }
-        if (!rl_mdp_is_decision(m, s))
+        if (!rl_space_is_decision(m, s))
             continue;
         /* Every action of maximal probability: ties show as several arrows. */
         const double *pi = r->policy + s * m->n_actions;
@@ -193,7 +193,7 @@ static void print_run(const rl_plan *p, const rl_run_result *r, const rl_grid_st
                         sizeof arrows[s] - strlen(arrows[s]) - 1);
         arrow_ptrs[s] = arrows[s];
     }
-    printf("\nconfiguration %zu (%s", r->configuration, cfg->agent->name);
+    printf("\nconfiguration %zu (%s", r->configuration, rl_agent_name(cfg->agent));
     for (size_t i = 0; i < p->n_axes; i++)
         if (strcmp(p->axes[i].entry->key, "algorithm") != 0)
             printf(", %s = %s", p->axes[i].entry->key, p->axes[i].values[cfg->choice[i]]);
@@ -280,7 +280,7 @@ static int check_resume(const char *dir, const char *config_text, rl_error *err)
                      "cannot resume: this config differs from the one the results in '%s' "
                      "came from (config.ini line %d); use another -o DIR or --force",
                      dir, number);
-        return rl_error_locate(err, path, number, 0, NULL);
+        return rl_error_locate(err, RL_EINVAL, path, number, 0, NULL);
     }
     return RL_OK;
 }

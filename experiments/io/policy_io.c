@@ -14,7 +14,7 @@
 static int file_error(rl_error *err, int code, const char *path, int line, const char *what)
 {
     rl_error_set(err, code, "%s", what);
-    return rl_error_locate(err, path, line, 0, NULL);
+    return rl_error_locate(err, code, path, line, 0, NULL);
 }
 
 /* Splits a CSV line (no quoting: gridrl's files have none) in place. */
@@ -138,7 +138,7 @@ static int read_policy_csv(const char *path, const rl_mdp *m, double *pi, rl_err
         if (a < 0) {
             fclose(r.f);
             rl_error_set(err, RL_EINVAL, "unknown action '%s' for this env", r.fields[c_action]);
-            return rl_error_locate(err, path, r.line, 0, NULL);
+            return rl_error_locate(err, RL_EINVAL, path, r.line, 0, NULL);
         }
         if (end == r.fields[c_p] || *end || !(p >= 0 && p <= 1)) {
             fclose(r.f);
@@ -163,7 +163,7 @@ static int read_policy_csv(const char *path, const rl_mdp *m, double *pi, rl_err
         if (fabs(sum - 1.0) > 1e-9) {
             rl_error_set(err, RL_EINVAL, "the probabilities of cell (%zu, %zu) sum to %g, not 1",
                          rl_mdp_row(m, s), rl_mdp_col(m, s), sum);
-            return rl_error_locate(err, path, 0, 0, NULL);
+            return rl_error_locate(err, RL_EINVAL, path, 0, 0, NULL);
         }
     }
     return RL_OK;
@@ -190,7 +190,7 @@ static int read_policy_arrows(const char *path, const rl_mdp *m, double *pi, rl_
         if (strlen(line) != m->cols) {
             rl_error_set(err, RL_EPARSE, "row has %zu cells, the map has %zu columns",
                          strlen(line), m->cols);
-            rc = rl_error_locate(err, path, (int)row + 1, 0, NULL);
+            rc = rl_error_locate(err, RL_EPARSE, path, (int)row + 1, 0, NULL);
             break;
         }
         for (size_t col = 0; col < m->cols; col++) {
@@ -207,7 +207,7 @@ static int read_policy_arrows(const char *path, const rl_mdp *m, double *pi, rl_
                              "'%c' is not an action of this env (^ > v < o: up right down "
                              "left stay)",
                              line[col]);
-                rc = rl_error_locate(err, path, (int)row + 1, (int)col + 1, NULL);
+                rc = rl_error_locate(err, RL_EPARSE, path, (int)row + 1, (int)col + 1, NULL);
                 break;
             }
             out[a] = 1.0;
@@ -217,7 +217,7 @@ static int read_policy_arrows(const char *path, const rl_mdp *m, double *pi, rl_
     fclose(f);
     if (rc == RL_OK && row != m->rows) {
         rl_error_set(err, RL_EPARSE, "%zu rows, the map has %zu", row, m->rows);
-        rc = rl_error_locate(err, path, 0, 0, NULL);
+        rc = rl_error_locate(err, RL_EPARSE, path, 0, 0, NULL);
     }
     return rc;
 }

@@ -115,7 +115,7 @@ static int csv_next(csv *c, rl_error *err)
         if (c->n_fields != c->n_names) {
             rl_error_set(err, RL_EPARSE, "row has %zu fields, the header %zu", c->n_fields,
                          c->n_names);
-            return rl_error_locate(err, c->path, (int)c->line_no, 0, NULL);
+            return rl_error_locate(err, RL_EPARSE, c->path, (int)c->line_no, 0, NULL);
         }
         return 1;
     }
@@ -146,7 +146,7 @@ static bool csv_size(const csv *c, int column, size_t *out)
 static int bad_number(const csv *c, int column, rl_error *err)
 {
     rl_error_set(err, RL_EPARSE, "'%s' is not a whole number", c->field[column]);
-    return rl_error_locate(err, c->path, (int)c->line_no, column + 1, c->names[column]);
+    return rl_error_locate(err, RL_EPARSE, c->path, (int)c->line_no, column + 1, c->names[column]);
 }
 
 /* A number as the result files write it; NaN as an empty field. */
@@ -383,7 +383,7 @@ static int run_table_read(const char *dir, run_table *t, rl_error *err)
             rc = bad_number(&in, col_episodes, err);
         else if (run != t->n) {
             rl_error_set(err, RL_EPARSE, "run %zu where run %zu was expected", run, t->n);
-            rc = rl_error_locate(err, in.path, (int)in.line_no, col_run + 1, "run");
+            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         }
         if (rc != RL_OK)
             break;
@@ -452,7 +452,7 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
             rc = bad_number(&in, col_col, err);
         else if (run >= runs.n) {
             rl_error_set(err, RL_EPARSE, "run %zu is not in runs.csv", run);
-            rc = rl_error_locate(err, in.path, (int)in.line_no, col_run + 1, "run");
+            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         }
         if (rc != RL_OK)
             break;
@@ -463,7 +463,7 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
             rl_error_set(err, RL_EPARSE, "unknown action '%s' (actions are words up, down, "
                                          "left, right or stay joined by '_')",
                          in.field[col_action]);
-            rc = rl_error_locate(err, in.path, (int)in.line_no, col_action + 1, "action");
+            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_action + 1, "action");
             break;
         }
         if (!isfinite(p))
@@ -574,7 +574,7 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
             rc = bad_number(&in, col_step, err);
         else if (run >= runs.n) {
             rl_error_set(err, RL_EPARSE, "run %zu is not in runs.csv", run);
-            rc = rl_error_locate(err, in.path, (int)in.line_no, col_run + 1, "run");
+            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         }
         if (rc == RL_OK && n && runs.config[run] != current) {
             done[current] = true;
@@ -585,7 +585,7 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
             rl_error_set(err, RL_EPARSE, "run %zu of configuration %zu comes after other "
                                          "configurations' runs (steps.csv must be by run)",
                          run, runs.config[run]);
-            rc = rl_error_locate(err, in.path, (int)in.line_no, col_run + 1, "run");
+            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         }
         if (rc != RL_OK)
             break;
@@ -655,7 +655,7 @@ static int config_table_read(const char *dir, config_table *t, rl_error *err)
         size_t config;
         if (!csv_size(&in, 0, &config) || config != t->n_rows) {
             rl_error_set(err, RL_EPARSE, "configuration %zu expected", t->n_rows);
-            rc = rl_error_locate(err, in.path, (int)in.line_no, 1, "config");
+            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, 1, "config");
             break;
         }
         if (t->n_rows == capacity) {
@@ -805,7 +805,7 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
                 rc = bad_number(&in, col_episode, err);
             else if (run >= runs->n || (current != (size_t)-1 && run < current)) {
                 rl_error_set(err, RL_EPARSE, "run %zu is out of order or not in runs.csv", run);
-                rc = rl_error_locate(err, in.path, (int)in.line_no, col_run + 1, "run");
+                rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
             }
             if (rc != RL_OK)
                 break;

@@ -59,7 +59,7 @@ static int config_error(parse_state *ps, int code, const char *key, int line, co
         return 0;
     ps->failed = 1;
     rl_error_set(ps->err, code, fmt, a, b);
-    rl_error_locate(ps->err, ps->config->path, line, 0, key);
+    rl_error_locate(ps->err, code, ps->config->path, line, 0, key);
     return 0;
 }
 
@@ -181,7 +181,7 @@ int rl_config_load_string(const char *text, const char *name, const char *base_d
     if (rc != 0) {
         rl_error_set(err, RL_EPARSE,
                      "syntax error: expected [section], key = value, or a ; comment");
-        rl_error_locate(err, name, rc > 0 ? rc : 0, 0, NULL);
+        rl_error_locate(err, RL_EPARSE, name, rc > 0 ? rc : 0, 0, NULL);
         rl_config_free(c);
         return RL_EPARSE;
     }
@@ -224,7 +224,7 @@ int rl_config_load_file(const char *path, rl_config **out, rl_error *err)
     if (strlen(text) != len) {
         free(text);
         rl_error_set(err, RL_EPARSE, "config file contains a NUL byte");
-        return rl_error_locate(err, path, 0, 0, NULL);
+        return rl_error_locate(err, RL_EPARSE, path, 0, 0, NULL);
     }
     char *dir = dir_of(path);
     int rc = dir ? rl_config_load_string(text, path, dir, out, err)
@@ -240,7 +240,7 @@ int rl_config_override(rl_config *c, const char *assignment, rl_error *err)
     const char *eq = strchr(assignment, '=');
     if (!dot || !eq || dot > eq) {
         rl_error_set(err, RL_EINVAL, "override '%s' is not section.key=value", assignment);
-        return rl_error_locate(err, RL_CONFIG_OVERRIDE_SOURCE, 0, 0, NULL);
+        return rl_error_locate(err, RL_EINVAL, RL_CONFIG_OVERRIDE_SOURCE, 0, 0, NULL);
     }
     char section[RL_CONFIG_SECTION_MAX], key[RL_CONFIG_KEY_MAX], where[128];
     snprintf(section, sizeof section, "%.*s", (int)(dot - assignment), assignment);
@@ -259,7 +259,7 @@ int rl_config_override(rl_config *c, const char *assignment, rl_error *err)
         rl_error_set(err, RL_ENOTFOUND,
                      known ? "override has no key"
                            : "unknown section (valid: experiment, env, agent)");
-        return rl_error_locate(err, RL_CONFIG_OVERRIDE_SOURCE, 0, 0, where);
+        return rl_error_locate(err, RL_ENOTFOUND, RL_CONFIG_OVERRIDE_SOURCE, 0, 0, where);
     }
     rl_config_entry *e = (rl_config_entry *)rl_config_find(c, section, key);
     if (e) {
@@ -285,16 +285,16 @@ const rl_config_entry *rl_config_find(const rl_config *c, const char *section, c
     return NULL;
 }
 
-int rl_config_locate(rl_error *err, const rl_config_entry *e)
+int rl_config_locate(rl_error *err, int code, const rl_config_entry *e)
 {
     if (!err)
-        return RL_EINVAL;
+        return code;
     char where[RL_CONFIG_SECTION_MAX + RL_CONFIG_KEY_MAX + 2];
     snprintf(where, sizeof where, "%s.%s", e->section, e->key);
     err->file[0] = '\0';
     err->line = 0;
     err->column = 0;
-    return rl_error_locate(err, e->source, e->line, 0, where);
+    return rl_error_locate(err, code, e->source, e->line, 0, where);
 }
 
 void rl_config_free(rl_config *c)

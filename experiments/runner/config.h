@@ -46,8 +46,9 @@ int rl_config_override(rl_config *c, const char *assignment, rl_error *err);
 const rl_config_entry *rl_config_find(const rl_config *c, const char *section,
                                       const char *key);
 
-/* Fills err's file, line and "section.key" from entry e. Returns err->code. */
-int rl_config_locate(rl_error *err, const rl_config_entry *e);
+/* Fills err's file, line and "section.key" from entry e (the error already set with code).
+ * Returns code. */
+int rl_config_locate(rl_error *err, int code, const rl_config_entry *e);
 
 void rl_config_free(rl_config *c);
 

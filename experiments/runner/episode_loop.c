@@ -1,57 +1,38 @@
-/* The episode loop: the runner drives a learner through episodes of the env.
- *
- * For each episode: the learner's start hook (exploring starts, MC Basic) or the config's
- * start rule picks the first state, the learner its first action; then step, observe, until
- * the env terminates the episode, the time limit max_steps truncates it, or the run's total
- * steps budget cuts it. Truncation and budget cuts reach the learner as `truncated` (it
- * bootstraps through them); only the env terminates. Metrics per episode, and every
- * log_every_steps steps, are recorded with the learner's value error against the exact
- * ground truth.
+/* The episode loop: see episode_loop.h.
  *
  * The per-step path does no allocation and no I/O: two indirect calls (env, learner) and a
- * few additions. Rows are appended once per episode or log point.
+ * few additions. Rows are appended once per episode, log point or update.
  */
+#include "experiments/runner/episode_loop.h"
+
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rl/ground_truth.h"
-#include "experiments/runner/run.h"
-#include "rl/evaluate.h"
-
-/* Every this many steps a long episode looks at the stop flag. */
-#define STOP_CHECK_STEPS 65536
+/* Every this many steps a long episode looks at the stop flag and at the learner's values
+ * (a read-out costs about one pass over the states: nothing against 65536 steps). */
+#define CHECK_STEPS 65536
 
 typedef struct loop {
-    const rl_mdp *m;
+    const rl_space *sp;
     rl_env *env;
     rl_learner *learner;
     gsl_rng *r;
+    const rl_loop_options *o;
     rl_run_result *res;
-    rl_start_rule start;
-    size_t *open_cells; /* for start = uniform */
+    size_t *open_cells; /* decision states: start = uniform, and the value error's sum */
     size_t n_open;
-    size_t episodes, budget, max_steps, log_every; /* 0: none */
-    double gamma;
     double *values; /* scratch for read-outs, n_states */
 } loop;
 
-/* Reads the learner's values into L->values; false for a learner without values. */
-static bool read_values(loop *L)
-{
-    if (!L->learner->type->values)
-        return false;
-    L->learner->type->values(L->learner->state, L->values);
-    return true;
-}
-
-/* The value error of the values in L->values, NaN without a ground truth: rl_value_rmse's
- * sum, in the same order, over the decision states listed once per run. */
+/* The value error of the values in L->values, NaN without a ground truth: the root mean
+ * squared difference over the decision states, summed in index order. */
 static double values_rmse(const loop *L)
 {
-    if (!L->res->has_truth || !L->n_open)
+    if (!L->o->truth || !L->n_open)
         return NAN;
-    const double *v = L->values, *truth = L->res->truth;
+    const double *v = L->values, *truth = L->o->truth;
     double sum = 0.0;
     for (size_t i = 0; i < L->n_open; i++) {
         double d = v[L->open_cells[i]] - truth[L->open_cells[i]];
@@ -60,12 +41,22 @@ static double values_rmse(const loop *L)
     return sqrt(sum / (double)L->n_open);
 }
 
-/* The learner's current value error, NaN without values or ground truth. */
-static double current_rmse(loop *L)
+/* Reads the learner's values into L->values and returns their error (NaN without values
+ * or truth). */
+static double read_rmse(loop *L)
 {
-    if (!L->res->has_truth || !read_values(L))
-        return NAN;
-    return values_rmse(L);
+    return rl_learner_values(L->learner, L->values) ? values_rmse(L) : NAN;
+}
+
+/* Whether the values last read into L->values are finite (true without values). */
+static bool values_finite(const loop *L)
+{
+    if (!rl_learner_has_values(L->learner))
+        return true;
+    for (size_t s = 0; s < L->sp->n_states; s++)
+        if (!isfinite(L->values[s]))
+            return false;
+    return true;
 }
 
 static int first_state(loop *L, const rl_episode_start *hook, size_t *s, rl_error *err)
@@ -74,9 +65,9 @@ static int first_state(loop *L, const rl_episode_start *hook, size_t *s, rl_erro
         *s = hook->state;
         return rl_env_reset_to(L->env, *s, err);
     }
-    switch (L->start.kind) {
+    switch (L->o->start.kind) {
     case RL_START_CELL:
-        *s = L->start.cell;
+        *s = L->o->start.cell;
         return rl_env_reset_to(L->env, *s, err);
     case RL_START_UNIFORM:
         *s = L->open_cells[gsl_rng_uniform_int(L->r, L->n_open)];
@@ -87,158 +78,169 @@ static int first_state(loop *L, const rl_episode_start *hook, size_t *s, rl_erro
     }
 }
 
-/* One episode; returns the learner's end_episode status or an error. */
-static int run_episode(loop *L, const volatile sig_atomic_t *stop, rl_error *err)
+/* One episode; returns the learner's end_episode status, RL_EDIVERGED when its values
+ * stopped being finite mid-episode, or an error. */
+static int run_episode(loop *L, rl_error *err)
 {
-    const rl_learner_type *T = L->learner->type;
-    void *agent = L->learner->state;
-    rl_episode_start hook = {0};
-    if (T->episode_start)
-        T->episode_start(agent, L->r, &hook);
+    const rl_loop_options *o = L->o;
+    rl_run_result *res = L->res;
+    rl_episode_start hook;
+    rl_learner_episode_start(L->learner, L->r, &hook);
     size_t s;
     int rc = first_state(L, &hook, &s, err);
     if (rc != RL_OK)
         return rc;
-    size_t a = hook.has_action ? hook.action : T->begin_episode(agent, s, L->r);
+    size_t a = hook.has_action ? hook.action : rl_learner_begin_episode(L->learner, s, L->r);
 
     /* The episode's cap: the time limit, the learner's own cap, the remaining budget. */
-    size_t limit = L->max_steps;
+    size_t limit = o->max_steps;
     if (hook.max_length && (!limit || hook.max_length < limit))
         limit = hook.max_length;
-    size_t remaining = L->budget ? L->budget - L->res->steps : 0;
+    size_t remaining = o->steps ? o->steps - res->steps : 0;
     size_t cap = limit;
     if (remaining && (!cap || remaining < cap))
         cap = remaining;
 
     double ret = 0.0, discounted = 0.0, discount = 1.0;
-    size_t length = 0, until_log = L->log_every ? L->log_every - L->res->steps % L->log_every : 0;
-    size_t until_stop_check = STOP_CHECK_STEPS;
+    size_t length = 0;
+    size_t until_log = o->log_every_steps ? o->log_every_steps - res->steps % o->log_every_steps
+                                          : 0;
+    size_t until_check = CHECK_STEPS;
     bool terminated = false;
     for (;;) {
         rl_step step = rl_env_step(L->env, a, L->r);
         length++;
         ret += step.reward;
         discounted += discount * step.reward;
-        discount *= L->gamma;
+        discount *= o->gamma;
         terminated = step.terminated;
         bool cut = !terminated && length == cap;
         rl_transition t = {s, a, step.reward, step.next, terminated, cut};
-        a = T->observe(agent, &t, L->r);
+        a = rl_learner_observe(L->learner, &t, L->r);
         s = step.next;
         if (until_log && --until_log == 0) {
-            until_log = L->log_every;
-            rl_step_row row = {L->res->steps + length, L->res->episodes + 1, current_rmse(L)};
-            if ((rc = rl_rows_push(&L->res->step_rows, &row, err)) != RL_OK)
+            until_log = o->log_every_steps;
+            rl_step_row row = {res->steps + length, res->episodes + 1, read_rmse(L)};
+            if ((rc = rl_rows_push(&res->step_rows, &row, err)) != RL_OK)
                 return rc;
         }
         if (terminated || cut)
             break;
-        if (--until_stop_check == 0) {
-            until_stop_check = STOP_CHECK_STEPS;
-            if (stop && *stop)
+        if (--until_check == 0) {
+            until_check = CHECK_STEPS;
+            if (o->stop && *o->stop)
                 return rl_error_set(err, RL_EINTERRUPTED, "interrupted");
+            if (rl_learner_values(L->learner, L->values) && !values_finite(L)) {
+                res->diverged_step = res->steps + length;
+                res->steps += length;
+                return RL_EDIVERGED;
+            }
         }
     }
-    L->res->steps += length;
-    L->res->episodes++;
-    rc = T->end_episode(agent, err);
+    res->steps += length;
+    res->episodes++;
+    rc = rl_learner_end_episode(L->learner, err);
     if (rc < 0)
         return rc;
     /* One read-out serves the row's value error and the caller's divergence check: on a
      * small model with short episodes, a read-out costs about as much as the episode. */
-    double rmse = read_values(L) ? values_rmse(L) : NAN;
-    rl_episode_row row = {L->res->episodes, ret, discounted, length,
-                          terminated                          ? "terminated"
-                          : limit && length == limit           ? "truncated"
-                                                               : "budget",
+    double rmse = read_rmse(L);
+    rl_episode_row row = {res->episodes, ret, discounted, length,
+                          terminated                 ? "terminated"
+                          : limit && length == limit ? "truncated"
+                                                     : "budget",
                           rmse};
-    int push = rl_rows_push(&L->res->episode_rows, &row, err);
+    int push = rl_rows_push(&res->episode_rows, &row, err);
     return push != RL_OK ? push : rc;
 }
 
-/* After a successful run_episode: whether the values it read out at the end are finite. */
-static bool values_finite(const loop *L)
+/* The learner's updates after an episode: RL_OK, RL_EDIVERGED, or an error. */
+static int run_updates(loop *L, rl_error *err)
 {
-    if (!L->learner->type->values)
-        return true;
-    for (size_t s = 0; s < L->m->n_states; s++)
-        if (!isfinite(L->values[s]))
-            return false;
-    return true;
+    const rl_loop_options *o = L->o;
+    rl_run_result *res = L->res;
+    for (;;) {
+        if (o->stop && *o->stop)
+            return rl_error_set(err, RL_EINTERRUPTED, "interrupted");
+        rl_update_report report = {NAN};
+        int rc = rl_learner_update(L->learner, L->r, &report, err);
+        if (rc != RL_CONTINUE)
+            return rc;
+        res->updates++;
+        bool logged = o->log_every_updates && res->updates % o->log_every_updates == 0;
+        if (logged) {
+            rl_update_row row = {res->updates, res->episodes, report.loss, read_rmse(L)};
+            if ((rc = rl_rows_push(&res->update_rows, &row, err)) != RL_OK)
+                return rc;
+        }
+        if (!isfinite(report.loss) && !isnan(report.loss))
+            return RL_EDIVERGED;
+        if ((logged || rl_learner_values(L->learner, L->values)) && !values_finite(L))
+            return RL_EDIVERGED;
+    }
 }
 
-static int setup_loop(loop *L, const rl_plan *p, const rl_configuration *cfg, rl_error *err)
+static int setup(loop *L, rl_error *err)
 {
-    const rl_params *x = p->experiment;
-    L->episodes = rl_params_has(x, "episodes") ? (size_t)rl_params_int(x, "episodes") : 0;
-    L->budget = rl_params_has(x, "steps") ? (size_t)rl_params_int(x, "steps") : 0;
-    L->max_steps = (size_t)rl_run_max_steps(p, cfg);
-    L->log_every = (size_t)rl_params_int(x, "log_every_steps");
-    const rl_param_spec *table = rl_params_table(cfg->agent_params);
-    L->gamma = rl_param_find(table, "gamma") ? rl_params_double(cfg->agent_params, "gamma") : 1.0;
-    int rc = rl_start_rule_parse(rl_params_string(x, "start"), L->m, &L->start, err);
-    if (rc != RL_OK)
-        return rc;
-    L->values = malloc(L->m->n_states * sizeof *L->values);
-    L->open_cells = malloc(L->m->n_states * sizeof *L->open_cells);
+    const rl_loop_options *o = L->o;
+    if (!o->episodes && !o->steps && !L->learner->type->converges)
+        return rl_error_set(err, RL_EINVAL,
+                            "%s runs until told to stop: give it episodes or steps",
+                            rl_learner_name(L->learner));
+    L->values = malloc(L->sp->n_states * sizeof *L->values);
+    L->open_cells = malloc(L->sp->n_states * sizeof *L->open_cells);
     if (!L->values || !L->open_cells)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
-    for (size_t s = 0; s < L->m->n_states; s++)
-        if (rl_mdp_is_decision(L->m, s))
+    for (size_t s = 0; s < L->sp->n_states; s++)
+        if (rl_space_is_decision(L->sp, s))
             L->open_cells[L->n_open++] = s;
+    if (o->start.kind == RL_START_UNIFORM && !L->n_open)
+        return rl_error_set(err, RL_EINVAL, "start = uniform needs a decision state");
+    /* Room for every episode's row up front, when their number is known (a failure here
+     * only means the rows grow as they come). */
+    if (o->episodes)
+        rl_rows_reserve(&L->res->episode_rows, o->episodes, NULL);
     return RL_OK;
 }
 
-int rl_run_learner(const rl_plan *p, const rl_configuration *cfg, const double *pi, gsl_rng *r,
-                   const volatile sig_atomic_t *stop, rl_run_result *res, rl_error *err)
+int rl_episode_loop(rl_env *env, rl_learner *learner, gsl_rng *r, const rl_loop_options *o,
+                    rl_run_result *res, rl_error *err)
 {
-    loop L = {.m = rl_env_model(res->env), .env = res->env, .r = r, .res = res};
-    res->episode_rows.size = sizeof(rl_episode_row);
-    res->step_rows.size = sizeof(rl_step_row);
-    int rc = setup_loop(&L, p, cfg, err);
-    if (rc == RL_OK && cfg->agent->learner->values) {
-        /* The ground truth: v* for control, v_pi for prediction. Where it is undefined
-         * (gamma = 1 without terminal states) value_rmse stays empty. */
-        const double *eval = pi;
-        if (cfg->agent->prediction && !pi) {
-            rl_policy_uniform(L.m, res->policy);
-            eval = res->policy;
-        }
-        int truth = cfg->agent->prediction
-                        ? rl_ground_truth_policy(L.m, eval, L.gamma, res->truth, NULL)
-                        : rl_ground_truth_optimal(L.m, L.gamma, res->truth, NULL);
-        res->has_truth = truth == RL_OK;
-    }
-    if (rc == RL_OK) {
-        L.learner = rl_learner_alloc(cfg->agent->learner, L.m, cfg->agent_params, pi, err);
-        if (!L.learner)
-            rc = err ? err->code : RL_ENOMEM;
-    }
-    /* Room for every episode's row up front, when their number is known. */
-    if (rc == RL_OK && L.episodes) {
-        res->episode_rows.data = malloc(L.episodes * sizeof(rl_episode_row));
-        res->episode_rows.capacity = res->episode_rows.data ? L.episodes : 0;
-    }
+    loop L = {.sp = rl_env_space(env), .env = env, .learner = learner, .r = r, .o = o,
+              .res = res};
     res->status = "completed";
+    int rc = setup(&L, err);
+    bool updates = rl_learner_has_update(learner);
     while (rc == RL_OK) {
-        if ((L.episodes && res->episodes >= L.episodes) || (L.budget && res->steps >= L.budget))
+        if ((o->episodes && res->episodes >= o->episodes) || (o->steps && res->steps >= o->steps))
             break;
-        if (stop && *stop) {
+        if (o->stop && *o->stop) {
             rc = rl_error_set(err, RL_EINTERRUPTED, "interrupted");
             break;
         }
-        int status = run_episode(&L, stop, err);
+        int status = run_episode(&L, err);
+        if (status == RL_EDIVERGED || (status >= 0 && !values_finite(&L))) {
+            res->status = "diverged";
+            break;
+        }
         if (status < 0) {
             rc = status;
             break;
         }
-        if (!values_finite(&L)) {
-            res->status = "diverged";
-            break;
+        if (updates) {
+            int u = run_updates(&L, err);
+            if (u == RL_EDIVERGED) {
+                res->status = "diverged";
+                break;
+            }
+            if (u < 0) {
+                rc = u;
+                break;
+            }
         }
         if (status == RL_OK) {
             res->status = "converged";
-            if (!L.episodes && !L.budget)
+            if (!o->episodes && !o->steps)
                 break;
         } else if (status == RL_STOPPED) {
             res->status = "stopped"; /* the learner's own iteration limit */
@@ -246,15 +248,11 @@ int rl_run_learner(const rl_plan *p, const rl_configuration *cfg, const double *
         }
     }
     if (rc == RL_OK) {
-        const rl_learner_type *T = cfg->agent->learner;
-        if (T->values)
-            T->values(L.learner->state, res->values);
-        else
-            for (size_t s = 0; s < L.m->n_states; s++)
+        if (!rl_learner_values(learner, res->values))
+            for (size_t s = 0; s < L.sp->n_states; s++)
                 res->values[s] = NAN;
-        T->policy(L.learner->state, res->policy);
+        rl_learner_policy(learner, res->policy);
     }
-    rl_learner_free(L.learner);
     free(L.values);
     free(L.open_cells);
     return rc;

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "envs/gridworld.h"
 #include "envs/preset.h"
+#include "envs/registry.h"
 
 const rl_param_spec rl_experiment_params[] = {
     {"name", RL_PARAM_STRING, NULL, 0, 0, RL_PARAM_NO_SWEEP, NULL,
@@ -32,6 +32,9 @@ const rl_param_spec rl_experiment_params[] = {
      "non-terminal cell) or 'row col'"},
     {"log_every_steps", RL_PARAM_INT, "0", 0, 1e15, 0, NULL,
      "learners: also record metrics every N steps into steps.csv (0: never)"},
+    {"log_every_updates", RL_PARAM_INT, NULL, 0, 1e15, 0, NULL,
+     "learners with training updates: record loss and value_rmse every N updates into "
+     "updates.csv (0: never; unset: every update)"},
     {"score_episodes", RL_PARAM_INT, "0", 0, 1e12, 0, NULL,
      "a run's score is its mean return over its last N episodes (0: all)"},
     {"plot", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,
@@ -74,18 +77,18 @@ static int split_list(const rl_config_entry *e, rl_plan_axis *axis, rl_error *er
             return rl_error_set(err, RL_ENOMEM, "out of memory");
         if (!axis->values[i][0]) {
             rl_error_set(err, RL_EINVAL, "empty item %zu in the list '%s'", i + 1, e->value);
-            return rl_config_locate(err, e);
+            return rl_config_locate(err, RL_EINVAL, e);
         }
         p += len + (p[len] == ',');
     }
     return RL_OK;
 }
 
-static const rl_param_spec *agent_key_spec(const rl_agent_info *const *algorithms, size_t n,
+static const rl_param_spec *agent_key_spec(const rl_agent *const *algorithms, size_t n,
                                            const char *key)
 {
     for (size_t i = 0; i < n; i++) {
-        const rl_param_spec *spec = rl_param_find(algorithms[i]->params, key);
+        const rl_param_spec *spec = rl_param_find(rl_agent_params(algorithms[i]), key);
         if (spec)
             return spec;
     }
@@ -93,13 +96,12 @@ static const rl_param_spec *agent_key_spec(const rl_agent_info *const *algorithm
 }
 
 static const rl_param_spec *entry_spec(const rl_plan *p, const rl_config_entry *e,
-                                       const rl_agent_info *const *algorithms, size_t n)
+                                       const rl_agent *const *algorithms, size_t n)
 {
     if (strcmp(e->section, "env") == 0)
-        return rl_param_find(rl_gridworld_params, e->key);
+        return rl_param_find(p->env_type->params, e->key);
     if (strcmp(e->section, "experiment") == 0)
         return rl_param_find(rl_experiment_params, e->key);
-    (void)p;
     return agent_key_spec(algorithms, n, e->key);
 }
 
@@ -119,11 +121,27 @@ static int unknown_key(const rl_config_entry *e, const rl_param_spec *table, con
     for (const rl_param_spec *s = table; s->name; s++)
         rl_names_append(names, sizeof names, s->name);
     rl_error_set(err, RL_ENOTFOUND, "unknown key '%s' for %s (valid: %s)", e->key, what, names);
-    return rl_config_locate(err, e);
+    return rl_config_locate(err, RL_ENOTFOUND, e);
+}
+
+static bool is_env_type(const rl_config_entry *e)
+{
+    return strcmp(e->section, "env") == 0 && strcmp(e->key, "type") == 0;
+}
+
+/* The env type of [env] type (one name from the env registry), else the gridworld. */
+static int read_env_type(rl_plan *p, rl_error *err)
+{
+    const rl_config_entry *e = rl_config_find(p->config, "env", "type");
+    const char *name = e ? e->value : RL_PLAN_DEFAULT_ENV;
+    p->env_type = rl_env_type_find(name, err);
+    if (p->env_type)
+        return RL_OK;
+    return e ? rl_config_locate(err, RL_ENOTFOUND, e) : RL_ENOTFOUND;
 }
 
 /* Which algorithms the plan uses: the values of [agent] algorithm. */
-static int read_algorithms(const rl_config *c, const rl_agent_info ***out, size_t *n,
+static int read_algorithms(const rl_config *c, const rl_agent ***out, size_t *n,
                            rl_error *err)
 {
     const rl_config_entry *e = rl_config_find(c, "agent", "algorithm");
@@ -131,10 +149,11 @@ static int read_algorithms(const rl_config *c, const rl_agent_info ***out, size_
     *n = 0;
     if (!e) {
         char names[RL_ERROR_MESSAGE_MAX / 2] = "";
-        for (const rl_agent_info *const *a = rl_agents; *a; a++)
-            rl_names_append(names, sizeof names, (*a)->name);
+        const rl_agent *a;
+        for (size_t i = 0; (a = rl_agent_at(i)); i++)
+            rl_names_append(names, sizeof names, rl_agent_name(a));
         rl_error_set(err, RL_EINVAL, "[agent] needs an algorithm (valid: %s)", names);
-        return rl_error_locate(err, c->path, 0, 0, "agent.algorithm");
+        return rl_error_locate(err, RL_EINVAL, c->path, 0, 0, "agent.algorithm");
     }
     rl_plan_axis list = {0};
     int rc = split_list(e, &list, err);
@@ -146,7 +165,7 @@ static int read_algorithms(const rl_config *c, const rl_agent_info ***out, size_
     for (size_t i = 0; rc == RL_OK && i < list.n_values; i++) {
         (*out)[i] = rl_agent_find(list.values[i], err);
         if (!(*out)[i])
-            rc = rl_config_locate(err, e);
+            rc = rl_config_locate(err, RL_ENOTFOUND, e);
         else
             (*n)++;
     }
@@ -157,7 +176,7 @@ static int read_algorithms(const rl_config *c, const rl_agent_info ***out, size_
 }
 
 /* Checks every entry's key and every value of every list, and records the axes. */
-static int read_entries(rl_plan *p, const rl_agent_info *const *algorithms, size_t n_alg,
+static int read_entries(rl_plan *p, const rl_agent *const *algorithms, size_t n_alg,
                         rl_error *err)
 {
     const rl_config *c = p->config;
@@ -168,27 +187,29 @@ static int read_entries(rl_plan *p, const rl_agent_info *const *algorithms, size
         const rl_config_entry *e = &c->entries[i];
         bool is_experiment = strcmp(e->section, "experiment") == 0;
         bool is_algorithm = strcmp(e->section, "agent") == 0 && strcmp(e->key, "algorithm") == 0;
+        if (is_env_type(e))
+            continue; /* read by read_env_type */
         const rl_param_spec *spec = is_algorithm ? NULL : entry_spec(p, e, algorithms, n_alg);
         if (!spec && !is_algorithm) {
             if (is_experiment)
                 return unknown_key(e, rl_experiment_params, "[experiment]", err);
             if (strcmp(e->section, "env") == 0)
-                return unknown_key(e, rl_gridworld_params, "[env]", err);
+                return unknown_key(e, p->env_type->params, "[env]", err);
             /* The valid agent keys: those of the plan's algorithms. */
             char names[RL_ERROR_MESSAGE_MAX / 2] = "algorithm";
             for (size_t a = 0; a < n_alg; a++)
-                for (const rl_param_spec *s = algorithms[a]->params; s->name; s++)
+                for (const rl_param_spec *s = rl_agent_params(algorithms[a]); s->name; s++)
                     if (!agent_key_spec(algorithms, a, s->name)) /* not listed yet */
                         rl_names_append(names, sizeof names, s->name);
             rl_error_set(err, RL_ENOTFOUND, "unknown key '%s' for the plan's algorithms "
                          "(valid: %s)", e->key, names);
-            return rl_config_locate(err, e);
+            return rl_config_locate(err, RL_ENOTFOUND, e);
         }
         bool sweeps = strchr(e->value, ',') && (is_algorithm || !(spec->flags & RL_PARAM_NO_SWEEP));
         if (is_experiment && strchr(e->value, ',')) {
             rl_error_set(err, RL_EINVAL, "[experiment] keys do not sweep: '%s' has a comma",
                          e->value);
-            return rl_config_locate(err, e);
+            return rl_config_locate(err, RL_EINVAL, e);
         }
         rl_plan_axis axis = {0};
         if (sweeps) {
@@ -205,8 +226,9 @@ static int read_entries(rl_plan *p, const rl_agent_info *const *algorithms, size
         for (size_t v = 0; v < n_values; v++) {
             rl_param_value parsed;
             const char *text = sweeps ? axis.values[v] : e->value;
-            if (rl_param_parse(spec, text, &parsed, err) != RL_OK)
-                return rl_config_locate(err, e);
+            int rc = rl_param_parse(spec, text, &parsed, err);
+            if (rc != RL_OK)
+                return rl_config_locate(err, rc, e);
         }
     }
     return RL_OK;
@@ -256,45 +278,45 @@ static int set_value(const rl_plan *p, rl_params *params, const rl_config_entry 
     if (is_path_key(e->key)) {
         if (resolve_path(p, e, value, path, sizeof path) != RL_OK) {
             rl_error_set(err, RL_ERANGE, "path too long");
-            return rl_config_locate(err, e);
+            return rl_config_locate(err, RL_ERANGE, e);
         }
         value = path;
     }
-    if (rl_params_set(params, e->key, value, err) != RL_OK)
-        return rl_config_locate(err, e);
-    return RL_OK;
+    int rc = rl_params_set(params, e->key, value, err);
+    return rc == RL_OK ? RL_OK : rl_config_locate(err, rc, e);
 }
 
 static int build_configuration(rl_plan *p, size_t k, rl_error *err)
 {
     rl_configuration *cfg = &p->configurations[k];
     const rl_config *c = p->config;
-    cfg->env = rl_params_alloc(rl_gridworld_params);
+    cfg->env = rl_params_alloc(p->env_type->params);
     if (!cfg->env)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     const rl_config_entry *algorithm = rl_config_find(c, "agent", "algorithm");
     cfg->agent = rl_agent_find(value_in(p, k, algorithm), err);
     if (!cfg->agent)
-        return rl_config_locate(err, algorithm);
-    cfg->agent_params = rl_params_alloc(cfg->agent->params);
+        return rl_config_locate(err, RL_ENOTFOUND, algorithm);
+    cfg->agent_params = rl_params_alloc(rl_agent_params(cfg->agent));
     if (!cfg->agent_params)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t i = 0; i < c->n_entries; i++) {
         const rl_config_entry *e = &c->entries[i];
         const char *value = value_in(p, k, e);
         int rc = RL_OK;
-        if (strcmp(e->section, "env") == 0)
+        if (strcmp(e->section, "env") == 0 && !is_env_type(e))
             rc = set_value(p, cfg->env, e, value, err);
         else if (strcmp(e->section, "agent") == 0 && e != algorithm &&
-                 rl_param_find(cfg->agent->params, e->key))
+                 rl_param_find(rl_agent_params(cfg->agent), e->key))
             rc = set_value(p, cfg->agent_params, e, value, err);
         if (rc != RL_OK)
             return rc;
     }
-    if (rl_gridworld_apply_preset(cfg->env, err) != RL_OK)
-        return rl_plan_locate(p, k, err);
+    int rc = rl_env_type_resolve(p->env_type, cfg->env, err);
+    if (rc != RL_OK)
+        return rl_plan_locate(p, k, rc, err);
     /* A preset's suggested discount applies unless the config sets gamma. */
-    if (rl_params_has(cfg->env, "preset") && rl_param_find(cfg->agent->params, "gamma") &&
+    if (rl_params_has(cfg->env, "preset") && rl_param_find(rl_agent_params(cfg->agent), "gamma") &&
         !rl_params_is_set(cfg->agent_params, "gamma")) {
         const rl_preset *preset = rl_preset_find(rl_params_string(cfg->env, "preset"), NULL);
         /* The shortest text that reads back as the same number ("0.9", not 0.90000...2). */
@@ -302,8 +324,9 @@ static int build_configuration(rl_plan *p, size_t k, rl_error *err)
         snprintf(gamma, sizeof gamma, "%.15g", preset->gamma);
         if (strtod(gamma, NULL) != preset->gamma)
             snprintf(gamma, sizeof gamma, "%.17g", preset->gamma);
-        if (preset->gamma >= 0 && rl_params_set(cfg->agent_params, "gamma", gamma, err) != RL_OK)
-            return rl_plan_locate(p, k, err);
+        if (preset->gamma >= 0 &&
+            (rc = rl_params_set(cfg->agent_params, "gamma", gamma, err)) != RL_OK)
+            return rl_plan_locate(p, k, rc, err);
     }
     return RL_OK;
 }
@@ -328,9 +351,11 @@ int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
     if (!p)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     p->config = c;
-    const rl_agent_info **algorithms = NULL;
+    const rl_agent **algorithms = NULL;
     size_t n_alg = 0;
-    int rc = read_algorithms(c, &algorithms, &n_alg, err);
+    int rc = read_env_type(p, err);
+    if (rc == RL_OK)
+        rc = read_algorithms(c, &algorithms, &n_alg, err);
     if (rc == RL_OK)
         rc = read_entries(p, algorithms, n_alg, err);
     free(algorithms);
@@ -377,36 +402,35 @@ int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
     return RL_OK;
 }
 
-int rl_plan_locate(const rl_plan *p, size_t k, rl_error *err)
+int rl_plan_locate(const rl_plan *p, size_t k, int code, rl_error *err)
 {
     if (!err)
-        return RL_EINVAL;
+        return code;
     const rl_config *c = p->config;
     char key[RL_ERROR_KEY_MAX];
     snprintf(key, sizeof key, "%s", err->key);
     const char *bare = strchr(key, '.') ? strchr(key, '.') + 1 : key;
     const rl_configuration *cfg = &p->configurations[k];
     const rl_config_entry *e = NULL;
-    if (bare[0] && cfg->agent && rl_param_find(cfg->agent->params, bare))
+    if (bare[0] && cfg->agent && rl_param_find(rl_agent_params(cfg->agent), bare))
         e = rl_config_find(c, "agent", bare);
-    if (!e && bare[0] && rl_param_find(rl_gridworld_params, bare))
+    if (!e && bare[0] && rl_param_find(p->env_type->params, bare))
         e = rl_config_find(c, "env", bare);
     if (!e)
         e = rl_config_find(c, "env", "preset");
     if (!e)
         e = rl_config_find(c, "env", "map");
     if (!e)
-        return rl_error_locate(err, c->path, 0, 0, NULL);
+        return rl_error_locate(err, code, c->path, 0, 0, NULL);
     if (err->file[0] && strcmp(err->file, c->path) != 0 &&
         strcmp(err->file, RL_CONFIG_OVERRIDE_SOURCE) != 0) {
         /* Already located in another file (a map the config names): keep that place and
          * say which key named the file. */
         if (!err->key[0] && rl_config_find(c, "env", "map"))
             snprintf(err->key, sizeof err->key, "env.map");
-        return err->code;
+        return code;
     }
-    int code = err->code;
-    rl_config_locate(err, e);
+    rl_config_locate(err, code, e);
     /* Keep the library's key when the entry is only where the value came from. */
     if (strcmp(e->key, bare) != 0 && bare[0]) {
         char where[RL_ERROR_KEY_MAX];

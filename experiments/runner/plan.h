@@ -16,6 +16,7 @@
 
 #include "agents/registry.h"
 #include "experiments/runner/config.h"
+#include "rl/env.h"
 #include "rl/param.h"
 
 typedef struct rl_plan_axis {
@@ -25,7 +26,7 @@ typedef struct rl_plan_axis {
 } rl_plan_axis;
 
 typedef struct rl_configuration {
-    const rl_agent_info *agent;
+    const rl_agent *agent;
     rl_params *env;   /* preset applied, map path resolved */
     rl_params *agent_params;
     size_t *choice;   /* the value index on each axis */
@@ -33,6 +34,7 @@ typedef struct rl_configuration {
 
 typedef struct rl_plan {
     const rl_config *config;
+    const rl_env_type *env_type; /* [env] type, from the env registry */
     rl_params *experiment;
     char *name;
     size_t seeds;
@@ -42,6 +44,9 @@ typedef struct rl_plan {
     rl_configuration *configurations;
     size_t n_configurations;
 } rl_plan;
+
+/* The env type of a config without [env] type. */
+#define RL_PLAN_DEFAULT_ENV "gridworld"
 
 /* The [experiment] parameter table. */
 extern const rl_param_spec rl_experiment_params[];
@@ -58,8 +63,9 @@ static inline size_t rl_plan_runs(const rl_plan *p)
 
 /* Locates err (whose key is a bare parameter name such as "gamma", set by the library) at
  * the config entry behind it for configuration k: the [agent] or [env] entry of that name,
- * else the env's preset entry when the value came from the preset. */
-int rl_plan_locate(const rl_plan *p, size_t k, rl_error *err);
+ * else the env's preset entry when the value came from the preset. Returns code, the
+ * error's code (err may be NULL). */
+int rl_plan_locate(const rl_plan *p, size_t k, int code, rl_error *err);
 
 /* Keys whose values are paths, resolved against the config file's directory. */
 bool rl_plan_is_path_key(const char *key);

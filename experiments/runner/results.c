@@ -105,7 +105,7 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
     fprintf(f, "; gridrl: the fully resolved config of experiment %s: every key with its\n"
                "; value, defaults and preset values included\n",
             p->name);
-    for (size_t k = 0; k < p->n_configurations; k++) {
+    for (size_t k = 0; p->env_type == &rl_gridworld_type && k < p->n_configurations; k++) {
         rl_map *map;
         rl_error ignored;
         if (rl_gridworld_load_map(p->configurations[k].env, &map, &ignored) != RL_OK)
@@ -123,7 +123,9 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
         if (strcmp(s->name, "name") != 0 && rl_params_has(p->experiment, s->name))
             fprintf(f, "%s = %s\n", s->name, rl_params_text(p->experiment, s->name));
     fprintf(f, "\n[env]\n");
-    write_section_keys(f, p, "env", rl_gridworld_params);
+    if (rl_config_find(p->config, "env", "type"))
+        fprintf(f, "type = %s\n", p->env_type->name);
+    write_section_keys(f, p, "env", p->env_type->params);
     fprintf(f, "\n[agent]\nalgorithm = %s\n",
             rl_config_find(p->config, "agent", "algorithm")->value);
     for (size_t k = 0; k < p->n_configurations; k++) {
@@ -131,7 +133,7 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
         for (size_t j = 0; j < k; j++)
             first &= p->configurations[j].agent != p->configurations[k].agent;
         if (first)
-            write_section_keys(f, p, "agent", p->configurations[k].agent->params);
+            write_section_keys(f, p, "agent", rl_agent_params(p->configurations[k].agent));
     }
     return RL_OK;
 }
@@ -145,7 +147,7 @@ static int write_configs_csv(FILE *f, const rl_plan *p, rl_error *err)
             fprintf(f, ",%s", p->axes[i].entry->key);
     fprintf(f, "\n");
     for (size_t k = 0; k < p->n_configurations; k++) {
-        fprintf(f, "%zu,%s", k, p->configurations[k].agent->name);
+        fprintf(f, "%zu,%s", k, rl_agent_name(p->configurations[k].agent));
         for (size_t i = 0; i < p->n_axes; i++)
             if (strcmp(p->axes[i].entry->key, "algorithm") != 0)
                 fprintf(f, ",%s", p->axes[i].values[p->configurations[k].choice[i]]);
@@ -226,7 +228,19 @@ static const struct {
     {"steps.csv", "run,step,episode,value_rmse"},
     {"values.csv", "run,state,row,col,cell,value"},
     {"policy.csv", "run,state,row,col,action,probability"},
+    {"updates.csv", "run,update,episode,loss,value_rmse"},
 };
+
+/* A learner of the plan has an update hook (it trains on stored data). */
+static bool plan_has_updates(const rl_plan *p)
+{
+    for (size_t k = 0; k < p->n_configurations; k++) {
+        const rl_agent *a = p->configurations[k].agent;
+        if (a->kind == RL_AGENT_LEARNER && a->learner->update)
+            return true;
+    }
+    return false;
+}
 
 static bool wanted(const rl_plan *p, const char *name)
 {
@@ -236,6 +250,9 @@ static bool wanted(const rl_plan *p, const char *name)
         return plan_has(p, RL_AGENT_LEARNER);
     if (strcmp(name, "steps.csv") == 0)
         return plan_has(p, RL_AGENT_LEARNER) && rl_params_int(p->experiment, "log_every_steps");
+    if (strcmp(name, "updates.csv") == 0)
+        return plan_has_updates(p) && (!rl_params_has(p->experiment, "log_every_updates") ||
+                                       rl_params_int(p->experiment, "log_every_updates"));
     return true;
 }
 
@@ -253,6 +270,8 @@ static int merge_file(const rl_plan *p, const char *dir, const char *name, const
         char path[RL_OUTPUT_PATH_MAX];
         rl_run_file_path(dir, run, name, path, sizeof path);
         FILE *in = fopen(path, "r");
+        if (!in && rl_run_file_optional(name))
+            continue;
         if (!in) {
             rc = rl_error_set(err, RL_EIO, "run %zu has no %s (is the run complete?)", run, name);
             break;

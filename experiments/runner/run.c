@@ -1,5 +1,6 @@
-/* Executing one run of a plan: see run.h. Planners iterate until they converge or stop;
- * each iteration is recorded with its distance to the ground truth. */
+/* Executing one run of a plan: see run.h. Planners iterate until they converge or stop,
+ * each iteration recorded with its distance to the ground truth; learners go through the
+ * episode loop. */
 #include "experiments/runner/run.h"
 
 #include <math.h>
@@ -7,12 +8,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "rl/policy.h"
-#include "envs/gridworld.h"
 #include "envs/preset.h"
-#include "rl/ground_truth.h"
 #include "experiments/io/policy_io.h"
+#include "experiments/runner/episode_loop.h"
+#include "experiments/runner/start.h"
 #include "rl/evaluate.h"
+#include "rl/ground_truth.h"
+#include "rl/policy.h"
 #include "rl/rng.h"
 
 /* The policy a prediction agent evaluates, from its policy / policy_file / values_file. */
@@ -30,7 +32,7 @@ static int given_policy(const rl_plan *p, size_t k, const rl_mdp *m, double **ou
     if (!rl_params_has(agent, key)) {
         rl_error_set(err, RL_EINVAL, "policy = %s needs %s", which, key);
         const rl_config_entry *e = rl_config_find(p->config, "agent", "policy");
-        return e ? rl_config_locate(err, e) : RL_EINVAL;
+        return e ? rl_config_locate(err, RL_EINVAL, e) : RL_EINVAL;
     }
     double *pi = malloc(m->n_states * m->n_actions * sizeof *pi);
     double *v = malloc(m->n_states * sizeof *v);
@@ -43,7 +45,8 @@ static int given_policy(const rl_plan *p, size_t k, const rl_mdp *m, double **ou
     else if ((rc = rl_values_read(rl_params_string(agent, key), m, v, err)) == RL_OK) {
         rl_policy_greedy_actions(m, v, rl_params_double(agent, "gamma"), greedy,
                                  greedy + m->n_states);
-        rl_policy_from_actions(m, greedy, 0.0, pi);
+        rl_space sp = rl_mdp_space(m);
+        rl_policy_from_actions(&sp, greedy, 0.0, pi);
     }
     free(v);
     free(greedy);
@@ -64,10 +67,21 @@ static int given_policy(const rl_plan *p, size_t k, const rl_mdp *m, double **ou
 int rl_run_setup(const rl_plan *p, size_t k, rl_env **env, double **policy, rl_error *err)
 {
     *policy = NULL;
-    *env = rl_env_alloc(rl_gridworld, p->configurations[k].env, err);
-    if (!*env)
-        return rl_plan_locate(p, k, err);
-    int rc = given_policy(p, k, rl_env_model(*env), policy, err);
+    int rc = rl_env_alloc(p->env_type, p->configurations[k].env, env, err);
+    if (rc != RL_OK)
+        return rl_plan_locate(p, k, rc, err);
+    const rl_mdp *m = rl_env_model(*env);
+    const rl_configuration *cfg = &p->configurations[k];
+    if (!m && (cfg->agent->kind == RL_AGENT_PLANNER ||
+               rl_param_find(rl_agent_params(cfg->agent), "policy"))) {
+        rc = rl_error_set(err, RL_EUNSUPPORTED,
+                          "%s needs an env with an exact model, and env %s has none",
+                          rl_agent_name(cfg->agent), p->env_type->name);
+        const rl_config_entry *e = rl_config_find(p->config, "agent", "algorithm");
+        rc = e ? rl_config_locate(err, rc, e) : rc;
+    } else if (m) {
+        rc = given_policy(p, k, m, policy, err);
+    }
     if (rc != RL_OK) {
         rl_env_free(*env);
         *env = NULL;
@@ -75,29 +89,58 @@ int rl_run_setup(const rl_plan *p, size_t k, rl_env **env, double **policy, rl_e
     return rc;
 }
 
+double rl_run_gamma(const rl_configuration *cfg)
+{
+    const rl_param_spec *table = rl_params_table(cfg->agent_params);
+    return rl_param_find(table, "gamma") ? rl_params_double(cfg->agent_params, "gamma") : 1.0;
+}
+
+int rl_run_loop_options(const rl_plan *p, const rl_configuration *cfg, const rl_space *sp,
+                        rl_loop_options *o, rl_error *err)
+{
+    const rl_params *x = p->experiment;
+    *o = RL_LOOP_OPTIONS_DEFAULT;
+    o->episodes = rl_params_has(x, "episodes") ? (size_t)rl_params_int(x, "episodes") : 0;
+    o->steps = rl_params_has(x, "steps") ? (size_t)rl_params_int(x, "steps") : 0;
+    o->max_steps = (size_t)rl_run_max_steps(p, cfg);
+    o->log_every_steps = (size_t)rl_params_int(x, "log_every_steps");
+    o->log_every_updates = rl_params_has(x, "log_every_updates")
+                               ? (size_t)rl_params_int(x, "log_every_updates")
+                               : 1;
+    o->gamma = rl_run_gamma(cfg);
+    int rc = rl_start_rule_parse(rl_params_string(x, "start"), sp, &o->start, err);
+    if (rc != RL_OK) {
+        const rl_config_entry *e = rl_config_find(p->config, "experiment", "start");
+        return e ? rl_config_locate(err, rc, e) : rc;
+    }
+    return RL_OK;
+}
+
 /* A learner's run must end: an episode or step budget, or a learner that converges. */
-static int check_learner(const rl_plan *p, size_t k, const rl_mdp *m, const double *pi,
+static int check_learner(const rl_plan *p, size_t k, const rl_env *env, const double *pi,
                          rl_error *err)
 {
     const rl_configuration *cfg = &p->configurations[k];
-    rl_start_rule start;
-    int rc = rl_start_rule_parse(rl_params_string(p->experiment, "start"), m, &start, err);
-    if (rc != RL_OK) {
-        const rl_config_entry *e = rl_config_find(p->config, "experiment", "start");
-        return e ? rl_config_locate(err, e) : rc;
-    }
-    if (!rl_params_has(p->experiment, "episodes") && !rl_params_has(p->experiment, "steps") &&
-        !cfg->agent->converges) {
+    rl_loop_options o;
+    int rc = rl_run_loop_options(p, cfg, rl_env_space(env), &o, err);
+    if (rc != RL_OK)
+        return rc;
+    if (!o.episodes && !o.steps && !rl_agent_converges(cfg->agent)) {
         rl_error_set(err, RL_EINVAL,
                      "%s runs until told to stop: set [experiment] episodes or steps",
-                     cfg->agent->name);
-        return rl_error_locate(err, p->config->path, 0, 0, "experiment.episodes");
+                     rl_agent_name(cfg->agent));
+        return rl_error_locate(err, RL_EINVAL, p->config->path, 0, 0, "experiment.episodes");
     }
-    rl_learner *learner = rl_learner_alloc(cfg->agent->learner, m, cfg->agent_params, pi, err);
-    if (!learner)
-        return rl_plan_locate(p, k, err);
+    /* Initial weights are drawn at init: a generator as the run would have it. */
+    gsl_rng *r = rl_rng_alloc(rl_rng_seed(p->seed, k, 0), err);
+    if (!r)
+        return RL_ENOMEM;
+    rl_learner *learner;
+    rc = rl_learner_alloc(cfg->agent->learner, rl_env_space(env), cfg->agent_params, pi, r,
+                          &learner, err);
     rl_learner_free(learner);
-    return RL_OK;
+    rl_rng_free(r);
+    return rc == RL_OK ? RL_OK : rl_plan_locate(p, k, rc, err);
 }
 
 int rl_plan_check(const rl_plan *p, rl_error *err)
@@ -109,60 +152,21 @@ int rl_plan_check(const rl_plan *p, rl_error *err)
         if (rc != RL_OK)
             return rc;
         const rl_configuration *cfg = &p->configurations[k];
-        const rl_mdp *m = rl_env_model(env);
         if (cfg->agent->kind == RL_AGENT_PLANNER) {
-            rl_planner *planner = rl_planner_alloc(cfg->agent->planner, m, cfg->agent_params,
-                                                   pi, err);
-            if (!planner)
-                rc = rl_plan_locate(p, k, err);
+            rl_planner *planner;
+            rc = rl_planner_alloc(cfg->agent->planner, rl_env_model(env), cfg->agent_params,
+                                  pi, &planner, err);
+            if (rc != RL_OK)
+                rc = rl_plan_locate(p, k, rc, err);
             rl_planner_free(planner);
         } else {
-            rc = check_learner(p, k, m, pi, err);
+            rc = check_learner(p, k, env, pi, err);
         }
         free(pi);
         rl_env_free(env);
         if (rc != RL_OK)
             return rc;
     }
-    return RL_OK;
-}
-
-int rl_rows_push(rl_rows *rows, const void *row, rl_error *err)
-{
-    if (rows->n == rows->capacity) {
-        size_t capacity = rows->capacity ? 2 * rows->capacity : 64;
-        void *data = realloc(rows->data, capacity * rows->size);
-        if (!data)
-            return rl_error_set(err, RL_ENOMEM, "out of memory recording results");
-        rows->data = data;
-        rows->capacity = capacity;
-    }
-    memcpy((char *)rows->data + rows->n * rows->size, row, rows->size);
-    rows->n++;
-    return RL_OK;
-}
-
-int rl_start_rule_parse(const char *text, const rl_mdp *m, rl_start_rule *out, rl_error *err)
-{
-    out->kind = RL_START_ENV;
-    out->cell = 0;
-    if (strcmp(text, "env") == 0)
-        return RL_OK;
-    if (strcmp(text, "uniform") == 0) {
-        out->kind = RL_START_UNIFORM;
-        return RL_OK;
-    }
-    long row, col;
-    int used = 0;
-    if (sscanf(text, " %ld %ld %n", &row, &col, &used) != 2 || text[used] != '\0') {
-        rl_error_set(err, RL_EINVAL, "start '%s' is not env, uniform or 'row col'", text);
-        return rl_error_locate(err, NULL, 0, 0, "start");
-    }
-    int rc = rl_gridworld_check_start(m, row, col, err);
-    if (rc != RL_OK)
-        return rl_error_locate(err, NULL, 0, 0, "start");
-    out->kind = RL_START_CELL;
-    out->cell = rl_mdp_state(m, (size_t)row, (size_t)col);
     return RL_OK;
 }
 
@@ -173,33 +177,39 @@ static double now_seconds(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* The ground truth of configuration cfg into r->truth: v* for control agents, v_pi of the
+ * evaluated policy (pi, or uniform when NULL) for prediction agents. */
+static int ground_truth(const rl_configuration *cfg, const rl_mdp *m, const double *pi,
+                        rl_run_result *r, rl_error *err)
+{
+    double gamma = rl_run_gamma(cfg);
+    if (!rl_agent_is_prediction(cfg->agent))
+        return rl_ground_truth_optimal(m, gamma, r->truth, err);
+    /* No given policy means the uniform one; r->policy holds it until the read-out. */
+    if (!pi)
+        rl_policy_uniform(m->n_states, m->n_actions, r->policy);
+    return rl_ground_truth_policy(m, pi ? pi : r->policy, gamma, r->truth, err);
+}
+
 static int run_planner(const rl_plan *p, const rl_configuration *cfg, const double *pi,
                        rl_run_result *r, rl_error *err)
 {
     const rl_mdp *m = rl_env_model(r->env);
-    double gamma = rl_params_double(cfg->agent_params, "gamma");
-    int rc;
-    if (cfg->agent->prediction) {
-        /* No given policy means the uniform one; r->policy holds it until the read-out. */
-        if (!pi)
-            rl_policy_uniform(m, r->policy);
-        rc = rl_ground_truth_policy(m, pi ? pi : r->policy, gamma, r->truth, err);
-    } else {
-        rc = rl_ground_truth_optimal(m, gamma, r->truth, err);
-    }
+    int rc = ground_truth(cfg, m, pi, r, err);
     if (rc != RL_OK)
-        return rl_plan_locate(p, r->configuration, err);
-    rl_planner *planner = rl_planner_alloc(cfg->agent->planner, m, cfg->agent_params, pi, err);
-    if (!planner)
-        return rl_plan_locate(p, r->configuration, err);
+        return rl_plan_locate(p, r->configuration, rc, err);
+    rl_planner *planner;
+    rc = rl_planner_alloc(cfg->agent->planner, m, cfg->agent_params, pi, &planner, err);
+    if (rc != RL_OK)
+        return rl_plan_locate(p, r->configuration, rc, err);
     do {
         rl_sweep_report report = {0};
         rc = rl_planner_iterate(planner, &report, err);
         if (rc < 0 && rc != RL_EDIVERGED)
             break;
+        rl_planner_values(planner, r->values);
         rl_iteration_row row = {r->iterations.n + 1, report.delta,
-                                rl_value_rmse(m, rl_planner_values(planner), r->truth),
-                                report.policy_changes};
+                                rl_value_rmse(m, r->values, r->truth), report.policy_changes};
         if (rl_rows_push(&r->iterations, &row, err) != RL_OK) {
             rc = RL_ENOMEM;
             break;
@@ -208,11 +218,35 @@ static int run_planner(const rl_plan *p, const rl_configuration *cfg, const doub
     if (rc >= 0 || rc == RL_EDIVERGED) {
         r->status = rc == RL_OK ? "converged" : rc == RL_STOPPED ? "stopped" : "diverged";
         r->has_truth = true;
-        memcpy(r->values, rl_planner_values(planner), m->n_states * sizeof *r->values);
-        planner->type->policy(planner->state, r->policy);
+        rl_planner_values(planner, r->values);
+        rl_planner_policy(planner, r->policy);
         rc = RL_OK;
     }
     rl_planner_free(planner);
+    return rc;
+}
+
+static int run_learner(const rl_plan *p, const rl_configuration *cfg, const double *pi,
+                       gsl_rng *rng, const volatile sig_atomic_t *stop, rl_run_result *r,
+                       rl_error *err)
+{
+    const rl_space *sp = rl_env_space(r->env);
+    const rl_mdp *m = rl_env_model(r->env);
+    rl_loop_options o;
+    int rc = rl_run_loop_options(p, cfg, sp, &o, err);
+    if (rc != RL_OK)
+        return rc;
+    o.stop = stop;
+    /* Where the truth is undefined (gamma = 1 without terminal states, an env without a
+     * model, a learner without values) value_rmse stays empty. */
+    if (m && cfg->agent->learner->values)
+        r->has_truth = ground_truth(cfg, m, pi, r, NULL) == RL_OK;
+    o.truth = r->has_truth ? r->truth : NULL;
+    rl_learner *learner;
+    rc = rl_learner_alloc(cfg->agent->learner, sp, cfg->agent_params, pi, rng, &learner, err);
+    if (rc == RL_OK)
+        rc = rl_episode_loop(r->env, learner, rng, &o, r, err);
+    rl_learner_free(learner);
     return rc;
 }
 
@@ -229,47 +263,31 @@ long rl_run_max_steps(const rl_plan *p, const rl_configuration *cfg)
 int rl_run_execute(const rl_plan *p, size_t run, const volatile sig_atomic_t *stop,
                    rl_run_result *r, rl_error *err)
 {
-    memset(r, 0, sizeof *r);
-    r->run = run;
-    r->configuration = run / p->seeds;
-    r->replicate = run % p->seeds;
-    r->rng_seed = rl_rng_seed(p->seed, r->configuration, r->replicate);
-    r->iterations.size = sizeof(rl_iteration_row);
-    const rl_configuration *cfg = &p->configurations[r->configuration];
+    size_t configuration = run / p->seeds, replicate = run % p->seeds;
+    const rl_configuration *cfg = &p->configurations[configuration];
+    rl_env *env;
     double *pi;
-    int rc = rl_run_setup(p, r->configuration, &r->env, &pi, err);
+    memset(r, 0, sizeof *r);
+    int rc = rl_run_setup(p, configuration, &env, &pi, err);
     if (rc != RL_OK)
         return rc;
-    const rl_mdp *m = rl_env_model(r->env);
-    r->values = calloc(m->n_states, sizeof *r->values);
-    r->truth = calloc(m->n_states, sizeof *r->truth);
-    r->policy = calloc(m->n_states * m->n_actions, sizeof *r->policy);
+    rc = rl_run_result_prepare(r, env, rl_env_space(env), err);
+    r->run = run;
+    r->configuration = configuration;
+    r->replicate = replicate;
+    r->rng_seed = rl_rng_seed(p->seed, configuration, replicate);
     gsl_rng *rng = NULL;
     double start = now_seconds();
-    if (!r->values || !r->truth || !r->policy)
-        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+    if (rc != RL_OK)
+        ;
     else if (cfg->agent->kind == RL_AGENT_PLANNER)
         rc = run_planner(p, cfg, pi, r, err);
     else if (!(rng = rl_rng_alloc(r->rng_seed, err)))
-        rc = err ? err->code : RL_ENOMEM;
+        rc = RL_ENOMEM;
     else
-        rc = rl_run_learner(p, cfg, pi, rng, stop, r, err);
+        rc = run_learner(p, cfg, pi, rng, stop, r, err);
     r->seconds = now_seconds() - start;
     rl_rng_free(rng);
     free(pi);
     return rc;
-}
-
-void rl_run_result_free(rl_run_result *r)
-{
-    if (!r)
-        return;
-    rl_env_free(r->env);
-    free(r->iterations.data);
-    free(r->episode_rows.data);
-    free(r->step_rows.data);
-    free(r->values);
-    free(r->policy);
-    free(r->truth);
-    memset(r, 0, sizeof *r);
 }

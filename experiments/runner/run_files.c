@@ -13,8 +13,8 @@
 #include "experiments/io/output.h"
 
 const char *const rl_run_file_names[] = {
-    "runs.csv",     "timing.csv", "iterations.csv", "episodes.csv",
-    "steps.csv",    "values.csv", "policy.csv",     NULL,
+    "runs.csv",   "timing.csv", "iterations.csv", "episodes.csv", "steps.csv",
+    "values.csv", "policy.csv", "updates.csv",    NULL,
 };
 
 void rl_run_file_path(const char *dir, size_t run, const char *name, char *out, size_t size)
@@ -87,14 +87,15 @@ static void write_steps(FILE *f, const rl_run_result *r)
     }
 }
 
+/* The cell column is the space's map character ('.' for an env that has none). */
 static void write_values(FILE *f, const rl_run_result *r)
 {
-    const rl_mdp *m = rl_env_model(r->env);
-    for (size_t s = 0; s < m->n_states; s++) {
-        fprintf(f, "%zu,%zu,%zu,%zu,%c,", r->run, s, rl_mdp_row(m, s), rl_mdp_col(m, s),
-                m->cell[s]);
-        if (m->kind[s] != RL_STATE_WALL)
-            put_number(f, m->kind[s] == RL_STATE_TERMINAL ? 0.0 : r->values[s]);
+    const rl_space *sp = rl_env_space(r->env);
+    for (size_t s = 0; s < sp->n_states; s++) {
+        fprintf(f, "%zu,%zu,%zu,%zu,%c,", r->run, s, rl_space_row(sp, s), rl_space_col(sp, s),
+                sp->cell ? sp->cell[s] : '.');
+        if (sp->kind[s] != RL_STATE_WALL)
+            put_number(f, sp->kind[s] == RL_STATE_TERMINAL ? 0.0 : r->values[s]);
         fputc('\n', f);
     }
 }
@@ -102,23 +103,42 @@ static void write_values(FILE *f, const rl_run_result *r)
 /* Decision states only: no decision is taken on walls and terminal cells. */
 static void write_policy(FILE *f, const rl_run_result *r)
 {
-    const rl_mdp *m = rl_env_model(r->env);
-    for (size_t s = 0; s < m->n_states; s++) {
-        if (!rl_mdp_is_decision(m, s))
+    const rl_space *sp = rl_env_space(r->env);
+    for (size_t s = 0; s < sp->n_states; s++) {
+        if (!rl_space_is_decision(sp, s))
             continue;
-        for (size_t a = 0; a < m->n_actions; a++) {
-            fprintf(f, "%zu,%zu,%zu,%zu,%s,", r->run, s, rl_mdp_row(m, s), rl_mdp_col(m, s),
-                    m->action_names[a]);
-            put_number(f, r->policy[s * m->n_actions + a]);
+        for (size_t a = 0; a < sp->n_actions; a++) {
+            fprintf(f, "%zu,%zu,%zu,%zu,%s,", r->run, s, rl_space_row(sp, s),
+                    rl_space_col(sp, s), sp->action_names[a]);
+            put_number(f, r->policy[s * sp->n_actions + a]);
             fputc('\n', f);
         }
     }
 }
 
+static void write_updates(FILE *f, const rl_run_result *r)
+{
+    for (size_t i = 0; i < r->update_rows.n; i++) {
+        const rl_update_row *row = rl_rows_at(&r->update_rows, i);
+        fprintf(f, "%zu,%zu,%zu,", r->run, row->update, row->episode);
+        put_number(f, row->loss);
+        fputc(',', f);
+        put_number(f, row->value_rmse);
+        fputc('\n', f);
+    }
+}
+
 static void (*const WRITERS[])(FILE *, const rl_run_result *) = {
-    write_runs, write_timing, write_iterations, write_episodes,
-    write_steps, write_values, write_policy,
+    write_runs,   write_timing, write_iterations, write_episodes, write_steps,
+    write_values, write_policy, write_updates,
 };
+
+/* Files a run writes only when it has rows for them (learners with an update hook): a
+ * merge reads a missing one as empty. */
+bool rl_run_file_optional(const char *name)
+{
+    return strcmp(name, "updates.csv") == 0;
+}
 
 static int remove_dir(const char *path, rl_error *err)
 {
@@ -159,6 +179,8 @@ int rl_run_files_write(const char *dir, const rl_run_result *r, rl_error *err)
         return rl_error_set(err, RL_EIO, "cannot create '%s': %s", tmp, strerror(errno));
     int rc = RL_OK;
     for (size_t i = 0; rc == RL_OK && rl_run_file_names[i]; i++) {
+        if (rl_run_file_optional(rl_run_file_names[i]) && r->update_rows.n == 0)
+            continue;
         char path[RL_OUTPUT_PATH_MAX + 32];
         snprintf(path, sizeof path, "%s/%.16s", tmp, rl_run_file_names[i]);
         FILE *f = fopen(path, "w");

@@ -11,10 +11,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "experiments/runner/run.h"
+#include "experiments/runner/result.h"
 
 /* The per-run files, in the order the experiment's files list them. */
 extern const char *const rl_run_file_names[];
+
+/* True for a file a run writes only when it has rows (a merge reads a missing one as
+ * empty). */
+bool rl_run_file_optional(const char *name);
 
 /* Writes DIR/runs/NNNNNN/ for result r. */
 int rl_run_files_write(const char *dir, const rl_run_result *r, rl_error *err);
