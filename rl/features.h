@@ -106,7 +106,9 @@
 /* The parameter entries a learner with features lists first in its table, followed by its
  * own keys. `order` is shared by polynomial and fourier: its range here is their union and
  * each kind checks its own range at alloc (rl_feature_type.params). The defaults are the
- * kinds' defaults. */
+ * kinds' defaults: polynomial of order 3, the last of Zhao's eqs. (8.15)-(8.17); Fourier q =
+ * 3 likewise; 8 tilings (S&B: a power of 2 >= 4k) of 2 x 2 tiles, coarse enough that
+ * neighbouring cells of a 5 x 5 grid share tiles; 5 x 5 RBF centres of width 0.25. */
 #define RL_FEATURE_PARAMS                                                                   \
     {"features", RL_PARAM_CHOICE, "polynomial", 0, 0, 0, "one_hot|polynomial|fourier|tile|rbf", \
      "feature kind for value approximation (gridrl list features)"},                        \
