@@ -35,7 +35,7 @@ const rl_feature_type *rl_feature_type_find(const char *name, rl_error *err)
     }
     rl_error_set(err, RL_ENOTFOUND, "unknown feature kind '%s' (valid: %s)", name ? name : "",
                  names);
-    rl_error_locate(err, NULL, 0, 0, "features");
+    rl_error_locate(err, RL_ENOTFOUND, NULL, 0, 0, "features");
     return NULL;
 }
 
@@ -84,7 +84,7 @@ static int parse_for(const rl_feature_type *type, const rl_param_spec *spec, con
         rl_error_set(err, rc, "%s (for features = %s)", local.message, type->name);
     else
         rl_error_set(err, rc, "%s", local.message);
-    rl_error_locate(err, NULL, 0, 0, spec->name);
+    rl_error_locate(err, rc, NULL, 0, 0, spec->name);
     return rc;
 }
 
@@ -150,7 +150,7 @@ static int check_caps(const rl_feature_type *type, uint64_t dim, uint64_t rows,
                      "features = %s gives %" PRIu64 " features here, above the cap of %lu "
                      "(RL_FEATURES_MAX_DIM); %s",
                      type->name, dim, RL_FEATURES_MAX_DIM, advice(type->size_key));
-        rl_error_locate(err, NULL, 0, 0, type->size_key);
+        rl_error_locate(err, RL_ERANGE, NULL, 0, 0, type->size_key);
         return RL_ERANGE;
     }
     if (rows > RL_FEATURES_MAX_ENTRIES / active) {
@@ -160,7 +160,7 @@ static int check_caps(const rl_feature_type *type, uint64_t dim, uint64_t rows,
                      "(RL_FEATURES_MAX_ENTRIES); %s",
                      type->name, rows, active, RL_FEATURES_MAX_ENTRIES,
                      advice(type->entries_key));
-        rl_error_locate(err, NULL, 0, 0, type->entries_key);
+        rl_error_locate(err, RL_ERANGE, NULL, 0, 0, type->entries_key);
         return RL_ERANGE;
     }
     return RL_OK;
@@ -200,7 +200,7 @@ rl_features *rl_features_alloc(const rl_feature_type *type, const rl_space *sp,
 {
     if (!type) {
         rl_error_set(err, RL_EINVAL, "no feature kind given");
-        rl_error_locate(err, NULL, 0, 0, "features");
+        rl_error_locate(err, RL_EINVAL, NULL, 0, 0, "features");
         return NULL;
     }
     if (domain != RL_FEATURES_STATES && domain != RL_FEATURES_PAIRS) {
