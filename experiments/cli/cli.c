@@ -47,14 +47,18 @@ static void print_usage_line(FILE *out, const rl_cli_command *cmd)
 
 int rl_cli_usage_error(const rl_cli_command *cmd, const char *fmt, ...)
 {
-    fprintf(stderr, "gridrl %s: ", cmd->name);
+    const char *parent = cmd->parent ? cmd->parent : "", *space = cmd->parent ? " " : "";
+    fprintf(stderr, "gridrl %s%s%s: ", parent, space, cmd->name);
     va_list ap;
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     print_usage_line(stderr, cmd);
-    fprintf(stderr, "Try 'gridrl help %s' for more.\n", cmd->name);
+    if (cmd->parent)
+        fprintf(stderr, "Try 'gridrl %s %s --help' for more.\n", cmd->parent, cmd->name);
+    else
+        fprintf(stderr, "Try 'gridrl help %s' for more.\n", cmd->name);
     return RL_CLI_USAGE;
 }
 

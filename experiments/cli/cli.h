@@ -32,6 +32,7 @@ struct rl_cli_command {
     const char *summary;  /* one line, for `gridrl help` */
     rl_cli_function run;
     const char *help;     /* first line "usage: ...", then description, options, examples */
+    const char *parent;   /* the command this one belongs to ("bench"), or NULL */
 };
 
 /* The subcommands. */

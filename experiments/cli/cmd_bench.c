@@ -14,6 +14,7 @@
 #include "experiments/bench/bench_dp.h"
 #include "experiments/bench/bench_td.h"
 #include "experiments/cli/cli.h"
+#include "experiments/cli/options.h"
 
 const char rl_cli_bench_help[] =
     "usage: gridrl bench [NAME [OPTIONS]]\n"
@@ -102,78 +103,23 @@ static int bench_td(const rl_cli_command *cmd, int argc, char **argv);
 
 static const rl_cli_command BENCHMARKS[] = {
     {"dp", "value-iteration sweeps on a large open grid, against a hand-written stencil",
-     bench_dp, bench_dp_help},
+     bench_dp, bench_dp_help, "bench"},
     {"td", "Q-learning on cliff walking through the runner, against a hand-written loop",
-     bench_td, bench_td_help},
-    {NULL, NULL, NULL, NULL},
+     bench_td, bench_td_help, "bench"},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
-/* "gridrl bench NAME: message", the usage line and where the help is; returns RL_CLI_USAGE.
- * (rl_cli_usage_error would point at 'gridrl help NAME', which does not know benchmarks.) */
-static int bench_usage_error(const rl_cli_command *bench, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int bench_usage_error(const rl_cli_command *bench, const char *fmt, ...)
+/* Parses a benchmark's "--name N" count options; RL_OPTIONS_HELP after printing its help,
+ * else an exit status. */
+static int parse_counts(const rl_cli_command *cmd, int argc, char **argv,
+                        const char *const *names, size_t *const *targets, size_t n)
 {
-    fprintf(stderr, "gridrl bench %s: ", bench->name);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n%.*s\nTry 'gridrl bench %s --help' for more.\n",
-            (int)strcspn(bench->help, "\n"), bench->help, bench->name);
-    return RL_CLI_USAGE;
-}
-
-/* Parses a count for option name; false (after printing) if text is not one. */
-static bool parse_count(const rl_cli_command *bench, const char *name, const char *text,
-                        size_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long long value = 0;
-    if (text[0] >= '0' && text[0] <= '9')
-        value = strtoull(text, &end, 10);
-    if (!end || *end || errno) {
-        bench_usage_error(bench, "%s takes a whole number, not '%s'", name, text);
-        return false;
-    }
-    *out = value > SIZE_MAX ? SIZE_MAX : (size_t)value;
-    return true;
-}
-
-/* Parses "--name N" / "--name=N" count options into targets; -1 after printing help, else
- * an exit status. */
-static int parse_options(const rl_cli_command *cmd, int argc, char **argv,
-                         const char *const *names, size_t *const *targets, size_t n)
-{
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (rl_cli_is_help(a)) {
-            rl_cli_print_help(cmd);
-            return -1;
-        }
-        size_t k = 0;
-        const char *value = NULL;
-        for (; k < n; k++) {
-            size_t len = strlen(names[k]);
-            if (strcmp(a, names[k]) == 0) {
-                if (i + 1 >= argc)
-                    return bench_usage_error(cmd, "%s needs a value", names[k]);
-                value = argv[++i];
-                break;
-            }
-            if (strncmp(a, names[k], len) == 0 && a[len] == '=') {
-                value = a + len + 1;
-                break;
-            }
-        }
-        if (k == n)
-            return bench_usage_error(cmd, "unknown option '%s'", a);
-        if (!parse_count(cmd, names[k], value, targets[k]))
-            return RL_CLI_USAGE;
-    }
-    return RL_CLI_OK;
+    rl_option options[8];
+    for (size_t k = 0; k < n && k < 7; k++)
+        options[k] = (rl_option){names[k], RL_OPTION_COUNT, targets[k], NULL, 0,
+                                 (double)SIZE_MAX};
+    options[n < 7 ? n : 7] = (rl_option){NULL, 0, NULL, NULL, 0, 0};
+    return rl_options_parse(cmd, argc, argv, options, NULL);
 }
 
 static void print_timing_row(const char *name, const rl_bench_timing *t)
@@ -186,9 +132,9 @@ static int bench_dp(const rl_cli_command *cmd, int argc, char **argv)
     rl_bench_dp_options opt = RL_BENCH_DP_DEFAULTS;
     static const char *const names[] = {"--size", "--sweeps", "--warmup", "--repeats"};
     size_t *const targets[] = {&opt.size, &opt.sweeps, &opt.warmup, &opt.repeats};
-    int status = parse_options(cmd, argc, argv, names, targets, 4);
+    int status = parse_counts(cmd, argc, argv, names, targets, 4);
     if (status != RL_CLI_OK)
-        return status < 0 ? RL_CLI_OK : status;
+        return status == RL_OPTIONS_HELP ? RL_CLI_OK : status;
 
     rl_error err;
     rl_error_clear(&err);
@@ -197,7 +143,7 @@ static int bench_dp(const rl_cli_command *cmd, int argc, char **argv)
     if (rc != RL_OK) {
         if (err.key[0]) {
             /* An option out of range: say which, as a usage error. */
-            return bench_usage_error(cmd, "--%s: %s", err.key, err.message);
+            return rl_cli_usage_error(cmd, "--%s: %s", err.key, err.message);
         }
         return rl_cli_error(&err);
     }
@@ -248,9 +194,9 @@ static int bench_td(const rl_cli_command *cmd, int argc, char **argv)
     rl_bench_td_options opt = RL_BENCH_TD_DEFAULTS;
     static const char *const names[] = {"--episodes", "--repeats"};
     size_t *const targets[] = {&opt.episodes, &opt.repeats};
-    int status = parse_options(cmd, argc, argv, names, targets, 2);
+    int status = parse_counts(cmd, argc, argv, names, targets, 2);
     if (status != RL_CLI_OK)
-        return status < 0 ? RL_CLI_OK : status;
+        return status == RL_OPTIONS_HELP ? RL_CLI_OK : status;
 
     rl_error err;
     rl_error_clear(&err);
@@ -258,7 +204,7 @@ static int bench_td(const rl_cli_command *cmd, int argc, char **argv)
     int rc = rl_bench_td_run(&opt, &res, &err);
     if (rc != RL_OK) {
         if (rc == RL_ERANGE && err.key[0])
-            return bench_usage_error(cmd, "--%s: %s", err.key, err.message);
+            return rl_cli_usage_error(cmd, "--%s: %s", err.key, err.message);
         return rl_cli_error(&err);
     }
 

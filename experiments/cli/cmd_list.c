@@ -12,6 +12,7 @@
 #include "envs/preset.h"
 #include "envs/registry.h"
 #include "experiments/cli/cli.h"
+#include "experiments/cli/options.h"
 #include "experiments/runner/plan.h"
 
 const char rl_cli_list_help[] =
@@ -237,15 +238,17 @@ static bool parse_topic(const char *arg, unsigned *topics)
 int rl_cli_list(const rl_cli_command *cmd, int argc, char **argv)
 {
     unsigned topics = 0;
-    for (int i = 1; i < argc; i++) {
-        if (rl_cli_is_help(argv[i]))
-            return rl_cli_print_help(cmd);
-        if (argv[i][0] == '-')
-            return rl_cli_usage_error(cmd, "unknown option '%s'", argv[i]);
-        if (!parse_topic(argv[i], &topics))
-            return rl_cli_usage_error(cmd, "unknown section '%s' (valid: envs, presets, agents, experiment)",
-                                      argv[i]);
-    }
+    const char *names[8];
+    rl_positionals pos = {names, 8, 0, "section"};
+    const rl_option options[] = {{NULL, 0, NULL, NULL, 0, 0}};
+    int status = rl_options_parse(cmd, argc, argv, options, &pos);
+    if (status != RL_CLI_OK)
+        return status == RL_OPTIONS_HELP ? RL_CLI_OK : status;
+    for (size_t i = 0; i < pos.n; i++)
+        if (!parse_topic(names[i], &topics))
+            return rl_cli_usage_error(cmd, "unknown section '%s' (valid: envs, presets, agents, "
+                                           "experiment)",
+                                      names[i]);
     if (topics == 0)
         topics = SHOW_ENVS | SHOW_PRESETS | SHOW_AGENTS | SHOW_EXPERIMENT;
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "experiments/cli/cli.h"
+#include "experiments/cli/options.h"
 #include "experiments/plot/plot.h"
 
 const char rl_cli_plot_help[] =
@@ -90,123 +91,34 @@ static bool parse_what(const rl_cli_command *cmd, const char *text, unsigned *ou
     }
 }
 
-/* A whole number of at least min; false (after printing) otherwise. */
-static bool parse_count(const rl_cli_command *cmd, const char *name, const char *text,
-                        size_t min, size_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = 0;
-    if (text[0] >= '0' && text[0] <= '9')
-        v = strtoull(text, &end, 10);
-    if (!end || *end || errno || v < min) {
-        rl_cli_usage_error(cmd, "%s takes a whole number%s, not '%s'", name,
-                           min ? " of at least 1" : "", text);
-        return false;
-    }
-    *out = v > SIZE_MAX ? SIZE_MAX : (size_t)v;
-    return true;
-}
-
-static bool parse_number(const rl_cli_command *cmd, const char *name, const char *text,
-                         double *out)
-{
-    char *end;
-    *out = strtod(text, &end);
-    if (!text[0] || *end || !isfinite(*out)) {
-        rl_cli_usage_error(cmd, "%s takes a number, not '%s'", name, text);
-        return false;
-    }
-    return true;
-}
-
-/* The value of option name at argv[*i]: "--name VALUE" or "--name=VALUE"; NULL if a[*i] is
- * not this option. Sets *missing when the value is absent. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-    const char *a = argv[*i];
-    size_t len = strlen(name);
-    if (strncmp(a, name, len) != 0)
-        return NULL;
-    if (a[len] == '=')
-        return a + len + 1;
-    if (a[len])
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 int rl_cli_plot(const rl_cli_command *cmd, int argc, char **argv)
 {
     rl_plot_options o = RL_PLOT_OPTIONS_DEFAULT;
-    const char *dir = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        bool missing = false;
-        if (rl_cli_is_help(a))
-            return rl_cli_print_help(cmd);
-        if ((v = option_value(argc, argv, &i, "--format", &missing))) {
-            if (strcmp(v, "png") == 0)
-                o.format = RL_PLOT_PNG;
-            else if (strcmp(v, "svg") == 0)
-                o.format = RL_PLOT_SVG;
-            else if (strcmp(v, "pdf") == 0)
-                o.format = RL_PLOT_PDF;
-            else
-                return rl_cli_usage_error(cmd, "--format: '%s' is not png, svg or pdf", v);
-        } else if ((v = option_value(argc, argv, &i, "--what", &missing))) {
-            if (!parse_what(cmd, v, &o.what))
-                return RL_CLI_USAGE;
-        } else if ((v = option_value(argc, argv, &i, "--metric", &missing))) {
-            if (strcmp(v, "return") == 0)
-                o.metric = RL_PLOT_RETURN;
-            else if (strcmp(v, "length") == 0)
-                o.metric = RL_PLOT_LENGTH;
-            else if (strcmp(v, "value_rmse") == 0)
-                o.metric = RL_PLOT_VALUE_RMSE;
-            else
-                return rl_cli_usage_error(cmd, "--metric: '%s' is not return, length or "
-                                               "value_rmse",
-                                          v);
-        } else if ((v = option_value(argc, argv, &i, "--smooth", &missing))) {
-            if (!parse_count(cmd, "--smooth", v, 0, &o.smooth))
-                return RL_CLI_USAGE;
-        } else if ((v = option_value(argc, argv, &i, "--first", &missing))) {
-            if (!parse_count(cmd, "--first", v, 1, &o.first))
-                return RL_CLI_USAGE;
-        } else if ((v = option_value(argc, argv, &i, "--last", &missing))) {
-            if (!parse_count(cmd, "--last", v, 1, &o.last))
-                return RL_CLI_USAGE;
-        } else if ((v = option_value(argc, argv, &i, "--ymin", &missing))) {
-            if (!parse_number(cmd, "--ymin", v, &o.ymin))
-                return RL_CLI_USAGE;
-        } else if ((v = option_value(argc, argv, &i, "--ymax", &missing))) {
-            if (!parse_number(cmd, "--ymax", v, &o.ymax))
-                return RL_CLI_USAGE;
-        } else if ((v = option_value(argc, argv, &i, "--yscale", &missing))) {
-            if (strcmp(v, "auto") == 0)
-                o.yscale = RL_PLOT_YSCALE_AUTO;
-            else if (strcmp(v, "linear") == 0)
-                o.yscale = RL_PLOT_YSCALE_LINEAR;
-            else if (strcmp(v, "log") == 0)
-                o.yscale = RL_PLOT_YSCALE_LOG;
-            else
-                return rl_cli_usage_error(cmd, "--yscale: '%s' is not auto, linear or log", v);
-        } else if (strcmp(a, "--heat") == 0) {
-            o.heat = true;
-        } else if (missing) {
-            return rl_cli_usage_error(cmd, "%s needs a value", a);
-        } else if (a[0] == '-' && a[1]) {
-            return rl_cli_usage_error(cmd, "unknown option '%s'", a);
-        } else if (dir) {
-            return rl_cli_usage_error(cmd, "one DIR at a time ('%s', then '%s')", dir, a);
-        } else {
-            dir = a;
-        }
-    }
+    const char *dir = NULL, *what = NULL;
+    int format = (int)o.format, metric = (int)o.metric, yscale = (int)o.yscale;
+    /* The choices in the order of the enums they index. */
+    const rl_option options[] = {
+        {"--format", RL_OPTION_CHOICE, &format, "png|svg|pdf", 0, 0},
+        {"--what", RL_OPTION_STRING, &what, NULL, 0, 0},
+        {"--metric", RL_OPTION_CHOICE, &metric, "return|length|value_rmse", 0, 0},
+        {"--smooth", RL_OPTION_COUNT, &o.smooth, NULL, 0, (double)SIZE_MAX},
+        {"--first", RL_OPTION_COUNT, &o.first, NULL, 1, (double)SIZE_MAX},
+        {"--last", RL_OPTION_COUNT, &o.last, NULL, 1, (double)SIZE_MAX},
+        {"--ymin", RL_OPTION_NUMBER, &o.ymin, NULL, 0, 0},
+        {"--ymax", RL_OPTION_NUMBER, &o.ymax, NULL, 0, 0},
+        {"--yscale", RL_OPTION_CHOICE, &yscale, "auto|linear|log", 0, 0},
+        {"--heat", RL_OPTION_FLAG, &o.heat, NULL, 0, 0},
+        {NULL, 0, NULL, NULL, 0, 0},
+    };
+    rl_positionals pos = {&dir, 1, 0, "DIR"};
+    int status = rl_options_parse(cmd, argc, argv, options, &pos);
+    if (status != RL_CLI_OK)
+        return status == RL_OPTIONS_HELP ? RL_CLI_OK : status;
+    o.format = (rl_plot_format)format;
+    o.metric = (rl_plot_metric)metric;
+    o.yscale = (rl_plot_yscale)yscale;
+    if (what && !parse_what(cmd, what, &o.what))
+        return RL_CLI_USAGE;
     if (!dir)
         return rl_cli_usage_error(cmd, "which results directory? (gridrl plot DIR)");
     if (o.first && o.last)

@@ -19,6 +19,7 @@
 #include "experiments/runner/config.h"
 #include "experiments/cli/configs_embedded.h"
 #include "experiments/cli/grid_draw.h"
+#include "experiments/cli/options.h"
 #include "experiments/io/output.h"
 #include "experiments/runner/plan.h"
 #include "experiments/plot/plot.h"
@@ -63,8 +64,7 @@ const char rl_cli_run_help[] =
 
 typedef struct run_options {
     const char *config, *out;
-    const char **overrides;
-    size_t n_overrides;
+    rl_option_list overrides;
     size_t threads;
     bool force, quiet, resume;
     int argc; /* the command's arguments, for the resume hint */
@@ -73,39 +73,19 @@ typedef struct run_options {
 
 static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_options *o)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (rl_cli_is_help(a))
-            return rl_cli_print_help(cmd) == RL_CLI_OK ? -1 : RL_CLI_USAGE;
-        if (strcmp(a, "-o") == 0 || strcmp(a, "-s") == 0) {
-            if (i + 1 >= argc)
-                return rl_cli_usage_error(cmd, "%s needs a value", a);
-            if (a[1] == 'o')
-                o->out = argv[++i];
-            else
-                o->overrides[o->n_overrides++] = argv[++i];
-        } else if (strcmp(a, "-j") == 0 || strncmp(a, "-j", 2) == 0) {
-            const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
-            char *end;
-            long n = v ? strtol(v, &end, 10) : 0;
-            if (!v || *end || n < 1 || n > 1024)
-                return rl_cli_usage_error(cmd, "-j needs a thread count from 1 to 1024");
-            o->threads = (size_t)n;
-        } else if (strcmp(a, "--force") == 0) {
-            o->force = true;
-        } else if (strcmp(a, "--resume") == 0) {
-            o->resume = true;
-        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            o->quiet = true;
-        } else if (a[0] == '-' && a[1]) {
-            return rl_cli_usage_error(cmd, "unknown option '%s'", a);
-        } else if (o->config) {
-            return rl_cli_usage_error(cmd, "more than one config file ('%s', '%s')", o->config,
-                                      a);
-        } else {
-            o->config = a;
-        }
-    }
+    const rl_option options[] = {
+        {"-o|--out", RL_OPTION_STRING, &o->out, NULL, 0, 0},
+        {"-s|--set", RL_OPTION_LIST, &o->overrides, NULL, 0, 0},
+        {"-j|--jobs", RL_OPTION_COUNT, &o->threads, NULL, 1, 1024},
+        {"--force", RL_OPTION_FLAG, &o->force, NULL, 0, 0},
+        {"--resume", RL_OPTION_FLAG, &o->resume, NULL, 0, 0},
+        {"-q|--quiet", RL_OPTION_FLAG, &o->quiet, NULL, 0, 0},
+        {NULL, 0, NULL, NULL, 0, 0},
+    };
+    rl_positionals pos = {&o->config, 1, 0, "CONFIG"};
+    int rc = rl_options_parse(cmd, argc, argv, options, &pos);
+    if (rc != RL_CLI_OK)
+        return rc;
     if (o->force && o->resume)
         return rl_cli_usage_error(cmd, "--resume and --force exclude each other");
     return RL_CLI_OK;
@@ -124,8 +104,8 @@ static int load_config(const run_options *o, rl_config **c, rl_error *err)
             return rl_error_set(err, RL_ENOTFOUND, "the built-in config is missing");
         rc = rl_config_load_string(f->text, DEFAULT_CONFIG ".ini", ".", c, err);
     }
-    for (size_t i = 0; rc == RL_OK && i < o->n_overrides; i++)
-        rc = rl_config_override(*c, o->overrides[i], err);
+    for (size_t i = 0; rc == RL_OK && i < o->overrides.n; i++)
+        rc = rl_config_override(*c, o->overrides.values[i], err);
     return rc;
 }
 
@@ -363,13 +343,13 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
 int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
 {
     run_options o = {.argc = argc, .argv = argv};
-    o.overrides = calloc((size_t)argc, sizeof *o.overrides);
-    if (!o.overrides)
+    o.overrides.values = calloc((size_t)argc, sizeof *o.overrides.values);
+    if (!o.overrides.values)
         return RL_CLI_FAILURE;
     int status = parse_options(cmd, argc, argv, &o);
     if (status != RL_CLI_OK) {
-        free(o.overrides);
-        return status < 0 ? RL_CLI_OK : status;
+        free(o.overrides.values);
+        return status == RL_OPTIONS_HELP ? RL_CLI_OK : status;
     }
     rl_error err;
     rl_error_clear(&err);
@@ -403,6 +383,6 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
     rl_plan_free(plan);
     rl_config_free(config);
     free(cmdline);
-    free(o.overrides);
+    free(o.overrides.values);
     return status;
 }

@@ -17,6 +17,7 @@
 #include "experiments/runner/config.h"
 #include "experiments/runner/plan.h"
 #include "experiments/cli/grid_draw.h"
+#include "experiments/cli/options.h"
 
 const char rl_cli_show_help[] =
     "usage: gridrl show PRESET|MAP|CONFIG [-s key=value]... [--ascii] [--color=WHEN]\n"
@@ -47,49 +48,28 @@ const char rl_cli_show_help[] =
 
 typedef struct options {
     const char *target;  /* the PRESET|MAP argument */
-    const char **sets;   /* the -s arguments, in order */
-    size_t n_sets;
+    rl_option_list sets; /* the -s arguments, in order */
     bool ascii;
     rl_cli_color color;
 } options;
 
 /* Parses argv into opt (opt->sets has room for argc entries). */
-static int parse_options(const rl_cli_command *cmd, int argc, char **argv, options *opt,
-                         bool *help)
+static int parse_options(const rl_cli_command *cmd, int argc, char **argv, options *opt)
 {
-    bool only_positional = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (only_positional || a[0] != '-' || strcmp(a, "-") == 0) {
-            if (opt->target)
-                return rl_cli_usage_error(cmd, "one PRESET or MAP at a time ('%s', then '%s')",
-                                          opt->target, a);
-            opt->target = a;
-        } else if (strcmp(a, "--") == 0) {
-            only_positional = true;
-        } else if (rl_cli_is_help(a)) {
-            *help = true;
-            return RL_CLI_OK;
-        } else if (strcmp(a, "-s") == 0 || strcmp(a, "--set") == 0) {
-            if (i + 1 >= argc)
-                return rl_cli_usage_error(cmd, "%s needs KEY=VALUE", a);
-            opt->sets[opt->n_sets++] = argv[++i];
-        } else if (strncmp(a, "-s", 2) == 0) {
-            opt->sets[opt->n_sets++] = a + 2;
-        } else if (strncmp(a, "--set=", 6) == 0) {
-            opt->sets[opt->n_sets++] = a + 6;
-        } else if (strcmp(a, "--ascii") == 0) {
-            opt->ascii = true;
-        } else if (strcmp(a, "--color") == 0 || strncmp(a, "--color=", 8) == 0) {
-            const char *when = a[7] == '=' ? a + 8 : i + 1 < argc ? argv[++i] : "";
-            if (!rl_cli_parse_color(when, &opt->color))
-                return rl_cli_usage_error(cmd, "--color takes auto, always or never, not '%s'",
-                                          when);
-        } else {
-            return rl_cli_usage_error(cmd, "unknown option '%s'", a);
-        }
-    }
-    if (!*help && !opt->target)
+    const char *color = NULL;
+    const rl_option table[] = {
+        {"-s|--set", RL_OPTION_LIST, &opt->sets, NULL, 0, 0},
+        {"--ascii", RL_OPTION_FLAG, &opt->ascii, NULL, 0, 0},
+        {"--color", RL_OPTION_STRING, &color, NULL, 0, 0},
+        {NULL, 0, NULL, NULL, 0, 0},
+    };
+    rl_positionals pos = {&opt->target, 1, 0, "PRESET or MAP"};
+    int rc = rl_options_parse(cmd, argc, argv, table, &pos);
+    if (rc != RL_CLI_OK)
+        return rc;
+    if (color && !rl_cli_parse_color(color, &opt->color))
+        return rl_cli_usage_error(cmd, "--color takes auto, always or never, not '%s'", color);
+    if (!opt->target)
         return rl_cli_usage_error(cmd, "which gridworld? Give a PRESET or a MAP file");
     return RL_CLI_OK;
 }
@@ -496,16 +476,15 @@ static int show(const rl_mdp *m, const rl_map *map, const rl_params *params,
 int rl_cli_show(const rl_cli_command *cmd, int argc, char **argv)
 {
     options opt = {.color = RL_CLI_COLOR_AUTO};
-    opt.sets = calloc((size_t)argc, sizeof *opt.sets);
-    if (!opt.sets) {
+    opt.sets.values = calloc((size_t)argc, sizeof *opt.sets.values);
+    if (!opt.sets.values) {
         fprintf(stderr, "gridrl: out of memory\n");
         return RL_CLI_FAILURE;
     }
-    bool help = false;
-    int status = parse_options(cmd, argc, argv, &opt, &help);
-    if (status != RL_CLI_OK || help) {
-        free(opt.sets);
-        return status != RL_CLI_OK ? status : rl_cli_print_help(cmd);
+    int status = parse_options(cmd, argc, argv, &opt);
+    if (status != RL_CLI_OK) {
+        free(opt.sets.values);
+        return status == RL_OPTIONS_HELP ? RL_CLI_OK : status;
     }
 
     rl_error err;
@@ -523,8 +502,8 @@ int rl_cli_show(const rl_cli_command *cmd, int argc, char **argv)
     }
     if ((status = set_target(params, opt.target, &preset)) != RL_CLI_OK)
         goto done;
-    for (size_t i = 0; i < opt.n_sets; i++)
-        if ((status = set_key(cmd, params, opt.sets[i])) != RL_CLI_OK)
+    for (size_t i = 0; i < opt.sets.n; i++)
+        if ((status = set_key(cmd, params, opt.sets.values[i])) != RL_CLI_OK)
             goto done;
     /* Which keys the user gave, before the preset fills in its own. */
     for (size_t i = 0; i < n_keys; i++)
@@ -555,6 +534,6 @@ done:
     rl_map_free(map);
     rl_params_free(params);
     free(user_set);
-    free(opt.sets);
+    free(opt.sets.values);
     return status;
 }

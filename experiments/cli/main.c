@@ -27,17 +27,17 @@ static const char help_help[] =
 
 static const rl_cli_command COMMANDS[] = {
     {"list", "list env types, presets and algorithms with their parameters", rl_cli_list,
-     rl_cli_list_help},
+     rl_cli_list_help, NULL},
     {"show", "draw a preset or map file and print its parameters", rl_cli_show,
-     rl_cli_show_help},
+     rl_cli_show_help, NULL},
     {"run", "run the experiment a config file describes (default: Zhao Fig 3.4(a))",
-     rl_cli_run, rl_cli_run_help},
+     rl_cli_run, rl_cli_run_help, NULL},
     {"bench", "time the algorithms against hand-written code (gridrl bench lists them)",
-     rl_cli_bench, rl_cli_bench_help},
+     rl_cli_bench, rl_cli_bench_help, NULL},
     {"plot", "draw a results directory with gnuplot: curves, grids, sweeps, convergence, steps",
-     rl_cli_plot, rl_cli_plot_help},
-    {"help", "show the help of gridrl or of a command", cmd_help, help_help},
-    {NULL, NULL, NULL, NULL},
+     rl_cli_plot, rl_cli_plot_help, NULL},
+    {"help", "show the help of gridrl or of a command", cmd_help, help_help, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 static const rl_cli_command *find_command(const char *name)

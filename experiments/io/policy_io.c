@@ -1,6 +1,8 @@
 /* Policy and value files: see policy_io.h. */
 #include "experiments/io/policy_io.h"
 
+#include "experiments/io/csv.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -9,7 +11,6 @@
 #include <string.h>
 
 #define LINE_MAX_LEN 1024
-#define MAX_COLUMNS 16
 
 static int file_error(rl_error *err, int code, const char *path, int line, const char *what)
 {
@@ -17,30 +18,7 @@ static int file_error(rl_error *err, int code, const char *path, int line, const
     return rl_error_locate(err, code, path, line, 0, NULL);
 }
 
-/* Splits a CSV line (no quoting: gridrl's files have none) in place. */
-static size_t split_csv(char *line, char **fields)
-{
-    size_t n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line; n < MAX_COLUMNS;) {
-        fields[n++] = p;
-        char *comma = strchr(p, ',');
-        if (!comma)
-            break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return n;
-}
-
-static int column(char **header, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(header[i], name) == 0)
-            return (int)i;
-    return -1;
-}
-
+/* A row or column index below limit. */
 static bool parse_index(const char *text, size_t limit, size_t *out)
 {
     char *end;
@@ -52,101 +30,84 @@ static bool parse_index(const char *text, size_t limit, size_t *out)
     return true;
 }
 
-typedef struct csv_reader {
-    FILE *f;
-    const char *path;
-    int line;
-    char buf[LINE_MAX_LEN];
-    char *fields[MAX_COLUMNS];
-    size_t n;
-} csv_reader;
+/* The columns of a policy or values file; run is optional (-1 when absent). */
+typedef struct columns {
+    int row, col, key, run;
+} columns;
 
-static int csv_open(csv_reader *r, const char *path, char **header, size_t *n_header,
-                    char *header_buf, rl_error *err)
+static int find_columns(const rl_csv *c, const char *key, const char *need, columns *out,
+                        rl_error *err)
 {
-    memset(r, 0, sizeof *r);
-    r->path = path;
-    r->f = fopen(path, "r");
-    if (!r->f) {
-        rl_error_set(err, RL_EIO, "cannot read '%s': %s", path, strerror(errno));
-        return RL_EIO;
-    }
-    if (!fgets(header_buf, LINE_MAX_LEN, r->f)) {
-        fclose(r->f);
-        return file_error(err, RL_EPARSE, path, 1, "empty file (expected a CSV header)");
-    }
-    r->line = 1;
-    *n_header = split_csv(header_buf, header);
+    out->row = rl_csv_column(c, "row", NULL);
+    out->col = rl_csv_column(c, "col", NULL);
+    out->key = rl_csv_column(c, key, NULL);
+    out->run = rl_csv_column(c, "run", NULL);
+    if (out->row < 0 || out->col < 0 || out->key < 0)
+        return file_error(err, RL_EPARSE, c->path, 1, need);
     return RL_OK;
 }
 
-static bool csv_next(csv_reader *r)
+/* Whether the current row belongs to the file's first run (files with a run column hold
+ * every run of an experiment: the first one is used). */
+static bool first_run(const rl_csv *c, const columns *k, char *first, size_t size)
 {
-    while (fgets(r->buf, sizeof r->buf, r->f)) {
-        r->line++;
-        if (r->buf[strspn(r->buf, " \t\r\n")] == '\0')
-            continue;
-        r->n = split_csv(r->buf, r->fields);
+    if (k->run < 0)
         return true;
-    }
-    return false;
+    if (!first[0])
+        snprintf(first, size, "%s", rl_csv_field(c, k->run));
+    return strcmp(first, rl_csv_field(c, k->run)) == 0;
+}
+
+/* The cell of the current row; RL_ERANGE located at the row when it is off the grid. */
+static int row_cell(const rl_csv *c, const columns *k, const rl_mdp *m, size_t *s,
+                    rl_error *err)
+{
+    size_t row, col;
+    if (!parse_index(rl_csv_field(c, k->row), m->rows, &row) ||
+        !parse_index(rl_csv_field(c, k->col), m->cols, &col))
+        return file_error(err, RL_ERANGE, c->path, (int)c->line_no, "row or col outside the grid");
+    *s = rl_mdp_state(m, row, col);
+    return RL_OK;
 }
 
 static int read_policy_csv(const char *path, const rl_mdp *m, double *pi, rl_error *err)
 {
-    csv_reader r;
-    char header_buf[LINE_MAX_LEN], *header[MAX_COLUMNS];
-    size_t n_header;
-    int rc = csv_open(&r, path, header, &n_header, header_buf, err);
+    rl_csv c;
+    int rc = rl_csv_open(&c, path, NULL, err);
     if (rc != RL_OK)
         return rc;
-    int c_row = column(header, n_header, "row"), c_col = column(header, n_header, "col");
-    int c_action = column(header, n_header, "action");
-    int c_p = column(header, n_header, "probability"), c_run = column(header, n_header, "run");
-    if (c_row < 0 || c_col < 0 || c_action < 0 || c_p < 0) {
-        fclose(r.f);
-        return file_error(err, RL_EPARSE, path, 1,
-                          "header needs the columns row, col, action, probability");
-    }
+    columns k;
+    rc = find_columns(&c, "probability", "header needs the columns row, col, action, probability",
+                      &k, err);
+    int c_action = rl_csv_column(&c, "action", NULL);
+    if (rc == RL_OK && c_action < 0)
+        rc = file_error(err, RL_EPARSE, path, 1,
+                        "header needs the columns row, col, action, probability");
     for (size_t i = 0; i < m->n_states * m->n_actions; i++)
         pi[i] = NAN;
-    char first_run[32] = "";
-    while (csv_next(&r)) {
-        int need = c_row > c_col ? c_row : c_col;
-        need = need > c_action ? need : c_action;
-        need = need > c_p ? need : c_p;
-        need = need > c_run ? need : c_run;
-        if ((int)r.n <= need) {
-            fclose(r.f);
-            return file_error(err, RL_EPARSE, path, r.line, "too few fields");
-        }
-        if (c_run >= 0) {
-            if (!first_run[0])
-                snprintf(first_run, sizeof first_run, "%s", r.fields[c_run]);
-            if (strcmp(first_run, r.fields[c_run]) != 0)
-                continue;
-        }
-        size_t row, col;
-        int a = rl_mdp_action_index(m, r.fields[c_action]);
-        char *end;
-        double p = strtod(r.fields[c_p], &end);
-        if (!parse_index(r.fields[c_row], m->rows, &row) ||
-            !parse_index(r.fields[c_col], m->cols, &col)) {
-            fclose(r.f);
-            return file_error(err, RL_ERANGE, path, r.line, "row or col outside the grid");
-        }
+    char first[32] = "";
+    while (rc == RL_OK && (rc = rl_csv_next(&c, err)) == 1) {
+        rc = RL_OK;
+        if (!first_run(&c, &k, first, sizeof first))
+            continue;
+        size_t s = 0;
+        double p;
+        int a = rl_mdp_action_index(m, rl_csv_field(&c, c_action));
+        if ((rc = row_cell(&c, &k, m, &s, err)) != RL_OK)
+            break;
         if (a < 0) {
-            fclose(r.f);
-            rl_error_set(err, RL_EINVAL, "unknown action '%s' for this env", r.fields[c_action]);
-            return rl_error_locate(err, RL_EINVAL, path, r.line, 0, NULL);
+            rl_error_set(err, RL_EINVAL, "unknown action '%.32s' for this env",
+                         rl_csv_field(&c, c_action));
+            rc = rl_error_locate(err, RL_EINVAL, path, (int)c.line_no, 0, NULL);
+        } else if (!rl_csv_double(&c, k.key, &p) || !(p >= 0 && p <= 1)) {
+            rc = file_error(err, RL_ERANGE, path, (int)c.line_no, "probability is not in [0, 1]");
+        } else {
+            pi[s * m->n_actions + (size_t)a] = p;
         }
-        if (end == r.fields[c_p] || *end || !(p >= 0 && p <= 1)) {
-            fclose(r.f);
-            return file_error(err, RL_ERANGE, path, r.line, "probability is not in [0, 1]");
-        }
-        pi[rl_mdp_state(m, row, col) * m->n_actions + (size_t)a] = p;
     }
-    fclose(r.f);
+    rl_csv_close(&c);
+    if (rc != RL_OK)
+        return rc;
     for (size_t s = 0; s < m->n_states; s++) {
         double sum = 0.0;
         double *row = pi + s * m->n_actions;
@@ -232,52 +193,28 @@ int rl_policy_read(const char *path, const rl_mdp *m, double *pi, rl_error *err)
 
 int rl_values_read(const char *path, const rl_mdp *m, double *v, rl_error *err)
 {
-    csv_reader r;
-    char header_buf[LINE_MAX_LEN], *header[MAX_COLUMNS];
-    size_t n_header;
-    int rc = csv_open(&r, path, header, &n_header, header_buf, err);
+    rl_csv c;
+    int rc = rl_csv_open(&c, path, NULL, err);
     if (rc != RL_OK)
         return rc;
-    int c_row = column(header, n_header, "row"), c_col = column(header, n_header, "col");
-    int c_value = column(header, n_header, "value"), c_run = column(header, n_header, "run");
-    if (c_row < 0 || c_col < 0 || c_value < 0) {
-        fclose(r.f);
-        return file_error(err, RL_EPARSE, path, 1, "header needs the columns row, col, value");
-    }
+    columns k;
+    rc = find_columns(&c, "value", "header needs the columns row, col, value", &k, err);
     for (size_t s = 0; s < m->n_states; s++)
         v[s] = 0.0;
-    char first_run[32] = "";
-    while (csv_next(&r)) {
-        int need = c_row > c_col ? c_row : c_col;
-        need = need > c_value ? need : c_value;
-        need = need > c_run ? need : c_run;
-        if ((int)r.n <= need) {
-            fclose(r.f);
-            return file_error(err, RL_EPARSE, path, r.line, "too few fields");
-        }
-        if (c_run >= 0) {
-            if (!first_run[0])
-                snprintf(first_run, sizeof first_run, "%s", r.fields[c_run]);
-            if (strcmp(first_run, r.fields[c_run]) != 0)
-                continue;
-        }
-        size_t row, col;
-        if (!parse_index(r.fields[c_row], m->rows, &row) ||
-            !parse_index(r.fields[c_col], m->cols, &col)) {
-            fclose(r.f);
-            return file_error(err, RL_ERANGE, path, r.line, "row or col outside the grid");
-        }
-        if (!r.fields[c_value][0])
+    char first[32] = "";
+    while (rc == RL_OK && (rc = rl_csv_next(&c, err)) == 1) {
+        rc = RL_OK;
+        if (!first_run(&c, &k, first, sizeof first))
             continue;
-        char *end;
-        double value = strtod(r.fields[c_value], &end);
-        if (*end || !isfinite(value)) {
-            fclose(r.f);
-            return file_error(err, RL_EPARSE, path, r.line, "value is not a finite number");
-        }
-        size_t s = rl_mdp_state(m, row, col);
-        v[s] = rl_mdp_is_decision(m, s) ? value : 0.0;
+        size_t s = 0;
+        double value;
+        if ((rc = row_cell(&c, &k, m, &s, err)) != RL_OK)
+            break;
+        if (!rl_csv_double(&c, k.key, &value))
+            rc = file_error(err, RL_EPARSE, path, (int)c.line_no, "value is not a finite number");
+        else if (!isnan(value))
+            v[s] = rl_mdp_is_decision(m, s) ? value : 0.0;
     }
-    fclose(r.f);
-    return RL_OK;
+    rl_csv_close(&c);
+    return rc;
 }

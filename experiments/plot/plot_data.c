@@ -12,141 +12,29 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "experiments/io/csv.h"
 #include "experiments/io/output.h"
 #include "rl/stats.h"
 
-/* ---- A streaming CSV reader: unquoted fields, as gridrl writes them. ---- */
-
-#define CSV_MAX_FIELDS 64
-
-typedef struct csv {
-    FILE *f;
+/* Opens DIR/NAME with its header (csv.h). */
+static int csv_open(rl_csv *c, const char *dir, const char *name, rl_error *err)
+{
     char path[RL_OUTPUT_PATH_MAX];
-    char *line;
-    size_t capacity;
-    size_t line_no;
-    char *field[CSV_MAX_FIELDS];
-    size_t n_fields;
-    char *names[CSV_MAX_FIELDS]; /* the header's, in its own copy */
-    char *header;
-    size_t n_names;
-} csv;
-
-/* Splits c->line in place into c->field; returns the number of fields. */
-static size_t csv_split(csv *c)
-{
-    c->line[strcspn(c->line, "\r\n")] = '\0';
-    size_t n = 0;
-    for (char *p = c->line;;) {
-        if (n < CSV_MAX_FIELDS)
-            c->field[n] = p;
-        n++;
-        char *comma = strchr(p, ',');
-        if (!comma)
-            break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return n;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return rl_csv_open(c, path, NULL, err);
 }
 
-static void csv_close(csv *c)
+/* A field as a number; an empty field (no value defined), or one that is not a number, is
+ * NaN. */
+static double csv_number(const rl_csv *c, int column)
 {
-    if (c->f)
-        fclose(c->f);
-    free(c->line);
-    free(c->header);
-    memset(c, 0, sizeof *c);
+    double x;
+    return rl_csv_double(c, column, &x) ? x : NAN;
 }
 
-/* Opens DIR/NAME and reads its header. A missing file is RL_ENOTFOUND. */
-static int csv_open(csv *c, const char *dir, const char *name, rl_error *err)
+static int bad_number(const rl_csv *c, int column, rl_error *err)
 {
-    memset(c, 0, sizeof *c);
-    snprintf(c->path, sizeof c->path, "%s/%s", dir, name);
-    c->f = fopen(c->path, "r");
-    if (!c->f)
-        return rl_error_set(err, errno == ENOENT ? RL_ENOTFOUND : RL_EIO, "cannot read '%s': %s",
-                            c->path, strerror(errno));
-    if (getline(&c->line, &c->capacity, c->f) < 0) {
-        int rc = rl_error_set(err, RL_EPARSE, "'%s' is empty (no header row)", c->path);
-        csv_close(c);
-        return rc;
-    }
-    c->line_no = 1;
-    c->header = strdup(c->line);
-    if (!c->header) {
-        csv_close(c);
-        return rl_error_set(err, RL_ENOMEM, "out of memory");
-    }
-    char *saved = c->line;
-    c->line = c->header;
-    c->n_names = csv_split(c);
-    c->line = saved;
-    if (c->n_names > CSV_MAX_FIELDS) {
-        int rc = rl_error_set(err, RL_EPARSE, "'%s' has more than %d columns", c->path,
-                              CSV_MAX_FIELDS);
-        csv_close(c);
-        return rc;
-    }
-    memcpy(c->names, c->field, c->n_names * sizeof *c->names);
-    return RL_OK;
-}
-
-/* The index of the column called name, or a negative RL_EPARSE naming the file. */
-static int csv_column(const csv *c, const char *name, rl_error *err)
-{
-    for (size_t i = 0; i < c->n_names; i++)
-        if (strcmp(c->names[i], name) == 0)
-            return (int)i;
-    return rl_error_set(err, RL_EPARSE, "'%s' has no column '%s'", c->path, name);
-}
-
-/* Reads the next row: 1, 0 at the end, or a negative code for a row of the wrong width. */
-static int csv_next(csv *c, rl_error *err)
-{
-    for (;;) {
-        if (getline(&c->line, &c->capacity, c->f) < 0)
-            return ferror(c->f) ? rl_error_set(err, RL_EIO, "cannot read '%s'", c->path) : 0;
-        c->line_no++;
-        if (c->line[0] == '\n' || c->line[0] == '\0')
-            continue;
-        c->n_fields = csv_split(c);
-        if (c->n_fields != c->n_names) {
-            rl_error_set(err, RL_EPARSE, "row has %zu fields, the header %zu", c->n_fields,
-                         c->n_names);
-            return rl_error_locate(err, RL_EPARSE, c->path, (int)c->line_no, 0, NULL);
-        }
-        return 1;
-    }
-}
-
-/* A field as a number; an empty field (no value defined) is NaN. */
-static double csv_number(const csv *c, int column)
-{
-    const char *text = c->field[column];
-    if (!text[0])
-        return NAN;
-    char *end;
-    double x = strtod(text, &end);
-    return *end ? NAN : x;
-}
-
-static bool csv_size(const csv *c, int column, size_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(c->field[column], &end, 10);
-    if (!c->field[column][0] || *end || errno || c->field[column][0] == '-')
-        return false;
-    *out = (size_t)v;
-    return true;
-}
-
-static int bad_number(const csv *c, int column, rl_error *err)
-{
-    rl_error_set(err, RL_EPARSE, "'%s' is not a whole number", c->field[column]);
-    return rl_error_locate(err, RL_EPARSE, c->path, (int)c->line_no, column + 1, c->names[column]);
+    return rl_csv_bad_field(c, column, "a whole number", err);
 }
 
 /* A number as the result files write it; NaN as an empty field. */
@@ -269,35 +157,35 @@ int rl_plot_write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
     memset(info, 0, sizeof *info);
     info->positive = true;
 
-    csv in;
+    rl_csv in;
     int rc = csv_open(&in, dir, "summary.csv", err);
     if (rc != RL_OK)
         return rc;
-    int col_config = csv_column(&in, "config", err), col_episode = csv_column(&in, "episode", err),
-        col_runs = csv_column(&in, "runs", err), col[3];
+    int col_config = rl_csv_column(&in, "config", err), col_episode = rl_csv_column(&in, "episode", err),
+        col_runs = rl_csv_column(&in, "runs", err), col[3];
     for (int i = 0; i < 3; i++)
-        col[i] = csv_column(&in, names[i], err);
+        col[i] = rl_csv_column(&in, names[i], err);
     if (col_config < 0 || col_episode < 0 || col_runs < 0 || col[0] < 0 || col[1] < 0 ||
         col[2] < 0) {
-        csv_close(&in);
+        rl_csv_close(&in);
         return RL_EPARSE;
     }
     rl_output_file o;
     rc = open_output(&o, dir, file, err);
     if (rc != RL_OK) {
-        csv_close(&in);
+        rl_csv_close(&in);
         return rc;
     }
     fprintf(o.f, "config,episode,runs,%s,%s,%s\n", names[0], names[1], names[2]);
     curve c = {0};
-    while (rc == RL_OK && (rc = csv_next(&in, err)) == 1) {
+    while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
         rc = RL_OK;
         size_t config = 0, episode = 0, runs = 0;
-        if (!csv_size(&in, col_config, &config))
+        if (!rl_csv_size(&in, col_config, &config))
             rc = bad_number(&in, col_config, err);
-        else if (!csv_size(&in, col_episode, &episode))
+        else if (!rl_csv_size(&in, col_episode, &episode))
             rc = bad_number(&in, col_episode, err);
-        else if (!csv_size(&in, col_runs, &runs))
+        else if (!rl_csv_size(&in, col_runs, &runs))
             rc = bad_number(&in, col_runs, err);
         if (rc != RL_OK)
             break;
@@ -312,7 +200,7 @@ int rl_plot_write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
     if (rc == RL_OK)
         rc = curve_flush(o.f, &c, smooth, info, err);
     curve_free(&c);
-    csv_close(&in);
+    rl_csv_close(&in);
     return rl_output_close(&o, rc, err);
 }
 
@@ -358,28 +246,28 @@ static void run_table_free(run_table *t)
 static int run_table_read(const char *dir, run_table *t, rl_error *err)
 {
     memset(t, 0, sizeof *t);
-    csv in;
+    rl_csv in;
     int rc = csv_open(&in, dir, "runs.csv", err);
     if (rc != RL_OK)
         return rc;
-    int col_run = csv_column(&in, "run", err), col_config = csv_column(&in, "config", err),
-        col_replicate = csv_column(&in, "replicate", err),
-        col_episodes = csv_column(&in, "episodes", err);
+    int col_run = rl_csv_column(&in, "run", err), col_config = rl_csv_column(&in, "config", err),
+        col_replicate = rl_csv_column(&in, "replicate", err),
+        col_episodes = rl_csv_column(&in, "episodes", err);
     if (col_run < 0 || col_config < 0 || col_replicate < 0 || col_episodes < 0) {
-        csv_close(&in);
+        rl_csv_close(&in);
         return RL_EPARSE;
     }
     size_t capacity = 0;
-    while ((rc = csv_next(&in, err)) == 1) {
+    while ((rc = rl_csv_next(&in, err)) == 1) {
         size_t run = 0, config = 0, replicate = 0, episodes = 0;
         rc = RL_OK;
-        if (!csv_size(&in, col_run, &run))
+        if (!rl_csv_size(&in, col_run, &run))
             rc = bad_number(&in, col_run, err);
-        else if (!csv_size(&in, col_config, &config))
+        else if (!rl_csv_size(&in, col_config, &config))
             rc = bad_number(&in, col_config, err);
-        else if (!csv_size(&in, col_replicate, &replicate))
+        else if (!rl_csv_size(&in, col_replicate, &replicate))
             rc = bad_number(&in, col_replicate, err);
-        else if (!csv_size(&in, col_episodes, &episodes))
+        else if (!rl_csv_size(&in, col_episodes, &episodes))
             rc = bad_number(&in, col_episodes, err);
         else if (run != t->n) {
             rl_error_set(err, RL_EPARSE, "run %zu where run %zu was expected", run, t->n);
@@ -405,7 +293,7 @@ static int run_table_read(const char *dir, run_table *t, rl_error *err)
         t->most_episodes = episodes > t->most_episodes ? episodes : t->most_episodes;
         t->n++;
     }
-    csv_close(&in);
+    rl_csv_close(&in);
     if (rc != RL_OK)
         run_table_free(t);
     return rc;
@@ -417,16 +305,16 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
     int rc = run_table_read(dir, &runs, err);
     if (rc != RL_OK)
         return rc;
-    csv in;
+    rl_csv in;
     rc = csv_open(&in, dir, "policy.csv", err);
     if (rc != RL_OK) {
         run_table_free(&runs);
         return rc;
     }
-    int col_run = csv_column(&in, "run", err), col_state = csv_column(&in, "state", err),
-        col_row = csv_column(&in, "row", err), col_col = csv_column(&in, "col", err),
-        col_action = csv_column(&in, "action", err),
-        col_p = csv_column(&in, "probability", err);
+    int col_run = rl_csv_column(&in, "run", err), col_state = rl_csv_column(&in, "state", err),
+        col_row = rl_csv_column(&in, "row", err), col_col = rl_csv_column(&in, "col", err),
+        col_action = rl_csv_column(&in, "action", err),
+        col_p = rl_csv_column(&in, "probability", err);
     rl_output_file o;
     if (col_run < 0 || col_state < 0 || col_row < 0 || col_col < 0 || col_action < 0 ||
         col_p < 0)
@@ -434,21 +322,21 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
     else
         rc = open_output(&o, dir, "arrows.csv", err);
     if (rc != RL_OK) {
-        csv_close(&in);
+        rl_csv_close(&in);
         run_table_free(&runs);
         return rc;
     }
     fprintf(o.f, "config,run,state,row,col,action,probability,x,y,dx,dy\n");
-    while ((rc = csv_next(&in, err)) == 1) {
+    while ((rc = rl_csv_next(&in, err)) == 1) {
         rc = RL_OK;
         size_t run = 0, state = 0, row = 0, col = 0;
-        if (!csv_size(&in, col_run, &run))
+        if (!rl_csv_size(&in, col_run, &run))
             rc = bad_number(&in, col_run, err);
-        else if (!csv_size(&in, col_state, &state))
+        else if (!rl_csv_size(&in, col_state, &state))
             rc = bad_number(&in, col_state, err);
-        else if (!csv_size(&in, col_row, &row))
+        else if (!rl_csv_size(&in, col_row, &row))
             rc = bad_number(&in, col_row, err);
-        else if (!csv_size(&in, col_col, &col))
+        else if (!rl_csv_size(&in, col_col, &col))
             rc = bad_number(&in, col_col, err);
         else if (run >= runs.n) {
             rl_error_set(err, RL_EPARSE, "run %zu is not in runs.csv", run);
@@ -478,7 +366,7 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
         put_number(o.f, uy * length);
         fputc('\n', o.f);
     }
-    csv_close(&in);
+    rl_csv_close(&in);
     run_table_free(&runs);
     return rl_output_close(&o, rc, err);
 }
@@ -533,14 +421,14 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
     int rc = run_table_read(dir, &runs, err);
     if (rc != RL_OK)
         return rc;
-    csv in;
+    rl_csv in;
     rc = csv_open(&in, dir, "steps.csv", err);
     if (rc != RL_OK) {
         run_table_free(&runs);
         return rc;
     }
-    int col_run = csv_column(&in, "run", err), col_step = csv_column(&in, "step", err),
-        col_value = csv_column(&in, "value_rmse", err);
+    int col_run = rl_csv_column(&in, "run", err), col_step = rl_csv_column(&in, "step", err),
+        col_value = rl_csv_column(&in, "value_rmse", err);
     size_t n_configs = 0;
     for (size_t r = 0; r < runs.n; r++)
         n_configs = runs.config[r] + 1 > n_configs ? runs.config[r] + 1 : n_configs;
@@ -555,7 +443,7 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
         rc = open_output(&o, dir, "steps_value_rmse.csv", err);
     if (rc != RL_OK) {
         free(done);
-        csv_close(&in);
+        rl_csv_close(&in);
         run_table_free(&runs);
         return rc;
     }
@@ -565,12 +453,12 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
     double *x = NULL;
     size_t n = 0, capacity = 0, current = 0;
     curve c = {0};
-    while ((rc = csv_next(&in, err)) == 1) {
+    while ((rc = rl_csv_next(&in, err)) == 1) {
         rc = RL_OK;
         size_t run = 0, step = 0;
-        if (!csv_size(&in, col_run, &run))
+        if (!rl_csv_size(&in, col_run, &run))
             rc = bad_number(&in, col_run, err);
-        else if (!csv_size(&in, col_step, &step))
+        else if (!rl_csv_size(&in, col_step, &step))
             rc = bad_number(&in, col_step, err);
         else if (run >= runs.n) {
             rl_error_set(err, RL_EPARSE, "run %zu is not in runs.csv", run);
@@ -611,7 +499,7 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
     free(x);
     free(done);
     curve_free(&c);
-    csv_close(&in);
+    rl_csv_close(&in);
     run_table_free(&runs);
     return rl_output_close(&o, rc, err);
 }
@@ -639,7 +527,7 @@ static void config_table_free(config_table *t)
 static int config_table_read(const char *dir, config_table *t, rl_error *err)
 {
     memset(t, 0, sizeof *t);
-    csv in;
+    rl_csv in;
     int rc = csv_open(&in, dir, "configs.csv", err);
     if (rc != RL_OK)
         return rc;
@@ -650,10 +538,10 @@ static int config_table_read(const char *dir, config_table *t, rl_error *err)
         if (!(t->names[i] = strdup(in.names[i])))
             rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     size_t capacity = 0;
-    while (rc == RL_OK && (rc = csv_next(&in, err)) == 1) {
+    while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
         rc = RL_OK;
         size_t config;
-        if (!csv_size(&in, 0, &config) || config != t->n_rows) {
+        if (!rl_csv_size(&in, 0, &config) || config != t->n_rows) {
             rl_error_set(err, RL_EPARSE, "configuration %zu expected", t->n_rows);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, 1, "config");
             break;
@@ -674,7 +562,7 @@ static int config_table_read(const char *dir, config_table *t, rl_error *err)
             if (!(t->cells[(t->n_rows - 1) * t->n_columns + i] = strdup(in.field[i])))
                 rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     }
-    csv_close(&in);
+    rl_csv_close(&in);
     if (rc != RL_OK)
         config_table_free(t);
     return rc;
@@ -770,14 +658,14 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
 {
     for (size_t r = 0; r < runs->n; r++)
         score[r] = NAN;
-    csv in;
+    rl_csv in;
     int rc = csv_open(&in, dir, "episodes.csv", err);
     if (rc != RL_OK)
         return rc;
-    int col_run = csv_column(&in, "run", err), col_episode = csv_column(&in, "episode", err),
-        col_value = csv_column(&in, rl_plot_metric_name(metric), err);
+    int col_run = rl_csv_column(&in, "run", err), col_episode = rl_csv_column(&in, "episode", err),
+        col_value = rl_csv_column(&in, rl_plot_metric_name(metric), err);
     if (col_run < 0 || col_episode < 0 || col_value < 0) {
-        csv_close(&in);
+        rl_csv_close(&in);
         return RL_EPARSE;
     }
     /* The last `last` values of the current run, in a ring; a window longer than every run
@@ -786,22 +674,22 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
         last = runs->most_episodes ? runs->most_episodes : 1;
     double *ring = last ? malloc(last * sizeof *ring) : NULL;
     if (last && !ring) {
-        csv_close(&in);
+        rl_csv_close(&in);
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     }
     size_t current = (size_t)-1, seen = 0;
     run_score s = {0};
     for (;;) {
-        int more = csv_next(&in, err);
+        int more = rl_csv_next(&in, err);
         size_t run = (size_t)-1, episode = 0;
         if (more < 0) {
             rc = more;
             break;
         }
         if (more) {
-            if (!csv_size(&in, col_run, &run))
+            if (!rl_csv_size(&in, col_run, &run))
                 rc = bad_number(&in, col_run, err);
-            else if (!csv_size(&in, col_episode, &episode))
+            else if (!rl_csv_size(&in, col_episode, &episode))
                 rc = bad_number(&in, col_episode, err);
             else if (run >= runs->n || (current != (size_t)-1 && run < current)) {
                 rl_error_set(err, RL_EPARSE, "run %zu is out of order or not in runs.csv", run);
@@ -836,7 +724,7 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
         }
     }
     free(ring);
-    csv_close(&in);
+    rl_csv_close(&in);
     return rc;
 }
 
@@ -975,17 +863,17 @@ size_t rl_plot_count_configs(const char *dir, size_t *cells)
     config_table_free(&t);
     if (cells) {
         *cells = 0;
-        csv in;
+        rl_csv in;
         if (csv_open(&in, dir, "values.csv", NULL) == RL_OK) {
-            int col_row = csv_column(&in, "row", NULL), col_col = csv_column(&in, "col", NULL);
+            int col_row = rl_csv_column(&in, "row", NULL), col_col = rl_csv_column(&in, "col", NULL);
             size_t rows = 0, cols = 0, r, c;
-            while (col_row >= 0 && col_col >= 0 && csv_next(&in, NULL) == 1)
-                if (csv_size(&in, col_row, &r) && csv_size(&in, col_col, &c)) {
+            while (col_row >= 0 && col_col >= 0 && rl_csv_next(&in, NULL) == 1)
+                if (rl_csv_size(&in, col_row, &r) && rl_csv_size(&in, col_col, &c)) {
                     rows = r + 1 > rows ? r + 1 : rows;
                     cols = c + 1 > cols ? c + 1 : cols;
                 }
             *cells = rows * cols;
-            csv_close(&in);
+            rl_csv_close(&in);
         }
     }
     return n;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "envs/gridworld.h"
+#include "experiments/io/csv.h"
 #include "experiments/io/output.h"
 #include "experiments/runner/run_files.h"
 #include "rl/rng.h"
@@ -218,13 +219,15 @@ static bool plan_has(const rl_plan *p, rl_agent_kind kind)
     return false;
 }
 
+#define MERGED_EPISODES_HEADER "run,episode,return,discounted_return,length,outcome,value_rmse"
+
 static const struct {
     const char *name, *header;
 } MERGED[] = {
     {"runs.csv", "run,config,replicate,rng_seed,status,episodes,steps,iterations"},
     {"timing.csv", "run,seconds,steps_per_second"},
     {"iterations.csv", "run,iteration,delta,value_rmse,policy_changes"},
-    {"episodes.csv", "run,episode,return,discounted_return,length,outcome,value_rmse"},
+    {"episodes.csv", MERGED_EPISODES_HEADER},
     {"steps.csv", "run,step,episode,value_rmse"},
     {"values.csv", "run,state,row,col,cell,value"},
     {"policy.csv", "run,state,row,col,action,probability"},
@@ -298,48 +301,43 @@ static void series_free(episode_series *e)
 
 static int read_series(const char *dir, size_t run, episode_series *e, rl_error *err)
 {
-    char path[RL_OUTPUT_PATH_MAX], line[512];
+    char path[RL_OUTPUT_PATH_MAX];
     rl_run_file_path(dir, run, "episodes.csv", path, sizeof path);
     memset(e, 0, sizeof *e);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return rl_error_set(err, RL_EIO, "cannot read '%s'", path);
+    rl_csv c;
+    int rc = rl_csv_open(&c, path, MERGED_EPISODES_HEADER, err);
+    if (rc != RL_OK)
+        return rc;
     size_t capacity = 0;
-    int rc = RL_OK;
-    while (rc == RL_OK && fgets(line, sizeof line, f)) {
+    /* The columns of MERGED_EPISODES_HEADER. */
+    enum { RETURN = 2, LENGTH = 4, RMSE = 6 };
+    while ((rc = rl_csv_next(&c, err)) == 1) {
+        rc = RL_OK;
         if (e->n == capacity) {
             capacity = capacity ? 2 * capacity : 256;
             double *a = realloc(e->ret, capacity * sizeof *a);
             double *b = a ? realloc(e->length, capacity * sizeof *b) : NULL;
-            double *c = b ? realloc(e->rmse, capacity * sizeof *c) : NULL;
+            double *d = b ? realloc(e->rmse, capacity * sizeof *d) : NULL;
             if (a)
                 e->ret = a;
             if (b)
                 e->length = b;
-            if (c)
-                e->rmse = c;
-            if (!c) {
+            if (d)
+                e->rmse = d;
+            if (!d) {
                 rc = rl_error_set(err, RL_ENOMEM, "out of memory");
                 break;
             }
         }
-        /* run,episode,return,discounted_return,length,outcome,value_rmse */
-        char *field[7], *cursor = line;
-        line[strcspn(line, "\n")] = '\0';
-        for (int i = 0; i < 7; i++) {
-            field[i] = cursor;
-            cursor = strchr(cursor, ',');
-            if (cursor)
-                *cursor++ = '\0';
-            else
-                cursor = field[i] + strlen(field[i]);
+        if (!rl_csv_double(&c, RETURN, &e->ret[e->n]) ||
+            !rl_csv_double(&c, LENGTH, &e->length[e->n]) ||
+            !rl_csv_double(&c, RMSE, &e->rmse[e->n])) {
+            rc = rl_csv_error(&c, -1, err, "a return, length or value_rmse is not a number");
+            break;
         }
-        e->ret[e->n] = strtod(field[2], NULL);
-        e->length[e->n] = strtod(field[4], NULL);
-        e->rmse[e->n] = field[6][0] ? strtod(field[6], NULL) : NAN;
         e->n++;
     }
-    fclose(f);
+    rl_csv_close(&c);
     if (rc != RL_OK)
         series_free(e);
     return rc;
