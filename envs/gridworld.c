@@ -1,7 +1,7 @@
 /* The map-driven gridworld: compiles a map and its [env] parameters into one exact rl_mdp,
  * and steps by sampling that model, so the simulator and the planners cannot disagree.
  *
- * Dynamics (DESIGN.md, "Map files"), in this order:
+ * Dynamics (README.md, "Writing a map"), in this order:
  *   1. a jump cell sends every action to its target with the jump's reward;
  *   2. the action's displacement, replaced with probability slip/2 by each perpendicular
  *      move for up/right/down/left (stay and diagonals never slip);

@@ -1,4 +1,4 @@
-/* The map-driven gridworld family: one env type whose dynamics follow DESIGN.md, compiled
+/* The map-driven gridworld family: one env type whose dynamics README.md describes ("Writing a map"), compiled
  * from a map and its [env] parameters into one exact rl_mdp that step() samples from.
  */
 #ifndef GRIDRL_ENVS_GRIDWORLD_H

@@ -1,4 +1,4 @@
-/* Map files (DESIGN.md, "Map files"): reads the text of a map into an rl_map.
+/* Map files (README.md, "Writing a map"): reads the text of a map into an rl_map.
  *
  * The parser checks the text only: known characters, "\n" or "\r\n" line ends, rows of one
  * width, some open cell and some possible start. What the cells mean (rewards, terminals,

@@ -1,4 +1,4 @@
-/* Map files: one character per cell, first line is the top row (DESIGN.md, "Map files").
+/* Map files: one character per cell, first line is the top row (README.md, "Writing a map").
  *
  * The parser checks the text only (rectangular, known characters, some open cell); what the
  * cells mean is the gridworld's business. Errors name the file, line and column.
@@ -15,7 +15,7 @@ typedef struct rl_map {
     char *cells; /* rows * cols characters, row-major, not NUL-terminated */
 } rl_map;
 
-/* The characters a map may contain, in the order DESIGN.md lists them. */
+/* The characters a map may contain, in the order README.md's map table lists them. */
 #define RL_MAP_CHARS ".SGX#CH"
 
 /* Parses text; source names it in error messages (a path, or "preset NAME"). Accepts "\n"

@@ -1,7 +1,7 @@
 /* Tests of the gridrl command line: runs the built program (GRIDRL_BINARY) with its output
  * captured and checks what a user sees, plus the drawing and helper functions it is made of.
  *
- * Expected grids come from /work/shared/REFERENCE.md's coordinates (copied into the tests
+ * Expected grids come from the books' coordinates (copied into the tests
  * below), not from the map files the program reads.
  */
 #define _XOPEN_SOURCE 700 /* posix_openpt, grantpt, setenv */
@@ -63,7 +63,7 @@ static size_t grid_row(const char *text, size_t row, const char *bar, char token
     return n;
 }
 
-/* Zhao's 5x5 world (REFERENCE.md): forbidden (1,1),(1,2),(2,2),(3,1),(3,3),(4,1); target (3,2). */
+/* Zhao's 5x5 world (ch. 2, 0-based): forbidden (1,1),(1,2),(2,2),(3,1),(3,3),(4,1); target (3,2). */
 static char zhao_cell(size_t r, size_t c)
 {
     static const size_t forbidden[][2] = {{1, 1}, {1, 2}, {2, 2}, {3, 1}, {3, 3}, {4, 1}};
@@ -79,7 +79,7 @@ static void test_list_names(void **state)
     result r = RUN("list");
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err, "");
-    /* Every preset and every [env] key of DESIGN.md, written out independently of the
+    /* Every preset and every [env] key of the README, written out independently of the
      * tables, and then every entry of the tables themselves. */
     static const char *const presets[] = {"zhao5x5",       "sb_gridworld4x4", "sb_gridworld5x5",
                                           "windy_gridworld", "cliff_walking", "frozenlake4x4",
@@ -102,12 +102,12 @@ static void test_list_names(void **state)
     for (size_t i = 0; (a = rl_agent_at(i)); i++)
         assert_contains(r.out, rl_agent_name(a));
 
-    /* The slip row: a probability whose default is 0 (DESIGN.md), in aligned columns. */
+    /* The slip row: a probability whose default is 0 (README.md), in aligned columns. */
     char line[512];
     assert_true(find_line(r.out, "    slip ", line, sizeof line));
     assert_contains(line, " 0 ");
     assert_contains(line, "[0, 1]");
-    /* FrozenLake's suggested time limits (REFERENCE.md: 100 and 200 steps). */
+    /* FrozenLake's suggested time limits (Gymnasium FrozenLake-v1: 100 and 200 steps). */
     assert_contains(r.out, "max_steps = 100");
     assert_contains(r.out, "max_steps = 200");
     result_free(&r);
@@ -135,7 +135,7 @@ static void test_list_sections(void **state)
     assert_null(strstr(r.out, "zhao5x5"));
     result_free(&r);
 
-    /* The [experiment] keys DESIGN.md and the runner issue name, written out by hand. */
+    /* The [experiment] keys the README documents, written out by hand. */
     r = RUN("list", "experiment");
     assert_int_equal(r.status, 0);
     static const char *const EXPERIMENT_KEYS[] = {
@@ -178,7 +178,7 @@ static void test_show_zhao(void **state)
     }
     assert_contains(r.out, "▒ forbidden");
     assert_contains(r.out, "★ goal");
-    /* Zhao's actions, in order (REFERENCE.md), and the book's gamma. */
+    /* Zhao's actions, in order (Zhao ch. 2), and the book's gamma. */
     assert_contains(r.out, "up ↑, right →, down ↓, left ←, stay ↺");
     assert_contains(r.out, "agent.gamma = 0.9");
     result_free(&r);

@@ -1,10 +1,10 @@
 /* Tests of config loading and the experiment plan (experiments/config.h, plan.h, and
- * rl_plan_check of run.h), against DESIGN.md "Config files".
+ * rl_plan_check of run.h), against README.md "Running experiments".
  *
  * Every config error is provoked on purpose and its code, message, file, line and key are
  * checked; the expected line is counted by hand in the config text next to it. The good
  * configs check what the plan makes of them: continuation lines, the order of the sweep's
- * configurations (worked out by hand from DESIGN.md's rule "in the order the keys appear,
+ * configurations (worked out by hand from the README's rule "in the order the keys appear,
  * the last varying fastest"), keys known to only one of the plan's algorithms, the presets'
  * discounts (envs/preset.h's table: cliff_walking 1, sb_gridworld5x5 0.9, dyna_maze 0.95) and
  * map paths relative to the config file.
@@ -372,7 +372,7 @@ static void test_unknown_env_key(void **state)
                               "[agent]\nalgorithm = value_iteration\n");
     expect_error(&err, RL_ENOTFOUND, NAME, 3, "env.reward_target",
                  "unknown key 'reward_target' for [env]");
-    /* the valid keys, from DESIGN.md's [env] table */
+    /* the valid keys, from README.md's [env] keys (gridrl list envs) */
     assert_contains(err.message, "(valid: preset, map, actions, reward_step, reward_bump, "
                                  "reward_forbidden, reward_goal, reward_cliff, reward_hole, "
                                  "goal_terminal, slip, wind, wind_noise, jumps)");

@@ -28,7 +28,7 @@ typedef struct variant {
     const char *kv[8];
 } variant;
 
-/* The stochastic variants DESIGN.md names, and combinations of slip with the other rules.
+/* The stochastic variants the README names, and combinations of slip with the other rules.
  * (FrozenLake, slippery as shipped with slip = 2/3, is covered by the loop over presets.) */
 static const variant extra_variants[] = {
     {"windy_gridworld", {"wind_noise", "true", NULL}}, /* S&B Exercise 6.10 */
@@ -93,7 +93,7 @@ static void check_cells(const gw_fixture *g, const char *preset_name)
     }
 }
 
-/* The start distribution DESIGN.md defines: uniform over the S cells, or when there are
+/* The start distribution the README defines: uniform over the S cells, or when there are
  * none over the open cells that are not terminal, cliff or forbidden. */
 static void check_start_distribution(const rl_mdp *m)
 {

@@ -3,7 +3,7 @@
  * drives them (alloc, iterate until not RL_CONTINUE, read out).
  *
  * Every expected number is derived outside the code under test: book tables (Zhao Fig 3.4a
- * and 8.6b, Sutton & Barto Fig 4.1, see /work/shared/REFERENCE.md), closed forms worked out
+ * and 8.6b, Sutton & Barto Fig 4.1, as printed in the books), closed forms worked out
  * in the comments, or this file's own Bellman backups and value iteration, which read the
  * model's outcome lists directly (never rl_mdp_backup) or, for FrozenLake, a transition rule
  * written here from Gymnasium's documentation.
@@ -29,7 +29,7 @@
  * it means the planner did not converge. */
 #define RUN_CAP 1000000
 
-/* Zhao's action order (REFERENCE.md): up, right, down, left, stay. */
+/* Zhao's action order (ch. 2): up, right, down, left, stay. */
 enum { UP, RIGHT, DOWN, LEFT, STAY };
 
 /* ---- building models and planners ---- */
@@ -556,7 +556,7 @@ static void test_every_preset_optimality(void **state)
         free(v_vi);
         rl_mdp_free(m);
     }
-    /* The loop ran over the shipped presets (REFERENCE.md lists eight environments). */
+    /* The loop ran over the shipped presets (the README lists eight). */
     assert_true(n_presets >= 8);
 }
 
@@ -731,7 +731,7 @@ static void test_evaluate_given_stay_policy(void **state)
         double expected = m->cell[s] == 'G' ? 10.0 : m->cell[s] == 'X' ? -10.0 : 0.0;
         assert_close(v[s], expected, 1e-9);
     }
-    assert_close(v[cell(m, 1, 1)], -10.0, 1e-9); /* (1,1) is forbidden (REFERENCE.md) */
+    assert_close(v[cell(m, 1, 1)], -10.0, 1e-9); /* (1,1) is forbidden (Zhao ch. 2) */
     double *pi = alloc_doubles(25 * 5);
     rl_planner_policy(p, pi);
     assert_memory_equal(pi, stay, 25 * 5 * sizeof *pi);
@@ -879,7 +879,7 @@ static void test_epsilon_greedy_read_out(void **state)
 
 /* ---- 10. FrozenLake 4x4: the optimal success probability ---- */
 
-/* An independent FrozenLake from Gymnasium's documentation (REFERENCE.md): map SFFF / FHFH /
+/* An independent FrozenLake from Gymnasium's FrozenLake-v1 documentation: map SFFF / FHFH /
  * FFFH / HFFG; action k moves in direction k, k - 1 or k + 1 (mod 4, Gymnasium's order left,
  * down, right, up, so the other two are perpendicular) with probability 1/3 each; off the grid
  * the agent stays; reward 1 on entering G; H and G end the episode. Value iteration with

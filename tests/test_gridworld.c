@@ -1,4 +1,4 @@
-/* Tests of the gridworld's dynamics rules and parameter checks (DESIGN.md, "Map files").
+/* Tests of the gridworld's dynamics rules and parameter checks (README.md, "Writing a map").
  *
  * One test per rule, each on a tiny map written for it, with every expected outcome derived
  * by hand from the rule in a comment: next cell, reward and probability. Most tests set all
@@ -163,7 +163,7 @@ static void test_wind_stopped_by_wall(void **state)
     gw_fixture g;
     gw_build(&g, ".#\n..\n", (const char *const[]){REWARDS, "wind", "1 0", NULL});
     /* (1,0) right with wind 1 aims at (0,1), a wall: the agent stops before the wall
-     * (where exactly depends on the path, which DESIGN.md leaves open), never on it, and the
+     * (where exactly depends on the path, which the rules leave open), never on it, and the
      * wind never makes it a bump: the landing earns reward_step. */
     const rl_mdp *m = g.m;
     size_t s = gw_state(m, 1, 0), a = gw_action(m, "right");
@@ -370,7 +370,7 @@ static const char *const action_names9[] = {"up",         "right",     "down",
 static const int action_drow9[] = {-1, 0, 1, 0, -1, 1, 1, -1, 0};
 static const int action_dcol9[] = {0, 1, 0, -1, 1, 1, -1, -1, 0};
 
-/* Checks the action set: count, names in DESIGN.md's order, displacements, and that each
+/* Checks the action set: count, names in the README's order, displacements, and that each
  * move from the centre of a 3x3 grid lands where it points. idx maps model action i to the
  * row of the tables above. */
 static void check_actions(const char *actions, size_t n, const size_t *idx)
@@ -428,7 +428,7 @@ static void test_param_table_defaults(void **state)
 {
     (void)state;
     assert_ptr_equal(rl_gridworld->params, rl_gridworld_params);
-    /* DESIGN.md's [env] table, defaults as printed there. */
+    /* README.md's [env] keys (gridrl list envs), defaults as printed there. */
     static const struct {
         const char *key;
         double value;
@@ -461,7 +461,7 @@ static void test_preset_override(void **state)
     (void)state;
     gw_fixture g;
     /* The user's reward_forbidden wins over the preset; everything else is Zhao's
-     * baseline (REFERENCE.md): boundary -1, target +1, five actions, target not terminal. */
+     * baseline (Zhao ch. 2): boundary -1, target +1, five actions, target not terminal. */
     gw_build(&g, NULL, (const char *const[]){"preset", "zhao5x5", "reward_forbidden", "-10", NULL});
     assert_int_equal(g.m->n_actions, 5);
     EXPECT(&g, 0, 1, "down", {1, 1, -10.0, 0, 1.0});

@@ -256,7 +256,7 @@ static void test_shortest_paths(void **state)
 {
     (void)state;
     gw_fixture g;
-    /* S&B Example 6.5: "The shortest path takes 15 steps" (REFERENCE.md). */
+    /* S&B Example 6.5: "The shortest path takes 15 steps" (as printed in the book). */
     build_preset(&g, "windy_gridworld");
     assert_int_equal(shortest_path(g.m), 15);
     gw_free(&g);

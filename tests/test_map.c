@@ -1,4 +1,4 @@
-/* Tests of the map parser and loader (envs/map.h, DESIGN.md "Map files").
+/* Tests of the map parser and loader (envs/map.h, README.md "Writing a map").
  *
  * Good maps: every cell of small maps checked against the text by hand; "\r\n", mixed line
  * ends and a missing final newline give the same map. Bad maps: every error is provoked on
@@ -136,7 +136,7 @@ static void test_parse_3x2(void **state)
 static void test_parse_all_characters(void **state)
 {
     (void)state;
-    /* The seven characters of DESIGN.md's table, one row. */
+    /* The seven characters of the README's map table, one row. */
     rl_map *map = parse_ok(".SGX#CH");
     expect_cells(map, 1, 7, (const char *const[]){".SGX#CH"});
     rl_map_free(map);

@@ -1,7 +1,7 @@
 /* Tests of `gridrl run`: runs the built program (GRIDRL_BINARY) in a temporary directory and
- * checks the files it writes against DESIGN.md "Outputs" and the books.
+ * checks the files it writes against the output files README.md lists ("Running experiments") and the books.
  *
- * Known answers: Zhao's Fig 3.4(a) optimal values (REFERENCE.md, copied below), and for the
+ * Known answers: Zhao's Fig 3.4(a) optimal values (as printed in the book, copied below), and for the
  * target cell, which is not terminal and where staying is optimal, v = r_target / (1 - gamma)
  * = 1 / (1 - gamma): 2 for gamma = 0.5 and 10 for gamma = 0.9.
  */
@@ -18,7 +18,7 @@
 
 static char tmpdir[256];
 
-/* Zhao Fig 3.4(a), row-major (REFERENCE.md). */
+/* Zhao Fig 3.4(a), row-major (as printed in the book). */
 static const double ZHAO_V_STAR[25] = {
     5.832, 5.58, 6.2, 6.48, 5.832, /* row 0 */
     6.48,  7.2,  8.0, 7.2,  6.48,  /* row 1 */
@@ -27,7 +27,7 @@ static const double ZHAO_V_STAR[25] = {
     7.2,   9.0,  10,  9.0,  8.1,   /* row 4 */
 };
 
-/* Zhao's 5x5 world (REFERENCE.md): forbidden (1,1),(1,2),(2,2),(3,1),(3,3),(4,1); target (3,2). */
+/* Zhao's 5x5 world (ch. 2, 0-based): forbidden (1,1),(1,2),(2,2),(3,1),(3,3),(4,1); target (3,2). */
 static char zhao_cell(size_t r, size_t c)
 {
     static const size_t forbidden[][2] = {{1, 1}, {1, 2}, {2, 2}, {3, 1}, {3, 3}, {4, 1}};
@@ -512,7 +512,7 @@ static void test_deterministic(void **state)
     char dir_a[PATH_SIZE], dir_b[PATH_SIZE];
     snprintf(dir_a, sizeof dir_a, "%s", tmp_path("det_a"));
     snprintf(dir_b, sizeof dir_b, "%s", tmp_path("det_b"));
-    /* one thread and two (DESIGN.md: byte-identical for any number of threads) */
+    /* one thread and two (README.md: byte-identical for any number of threads) */
     result r = RUN("run", config, "-o", dir_a, "--quiet", "-j", "1");
     expect_success(&r);
     result_free(&r);

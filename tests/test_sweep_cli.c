@@ -1,6 +1,6 @@
 /* Tests of `gridrl run` as a sweep runner: runs the built program (GRIDRL_BINARY) with its
- * output captured into a temporary directory and checks the contracts of DESIGN.md ("Config
- * files", "Outputs"): plan numbering, files byte-identical for any thread count, --resume
+ * output captured into a temporary directory and checks the contracts of README.md ("Running
+ * experiments", "Outputs"): plan numbering, files byte-identical for any thread count, --resume
  * re-running exactly the missing runs, SIGINT leaving only complete run directories, and
  * config errors of the runner's keys writing nothing.
  */

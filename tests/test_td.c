@@ -11,7 +11,7 @@
  *   steps. Their tolerances are argued where they are used.
  *
  * The episode loop here is the test's own (reset, begin_episode, step, observe until
- * terminated or a cap, end_episode), the way DESIGN.md says the runner drives learners.
+ * terminated or a cap, end_episode), the way agents/learner.h says the runner drives learners.
  */
 #define _POSIX_C_SOURCE 200809L
 

@@ -34,11 +34,6 @@ const char *rl_plot_format_name(rl_plot_format f)
     return f == RL_PLOT_SVG ? "svg" : f == RL_PLOT_PDF ? "pdf" : "png";
 }
 
-const char *rl_plot_metric_name(rl_plot_metric m)
-{
-    return m == RL_PLOT_LENGTH ? "length" : m == RL_PLOT_VALUE_RMSE ? "value_rmse" : "return";
-}
-
 static const char *terminal(rl_plot_format f)
 {
     return f == RL_PLOT_SVG ? "svg" : f == RL_PLOT_PDF ? "pdfcairo" : "pngcairo";

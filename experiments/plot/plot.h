@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "envs/maps_embedded.h"
+#include "experiments/plot/plot_data.h"
 #include "rl/error.h"
 
 /* The shipped scripts, by name without ".gp" ("grid", "learning_curve", ...); terminated by
@@ -47,12 +48,6 @@ typedef enum rl_plot_yscale {
     RL_PLOT_YSCALE_LOG     /* values <= 0 are left out of the picture */
 } rl_plot_yscale;
 
-/* The per-episode quantity of learning curves and sweeps. */
-typedef enum rl_plot_metric {
-    RL_PLOT_RETURN,
-    RL_PLOT_LENGTH,
-    RL_PLOT_VALUE_RMSE
-} rl_plot_metric;
 
 typedef struct rl_plot_options {
     rl_plot_format format;
@@ -78,8 +73,6 @@ typedef struct rl_plot_options {
 /* "png", "svg", "pdf": the file extension and --format value. */
 const char *rl_plot_format_name(rl_plot_format f);
 
-/* "return", "length", "value_rmse": summary.csv's column suffix and --metric value. */
-const char *rl_plot_metric_name(rl_plot_metric m);
 
 /* Draws what o asks for (NULL: the defaults) from the results in dir into dir/plots/.
  * What does not apply to these results (no learning curves for planners, no sweep without a

@@ -16,6 +16,11 @@
 #include "experiments/io/output.h"
 #include "rl/stats.h"
 
+const char *rl_plot_metric_name(rl_plot_metric m)
+{
+    return m == RL_PLOT_LENGTH ? "length" : m == RL_PLOT_VALUE_RMSE ? "value_rmse" : "return";
+}
+
 /* Opens DIR/NAME with its header (csv.h). */
 static int csv_open(rl_csv *c, const char *dir, const char *name, rl_error *err)
 {

@@ -23,7 +23,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "experiments/plot/plot.h"
+#include "rl/error.h"
+
+/* The per-episode quantity of learning curves and sweeps. */
+typedef enum rl_plot_metric {
+    RL_PLOT_RETURN,
+    RL_PLOT_LENGTH,
+    RL_PLOT_VALUE_RMSE
+} rl_plot_metric;
+
+/* "return", "length", "value_rmse": summary.csv's column suffix and --metric value. */
+const char *rl_plot_metric_name(rl_plot_metric m);
 
 /* An arrow of probability 1 is this long, in cells: from the centre almost to the edge. */
 #define RL_PLOT_ARROW_SCALE 0.42

@@ -1,4 +1,4 @@
-/* Writing a plan's results as the tidy CSV files of DESIGN.md ("Outputs"), each complete or
+/* Writing a plan's results as the tidy CSV files of README.md ("Running experiments", output files), each complete or
  * absent. Numbers use %.12g: enough to compare against the books' tables and stable across
  * platforms with IEEE doubles, so the files are byte-identical run after run.
  */

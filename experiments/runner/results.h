@@ -1,4 +1,4 @@
-/* The output files of a finished plan (DESIGN.md, "Outputs"). */
+/* The output files of a finished plan (README.md, "Running experiments": output files). */
 #ifndef GRIDRL_EXPERIMENTS_RUNNER_RESULTS_H
 #define GRIDRL_EXPERIMENTS_RUNNER_RESULTS_H
 
