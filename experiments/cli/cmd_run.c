@@ -205,6 +205,27 @@ done:
     free(arrow_ptrs);
 }
 
+/* "[#####.....] 12/40 runs  850 episodes/s  ETA 0:12" on one line of stderr. */
+static void draw_progress(const rl_schedule_progress *p, void *context)
+{
+    (void)context;
+    char bar[31];
+    size_t filled = p->total ? p->done * 30 / p->total : 30;
+    for (size_t i = 0; i < 30; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[30] = '\0';
+    fprintf(stderr, "\r[%s] %zu/%zu runs", bar, p->done, p->total);
+    if (p->episodes && p->seconds > 0)
+        fprintf(stderr, "  %.0f episodes/s", (double)p->episodes / p->seconds);
+    size_t fresh = p->done - p->skipped;
+    if (fresh && p->done < p->total) {
+        double eta = p->seconds / (double)fresh * (double)(p->total - p->done);
+        fprintf(stderr, "  ETA %d:%02d", (int)(eta / 60), (int)eta % 60);
+    }
+    fprintf(stderr, "\033[K%s", p->last ? "\n" : "");
+    fflush(stderr);
+}
+
 /* Set by SIGINT/SIGTERM; see the file comment. */
 static volatile sig_atomic_t stop_requested;
 
@@ -296,7 +317,7 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     rl_schedule_options options = {
         .threads = o->threads ? o->threads : default_threads(),
-        .progress = !o->quiet && rl_cli_isatty(stderr),
+        .progress = !o->quiet && rl_cli_isatty(stderr) ? draw_progress : NULL,
         .stop = &stop_requested,
         .keep = o->quiet ? NULL : keep,
     };

@@ -2,7 +2,6 @@
 #include "experiments/runner/scheduler.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -79,28 +78,14 @@ static double now_seconds(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* "[#####.....] 12/40 runs  850 episodes/s  ETA 0:12" on one line of stderr. */
-static void draw_progress(pool *w, size_t total, size_t skipped, double started, bool last)
+/* Tells the caller's progress display where the plan stands. */
+static void report_progress(pool *w, size_t total, size_t skipped, double started, bool last)
 {
     pthread_mutex_lock(&w->lock);
-    size_t done = w->completed + skipped, episodes = w->episodes;
+    rl_schedule_progress p = {total, w->completed + skipped, skipped, w->episodes,
+                              now_seconds() - started, last};
     pthread_mutex_unlock(&w->lock);
-    double elapsed = now_seconds() - started;
-    char bar[31];
-    size_t filled = total ? done * 30 / total : 30;
-    for (size_t i = 0; i < 30; i++)
-        bar[i] = i < filled ? '#' : '.';
-    bar[30] = '\0';
-    fprintf(stderr, "\r[%s] %zu/%zu runs", bar, done, total);
-    if (episodes && elapsed > 0)
-        fprintf(stderr, "  %.0f episodes/s", (double)episodes / elapsed);
-    size_t fresh = done - skipped;
-    if (fresh && done < total) {
-        double eta = elapsed / (double)fresh * (double)(total - done);
-        fprintf(stderr, "  ETA %d:%02d", (int)(eta / 60), (int)eta % 60);
-    }
-    fprintf(stderr, "\033[K%s", last ? "\n" : "");
-    fflush(stderr);
+    w->options->progress(&p, w->options->progress_context);
 }
 
 int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options *options,
@@ -134,7 +119,7 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
             pthread_mutex_unlock(&w.lock);
             if (done || (options->stop && *options->stop))
                 break;
-            draw_progress(&w, total, skipped, started, false);
+            report_progress(&w, total, skipped, started, false);
             struct timespec pause = {0, 200000000};
             nanosleep(&pause, NULL);
         }
@@ -142,7 +127,7 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
     for (size_t i = 0; i < launched; i++)
         pthread_join(threads[i], NULL);
     if (options->progress && launched)
-        draw_progress(&w, total, skipped, started, true);
+        report_progress(&w, total, skipped, started, true);
     free(threads);
     pthread_mutex_destroy(&w.lock);
     report->total = total;

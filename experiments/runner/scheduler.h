@@ -12,9 +12,20 @@
 #include "experiments/runner/plan.h"
 #include "experiments/runner/run.h"
 
+/* Where a plan stands, for a progress display. */
+typedef struct rl_schedule_progress {
+    size_t total, done, skipped; /* runs; done includes skipped (complete before this start) */
+    size_t episodes;             /* episodes of the runs done in this start */
+    double seconds;              /* since this start */
+    bool last;                   /* the final report */
+} rl_schedule_progress;
+
 typedef struct rl_schedule_options {
     size_t threads;
-    bool progress;                       /* a progress bar on stderr */
+    /* Called about five times a second from the calling thread while runs go on, and once at
+     * the end; NULL: none. */
+    void (*progress)(const rl_schedule_progress *progress, void *context);
+    void *progress_context;
     const volatile sig_atomic_t *stop;   /* set by a signal: abandon runs in flight */
     rl_run_result *keep;                 /* if not NULL, n_configurations slots: replicate 0 of
                                             each configuration run now is kept here */
