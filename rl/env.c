@@ -7,6 +7,9 @@ int rl_env_alloc(const rl_env_type *type, const rl_params *params, rl_env **out,
                  rl_error *err)
 {
     *out = NULL;
+    if (rl_params_table(params) != type->params)
+        return rl_error_set(err, RL_EINVAL,
+                            "env %s was given parameters made for another table", type->name);
     rl_env *env = calloc(1, sizeof *env);
     void *state = calloc(1, type->size ? type->size : 1);
     if (!env || !state) {
