@@ -38,5 +38,8 @@ else()
   set(GRIDRL_PC_REQUIRES "Requires: openblas inih")
   set(GRIDRL_PC_LIBS "Libs: -L\${libdir} -lgridrl -lgsl -lm -lpthread")
 endif()
+# Paths relative to the .pc file's own folder, so `cmake --install --prefix P` works for any P.
+file(RELATIVE_PATH GRIDRL_PC_TO_PREFIX
+     ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
 configure_file(${PROJECT_SOURCE_DIR}/cmake/gridrl.pc.in ${PROJECT_BINARY_DIR}/gridrl.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/gridrl.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
