@@ -22,6 +22,8 @@
 #include "experiments/runner/plan.h"
 #include "experiments/runner/results.h"
 #include "experiments/runner/run.h"
+#include "experiments/runner/run_files.h"
+#include "envs/registry.h"
 #include "rl/env.h"
 #include "rl/ground_truth.h"
 #include "rl/rng.h"
@@ -805,6 +807,157 @@ static void test_finish_needs_every_run(void **state)
     fixture_free(&f);
 }
 
+/* ---- the update hook: a trainer double doing three updates after every episode --------- */
+
+#define TRAINER_UPDATES_PER_EPISODE 3
+
+typedef struct trainer {
+    size_t n_states, n_actions;
+    size_t updates; /* in all, so far */
+    size_t left;    /* this episode */
+} trainer;
+
+static int trainer_init(void *state, const rl_space *sp, const rl_params *params,
+                        const double *given_policy, gsl_rng *r, rl_error *err)
+{
+    (void)params, (void)given_policy, (void)r, (void)err;
+    trainer *t = state;
+    t->n_states = sp->n_states;
+    t->n_actions = sp->n_actions;
+    return RL_OK;
+}
+
+static size_t trainer_act(void *state, size_t s, gsl_rng *r)
+{
+    (void)state, (void)s, (void)r;
+    return 0;
+}
+
+static size_t trainer_observe(void *state, const rl_transition *t, gsl_rng *r)
+{
+    (void)state, (void)t, (void)r;
+    return 0;
+}
+
+static int trainer_end(void *state, rl_error *err)
+{
+    (void)err;
+    ((trainer *)state)->left = TRAINER_UPDATES_PER_EPISODE;
+    return RL_CONTINUE;
+}
+
+/* Update n (counting from 1 over the run) reports loss n / 2 and sets every value to n. */
+static int trainer_update(void *state, gsl_rng *r, rl_update_report *report, rl_error *err)
+{
+    (void)r, (void)err;
+    trainer *t = state;
+    if (t->left == 0)
+        return RL_OK;
+    t->left--;
+    t->updates++;
+    report->loss = 0.5 * (double)t->updates;
+    return RL_CONTINUE;
+}
+
+static void trainer_values(const void *state, double *v)
+{
+    const trainer *t = state;
+    for (size_t s = 0; s < t->n_states; s++)
+        v[s] = (double)t->updates;
+}
+
+static void trainer_policy(const void *state, double *pi)
+{
+    const trainer *t = state;
+    for (size_t i = 0; i < t->n_states * t->n_actions; i++)
+        pi[i] = i % t->n_actions == 0 ? 1.0 : 0.0;
+}
+
+static const rl_learner_type trainer_type = {
+    .name = "trainer",
+    .doc = "test double with an update hook",
+    .size = sizeof(trainer),
+    .init = trainer_init,
+    .begin_episode = trainer_act,
+    .observe = trainer_observe,
+    .end_episode = trainer_end,
+    .update = trainer_update,
+    .values = trainer_values,
+    .policy = trainer_policy,
+};
+
+/* The runner drives the updates after each episode and logs every second one: updates
+ * 2, 4, 6, 8 of 3 episodes x 3, after episodes 1, 2, 2, 3 (updates 1-3 follow episode 1,
+ * 4-6 episode 2, 7-9 episode 3), loss n / 2 and, against a truth of 2 everywhere, a value
+ * error |n - 2|. The rows reach the run's updates.csv. */
+static void test_update_hook(void **state)
+{
+    (void)state;
+    rl_error err;
+    rl_error_clear(&err);
+    const rl_env_type *gw = rl_env_type_find("gridworld", NULL);
+    rl_params *ep = rl_params_alloc(gw->params);
+    assert_int_equal(rl_params_set(ep, "preset", "sb_gridworld4x4", &err), RL_OK);
+    rl_env *env;
+    assert_int_equal(rl_env_alloc(gw, ep, &env, &err), RL_OK);
+    const rl_space *sp = rl_env_space(env);
+    rl_run_result res;
+    assert_int_equal(rl_run_result_prepare(&res, env, sp, &err), RL_OK);
+    double truth[16];
+    for (size_t s = 0; s < 16; s++)
+        truth[s] = 2.0;
+    rl_params *ap = rl_params_alloc((const rl_param_spec[]){{NULL, 0, NULL, 0, 0, 0, NULL, NULL}});
+    gsl_rng *r = rl_rng_alloc(5, NULL);
+    rl_learner *l;
+    assert_int_equal(rl_learner_alloc(&trainer_type, sp, ap, NULL, r, &l, &err), RL_OK);
+    rl_loop_options o = RL_LOOP_OPTIONS_DEFAULT;
+    o.episodes = 3;
+    o.max_steps = 5;
+    o.log_every_updates = 2;
+    o.truth = truth;
+    assert_int_equal(rl_episode_loop(env, l, r, &o, &res, &err), RL_OK);
+    assert_int_equal(res.updates, 9);
+    assert_int_equal(res.update_rows.n, 4);
+    const size_t episode_of[4] = {1, 2, 2, 3};
+    for (size_t i = 0; i < 4; i++) {
+        const rl_update_row *row = rl_rows_at(&res.update_rows, i);
+        size_t n = 2 * (i + 1);
+        assert_int_equal(row->update, n);
+        assert_int_equal(row->episode, episode_of[i]);
+        assert_close(row->loss, 0.5 * (double)n, 0.0);
+        assert_close(row->value_rmse, fabs((double)n - 2.0), 1e-15);
+    }
+    /* The episode rows read the values before the updates of their episode. */
+    const rl_episode_row *first = rl_rows_at(&res.episode_rows, 0);
+    assert_close(first->value_rmse, 2.0, 1e-15);
+
+    char dir[512], path[600];
+    snprintf(dir, sizeof dir, "%s/updates", tmpdir);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    assert_int_equal(rl_run_files_write(dir, &res, &err), RL_OK);
+    snprintf(path, sizeof path, "%s/runs/000000/updates.csv", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char text[256] = "";
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    text[got] = '\0';
+    fclose(f);
+    assert_string_equal(text, "0,2,1,1,0\n0,4,2,2,2\n0,6,2,3,4\n0,8,3,4,6\n");
+
+    /* A run without update rows writes no updates.csv. */
+    res.update_rows.n = 0;
+    res.run = 1;
+    assert_int_equal(rl_run_files_write(dir, &res, &err), RL_OK);
+    snprintf(path, sizeof path, "%s/runs/000001/updates.csv", dir);
+    assert_int_equal(access(path, F_OK), -1);
+
+    rl_learner_free(l);
+    rl_rng_free(r);
+    rl_params_free(ap);
+    rl_params_free(ep);
+    rl_run_result_free(&res);
+}
+
 /* ---- rl_run_execute with the real random agent: the rows agree with themselves --------- */
 
 static void test_execute_random(void **state)
@@ -880,6 +1033,7 @@ int main(void)
         cmocka_unit_test(test_scores_iqm),
         cmocka_unit_test(test_finish_needs_every_run),
         cmocka_unit_test(test_execute_random),
+        cmocka_unit_test(test_update_hook),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     remove_tree(tmpdir);

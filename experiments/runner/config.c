@@ -32,6 +32,7 @@ typedef struct parse_state {
     reader *in;
     rl_error *err;
     int failed;
+    int code, line; /* of the first failure, kept apart from err (which may be NULL) */
 } parse_state;
 
 static char *reader_next(char *str, int num, void *stream)
@@ -58,6 +59,8 @@ static int config_error(parse_state *ps, int code, const char *key, int line, co
     if (ps->failed)
         return 0;
     ps->failed = 1;
+    ps->code = code;
+    ps->line = line;
     rl_error_set(ps->err, code, fmt, a, b);
     rl_error_locate(ps->err, code, ps->config->path, line, 0, key);
     return 0;
@@ -164,7 +167,7 @@ int rl_config_load_string(const char *text, const char *name, const char *base_d
     reader in = {.text = text, .pos = text};
     parse_state ps = {.config = c, .in = &in, .err = err};
     int rc = ini_parse_stream(reader_next, &in, on_entry, &ps);
-    if (in.long_line && (!ps.failed || (err && err->line > in.long_line))) {
+    if (in.long_line && (!ps.failed || ps.line > in.long_line)) {
         ps.failed = 0;
         char cap[16];
         snprintf(cap, sizeof cap, "%d", INI_LINE_CAP - 1);
@@ -174,9 +177,9 @@ int rl_config_load_string(const char *text, const char *name, const char *base_d
                      cap, "");
         rc = -1;
     }
-    if (ps.failed && !(rc > 0 && err && err->line > rc)) { /* else inih saw an earlier error */
+    if (ps.failed && !(rc > 0 && ps.line > rc)) { /* else inih saw an earlier error */
         rl_config_free(c);
-        return err ? err->code : RL_EPARSE;
+        return ps.code;
     }
     if (rc != 0) {
         rl_error_set(err, RL_EPARSE,
