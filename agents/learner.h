@@ -100,6 +100,9 @@ void rl_learner_free(rl_learner *l);
 
 static inline const char *rl_learner_name(const rl_learner *l) { return l->type->name; }
 
+/* The type's flag: the learner may report convergence (a run needs no budget). */
+static inline bool rl_learner_converges(const rl_learner *l) { return l->type->converges; }
+
 /* The start hook's wishes, zeroed when the learner has none. */
 static inline void rl_learner_episode_start(rl_learner *l, gsl_rng *r, rl_episode_start *start)
 {

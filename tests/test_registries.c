@@ -415,6 +415,31 @@ static void test_env_without_model(void **state)
     rl_run_result_free(&res);
 }
 
+/* A program that only names a preset gets the preset's env, as a config file does: cliff
+ * walking has 4 actions and a terminal goal (S&B Example 6.6), FrozenLake slips (each move
+ * has 3 outcomes, Gymnasium's is_slippery), Zhao's world keeps its 5 actions. */
+static void test_preset_through_the_api(void **state)
+{
+    (void)state;
+    rl_env *cliff = gridworld("cliff_walking");
+    const rl_space *sp = rl_env_space(cliff);
+    assert_int_equal(sp->n_actions, 4);
+    size_t goal = rl_space_state(sp, 3, 11);
+    assert_int_equal(sp->kind[goal], RL_STATE_TERMINAL);
+    rl_env_free(cliff);
+
+    rl_env *lake = gridworld("frozenlake4x4");
+    const rl_mdp *m = rl_env_model(lake);
+    assert_int_equal(m->n_actions, 4);
+    size_t start = rl_space_state(rl_env_space(lake), 0, 0), sa = start * 4 + 2; /* down */
+    assert_int_equal(m->first[sa + 1] - m->first[sa], 3);
+    rl_env_free(lake);
+
+    rl_env *zhao = gridworld("zhao5x5");
+    assert_int_equal(rl_env_space(zhao)->n_actions, 5);
+    rl_env_free(zhao);
+}
+
 /* Env params made for another table are refused, not misread. */
 static void test_env_params_of_another_table(void **state)
 {
@@ -442,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_envs),
         cmocka_unit_test(test_env_params_of_another_table),
         cmocka_unit_test(test_env_without_model),
+        cmocka_unit_test(test_preset_through_the_api),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -183,7 +183,7 @@ static int run_updates(loop *L, rl_error *err)
 static int setup(loop *L, rl_error *err)
 {
     const rl_loop_options *o = L->o;
-    if (!o->episodes && !o->steps && !L->learner->type->converges)
+    if (!o->episodes && !o->steps && !rl_learner_converges(L->learner))
         return rl_error_set(err, RL_EINVAL,
                             "%s runs until told to stop: give it episodes or steps",
                             rl_learner_name(L->learner));
