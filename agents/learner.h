@@ -13,7 +13,8 @@
  * bootstraps from next as if the episode went on.
  *
  * Hooks. Required: init, begin_episode, observe, end_episode, policy. Optional (NULL):
- * release, episode_start, update, values (a learner without state values), action_values.
+ * release, episode_start, update, diverged, values (a learner without state values),
+ * action_values.
  * Every hook is called through the dispatchers below, never as l->type->hook(...).
  * Read-outs copy into the caller's buffer.
  */
@@ -51,6 +52,16 @@ typedef struct rl_update_report {
     double loss; /* the training loss of this update; NaN where the learner has none */
 } rl_update_report;
 
+/* The keys a prediction learner takes its policy from; the runner reads them and hands the
+ * learner the policy (given_policy). */
+#define RL_GIVEN_POLICY_PARAMS                                                              \
+    {"policy", RL_PARAM_CHOICE, "uniform", 0, 0, 0, "uniform|greedy|file",                  \
+     "the policy to evaluate: uniform, greedy w.r.t. values_file, or policy_file"},         \
+    {"policy_file", RL_PARAM_STRING, NULL, 0, 0, 0, NULL,                                   \
+     "policy = file: a policy.csv (row,col,action,probability) or an arrow grid (^>v<o)"},  \
+    {"values_file", RL_PARAM_STRING, NULL, 0, 0, 0, NULL,                                   \
+     "policy = greedy: a values.csv whose greedy policy is evaluated"}
+
 typedef struct rl_learner_type {
     const char *name;
     const char *doc;
@@ -79,6 +90,10 @@ typedef struct rl_learner_type {
      * (the runner logs it and asks again), RL_OK when it has none left for this episode
      * (and did nothing), or an error. */
     int (*update)(void *state, gsl_rng *r, rl_update_report *report, rl_error *err);
+    /* 0 while the learner's estimates are finite; else the number of transitions it had
+     * observed when one first stopped being finite (the run's step, as the runner counts
+     * them). Without it the runner notices divergence in the values it reads out. */
+    size_t (*diverged)(const void *state);
     void (*values)(const void *state, double *v);        /* n_states */
     void (*action_values)(const void *state, double *q); /* n_states * n_actions */
     void (*policy)(const void *state, double *pi);       /* n_states * n_actions */
@@ -130,6 +145,13 @@ static inline bool rl_learner_has_update(const rl_learner *l) { return l->type->
 
 /* RL_OK at once (no update left) for a learner without an update hook. */
 int rl_learner_update(rl_learner *l, gsl_rng *r, rl_update_report *report, rl_error *err);
+
+/* The step at which the learner's estimates stopped being finite; 0 when they have not,
+ * or when the learner cannot tell. */
+static inline size_t rl_learner_diverged(const rl_learner *l)
+{
+    return l->type->diverged ? l->type->diverged(l->state) : 0;
+}
 
 static inline bool rl_learner_has_values(const rl_learner *l) { return l->type->values != NULL; }
 

@@ -37,12 +37,7 @@ static const rl_param_spec td0_params[] = {
     {"alpha_schedule", RL_PARAM_CHOICE, "constant", 0, 0, 0, "constant|1/n",
      "constant alpha, or 1/n with n the visits of the state"},
     {"v0", RL_PARAM_DOUBLE, "0", -HUGE_VAL, HUGE_VAL, 0, NULL, "initial state value"},
-    {"policy", RL_PARAM_CHOICE, "uniform", 0, 0, 0, "uniform|greedy|file",
-     "the policy to evaluate: uniform, greedy w.r.t. values_file, or policy_file"},
-    {"policy_file", RL_PARAM_STRING, NULL, 0, 0, 0, NULL,
-     "policy = file: a policy.csv (row,col,action,probability) or an arrow grid (^>v<o)"},
-    {"values_file", RL_PARAM_STRING, NULL, 0, 0, 0, NULL,
-     "policy = greedy: a values.csv whose greedy policy is evaluated"},
+    RL_GIVEN_POLICY_PARAMS,
     RL_END_PARAM,
 };
 
@@ -55,32 +50,6 @@ static void td0_release(void *state)
     d->v = d->pi = NULL;
 }
 
-/* Rows where the agent decides must be probabilities: the draw inverts their sums. */
-static int check_policy(const rl_space *sp, const double *pi, rl_error *err)
-{
-    size_t n = sp->n_actions;
-    for (size_t s = 0; s < sp->n_states; s++) {
-        if (!rl_space_is_decision(sp, s))
-            continue;
-        double sum = 0.0;
-        for (size_t a = 0; a < n; a++) {
-            double p = pi[s * n + a];
-            if (!(p >= 0.0 && p <= 1.0))
-                return rl_error_set(err, RL_EINVAL,
-                                    "the policy gives state (%zu, %zu) action %zu probability "
-                                    "%g, not in [0, 1]",
-                                    rl_space_row(sp, s), rl_space_col(sp, s), a, p);
-            sum += p;
-        }
-        if (!(fabs(sum - 1.0) <= 1e-9))
-            return rl_error_set(err, RL_EINVAL,
-                                "the policy's probabilities in state (%zu, %zu) sum to %.17g, "
-                                "not 1",
-                                rl_space_row(sp, s), rl_space_col(sp, s), sum);
-    }
-    return RL_OK;
-}
-
 static int td0_init(void *state, const rl_space *sp, const rl_params *params,
                     const double *given_policy, gsl_rng *r, rl_error *err)
 {
@@ -88,7 +57,7 @@ static int td0_init(void *state, const rl_space *sp, const rl_params *params,
     td0 *d = state;
     memset(d, 0, sizeof *d);
     if (given_policy) {
-        int rc = check_policy(sp, given_policy, err);
+        int rc = rl_policy_check(sp, given_policy, err);
         if (rc != RL_OK)
             return rc;
     }

@@ -86,3 +86,28 @@ void rl_policy_greedy_actions(const rl_mdp *m, const double *v, double gamma, si
     if (gamma >= 1.0)
         choose_proper(m, v, greedy, work);
 }
+
+int rl_policy_check(const rl_space *sp, const double *pi, rl_error *err)
+{
+    size_t n = sp->n_actions;
+    for (size_t s = 0; s < sp->n_states; s++) {
+        if (!rl_space_is_decision(sp, s))
+            continue;
+        double sum = 0.0;
+        for (size_t a = 0; a < n; a++) {
+            double p = pi[s * n + a];
+            if (!(p >= 0.0 && p <= 1.0))
+                return rl_error_set(err, RL_EINVAL,
+                                    "the policy gives state (%zu, %zu) action %zu probability "
+                                    "%g, not in [0, 1]",
+                                    rl_space_row(sp, s), rl_space_col(sp, s), a, p);
+            sum += p;
+        }
+        if (!(fabs(sum - 1.0) <= 1e-9))
+            return rl_error_set(err, RL_EINVAL,
+                                "the policy's probabilities in state (%zu, %zu) sum to %.17g, "
+                                "not 1",
+                                rl_space_row(sp, s), rl_space_col(sp, s), sum);
+    }
+    return RL_OK;
+}

@@ -15,6 +15,11 @@
 /* The uniform policy (1/n_actions everywhere). */
 void rl_policy_uniform(size_t n_states, size_t n_actions, double *pi);
 
+/* RL_EINVAL naming the state unless every decision state's row is a probability vector
+ * (entries in [0, 1] summing to 1 within 1e-9): a given policy, checked before a learner
+ * draws from it by inverting its sums. */
+int rl_policy_check(const rl_space *sp, const double *pi, rl_error *err);
+
 /* Zhao's epsilon-greedy probabilities around the greedy action: greedy gets
  * 1 - epsilon (n - 1) / n, every other action epsilon / n. epsilon = 0 is greedy. */
 void rl_policy_epsilon_greedy_row(size_t greedy, size_t n_actions, double epsilon,

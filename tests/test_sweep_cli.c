@@ -223,7 +223,9 @@ static void check_sweep_plan(const char *dir)
     assert_non_null(runs);
     assert_int_equal(count_lines(runs), 61);
     assert_true(nth_line(runs, 0, line, sizeof line));
-    assert_string_equal(line, "run,config,replicate,rng_seed,status,episodes,steps,iterations");
+    assert_string_equal(line,
+                        "run,config,replicate,rng_seed,status,episodes,steps,iterations,"
+                        "diverged_step");
     PATHF(path, "%s/episodes.csv", dir);
     char *episodes = slurp(path);
     assert_non_null(episodes);

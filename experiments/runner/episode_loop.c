@@ -59,6 +59,18 @@ static bool values_finite(const loop *L)
     return true;
 }
 
+/* Whether the learner's estimates stopped being finite, by its own word or in the values
+ * last read into L->values (fresh: read them first); records the step: the learner's, else
+ * steps_now. */
+static bool diverged(loop *L, size_t steps_now)
+{
+    size_t at = rl_learner_diverged(L->learner);
+    if (!at && values_finite(L))
+        return false;
+    L->res->diverged_step = at ? at : steps_now;
+    return true;
+}
+
 static int first_state(loop *L, const rl_episode_start *hook, size_t *s, rl_error *err)
 {
     if (hook->has_state) {
@@ -130,8 +142,8 @@ static int run_episode(loop *L, rl_error *err)
             until_check = CHECK_STEPS;
             if (o->stop && *o->stop)
                 return rl_error_set(err, RL_EINTERRUPTED, "interrupted");
-            if (rl_learner_values(L->learner, L->values) && !values_finite(L)) {
-                res->diverged_step = res->steps + length;
+            rl_learner_values(L->learner, L->values);
+            if (diverged(L, res->steps + length)) {
                 res->steps += length;
                 return RL_EDIVERGED;
             }
@@ -173,10 +185,13 @@ static int run_updates(loop *L, rl_error *err)
             if ((rc = rl_rows_push(&res->update_rows, &row, err)) != RL_OK)
                 return rc;
         }
-        if (!isfinite(report.loss) && !isnan(report.loss))
+        if (!logged)
+            rl_learner_values(L->learner, L->values);
+        if (isinf(report.loss) || diverged(L, res->steps)) {
+            if (!res->diverged_step)
+                res->diverged_step = res->steps;
             return RL_EDIVERGED;
-        if ((logged || rl_learner_values(L->learner, L->values)) && !values_finite(L))
-            return RL_EDIVERGED;
+        }
     }
 }
 
@@ -219,7 +234,7 @@ int rl_episode_loop(rl_env *env, rl_learner *learner, gsl_rng *r, const rl_loop_
             break;
         }
         int status = run_episode(&L, err);
-        if (status == RL_EDIVERGED || (status >= 0 && !values_finite(&L))) {
+        if (status == RL_EDIVERGED || (status >= 0 && diverged(&L, res->steps))) {
             res->status = "diverged";
             break;
         }

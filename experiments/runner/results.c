@@ -224,7 +224,7 @@ static bool plan_has(const rl_plan *p, rl_agent_kind kind)
 static const struct {
     const char *name, *header;
 } MERGED[] = {
-    {"runs.csv", "run,config,replicate,rng_seed,status,episodes,steps,iterations"},
+    {"runs.csv", "run,config,replicate,rng_seed,status,episodes,steps,iterations,diverged_step"},
     {"timing.csv", "run,seconds,steps_per_second"},
     {"iterations.csv", "run,iteration,delta,value_rmse,policy_changes"},
     {"episodes.csv", MERGED_EPISODES_HEADER},

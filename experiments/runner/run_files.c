@@ -39,8 +39,11 @@ static void put_number(FILE *f, double x)
 
 static void write_runs(FILE *f, const rl_run_result *r)
 {
-    fprintf(f, "%zu,%zu,%zu,%lu,%s,%zu,%zu,%zu\n", r->run, r->configuration, r->replicate,
+    fprintf(f, "%zu,%zu,%zu,%lu,%s,%zu,%zu,%zu,", r->run, r->configuration, r->replicate,
             r->rng_seed, r->status, r->episodes, r->steps, r->iterations.n);
+    if (r->diverged_step)
+        fprintf(f, "%zu", r->diverged_step);
+    fputc('\n', f);
 }
 
 static void write_timing(FILE *f, const rl_run_result *r)
