@@ -194,31 +194,34 @@ static void compile(rl_features *f, size_t n_rows)
     }
 }
 
-rl_features *rl_features_alloc(const rl_feature_type *type, const rl_space *sp,
-                               rl_feature_domain domain, const rl_params *params,
-                               rl_error *err)
+int rl_features_alloc(const rl_feature_type *type, const rl_space *sp,
+                      rl_feature_domain domain, const rl_params *params, rl_features **out,
+                      rl_error *err)
 {
+    if (!out)
+        return rl_error_set(err, RL_EINVAL, "rl_features_alloc: NULL out");
+    *out = NULL;
     if (!type) {
         rl_error_set(err, RL_EINVAL, "no feature kind given");
-        rl_error_locate(err, RL_EINVAL, NULL, 0, 0, "features");
-        return NULL;
+        return rl_error_locate(err, RL_EINVAL, NULL, 0, 0, "features");
     }
-    if (domain != RL_FEATURES_STATES && domain != RL_FEATURES_PAIRS) {
-        rl_error_set(err, RL_EINVAL, "unknown feature domain %d", (int)domain);
-        return NULL;
-    }
-    if (check_space(sp, err) != RL_OK)
-        return NULL;
+    if (domain != RL_FEATURES_STATES && domain != RL_FEATURES_PAIRS)
+        return rl_error_set(err, RL_EINVAL, "unknown feature domain %d", (int)domain);
+    int rc = check_space(sp, err);
+    if (rc != RL_OK)
+        return rc;
     rl_feature_config config;
-    if (read_config(type, params, &config, err) != RL_OK)
-        return NULL;
+    rc = read_config(type, params, &config, err);
+    if (rc != RL_OK)
+        return rc;
     bool input = false;
     if (domain == RL_FEATURES_PAIRS) {
         const rl_param_spec *spec = shared_spec("action_features");
         rl_param_value v;
-        if (parse_for(NULL, spec, value_text(params, spec->name, spec->default_text), &v,
-                      err) != RL_OK)
-            return NULL;
+        rc = parse_for(NULL, spec, value_text(params, spec->name, spec->default_text), &v,
+                       err);
+        if (rc != RL_OK)
+            return rc;
         input = strcmp(v.s, "input") == 0;
     }
 
@@ -233,14 +236,13 @@ rl_features *rl_features_alloc(const rl_feature_type *type, const rl_space *sp,
     type->size(&config, &grid, &point_dim, &active);
     uint64_t dim = blocks ? point_dim * sp->n_actions : point_dim;
     uint64_t n_rows = grid.three_d ? (uint64_t)sp->n_states * sp->n_actions : sp->n_states;
-    if (check_caps(type, dim, n_rows, active, err) != RL_OK)
-        return NULL;
+    rc = check_caps(type, dim, n_rows, active, err);
+    if (rc != RL_OK)
+        return rc;
 
     rl_features *f = calloc(1, sizeof *f);
-    if (!f) {
-        rl_error_set(err, RL_ENOMEM, "out of memory allocating features");
-        return NULL;
-    }
+    if (!f)
+        return rl_error_set(err, RL_ENOMEM, "out of memory allocating features");
     f->type = type;
     f->config = config;
     f->blocks = blocks;
@@ -252,9 +254,9 @@ rl_features *rl_features_alloc(const rl_feature_type *type, const rl_space *sp,
     f->names = malloc(sp->n_actions * sizeof *f->names);
     if (!f->start || !f->index || !f->value || !f->names) {
         rl_features_free(f);
-        rl_error_set(err, RL_ENOMEM, "out of memory allocating a feature table of %" PRIu64
-                     " entries", n_rows * active);
-        return NULL;
+        return rl_error_set(err, RL_ENOMEM,
+                            "out of memory allocating a feature table of %" PRIu64 " entries",
+                            n_rows * active);
     }
     for (size_t a = 0; a < sp->n_actions; a++) {
         if (sp->action_names && sp->action_names[a][0])
@@ -277,20 +279,24 @@ rl_features *rl_features_alloc(const rl_feature_type *type, const rl_space *sp,
         .index = f->index,
         .value = f->value,
     };
-    return f;
+    *out = f;
+    return RL_OK;
 }
 
-rl_features *rl_features_alloc_params(const rl_space *sp, rl_feature_domain domain,
-                                      const rl_params *params, rl_error *err)
+int rl_features_alloc_params(const rl_space *sp, rl_feature_domain domain,
+                             const rl_params *params, rl_features **out, rl_error *err)
 {
+    if (!out)
+        return rl_error_set(err, RL_EINVAL, "rl_features_alloc_params: NULL out");
+    *out = NULL;
     const rl_param_spec *spec = shared_spec("features");
     const char *name = value_text(params, spec->name, spec->default_text);
     /* Looked up in the registry (whose miss lists the valid names), not parsed against the
      * choice list: params' own table already did that when the value was set. */
     const rl_feature_type *type = rl_feature_type_find(name, err);
     if (!type)
-        return NULL;
-    return rl_features_alloc(type, sp, domain, params, err);
+        return RL_ENOTFOUND; /* the only way the lookup fails */
+    return rl_features_alloc(type, sp, domain, params, out, err);
 }
 
 void rl_features_free(rl_features *f)

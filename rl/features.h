@@ -196,16 +196,20 @@ typedef struct rl_features rl_features;
  * domain. params: any value set whose table holds some of the RL_FEATURE_PARAMS keys (a
  * learner's); a key's value there (set, or the table's default) is used, keys it lacks or
  * has no value for take the kind's defaults; NULL: all defaults. Each value is checked
- * against the kind's own range, which may be narrower than the shared one.
- * Errors: RL_EINVAL for a bad space, RL_ERANGE / RL_EINVAL naming the key for a value out
- * of the kind's range or a size over the caps, RL_ENOMEM. */
-rl_features *rl_features_alloc(const rl_feature_type *type, const rl_space *sp,
-                               rl_feature_domain domain, const rl_params *params,
-                               rl_error *err);
+ * against the kind's own range, which may be narrower than the shared one. The instance
+ * goes into *out; on failure *out is NULL, nothing is left allocated, and the code returned
+ * is the same whether err is NULL or not.
+ * Errors: RL_EINVAL for out NULL, no type (err->key "features"), an unknown domain or a bad
+ * space, RL_ERANGE / RL_EINVAL naming the key for a value out of the kind's range or a size
+ * over the caps, RL_ENOMEM. */
+int rl_features_alloc(const rl_feature_type *type, const rl_space *sp,
+                      rl_feature_domain domain, const rl_params *params, rl_features **out,
+                      rl_error *err);
 /* As rl_features_alloc, for the kind named by params' `features` key (its default when
- * params is NULL or lacks it). */
-rl_features *rl_features_alloc_params(const rl_space *sp, rl_feature_domain domain,
-                                      const rl_params *params, rl_error *err);
+ * params is NULL or lacks it); RL_ENOTFOUND (err->key "features") when no kind has that
+ * name. */
+int rl_features_alloc_params(const rl_space *sp, rl_feature_domain domain,
+                             const rl_params *params, rl_features **out, rl_error *err);
 void rl_features_free(rl_features *f);
 
 const rl_feature_type *rl_features_type(const rl_features *f);

@@ -161,41 +161,34 @@ static bool reserve(size_t *used, size_t n, size_t *offset)
     return true;
 }
 
-rl_nn *rl_nn_alloc(const size_t *sizes, size_t n_sizes, rl_nn_activation activation,
-                   size_t max_batch, rl_error *err)
+int rl_nn_alloc(const size_t *sizes, size_t n_sizes, rl_nn_activation activation,
+                size_t max_batch, rl_nn **out, rl_error *err)
 {
-    if (!sizes || n_sizes < 2) {
-        rl_error_set(err, RL_EINVAL, "a network needs at least 2 sizes (input and output), "
-                                     "got %zu", sizes ? n_sizes : 0);
-        return NULL;
-    }
-    if (n_sizes - 1 > RL_NN_MAX_LAYERS) {
-        rl_error_set(err, RL_ERANGE, "%zu layers is more than the %d allowed", n_sizes - 1,
-                     RL_NN_MAX_LAYERS);
-        return NULL;
-    }
+    if (!out)
+        return rl_error_set(err, RL_EINVAL, "rl_nn_alloc: NULL out");
+    *out = NULL;
+    if (!sizes || n_sizes < 2)
+        return rl_error_set(err, RL_EINVAL,
+                            "a network needs at least 2 sizes (input and output), got %zu",
+                            sizes ? n_sizes : 0);
+    if (n_sizes - 1 > RL_NN_MAX_LAYERS)
+        return rl_error_set(err, RL_ERANGE, "%zu layers is more than the %d allowed",
+                            n_sizes - 1, RL_NN_MAX_LAYERS);
     for (size_t i = 0; i < n_sizes; i++) {
-        if (sizes[i] < 1 || sizes[i] > RL_NN_MAX_WIDTH) {
-            rl_error_set(err, RL_ERANGE, "size %zu is %zu, outside [1, %d]", i, sizes[i],
-                         RL_NN_MAX_WIDTH);
-            return NULL;
-        }
+        if (sizes[i] < 1 || sizes[i] > RL_NN_MAX_WIDTH)
+            return rl_error_set(err, RL_ERANGE, "size %zu is %zu, outside [1, %d]", i,
+                                sizes[i], RL_NN_MAX_WIDTH);
     }
-    if (max_batch < 1 || max_batch > RL_NN_MAX_BATCH) {
-        rl_error_set(err, RL_ERANGE, "max_batch %zu is outside [1, %d]", max_batch,
-                     RL_NN_MAX_BATCH);
-        return NULL;
-    }
-    if (activation != RL_NN_RELU && activation != RL_NN_TANH) {
-        rl_error_set(err, RL_ERANGE, "activation %d is not relu or tanh", (int)activation);
-        return NULL;
-    }
+    if (max_batch < 1 || max_batch > RL_NN_MAX_BATCH)
+        return rl_error_set(err, RL_ERANGE, "max_batch %zu is outside [1, %d]", max_batch,
+                            RL_NN_MAX_BATCH);
+    if (activation != RL_NN_RELU && activation != RL_NN_TANH)
+        return rl_error_set(err, RL_ERANGE, "activation %d is not relu or tanh",
+                            (int)activation);
 
     rl_nn *net = calloc(1, sizeof *net);
-    if (!net) {
-        rl_error_set(err, RL_ENOMEM, "out of memory allocating a network");
-        return NULL;
-    }
+    if (!net)
+        return rl_error_set(err, RL_ENOMEM, "out of memory allocating a network");
     net->n_layers = n_sizes - 1;
     memcpy(net->sizes, sizes, n_sizes * sizeof *sizes);
     net->activation = activation;
@@ -222,9 +215,9 @@ rl_nn *rl_nn_alloc(const size_t *sizes, size_t n_sizes, rl_nn_activation activat
     float *block = ok ? aligned_alloc(NN_ALIGN, used * sizeof(float)) : NULL;
     if (!block) {
         free(net);
-        rl_error_set(err, RL_ENOMEM, "out of memory allocating a network of %zu parameters "
-                                     "for batches of %zu", n_params, max_batch);
-        return NULL;
+        return rl_error_set(err, RL_ENOMEM,
+                            "out of memory allocating a network of %zu parameters "
+                            "for batches of %zu", n_params, max_batch);
     }
     /* Zero everything: parameters start at 0, the gradient reads as 0 before any backward
      * pass, and no buffer holds uninitialised floats. */
@@ -237,7 +230,8 @@ rl_nn *rl_nn_alloc(const size_t *sizes, size_t n_sizes, rl_nn_activation activat
         net->a[l] = block + a_off[l];
         net->d[l] = block + d_off[l];
     }
-    return net;
+    *out = net;
+    return RL_OK;
 }
 
 void rl_nn_free(rl_nn *net)
@@ -636,20 +630,21 @@ static int check_options(const rl_nn_optim_options *o, rl_error *err)
     return rl_error_locate(err, RL_ERANGE, NULL, 0, 0, key);
 }
 
-rl_nn_optim *rl_nn_optim_alloc(const rl_nn *net, const rl_nn_optim_options *opt,
-                               rl_error *err)
+int rl_nn_optim_alloc(const rl_nn *net, const rl_nn_optim_options *opt, rl_nn_optim **out,
+                      rl_error *err)
 {
-    if (!net || !opt) {
-        rl_error_set(err, RL_EINVAL, "rl_nn_optim_alloc: NULL %s", !net ? "network" : "options");
-        return NULL;
-    }
-    if (check_options(opt, err) != RL_OK)
-        return NULL;
+    if (!out)
+        return rl_error_set(err, RL_EINVAL, "rl_nn_optim_alloc: NULL out");
+    *out = NULL;
+    if (!net || !opt)
+        return rl_error_set(err, RL_EINVAL, "rl_nn_optim_alloc: NULL %s",
+                            !net ? "network" : "options");
+    int rc = check_options(opt, err);
+    if (rc != RL_OK)
+        return rc;
     rl_nn_optim *o = calloc(1, sizeof *o);
-    if (!o) {
-        rl_error_set(err, RL_ENOMEM, "out of memory allocating an optimizer");
-        return NULL;
-    }
+    if (!o)
+        return rl_error_set(err, RL_ENOMEM, "out of memory allocating an optimizer");
     o->opt = *opt;
     o->n_params = net->n_params;
     if (opt->kind == RL_NN_ADAM) {
@@ -658,16 +653,17 @@ rl_nn_optim *rl_nn_optim_alloc(const rl_nn *net, const rl_nn_optim_options *opt,
         float *block = ok ? aligned_alloc(NN_ALIGN, used * sizeof(float)) : NULL;
         if (!block) {
             free(o);
-            rl_error_set(err, RL_ENOMEM, "out of memory for Adam's moments of %zu parameters",
-                         net->n_params);
-            return NULL;
+            return rl_error_set(err, RL_ENOMEM,
+                                "out of memory for Adam's moments of %zu parameters",
+                                net->n_params);
         }
         memset(block, 0, used * sizeof(float));
         o->block = block;
         o->m = block + m_off;
         o->v = block + v_off;
     }
-    return o;
+    *out = o;
+    return RL_OK;
 }
 
 void rl_nn_optim_free(rl_nn_optim *o)

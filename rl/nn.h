@@ -22,10 +22,11 @@
  * i.e. PyTorch's Linear.weight transposed), then the n_out biases. Layer l's output for
  * sample x is act(x W + b).
  *
- * Functions return 0 or a negative RL_E* code and fill err (which may be NULL) on failure;
- * a failing call changes nothing. Nothing here prints, exits or keeps global state; a
- * network and an optimiser may be used from one thread at a time. The caller decides how
- * many threads OpenBLAS uses (rl_gsl_init sets one).
+ * Functions return 0 or a negative RL_E* code and fill err (which may be NULL) on failure,
+ * the code being the same whether err is NULL or not; a failing call changes nothing (an
+ * allocator sets *out to NULL and leaves nothing allocated). Nothing here prints, exits or
+ * keeps global state; a network and an optimiser may be used from one thread at a time. The
+ * caller decides how many threads OpenBLAS uses (rl_gsl_init sets one).
  */
 #ifndef GRIDRL_RL_NN_H
 #define GRIDRL_RL_NN_H
@@ -58,13 +59,15 @@ const char *rl_nn_optimizer_name(rl_nn_optimizer o);
 typedef struct rl_nn rl_nn;
 
 /* A network with n_sizes - 1 layers of sizes[0] -> sizes[1] -> ... -> sizes[n_sizes - 1]
- * units, for batches of up to max_batch rows. Parameters start at 0 (call rl_nn_init): a
- * target network that is about to be copied into should not consume random numbers.
- * NULL with err filled: RL_EINVAL for sizes NULL or n_sizes < 2, RL_ERANGE for more than
- * RL_NN_MAX_LAYERS layers, a size outside [1, RL_NN_MAX_WIDTH], max_batch outside
- * [1, RL_NN_MAX_BATCH] or an activation that is not one of the enum's, RL_ENOMEM. */
-rl_nn *rl_nn_alloc(const size_t *sizes, size_t n_sizes, rl_nn_activation activation,
-                   size_t max_batch, rl_error *err);
+ * units, for batches of up to max_batch rows, into *out. Parameters start at 0 (call
+ * rl_nn_init): a target network that is about to be copied into should not consume random
+ * numbers. On failure *out is NULL, nothing is left allocated, and the code (the same
+ * whether err is NULL or not) is RL_EINVAL for out NULL, sizes NULL or n_sizes < 2,
+ * RL_ERANGE for more than RL_NN_MAX_LAYERS layers, a size outside [1, RL_NN_MAX_WIDTH],
+ * max_batch outside [1, RL_NN_MAX_BATCH] or an activation that is not one of the enum's,
+ * RL_ENOMEM. */
+int rl_nn_alloc(const size_t *sizes, size_t n_sizes, rl_nn_activation activation,
+                size_t max_batch, rl_nn **out, rl_error *err);
 void rl_nn_free(rl_nn *net); /* NULL is a no-op */
 
 /* PyTorch's default for nn.Linear: every weight and bias of a layer with n_in inputs is
@@ -156,10 +159,11 @@ typedef struct rl_nn_optim_options {
 typedef struct rl_nn_optim rl_nn_optim;
 
 /* An optimiser for networks with net's parameter count (its state starts at step 0 with
- * zero moments). NULL with err filled: RL_EINVAL for NULL arguments or an unknown kind,
+ * zero moments), into *out. On failure *out is NULL, nothing is left allocated, and the code
+ * (the same whether err is NULL or not) is RL_EINVAL for NULL arguments or an unknown kind,
  * RL_ERANGE for lr, beta1, beta2 or eps out of range (err->key names the field), RL_ENOMEM. */
-rl_nn_optim *rl_nn_optim_alloc(const rl_nn *net, const rl_nn_optim_options *opt,
-                               rl_error *err);
+int rl_nn_optim_alloc(const rl_nn *net, const rl_nn_optim_options *opt, rl_nn_optim **out,
+                      rl_error *err);
 void rl_nn_optim_free(rl_nn_optim *o); /* NULL is a no-op */
 
 /* One step with the network's current gradient (from the last backward call).

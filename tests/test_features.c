@@ -108,8 +108,8 @@ static rl_features *make(const char *name, const rl_space *sp, rl_feature_domain
     rl_error err;
     const rl_feature_type *type = rl_feature_type_find(name, &err);
     assert_non_null(type);
-    rl_features *f = rl_features_alloc(type, sp, domain, p, &err);
-    if (!f)
+    rl_features *f;
+    if (rl_features_alloc(type, sp, domain, p, &f, &err) != RL_OK)
         fail_msg("rl_features_alloc(%s): %s: %s", name, err.key, err.message);
     rl_params_free(p);
     return f;
@@ -878,8 +878,12 @@ static void test_kinds_ignored(void **state)
     walled.kind[7] = RL_STATE_WALL;
     walled.kind[17] = RL_STATE_TERMINAL;
     for (const rl_feature_type *const *t = rl_feature_types; *t; t++) {
-        rl_features *a = rl_features_alloc(*t, &open.sp, RL_FEATURES_PAIRS, NULL, NULL);
-        rl_features *b = rl_features_alloc(*t, &walled.sp, RL_FEATURES_PAIRS, NULL, NULL);
+        rl_features *a;
+        assert_int_equal(rl_features_alloc(*t, &open.sp, RL_FEATURES_PAIRS, NULL, &a, NULL), RL_OK);
+        rl_features *b;
+        assert_int_equal(rl_features_alloc(*t, &walled.sp, RL_FEATURES_PAIRS, NULL,
+                                           &b, NULL),
+                         RL_OK);
         assert_non_null(a);
         assert_non_null(b);
         size_t dim = rl_features_dim(a);
@@ -992,13 +996,14 @@ static void test_alloc_params(void **state)
     (void)state;
     test_space t;
     zhao_space(&t);
-    rl_features *f = rl_features_alloc_params(&t.sp, RL_FEATURES_STATES, NULL, NULL);
+    rl_features *f;
+    assert_int_equal(rl_features_alloc_params(&t.sp, RL_FEATURES_STATES, NULL, &f, NULL), RL_OK);
     assert_non_null(f);
     assert_ptr_equal(rl_features_type(f), &rl_feature_polynomial);
     assert_int_equal(rl_features_dim(f), 10);
     rl_features_free(f);
     rl_params *p = make_params((const char *const[]){"features", "fourier", "order", "2", NULL});
-    f = rl_features_alloc_params(&t.sp, RL_FEATURES_STATES, p, NULL);
+    assert_int_equal(rl_features_alloc_params(&t.sp, RL_FEATURES_STATES, p, &f, NULL), RL_OK);
     assert_non_null(f);
     assert_ptr_equal(rl_features_type(f), &rl_feature_fourier);
     assert_int_equal(rl_features_dim(f), 9);
@@ -1013,7 +1018,7 @@ static void test_alloc_params(void **state)
     };
     p = rl_params_alloc(partial);
     assert_non_null(p);
-    f = rl_features_alloc_params(&t.sp, RL_FEATURES_STATES, p, NULL);
+    assert_int_equal(rl_features_alloc_params(&t.sp, RL_FEATURES_STATES, p, &f, NULL), RL_OK);
     assert_non_null(f);
     assert_int_equal(rl_features_dim(f), 72);
     rl_features_free(f);
@@ -1024,15 +1029,23 @@ static void test_alloc_params(void **state)
 
 /* ---- Errors ---- */
 
-/* Runs alloc with and without an error record: both must fail the same way. */
+/* A non-NULL pointer that a failing alloc must overwrite with NULL. */
+static max_align_t sentinel;
+
+/* Runs alloc with and without an error record: both must fail the same way, returning code
+ * and leaving *out NULL. */
 static void expect_alloc_error(const rl_feature_type *type, const rl_space *sp,
                                rl_feature_domain domain, const rl_params *p, int code,
                                const char *key, const char *part1, const char *part2)
 {
-    assert_null(rl_features_alloc(type, sp, domain, p, NULL));
+    rl_features *f = (void *)&sentinel;
+    assert_int_equal(rl_features_alloc(type, sp, domain, p, &f, NULL), code);
+    assert_null(f);
     rl_error err;
     rl_error_clear(&err);
-    assert_null(rl_features_alloc(type, sp, domain, p, &err));
+    f = (void *)&sentinel;
+    assert_int_equal(rl_features_alloc(type, sp, domain, p, &f, &err), code);
+    assert_null(f);
     assert_int_equal(err.code, code);
     assert_string_equal(err.key, key);
     assert_contains(err.message, part1);
@@ -1066,9 +1079,15 @@ static void test_errors_names_and_ranges(void **state)
     rl_params *p = rl_params_alloc(text_table);
     assert_non_null(p);
     assert_int_equal(rl_params_set(p, "features", "linear", NULL), RL_OK);
-    assert_null(rl_features_alloc_params(&t.sp, RL_FEATURES_STATES, p, NULL));
+    rl_features *f = (void *)&sentinel;
+    assert_int_equal(rl_features_alloc_params(&t.sp, RL_FEATURES_STATES, p, &f, NULL),
+                     RL_ENOTFOUND);
+    assert_null(f);
     rl_error_clear(&err);
-    assert_null(rl_features_alloc_params(&t.sp, RL_FEATURES_STATES, p, &err));
+    f = (void *)&sentinel;
+    assert_int_equal(rl_features_alloc_params(&t.sp, RL_FEATURES_STATES, p, &f, &err),
+                     RL_ENOTFOUND);
+    assert_null(f);
     assert_int_equal(err.code, RL_ENOTFOUND);
     assert_string_equal(err.key, "features");
     assert_contains(err.message, "fourier");
@@ -1076,7 +1095,10 @@ static void test_errors_names_and_ranges(void **state)
     assert_int_equal(rl_params_set(p, "action_features", "both", NULL), RL_OK);
     expect_alloc_error(&rl_feature_rbf, &t.sp, RL_FEATURES_PAIRS, p, RL_EINVAL,
                        "action_features", "blocks|input", "'both'");
-    rl_features *ok = rl_features_alloc(&rl_feature_rbf, &t.sp, RL_FEATURES_STATES, p, NULL);
+    rl_features *ok;
+    assert_int_equal(rl_features_alloc(&rl_feature_rbf, &t.sp, RL_FEATURES_STATES, p,
+                                       &ok, NULL),
+                     RL_OK);
     assert_non_null(ok);
     rl_features_free(ok);
     rl_params_free(p);
@@ -1085,7 +1107,9 @@ static void test_errors_names_and_ranges(void **state)
     p = make_params((const char *const[]){"order", "9", NULL});
     expect_alloc_error(&rl_feature_polynomial, &t.sp, RL_FEATURES_STATES, p, RL_ERANGE, "order",
                        "9 is outside [1, 8]", "polynomial");
-    ok = rl_features_alloc(&rl_feature_fourier, &t.sp, RL_FEATURES_STATES, p, NULL);
+    assert_int_equal(rl_features_alloc(&rl_feature_fourier, &t.sp, RL_FEATURES_STATES, p,
+                                       &ok, NULL),
+                     RL_OK);
     assert_non_null(ok);
     assert_int_equal(rl_features_dim(ok), 100);
     rl_features_free(ok);
@@ -1093,7 +1117,9 @@ static void test_errors_names_and_ranges(void **state)
     p = make_params((const char *const[]){"order", "0", NULL});
     expect_alloc_error(&rl_feature_polynomial, &t.sp, RL_FEATURES_STATES, p, RL_ERANGE, "order",
                        "0 is outside [1, 8]", NULL);
-    ok = rl_features_alloc(&rl_feature_fourier, &t.sp, RL_FEATURES_STATES, p, NULL);
+    assert_int_equal(rl_features_alloc(&rl_feature_fourier, &t.sp, RL_FEATURES_STATES, p,
+                                       &ok, NULL),
+                     RL_OK);
     assert_non_null(ok);
     assert_int_equal(rl_features_dim(ok), 1);
     rl_features_free(ok);
@@ -1114,8 +1140,23 @@ static void test_errors_names_and_ranges(void **state)
     bad.sp.n_actions = 0;
     expect_alloc_error(&rl_feature_one_hot, &bad.sp, RL_FEATURES_PAIRS, NULL, RL_EINVAL, "",
                        "0 actions", NULL);
-    assert_null(rl_features_alloc(NULL, &t.sp, RL_FEATURES_STATES, NULL, NULL));
-    assert_null(rl_features_alloc(&rl_feature_one_hot, NULL, RL_FEATURES_STATES, NULL, NULL));
+    expect_alloc_error(NULL, &t.sp, RL_FEATURES_STATES, NULL, RL_EINVAL, "features",
+                       "no feature kind given", NULL);
+    expect_alloc_error(&rl_feature_one_hot, NULL, RL_FEATURES_STATES, NULL, RL_EINVAL, "",
+                       "features need a state space", NULL);
+    expect_alloc_error(&rl_feature_one_hot, &t.sp, (rl_feature_domain)2, NULL, RL_EINVAL, "",
+                       "unknown feature domain 2", NULL);
+    /* Nowhere to put the instance. */
+    rl_error_clear(&err);
+    assert_int_equal(rl_features_alloc(&rl_feature_one_hot, &t.sp, RL_FEATURES_STATES, NULL,
+                                       NULL, &err),
+                     RL_EINVAL);
+    assert_contains(err.message, "NULL out");
+    assert_int_equal(rl_features_alloc(&rl_feature_one_hot, &t.sp, RL_FEATURES_STATES, NULL,
+                                       NULL, NULL),
+                     RL_EINVAL);
+    assert_int_equal(rl_features_alloc_params(&t.sp, RL_FEATURES_STATES, NULL, NULL, NULL),
+                     RL_EINVAL);
     space_free(&bad);
     space_free(&t);
 }
@@ -1132,7 +1173,10 @@ static void test_errors_caps(void **state)
     /* tile: tilings (tiles + 1)^2 features. 16 x 1024^2 = 16777216 is at the cap (allowed:
      * the table is only 25 x 16 entries); 16 x 1025^2 = 16810000 is above it. */
     rl_params *p = make_params((const char *const[]){"tilings", "16", "tiles", "1023", NULL});
-    rl_features *f = rl_features_alloc(&rl_feature_tile, &t.sp, RL_FEATURES_STATES, p, NULL);
+    rl_features *f;
+    assert_int_equal(rl_features_alloc(&rl_feature_tile, &t.sp, RL_FEATURES_STATES, p,
+                                       &f, NULL),
+                     RL_OK);
     assert_non_null(f);
     assert_int_equal(rl_features_dim(f), 16777216);
     rl_features_free(f);
@@ -1144,7 +1188,9 @@ static void test_errors_caps(void **state)
     /* Blocks multiply by the actions: tiles = 1000 (default 8 tilings) gives 8 x 1001^2 =
      * 8016008 features for states, within the cap, and 5 x that = 40080040 for pairs. */
     p = make_params((const char *const[]){"tiles", "1000", NULL});
-    f = rl_features_alloc(&rl_feature_tile, &t.sp, RL_FEATURES_STATES, p, NULL);
+    assert_int_equal(rl_features_alloc(&rl_feature_tile, &t.sp, RL_FEATURES_STATES, p,
+                                       &f, NULL),
+                     RL_OK);
     assert_non_null(f);
     assert_int_equal(rl_features_dim(f), 8016008);
     rl_features_free(f);

@@ -134,9 +134,10 @@ static rl_nn *alloc_net(const size_t *sizes, size_t n_sizes, rl_nn_activation ac
                         size_t max_batch)
 {
     rl_error err;
-    rl_nn *net = rl_nn_alloc(sizes, n_sizes, act, max_batch, &err);
-    if (!net)
+    rl_nn *net;
+    if (rl_nn_alloc(sizes, n_sizes, act, max_batch, &net, &err) != RL_OK)
         fail_msg("rl_nn_alloc: %s", err.message);
+    assert_non_null(net);
     return net;
 }
 
@@ -563,7 +564,8 @@ static void test_sgd_one_step(void **state)
         rl_nn *net = line_net(0.5f, -0.25f, 2);
         rl_nn_optim_options opt = RL_NN_SGD_DEFAULTS;
         opt.lr = 0.1;
-        rl_nn_optim *o = rl_nn_optim_alloc(net, &opt, NULL);
+        rl_nn_optim *o;
+        assert_int_equal(rl_nn_optim_alloc(net, &opt, &o, NULL), RL_OK);
         assert_non_null(o);
         float y[2], g[2], p[2];
         double value;
@@ -641,7 +643,8 @@ static void test_adam_two_steps(void **state)
     rl_nn *net = fan_net(0.5f, -0.25f);
     rl_nn_optim_options opt = RL_NN_ADAM_DEFAULTS;
     opt.lr = 0.1;
-    rl_nn_optim *o = rl_nn_optim_alloc(net, &opt, NULL);
+    rl_nn_optim *o;
+    assert_int_equal(rl_nn_optim_alloc(net, &opt, &o, NULL), RL_OK);
     assert_non_null(o);
     float p[10], m[10], v[10];
     const double rel = 4 * FLT_EPSILON;
@@ -694,7 +697,8 @@ static void test_adam_eps_placement(void **state)
     rl_nn *net = fan_net(0.0f, 0.0f);
     rl_nn_optim_options opt = RL_NN_ADAM_DEFAULTS;
     opt.lr = 0.1;
-    rl_nn_optim *o = rl_nn_optim_alloc(net, &opt, NULL);
+    rl_nn_optim *o;
+    assert_int_equal(rl_nn_optim_alloc(net, &opt, &o, NULL), RL_OK);
     assert_non_null(o);
     const float t = -2.5e-8f;
     double g = -0.4 * (double)t; /* the float target's own value: 1e-8 to 7 digits */
@@ -725,7 +729,8 @@ static void test_adam_subnormal_flush(void **state)
         rl_nn *net = fan_net(0.0f, 0.0f);
         rl_nn_optim_options opt = RL_NN_ADAM_DEFAULTS;
         opt.flush_subnormals = flush;
-        rl_nn_optim *o = rl_nn_optim_alloc(net, &opt, NULL);
+        rl_nn_optim *o;
+        assert_int_equal(rl_nn_optim_alloc(net, &opt, &o, NULL), RL_OK);
         assert_non_null(o);
         float m[10], v[10];
         fan_step(net, o, 1, -2.5e-18f);
@@ -829,7 +834,8 @@ static void test_learn_least_squares(void **state)
 
     rl_nn_optim_options opt = RL_NN_SGD_DEFAULTS;
     opt.lr = 0.25;
-    rl_nn_optim *o = rl_nn_optim_alloc(net, &opt, NULL);
+    rl_nn_optim *o;
+    assert_int_equal(rl_nn_optim_alloc(net, &opt, &o, NULL), RL_OK);
     assert_non_null(o);
     double loss = 0;
     for (int step = 0; step < 400; step++) {
@@ -863,7 +869,8 @@ static void test_learn_xor(void **state)
     const size_t a[4] = {0};
     rl_nn_optim_options opt = RL_NN_ADAM_DEFAULTS;
     opt.lr = 0.05;
-    rl_nn_optim *o = rl_nn_optim_alloc(net, &opt, NULL);
+    rl_nn_optim *o;
+    assert_int_equal(rl_nn_optim_alloc(net, &opt, &o, NULL), RL_OK);
     assert_non_null(o);
     double loss = 1;
     for (int step = 0; step < 1500; step++) {
@@ -981,14 +988,48 @@ static void test_names(void **state)
         assert_int_equal((call_without), (expected));                                       \
     } while (0)
 
+/* A non-NULL pointer that a failing allocator must overwrite with NULL. */
+static max_align_t sentinel;
+
+/* rl_nn_alloc's code with the record err (whose code must agree), checked to be the same
+ * code without a record; on failure *out must come back NULL both times. */
 static int alloc_code(const size_t *sizes, size_t n, int act, size_t max_batch, rl_error *err)
 {
-    rl_nn *net = rl_nn_alloc(sizes, n, (rl_nn_activation)act, max_batch, err);
-    if (net) {
+    rl_nn *net = (void *)&sentinel;
+    int rc = rl_nn_alloc(sizes, n, (rl_nn_activation)act, max_batch, &net, err);
+    if (rc == RL_OK) {
+        assert_non_null(net);
+        assert_ptr_not_equal(net, (void *)&sentinel);
         rl_nn_free(net);
-        return 0;
+    } else {
+        assert_null(net);
+        assert_int_equal(err->code, rc);
     }
-    return err ? err->code : -100; /* without a record only failure itself is visible */
+    net = (void *)&sentinel;
+    assert_int_equal(rl_nn_alloc(sizes, n, (rl_nn_activation)act, max_batch, &net, NULL), rc);
+    if (rc == RL_OK)
+        rl_nn_free(net);
+    else
+        assert_null(net);
+    return rc;
+}
+
+/* rl_nn_optim_alloc fails with code both with a record (which holds the code, key when not
+ * NULL, and a message containing text) and without one; *out comes back NULL both times. */
+static void expect_optim_error(const rl_nn *net, const rl_nn_optim_options *opt, int code,
+                               const char *key, const char *text)
+{
+    rl_error e;
+    rl_nn_optim *o = (void *)&sentinel;
+    assert_int_equal(rl_nn_optim_alloc(net, opt, &o, &e), code);
+    assert_null(o);
+    assert_int_equal(e.code, code);
+    if (key)
+        assert_string_equal(e.key, key);
+    assert_contains(e.message, text);
+    o = (void *)&sentinel;
+    assert_int_equal(rl_nn_optim_alloc(net, opt, &o, NULL), code);
+    assert_null(o);
 }
 
 static void test_alloc_errors(void **state)
@@ -1017,9 +1058,10 @@ static void test_alloc_errors(void **state)
     assert_int_equal(alloc_code(ok, 3, RL_NN_RELU, RL_NN_MAX_BATCH + 1, &err), RL_ERANGE);
     assert_int_equal(alloc_code(ok, 3, 7, 4, &err), RL_ERANGE);
     assert_contains(err.message, "activation 7");
-    /* NULL err: still NULL, no crash. */
-    assert_null(rl_nn_alloc(zero, 3, RL_NN_RELU, 4, NULL));
-    assert_null(rl_nn_alloc(ok, 3, RL_NN_RELU, 0, NULL));
+    /* Nowhere to put the network. */
+    assert_int_equal(rl_nn_alloc(ok, 3, RL_NN_RELU, 4, NULL, &err), RL_EINVAL);
+    assert_contains(err.message, "NULL out");
+    assert_int_equal(rl_nn_alloc(ok, 3, RL_NN_RELU, 4, NULL, NULL), RL_EINVAL);
 }
 
 static void test_call_errors(void **state)
@@ -1130,29 +1172,23 @@ static void test_call_errors(void **state)
         {{RL_NN_ADAM, 1e-3, 0.9, -0.5, 1e-8, true}, "beta2", "beta2 = -0.5 must be [0, 1)"},
         {{RL_NN_ADAM, 1e-3, 0.9, 0.999, 0.0, true}, "eps", "eps = 0 must be > 0"},
     };
-    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
-        assert_null(rl_nn_optim_alloc(net, &bad[k].opt, &e));
-        assert_int_equal(e.code, RL_ERANGE);
-        assert_string_equal(e.key, bad[k].key);
-        assert_contains(e.message, bad[k].text);
-        assert_null(rl_nn_optim_alloc(net, &bad[k].opt, NULL));
-    }
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+        expect_optim_error(net, &bad[k].opt, RL_ERANGE, bad[k].key, bad[k].text);
     /* SGD ignores Adam's fields. */
     rl_nn_optim_options sgd = {RL_NN_SGD, 0.1, 7.0, -1.0, 0.0, true};
-    rl_nn_optim *o = rl_nn_optim_alloc(net, &sgd, &e);
+    rl_nn_optim *o;
+    assert_int_equal(rl_nn_optim_alloc(net, &sgd, &o, &e), RL_OK);
     assert_non_null(o);
     rl_nn_optim_free(o);
     rl_nn_optim_options kind = {(rl_nn_optimizer)4, 0.1, 0.9, 0.999, 1e-8, true};
-    assert_null(rl_nn_optim_alloc(net, &kind, &e));
-    assert_int_equal(e.code, RL_EINVAL);
-    assert_contains(e.message, "optimizer 4 is not sgd or adam");
-    assert_null(rl_nn_optim_alloc(NULL, &kind, &e));
-    assert_int_equal(e.code, RL_EINVAL);
-    assert_null(rl_nn_optim_alloc(net, NULL, &e));
-    assert_int_equal(e.code, RL_EINVAL);
+    expect_optim_error(net, &kind, RL_EINVAL, NULL, "optimizer 4 is not sgd or adam");
+    expect_optim_error(NULL, &kind, RL_EINVAL, NULL, "NULL network");
+    expect_optim_error(net, NULL, RL_EINVAL, NULL, "NULL options");
+    EXPECT_ERROR(RL_EINVAL, "NULL out", rl_nn_optim_alloc(net, &sgd, NULL, err),
+                 rl_nn_optim_alloc(net, &sgd, NULL, err));
 
     rl_nn_optim_options adam = RL_NN_ADAM_DEFAULTS;
-    o = rl_nn_optim_alloc(net, &adam, &e);
+    assert_int_equal(rl_nn_optim_alloc(net, &adam, &o, &e), RL_OK);
     assert_non_null(o);
     EXPECT_ERROR(RL_EINVAL, "the network has 32 parameters, the optimizer was made for 26",
                  rl_nn_optim_step(o, wrong, err), rl_nn_optim_step(o, wrong, err));

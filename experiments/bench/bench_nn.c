@@ -119,13 +119,11 @@ static int gridrl_make(gridrl_side *g, const size_t *sizes, size_t batch, rl_err
 {
     rl_nn_optim_options adam = RL_NN_ADAM_DEFAULTS;
     adam.lr = RL_BENCH_NN_LR;
-    /* A record of our own, so the code returned does not depend on whether err is NULL. */
-    rl_error local;
-    rl_error *e = err ? err : &local;
-    if (!(g->online = rl_nn_alloc(sizes, N_LAYERS + 1, RL_NN_RELU, batch, e)) ||
-        !(g->target = rl_nn_alloc(sizes, N_LAYERS + 1, RL_NN_RELU, batch, e)) ||
-        !(g->opt = rl_nn_optim_alloc(g->online, &adam, e)))
-        return e->code;
+    int rc;
+    if ((rc = rl_nn_alloc(sizes, N_LAYERS + 1, RL_NN_RELU, batch, &g->online, err)) ||
+        (rc = rl_nn_alloc(sizes, N_LAYERS + 1, RL_NN_RELU, batch, &g->target, err)) ||
+        (rc = rl_nn_optim_alloc(g->online, &adam, &g->opt, err)))
+        return rc;
     if (!(g->y = malloc(batch * sizeof *g->y)))
         return rl_error_set(err, RL_ENOMEM, "out of memory for a batch of targets");
     return RL_OK;
