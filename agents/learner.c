@@ -64,3 +64,18 @@ void rl_learner_policy(const rl_learner *l, double *pi)
 {
     l->type->policy(l->state, pi);
 }
+
+const double *rl_learner_weights(const rl_learner *l, size_t *n)
+{
+    *n = 0;
+    return l->type->weights ? l->type->weights(l->state, n) : NULL;
+}
+
+void rl_learner_weight_label(const rl_learner *l, size_t i, char *buf, size_t size)
+{
+    size_t n = 0;
+    if (size)
+        buf[0] = '\0';
+    if (l->type->weights && l->type->weight_label && l->type->weights(l->state, &n) && i < n)
+        l->type->weight_label(l->state, i, buf, size);
+}

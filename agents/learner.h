@@ -14,7 +14,7 @@
  *
  * Hooks. Required: init, begin_episode, observe, end_episode, policy. Optional (NULL):
  * release, episode_start, update, diverged, values (a learner without state values),
- * action_values.
+ * action_values, weights and weight_label (a learner with a weight vector: linear ones).
  * Every hook is called through the dispatchers below, never as l->type->hook(...).
  * Read-outs copy into the caller's buffer.
  */
@@ -97,6 +97,10 @@ typedef struct rl_learner_type {
     void (*values)(const void *state, double *v);        /* n_states */
     void (*action_values)(const void *state, double *q); /* n_states * n_actions */
     void (*policy)(const void *state, double *pi);       /* n_states * n_actions */
+    /* The weight vector (valid until the next update) and its length, for weights.csv. */
+    const double *(*weights)(const void *state, size_t *n);
+    /* The name of weight i (< n), truncated to size; with weights. */
+    void (*weight_label)(const void *state, size_t i, char *buf, size_t size);
 } rl_learner_type;
 
 typedef struct rl_learner {
@@ -163,5 +167,11 @@ bool rl_learner_action_values(const rl_learner *l, double *q);
 
 /* The learner's policy pi(a|s) into pi (n_states * n_actions). */
 void rl_learner_policy(const rl_learner *l, double *pi);
+
+/* The learner's weights and their number (*n); NULL (and *n = 0) without a weight vector. */
+const double *rl_learner_weights(const rl_learner *l, size_t *n);
+
+/* The name of weight i; "" without a weight vector or for i out of range. */
+void rl_learner_weight_label(const rl_learner *l, size_t i, char *buf, size_t size);
 
 #endif

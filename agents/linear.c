@@ -408,6 +408,18 @@ static size_t linear_diverged(const void *state)
     return ((const linear *)state)->diverged_step;
 }
 
+static const double *linear_weights(const void *state, size_t *n)
+{
+    const linear *L = state;
+    *n = L->dim;
+    return L->w;
+}
+
+static void linear_weight_label(const void *state, size_t i, char *buf, size_t size)
+{
+    rl_features_label(((const linear *)state)->f, i, buf, size);
+}
+
 /* ---- read-outs ---- */
 
 static void prediction_values(const void *state, double *v)
@@ -482,6 +494,8 @@ const rl_learner_type rl_td_linear_type = {
     .diverged = linear_diverged,
     .values = prediction_values,
     .policy = prediction_policy,
+    .weights = linear_weights,
+    .weight_label = linear_weight_label,
 };
 
 const rl_learner_type rl_sarsa_linear_type = {
@@ -498,6 +512,8 @@ const rl_learner_type rl_sarsa_linear_type = {
     .values = control_values,
     .action_values = control_action_values,
     .policy = control_policy,
+    .weights = linear_weights,
+    .weight_label = linear_weight_label,
 };
 
 const rl_learner_type rl_q_learning_linear_type = {
@@ -514,6 +530,8 @@ const rl_learner_type rl_q_learning_linear_type = {
     .values = control_values,
     .action_values = control_action_values,
     .policy = control_policy,
+    .weights = linear_weights,
+    .weight_label = linear_weight_label,
 };
 
 const rl_learner_type rl_lstd_type = {
@@ -530,29 +548,6 @@ const rl_learner_type rl_lstd_type = {
     .diverged = linear_diverged,
     .values = prediction_values,
     .policy = prediction_policy,
+    .weights = linear_weights,
+    .weight_label = linear_weight_label,
 };
-
-static bool is_linear(const rl_learner *l)
-{
-    return l->type == &rl_td_linear_type || l->type == &rl_sarsa_linear_type ||
-           l->type == &rl_q_learning_linear_type || l->type == &rl_lstd_type;
-}
-
-const double *rl_linear_weights(const rl_learner *l, size_t *n)
-{
-    if (!is_linear(l)) {
-        *n = 0;
-        return NULL;
-    }
-    const linear *L = l->state;
-    *n = L->dim;
-    return L->w;
-}
-
-int rl_linear_weight_label(const rl_learner *l, size_t i, char *buf, size_t size)
-{
-    if (!is_linear(l))
-        return RL_EINVAL;
-    return rl_features_label(((const linear *)l->state)->f, i, buf, size);
-}
-

@@ -24,12 +24,7 @@ extern const rl_learner_type rl_sarsa_linear_type;
 extern const rl_learner_type rl_q_learning_linear_type;
 extern const rl_learner_type rl_lstd_type;
 
-/* The weights of a learner of one of these types: their number, and a pointer to them (for
- * weights.csv and tests); NULL for other types. */
-const double *rl_linear_weights(const rl_learner *l, size_t *n);
-
-/* The name of weight i ("x^2*y", "tile t3 (2,4)@up"), as rl_features_label. RL_EINVAL for a
- * learner of another type. */
-int rl_linear_weight_label(const rl_learner *l, size_t i, char *buf, size_t size);
+/* Each has weights and weight_label hooks (rl_learner_weights): labels are the features'
+ * ("x^2*y", "tile t3 (2 4)@up"). */
 
 #endif

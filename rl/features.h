@@ -21,7 +21,7 @@
  *
  * one_hot     phi_i(s) = [i == s], exactly 1.0: the tabular case, n_states features. A linear
  *             learner with these features must equal its tabular counterpart step for step.
- *             Labels "one_hot (row,col)".
+ *             Labels "one_hot (row col)".
  * polynomial  Zhao eqs. (8.15)-(8.17) with x, y rescaled to [-1, 1]: x = 2 col / (cols - 1)
  *             - 1, 0 when cols = 1 (the middle), likewise y (centred monomials are far better
  *             conditioned than monomials of [0, 1]). Terms by degree d = 0 .. order;
@@ -47,13 +47,13 @@
  *             features, exactly `tilings` active per state. Not hashed: gridworlds are small
  *             enough for the full table, and hashing would add collisions for nothing. S&B
  *             recommend tilings a power of 2 >= 4k (k = 2 dimensions), hence the default 8.
- *             Labels "tile t3 (2,4)": tiling 3, tile (ix, iy) = (2, 4), x first as in (x, y).
+ *             Labels "tile t3 (2 4)": tiling 3, tile (ix, iy) = (2, 4), x first as in (x, y).
  * rbf         Gaussian radial basis functions exp(-||p - c||^2 / (2 width^2)), p = (x, y),
  *             centres c on a `centers` x `centers` lattice over the unit square at j /
  *             (centers - 1), j = 0 .. centers - 1 (one centre: at 0.5). Index cy * centers +
  *             cx (y outer, as fourier). Dense: centers^2 features, all active. The defaults
  *             (5 centres, width 0.25 = their spacing) put a centre on each cell of a 5 x 5
- *             grid. Labels "rbf (0.25,0.5)": the centre (x, y).
+ *             grid. Labels "rbf (0.25 0.5)": the centre (x, y).
  *
  * Value or action-value. An instance is allocated for one domain:
  * RL_FEATURES_STATES: phi(s) for v(s); `a` is ignored by every function (pass 0).
@@ -73,7 +73,7 @@
  *       Labels "cos(pi*(1x+0y+2z))".
  *     rbf: a 3-D lattice, `centers` per spatial axis and one centre per action at z = j /
  *       (n_actions - 1): index (ca * centers + cy) * centers + cx, centers^2 * n_actions
- *       features, all active. Labels "rbf (0.25,0.5,up)".
+ *       features, all active. Labels "rbf (0.25 0.5 up)".
  *     tile: the action axis is tiled so that each action has its own tile in every tiling
  *       (an action index has no metric: neighbouring indices should not share tiles), which
  *       makes the 3-D tiling exactly the 2-D one per action, that is, blocks; input is
@@ -218,7 +218,7 @@ size_t rl_features_block_dim(const rl_features *f);
 /* The most entries any row has (scratch sizes, e.g. for traces). */
 size_t rl_features_max_active(const rl_features *f);
 
-/* The name of feature i for a weights file ("x^2*y", "tile t3 (2,4)@up"); RL_ERANGE (and
+/* The name of feature i for a weights file ("x^2*y", "tile t3 (2 4)@up"); RL_ERANGE (and
  * buf = "") for i >= dim, RL_EINVAL for a NULL or empty buf. Truncates to size. */
 int rl_features_label(const rl_features *f, size_t i, char *buf, size_t size);
 

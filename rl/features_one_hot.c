@@ -33,7 +33,7 @@ static void one_hot_label(const rl_feature_config *c, const rl_feature_grid *g, 
                           char *buf, size_t size)
 {
     (void)c;
-    snprintf(buf, size, "one_hot (%zu,%zu)", i / g->cols, i % g->cols);
+    snprintf(buf, size, "one_hot (%zu %zu)", i / g->cols, i % g->cols);
 }
 
 const rl_feature_type rl_feature_one_hot = {

@@ -64,9 +64,9 @@ static void rbf_label(const rl_feature_config *c, const rl_feature_grid *g, size
     size_t m = (size_t)c->centers;
     double cx = lattice(i % m, m), cy = lattice(i / m % m, m);
     if (g->three_d)
-        snprintf(buf, size, "rbf (%g,%g,%s)", cx, cy, g->action_names[i / (m * m)]);
+        snprintf(buf, size, "rbf (%g %g %s)", cx, cy, g->action_names[i / (m * m)]);
     else
-        snprintf(buf, size, "rbf (%g,%g)", cx, cy);
+        snprintf(buf, size, "rbf (%g %g)", cx, cy);
 }
 
 const rl_feature_type rl_feature_rbf = {

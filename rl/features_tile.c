@@ -55,7 +55,7 @@ static void tile_label(const rl_feature_config *c, const rl_feature_grid *g, siz
 {
     (void)g;
     size_t side = (size_t)c->tiles + 1, rest = i % (side * side);
-    snprintf(buf, size, "tile t%zu (%zu,%zu)", i / (side * side), rest % side, rest / side);
+    snprintf(buf, size, "tile t%zu (%zu %zu)", i / (side * side), rest % side, rest / side);
 }
 
 const rl_feature_type rl_feature_tile = {

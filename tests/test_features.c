@@ -925,9 +925,9 @@ static void test_labels(void **state)
 {
     (void)state;
     expect_labels("one_hot", RL_FEATURES_STATES, NULL, 0,
-                  (const char *const[]){"one_hot (0,0)", "one_hot (0,1)", NULL});
+                  (const char *const[]){"one_hot (0 0)", "one_hot (0 1)", NULL});
     expect_labels("one_hot", RL_FEATURES_STATES, NULL, 5,
-                  (const char *const[]){"one_hot (1,0)", NULL});
+                  (const char *const[]){"one_hot (1 0)", NULL});
     expect_labels("polynomial", RL_FEATURES_STATES, (const char *const[]){"order", "3", NULL},
                   0,
                   (const char *const[]){"1", "x", "y", "x^2", "y^2", "x*y", "x^3", "y^3",
@@ -937,24 +937,24 @@ static void test_labels(void **state)
                                         "cos(pi*(0x+1y))", "cos(pi*(1x+1y))", NULL});
     /* tiles = 2: T = 3, 9 per tiling; (ix, iy) with x first. */
     expect_labels("tile", RL_FEATURES_STATES, NULL, 0,
-                  (const char *const[]){"tile t0 (0,0)", "tile t0 (1,0)", "tile t0 (2,0)",
-                                        "tile t0 (0,1)", NULL});
+                  (const char *const[]){"tile t0 (0 0)", "tile t0 (1 0)", "tile t0 (2 0)",
+                                        "tile t0 (0 1)", NULL});
     expect_labels("tile", RL_FEATURES_STATES, NULL, 9 * 3 + 5,
-                  (const char *const[]){"tile t3 (2,1)", NULL});
+                  (const char *const[]){"tile t3 (2 1)", NULL});
     expect_labels("rbf", RL_FEATURES_STATES, NULL, 0,
-                  (const char *const[]){"rbf (0,0)", "rbf (0.25,0)", "rbf (0.5,0)", NULL});
+                  (const char *const[]){"rbf (0 0)", "rbf (0.25 0)", "rbf (0.5 0)", NULL});
     expect_labels("rbf", RL_FEATURES_STATES, NULL, 5 + 2,
-                  (const char *const[]){"rbf (0.5,0.25)", NULL});
+                  (const char *const[]){"rbf (0.5 0.25)", NULL});
     /* blocks: order 1 has 3 features per action: 0 "1@up", 3 "1@right", 14 "y@stay". */
     expect_labels("polynomial", RL_FEATURES_PAIRS, (const char *const[]){"order", "1", NULL},
                   0, (const char *const[]){"1@up", "x@up", "y@up", "1@right", NULL});
     expect_labels("polynomial", RL_FEATURES_PAIRS, (const char *const[]){"order", "1", NULL},
                   14, (const char *const[]){"y@stay", NULL});
     expect_labels("one_hot", RL_FEATURES_PAIRS, NULL, 25 * 3 + 7,
-                  (const char *const[]){"one_hot (1,2)@left", NULL});
+                  (const char *const[]){"one_hot (1 2)@left", NULL});
     expect_labels("tile", RL_FEATURES_PAIRS,
                   (const char *const[]){"action_features", "input", NULL}, 72 + 9 * 3 + 5,
-                  (const char *const[]){"tile t3 (2,1)@right", NULL});
+                  (const char *const[]){"tile t3 (2 1)@right", NULL});
     /* input: the 3-D orders of features.h. */
     expect_labels("polynomial", RL_FEATURES_PAIRS,
                   (const char *const[]){"order", "3", "action_features", "input", NULL}, 0,
@@ -966,7 +966,7 @@ static void test_labels(void **state)
                   (const char *const[]){"cos(pi*(1x+1y+0z))", "cos(pi*(0x+0y+1z))", NULL});
     expect_labels("rbf", RL_FEATURES_PAIRS,
                   (const char *const[]){"action_features", "input", NULL}, 25,
-                  (const char *const[]){"rbf (0,0,right)", "rbf (0.25,0,right)", NULL});
+                  (const char *const[]){"rbf (0 0 right)", "rbf (0.25 0 right)", NULL});
 
     /* Out of range and small buffers. */
     test_space t;

@@ -66,5 +66,6 @@ void rl_run_result_free(rl_run_result *r)
     free(r->values);
     free(r->policy);
     free(r->truth);
+    free(r->weight_rows);
     memset(r, 0, sizeof *r);
 }

@@ -73,6 +73,9 @@ typedef struct rl_run_result {
     double *policy; /* n_states * n_actions */
     double *truth;  /* ground truth values, n_states */
     bool has_truth;
+    char *weight_rows; /* weights.csv's rows of a learner with weights (run, index, feature,
+                          weight), formatted at the end of the run; NULL: none */
+    size_t weight_rows_size;
 } rl_run_result;
 
 /* Zeroes result, takes ownership of env (NULL allowed: the caller sets it later) and

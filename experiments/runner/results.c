@@ -232,7 +232,19 @@ static const struct {
     {"values.csv", "run,state,row,col,cell,value"},
     {"policy.csv", "run,state,row,col,action,probability"},
     {"updates.csv", "run,update,episode,loss,value_rmse"},
+    {"weights.csv", "run,index,feature,weight"},
 };
+
+/* A learner of the plan has a weight vector (linear learners). */
+static bool plan_has_weights(const rl_plan *p)
+{
+    for (size_t k = 0; k < p->n_configurations; k++) {
+        const rl_agent *a = p->configurations[k].agent;
+        if (a->kind == RL_AGENT_LEARNER && a->learner->weights)
+            return true;
+    }
+    return false;
+}
 
 /* A learner of the plan has an update hook (it trains on stored data). */
 static bool plan_has_updates(const rl_plan *p)
@@ -253,6 +265,8 @@ static bool wanted(const rl_plan *p, const char *name)
         return plan_has(p, RL_AGENT_LEARNER);
     if (strcmp(name, "steps.csv") == 0)
         return plan_has(p, RL_AGENT_LEARNER) && rl_params_int(p->experiment, "log_every_steps");
+    if (strcmp(name, "weights.csv") == 0)
+        return plan_has_weights(p);
     if (strcmp(name, "updates.csv") == 0)
         return plan_has_updates(p) && (!rl_params_has(p->experiment, "log_every_updates") ||
                                        rl_params_int(p->experiment, "log_every_updates"));

@@ -4,6 +4,7 @@
 #include "experiments/runner/run.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -226,6 +227,33 @@ static int run_planner(const rl_plan *p, const rl_configuration *cfg, const doub
     return rc;
 }
 
+/* weights.csv's rows for a learner with weights: run, index, feature, weight (%.12g, as
+ * every number in the result files; a non-finite weight is an empty field). */
+static int format_weights(const rl_learner *l, rl_run_result *r, rl_error *err)
+{
+    size_t n;
+    const double *w = rl_learner_weights(l, &n);
+    if (!w)
+        return RL_OK;
+    FILE *f = open_memstream(&r->weight_rows, &r->weight_rows_size);
+    if (!f)
+        return rl_error_set(err, RL_ENOMEM, "out of memory for %zu weights", n);
+    char label[128];
+    for (size_t i = 0; i < n; i++) {
+        rl_learner_weight_label(l, i, label, sizeof label);
+        fprintf(f, "%zu,%zu,%s,", r->run, i, label);
+        if (isfinite(w[i]))
+            fprintf(f, "%.12g", w[i] + 0.0);
+        fputc('\n', f);
+    }
+    if (fclose(f) != 0) {
+        free(r->weight_rows);
+        r->weight_rows = NULL;
+        return rl_error_set(err, RL_ENOMEM, "out of memory for %zu weights", n);
+    }
+    return RL_OK;
+}
+
 static int run_learner(const rl_plan *p, const rl_configuration *cfg, const double *pi,
                        gsl_rng *rng, const volatile sig_atomic_t *stop, rl_run_result *r,
                        rl_error *err)
@@ -246,6 +274,8 @@ static int run_learner(const rl_plan *p, const rl_configuration *cfg, const doub
     rc = rl_learner_alloc(cfg->agent->learner, sp, cfg->agent_params, pi, rng, &learner, err);
     if (rc == RL_OK)
         rc = rl_episode_loop(r->env, learner, rng, &o, r, err);
+    if (rc == RL_OK)
+        rc = format_weights(learner, r, err);
     rl_learner_free(learner);
     return rc;
 }

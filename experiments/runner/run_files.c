@@ -14,7 +14,7 @@
 
 const char *const rl_run_file_names[] = {
     "runs.csv",   "timing.csv", "iterations.csv", "episodes.csv", "steps.csv",
-    "values.csv", "policy.csv", "updates.csv",    NULL,
+    "values.csv", "policy.csv", "updates.csv",    "weights.csv",  NULL,
 };
 
 void rl_run_file_path(const char *dir, size_t run, const char *name, char *out, size_t size)
@@ -131,16 +131,32 @@ static void write_updates(FILE *f, const rl_run_result *r)
     }
 }
 
+static void write_weights(FILE *f, const rl_run_result *r)
+{
+    if (r->weight_rows)
+        fwrite(r->weight_rows, 1, r->weight_rows_size, f);
+}
+
 static void (*const WRITERS[])(FILE *, const rl_run_result *) = {
     write_runs,   write_timing, write_iterations, write_episodes, write_steps,
-    write_values, write_policy, write_updates,
+    write_values, write_policy, write_updates,    write_weights,
 };
 
-/* Files a run writes only when it has rows for them (learners with an update hook): a
- * merge reads a missing one as empty. */
+/* Files a run writes only when it has rows for them (learners with an update hook, with
+ * weights): a merge reads a missing one as empty. */
 bool rl_run_file_optional(const char *name)
 {
-    return strcmp(name, "updates.csv") == 0;
+    return strcmp(name, "updates.csv") == 0 || strcmp(name, "weights.csv") == 0;
+}
+
+/* Whether result r has rows for the optional file name. */
+static bool has_rows(const rl_run_result *r, const char *name)
+{
+    if (strcmp(name, "updates.csv") == 0)
+        return r->update_rows.n > 0;
+    if (strcmp(name, "weights.csv") == 0)
+        return r->weight_rows != NULL;
+    return true;
 }
 
 static int remove_dir(const char *path, rl_error *err)
@@ -182,7 +198,7 @@ int rl_run_files_write(const char *dir, const rl_run_result *r, rl_error *err)
         return rl_error_set(err, RL_EIO, "cannot create '%s': %s", tmp, strerror(errno));
     int rc = RL_OK;
     for (size_t i = 0; rc == RL_OK && rl_run_file_names[i]; i++) {
-        if (rl_run_file_optional(rl_run_file_names[i]) && r->update_rows.n == 0)
+        if (!has_rows(r, rl_run_file_names[i]))
             continue;
         char path[RL_OUTPUT_PATH_MAX + 32];
         snprintf(path, sizeof path, "%s/%.16s", tmp, rl_run_file_names[i]);
