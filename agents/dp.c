@@ -15,8 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rl/policy.h"
+#include "rl/alloc.h"
 #include "rl/evaluate.h"
+#include "rl/policy.h"
 
 enum { METHOD_SOLVE, METHOD_ITERATIVE };
 
@@ -108,13 +109,13 @@ static const rl_param_spec truncated_params[] = {
 static void dp_release(void *state)
 {
     dp *d = state;
-    free(d->v);
-    free(d->v_next);
-    free(d->v_prev);
-    free(d->greedy);
-    free(d->pi);
-    free(d->read_out);
-    free(d->read_out_work);
+    rl_free(d->v);
+    rl_free(d->v_next);
+    rl_free(d->v_prev);
+    rl_free(d->greedy);
+    rl_free(d->pi);
+    rl_free(d->read_out);
+    rl_free(d->read_out_work);
 }
 
 static int dp_init_common(dp *d, const rl_mdp *m, const rl_params *p, rl_error *err)
@@ -132,13 +133,13 @@ static int dp_init_common(dp *d, const rl_mdp *m, const rl_params *p, rl_error *
                         strcmp(rl_params_string(p, "method"), "iterative") == 0
                     ? METHOD_ITERATIVE
                     : METHOD_SOLVE;
-    d->v = calloc(m->n_states, sizeof *d->v);
-    d->v_next = calloc(m->n_states, sizeof *d->v_next);
-    d->v_prev = calloc(m->n_states, sizeof *d->v_prev);
-    d->greedy = calloc(m->n_states, sizeof *d->greedy);
-    d->pi = calloc(m->n_states * m->n_actions, sizeof *d->pi);
-    d->read_out = calloc(m->n_states, sizeof *d->read_out);
-    d->read_out_work = calloc(m->n_states, sizeof *d->read_out_work);
+    d->v = rl_calloc(m->n_states, sizeof *d->v);
+    d->v_next = rl_calloc(m->n_states, sizeof *d->v_next);
+    d->v_prev = rl_calloc(m->n_states, sizeof *d->v_prev);
+    d->greedy = rl_calloc(m->n_states, sizeof *d->greedy);
+    d->pi = rl_calloc(m->n_states * m->n_actions, sizeof *d->pi);
+    d->read_out = rl_calloc(m->n_states, sizeof *d->read_out);
+    d->read_out_work = rl_calloc(m->n_states, sizeof *d->read_out_work);
     if (!d->v || !d->v_next || !d->v_prev || !d->greedy || !d->pi || !d->read_out ||
         !d->read_out_work) {
         dp_release(d);

@@ -3,22 +3,24 @@
 
 #include <stdlib.h>
 
+#include "rl/alloc.h"
+
 int rl_learner_alloc(const rl_learner_type *type, const rl_space *space,
                      const rl_params *params, const double *given_policy, gsl_rng *r,
                      rl_learner **out, rl_error *err)
 {
     *out = NULL;
-    rl_learner *l = calloc(1, sizeof *l);
-    void *state = calloc(1, type->size ? type->size : 1);
+    rl_learner *l = rl_calloc(1, sizeof *l);
+    void *state = rl_calloc(1, type->size ? type->size : 1);
     if (!l || !state) {
-        free(l);
-        free(state);
+        rl_free(l);
+        rl_free(state);
         return rl_error_set(err, RL_ENOMEM, "out of memory allocating %s", type->name);
     }
     int rc = type->init(state, space, params, given_policy, r, err);
     if (rc != RL_OK) {
-        free(state);
-        free(l);
+        rl_free(state);
+        rl_free(l);
         return rc;
     }
     l->type = type;
@@ -33,8 +35,8 @@ void rl_learner_free(rl_learner *l)
         return;
     if (l->type->release)
         l->type->release(l->state);
-    free(l->state);
-    free(l);
+    rl_free(l->state);
+    rl_free(l);
 }
 
 int rl_learner_update(rl_learner *l, gsl_rng *r, rl_update_report *report, rl_error *err)

@@ -37,6 +37,7 @@
 
 #include "agents/explore.h"
 #include "agents/schedule.h"
+#include "rl/alloc.h"
 #include "rl/features.h"
 #include "rl/policy.h"
 
@@ -114,10 +115,10 @@ static void linear_release(void *state)
 {
     linear *L = state;
     rl_features_free(L->f);
-    free(L->w);
-    free(L->z);
-    free(L->pi);
-    free(L->q_row);
+    rl_free(L->w);
+    rl_free(L->z);
+    rl_free(L->pi);
+    rl_free(L->q_row);
     gsl_matrix_free(L->A);
     gsl_matrix_free(L->lu);
     gsl_vector_free(L->b);
@@ -151,13 +152,13 @@ static int init_common(linear *L, kind k, const rl_space *sp, const rl_params *p
         return rc;
     L->dim = rl_features_dim(L->f);
     size_t n_sa = sp->n_states * sp->n_actions;
-    L->w = calloc(L->dim, sizeof *L->w);
+    L->w = rl_calloc(L->dim, sizeof *L->w);
     bool ok = L->w != NULL;
     if (L->lambda > 0.0)
-        ok &= (L->z = calloc(L->dim, sizeof *L->z)) != NULL;
+        ok &= (L->z = rl_calloc(L->dim, sizeof *L->z)) != NULL;
     if (control)
-        ok &= (L->q_row = malloc(sp->n_actions * sizeof *L->q_row)) != NULL;
-    else if ((L->pi = malloc(n_sa * sizeof *L->pi)))
+        ok &= (L->q_row = rl_malloc(sp->n_actions * sizeof *L->q_row)) != NULL;
+    else if ((L->pi = rl_malloc(n_sa * sizeof *L->pi)))
         given_policy ? memcpy(L->pi, given_policy, n_sa * sizeof *L->pi)
                      : rl_policy_uniform(sp->n_states, sp->n_actions, L->pi);
     else

@@ -42,6 +42,7 @@
 
 #include "agents/episode_buffer.h"
 #include "agents/tabular.h"
+#include "rl/alloc.h"
 #include "rl/argmax.h"
 
 #define MC_MAX_EPISODE_PARAM(default_text)                                                  \
@@ -92,7 +93,7 @@ static int collect_open(const rl_space *sp, const char *name, size_t **open, siz
     *n_open = 0;
     if (n == 0)
         return rl_error_set(err, RL_EINVAL, "%s needs at least one decision state", name);
-    *open = malloc(n * sizeof **open);
+    *open = rl_malloc(n * sizeof **open);
     if (!*open)
         return rl_error_set(err, RL_ENOMEM, "out of memory for %zu states", n);
     for (size_t s = 0; s < sp->n_states; s++)
@@ -129,8 +130,8 @@ static void mc_basic_release(void *state)
 {
     mc_basic *b = state;
     rl_tabular_release(&b->t);
-    free(b->open);
-    free(b->policy);
+    rl_free(b->open);
+    rl_free(b->policy);
     b->open = b->policy = NULL;
 }
 
@@ -152,7 +153,7 @@ static int mc_basic_init(void *state, const rl_space *sp, const rl_params *param
     rc = collect_open(sp, "mc_basic", &b->open, &b->n_open, err);
     if (rc == RL_OK) {
         /* pi_0: action 0 everywhere, the greedy policy of the all-zero q by action order. */
-        b->policy = calloc(sp->n_states, sizeof *b->policy);
+        b->policy = rl_calloc(sp->n_states, sizeof *b->policy);
         if (!b->policy)
             rc = rl_error_set(err, RL_ENOMEM, "out of memory for %zu states", sp->n_states);
     }
@@ -272,8 +273,8 @@ static void mc_release(void *state)
     mc_agent *g = state;
     rl_tabular_release(&g->t);
     rl_episode_buffer_release(&g->episode);
-    free(g->open);
-    free(g->first);
+    rl_free(g->open);
+    rl_free(g->first);
     g->open = NULL;
     g->first = NULL;
 }
@@ -296,7 +297,7 @@ static int mc_init(mc_agent *g, const rl_space *sp, const rl_params *params, boo
         rc = rl_episode_buffer_init(&g->episode,
                                     (size_t)rl_params_int(params, "max_episode_length"), err);
     if (rc == RL_OK && g->first_visit) {
-        g->first = malloc(n_sa * sizeof *g->first);
+        g->first = rl_malloc(n_sa * sizeof *g->first);
         if (!g->first)
             rc = rl_error_set(err, RL_ENOMEM, "%s: out of memory for first-visit marks", name);
     }

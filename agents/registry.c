@@ -41,7 +41,7 @@ const rl_agent *rl_agent_at(size_t i)
 
 const rl_agent *rl_agent_find(const char *name, rl_error *err)
 {
-    char names[RL_ERROR_MESSAGE_MAX / 2] = "";
+    char names[RL_ERROR_MESSAGE_MAX - 128] = "";
     const rl_agent *a;
     for (size_t i = 0; (a = rl_agent_at(i)); i++) {
         if (strcmp(rl_agent_name(a), name) == 0)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rl/alloc.h"
+
 int rl_step_size_init(rl_step_size *st, const rl_params *params, size_t n_counters,
                       rl_error *err)
 {
@@ -15,7 +17,7 @@ int rl_step_size_init(rl_step_size *st, const rl_params *params, size_t n_counte
     st->one_over_n = rl_param_find(table, "alpha_schedule") &&
                      strcmp(rl_params_string(params, "alpha_schedule"), "1/n") == 0;
     if (st->one_over_n) {
-        st->visits = calloc(n_counters ? n_counters : 1, sizeof *st->visits);
+        st->visits = rl_calloc(n_counters ? n_counters : 1, sizeof *st->visits);
         if (!st->visits)
             return rl_error_set(err, RL_ENOMEM, "out of memory for %zu visit counts", n_counters);
     }
@@ -24,7 +26,7 @@ int rl_step_size_init(rl_step_size *st, const rl_params *params, size_t n_counte
 
 void rl_step_size_release(rl_step_size *st)
 {
-    free(st->visits);
+    rl_free(st->visits);
     st->visits = NULL;
 }
 

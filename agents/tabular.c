@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rl/alloc.h"
 #include "rl/policy.h"
 
 int rl_tabular_init(rl_tabular *t, const rl_space *space, const rl_params *params,
@@ -22,8 +23,8 @@ int rl_tabular_init(rl_tabular *t, const rl_space *space, const rl_params *param
     int rc = rl_step_size_init(&t->step, params, n, err);
     if (rc != RL_OK)
         return rc;
-    t->q = malloc(n * sizeof *t->q);
-    t->vmax = malloc(space->n_states * sizeof *t->vmax);
+    t->q = rl_malloc(n * sizeof *t->q);
+    t->vmax = rl_malloc(space->n_states * sizeof *t->vmax);
     if (!t->q || !t->vmax) {
         rl_tabular_release(t);
         return rl_error_set(err, RL_ENOMEM, "out of memory for a %zu x %zu table",
@@ -39,8 +40,8 @@ int rl_tabular_init(rl_tabular *t, const rl_space *space, const rl_params *param
 
 void rl_tabular_release(rl_tabular *t)
 {
-    free(t->q);
-    free(t->vmax);
+    rl_free(t->q);
+    rl_free(t->vmax);
     rl_step_size_release(&t->step);
     t->q = NULL;
     t->vmax = NULL;

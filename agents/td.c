@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "agents/tabular.h"
+#include "rl/alloc.h"
 #include "rl/policy.h"
 
 
@@ -44,8 +45,8 @@ static const rl_param_spec td0_params[] = {
 static void td0_release(void *state)
 {
     td0 *d = state;
-    free(d->v);
-    free(d->pi);
+    rl_free(d->v);
+    rl_free(d->pi);
     rl_step_size_release(&d->step);
     d->v = d->pi = NULL;
 }
@@ -68,8 +69,8 @@ static int td0_init(void *state, const rl_space *sp, const rl_params *params,
     if (rc != RL_OK)
         return rc;
     size_t n_sa = sp->n_states * sp->n_actions;
-    d->v = malloc(sp->n_states * sizeof *d->v);
-    d->pi = malloc(n_sa * sizeof *d->pi);
+    d->v = rl_malloc(sp->n_states * sizeof *d->v);
+    d->pi = rl_malloc(n_sa * sizeof *d->pi);
     if (!d->v || !d->pi) {
         td0_release(d);
         return rl_error_set(err, RL_ENOMEM, "out of memory for %zu states", sp->n_states);
@@ -195,10 +196,10 @@ static void control_release(void *state)
     rl_tabular_release(&c->t);
     rl_tabular_release(&c->t2);
     rl_tabular_release(&c->sum);
-    free(c->states);
-    free(c->actions);
-    free(c->rewards);
-    free(c->gamma_pow);
+    rl_free(c->states);
+    rl_free(c->actions);
+    rl_free(c->rewards);
+    rl_free(c->gamma_pow);
     c->states = c->actions = NULL;
     c->rewards = c->gamma_pow = NULL;
 }
@@ -381,10 +382,10 @@ static int n_step_init(void *state, const rl_space *sp, const rl_params *params,
         return rc;
     c->n = (size_t)rl_params_int(params, "n");
     c->slots = c->n + 1;
-    c->states = malloc(c->slots * sizeof *c->states);
-    c->actions = malloc(c->slots * sizeof *c->actions);
-    c->rewards = malloc(c->slots * sizeof *c->rewards);
-    c->gamma_pow = malloc(c->slots * sizeof *c->gamma_pow);
+    c->states = rl_malloc(c->slots * sizeof *c->states);
+    c->actions = rl_malloc(c->slots * sizeof *c->actions);
+    c->rewards = rl_malloc(c->slots * sizeof *c->rewards);
+    c->gamma_pow = rl_malloc(c->slots * sizeof *c->gamma_pow);
     if (!c->states || !c->actions || !c->rewards || !c->gamma_pow) {
         control_release(c);
         return rl_error_set(err, RL_ENOMEM, "out of memory for an n = %zu step buffer", c->n);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "envs/preset.h"
+#include "rl/alloc.h"
 
 const rl_param_spec rl_gridworld_params[] = {
     {"preset", RL_PARAM_STRING, NULL, 0, 0, 0, NULL,
@@ -96,9 +97,9 @@ typedef struct layout {
 
 static void layout_free(layout *g)
 {
-    free(g->wind);
-    free(g->jumps);
-    free(g->starts);
+    rl_free(g->wind);
+    rl_free(g->jumps);
+    rl_free(g->starts);
 }
 
 /* Names the [env] key an error is about; returns code. */
@@ -111,7 +112,7 @@ static int param_error(rl_error *err, int code, const char *key)
 static int parse_wind(layout *g, const char *text, rl_error *err)
 {
     size_t cols = g->map->cols;
-    g->wind = calloc(cols, sizeof *g->wind);
+    g->wind = rl_calloc(cols, sizeof *g->wind);
     if (!g->wind)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     const char *p = text;
@@ -163,7 +164,7 @@ static int parse_jumps(layout *g, const char *text, rl_error *err)
     size_t groups = 1;
     for (const char *c = text; *c; c++)
         groups += *c == ';';
-    g->jumps = calloc(groups, sizeof *g->jumps);
+    g->jumps = rl_calloc(groups, sizeof *g->jumps);
     if (!g->jumps)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     const char *p = text;
@@ -219,7 +220,7 @@ static bool cell_is_terminal(const layout *g, char c)
 static int find_starts(layout *g, rl_error *err)
 {
     size_t n = g->map->rows * g->map->cols;
-    g->starts = malloc(n * sizeof *g->starts);
+    g->starts = rl_malloc(n * sizeof *g->starts);
     if (!g->starts)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t s = 0; s < n; s++)
@@ -490,7 +491,7 @@ static void gridworld_release(void *state)
 {
     gridworld *w = state;
     rl_mdp_free(w->model);
-    free(w->starts);
+    rl_free(w->starts);
 }
 
 /* A preset's settings apply under the caller's own keys, whoever creates the env: a program
@@ -513,7 +514,7 @@ static int gridworld_init(void *state, const rl_params *given, rl_error *err)
         return rc;
     const rl_mdp *m = w->model;
     w->space = rl_mdp_space(m);
-    w->starts = malloc(m->n_states * sizeof *w->starts);
+    w->starts = rl_malloc(m->n_states * sizeof *w->starts);
     if (!w->starts) {
         gridworld_release(w);
         return rl_error_set(err, RL_ENOMEM, "out of memory");

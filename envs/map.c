@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rl/alloc.h"
+
 /* Bounds each side, so that rows * cols and the line numbers always fit and a stray huge
  * file is refused before it is held in memory. */
 #define MAP_MAX_SIDE 4096
@@ -119,11 +121,11 @@ static int parse_bytes(const char *text, size_t len, const char *source, rl_map 
     }
 
     /* Second pass: copy the cells without the line ends. */
-    rl_map *map = malloc(sizeof *map);
-    char *cells = malloc(rows * cols);
+    rl_map *map = rl_malloc(sizeof *map);
+    char *cells = rl_malloc(rows * cols);
     if (!map || !cells) {
-        free(map);
-        free(cells);
+        rl_free(map);
+        rl_free(cells);
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     }
     map->rows = rows;
@@ -192,12 +194,12 @@ int rl_map_load(const char *path, rl_map **out, rl_error *err)
      * one byte past the largest possible map so a huge file is never held whole. */
     const size_t limit = MAP_MAX_BYTES + 1;
     size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
+    char *buf = rl_malloc(cap);
     int rc = buf ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
     while (rc == RL_OK && len < limit) {
         if (len == cap) {
             size_t grown_cap = cap * 2 < limit ? cap * 2 : limit;
-            char *grown = realloc(buf, grown_cap);
+            char *grown = rl_realloc(buf, grown_cap);
             if (!grown) {
                 rc = rl_error_set(err, RL_ENOMEM, "out of memory");
                 break;
@@ -224,7 +226,7 @@ int rl_map_load(const char *path, rl_map **out, rl_error *err)
     }
     if (rc == RL_OK)
         rc = parse_bytes(buf, len, path, out, err);
-    free(buf);
+    rl_free(buf);
     return rc;
 }
 
@@ -232,6 +234,6 @@ void rl_map_free(rl_map *map)
 {
     if (!map)
         return;
-    free(map->cells);
-    free(map);
+    rl_free(map->cells);
+    rl_free(map);
 }

@@ -122,7 +122,7 @@ const rl_preset *const rl_presets[] = {
 
 const rl_preset *rl_preset_find(const char *name, rl_error *err)
 {
-    char names[RL_ERROR_MESSAGE_MAX / 2] = "";
+    char names[RL_ERROR_MESSAGE_MAX - 128] = "";
     for (const rl_preset *const *p = rl_presets; *p; p++) {
         if (strcmp((*p)->name, name) == 0)
             return *p;

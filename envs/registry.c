@@ -13,7 +13,7 @@ const rl_env_type *const rl_env_types[] = {
 
 const rl_env_type *rl_env_type_find(const char *name, rl_error *err)
 {
-    char names[RL_ERROR_MESSAGE_MAX / 2] = "";
+    char names[RL_ERROR_MESSAGE_MAX - 128] = "";
     for (const rl_env_type *const *t = rl_env_types; *t; t++) {
         if (strcmp((*t)->name, name) == 0)
             return *t;

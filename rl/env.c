@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "rl/alloc.h"
+
 int rl_env_alloc(const rl_env_type *type, const rl_params *params, rl_env **out,
                  rl_error *err)
 {
@@ -10,17 +12,17 @@ int rl_env_alloc(const rl_env_type *type, const rl_params *params, rl_env **out,
     if (rl_params_table(params) != type->params)
         return rl_error_set(err, RL_EINVAL,
                             "env %s was given parameters made for another table", type->name);
-    rl_env *env = calloc(1, sizeof *env);
-    void *state = calloc(1, type->size ? type->size : 1);
+    rl_env *env = rl_calloc(1, sizeof *env);
+    void *state = rl_calloc(1, type->size ? type->size : 1);
     if (!env || !state) {
-        free(env);
-        free(state);
+        rl_free(env);
+        rl_free(state);
         return rl_error_set(err, RL_ENOMEM, "out of memory allocating env %s", type->name);
     }
     int rc = type->init(state, params, err);
     if (rc != RL_OK) {
-        free(state);
-        free(env);
+        rl_free(state);
+        rl_free(env);
         return rc;
     }
     env->type = type;
@@ -40,8 +42,8 @@ void rl_env_free(rl_env *env)
         return;
     if (env->type->release)
         env->type->release(env->state);
-    free(env->state);
-    free(env);
+    rl_free(env->state);
+    rl_free(env);
 }
 
 int rl_env_reset_to(rl_env *env, size_t s, rl_error *err)

@@ -28,7 +28,7 @@ enum {
     RL_EINTERRUPTED = -10 /* stopped on request (a signal) before finishing */
 };
 
-#define RL_ERROR_MESSAGE_MAX 512
+#define RL_ERROR_MESSAGE_MAX 1024
 #define RL_ERROR_FILE_MAX 256
 #define RL_ERROR_KEY_MAX 96
 

@@ -18,6 +18,8 @@
 #include <gsl/gsl_permutation.h>
 #include <gsl/gsl_vector.h>
 
+#include "rl/alloc.h"
+
 static int check_model(const rl_mdp *m, rl_error *err)
 {
     if (!m)
@@ -63,10 +65,10 @@ int rl_mdp_check_proper(const rl_mdp *m, const double *pi, double gamma, rl_erro
                 n_edges += m->first[sa + 1] - m->first[sa];
         }
     }
-    uint32_t *rstart = calloc(n + 2, sizeof *rstart);
-    uint32_t *preds = malloc((n_edges ? n_edges : 1) * sizeof *preds);
-    uint32_t *queue = malloc(n * sizeof *queue);
-    uint8_t *reaches = calloc(n, sizeof *reaches);
+    uint32_t *rstart = rl_calloc(n + 2, sizeof *rstart);
+    uint32_t *preds = rl_malloc((n_edges ? n_edges : 1) * sizeof *preds);
+    uint32_t *queue = rl_malloc(n * sizeof *queue);
+    uint8_t *reaches = rl_calloc(n, sizeof *reaches);
     if (!rstart || !preds || !queue || !reaches) {
         rc = rl_error_set(err, RL_ENOMEM, "out of memory checking that every state reaches a "
                                           "terminal state");
@@ -126,10 +128,10 @@ int rl_mdp_check_proper(const rl_mdp *m, const double *pi, double gamma, rl_erro
         }
 
 done:
-    free(rstart);
-    free(preds);
-    free(queue);
-    free(reaches);
+    rl_free(rstart);
+    rl_free(preds);
+    rl_free(queue);
+    rl_free(reaches);
     return rc;
 }
 
@@ -156,7 +158,7 @@ int rl_evaluate_solve(const rl_mdp *m, const double *pi, double gamma, double *v
     }
 
     /* index[s]: row of decision state s in the system, -1 for walls and terminal states. */
-    int32_t *index = malloc(n_states * sizeof *index);
+    int32_t *index = rl_malloc(n_states * sizeof *index);
     gsl_matrix *A = gsl_matrix_calloc(n, n);
     gsl_vector *b = gsl_vector_calloc(n);
     gsl_vector *x = gsl_vector_alloc(n);
@@ -214,7 +216,7 @@ int rl_evaluate_solve(const rl_mdp *m, const double *pi, double gamma, double *v
         v[s] = index[s] >= 0 ? gsl_vector_get(x, (size_t)index[s]) : 0.0;
 
 done:
-    free(index);
+    rl_free(index);
     if (A)
         gsl_matrix_free(A);
     if (b)

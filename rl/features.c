@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rl/alloc.h"
+
 const rl_param_spec rl_feature_params[] = {
     RL_FEATURE_PARAMS,
     {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
@@ -27,7 +29,7 @@ const rl_feature_type *const rl_feature_types[] = {
 
 const rl_feature_type *rl_feature_type_find(const char *name, rl_error *err)
 {
-    char names[RL_ERROR_MESSAGE_MAX / 2] = "";
+    char names[RL_ERROR_MESSAGE_MAX - 128] = "";
     for (const rl_feature_type *const *t = rl_feature_types; *t; t++) {
         if (name && strcmp((*t)->name, name) == 0)
             return *t;
@@ -240,7 +242,7 @@ int rl_features_alloc(const rl_feature_type *type, const rl_space *sp,
     if (rc != RL_OK)
         return rc;
 
-    rl_features *f = calloc(1, sizeof *f);
+    rl_features *f = rl_calloc(1, sizeof *f);
     if (!f)
         return rl_error_set(err, RL_ENOMEM, "out of memory allocating features");
     f->type = type;
@@ -248,10 +250,10 @@ int rl_features_alloc(const rl_feature_type *type, const rl_space *sp,
     f->blocks = blocks;
     f->block_dim = (size_t)point_dim;
     f->max_active = (size_t)active;
-    f->start = malloc(((size_t)n_rows + 1) * sizeof *f->start);
-    f->index = malloc((size_t)(n_rows * active) * sizeof *f->index);
-    f->value = malloc((size_t)(n_rows * active) * sizeof *f->value);
-    f->names = malloc(sp->n_actions * sizeof *f->names);
+    f->start = rl_malloc(((size_t)n_rows + 1) * sizeof *f->start);
+    f->index = rl_malloc((size_t)(n_rows * active) * sizeof *f->index);
+    f->value = rl_malloc((size_t)(n_rows * active) * sizeof *f->value);
+    f->names = rl_malloc(sp->n_actions * sizeof *f->names);
     if (!f->start || !f->index || !f->value || !f->names) {
         rl_features_free(f);
         return rl_error_set(err, RL_ENOMEM,
@@ -303,11 +305,11 @@ void rl_features_free(rl_features *f)
 {
     if (!f)
         return;
-    free(f->start);
-    free(f->index);
-    free(f->value);
-    free(f->names);
-    free(f);
+    rl_free(f->start);
+    rl_free(f->index);
+    rl_free(f->value);
+    rl_free(f->names);
+    rl_free(f);
 }
 
 const rl_feature_type *rl_features_type(const rl_features *f)

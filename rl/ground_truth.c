@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rl/policy.h"
+#include "rl/alloc.h"
 #include "rl/evaluate.h"
+#include "rl/policy.h"
 
 #define TRUTH_MAX_SWEEPS 10000000
 
@@ -24,13 +25,13 @@ int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *
     int rc = rl_mdp_check_proper(m, NULL, gamma, err);
     if (rc != RL_OK)
         return rc;
-    double *next = calloc(m->n_states, sizeof *next);
-    size_t *greedy = calloc(2 * m->n_states, sizeof *greedy); /* actions, then scratch */
-    double *pi = calloc(m->n_states * m->n_actions, sizeof *pi);
+    double *next = rl_calloc(m->n_states, sizeof *next);
+    size_t *greedy = rl_calloc(2 * m->n_states, sizeof *greedy); /* actions, then scratch */
+    double *pi = rl_calloc(m->n_states * m->n_actions, sizeof *pi);
     if (!next || !greedy || !pi) {
-        free(next);
-        free(greedy);
-        free(pi);
+        rl_free(next);
+        rl_free(greedy);
+        rl_free(pi);
         return rl_error_set(err, RL_ENOMEM, "out of memory for the ground truth");
     }
     memset(v, 0, m->n_states * sizeof *v);
@@ -62,15 +63,22 @@ int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *
         /* With gamma = 1 a greedy policy of v* may wander forever between cells of equal
          * value (FrozenLake 8x8, where v* = 1 on a safe region): then its values are not v*
          * and value iteration's own answer stands. */
-        if (rl_mdp_check_proper(m, pi, gamma, NULL) == RL_OK &&
-            rl_evaluate_solve(m, pi, gamma, next, NULL) == RL_OK)
-            memcpy(v, next, m->n_states * sizeof *v);
+        int proper = rl_mdp_check_proper(m, pi, gamma, NULL);
+        if (proper == RL_ENOMEM)
+            rc = rl_error_set(err, RL_ENOMEM, "out of memory for the ground truth");
+        if (proper == RL_OK) {
+            int solved = rl_evaluate_solve(m, pi, gamma, next, err);
+            if (solved == RL_OK)
+                memcpy(v, next, m->n_states * sizeof *v);
+            else if (solved == RL_ENOMEM)
+                rc = solved; /* no memory is an error, not a truth we can do without */
+        }
     } else if (rc == RL_STOPPED) {
         rc = rl_error_set(err, RL_EDIVERGED, "ground truth did not converge");
     }
-    free(next);
-    free(greedy);
-    free(pi);
+    rl_free(next);
+    rl_free(greedy);
+    rl_free(pi);
     return rc;
 }
 

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rl/alloc.h"
+
 /* Probabilities of one (s, a), and the start distribution, must sum to 1 within this, plus
  * the rounding error of adding n terms (at most n machine epsilons): a uniform start over
  * 10^6 cells sums to 1 only within about 1e-10. */
@@ -56,26 +58,26 @@ int rl_mdp_alloc(size_t rows, size_t cols, size_t n_actions, rl_mdp **out, rl_er
     }
     size_t n_sa = n_states * n_actions;
 
-    rl_mdp *m = calloc(1, sizeof *m);
+    rl_mdp *m = rl_calloc(1, sizeof *m);
     if (!m)
         goto nomem;
     m->n_states = n_states;
     m->n_actions = n_actions;
     m->rows = rows;
     m->cols = cols;
-    m->first = calloc(n_sa + 1, sizeof *m->first);
+    m->first = rl_calloc(n_sa + 1, sizeof *m->first);
     /* Every (s, a) has at least one outcome, so n_sa is the least capacity that can do;
      * a deterministic model never grows past it. */
     m->capacity = n_sa;
-    m->outcomes = malloc(m->capacity * sizeof *m->outcomes);
-    m->sure_next = malloc(n_sa * sizeof *m->sure_next);
-    m->sure_reward = calloc(n_sa, sizeof *m->sure_reward);
-    m->start = calloc(n_states, sizeof *m->start);
-    m->kind = calloc(n_states, sizeof *m->kind);
-    m->cell = malloc(n_states);
-    m->action_drow = calloc(n_actions, sizeof *m->action_drow);
-    m->action_dcol = calloc(n_actions, sizeof *m->action_dcol);
-    m->action_names = calloc(n_actions, sizeof *m->action_names);
+    m->outcomes = rl_malloc(m->capacity * sizeof *m->outcomes);
+    m->sure_next = rl_malloc(n_sa * sizeof *m->sure_next);
+    m->sure_reward = rl_calloc(n_sa, sizeof *m->sure_reward);
+    m->start = rl_calloc(n_states, sizeof *m->start);
+    m->kind = rl_calloc(n_states, sizeof *m->kind);
+    m->cell = rl_malloc(n_states);
+    m->action_drow = rl_calloc(n_actions, sizeof *m->action_drow);
+    m->action_dcol = rl_calloc(n_actions, sizeof *m->action_dcol);
+    m->action_names = rl_calloc(n_actions, sizeof *m->action_names);
     if (!m->first || !m->outcomes || !m->sure_next || !m->sure_reward || !m->start ||
         !m->kind || !m->cell || !m->action_drow || !m->action_dcol || !m->action_names)
         goto nomem;
@@ -96,18 +98,18 @@ void rl_mdp_free(rl_mdp *m)
 {
     if (!m)
         return;
-    free(m->first);
-    free(m->outcomes);
-    free(m->sure_next);
-    free(m->sure_reward);
-    free(m->reward_table);
-    free(m->start);
-    free(m->kind);
-    free(m->cell);
-    free(m->action_drow);
-    free(m->action_dcol);
-    free(m->action_names);
-    free(m);
+    rl_free(m->first);
+    rl_free(m->outcomes);
+    rl_free(m->sure_next);
+    rl_free(m->sure_reward);
+    rl_free(m->reward_table);
+    rl_free(m->start);
+    rl_free(m->kind);
+    rl_free(m->cell);
+    rl_free(m->action_drow);
+    rl_free(m->action_dcol);
+    rl_free(m->action_names);
+    rl_free(m);
 }
 
 /* "state (row, col) action name" (or "action 3" when unnamed), for messages. */
@@ -189,7 +191,7 @@ int rl_mdp_add_outcome(rl_mdp *m, size_t s, size_t a, double probability, size_t
                             describe_sa(m, s, a, what, sizeof what), (unsigned long)UINT32_MAX);
     if (end == m->capacity) {
         size_t capacity = m->capacity > UINT32_MAX / 2 ? UINT32_MAX : m->capacity * 2;
-        rl_outcome *grown = realloc(m->outcomes, capacity * sizeof *grown);
+        rl_outcome *grown = rl_realloc(m->outcomes, capacity * sizeof *grown);
         if (!grown)
             return rl_error_set(err, RL_ENOMEM, "%s: out of memory growing the outcome list to "
                                                 "%zu outcomes",
@@ -313,11 +315,11 @@ int rl_mdp_finish(rl_mdp *m, rl_error *err)
     size_t n_slots = 2; /* a power of two, at least twice the entries: short probes */
     while (n_slots < 2 * table_max)
         n_slots *= 2;
-    double *table = malloc((table_max ? table_max : 1) * sizeof *table);
-    uint32_t *slots = calloc(n_slots, sizeof *slots); /* 0 empty, else table index + 1 */
+    double *table = rl_malloc((table_max ? table_max : 1) * sizeof *table);
+    uint32_t *slots = rl_calloc(n_slots, sizeof *slots); /* 0 empty, else table index + 1 */
     if (!table || !slots) {
-        free(table);
-        free(slots);
+        rl_free(table);
+        rl_free(slots);
         return rl_error_set(err, RL_ENOMEM, "out of memory building the compact model");
     }
 
@@ -354,14 +356,14 @@ int rl_mdp_finish(rl_mdp *m, rl_error *err)
         m->sure_next[sa] = o->next;
         m->sure_reward[sa] = (uint16_t)(slots[i] - 1);
     }
-    free(slots);
-    free(m->reward_table);
+    rl_free(slots);
+    rl_free(m->reward_table);
     m->reward_table = table;
     m->n_rewards = n_rewards;
 
     /* Give back the doubling slack; keeping the larger block is harmless if this fails. */
     size_t n_outcomes = m->first[n_sa];
-    rl_outcome *shrunk = realloc(m->outcomes, n_outcomes * sizeof *shrunk);
+    rl_outcome *shrunk = rl_realloc(m->outcomes, n_outcomes * sizeof *shrunk);
     if (shrunk) {
         m->outcomes = shrunk;
         m->capacity = n_outcomes;

@@ -47,6 +47,8 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+
+#include "rl/alloc.h"
 #define RL_NN_SSE2 1
 #else
 #define RL_NN_SSE2 0
@@ -186,7 +188,7 @@ int rl_nn_alloc(const size_t *sizes, size_t n_sizes, rl_nn_activation activation
         return rl_error_set(err, RL_ERANGE, "activation %d is not relu or tanh",
                             (int)activation);
 
-    rl_nn *net = calloc(1, sizeof *net);
+    rl_nn *net = rl_calloc(1, sizeof *net);
     if (!net)
         return rl_error_set(err, RL_ENOMEM, "out of memory allocating a network");
     net->n_layers = n_sizes - 1;
@@ -214,7 +216,7 @@ int rl_nn_alloc(const size_t *sizes, size_t n_sizes, rl_nn_activation activation
              reserve(&used, max_batch * sizes[l + 1], &d_off[l]);
     float *block = ok ? aligned_alloc(NN_ALIGN, used * sizeof(float)) : NULL;
     if (!block) {
-        free(net);
+        rl_free(net);
         return rl_error_set(err, RL_ENOMEM,
                             "out of memory allocating a network of %zu parameters "
                             "for batches of %zu", n_params, max_batch);
@@ -238,8 +240,8 @@ void rl_nn_free(rl_nn *net)
 {
     if (!net)
         return;
-    free(net->block);
-    free(net);
+    rl_free(net->block);
+    rl_free(net);
 }
 
 int rl_nn_init(rl_nn *net, gsl_rng *r, rl_error *err)
@@ -642,7 +644,7 @@ int rl_nn_optim_alloc(const rl_nn *net, const rl_nn_optim_options *opt, rl_nn_op
     int rc = check_options(opt, err);
     if (rc != RL_OK)
         return rc;
-    rl_nn_optim *o = calloc(1, sizeof *o);
+    rl_nn_optim *o = rl_calloc(1, sizeof *o);
     if (!o)
         return rl_error_set(err, RL_ENOMEM, "out of memory allocating an optimizer");
     o->opt = *opt;
@@ -652,7 +654,7 @@ int rl_nn_optim_alloc(const rl_nn *net, const rl_nn_optim_options *opt, rl_nn_op
         bool ok = reserve(&used, net->n_params, &m_off) && reserve(&used, net->n_params, &v_off);
         float *block = ok ? aligned_alloc(NN_ALIGN, used * sizeof(float)) : NULL;
         if (!block) {
-            free(o);
+            rl_free(o);
             return rl_error_set(err, RL_ENOMEM,
                                 "out of memory for Adam's moments of %zu parameters",
                                 net->n_params);
@@ -670,8 +672,8 @@ void rl_nn_optim_free(rl_nn_optim *o)
 {
     if (!o)
         return;
-    free(o->block);
-    free(o);
+    rl_free(o->block);
+    rl_free(o);
 }
 
 void rl_nn_optim_reset(rl_nn_optim *o)

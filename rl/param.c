@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rl/alloc.h"
+
 const rl_param_spec *rl_param_find(const rl_param_spec *table, const char *key)
 {
     if (!table || !key)
@@ -236,7 +238,7 @@ static int store(rl_params *p, size_t i, const char *text, rl_error *err)
     const rl_param_spec *spec = &p->table[i];
     size_t len;
     const char *t = trim(text, &len);
-    char *copy = malloc(len + 1);
+    char *copy = rl_malloc(len + 1);
     if (!copy) {
         rl_error_set(err, RL_ENOMEM, "out of memory storing a value");
         rl_error_locate(err, RL_ENOMEM, NULL, 0, 0, spec->name);
@@ -247,10 +249,10 @@ static int store(rl_params *p, size_t i, const char *text, rl_error *err)
     rl_param_value v;
     int rc = rl_param_parse(spec, copy, &v, err);
     if (rc != RL_OK) {
-        free(copy);
+        rl_free(copy);
         return rc;
     }
-    free(p->slots[i].text);
+    rl_free(p->slots[i].text);
     p->slots[i].text = copy;
     p->slots[i].value = v;
     return RL_OK;
@@ -258,14 +260,14 @@ static int store(rl_params *p, size_t i, const char *text, rl_error *err)
 
 rl_params *rl_params_alloc(const rl_param_spec *table)
 {
-    rl_params *p = calloc(1, sizeof *p);
+    rl_params *p = rl_calloc(1, sizeof *p);
     if (!p)
         return NULL;
     p->table = table;
     p->n = rl_param_count(table);
-    p->slots = calloc(p->n ? p->n : 1, sizeof *p->slots);
+    p->slots = rl_calloc(p->n ? p->n : 1, sizeof *p->slots);
     if (!p->slots) {
-        free(p);
+        rl_free(p);
         return NULL;
     }
     for (size_t i = 0; i < p->n; i++) {
@@ -288,9 +290,9 @@ void rl_params_free(rl_params *p)
     if (!p)
         return;
     for (size_t i = 0; i < p->n; i++)
-        free(p->slots[i].text);
-    free(p->slots);
-    free(p);
+        rl_free(p->slots[i].text);
+    rl_free(p->slots);
+    rl_free(p);
 }
 
 const rl_param_spec *rl_params_table(const rl_params *p)

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rl/alloc.h"
+
 /* Splits line in place into fields (at most RL_CSV_MAX_FIELDS kept); returns how many
  * there are. */
 static size_t split(char *line, char **field)
@@ -32,8 +34,8 @@ void rl_csv_close(rl_csv *c)
 {
     if (c->f)
         fclose(c->f);
-    free(c->line);
-    free(c->header);
+    rl_free(c->line);
+    rl_free(c->header);
     memset(c, 0, sizeof *c);
 }
 
@@ -71,13 +73,13 @@ int rl_csv_open(rl_csv *c, const char *path, const char *names, rl_error *err)
                             path, strerror(errno));
     int rc;
     if (names) {
-        c->header = strdup(names);
+        c->header = rl_strdup(names);
         rc = c->header ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
     } else {
         rc = read_line(c, err);
         if (rc == 0)
             rc = rl_error_set(err, RL_EPARSE, "'%s' is empty (no header row)", path);
-        else if (rc == 1 && !(c->header = strdup(c->line)))
+        else if (rc == 1 && !(c->header = rl_strdup(c->line)))
             rc = rl_error_set(err, RL_ENOMEM, "out of memory");
         else if (rc == 1)
             rc = RL_OK;

@@ -16,6 +16,8 @@
 
 #include <ini.h>
 
+#include "rl/alloc.h"
+
 #define INI_LINE_CAP 200 /* inih's INI_MAX_LINE as Debian builds it */
 
 static const char *const SECTIONS[] = {"experiment", "env", "agent", NULL};
@@ -71,7 +73,7 @@ static int add_entry(rl_config *c, const char *section, const char *key, const c
 {
     if (c->n_entries == c->capacity) {
         size_t capacity = c->capacity ? 2 * c->capacity : 32;
-        rl_config_entry *e = realloc(c->entries, capacity * sizeof *e);
+        rl_config_entry *e = rl_realloc(c->entries, capacity * sizeof *e);
         if (!e)
             return RL_ENOMEM;
         c->entries = e;
@@ -81,7 +83,7 @@ static int add_entry(rl_config *c, const char *section, const char *key, const c
     memset(e, 0, sizeof *e);
     snprintf(e->section, sizeof e->section, "%s", section);
     snprintf(e->key, sizeof e->key, "%s", key);
-    e->value = strdup(value);
+    e->value = rl_strdup(value);
     if (!e->value)
         return RL_ENOMEM;
     e->source = source;
@@ -123,11 +125,11 @@ static int on_entry(void *user, const char *section, const char *name, const cha
                                 "key given twice (first on line %s)%s", first, "");
         }
         size_t len = strlen(prev->value) + strlen(value) + 2;
-        char *joined = malloc(len);
+        char *joined = rl_malloc(len);
         if (!joined)
             return config_error(ps, RL_ENOMEM, where, line, "out of memory%s%s", "", "");
         snprintf(joined, len, "%s %s", prev->value, value);
-        free(prev->value);
+        rl_free(prev->value);
         prev->value = joined;
         return 1;
     }
@@ -142,11 +144,11 @@ static char *dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
-        return strdup(".");
+        return rl_strdup(".");
     if (slash == path)
-        return strdup("/");
+        return rl_strdup("/");
     size_t len = (size_t)(slash - path);
-    char *dir = malloc(len + 1);
+    char *dir = rl_malloc(len + 1);
     if (dir) {
         memcpy(dir, path, len);
         dir[len] = '\0';
@@ -158,9 +160,9 @@ int rl_config_load_string(const char *text, const char *name, const char *base_d
                           rl_config **out, rl_error *err)
 {
     *out = NULL;
-    rl_config *c = calloc(1, sizeof *c);
-    if (!c || !(c->path = strdup(name)) || !(c->base_dir = strdup(base_dir)) ||
-        !(c->text = strdup(text))) {
+    rl_config *c = rl_calloc(1, sizeof *c);
+    if (!c || !(c->path = rl_strdup(name)) || !(c->base_dir = rl_strdup(base_dir)) ||
+        !(c->text = rl_strdup(text))) {
         rl_config_free(c);
         return rl_error_set(err, RL_ENOMEM, "out of memory reading %s", name);
     }
@@ -204,9 +206,9 @@ int rl_config_load_file(const char *path, rl_config **out, rl_error *err)
     for (;;) {
         if (len + 4096 + 1 > cap) {
             cap = cap ? 2 * cap : 8192;
-            char *t = realloc(text, cap);
+            char *t = rl_realloc(text, cap);
             if (!t) {
-                free(text);
+                rl_free(text);
                 fclose(f);
                 return rl_error_set(err, RL_ENOMEM, "out of memory reading '%s'", path);
             }
@@ -220,20 +222,20 @@ int rl_config_load_file(const char *path, rl_config **out, rl_error *err)
     bool failed = ferror(f);
     fclose(f);
     if (failed) {
-        free(text);
+        rl_free(text);
         return rl_error_set(err, RL_EIO, "cannot read config file '%s'", path);
     }
     text[len] = '\0';
     if (strlen(text) != len) {
-        free(text);
+        rl_free(text);
         rl_error_set(err, RL_EPARSE, "config file contains a NUL byte");
         return rl_error_locate(err, RL_EPARSE, path, 0, 0, NULL);
     }
     char *dir = dir_of(path);
     int rc = dir ? rl_config_load_string(text, path, dir, out, err)
                  : rl_error_set(err, RL_ENOMEM, "out of memory");
-    free(dir);
-    free(text);
+    rl_free(dir);
+    rl_free(text);
     return rc;
 }
 
@@ -266,10 +268,10 @@ int rl_config_override(rl_config *c, const char *assignment, rl_error *err)
     }
     rl_config_entry *e = (rl_config_entry *)rl_config_find(c, section, key);
     if (e) {
-        char *v = strdup(value);
+        char *v = rl_strdup(value);
         if (!v)
             return rl_error_set(err, RL_ENOMEM, "out of memory");
-        free(e->value);
+        rl_free(e->value);
         e->value = v;
         e->source = RL_CONFIG_OVERRIDE_SOURCE;
         e->line = 0;
@@ -305,10 +307,10 @@ void rl_config_free(rl_config *c)
     if (!c)
         return;
     for (size_t i = 0; i < c->n_entries; i++)
-        free(c->entries[i].value);
-    free(c->entries);
-    free(c->path);
-    free(c->base_dir);
-    free(c->text);
-    free(c);
+        rl_free(c->entries[i].value);
+    rl_free(c->entries);
+    rl_free(c->path);
+    rl_free(c->base_dir);
+    rl_free(c->text);
+    rl_free(c);
 }

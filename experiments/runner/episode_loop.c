@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rl/alloc.h"
+
 /* Every this many steps a long episode looks at the stop flag and at the learner's values
  * (a read-out costs about one pass over the states: nothing against 65536 steps). */
 #define CHECK_STEPS 65536
@@ -202,8 +204,8 @@ static int setup(loop *L, rl_error *err)
         return rl_error_set(err, RL_EINVAL,
                             "%s runs until told to stop: give it episodes or steps",
                             rl_learner_name(L->learner));
-    L->values = malloc(L->sp->n_states * sizeof *L->values);
-    L->open_cells = malloc(L->sp->n_states * sizeof *L->open_cells);
+    L->values = rl_malloc(L->sp->n_states * sizeof *L->values);
+    L->open_cells = rl_malloc(L->sp->n_states * sizeof *L->open_cells);
     if (!L->values || !L->open_cells)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t s = 0; s < L->sp->n_states; s++)
@@ -268,7 +270,7 @@ int rl_episode_loop(rl_env *env, rl_learner *learner, gsl_rng *r, const rl_loop_
                 res->values[s] = NAN;
         rl_learner_policy(learner, res->policy);
     }
-    free(L.values);
-    free(L.open_cells);
+    rl_free(L.values);
+    rl_free(L.open_cells);
     return rc;
 }

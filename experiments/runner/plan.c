@@ -10,6 +10,7 @@
 
 #include "envs/preset.h"
 #include "envs/registry.h"
+#include "rl/alloc.h"
 
 const rl_param_spec rl_experiment_params[] = {
     {"name", RL_PARAM_STRING, NULL, 0, 0, RL_PARAM_NO_SWEEP, NULL,
@@ -50,7 +51,7 @@ static char *trimmed_copy(const char *text, size_t len)
     }
     while (len > 0 && isspace((unsigned char)text[len - 1]))
         len--;
-    char *s = malloc(len + 1);
+    char *s = rl_malloc(len + 1);
     if (s) {
         memcpy(s, text, len);
         s[len] = '\0';
@@ -65,7 +66,7 @@ static int split_list(const rl_config_entry *e, rl_plan_axis *axis, rl_error *er
     for (const char *c = e->value; *c; c++)
         n += *c == ',';
     axis->entry = e;
-    axis->values = calloc(n, sizeof *axis->values);
+    axis->values = rl_calloc(n, sizeof *axis->values);
     if (!axis->values)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     const char *p = e->value;
@@ -117,7 +118,7 @@ static const char *value_in(const rl_plan *p, size_t k, const rl_config_entry *e
 static int unknown_key(const rl_config_entry *e, const rl_param_spec *table, const char *what,
                        rl_error *err)
 {
-    char names[RL_ERROR_MESSAGE_MAX / 2] = "";
+    char names[RL_ERROR_MESSAGE_MAX - 128] = "";
     for (const rl_param_spec *s = table; s->name; s++)
         rl_names_append(names, sizeof names, s->name);
     rl_error_set(err, RL_ENOTFOUND, "unknown key '%s' for %s (valid: %s)", e->key, what, names);
@@ -148,7 +149,7 @@ static int read_algorithms(const rl_config *c, const rl_agent ***out, size_t *n,
     *out = NULL;
     *n = 0;
     if (!e) {
-        char names[RL_ERROR_MESSAGE_MAX / 2] = "";
+        char names[RL_ERROR_MESSAGE_MAX - 128] = "";
         const rl_agent *a;
         for (size_t i = 0; (a = rl_agent_at(i)); i++)
             rl_names_append(names, sizeof names, rl_agent_name(a));
@@ -158,7 +159,7 @@ static int read_algorithms(const rl_config *c, const rl_agent ***out, size_t *n,
     rl_plan_axis list = {0};
     int rc = split_list(e, &list, err);
     if (rc == RL_OK) {
-        *out = calloc(list.n_values, sizeof **out);
+        *out = rl_calloc(list.n_values, sizeof **out);
         if (!*out)
             rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     }
@@ -170,8 +171,8 @@ static int read_algorithms(const rl_config *c, const rl_agent ***out, size_t *n,
             (*n)++;
     }
     for (size_t i = 0; i < list.n_values; i++)
-        free(list.values[i]);
-    free(list.values);
+        rl_free(list.values[i]);
+    rl_free(list.values);
     return rc;
 }
 
@@ -180,7 +181,7 @@ static int read_entries(rl_plan *p, const rl_agent *const *algorithms, size_t n_
                         rl_error *err)
 {
     const rl_config *c = p->config;
-    p->axes = calloc(c->n_entries, sizeof *p->axes);
+    p->axes = rl_calloc(c->n_entries, sizeof *p->axes);
     if (!p->axes)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t i = 0; i < c->n_entries; i++) {
@@ -196,7 +197,7 @@ static int read_entries(rl_plan *p, const rl_agent *const *algorithms, size_t n_
             if (strcmp(e->section, "env") == 0)
                 return unknown_key(e, p->env_type->params, "[env]", err);
             /* The valid agent keys: those of the plan's algorithms. */
-            char names[RL_ERROR_MESSAGE_MAX / 2] = "algorithm";
+            char names[RL_ERROR_MESSAGE_MAX - 128] = "algorithm";
             for (size_t a = 0; a < n_alg; a++)
                 for (const rl_param_spec *s = rl_agent_params(algorithms[a]); s->name; s++)
                     if (!agent_key_spec(algorithms, a, s->name)) /* not listed yet */
@@ -336,7 +337,7 @@ static char *default_name(const rl_config *c)
     const char *base = strrchr(c->path, '/');
     base = base ? base + 1 : c->path;
     size_t len = strcspn(base, ".");
-    char *name = malloc(len + 1);
+    char *name = rl_malloc(len + 1);
     if (name) {
         memcpy(name, base, len);
         name[len] = '\0';
@@ -347,7 +348,7 @@ static char *default_name(const rl_config *c)
 int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
 {
     *out = NULL;
-    rl_plan *p = calloc(1, sizeof *p);
+    rl_plan *p = rl_calloc(1, sizeof *p);
     if (!p)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     p->config = c;
@@ -358,7 +359,7 @@ int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
         rc = read_algorithms(c, &algorithms, &n_alg, err);
     if (rc == RL_OK)
         rc = read_entries(p, algorithms, n_alg, err);
-    free(algorithms);
+    rl_free(algorithms);
     if (rc == RL_OK && !(p->experiment = rl_params_alloc(rl_experiment_params)))
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t i = 0; rc == RL_OK && i < c->n_entries; i++)
@@ -368,7 +369,7 @@ int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
         p->seeds = (size_t)rl_params_int(p->experiment, "seeds");
         p->seed = (unsigned long)rl_params_int(p->experiment, "seed");
         p->name = rl_params_has(p->experiment, "name")
-                      ? strdup(rl_params_string(p->experiment, "name"))
+                      ? rl_strdup(rl_params_string(p->experiment, "name"))
                       : default_name(c);
         if (!p->name)
             rc = rl_error_set(err, RL_ENOMEM, "out of memory");
@@ -377,12 +378,12 @@ int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
     p->n_configurations = 1;
     for (size_t i = 0; rc == RL_OK && i < p->n_axes; i++)
         p->n_configurations *= p->axes[i].n_values;
-    if (rc == RL_OK && !(p->configurations = calloc(p->n_configurations,
+    if (rc == RL_OK && !(p->configurations = rl_calloc(p->n_configurations,
                                                     sizeof *p->configurations)))
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++) {
         rl_configuration *cfg = &p->configurations[k];
-        cfg->choice = calloc(p->n_axes ? p->n_axes : 1, sizeof *cfg->choice);
+        cfg->choice = rl_calloc(p->n_axes ? p->n_axes : 1, sizeof *cfg->choice);
         if (!cfg->choice) {
             rc = rl_error_set(err, RL_ENOMEM, "out of memory");
             break;
@@ -446,17 +447,17 @@ void rl_plan_free(rl_plan *p)
         return;
     for (size_t i = 0; i < p->n_axes; i++) {
         for (size_t v = 0; v < p->axes[i].n_values; v++)
-            free(p->axes[i].values[v]);
-        free(p->axes[i].values);
+            rl_free(p->axes[i].values[v]);
+        rl_free(p->axes[i].values);
     }
-    free(p->axes);
+    rl_free(p->axes);
     for (size_t k = 0; p->configurations && k < p->n_configurations; k++) {
         rl_params_free(p->configurations[k].env);
         rl_params_free(p->configurations[k].agent_params);
-        free(p->configurations[k].choice);
+        rl_free(p->configurations[k].choice);
     }
-    free(p->configurations);
+    rl_free(p->configurations);
     rl_params_free(p->experiment);
-    free(p->name);
-    free(p);
+    rl_free(p->name);
+    rl_free(p);
 }

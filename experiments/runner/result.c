@@ -5,13 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rl/alloc.h"
+
 int rl_rows_reserve(rl_rows *rows, size_t n, rl_error *err)
 {
     if (n <= rows->capacity)
         return RL_OK;
     if (n > SIZE_MAX / rows->size)
         return rl_error_set(err, RL_ENOMEM, "out of memory recording results");
-    void *data = realloc(rows->data, n * rows->size);
+    void *data = rl_realloc(rows->data, n * rows->size);
     if (!data)
         return rl_error_set(err, RL_ENOMEM, "out of memory recording results");
     rows->data = data;
@@ -40,13 +42,13 @@ int rl_run_result_prepare(rl_run_result *r, rl_env *env, const rl_space *sp, rl_
     r->step_rows.size = sizeof(rl_step_row);
     r->update_rows.size = sizeof(rl_update_row);
     r->status = "completed";
-    r->values = calloc(sp->n_states, sizeof *r->values);
-    r->truth = calloc(sp->n_states, sizeof *r->truth);
-    r->policy = calloc(sp->n_states * sp->n_actions, sizeof *r->policy);
+    r->values = rl_calloc(sp->n_states, sizeof *r->values);
+    r->truth = rl_calloc(sp->n_states, sizeof *r->truth);
+    r->policy = rl_calloc(sp->n_states * sp->n_actions, sizeof *r->policy);
     if (!r->values || !r->truth || !r->policy) {
-        free(r->values);
-        free(r->truth);
-        free(r->policy);
+        rl_free(r->values);
+        rl_free(r->truth);
+        rl_free(r->policy);
         r->values = r->truth = r->policy = NULL;
         return rl_error_set(err, RL_ENOMEM, "out of memory for the results of %zu states",
                             sp->n_states);
@@ -59,13 +61,13 @@ void rl_run_result_free(rl_run_result *r)
     if (!r)
         return;
     rl_env_free(r->env);
-    free(r->iterations.data);
-    free(r->episode_rows.data);
-    free(r->step_rows.data);
-    free(r->update_rows.data);
-    free(r->values);
-    free(r->policy);
-    free(r->truth);
-    free(r->weight_rows);
+    rl_free(r->iterations.data);
+    rl_free(r->episode_rows.data);
+    rl_free(r->step_rows.data);
+    rl_free(r->update_rows.data);
+    rl_free(r->values);
+    rl_free(r->policy);
+    rl_free(r->truth);
+    rl_free(r->weight_rows);
     memset(r, 0, sizeof *r);
 }

@@ -16,6 +16,7 @@
 #include "experiments/io/csv.h"
 #include "experiments/io/output.h"
 #include "experiments/runner/run_files.h"
+#include "rl/alloc.h"
 #include "rl/rng.h"
 #include "rl/stats.h"
 #include "rl/version.h"
@@ -108,9 +109,12 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
             p->name);
     for (size_t k = 0; p->env_type == &rl_gridworld_type && k < p->n_configurations; k++) {
         rl_map *map;
-        rl_error ignored;
-        if (rl_gridworld_load_map(p->configurations[k].env, &map, &ignored) != RL_OK)
-            return rl_error_set(err, RL_EIO, "cannot reload the map of configuration %zu", k);
+        rl_error why;
+        int rc = rl_gridworld_load_map(p->configurations[k].env, &map, &why);
+        if (rc != RL_OK)
+            return rl_error_set(err, rc == RL_ENOMEM ? RL_ENOMEM : RL_EIO,
+                                "cannot reload the map of configuration %zu: %s", k,
+                                why.message);
         const rl_params *env = p->configurations[k].env;
         fprintf(f, "; map of configuration %zu: %s%s, %zux%zu, fnv1a64 %016llx\n", k,
                 rl_params_has(env, "map") ? "" : "preset ",
@@ -197,7 +201,7 @@ int rl_results_config_text(const rl_plan *p, char **text, rl_error *err)
     if (fclose(f) != 0 && rc == RL_OK)
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     if (rc != RL_OK) {
-        free(*text);
+        rl_free(*text);
         *text = NULL;
     }
     return rc;
@@ -306,11 +310,13 @@ typedef struct episode_series {
     size_t n;
 } episode_series;
 
+/* Frees e's arrays and empties it, so freeing twice is harmless. */
 static void series_free(episode_series *e)
 {
-    free(e->ret);
-    free(e->length);
-    free(e->rmse);
+    rl_free(e->ret);
+    rl_free(e->length);
+    rl_free(e->rmse);
+    memset(e, 0, sizeof *e);
 }
 
 static int read_series(const char *dir, size_t run, episode_series *e, rl_error *err)
@@ -329,9 +335,9 @@ static int read_series(const char *dir, size_t run, episode_series *e, rl_error 
         rc = RL_OK;
         if (e->n == capacity) {
             capacity = capacity ? 2 * capacity : 256;
-            double *a = realloc(e->ret, capacity * sizeof *a);
-            double *b = a ? realloc(e->length, capacity * sizeof *b) : NULL;
-            double *d = b ? realloc(e->rmse, capacity * sizeof *d) : NULL;
+            double *a = rl_realloc(e->ret, capacity * sizeof *a);
+            double *b = a ? rl_realloc(e->length, capacity * sizeof *b) : NULL;
+            double *d = b ? rl_realloc(e->rmse, capacity * sizeof *d) : NULL;
             if (a)
                 e->ret = a;
             if (b)
@@ -378,7 +384,7 @@ static int write_summary(FILE *f, const rl_plan *p, const episode_series *series
         fprintf(f, ",mean_%s,sd_%s,ci95_low_%s,ci95_high_%s", METRICS[m], METRICS[m],
                 METRICS[m], METRICS[m]);
     fputc('\n', f);
-    double *x = malloc(p->seeds * sizeof *x);
+    double *x = rl_malloc(p->seeds * sizeof *x);
     if (!x)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t k = 0; k < p->n_configurations; k++) {
@@ -407,7 +413,7 @@ static int write_summary(FILE *f, const rl_plan *p, const episode_series *series
             fputc('\n', f);
         }
     }
-    free(x);
+    rl_free(x);
     return RL_OK;
 }
 
@@ -425,9 +431,9 @@ static int write_scores(FILE *f, const rl_plan *p, const episode_series *series,
     else
         snprintf(definition, sizeof definition, "mean return over all episodes");
     fprintf(f, "config,runs,score,mean,iqm,iqm_ci95_low,iqm_ci95_high\n");
-    double *scores = malloc(p->seeds * sizeof *scores);
-    double *sorted = malloc(p->seeds * sizeof *sorted);
-    double *work = malloc((p->seeds + BOOTSTRAP_RESAMPLES) * sizeof *work);
+    double *scores = rl_malloc(p->seeds * sizeof *scores);
+    double *sorted = rl_malloc(p->seeds * sizeof *sorted);
+    double *work = rl_malloc((p->seeds + BOOTSTRAP_RESAMPLES) * sizeof *work);
     int rc = scores && sorted && work ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++) {
         if (p->configurations[k].agent->kind != RL_AGENT_LEARNER)
@@ -457,9 +463,9 @@ static int write_scores(FILE *f, const rl_plan *p, const episode_series *series,
                                   rl_rng_seed(p->seed, k, p->seeds), &low, &high, work, err);
         fprintf(f, "%.12g,%.12g,%.12g,%.12g\n", s.mean + 0.0, iqm + 0.0, low + 0.0, high + 0.0);
     }
-    free(scores);
-    free(sorted);
-    free(work);
+    rl_free(scores);
+    rl_free(sorted);
+    rl_free(work);
     return rc;
 }
 
@@ -479,7 +485,7 @@ static int write_series_file(const char *dir, const char *name, series_fn fn, co
 static int write_statistics(const rl_plan *p, const char *dir, rl_error *err)
 {
     size_t n = rl_plan_runs(p);
-    episode_series *series = calloc(n, sizeof *series);
+    episode_series *series = rl_calloc(n, sizeof *series);
     if (!series)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     int rc = RL_OK;
@@ -492,7 +498,7 @@ static int write_statistics(const rl_plan *p, const char *dir, rl_error *err)
         rc = write_series_file(dir, "scores.csv", write_scores, p, series, err);
     for (size_t run = 0; run < n; run++)
         series_free(&series[run]);
-    free(series);
+    rl_free(series);
     return rc;
 }
 

@@ -13,6 +13,7 @@
 #include "experiments/io/policy_io.h"
 #include "experiments/runner/episode_loop.h"
 #include "experiments/runner/start.h"
+#include "rl/alloc.h"
 #include "rl/evaluate.h"
 #include "rl/ground_truth.h"
 #include "rl/policy.h"
@@ -35,9 +36,9 @@ static int given_policy(const rl_plan *p, size_t k, const rl_mdp *m, double **ou
         const rl_config_entry *e = rl_config_find(p->config, "agent", "policy");
         return e ? rl_config_locate(err, RL_EINVAL, e) : RL_EINVAL;
     }
-    double *pi = malloc(m->n_states * m->n_actions * sizeof *pi);
-    double *v = malloc(m->n_states * sizeof *v);
-    size_t *greedy = malloc(2 * m->n_states * sizeof *greedy); /* actions, then scratch */
+    double *pi = rl_malloc(m->n_states * m->n_actions * sizeof *pi);
+    double *v = rl_malloc(m->n_states * sizeof *v);
+    size_t *greedy = rl_malloc(2 * m->n_states * sizeof *greedy); /* actions, then scratch */
     int rc = RL_OK;
     if (!pi || !v || !greedy)
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
@@ -49,10 +50,10 @@ static int given_policy(const rl_plan *p, size_t k, const rl_mdp *m, double **ou
         rl_space sp = rl_mdp_space(m);
         rl_policy_from_actions(&sp, greedy, 0.0, pi);
     }
-    free(v);
-    free(greedy);
+    rl_free(v);
+    rl_free(greedy);
     if (rc != RL_OK) {
-        free(pi);
+        rl_free(pi);
         /* File errors carry their own file:line; say which key named the file. */
         if (err && err->key[0] == '\0') {
             char where[RL_ERROR_KEY_MAX];
@@ -163,7 +164,7 @@ int rl_plan_check(const rl_plan *p, rl_error *err)
         } else {
             rc = check_learner(p, k, env, pi, err);
         }
-        free(pi);
+        rl_free(pi);
         rl_env_free(env);
         if (rc != RL_OK)
             return rc;
@@ -247,7 +248,7 @@ static int format_weights(const rl_learner *l, rl_run_result *r, rl_error *err)
         fputc('\n', f);
     }
     if (fclose(f) != 0) {
-        free(r->weight_rows);
+        rl_free(r->weight_rows);
         r->weight_rows = NULL;
         return rl_error_set(err, RL_ENOMEM, "out of memory for %zu weights", n);
     }
@@ -267,8 +268,13 @@ static int run_learner(const rl_plan *p, const rl_configuration *cfg, const doub
     o.stop = stop;
     /* Where the truth is undefined (gamma = 1 without terminal states, an env without a
      * model, a learner without values) value_rmse stays empty. */
-    if (m && cfg->agent->learner->values)
-        r->has_truth = ground_truth(cfg, m, pi, r, NULL) == RL_OK;
+    if (m && cfg->agent->learner->values) {
+        rl_error why;
+        int truth = ground_truth(cfg, m, pi, r, &why);
+        if (truth == RL_ENOMEM)
+            return rl_error_set(err, RL_ENOMEM, "%s", why.message);
+        r->has_truth = truth == RL_OK;
+    }
     o.truth = r->has_truth ? r->truth : NULL;
     rl_learner *learner;
     rc = rl_learner_alloc(cfg->agent->learner, sp, cfg->agent_params, pi, rng, &learner, err);
@@ -318,6 +324,6 @@ int rl_run_execute(const rl_plan *p, size_t run, const volatile sig_atomic_t *st
         rc = run_learner(p, cfg, pi, rng, stop, r, err);
     r->seconds = now_seconds() - start;
     rl_rng_free(rng);
-    free(pi);
+    rl_free(pi);
     return rc;
 }

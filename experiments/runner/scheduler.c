@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "experiments/runner/run_files.h"
+#include "rl/alloc.h"
 
 typedef struct pool {
     const rl_plan *p;
@@ -99,7 +100,7 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
     size_t n = options->threads ? options->threads : 1;
     if (n > total - skipped)
         n = total - skipped ? total - skipped : 1;
-    pthread_t *threads = calloc(n, sizeof *threads);
+    pthread_t *threads = rl_calloc(n, sizeof *threads);
     if (!threads) {
         pthread_mutex_destroy(&w.lock);
         return rl_error_set(err, RL_ENOMEM, "out of memory");
@@ -128,7 +129,7 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
         pthread_join(threads[i], NULL);
     if (options->progress && launched)
         report_progress(&w, total, skipped, started, true);
-    free(threads);
+    rl_free(threads);
     pthread_mutex_destroy(&w.lock);
     report->total = total;
     report->skipped = skipped;
