@@ -91,7 +91,7 @@ static void test_bench_usage_errors(void **state)
     (void)state;
     result r = RUN("bench", "nope");
     assert_int_equal(r.status, 2);
-    assert_contains(r.err, "no benchmark 'nope' (benchmarks: dp, td)");
+    assert_contains(r.err, "no benchmark 'nope' (benchmarks: dp, td, linear");
     result_free(&r);
     r = RUN("bench", "dp", "--size", "1");
     assert_int_equal(r.status, 2);
@@ -139,6 +139,25 @@ static void test_td_same_result(void **state)
     assert_non_null(means);
     assert_true(number_at(means, "episodes: gridrl ") <= -13.0);
     assert_true(number_at(means, "episodes: gridrl ") == number_at(means, ", hand-written "));
+    result_free(&r);
+}
+
+/* TD-Linear: both sides take the same trajectory (same draws; a prediction learner's
+ * behaviour does not depend on what it learns), so their weights agree to rounding, and
+ * every episode is 500 steps: 20 episodes are 10,000 steps. */
+static void test_linear_same_result(void **state)
+{
+    (void)state;
+    result r = RUN("bench", "linear", "--episodes", "20", "--repeats", "1");
+    if (r.status != 0)
+        fail_msg("exit %d; stderr:\n%s\nstdout:\n%s", r.status, r.err, r.out);
+    assert_contains(r.out, "20 episodes of 500 steps");
+    assert_contains(r.out, "same result: yes");
+    assert_true(number_at(r.out, "max relative weight difference ") <= 1e-9);
+    result_free(&r);
+    r = RUN("bench", "linear", "--episodes", "0");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "--episodes: episodes must be in [1, 1000000], not 0");
     result_free(&r);
 }
 
@@ -193,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_td_same_result),
         cmocka_unit_test(test_td_learns_the_edge_path),
         cmocka_unit_test(test_td_help_and_usage),
+        cmocka_unit_test(test_linear_same_result),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -150,6 +150,19 @@ static void test_list_sections(void **state)
     assert_null(strstr(r.out, "zhao5x5"));
     result_free(&r);
 
+    /* The feature kinds of the linear learners, each with its own keys (written out here). */
+    r = RUN("list", "features");
+    assert_int_equal(r.status, 0);
+    const char *const kinds[] = {"one_hot:", "polynomial:", "fourier:", "tile:", "rbf:"};
+    for (size_t i = 0; i < 5; i++)
+        assert_contains(r.out, kinds[i]);
+    const char *const keys[] = {"order", "tilings", "tiles", "centers", "width",
+                                "action_features"};
+    for (size_t i = 0; i < 6; i++)
+        assert_contains(r.out, keys[i]);
+    assert_null(strstr(r.out, "PRESETS"));
+    result_free(&r);
+
     r = RUN("list", "bogus");
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");

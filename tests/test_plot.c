@@ -24,12 +24,14 @@
 
 #include "experiments/plot/plot.h"
 #include "experiments/plot/plot_data.h"
+#include "experiments/plot/plot_surface.h"
 #include "rl/rng.h"
 
 /* 1 / sqrt(2), the components of a diagonal unit vector (SQRT1_2 is not C11). */
 #define SQRT1_2 0.70710678118654752440
 
-static char tmpdir[PATH_SIZE], vi_dir[PATH_SIZE], random_dir[PATH_SIZE], steps_dir[PATH_SIZE];
+static char tmpdir[PATH_SIZE], vi_dir[PATH_SIZE], random_dir[PATH_SIZE], steps_dir[PATH_SIZE],
+    linear_dir[PATH_SIZE];
 static bool have_gnuplot;
 
 /* snprintf into an array that fails the test instead of truncating. */
@@ -207,6 +209,24 @@ static const char steps_config[] = "[experiment]\n"
                                    "gamma = 0.9\n"
                                    "q0 = 0, 10\n";
 
+/* TD-Linear on Zhao's grid world: a surface's estimate and exact values (Fig 8.8). */
+static const char linear_config[] = "[experiment]\n"
+                                    "name = linear\n"
+                                    "episodes = 3\n"
+                                    "seeds = 2\n"
+                                    "max_steps = 50\n"
+                                    "start = uniform\n"
+                                    "\n"
+                                    "[env]\n"
+                                    "preset = zhao5x5\n"
+                                    "\n"
+                                    "[agent]\n"
+                                    "algorithm = td_linear\n"
+                                    "features = polynomial\n"
+                                    "order = 1, 2\n"
+                                    "alpha = 0.01\n"
+                                    "gamma = 0.9\n";
+
 static bool on_path(const char *name)
 {
     const char *path = getenv("PATH");
@@ -243,6 +263,12 @@ static int setup(void **state)
     write_file(config, steps_config);
     PATHF(steps_dir, "%s/steps", tmpdir);
     r = RUN("run", config, "-o", steps_dir, "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(config, "%s/linear.ini", tmpdir);
+    write_file(config, linear_config);
+    PATHF(linear_dir, "%s/linear", tmpdir);
+    r = RUN("run", config, "-o", linear_dir, "--quiet");
     expect_status(&r, 0);
     result_free(&r);
     return 0;
@@ -887,6 +913,70 @@ static void test_steps_fixture(void **state)
 
 /* ---- errors --------------------------------------------------------------------------------- */
 
+/* Zhao Fig 8.6(b): the uniform policy's values on the 5x5 grid world (baseline rewards,
+ * gamma 0.9), as printed, 4 decimals. */
+static const double ZHAO_FIG_8_6B[25] = {
+    -3.8463, -3.8138, -3.6442, -3.1209, -3.2350, -3.7936, -3.8473, -3.8004, -3.1063,
+    -2.9241, -3.5724, -3.8965, -3.3817, -3.1944, -2.9444, -3.9008, -3.6159, -3.4031,
+    -2.8976, -3.2393, -4.4589, -4.1608, -3.3858, -3.3634, -3.4532};
+
+/* surface_K.csv: each cell's estimate is replicate 0's value in values.csv, and its truth
+ * the book's v_pi (to half a unit of the printed 4th decimal); a blank line ends each row. */
+static void test_surface_numbers(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < 2; k++) {
+        rl_plot_surface_info info;
+        rl_error err;
+        assert_int_equal(rl_plot_write_surface(linear_dir, k, &info, &err), RL_OK);
+        assert_true(info.has_truth);
+        assert_int_equal(info.rows, 5);
+        assert_int_equal(info.cols, 5);
+        char path[PATH_SIZE];
+        PATHF(path, "%s/values.csv", linear_dir);
+        table values = table_read(path);
+        PATHF(path, "%s/plots/surface_%zu.csv", linear_dir, k);
+        char *text = slurp(path);
+        assert_non_null(text);
+        size_t n = 0, blank = 0;
+        for (const char *c = strstr(text, "\n\n"); c; c = strstr(c + 1, "\n\n"))
+            blank++;
+        assert_int_equal(blank, 5);
+        char *line = strtok(text, "\n"); /* the header; strtok skips the blank lines */
+        assert_string_equal(line, "row,col,estimate,truth");
+        while ((line = strtok(NULL, "\n"))) {
+            size_t row, col;
+            double estimate, truth;
+            assert_int_equal(sscanf(line, "%zu,%zu,%lf,%lf", &row, &col, &estimate, &truth), 4);
+            assert_int_equal(row * 5 + col, n);
+            /* Replicate 0 of configuration k is run 2k (2 seeds). */
+            size_t value_row = (2 * k) * 25 + n;
+            assert_close(estimate, number_at(&values, value_row, "value"), 1e-11);
+            assert_close(truth, ZHAO_FIG_8_6B[n], 0.5e-4);
+            n++;
+        }
+        assert_int_equal(n, 25);
+        free(text);
+        table_free(&values);
+    }
+}
+
+static void test_surface_picture(void **state)
+{
+    (void)state;
+    need_gnuplot();
+    result r = RUN("plot", linear_dir);
+    expect_status(&r, 0);
+    /* In "all", surfaces come with weights.csv (an approximating learner). */
+    assert_contains(r.out, "surface_1.png");
+    result_free(&r);
+    expect_picture(linear_dir, "surface_0.png", RL_PLOT_PNG);
+    r = RUN("plot", vi_dir);
+    expect_status(&r, 0);
+    assert_true(strstr(r.out, "surface") == NULL);
+    result_free(&r);
+}
+
 static void test_no_gnuplot(void **state)
 {
     (void)state;
@@ -1026,6 +1116,8 @@ int main(void)
         cmocka_unit_test(test_steps_numbers),
         cmocka_unit_test(test_steps_picture),
         cmocka_unit_test(test_steps_fixture),
+        cmocka_unit_test(test_surface_numbers),
+        cmocka_unit_test(test_surface_picture),
         cmocka_unit_test(test_no_gnuplot),
         cmocka_unit_test(test_no_results),
         cmocka_unit_test(test_nothing_applies),

@@ -14,14 +14,16 @@
 #include "experiments/cli/cli.h"
 #include "experiments/cli/options.h"
 #include "experiments/runner/plan.h"
+#include "rl/features.h"
 
 const char rl_cli_list_help[] =
-    "usage: gridrl list [envs|presets|agents|experiment]...\n"
+    "usage: gridrl list [envs|presets|agents|features|experiment]...\n"
     "\n"
     "Lists what a config file can name: every environment type with its [env] parameters\n"
     "(type, default, allowed range, meaning), the shipped presets with the defaults they\n"
-    "replace and their suggested agent.gamma and experiment.max_steps, and every algorithm\n"
-    "with its [agent] parameters. With arguments, only those sections.\n"
+    "replace and their suggested agent.gamma and experiment.max_steps, every algorithm\n"
+    "with its [agent] parameters, and the feature kinds of the approximating learners\n"
+    "with the keys each reads. With arguments, only those sections.\n"
     "\n"
     "options:\n"
     "  -h, --help   show this help\n"
@@ -29,9 +31,10 @@ const char rl_cli_list_help[] =
     "examples:\n"
     "  gridrl list\n"
     "  gridrl list presets\n"
-    "  gridrl list envs agents\n";
+    "  gridrl list envs agents\n"
+    "  gridrl list features\n";
 
-enum { SHOW_ENVS = 1, SHOW_PRESETS = 2, SHOW_AGENTS = 4, SHOW_EXPERIMENT = 8 };
+enum { SHOW_ENVS = 1, SHOW_PRESETS = 2, SHOW_AGENTS = 4, SHOW_FEATURES = 8, SHOW_EXPERIMENT = 16 };
 
 static const char *kind_name(rl_param_kind kind)
 {
@@ -209,6 +212,19 @@ static int list_agents(void)
     return RL_CLI_OK;
 }
 
+static int list_features(void)
+{
+    printf("FEATURES ([agent] features = NAME, for td_linear, sarsa_linear, "
+           "q_learning_linear, lstd)\n\n");
+    printf("  the keys every kind shares (each kind reads those it needs):\n");
+    int rc = print_params(rl_feature_params);
+    for (const rl_feature_type *const *t = rl_feature_types; rc == RL_CLI_OK && *t; t++) {
+        printf("\n  %s: %s\n", (*t)->name, (*t)->doc);
+        rc = print_params((*t)->params);
+    }
+    return rc;
+}
+
 static int list_experiment(void)
 {
     printf("EXPERIMENT ([experiment] section; these keys never sweep)\n\n");
@@ -224,6 +240,7 @@ static bool parse_topic(const char *arg, unsigned *topics)
         {"envs", "env", SHOW_ENVS},
         {"presets", "preset", SHOW_PRESETS},
         {"agents", "agent", SHOW_AGENTS},
+        {"features", "feature", SHOW_FEATURES},
         {"experiment", "experiments", SHOW_EXPERIMENT},
     };
     for (size_t i = 0; i < sizeof TOPICS / sizeof TOPICS[0]; i++) {
@@ -247,16 +264,18 @@ int rl_cli_list(const rl_cli_command *cmd, int argc, char **argv)
     for (size_t i = 0; i < pos.n; i++)
         if (!parse_topic(names[i], &topics))
             return rl_cli_usage_error(cmd, "unknown section '%s' (valid: envs, presets, agents, "
-                                           "experiment)",
+                                           "features, experiment)",
                                       names[i]);
     if (topics == 0)
-        topics = SHOW_ENVS | SHOW_PRESETS | SHOW_AGENTS | SHOW_EXPERIMENT;
+        topics = SHOW_ENVS | SHOW_PRESETS | SHOW_AGENTS | SHOW_FEATURES | SHOW_EXPERIMENT;
 
     /* Sections in a fixed order, separated by a blank line. */
-    int (*const sections[])(void) = {list_envs, list_presets, list_agents, list_experiment};
-    const unsigned bits[] = {SHOW_ENVS, SHOW_PRESETS, SHOW_AGENTS, SHOW_EXPERIMENT};
+    int (*const sections[])(void) = {list_envs, list_presets, list_agents, list_features,
+                                     list_experiment};
+    const unsigned bits[] = {SHOW_ENVS, SHOW_PRESETS, SHOW_AGENTS, SHOW_FEATURES,
+                             SHOW_EXPERIMENT};
     bool first = true;
-    for (size_t k = 0; k < 4; k++) {
+    for (size_t k = 0; k < 5; k++) {
         if (!(topics & bits[k]))
             continue;
         if (!first)

@@ -66,7 +66,8 @@ static const struct {
 } WHATS[] = {
     {"curves", RL_PLOT_CURVES},   {"steps", RL_PLOT_STEPS},
     {"grid", RL_PLOT_GRID},       {"sweep", RL_PLOT_SWEEP},
-    {"convergence", RL_PLOT_CONVERGENCE}, {"all", RL_PLOT_ALL},
+    {"convergence", RL_PLOT_CONVERGENCE}, {"surface", RL_PLOT_SURFACE},
+    {"all", RL_PLOT_ALL},
 };
 
 /* A comma list of plot names; false (after printing) if a name is unknown. */
@@ -80,7 +81,7 @@ static bool parse_what(const rl_cli_command *cmd, const char *text, unsigned *ou
             i++;
         if (i == n) {
             rl_cli_usage_error(cmd, "--what: no plot '%.*s' (plots: curves, steps, grid, "
-                                    "sweep, convergence, all)",
+                                    "sweep, convergence, surface, all)",
                                (int)len, p);
             return false;
         }

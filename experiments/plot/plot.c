@@ -22,6 +22,7 @@
 
 #include "experiments/io/output.h"
 #include "experiments/plot/plot_data.h"
+#include "experiments/plot/plot_surface.h"
 
 /* Grids larger than this are not drawn: a cell would be a few pixels, and gnuplot slow. */
 #define MAX_GRID_CELLS 10000
@@ -397,6 +398,44 @@ static int plot_grids(plotter *p, char *assignments, rl_error *err)
     return rc;
 }
 
+/* Surfaces of every configuration: asked for by name, for any results with values; in
+ * "all", only where a learner approximates (weights.csv), since tabular values are better
+ * read on the grid picture. */
+static int plot_surfaces(plotter *p, char *assignments, rl_error *err)
+{
+    if (!has_file(p->dir, "values.csv")) {
+        note(p, "surfaces: no values.csv");
+        return RL_OK;
+    }
+    if (p->o->what == RL_PLOT_ALL && !has_file(p->dir, "weights.csv"))
+        return RL_OK;
+    size_t cells, n = rl_plot_count_configs(p->dir, &cells);
+    if (cells > MAX_GRID_CELLS) {
+        note(p, "surfaces: a map of %zu cells is too large to draw (at most %d)", cells,
+             MAX_GRID_CELLS);
+        return RL_OK;
+    }
+    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[64];
+    int rc = write_script(p, "surface", script, sizeof script, err);
+    for (size_t k = 0; rc == RL_OK && k < n; k++) {
+        rl_plot_surface_info info;
+        rc = rl_plot_write_surface(p->dir, k, &info, err);
+        if (rc == RL_ENOTFOUND) { /* a configuration without values (the random agent) */
+            rc = RL_OK;
+            continue;
+        }
+        if (rc != RL_OK)
+            break;
+        if (!info.has_truth)
+            note(p, "surface %zu: the estimate alone (no exact values: %s)", k, info.why);
+        snprintf(name, sizeof name, "surface_%zu", k);
+        common_assignments(p, name, assignments, picture);
+        assign_number(assignments, ASSIGNMENTS_MAX, "config", (double)k);
+        rc = run_gnuplot(p, script, assignments, picture, err);
+    }
+    return rc;
+}
+
 static int plot_convergence(plotter *p, char *assignments, rl_error *err)
 {
     if (!has_file(p->dir, "iterations.csv")) {
@@ -448,6 +487,8 @@ int rl_plot_dir(const char *dir, const rl_plot_options *o, rl_error *err)
         rc = plot_grids(&p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_CONVERGENCE))
         rc = plot_convergence(&p, assignments, err);
+    if (rc == RL_OK && (what & RL_PLOT_SURFACE))
+        rc = plot_surfaces(&p, assignments, err);
     free(assignments);
     if (rc == RL_OK && !p.pictures)
         rc = rl_error_set(err, RL_EUNSUPPORTED, "nothing to plot in '%s': %s", dir,

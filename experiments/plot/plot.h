@@ -37,7 +37,9 @@ enum {
     RL_PLOT_CONVERGENCE = 8u, /* delta and value error per sweep (planners: iterations.csv) */
     RL_PLOT_STEPS = 16u,      /* value error per logged step (learners with log_every_steps:
                                  steps.csv) */
-    RL_PLOT_ALL = 31u
+    RL_PLOT_SURFACE = 64u,    /* estimated and exact values as surfaces (Zhao Fig 8.8); in
+                                 "all" only for learners with weights (approximators) */
+    RL_PLOT_ALL = 95u
 };
 
 /* The y axis of learning curves (per episode and per step). */

@@ -74,19 +74,30 @@ static void write_paths(FILE *f, const rl_plan *p, const rl_config_entry *e)
     fputc('\n', f);
 }
 
+/* Keys already written into a section: a key the plan's algorithms share is written once,
+ * so the file loads again (a key given twice is an error). */
+typedef struct written_keys {
+    const char *name[512];
+    size_t n;
+} written_keys;
+
+static bool once(written_keys *w, const char *name)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (strcmp(w->name[i], name) == 0)
+            return false;
+    if (w->n < sizeof w->name / sizeof w->name[0])
+        w->name[w->n++] = name;
+    return true;
+}
+
 static void write_section_keys(FILE *f, const rl_plan *p, const char *section,
-                               const rl_param_spec *table)
+                               const rl_param_spec *table, written_keys *written)
 {
     bool env = strcmp(section, "env") == 0;
     for (const rl_param_spec *s = table; s->name; s++) {
-        if (!env && strcmp(section, "agent") == 0) {
-            /* Written once per key across the plan's algorithms. */
-            bool seen = false;
-            for (const rl_param_spec *t = table; t != s; t++)
-                seen |= strcmp(t->name, s->name) == 0;
-            if (seen)
-                continue;
-        }
+        if (written && !once(written, s->name))
+            continue;
         const rl_config_entry *e = rl_config_find(p->config, section, s->name);
         const char *value = common_value(p, env, s->name);
         if (e && rl_plan_is_path_key(s->name)) {
@@ -130,16 +141,21 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
     fprintf(f, "\n[env]\n");
     if (rl_config_find(p->config, "env", "type"))
         fprintf(f, "type = %s\n", p->env_type->name);
-    write_section_keys(f, p, "env", p->env_type->params);
+    write_section_keys(f, p, "env", p->env_type->params, NULL);
     fprintf(f, "\n[agent]\nalgorithm = %s\n",
             rl_config_find(p->config, "agent", "algorithm")->value);
+    written_keys *written = rl_calloc(1, sizeof *written);
+    if (!written)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t k = 0; k < p->n_configurations; k++) {
         bool first = true;
         for (size_t j = 0; j < k; j++)
             first &= p->configurations[j].agent != p->configurations[k].agent;
         if (first)
-            write_section_keys(f, p, "agent", rl_agent_params(p->configurations[k].agent));
+            write_section_keys(f, p, "agent", rl_agent_params(p->configurations[k].agent),
+                               written);
     }
+    rl_free(written);
     return RL_OK;
 }
 

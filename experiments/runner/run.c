@@ -184,13 +184,19 @@ static double now_seconds(void)
 static int ground_truth(const rl_configuration *cfg, const rl_mdp *m, const double *pi,
                         rl_run_result *r, rl_error *err)
 {
+    return rl_run_ground_truth(cfg, m, pi, r->policy, r->truth, err);
+}
+
+int rl_run_ground_truth(const rl_configuration *cfg, const rl_mdp *m, const double *pi,
+                        double *scratch, double *truth, rl_error *err)
+{
     double gamma = rl_run_gamma(cfg);
     if (!rl_agent_is_prediction(cfg->agent))
-        return rl_ground_truth_optimal(m, gamma, r->truth, err);
-    /* No given policy means the uniform one; r->policy holds it until the read-out. */
+        return rl_ground_truth_optimal(m, gamma, truth, err);
+    /* No given policy means the uniform one, built in scratch. */
     if (!pi)
-        rl_policy_uniform(m->n_states, m->n_actions, r->policy);
-    return rl_ground_truth_policy(m, pi ? pi : r->policy, gamma, r->truth, err);
+        rl_policy_uniform(m->n_states, m->n_actions, scratch);
+    return rl_ground_truth_policy(m, pi ? pi : scratch, gamma, truth, err);
 }
 
 static int run_planner(const rl_plan *p, const rl_configuration *cfg, const double *pi,

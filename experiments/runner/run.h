@@ -38,6 +38,12 @@ long rl_run_max_steps(const rl_plan *p, const rl_configuration *cfg);
 int rl_run_loop_options(const rl_plan *p, const rl_configuration *cfg, const rl_space *sp,
                         rl_loop_options *o, rl_error *err);
 
+/* The values a run of configuration cfg on model m is measured against (value_rmse): v* for
+ * a control agent, v_pi of the evaluated policy pi (NULL: uniform, built in scratch, n_states
+ * x n_actions) for a prediction agent, at the agent's gamma. */
+int rl_run_ground_truth(const rl_configuration *cfg, const rl_mdp *m, const double *pi,
+                        double *scratch, double *truth, rl_error *err);
+
 /* The discount of configuration cfg's agent: its gamma, or 1 when it has none. */
 double rl_run_gamma(const rl_configuration *cfg);
 
