@@ -36,4 +36,9 @@ cp "$out/fig7_4/plots/steps_value_rmse.png" "$gallery/zhao_fig7_4_offpolicy_q_st
 "$gridrl" plot "$out/vi_gamma" --what convergence
 cp "$out/vi_gamma/plots/convergence.png" "$gallery/zhao_fig3_4a_gamma_convergence.png"
 
+"$gridrl" run "$configs/zhao_fig8_7_td_linear.ini" -o "$out/fig8_7" -q
+"$gridrl" plot "$out/fig8_7" --what curves,surface --metric value_rmse
+cp "$out/fig8_7/plots/learning_curve_value_rmse.png" "$gallery/zhao_fig8_7_td_linear_rmse.png"
+cp "$out/fig8_7/plots/surface_5.png" "$gallery/zhao_fig8_8_surface.png"
+
 echo "gallery regenerated in $gallery/"
