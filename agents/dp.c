@@ -36,6 +36,8 @@ typedef struct dp {
     bool deterministic;    /* policy iteration: pi is one-hot on greedy */
     bool own_policy;       /* policy iteration: read out greedy, not the values' greedy */
     bool all_sure;         /* every (s, a) has one outcome: value iteration's fast sweep */
+    bool keep_ties;        /* policy iteration: an equally good action does not replace the
+                              current one */
     size_t *read_out, *read_out_work; /* n_states each: scratch of the policy read-out */
 } dp;
 
@@ -88,6 +90,9 @@ static const rl_param_spec policy_iteration_params[] = {
      "policy of the first evaluation: stay everywhere, uniform, or the first action"},
     {"method", RL_PARAM_CHOICE, "solve", 0, 0, 0, "solve|iterative",
      "evaluate each policy exactly (LU) or by sweeps until theta (large models)"},
+    {"ties", RL_PARAM_CHOICE, "keep", 0, 0, 0, "keep|first",
+     "improvement among equally good actions: keep the current one, or take the first in "
+     "action order"},
     THETA_PARAM,
     MAX_ITERATIONS_PARAM,
     EPSILON_PARAM,
@@ -383,6 +388,7 @@ static int policy_iteration_init(void *state, const rl_mdp *m, const rl_params *
     if (rc != RL_OK)
         return rc;
     d->own_policy = true;
+    d->keep_ties = strcmp(rl_params_string(p, "ties"), "keep") == 0;
     const char *initial = rl_params_string(p, "initial_policy");
     if (strcmp(initial, "uniform") == 0) {
         rl_policy_uniform(m->n_states, m->n_actions, d->pi);
@@ -433,12 +439,18 @@ static int policy_iteration_iterate(void *state, rl_sweep_report *report, rl_err
             continue;
         size_t arg;
         double best = best_backup(m, s, d->v, d->gamma, &arg);
-        if (d->deterministic) {
-            /* Keep the current action unless another is better beyond round-off: an exactly
-             * evaluated policy could otherwise flip between equal actions forever. */
+        if (d->deterministic && d->keep_ties) {
+            /* Keep the current action unless another is better beyond round-off. */
             double current = rl_mdp_backup(m, s, d->greedy[s], d->v, d->gamma);
             if (best <= current + RL_TIE_TOLERANCE * (1.0 + fabs(current)))
                 arg = d->greedy[s];
+        } else {
+            /* The first action within round-off of the best, in action order: a function of
+             * the values alone, so equally good policies cannot alternate. */
+            double q[RL_MAX_ACTIONS];
+            for (size_t a = 0; a < m->n_actions; a++)
+                q[a] = rl_mdp_backup(m, s, a, d->v, d->gamma);
+            arg = rl_argmax_readout(q, m->n_actions);
         }
         changes += !d->deterministic || arg != d->greedy[s];
         d->greedy[s] = arg;
