@@ -319,6 +319,22 @@ static void test_forbidden(void **state)
     gw_free(&g);
 }
 
+/* Zhao's printed Figs 5.6-5.7 charge a bump made from a forbidden cell both rewards
+ * (-1 + -10 = -11); his text charges r_boundary alone. bump_from_forbidden = sum does the
+ * former, only from X, and only for bumps (entering and staying in X are unchanged). */
+static void test_bump_from_forbidden(void **state)
+{
+    (void)state;
+    gw_fixture g;
+    gw_build(&g, ".X.\n", (const char *const[]){REWARDS, "bump_from_forbidden", "sum", NULL});
+    EXPECT(&g, 0, 1, "up", {0, 1, R_BUMP + R_FORB, 0, 1.0});
+    EXPECT(&g, 0, 1, "down", {0, 1, R_BUMP + R_FORB, 0, 1.0});
+    EXPECT(&g, 0, 1, "stay", {0, 1, R_FORB, 0, 1.0});
+    EXPECT(&g, 0, 0, "up", {0, 0, R_BUMP, 0, 1.0});
+    EXPECT(&g, 0, 0, "right", {0, 1, R_FORB, 0, 1.0});
+    gw_free(&g);
+}
+
 static void test_goal(void **state)
 {
     (void)state;
@@ -450,6 +466,7 @@ static void test_param_table_defaults(void **state)
     }
     assert_string_equal(rl_params_text(p, "goal_terminal"), "false");
     assert_string_equal(rl_params_text(p, "wind_noise"), "false");
+    assert_string_equal(rl_params_text(p, "bump_from_forbidden"), "bump");
     static const char *const keys[] = {"preset", "map", "wind", "jumps"};
     for (size_t i = 0; i < 4; i++)
         assert_non_null(rl_param_find(rl_gridworld_params, keys[i]));
@@ -724,6 +741,7 @@ int main(void)
         cmocka_unit_test(test_cliff_returns_to_start),
         cmocka_unit_test(test_hole_terminates),
         cmocka_unit_test(test_forbidden),
+        cmocka_unit_test(test_bump_from_forbidden),
         cmocka_unit_test(test_goal),
         cmocka_unit_test(test_start_without_s),
         cmocka_unit_test(test_actions),
