@@ -20,7 +20,10 @@ static size_t decision_states(const rl_mdp *m)
     return n;
 }
 
-int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *err)
+/* v* (epsilon 0) or the values of the best epsilon-greedy policy, v*_epsilon: the same
+ * in-place sweeps, the backup max_a q (epsilon 0) or (1 - epsilon) max_a q + epsilon / n
+ * sum_a q (Zhao's epsilon-greedy rule). */
+static int optimal(const rl_mdp *m, double gamma, double epsilon, double *v, rl_error *err)
 {
     int rc = rl_mdp_check_proper(m, NULL, gamma, err);
     if (rc != RL_OK)
@@ -41,11 +44,14 @@ int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *
         for (size_t s = 0; s < m->n_states; s++) {
             if (!rl_mdp_is_decision(m, s))
                 continue;
-            double best = rl_mdp_backup(m, s, 0, v, gamma);
+            double best = rl_mdp_backup(m, s, 0, v, gamma), sum = best;
             for (size_t a = 1; a < m->n_actions; a++) {
                 double q = rl_mdp_backup(m, s, a, v, gamma);
                 best = q > best ? q : best;
+                sum += q;
             }
+            if (epsilon > 0.0)
+                best = (1.0 - epsilon) * best + epsilon / (double)m->n_actions * sum;
             double change = fabs(best - v[s]);
             delta = change > delta || change != change ? change : delta;
             scale = fabs(best) > scale ? fabs(best) : scale;
@@ -59,7 +65,7 @@ int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *
     if (rc == RL_OK && decision_states(m) <= RL_EVALUATE_SOLVE_MAX_STATES) {
         rl_policy_greedy_actions(m, v, gamma, greedy, greedy + m->n_states);
         rl_space sp = rl_mdp_space(m);
-        rl_policy_from_actions(&sp, greedy, 0.0, pi);
+        rl_policy_from_actions(&sp, greedy, epsilon, pi);
         /* With gamma = 1 a greedy policy of v* may wander forever between cells of equal
          * value (FrozenLake 8x8, where v* = 1 on a safe region): then its values are not v*
          * and value iteration's own answer stands. */
@@ -80,6 +86,19 @@ int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *
     rl_free(greedy);
     rl_free(pi);
     return rc;
+}
+
+int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *err)
+{
+    return optimal(m, gamma, 0.0, v, err);
+}
+
+int rl_ground_truth_epsilon_optimal(const rl_mdp *m, double gamma, double epsilon, double *v,
+                                    rl_error *err)
+{
+    if (!(epsilon >= 0.0 && epsilon <= 1.0))
+        return rl_error_set(err, RL_ERANGE, "epsilon %g is not in [0, 1]", epsilon);
+    return optimal(m, gamma, epsilon, v, err);
 }
 
 int rl_ground_truth_policy(const rl_mdp *m, const double *pi, double gamma, double *v,

@@ -11,6 +11,11 @@
  * exact values of its greedy policy, which are v* without VI's remaining error. */
 int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *err);
 
+/* The values of the best epsilon-greedy policy (Zhao's rule: the greedy action gets
+ * 1 - epsilon (n - 1) / n, every other epsilon / n), the same way; epsilon 0 is v*. */
+int rl_ground_truth_epsilon_optimal(const rl_mdp *m, double gamma, double epsilon, double *v,
+                                    rl_error *err);
+
 /* v_pi exactly (dense solve) or, for large models, by sweeps to round-off. */
 int rl_ground_truth_policy(const rl_mdp *m, const double *pi, double gamma, double *v,
                            rl_error *err);

@@ -21,6 +21,7 @@
 #define GRIDRL_EXPERIMENTS_RUNNER_EPISODE_LOOP_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <gsl/gsl_rng.h>
@@ -40,16 +41,25 @@ typedef struct rl_loop_options {
     double gamma;             /* discount of the recorded discounted return */
     const double *truth;      /* ground truth values (n_states) for value_rmse; NULL: none */
     const volatile sig_atomic_t *stop; /* nonzero (a signal): abandon with RL_EINTERRUPTED */
+    /* The values read out (value_rmse, the result's values): false, the learner's own
+     * (max_a q for control learners); true, those of the policy it acts with,
+     * sum_a b(a|s) q(s, a), for a control learner with action values and a behavior
+     * policy (a prediction learner's values already are). */
+    bool behavior_values;
+    /* Also keep the final action values and the times each (s, a) was taken in the
+     * result (action_values, visits). */
+    bool action_values;
 } rl_loop_options;
 
 /* Every episode from the env's own start, undiscounted, nothing logged, no truth. */
 #define RL_LOOP_OPTIONS_DEFAULT                                                             \
-    ((rl_loop_options){0, 0, 0, 0, 0, {RL_START_ENV, 0}, 1.0, NULL, NULL})
+    ((rl_loop_options){.start = {RL_START_ENV, 0}, .gamma = 1.0})
 
 /* Drives learner on env with generator r as o says, recording into result (prepared with
  * rl_run_result_prepare for env's space). At the end result holds the status, counts, rows,
  * and the learner's final values (NaN without values) and policy. RL_EINVAL when nothing
- * would end the run (no episodes, no steps, a learner that does not converge). */
+ * would end the run (no episodes, no steps, a learner that does not converge) and for
+ * behavior_values with a learner that cannot say how it acts. */
 int rl_episode_loop(rl_env *env, rl_learner *learner, gsl_rng *r, const rl_loop_options *o,
                     rl_run_result *result, rl_error *err);
 

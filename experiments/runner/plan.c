@@ -36,6 +36,13 @@ const rl_param_spec rl_experiment_params[] = {
     {"log_every_updates", RL_PARAM_INT, NULL, 0, 1e15, 0, NULL,
      "learners with training updates: record loss and value_rmse every N updates into "
      "updates.csv (0: never; unset: every update)"},
+    {"values", RL_PARAM_CHOICE, "greedy", 0, 0, RL_PARAM_NO_SWEEP, "greedy|behavior",
+     "learners: values.csv and value_rmse hold max_a q (greedy), or the value of the policy "
+     "the learner acts with, sum_a b(a|s) q(s, a), measured against the best "
+     "epsilon-greedy values at the learner's final epsilon (behavior)"},
+    {"action_values", RL_PARAM_BOOL, "false", 0, 0, RL_PARAM_NO_SWEEP, NULL,
+     "also write action_values.csv: every decision state's q(s, a) and, for learners, the "
+     "times the run took (s, a)"},
     {"score_episodes", RL_PARAM_INT, "0", 0, 1e12, 0, NULL,
      "a run's score is its mean return over its last N episodes (0: all)"},
     {"plot", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,

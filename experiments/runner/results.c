@@ -253,6 +253,7 @@ static const struct {
     {"policy.csv", "run,state,row,col,action,probability"},
     {"updates.csv", "run,update,episode,loss,value_rmse"},
     {"weights.csv", "run,index,feature,weight"},
+    {"action_values.csv", "run,state,row,col,action,q,visits"},
 };
 
 /* A learner of the plan has a weight vector (linear learners). */
@@ -287,6 +288,8 @@ static bool wanted(const rl_plan *p, const char *name)
         return plan_has(p, RL_AGENT_LEARNER) && rl_params_int(p->experiment, "log_every_steps");
     if (strcmp(name, "weights.csv") == 0)
         return plan_has_weights(p);
+    if (strcmp(name, "action_values.csv") == 0)
+        return rl_params_bool(p->experiment, "action_values");
     if (strcmp(name, "updates.csv") == 0)
         return plan_has_updates(p) && (!rl_params_has(p->experiment, "log_every_updates") ||
                                        rl_params_int(p->experiment, "log_every_updates"));

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 
 const char *const rl_run_file_names[] = {
     "runs.csv",   "timing.csv", "iterations.csv", "episodes.csv", "steps.csv",
-    "values.csv", "policy.csv", "updates.csv",    "weights.csv",  NULL,
+    "values.csv", "policy.csv", "updates.csv",    "weights.csv",  "action_values.csv", NULL,
 };
 
 void rl_run_file_path(const char *dir, size_t run, const char *name, char *out, size_t size)
@@ -137,16 +138,37 @@ static void write_weights(FILE *f, const rl_run_result *r)
         fwrite(r->weight_rows, 1, r->weight_rows_size, f);
 }
 
+/* Decision states only, as policy.csv; visits empty for a planner (it takes no actions). */
+static void write_action_values(FILE *f, const rl_run_result *r)
+{
+    const rl_space *sp = rl_env_space(r->env);
+    for (size_t s = 0; s < sp->n_states; s++) {
+        if (!rl_space_is_decision(sp, s))
+            continue;
+        for (size_t a = 0; a < sp->n_actions; a++) {
+            size_t i = s * sp->n_actions + a;
+            fprintf(f, "%zu,%zu,%zu,%zu,%s,", r->run, s, rl_space_row(sp, s),
+                    rl_space_col(sp, s), sp->action_names[a]);
+            put_number(f, r->action_values[i]);
+            fputc(',', f);
+            if (r->visits)
+                fprintf(f, "%" PRIu64, r->visits[i]);
+            fputc('\n', f);
+        }
+    }
+}
+
 static void (*const WRITERS[])(FILE *, const rl_run_result *) = {
     write_runs,   write_timing, write_iterations, write_episodes, write_steps,
-    write_values, write_policy, write_updates,    write_weights,
+    write_values, write_policy, write_updates,    write_weights,  write_action_values,
 };
 
 /* Files a run writes only when it has rows for them (learners with an update hook, with
- * weights): a merge reads a missing one as empty. */
+ * weights, action values asked for): a merge reads a missing one as empty. */
 bool rl_run_file_optional(const char *name)
 {
-    return strcmp(name, "updates.csv") == 0 || strcmp(name, "weights.csv") == 0;
+    return strcmp(name, "updates.csv") == 0 || strcmp(name, "weights.csv") == 0 ||
+           strcmp(name, "action_values.csv") == 0;
 }
 
 /* Whether result r has rows for the optional file name. */
@@ -156,6 +178,8 @@ static bool has_rows(const rl_run_result *r, const char *name)
         return r->update_rows.n > 0;
     if (strcmp(name, "weights.csv") == 0)
         return r->weight_rows != NULL;
+    if (strcmp(name, "action_values.csv") == 0)
+        return r->action_values != NULL;
     return true;
 }
 
@@ -201,7 +225,7 @@ int rl_run_files_write(const char *dir, const rl_run_result *r, rl_error *err)
         if (!has_rows(r, rl_run_file_names[i]))
             continue;
         char path[RL_OUTPUT_PATH_MAX + 32];
-        snprintf(path, sizeof path, "%s/%.16s", tmp, rl_run_file_names[i]);
+        snprintf(path, sizeof path, "%s/%.24s", tmp, rl_run_file_names[i]);
         FILE *f = fopen(path, "w");
         if (!f) {
             rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(errno));
