@@ -288,6 +288,8 @@ static int check_resume(const char *dir, const char *config_text, rl_error *err)
 
 static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_error *err)
 {
+    if (!dir[0])
+        return rl_error_set(err, RL_EINVAL, "the output directory's name is empty");
     char *text = NULL;
     int rc = rl_results_config_text(p, &text, err);
     if (rc == RL_OK && o->resume) {

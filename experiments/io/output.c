@@ -10,6 +10,8 @@
 static int make_dirs(const char *dir, rl_error *err)
 {
     char path[RL_OUTPUT_PATH_MAX];
+    if (!dir[0])
+        return rl_error_set(err, RL_EINVAL, "the output directory's name is empty");
     if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
         return rl_error_set(err, RL_ERANGE, "output directory path is too long");
     for (char *p = path + 1;; p++) {
@@ -29,6 +31,8 @@ static int make_dirs(const char *dir, rl_error *err)
 
 int rl_output_prepare_dir(const char *dir, bool force, rl_error *err)
 {
+    if (!dir[0])
+        return rl_error_set(err, RL_EINVAL, "the output directory's name is empty");
     struct stat st;
     if (stat(dir, &st) == 0) {
         if (!S_ISDIR(st.st_mode))

@@ -1,0 +1,92 @@
+/* Regression tests of the hardening issue: hostile output folders, crafted inputs, runaway
+ * inputs and interrupts, each driven through the built gridrl program (GRIDRL_BINARY) the
+ * way a user or an attacker would, with the expected outcome derived by hand: exit status,
+ * message, and which files exist afterwards (inside and outside the output folder).
+ */
+#define _XOPEN_SOURCE 700 /* nanosleep, kill, symlink */
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/process.h"
+#include "tests/support.h"
+
+#include "rl/rng.h"
+
+static char tmpdir[PATH_SIZE];
+
+#define PATHF(buf, ...)                                                                    \
+    do {                                                                                   \
+        if (snprintf(buf, sizeof buf, __VA_ARGS__) >= (int)sizeof buf)                     \
+            fail_msg("path too long: %s", #buf);                                           \
+    } while (0)
+
+static void expect_status(const result *r, int status)
+{
+    if (r->status != status)
+        fail_msg("exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s", r->status, status,
+                 r->out, r->err);
+}
+
+/* tmpdir/name, in one of a few rotating buffers. */
+static const char *at(const char *name)
+{
+    static char slots[8][PATH_SIZE];
+    static size_t next;
+    char *buf = slots[next++ % 8];
+    if (snprintf(buf, PATH_SIZE, "%s/%s", tmpdir, name) >= PATH_SIZE)
+        fail_msg("path too long: %s", name);
+    return buf;
+}
+
+/* A small planner config (value iteration on Zhao's 5x5 grid) in tmpdir/name. */
+static const char *small_config(const char *name)
+{
+    return write_file(at(name), "[experiment]\nname = small\n\n[env]\npreset = zhao5x5\n\n"
+                                "[agent]\nalgorithm = value_iteration\ngamma = 0.9\n");
+}
+
+/* ---- output folders ------------------------------------------------------------------- */
+
+/* -o '' used to scan the path from its second byte, past the terminating NUL (issue item 8):
+ * an empty name is bad input, refused before anything is read or written. */
+static void test_empty_output_name(void **state)
+{
+    (void)state;
+    const char *config = small_config("empty_out.ini");
+    result r = RUN_IN(tmpdir, "run", config, "-o", "", "--quiet");
+    expect_status(&r, 2);
+    assert_contains(r.err, "gridrl: the output directory's name is empty");
+    result_free(&r);
+    r = RUN_IN(tmpdir, "run", config, "-o", "", "--resume", "--quiet");
+    expect_status(&r, 2);
+    assert_contains(r.err, "gridrl: the output directory's name is empty");
+    result_free(&r);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    rl_gsl_init();
+    return tmp_dir_make(tmpdir, sizeof tmpdir, "gridrl_test_harden_") ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    remove_tree(tmpdir);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty_output_name),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
