@@ -69,6 +69,53 @@ static void test_empty_output_name(void **state)
     result_free(&r);
 }
 
+/* A name is one path component of safe characters (issue item 10): "../../x" wrote outside
+ * the results folder, an empty name into results/ itself. Each is refused at
+ * experiment.name with exit 2, and nothing is created: not results/, not the escape. */
+static void test_experiment_name(void **state)
+{
+    (void)state;
+    static const char *const BAD[] = {"../../escaped", "", ".", "..", "a/b", "-rf", ".hidden",
+                                      "a b", "caf\xc3\xa9"};
+    char cwd[PATH_SIZE], config[PATH_SIZE + 64];
+    PATHF(cwd, "%s/names/deep", tmpdir);
+    mkdir(at("names"), 0777);
+    mkdir(cwd, 0777);
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        char text[512];
+        PATHF(text, "[experiment]\nname = %s\n\n[env]\npreset = zhao5x5\n\n[agent]\n"
+                    "algorithm = value_iteration\n", BAD[i]);
+        PATHF(config, "%s/bad_name.ini", cwd);
+        write_file(config, text);
+        result r = RUN_IN(cwd, "run", "bad_name.ini", "--quiet");
+        expect_status(&r, 2);
+        assert_contains(r.err, "bad_name.ini:2: experiment.name: the experiment's name");
+        assert_contains(r.err, "is not a folder name");
+        result_free(&r);
+        char results[PATH_SIZE + 16];
+        PATHF(results, "%s/results", cwd);
+        assert_false(exists(results));
+        assert_false(exists(at("escaped")));
+        assert_false(exists(at("names/escaped")));
+    }
+    /* The default name comes from the config file's name: the same rule, said so. */
+    PATHF(config, "%s/has space.ini", cwd);
+    write_file(config, "[env]\npreset = zhao5x5\n[agent]\nalgorithm = value_iteration\n");
+    result r = RUN_IN(cwd, "run", "has space.ini", "--quiet");
+    expect_status(&r, 2);
+    assert_contains(r.err, "(from the config file's name)");
+    result_free(&r);
+    /* Names as the shipped configs write them still run. */
+    PATHF(config, "%s/ok.ini", cwd);
+    write_file(config, "[experiment]\nname = zhao_fig3.4a-v2+x\n[env]\npreset = zhao5x5\n"
+                       "[agent]\nalgorithm = value_iteration\n");
+    r = RUN_IN(cwd, "run", "ok.ini", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(config, "%s/results/zhao_fig3.4a-v2+x/values.csv", cwd);
+    assert_true(exists(config));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -87,6 +134,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_output_name),
+        cmocka_unit_test(test_experiment_name),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -14,7 +14,8 @@
 
 const rl_param_spec rl_experiment_params[] = {
     {"name", RL_PARAM_STRING, NULL, 0, 0, RL_PARAM_NO_SWEEP, NULL,
-     "experiment name (default: the config file's name)"},
+     "experiment name, the folder results/NAME (default: the config file's name): letters, "
+     "digits, _ - . +"},
     {"out", RL_PARAM_STRING, NULL, 0, 0, RL_PARAM_NO_SWEEP, NULL,
      "output directory (default results/<name>; -o overrides)"},
     {"seeds", RL_PARAM_INT, "1", 1, 1e6, 0, NULL,
@@ -345,6 +346,32 @@ static char *default_name(const rl_config *c)
     return name;
 }
 
+bool rl_plan_name_ok(const char *name)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len > RL_PLAN_NAME_MAX || name[0] == '.' || name[0] == '-')
+        return false;
+    for (const char *c = name; *c; c++)
+        if (!(isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.' || *c == '+'))
+            return false;
+    return true;
+}
+
+/* The experiment's name becomes one path component (results/NAME): checked here. */
+static int check_name(const rl_plan *p, rl_error *err)
+{
+    if (rl_plan_name_ok(p->name))
+        return RL_OK;
+    const rl_config_entry *e = rl_config_find(p->config, "experiment", "name");
+    rl_error_set(err, RL_EINVAL,
+                 "the experiment's name '%.80s'%s is not a folder name: use 1 to %d letters, "
+                 "digits, '_', '-', '.' or '+', not starting with '.' or '-'%s",
+                 p->name, e ? "" : " (from the config file's name)", RL_PLAN_NAME_MAX,
+                 e ? "" : "; set [experiment] name");
+    return e ? rl_config_locate(err, RL_EINVAL, e)
+             : rl_error_locate(err, RL_EINVAL, p->config->path, 0, 0, "experiment.name");
+}
+
 int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
 {
     *out = NULL;
@@ -373,6 +400,8 @@ int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
                       : default_name(c);
         if (!p->name)
             rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+        else
+            rc = check_name(p, err);
     }
     /* Configurations: mixed radix over the axes, the last axis fastest. */
     p->n_configurations = 1;
