@@ -116,6 +116,47 @@ static void test_experiment_name(void **state)
     assert_true(exists(config));
 }
 
+/* ---- inputs ----------------------------------------------------------------------------- */
+
+/* A newline in a -s value was written raw into config.ini (which then failed to load) and
+ * manifest.txt (issue item 12): wind "0 0 0 0\n0" parses as five columns, so only the
+ * control-character check can refuse it. Control characters in a config file's values are
+ * refused the same way, at file:line. */
+static void test_control_characters(void **state)
+{
+    (void)state;
+    const char *config = small_config("control.ini");
+    const char *out = at("control_out");
+    result r = RUN_IN(tmpdir, "run", config, "-o", out, "-s", "env.wind=0 0 0 0\n0",
+                      "--quiet");
+    expect_status(&r, 2);
+    assert_contains(r.err, "gridrl: command line: env.wind: the value holds a control "
+                           "character (byte 0x0a)");
+    result_free(&r);
+    assert_false(exists(out));
+    r = RUN_IN(tmpdir, "run", config, "-o", out, "-s", "experiment.start=env\r", "--quiet");
+    expect_status(&r, 2);
+    assert_contains(r.err, "experiment.start: the value holds a control character (byte 0x0d)");
+    result_free(&r);
+    assert_false(exists(out));
+
+    config = write_file(at("control_file.ini"), "[experiment]\nname = c\n[env]\n"
+                                                "preset = zhao5x5\nwind = 0 0\x1b 0 0 0\n"
+                                                "[agent]\nalgorithm = value_iteration\n");
+    r = RUN_IN(tmpdir, "run", config, "-o", out, "--quiet");
+    expect_status(&r, 2);
+    assert_contains(r.err, "control_file.ini:5: env.wind: the value holds a control character "
+                           "(byte 0x1b)");
+    result_free(&r);
+    assert_false(exists(out));
+
+    /* A tab is text: the same run with a tab between two wind values works. */
+    config = small_config("control_tab.ini");
+    r = RUN_IN(tmpdir, "run", config, "-o", out, "-s", "env.wind=0 0\t0 0 0", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -135,6 +176,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_output_name),
         cmocka_unit_test(test_experiment_name),
+        cmocka_unit_test(test_control_characters),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
