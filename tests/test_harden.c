@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,6 +50,24 @@ static const char *small_config(const char *name)
 {
     return write_file(at(name), "[experiment]\nname = small\n\n[env]\npreset = zhao5x5\n\n"
                                 "[agent]\nalgorithm = value_iteration\ngamma = 0.9\n");
+}
+
+/* Waits at most seconds for p to exit: its result, or a failed test (after killing it) when
+ * it is still running then. */
+static result finish_within(process *p, double seconds)
+{
+    for (double waited = 0; waited < seconds; waited += 0.05) {
+        siginfo_t info = {0};
+        if (waitid(P_PID, (id_t)p->pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+            info.si_pid == p->pid)
+            return finish(p);
+        struct timespec pause = {0, 50000000};
+        nanosleep(&pause, NULL);
+    }
+    kill(p->pid, SIGKILL);
+    result r = finish(p);
+    fail_msg("gridrl still running after %.0f s (killed)\nstderr:\n%s", seconds, r.err);
+    return r;
 }
 
 /* ---- output folders ------------------------------------------------------------------- */
@@ -157,6 +176,56 @@ static void test_control_characters(void **state)
     result_free(&r);
 }
 
+/* Config files are read up to a limit, as map files are (issue item 5): /dev/zero grew the
+ * program by 400 MB/s, and a config file of 2 MiB (a valid experiment padded with comment
+ * lines) was read whole. Both are refused at once, with exit 2. */
+static void test_config_size_limit(void **state)
+{
+    (void)state;
+    process p = start(tmpdir, (const char *const[]){"run", "/dev/zero", "-o", at("zero"),
+                                                    NULL});
+    result r = finish_within(&p, 20);
+    expect_status(&r, 2);
+    assert_contains(r.err, "gridrl: /dev/zero: config file is larger than 1048576 bytes");
+    result_free(&r);
+    assert_false(exists(at("zero")));
+
+    const char *path = at("padded.ini");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("[experiment]\nname = padded\n[env]\npreset = zhao5x5\n[agent]\n"
+          "algorithm = value_iteration\n",
+          f);
+    for (int i = 0; i < (2 << 20) / 64; i++)
+        fprintf(f, "; %061d\n", i); /* 64 bytes a line */
+    assert_int_equal(fclose(f), 0);
+    r = RUN_IN(tmpdir, "run", path, "-o", at("padded"), "--quiet");
+    expect_status(&r, 2);
+    assert_contains(r.err, "padded.ini: config file is larger than 1048576 bytes");
+    result_free(&r);
+    assert_false(exists(at("padded")));
+
+    /* A folder given as the config: the reason is said (issue item 15). */
+    r = RUN_IN(tmpdir, "run", tmpdir, "-o", at("padded"), "--quiet");
+    expect_status(&r, 2);
+    assert_contains(r.err, "': Is a directory");
+    result_free(&r);
+    assert_false(exists(at("padded")));
+
+    /* Just under the limit is read. */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("[experiment]\nname = padded\n[env]\npreset = zhao5x5\n[agent]\n"
+          "algorithm = value_iteration\n",
+          f);
+    for (int i = 0; i < (1 << 20) / 64 - 2; i++)
+        fprintf(f, "; %061d\n", i);
+    assert_int_equal(fclose(f), 0);
+    r = RUN_IN(tmpdir, "run", path, "-o", at("padded"), "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -177,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_empty_output_name),
         cmocka_unit_test(test_experiment_name),
         cmocka_unit_test(test_control_characters),
+        cmocka_unit_test(test_config_size_limit),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -222,6 +222,13 @@ int rl_config_load_file(const char *path, rl_config **out, rl_error *err)
     char *text = NULL;
     size_t len = 0, cap = 0;
     for (;;) {
+        if (len > RL_CONFIG_FILE_MAX) {
+            rl_free(text);
+            fclose(f);
+            rl_error_set(err, RL_ERANGE, "config file is larger than %d bytes (the limit)",
+                         RL_CONFIG_FILE_MAX);
+            return rl_error_locate(err, RL_ERANGE, path, 0, 0, NULL);
+        }
         if (len + 4096 + 1 > cap) {
             cap = cap ? 2 * cap : 8192;
             char *t = rl_realloc(text, cap);
@@ -232,16 +239,18 @@ int rl_config_load_file(const char *path, rl_config **out, rl_error *err)
             }
             text = t;
         }
+        errno = 0;
         size_t n = fread(text + len, 1, 4096, f);
         len += n;
         if (n < 4096)
             break;
     }
-    bool failed = ferror(f);
+    int failed = ferror(f) ? (errno ? errno : EIO) : 0;
     fclose(f);
     if (failed) {
         rl_free(text);
-        return rl_error_set(err, RL_EIO, "cannot read config file '%s'", path);
+        return rl_error_set(err, RL_EIO, "cannot read config file '%s': %s", path,
+                            strerror(failed));
     }
     text[len] = '\0';
     if (strlen(text) != len) {
