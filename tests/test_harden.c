@@ -226,6 +226,79 @@ static void test_config_size_limit(void **state)
     result_free(&r);
 }
 
+/* "-s section.key=V,V,...,V" with n copies of value (malloc'd). */
+static char *sweep_of(const char *key, const char *value, size_t n)
+{
+    size_t len = strlen(key) + 1 + n * (strlen(value) + 1) + 1;
+    char *s = malloc(len);
+    assert_non_null(s);
+    char *p = s + sprintf(s, "%s=", key);
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "%s%s", i ? "," : "", value);
+    return s;
+}
+
+/* The number of configurations is checked before anything is allocated for them (issue
+ * item 9): four axes of 2^16 values made 2^64 configurations, which wrapped to 0 runs and
+ * exit 0; two axes of 2,000 values took 4.5 GB before writing anything. Both are refused at
+ * the axis that goes past the limit, at once. */
+static void test_configuration_count(void **state)
+{
+    (void)state;
+    const char *config = write_file(at("many.ini"),
+                                    "[experiment]\nname = many\nepisodes = 1\n[env]\n"
+                                    "preset = zhao5x5\n[agent]\nalgorithm = q_learning\n");
+    /* 2^16 values a key need more than one argument may hold: a config file, each list
+     * continued on indented lines of 64 values: epsilon starts on line 7 + 1024 + 1. */
+    const char *huge = at("huge.ini");
+    FILE *f = fopen(huge, "w");
+    assert_non_null(f);
+    fputs("[experiment]\nname = huge\nepisodes = 1\n[env]\npreset = zhao5x5\n[agent]\n"
+          "algorithm = q_learning\n",
+          f);
+    static const char *const KEYS[4][2] = {{"alpha", "1"}, {"epsilon", "0"}, {"gamma", "1"},
+                                           {"q0", "0"}};
+    for (int k = 0; k < 4; k++) {
+        fprintf(f, "%s = %s", KEYS[k][0], KEYS[k][1]);
+        for (int i = 1; i < 65536; i++)
+            fprintf(f, "%s,%s", i % 64 == 0 ? "\n  " : "", KEYS[k][1]);
+        fputc('\n', f);
+    }
+    assert_int_equal(fclose(f), 0);
+    process p = start(tmpdir, (const char *const[]){"run", huge, "-o", at("many"), NULL});
+    result r = finish_within(&p, 60);
+    expect_status(&r, 2);
+    assert_contains(r.err, "huge.ini:1032: agent.epsilon: the sweep has too many configurations: "
+                           "with this axis's 65536 values there are 4294967296, and a plan has "
+                           "at most 100000");
+    result_free(&r);
+    assert_false(exists(at("many")));
+
+    char *alpha, *eps;
+    alpha = sweep_of("agent.alpha", "0.5", 2000);
+    eps = sweep_of("agent.epsilon", "0.1", 2000);
+    p = start(tmpdir, (const char *const[]){"run", config, "-o", at("many"), "-s", alpha, "-s",
+                                            eps, NULL});
+    r = finish_within(&p, 60);
+    expect_status(&r, 2);
+    assert_contains(r.err, "there are 4000000, and a plan has at most 100000");
+    result_free(&r);
+    assert_false(exists(at("many")));
+    free(alpha);
+    free(eps);
+
+    /* Runs: configurations x seeds. */
+    alpha = sweep_of("agent.alpha", "0.5", 20);
+    r = RUN_IN(tmpdir, "run", config, "-o", at("many"), "-s", alpha, "-s",
+               "experiment.seeds=1000000");
+    expect_status(&r, 2);
+    assert_contains(r.err, "command line: experiment.seeds: the plan has too many runs: 20 "
+                           "configurations x 1000000 seeds, and a plan has at most 10000000");
+    result_free(&r);
+    free(alpha);
+    assert_false(exists(at("many")));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -247,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_experiment_name),
         cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_config_size_limit),
+        cmocka_unit_test(test_configuration_count),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,6 +358,42 @@ bool rl_plan_name_ok(const char *name)
     return true;
 }
 
+/* p->n_configurations, the product of the axes' lengths, and the number of runs, within
+ * RL_PLAN_MAX_CONFIGURATIONS and RL_PLAN_MAX_RUNS (which bound the memory the plan and the
+ * statistics take); else an error at the axis that goes past the limit. */
+static int count_configurations(rl_plan *p, rl_error *err)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < p->n_axes; i++) {
+        size_t k = p->axes[i].n_values;
+        bool over = n > RL_PLAN_MAX_CONFIGURATIONS / k;
+        if (over || n * k > RL_PLAN_MAX_CONFIGURATIONS) {
+            char so_far[64];
+            if (over && n > SIZE_MAX / k)
+                snprintf(so_far, sizeof so_far, "more than 2^64");
+            else
+                snprintf(so_far, sizeof so_far, "%zu", n * k);
+            rl_error_set(err, RL_ERANGE,
+                         "the sweep has too many configurations: with this axis's %zu values "
+                         "there are %s, and a plan has at most %d",
+                         k, so_far, RL_PLAN_MAX_CONFIGURATIONS);
+            return rl_config_locate(err, RL_ERANGE, p->axes[i].entry);
+        }
+        n *= k;
+    }
+    p->n_configurations = n;
+    if (p->seeds > RL_PLAN_MAX_RUNS / n) {
+        rl_error_set(err, RL_ERANGE,
+                     "the plan has too many runs: %zu configurations x %zu seeds, and a plan has "
+                     "at most %d runs",
+                     n, p->seeds, RL_PLAN_MAX_RUNS);
+        const rl_config_entry *e = rl_config_find(p->config, "experiment", "seeds");
+        return e ? rl_config_locate(err, RL_ERANGE, e)
+                 : rl_error_locate(err, RL_ERANGE, p->config->path, 0, 0, "experiment.seeds");
+    }
+    return RL_OK;
+}
+
 /* The experiment's name becomes one path component (results/NAME): checked here. */
 static int check_name(const rl_plan *p, rl_error *err)
 {
@@ -403,10 +440,10 @@ int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
         else
             rc = check_name(p, err);
     }
-    /* Configurations: mixed radix over the axes, the last axis fastest. */
-    p->n_configurations = 1;
-    for (size_t i = 0; rc == RL_OK && i < p->n_axes; i++)
-        p->n_configurations *= p->axes[i].n_values;
+    /* Configurations: mixed radix over the axes, the last axis fastest. Their number is
+     * checked before anything is allocated for them. */
+    if (rc == RL_OK)
+        rc = count_configurations(p, err);
     if (rc == RL_OK && !(p->configurations = rl_calloc(p->n_configurations,
                                                     sizeof *p->configurations)))
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
