@@ -135,6 +135,53 @@ static void test_experiment_name(void **state)
     assert_true(exists(config));
 }
 
+/* The number of entries in dir (not . and ..), -1 when it cannot be opened. */
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* --resume into a non-empty folder that holds no experiment wrote into it (issue item 13):
+ * it is refused, and the folder keeps exactly its own files. An empty or missing folder
+ * still starts afresh, as --resume promises after an interrupt before any run. */
+static void test_resume_foreign_folder(void **state)
+{
+    (void)state;
+    const char *config = small_config("resume_foreign.ini");
+    const char *dir = at("foreign");
+    mkdir(dir, 0777);
+    char path[PATH_SIZE];
+    PATHF(path, "%s/thesis.tex", dir);
+    write_file(path, "my thesis\n");
+    result r = RUN_IN(tmpdir, "run", config, "-o", dir, "--resume", "--quiet");
+    expect_status(&r, 2);
+    assert_contains(r.err, "cannot resume: '");
+    assert_contains(r.err, "foreign' is not empty and holds no experiment (no config.ini)");
+    result_free(&r);
+    assert_int_equal(count_entries(dir), 1);
+    char *text = slurp(path);
+    assert_string_equal(text, "my thesis\n");
+    free(text);
+
+    const char *fresh = at("resume_fresh");
+    r = RUN_IN(tmpdir, "run", config, "-o", fresh, "--resume", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(path, "%s/values.csv", fresh);
+    assert_true(exists(path));
+    mkdir(at("resume_empty"), 0777);
+    r = RUN_IN(tmpdir, "run", config, "-o", at("resume_empty"), "--resume", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+}
+
 /* ---- inputs ----------------------------------------------------------------------------- */
 
 /* A newline in a -s value was written raw into config.ini (which then failed to load) and
@@ -318,6 +365,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_output_name),
         cmocka_unit_test(test_experiment_name),
+        cmocka_unit_test(test_resume_foreign_folder),
         cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_config_size_limit),
         cmocka_unit_test(test_configuration_count),

@@ -302,8 +302,16 @@ static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_e
             rc = RL_OK;
     }
     free(text);
-    if (rc == RL_OK)
-        rc = rl_output_prepare_dir(dir, o->force || o->resume, err);
+    /* Here --resume found no experiment to resume: it may start one only where a run may
+     * (a missing or empty directory), never write into a folder of other files. */
+    if (rc == RL_OK) {
+        rc = rl_output_prepare_dir(dir, o->force, err);
+        if (rc == RL_EINVAL && o->resume)
+            rl_error_set(err, RL_EINVAL,
+                         "cannot resume: '%s' is not empty and holds no experiment (no "
+                         "config.ini); use -o another directory",
+                         dir);
+    }
     if (rc == RL_OK && o->force)
         rc = rl_results_clear(dir, err);
     if (rc == RL_OK)
