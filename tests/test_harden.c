@@ -37,9 +37,9 @@ static void expect_status(const result *r, int status)
 /* tmpdir/name, in one of a few rotating buffers. */
 static const char *at(const char *name)
 {
-    static char slots[8][PATH_SIZE];
+    static char slots[32][PATH_SIZE];
     static size_t next;
-    char *buf = slots[next++ % 8];
+    char *buf = slots[next++ % 32];
     if (snprintf(buf, PATH_SIZE, "%s/%s", tmpdir, name) >= PATH_SIZE)
         fail_msg("path too long: %s", name);
     return buf;
@@ -133,6 +133,123 @@ static void test_experiment_name(void **state)
     result_free(&r);
     PATHF(config, "%s/results/zhao_fig3.4a-v2+x/values.csv", cwd);
     assert_true(exists(config));
+}
+
+static int count_entries(const char *dir);
+
+/* ---- planted links --------------------------------------------------------------------- */
+
+/* Creates tmpdir/name holding one file, data, with the given text; returns tmpdir/name. */
+static const char *bystander(const char *name, const char *text)
+{
+    const char *dir = at(name);
+    mkdir(dir, 0777);
+    char path[PATH_SIZE];
+    PATHF(path, "%s/data", dir);
+    write_file(path, text);
+    return dir;
+}
+
+/* Whether tmpdir/name/data still holds text. */
+static void expect_intact(const char *name, const char *text)
+{
+    char path[PATH_SIZE];
+    PATHF(path, "%s/%s/data", tmpdir, name);
+    char *got = slurp(path);
+    if (!got || strcmp(got, text) != 0)
+        fail_msg("%s was changed: '%s'", path, got ? got : "(missing)");
+    free(got);
+}
+
+static void plant_link(const char *target, const char *at_path)
+{
+    if (symlink(target, at_path) != 0)
+        fail_msg("symlink %s -> %s failed", at_path, target);
+}
+
+/* Links planted in an output folder made a run destroy files outside it (issue item 2): each
+ * case of the issue, and a link for the pictures' folder. Temporary files are created
+ * exclusively, never through a link, and trees are removed without following links; the
+ * files outside stay as they were. */
+static void test_planted_links(void **state)
+{
+    (void)state;
+    char config[PATH_SIZE], path[PATH_SIZE];
+    PATHF(config, "%s", at("links.ini"));
+    write_file(config, "[experiment]\nname = links\nseeds = 2\n[env]\n"
+                       "preset = zhao5x5\n[agent]\nalgorithm = value_iteration\n");
+
+    /* out/.write-test.tmp -> ../victim: --force truncated the victim. */
+    bystander("victim", "precious\n");
+    mkdir(at("out1"), 0777);
+    plant_link("../victim/data", at("out1/.write-test.tmp"));
+    result r = RUN_IN(tmpdir, "run", config, "-o", at("out1"), "--force", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    expect_intact("victim", "precious\n");
+
+    /* out/.config.ini.tmp -> ../victim2: the config was written through it. */
+    bystander("victim2", "precious 2\n");
+    mkdir(at("out2"), 0777);
+    plant_link("../victim2/data", at("out2/.config.ini.tmp"));
+    r = RUN_IN(tmpdir, "run", config, "-o", at("out2"), "--force", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    expect_intact("victim2", "precious 2\n");
+    PATHF(path, "%s/config.ini", at("out2"));
+    char *text = slurp(path);
+    assert_non_null(text);
+    assert_contains(text, "name = links");
+    free(text);
+
+    /* out/runs -> ../keep: --force deleted every file of keep/. */
+    bystander("keep", "kept\n");
+    mkdir(at("out3"), 0777);
+    plant_link("../keep", at("out3/runs"));
+    r = RUN_IN(tmpdir, "run", config, "-o", at("out3"), "--force", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    expect_intact("keep", "kept\n");
+    assert_int_equal(count_entries(at("keep")), 1);
+    struct stat st;
+    assert_int_equal(lstat(at("out3/runs"), &st), 0);
+    assert_true(S_ISDIR(st.st_mode)); /* a real folder now, not the link */
+
+    /* out/runs/.000001.tmp -> ../../keep2: --resume emptied keep2. */
+    bystander("keep2", "kept 2\n");
+    r = RUN_IN(tmpdir, "run", config, "-o", at("out4"), "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    assert_int_equal(remove_tree(at("out4/runs/000001")), 0);
+    plant_link("../../keep2", at("out4/runs/.000001.tmp"));
+    r = RUN_IN(tmpdir, "run", config, "-o", at("out4"), "--resume", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    expect_intact("keep2", "kept 2\n");
+    assert_int_equal(count_entries(at("keep2")), 1);
+    assert_int_equal(lstat(at("out4/runs/000001"), &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_false(exists(at("out4/runs/.000001.tmp")));
+
+    /* A link in place of runs/ with --resume is refused, nothing written through it. */
+    bystander("keep3", "kept 3\n");
+    assert_int_equal(remove_tree(at("out4/runs")), 0);
+    plant_link("../keep3", at("out4/runs"));
+    r = RUN_IN(tmpdir, "run", config, "-o", at("out4"), "--resume", "--quiet");
+    expect_status(&r, 1);
+    assert_contains(r.err, "runs': it exists and is not a directory");
+    result_free(&r);
+    assert_int_equal(count_entries(at("keep3")), 1);
+
+    /* The pictures' folder: gridrl plot does not write through a link either. */
+    bystander("keep4", "kept 4\n");
+    plant_link("../keep4", at("out2/plots"));
+    r = RUN_IN(tmpdir, "plot", at("out2"), "--what", "grid");
+    assert_int_not_equal(r.status, 0);
+    assert_contains(r.err, "plots': it exists and is not a directory");
+    result_free(&r);
+    assert_int_equal(count_entries(at("keep4")), 1);
+    expect_intact("keep4", "kept 4\n");
 }
 
 /* The number of entries in dir (not . and ..), -1 when it cannot be opened. */
@@ -366,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_empty_output_name),
         cmocka_unit_test(test_experiment_name),
         cmocka_unit_test(test_resume_foreign_folder),
+        cmocka_unit_test(test_planted_links),
         cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_config_size_limit),
         cmocka_unit_test(test_configuration_count),

@@ -3,9 +3,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int make_dirs(const char *dir, rl_error *err)
 {
@@ -63,16 +65,120 @@ int rl_output_prepare_dir(const char *dir, bool force, rl_error *err)
     return rc;
 }
 
+int rl_output_create(const char *path, rl_error *err)
+{
+    for (int attempt = 0;; attempt++) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0)
+            return fd;
+        int saved = errno;
+        struct stat st;
+        /* A leftover of an interrupted write, or anything planted there, link included:
+         * unlink removes the name itself and never follows it. A folder stays an error. */
+        if (saved == EEXIST && attempt == 0 && lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) &&
+            unlink(path) == 0)
+            continue;
+        rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(saved));
+        return -1;
+    }
+}
+
 int rl_output_open(rl_output_file *o, const char *dir, const char *name, rl_error *err)
 {
     memset(o, 0, sizeof *o);
     if (snprintf(o->tmp, sizeof o->tmp, "%s/.%s.tmp", dir, name) >= (int)sizeof o->tmp ||
         snprintf(o->path, sizeof o->path, "%s/%s", dir, name) >= (int)sizeof o->path)
         return rl_error_set(err, RL_ERANGE, "output path is too long");
-    o->f = fopen(o->tmp, "w");
-    if (!o->f)
-        return rl_error_set(err, RL_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
+    int fd = rl_output_create(o->tmp, err);
+    if (fd < 0)
+        return RL_EIO;
+    o->f = fdopen(fd, "w");
+    if (!o->f) {
+        int saved = errno;
+        close(fd);
+        unlink(o->tmp);
+        return rl_error_set(err, saved == ENOMEM ? RL_ENOMEM : RL_EIO, "cannot write '%s': %s",
+                            o->tmp, strerror(saved));
+    }
     return RL_OK;
+}
+
+int rl_output_make_dir(const char *path, rl_error *err)
+{
+    if (mkdir(path, 0777) == 0)
+        return RL_OK;
+    struct stat st;
+    if (errno == EEXIST && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return RL_OK;
+    if (errno == EEXIST)
+        return rl_error_set(err, RL_EIO, "cannot use '%s': it exists and is not a directory "
+                                         "(gridrl does not follow symbolic links inside an "
+                                         "output directory)",
+                            path);
+    return rl_error_set(err, RL_EIO, "cannot create '%s': %s", path, strerror(errno));
+}
+
+/* Removes the entries of the open directory fd (which it closes), then nothing else:
+ * entries that are directories are opened with O_NOFOLLOW, so a link is unlinked, never
+ * followed. path is for messages. */
+static int remove_entries(int fd, const char *path, int depth, rl_error *err)
+{
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        int saved = errno;
+        close(fd);
+        return rl_error_set(err, RL_EIO, "cannot open '%s': %s", path, strerror(saved));
+    }
+    int rc = RL_OK;
+    for (struct dirent *e; rc == RL_OK && (errno = 0, e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char child[RL_OUTPUT_PATH_MAX];
+        snprintf(child, sizeof child, "%.3000s/%.255s", path, e->d_name);
+        if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+            continue;
+        if (errno != EISDIR && errno != EPERM) {
+            rc = rl_error_set(err, RL_EIO, "cannot remove '%s': %s", child, strerror(errno));
+            break;
+        }
+        if (depth >= 64) {
+            rc = rl_error_set(err, RL_EIO, "cannot remove '%s': folders nested too deep", child);
+            break;
+        }
+        int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0) {
+            rc = rl_error_set(err, RL_EIO, "cannot remove '%s': %s", child, strerror(errno));
+            break;
+        }
+        rc = remove_entries(sub, child, depth + 1, err);
+        if (rc == RL_OK && unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) != 0)
+            rc = rl_error_set(err, RL_EIO, "cannot remove '%s': %s", child, strerror(errno));
+    }
+    if (rc == RL_OK && errno != 0)
+        rc = rl_error_set(err, RL_EIO, "cannot read '%s': %s", path, strerror(errno));
+    closedir(d);
+    return rc;
+}
+
+int rl_output_remove_tree(const char *path, rl_error *err)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? RL_OK
+                               : rl_error_set(err, RL_EIO, "cannot remove '%s': %s", path,
+                                              strerror(errno));
+    if (!S_ISDIR(st.st_mode)) {
+        if (unlink(path) != 0 && errno != ENOENT)
+            return rl_error_set(err, RL_EIO, "cannot remove '%s': %s", path, strerror(errno));
+        return RL_OK;
+    }
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return rl_error_set(err, RL_EIO, "cannot remove '%s': %s", path, strerror(errno));
+    int rc = remove_entries(fd, path, 0, err);
+    if (rc == RL_OK && rmdir(path) != 0)
+        rc = rl_error_set(err, RL_EIO, "cannot remove '%s': %s", path, strerror(errno));
+    return rc;
 }
 
 int rl_output_commit(rl_output_file *o, rl_error *err)

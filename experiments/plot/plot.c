@@ -431,8 +431,8 @@ int rl_plot_dir(const char *dir, const rl_plot_options *o, rl_error *err)
         return rc;
     if (snprintf(p.plots, sizeof p.plots, "%s/plots", dir) >= (int)sizeof p.plots)
         return rl_error_set(err, RL_ERANGE, "the path '%s' is too long", dir);
-    if (mkdir(p.plots, 0777) != 0 && errno != EEXIST)
-        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", p.plots, strerror(errno));
+    if ((rc = rl_output_make_dir(p.plots, err)) != RL_OK)
+        return rc;
 
     char *assignments = malloc(ASSIGNMENTS_MAX);
     if (!assignments)

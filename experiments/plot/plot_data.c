@@ -55,9 +55,8 @@ static int open_output(rl_output_file *o, const char *dir, const char *name, rl_
 {
     char plots[RL_OUTPUT_PATH_MAX];
     snprintf(plots, sizeof plots, "%.4000s/plots", dir);
-    if (mkdir(plots, 0777) != 0 && errno != EEXIST)
-        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", plots, strerror(errno));
-    return rl_output_open(o, plots, name, err);
+    int rc = rl_output_make_dir(plots, err);
+    return rc == RL_OK ? rl_output_open(o, plots, name, err) : rc;
 }
 
 /* ---- Learning curves ---- */
