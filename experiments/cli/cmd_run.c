@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "experiments/cli/cli.h"
@@ -286,6 +287,26 @@ static int check_resume(const char *dir, const char *config_text, rl_error *err)
     return RL_OK;
 }
 
+/* The first component of path (path itself, or a parent of it) that does not exist, into
+ * out: true, or false when path exists (or the question cannot be answered). */
+static bool first_missing(const char *path, char *out, size_t size)
+{
+    if (!path[0] || snprintf(out, size, "%s", path) >= (int)size)
+        return false;
+    for (char *p = out + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        struct stat st;
+        if (lstat(out, &st) != 0)
+            return errno == ENOENT;
+        *p = saved;
+        if (!saved)
+            return false;
+    }
+}
+
 static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_error *err)
 {
     if (!dir[0])
@@ -393,13 +414,21 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
         rc = rl_plan_build(config, &plan, &err);
     if (rc == RL_OK)
         rc = rl_plan_check(plan, &err);
+    /* Everything that fails up to here is about the input (the config, a file it names,
+     * gamma = 1 on a model that needs gamma < 1): exit 2. The output directory's errors
+     * say themselves what they are: one that is not empty is bad input, a full disk is
+     * not. */
+    bool input_error = rc != RL_OK && rc != RL_ENOMEM;
     if (rc == RL_OK) {
         output_dir(plan, &o, dir, sizeof dir);
+        char made[RL_OUTPUT_PATH_MAX];
+        bool making = first_missing(dir, made, sizeof made);
         rc = prepare(plan, &o, dir, &err);
+        /* Nothing half-made: what this run created (the directory, and any parents it
+         * made for it) goes again when it cannot be set up. */
+        if (rc != RL_OK && making)
+            rl_output_remove_tree(made, NULL);
     }
-    /* Everything that fails before the runs start is about the input (the config, a file
-     * it names, gamma = 1 on a model that needs gamma < 1, the output directory): exit 2. */
-    bool input_error = rc != RL_OK && rc != RL_ENOMEM;
     if (rc == RL_OK)
         rc = execute(plan, &o, dir, cmdline, &err);
     if (rc == RL_EINTERRUPTED) {

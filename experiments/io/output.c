@@ -181,14 +181,29 @@ int rl_output_remove_tree(const char *path, rl_error *err)
     return rc;
 }
 
+int rl_output_finish_stream(FILE *f)
+{
+    int saved = 0;
+    /* A write that failed earlier (a full disk, a file size limit) left the error flag set;
+     * flushing retries what is left and fails again with the reason in errno. */
+    if (fflush(f) != 0)
+        saved = errno ? errno : EIO;
+    if (ferror(f) && !saved)
+        saved = EIO;
+    if (fclose(f) != 0 && !saved)
+        saved = errno ? errno : EIO;
+    return saved;
+}
+
 int rl_output_commit(rl_output_file *o, rl_error *err)
 {
-    bool failed = ferror(o->f) != 0;
-    failed |= fclose(o->f) != 0;
+    errno = 0;
+    int saved = rl_output_finish_stream(o->f);
     o->f = NULL;
-    if (failed || rename(o->tmp, o->path) != 0) {
-        int saved = errno;
-        remove(o->tmp);
+    if (!saved && rename(o->tmp, o->path) != 0)
+        saved = errno;
+    if (saved) {
+        unlink(o->tmp);
         return rl_error_set(err, RL_EIO, "cannot write '%s': %s", o->path, strerror(saved));
     }
     return RL_OK;
@@ -199,7 +214,7 @@ void rl_output_abandon(rl_output_file *o)
     if (o->f)
         fclose(o->f);
     o->f = NULL;
-    remove(o->tmp);
+    unlink(o->tmp);
 }
 
 int rl_output_close(rl_output_file *o, int rc, rl_error *err)

@@ -38,7 +38,12 @@ int rl_output_remove_tree(const char *path, rl_error *err);
 /* Opens dir/.name.tmp for writing (rl_output_create: exclusively, never through a link). */
 int rl_output_open(rl_output_file *o, const char *dir, const char *name, rl_error *err);
 
-/* Closes and renames into dir/name; on a write error removes the temporary file. */
+/* Flushes and closes f: 0, or the errno of the first failure seen (EIO when a write
+ * failed earlier and the reason is gone). */
+int rl_output_finish_stream(FILE *f);
+
+/* Closes and renames into dir/name; on a write error removes the temporary file and says
+ * why (strerror). */
 int rl_output_commit(rl_output_file *o, rl_error *err);
 
 /* Closes and removes the temporary file. */

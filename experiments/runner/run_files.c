@@ -191,10 +191,10 @@ int rl_run_files_write(const char *dir, const rl_run_result *r, rl_error *err)
             break;
         }
         WRITERS[i](f, r);
-        bool failed = ferror(f) != 0;
-        failed |= fclose(f) != 0;
+        errno = 0;
+        int failed = rl_output_finish_stream(f);
         if (failed)
-            rc = rl_error_set(err, RL_EIO, "cannot write '%s'", path);
+            rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(failed));
     }
     if (rc == RL_OK && rename(tmp, final) != 0)
         rc = rl_error_set(err, RL_EIO, "cannot rename '%s': %s", tmp, strerror(errno));
