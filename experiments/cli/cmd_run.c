@@ -120,13 +120,38 @@ static void output_dir(const rl_plan *p, const run_options *o, char *dir, size_t
         snprintf(dir, size, "results/%s", p->name);
 }
 
-/* "gridrl ARGS..."; for_resume drops --force and --resume and appends --resume, which is
- * the command that finishes an interrupted experiment. */
+/* Appends arg to line as the shell reads it back: as it is when it holds only characters
+ * the shell takes literally, else in single quotes (a quote inside as '\''). */
+static void append_quoted(char *line, const char *arg)
+{
+    static const char PLAIN[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "0123456789_-./=:,+@%";
+    char *p = line + strlen(line);
+    if (arg[0] && strspn(arg, PLAIN) == strlen(arg)) {
+        strcpy(p, arg);
+        return;
+    }
+    *p++ = '\'';
+    for (const char *c = arg; *c; c++) {
+        if (*c == '\'') {
+            memcpy(p, "'\\''", 4);
+            p += 4;
+        } else {
+            *p++ = *c;
+        }
+    }
+    *p++ = '\'';
+    *p = '\0';
+}
+
+/* "gridrl ARGS...", each argument quoted for the shell; for_resume drops --force and
+ * --resume and appends --resume, which is the command that finishes an interrupted
+ * experiment. */
 static char *command_line(int argc, char **argv, bool for_resume)
 {
     size_t len = strlen("gridrl --resume") + 1;
     for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
+        len += 4 * strlen(argv[i]) + 3; /* a quote can become four characters */
     char *line = malloc(len);
     if (!line)
         return NULL;
@@ -135,7 +160,7 @@ static char *command_line(int argc, char **argv, bool for_resume)
         if (for_resume && (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "--resume") == 0))
             continue;
         strcat(line, " ");
-        strcat(line, argv[i]);
+        append_quoted(line, argv[i]);
     }
     if (for_resume)
         strcat(line, " --resume");
@@ -232,8 +257,8 @@ static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int signo)
 {
-    (void)signo;
-    stop_requested = 1;
+    if (!stop_requested)
+        stop_requested = signo; /* the first signal: the exit status says which */
 }
 
 static void catch_signals(bool on)
@@ -432,7 +457,8 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
     if (rc == RL_OK)
         rc = execute(plan, &o, dir, cmdline, &err);
     if (rc == RL_EINTERRUPTED) {
-        status = 130; /* the shell's convention for SIGINT */
+        /* The shell's convention: 128 + the signal (130 for SIGINT, 143 for SIGTERM). */
+        status = 128 + (stop_requested ? (int)stop_requested : SIGINT);
     } else if (rc == RL_OK) {
         status = RL_CLI_OK;
     } else {
