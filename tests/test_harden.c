@@ -561,6 +561,89 @@ static void test_configuration_count(void **state)
     assert_false(exists(at("many")));
 }
 
+/* ---- messages ---------------------------------------------------------------------------- */
+
+/* A policy_file that is a folder said "0 rows" (issue item 15): it says why it cannot be
+ * read. */
+static void test_policy_file_folder(void **state)
+{
+    (void)state;
+    mkdir(at("policy_folder"), 0777);
+    const char *config = write_file(at("policy_folder.ini"),
+                                    "[experiment]\nname = pf\n[env]\npreset = zhao5x5\n"
+                                    "[agent]\nalgorithm = policy_evaluation\npolicy = file\n"
+                                    "policy_file = policy_folder\n");
+    result r = RUN_IN(tmpdir, "run", config, "-o", at("pf"), "--quiet");
+    expect_status(&r, 2);
+    assert_contains(r.err, "policy_folder': Is a directory");
+    assert_contains(r.err, "agent.policy_file");
+    assert_true(strstr(r.err, "0 rows") == NULL);
+    result_free(&r);
+    assert_false(exists(at("pf")));
+}
+
+/* SIGTERM exited 130, SIGINT's code, and the resume hint was not quoted for the shell (issue
+ * item 15). SIGTERM now exits 143 (128 + 15); the hint, run by the shell as printed, finishes
+ * the experiment in a folder whose name holds a space and a quote. */
+static void test_sigterm_and_resume_hint(void **state)
+{
+    (void)state;
+    char config[PATH_SIZE], out[PATH_SIZE];
+    PATHF(config, "%s", at("term.ini"));
+    write_file(config, "[experiment]\nname = term\nepisodes = 200000\nseeds = 4\n[env]\n"
+                       "preset = frozenlake8x8\n[agent]\nalgorithm = random\n");
+    PATHF(out, "%s", at("it's my dir"));
+    process p = start(tmpdir, (const char *const[]){"run", config, "-o", out, "-j", "1",
+                                                    "--quiet", NULL});
+    char first_run[PATH_SIZE + 32];
+    PATHF(first_run, "%s/config.ini", out);
+    for (int i = 0; i < 400 && !exists(first_run); i++) {
+        struct timespec pause = {0, 10000000};
+        nanosleep(&pause, NULL);
+    }
+    struct timespec pause = {0, 100000000};
+    nanosleep(&pause, NULL);
+    assert_int_equal(kill(p.pid, SIGTERM), 0);
+    result r = finish_within(&p, 20);
+    expect_status(&r, 143);
+    assert_contains(r.err, "finish them with\n  gridrl run");
+    assert_contains(r.err, "'\\''s my dir'"); /* it'\''s my dir, quoted */
+    /* The hint, as the shell reads it, with gridrl spelled as the binary's path. */
+    char *hint = strstr(r.err, "  gridrl run");
+    assert_non_null(hint);
+    hint += strlen("  gridrl");
+    hint[strcspn(hint, "\n")] = '\0';
+    char command[4 * PATH_SIZE];
+    PATHF(command, "cd '%s' && '%s'%s > /dev/null 2>&1", tmpdir, GRIDRL_BINARY, hint);
+    result_free(&r);
+    assert_int_equal(system(command), 0);
+    char values[PATH_SIZE + 32];
+    PATHF(values, "%s/episodes.csv", out);
+    assert_true(exists(values));
+}
+
+/* `-o -persist`: the script's path went to gnuplot as its option -persist (issue item 15);
+ * the pictures are drawn. */
+static void test_dash_folder_plot(void **state)
+{
+    (void)state;
+    if (system("command -v gnuplot > /dev/null 2>&1") != 0 && !getenv("GNUPLOT"))
+        skip();
+    const char *config = small_config("dash.ini");
+    result r = RUN_IN(tmpdir, "run", config, "-o", "-persist", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    r = RUN_IN(tmpdir, "plot", "--what", "grid", "--", "-persist");
+    expect_status(&r, 0);
+    result_free(&r);
+    assert_true(exists(at("-persist/plots/grid_0.png")));
+    r = RUN_IN(tmpdir, "run", config, "-o", "-persist", "--force", "--quiet", "-s",
+               "experiment.plot=true");
+    expect_status(&r, 0);
+    assert_true(strstr(r.err, "no plots") == NULL);
+    result_free(&r);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -585,6 +668,9 @@ int main(void)
         cmocka_unit_test(test_write_failures),
         cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_config_size_limit),
+        cmocka_unit_test(test_policy_file_folder),
+        cmocka_unit_test(test_sigterm_and_resume_hint),
+        cmocka_unit_test(test_dash_folder_plot),
         cmocka_unit_test(test_configuration_count),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -179,6 +179,10 @@ static size_t read_captured(FILE *f, char *buf, size_t size)
 static int run_gnuplot(plotter *p, const char *script, const char *assignments,
                        const char *picture, rl_error *err)
 {
+    /* A relative path starting with '-' (a results directory called -persist) would be
+     * read by gnuplot as an option: it goes as ./-persist/... */
+    char script_arg[RL_OUTPUT_PATH_MAX + 2];
+    snprintf(script_arg, sizeof script_arg, "%s%s", script[0] == '-' ? "./" : "", script);
     FILE *captured = tmpfile();
     if (!captured)
         return rl_error_set(err, RL_EIO, "cannot create a temporary file: %s", strerror(errno));
@@ -195,7 +199,7 @@ static int run_gnuplot(plotter *p, const char *script, const char *assignments,
             dup2(null, STDIN_FILENO);
         dup2(out, STDOUT_FILENO);
         dup2(out, STDERR_FILENO);
-        execl(p->gnuplot, p->gnuplot, "-e", assignments, script, (char *)NULL);
+        execl(p->gnuplot, p->gnuplot, "-e", assignments, script_arg, (char *)NULL);
         /* Only async-signal-safe calls between fork and exec: the parent may have threads. */
         static const char failed[] = "cannot run gnuplot (exec failed)\n";
         if (write(STDERR_FILENO, failed, sizeof failed - 1) < 0)
