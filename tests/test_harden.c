@@ -561,6 +561,74 @@ static void test_configuration_count(void **state)
     assert_false(exists(at("many")));
 }
 
+/* ---- plot scripts ------------------------------------------------------------------------ */
+
+/* Runs gnuplot (GNUPLOT or gnuplot on PATH) with -e assignments script in directory cwd,
+ * without a shell: its exit status. */
+static int run_gnuplot(const char *cwd, const char *assignments, const char *script)
+{
+    const char *g = getenv("GNUPLOT");
+    const char *program = g && g[0] ? g : "gnuplot";
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        if (chdir(cwd) != 0 || null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+            dup2(null, 2) < 0)
+            _exit(126);
+        execlp(program, program, "-e", assignments, script, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        assert_true(errno == EINTR);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* plots/learning_curve.gp and plots/convergence.gp made DIR/plots with
+ * system("mkdir -p 'DIR/plots'"): run on their own, as the README shows, a folder named with a
+ * quote ran arbitrary commands (issue item 11). Here the results folder is called
+ * x'; touch pwned; 'y: nothing may create pwned, and the pictures are drawn (into the current
+ * directory, the scripts' default without out). */
+static void test_scripts_run_no_shell(void **state)
+{
+    (void)state;
+    if (system("command -v gnuplot > /dev/null 2>&1") != 0 && !getenv("GNUPLOT"))
+        skip();
+    char config[PATH_SIZE];
+    PATHF(config, "%s", at("learner.ini"));
+    write_file(config, "[experiment]\nname = learner\nepisodes = 20\nseeds = 2\n[env]\n"
+                       "preset = zhao5x5\ngoal_terminal = true\n[agent]\nalgorithm = random\n");
+    mkdir(at("shell"), 0777);
+    const char *evil = "x'; touch pwned; 'y";
+    char out[PATH_SIZE];
+    PATHF(out, "%s/shell/%s", tmpdir, evil);
+    result r = RUN_IN(tmpdir, "run", config, "-o", out, "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    /* dir = '<tmpdir>/shell/x''; touch pwned; ''y' in gnuplot's quoting. */
+    char assignments[2 * PATH_SIZE], script[PATH_SIZE];
+    PATHF(assignments, "dir='%s/shell/x''; touch pwned; ''y'", tmpdir);
+    PATHF(script, "%s/plots/learning_curve.gp", GRIDRL_SOURCE_DIR);
+    int status = run_gnuplot(at("shell"), assignments, script);
+    assert_false(exists(at("shell/pwned")));
+    assert_false(exists(at("pwned")));
+    assert_int_equal(status, 0);
+    assert_true(exists(at("shell/learning_curve_return.png")));
+
+    PATHF(out, "%s/shell/%s", tmpdir, "p'; touch pwned; 'q");
+    r = RUN_IN(tmpdir, "run", small_config("planner.ini"), "-o", out, "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(assignments, "dir='%s/shell/p''; touch pwned; ''q'", tmpdir);
+    PATHF(script, "%s/plots/convergence.gp", GRIDRL_SOURCE_DIR);
+    status = run_gnuplot(at("shell"), assignments, script);
+    assert_false(exists(at("shell/pwned")));
+    assert_int_equal(status, 0);
+    assert_true(exists(at("shell/convergence.png")));
+}
+
 /* ---- messages ---------------------------------------------------------------------------- */
 
 /* A policy_file that is a folder said "0 rows" (issue item 15): it says why it cannot be
@@ -671,6 +739,7 @@ int main(void)
         cmocka_unit_test(test_policy_file_folder),
         cmocka_unit_test(test_sigterm_and_resume_hint),
         cmocka_unit_test(test_dash_folder_plot),
+        cmocka_unit_test(test_scripts_run_no_shell),
         cmocka_unit_test(test_configuration_count),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

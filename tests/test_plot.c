@@ -1086,7 +1086,7 @@ static void test_scripts_standalone(void **state)
     expect_picture(vi_dir, "standalone.png", RL_PLOT_PNG);
 
     /* The per-step curve from its data file, with the step on the x axis and a log y axis;
-     * without out, the picture is steps_value_rmse.png. */
+     * without out, the picture is steps_value_rmse.png in the current directory. */
     rl_plot_curves_info info;
     rl_error err;
     rl_error_clear(&err);
@@ -1095,9 +1095,9 @@ static void test_scripts_standalone(void **state)
     PATHF(picture, "%s/plots/steps_value_rmse.png", steps_dir);
     remove(picture);
     PATHF(command,
-          "%s -e \"dir='%s'; metric='value_rmse'; xaxis='step'; logy=1; "
+          "cd %s/plots && %s -e \"dir='%s'; metric='value_rmse'; xaxis='step'; logy=1; "
           "data='%s/plots/steps_value_rmse.csv'\" %s/plots/learning_curve.gp",
-          g && g[0] ? g : "gnuplot", steps_dir, steps_dir, GRIDRL_SOURCE_DIR);
+          steps_dir, g && g[0] ? g : "gnuplot", steps_dir, steps_dir, GRIDRL_SOURCE_DIR);
     assert_int_equal(system(command), 0);
     expect_picture(steps_dir, "steps_value_rmse.png", RL_PLOT_PNG);
 }
