@@ -26,6 +26,7 @@ typedef struct loop {
     size_t *open_cells; /* decision states: start = uniform, and the value error's sum */
     size_t n_open;
     double *values; /* scratch for read-outs, n_states */
+    double *q;      /* scratch for action-value read-outs (n_states * n_actions), or NULL */
 } loop;
 
 /* The value error of the values in L->values, NaN without a ground truth: the root mean
@@ -61,13 +62,28 @@ static bool values_finite(const loop *L)
     return true;
 }
 
+/* Whether the learner's action values are all finite (true without them). A state value
+ * max_a q(s, a) can stay finite while some q(s, a) is -inf or NaN (a move whose reward
+ * overflowed, never chosen again): the agent then keeps taking the finite actions, and an
+ * episode with no other way out never ends. */
+static bool action_values_finite(const loop *L)
+{
+    if (!L->q || !rl_learner_action_values(L->learner, L->q))
+        return true;
+    size_t n = L->sp->n_states * L->sp->n_actions;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(L->q[i]))
+            return false;
+    return true;
+}
+
 /* Whether the learner's estimates stopped being finite, by its own word or in the values
- * last read into L->values (fresh: read them first); records the step: the learner's, else
- * steps_now. */
-static bool diverged(loop *L, size_t steps_now)
+ * last read into L->values (fresh: read them first), and with deep in its action values as
+ * well; records the step: the learner's, else steps_now. */
+static bool diverged(loop *L, size_t steps_now, bool deep)
 {
     size_t at = rl_learner_diverged(L->learner);
-    if (!at && values_finite(L))
+    if (!at && values_finite(L) && (!deep || action_values_finite(L)))
         return false;
     L->res->diverged_step = at ? at : steps_now;
     return true;
@@ -145,7 +161,7 @@ static int run_episode(loop *L, rl_error *err)
             if (o->stop && *o->stop)
                 return rl_error_set(err, RL_EINTERRUPTED, "interrupted");
             rl_learner_values(L->learner, L->values);
-            if (diverged(L, res->steps + length)) {
+            if (diverged(L, res->steps + length, true)) {
                 res->steps += length;
                 return RL_EDIVERGED;
             }
@@ -189,7 +205,7 @@ static int run_updates(loop *L, rl_error *err)
         }
         if (!logged)
             rl_learner_values(L->learner, L->values);
-        if (isinf(report.loss) || diverged(L, res->steps)) {
+        if (isinf(report.loss) || diverged(L, res->steps, false)) {
             if (!res->diverged_step)
                 res->diverged_step = res->steps;
             return RL_EDIVERGED;
@@ -206,6 +222,10 @@ static int setup(loop *L, rl_error *err)
                             rl_learner_name(L->learner));
     L->values = rl_malloc(L->sp->n_states * sizeof *L->values);
     L->open_cells = rl_malloc(L->sp->n_states * sizeof *L->open_cells);
+    /* Action values are read only every CHECK_STEPS steps of a long episode. */
+    if (L->learner->type->action_values &&
+        !(L->q = rl_malloc(L->sp->n_states * L->sp->n_actions * sizeof *L->q)))
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
     if (!L->values || !L->open_cells)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t s = 0; s < L->sp->n_states; s++)
@@ -236,7 +256,7 @@ int rl_episode_loop(rl_env *env, rl_learner *learner, gsl_rng *r, const rl_loop_
             break;
         }
         int status = run_episode(&L, err);
-        if (status == RL_EDIVERGED || (status >= 0 && diverged(&L, res->steps))) {
+        if (status == RL_EDIVERGED || (status >= 0 && diverged(&L, res->steps, false))) {
             res->status = "diverged";
             break;
         }
@@ -272,5 +292,6 @@ int rl_episode_loop(rl_env *env, rl_learner *learner, gsl_rng *r, const rl_loop_
     }
     rl_free(L.values);
     rl_free(L.open_cells);
+    rl_free(L.q);
     return rc;
 }
