@@ -629,6 +629,50 @@ static void test_scripts_run_no_shell(void **state)
     assert_true(exists(at("shell/convergence.png")));
 }
 
+/* ---- runaway runs ------------------------------------------------------------------------ */
+
+/* The issue's item 3: rewards of -1e308 on Zhao's grid, the target terminal, Q-learning with
+ * alpha 1, epsilon 0, gamma 1. Returns overflow to -inf and q-values to -inf and NaN within
+ * a few episodes; the run hung in episode 5, and when it ended, its -inf returns in
+ * episodes.csv could not be read back for summary.csv (exit 2). It must finish at once with
+ * status diverged and its step, every field a number or empty. */
+static void test_overflowing_rewards_diverge(void **state)
+{
+    (void)state;
+    const char *config = write_file(at("overflow.ini"),
+                                    "[experiment]\nname = overflow\nepisodes = 10\nseeds = 3\n"
+                                    "[env]\npreset = zhao5x5\nreward_step = -1e308\n"
+                                    "reward_bump = -1e308\nreward_forbidden = -1e308\n"
+                                    "reward_goal = -1e308\ngoal_terminal = true\n"
+                                    "[agent]\nalgorithm = q_learning\nalpha = 1\nepsilon = 0\n"
+                                    "gamma = 1\n");
+    char out[PATH_SIZE], path[PATH_SIZE + 32];
+    PATHF(out, "%s", at("overflow"));
+    process p = start(tmpdir, (const char *const[]){"run", config, "-o", out, "--quiet", NULL});
+    result r = finish_within(&p, 30);
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(path, "%s/runs.csv", out);
+    char *runs = slurp(path);
+    assert_non_null(runs);
+    /* Three runs, each "diverged" with a diverged_step (the last field) that is a number. */
+    size_t n = 0;
+    for (char *line = strchr(runs, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+        n++;
+        assert_non_null(strstr(line, ",diverged,"));
+        char *end = strchr(line + 1, '\n');
+        assert_true(end && end[-1] >= '0' && end[-1] <= '9');
+    }
+    assert_int_equal(n, 3);
+    free(runs);
+    PATHF(path, "%s/episodes.csv", out);
+    char *episodes = slurp(path);
+    assert_non_null(episodes);
+    assert_null(strstr(episodes, "inf"));
+    assert_null(strstr(episodes, "nan"));
+    free(episodes);
+}
+
 /* ---- messages ---------------------------------------------------------------------------- */
 
 /* A policy_file that is a folder said "0 rows" (issue item 15): it says why it cannot be
@@ -736,6 +780,7 @@ int main(void)
         cmocka_unit_test(test_write_failures),
         cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_config_size_limit),
+        cmocka_unit_test(test_overflowing_rewards_diverge),
         cmocka_unit_test(test_policy_file_folder),
         cmocka_unit_test(test_sigterm_and_resume_hint),
         cmocka_unit_test(test_dash_folder_plot),

@@ -30,10 +30,11 @@ bool rl_run_files_complete(const char *dir, size_t run)
     return lstat(path, &st) == 0 && S_ISDIR(st.st_mode); /* a link is not a run's folder */
 }
 
-/* A number, or an empty field for NaN (no value defined). */
+/* A number, or an empty field for NaN (no value defined) and for an infinity (a diverged
+ * run's return or delta): every field reads back as a number or as no value. */
 static void put_number(FILE *f, double x)
 {
-    if (!isnan(x))
+    if (isfinite(x))
         fprintf(f, "%.12g", x + 0.0); /* + 0.0: no "-0" */
 }
 
