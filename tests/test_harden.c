@@ -673,6 +673,40 @@ static void test_overflowing_rewards_diverge(void **state)
     free(episodes);
 }
 
+/* A planner whose ground truth overflows (reward_step = 1e308) aborted the whole sweep and
+ * named the wrong key, env.preset (issue item 4). Configurations are algorithm (value
+ * iteration, policy iteration, policy evaluation) x reward_step (0, 1e308), the last
+ * fastest: the three runs with 1e308 are diverged, the three healthy ones converge. */
+static void test_planner_truth_overflow(void **state)
+{
+    (void)state;
+    const char *config = small_config("planner_overflow.ini");
+    char out[PATH_SIZE], path[PATH_SIZE + 32];
+    PATHF(out, "%s", at("planner_overflow"));
+    result r = RUN_IN(tmpdir, "run", config, "-o", out, "--quiet", "-s",
+                      "agent.algorithm=value_iteration,policy_iteration,policy_evaluation",
+                      "-s", "env.reward_step=0,1e308");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(path, "%s/runs.csv", out);
+    char *runs = slurp(path);
+    assert_non_null(runs);
+    static const char *const STATUS[6] = {"converged", "diverged", "converged",
+                                          "diverged",  "converged", "diverged"};
+    char *line = strchr(runs, '\n');
+    for (size_t k = 0; k < 6; k++) {
+        assert_non_null(line);
+        char expected[64];
+        PATHF(expected, "\n%zu,%zu,0,", k, k);
+        assert_true(strncmp(line, expected, strlen(expected)) == 0);
+        char *status = line + strlen(expected);
+        status = strchr(status, ',') + 1; /* past rng_seed */
+        assert_true(strncmp(status, STATUS[k], strlen(STATUS[k])) == 0);
+        line = strchr(line + 1, '\n');
+    }
+    free(runs);
+}
+
 /* ---- messages ---------------------------------------------------------------------------- */
 
 /* A policy_file that is a folder said "0 rows" (issue item 15): it says why it cannot be
@@ -781,6 +815,7 @@ int main(void)
         cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_config_size_limit),
         cmocka_unit_test(test_overflowing_rewards_diverge),
+        cmocka_unit_test(test_planner_truth_overflow),
         cmocka_unit_test(test_policy_file_folder),
         cmocka_unit_test(test_sigterm_and_resume_hint),
         cmocka_unit_test(test_dash_folder_plot),

@@ -197,29 +197,45 @@ static int run_planner(const rl_plan *p, const rl_configuration *cfg, const doub
                        rl_run_result *r, rl_error *err)
 {
     const rl_mdp *m = rl_env_model(r->env);
-    int rc = ground_truth(cfg, m, pi, r, err);
-    if (rc != RL_OK)
-        return rl_plan_locate(p, r->configuration, rc, err);
+    /* A truth that cannot be had is not the sweep's failure: value_rmse stays empty, and a
+     * truth that diverged (rewards that overflow) marks the run diverged, as a learner's
+     * values that stop being finite do. Only running out of memory ends the sweep. */
+    rl_error why;
+    int truth = ground_truth(cfg, m, pi, r, &why);
+    if (truth == RL_ENOMEM || truth == RL_EINTERRUPTED)
+        return rl_error_set(err, truth, "%s", why.message);
+    r->has_truth = truth == RL_OK;
+    /* Models that pass the plan's checks have a proper, solvable truth: a solution that is
+     * not finite (RL_ESINGULAR from the exact solve) is the same overflow. */
+    bool overflowed = truth == RL_EDIVERGED || truth == RL_ESINGULAR;
     rl_planner *planner;
+    int rc;
     rc = rl_planner_alloc(cfg->agent->planner, m, cfg->agent_params, pi, &planner, err);
     if (rc != RL_OK)
         return rl_plan_locate(p, r->configuration, rc, err);
     do {
         rl_sweep_report report = {0};
         rc = rl_planner_iterate(planner, &report, err);
+        /* An exact evaluation whose solution is not finite, on a model whose truth
+         * overflowed: the same overflow, not a singular system. */
+        if (rc == RL_ESINGULAR && overflowed)
+            rc = RL_EDIVERGED;
         if (rc < 0 && rc != RL_EDIVERGED)
             break;
         rl_planner_values(planner, r->values);
         rl_iteration_row row = {r->iterations.n + 1, report.delta,
-                                rl_value_rmse(m, r->values, r->truth), report.policy_changes};
+                                r->has_truth ? rl_value_rmse(m, r->values, r->truth) : NAN,
+                                report.policy_changes};
         if (rl_rows_push(&r->iterations, &row, err) != RL_OK) {
             rc = RL_ENOMEM;
             break;
         }
     } while (rc == RL_CONTINUE);
     if (rc >= 0 || rc == RL_EDIVERGED) {
-        r->status = rc == RL_OK ? "converged" : rc == RL_STOPPED ? "stopped" : "diverged";
-        r->has_truth = true;
+        r->status = overflowed            ? "diverged"
+                    : rc == RL_OK         ? "converged"
+                    : rc == RL_STOPPED    ? "stopped"
+                                          : "diverged";
         rl_planner_values(planner, r->values);
         rl_planner_policy(planner, r->policy);
         rc = RL_OK;
