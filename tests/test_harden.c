@@ -707,6 +707,48 @@ static void test_planner_truth_overflow(void **state)
     free(runs);
 }
 
+/* SIGINT was ignored during planner runs and the ground truth (issue item 7: a 1000x1000
+ * value iteration ran 65 s past the second Ctrl-C). A 400x400 open map with gamma 0.99999
+ * and no terminal state: the truth alone needs millions of sweeps. The program must stop
+ * within a few seconds of SIGINT (exit 130) and of SIGTERM (exit 143). */
+static void test_interrupt_planner(void **state)
+{
+    (void)state;
+    char map[PATH_SIZE], config[PATH_SIZE], out[PATH_SIZE], ini[PATH_SIZE + 32];
+    PATHF(map, "%s", at("open400.map"));
+    FILE *f = fopen(map, "w");
+    assert_non_null(f);
+    for (int r = 0; r < 400; r++) {
+        for (int c = 0; c < 400; c++)
+            fputc(r == 200 && c == 200 ? 'G' : '.', f);
+        fputc('\n', f);
+    }
+    assert_int_equal(fclose(f), 0);
+    PATHF(config, "%s", at("open400.ini"));
+    write_file(config, "[experiment]\nname = open400\n[env]\nmap = open400.map\n"
+                       "slip = 0.2\n[agent]\nalgorithm = value_iteration\ngamma = 0.99999\n"
+                       "theta = 1e-12\n");
+    static const int SIGNALS[2] = {SIGINT, SIGTERM};
+    for (int i = 0; i < 2; i++) {
+        PATHF(out, "%s/open400_%d", tmpdir, i);
+        PATHF(ini, "%s/config.ini", out);
+        process p = start(tmpdir, (const char *const[]){"run", config, "-o", out, "--quiet",
+                                                        NULL});
+        for (int k = 0; k < 3000 && !exists(ini); k++) {
+            struct timespec pause = {0, 10000000};
+            nanosleep(&pause, NULL);
+        }
+        assert_true(exists(ini));
+        struct timespec pause = {0, 500000000}; /* into the truth's sweeps */
+        nanosleep(&pause, NULL);
+        assert_int_equal(kill(p.pid, SIGNALS[i]), 0);
+        result r = finish_within(&p, 10);
+        expect_status(&r, 128 + SIGNALS[i]);
+        assert_contains(r.err, "interrupted: 0 of 1 runs are complete");
+        result_free(&r);
+    }
+}
+
 /* ---- messages ---------------------------------------------------------------------------- */
 
 /* A policy_file that is a folder said "0 rows" (issue item 15): it says why it cannot be
@@ -816,6 +858,7 @@ int main(void)
         cmocka_unit_test(test_config_size_limit),
         cmocka_unit_test(test_overflowing_rewards_diverge),
         cmocka_unit_test(test_planner_truth_overflow),
+        cmocka_unit_test(test_interrupt_planner),
         cmocka_unit_test(test_policy_file_folder),
         cmocka_unit_test(test_sigterm_and_resume_hint),
         cmocka_unit_test(test_dash_folder_plot),

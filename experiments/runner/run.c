@@ -182,26 +182,28 @@ static double now_seconds(void)
 /* The ground truth of configuration cfg into r->truth: v* for control agents, v_pi of the
  * evaluated policy (pi, or uniform when NULL) for prediction agents. */
 static int ground_truth(const rl_configuration *cfg, const rl_mdp *m, const double *pi,
-                        rl_run_result *r, rl_error *err)
+                        const volatile sig_atomic_t *stop, rl_run_result *r, rl_error *err)
 {
     double gamma = rl_run_gamma(cfg);
     if (!rl_agent_is_prediction(cfg->agent))
-        return rl_ground_truth_optimal(m, gamma, r->truth, err);
+        return rl_ground_truth_optimal_until(m, gamma, stop, r->truth, err);
     /* No given policy means the uniform one; r->policy holds it until the read-out. */
     if (!pi)
         rl_policy_uniform(m->n_states, m->n_actions, r->policy);
-    return rl_ground_truth_policy(m, pi ? pi : r->policy, gamma, r->truth, err);
+    return rl_ground_truth_policy_until(m, pi ? pi : r->policy, gamma, stop, r->truth, err);
 }
 
+/* A planner iterates until it converges or stops; *stop (a signal) abandons the run between
+ * two iterations, and the ground truth between two of its sweeps. */
 static int run_planner(const rl_plan *p, const rl_configuration *cfg, const double *pi,
-                       rl_run_result *r, rl_error *err)
+                       const volatile sig_atomic_t *stop, rl_run_result *r, rl_error *err)
 {
     const rl_mdp *m = rl_env_model(r->env);
     /* A truth that cannot be had is not the sweep's failure: value_rmse stays empty, and a
      * truth that diverged (rewards that overflow) marks the run diverged, as a learner's
      * values that stop being finite do. Only running out of memory ends the sweep. */
     rl_error why;
-    int truth = ground_truth(cfg, m, pi, r, &why);
+    int truth = ground_truth(cfg, m, pi, stop, r, &why);
     if (truth == RL_ENOMEM || truth == RL_EINTERRUPTED)
         return rl_error_set(err, truth, "%s", why.message);
     r->has_truth = truth == RL_OK;
@@ -214,6 +216,10 @@ static int run_planner(const rl_plan *p, const rl_configuration *cfg, const doub
     if (rc != RL_OK)
         return rl_plan_locate(p, r->configuration, rc, err);
     do {
+        if (stop && *stop) {
+            rc = rl_error_set(err, RL_EINTERRUPTED, "interrupted");
+            break;
+        }
         rl_sweep_report report = {0};
         rc = rl_planner_iterate(planner, &report, err);
         /* An exact evaluation whose solution is not finite, on a model whose truth
@@ -286,9 +292,9 @@ static int run_learner(const rl_plan *p, const rl_configuration *cfg, const doub
      * model, a learner without values) value_rmse stays empty. */
     if (m && cfg->agent->learner->values) {
         rl_error why;
-        int truth = ground_truth(cfg, m, pi, r, &why);
-        if (truth == RL_ENOMEM)
-            return rl_error_set(err, RL_ENOMEM, "%s", why.message);
+        int truth = ground_truth(cfg, m, pi, stop, r, &why);
+        if (truth == RL_ENOMEM || truth == RL_EINTERRUPTED)
+            return rl_error_set(err, truth, "%s", why.message);
         r->has_truth = truth == RL_OK;
     }
     o.truth = r->has_truth ? r->truth : NULL;
@@ -333,7 +339,7 @@ int rl_run_execute(const rl_plan *p, size_t run, const volatile sig_atomic_t *st
     if (rc != RL_OK)
         ;
     else if (cfg->agent->kind == RL_AGENT_PLANNER)
-        rc = run_planner(p, cfg, pi, r, err);
+        rc = run_planner(p, cfg, pi, stop, r, err);
     else if (!(rng = rl_rng_alloc(r->rng_seed, err)))
         rc = RL_ENOMEM;
     else
