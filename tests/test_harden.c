@@ -89,6 +89,16 @@ static void test_empty_output_name(void **state)
     expect_status(&r, 2);
     assert_contains(r.err, "gridrl: the output directory's name is empty");
     result_free(&r);
+    /* A file where the folder should be is bad input too (exit 2, not an I/O failure),
+     * and stays as it was. */
+    write_file(at("a_file"), "mine\n");
+    r = RUN_IN(tmpdir, "run", config, "-o", at("a_file"), "--quiet");
+    expect_status(&r, 2);
+    assert_contains(r.err, "a_file' exists and is not a directory");
+    result_free(&r);
+    char *text = slurp(at("a_file"));
+    assert_string_equal(text, "mine\n");
+    free(text);
 }
 
 /* A name is one path component of safe characters (issue item 10): "../../x" wrote outside

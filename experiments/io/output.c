@@ -38,7 +38,7 @@ int rl_output_prepare_dir(const char *dir, bool force, rl_error *err)
     struct stat st;
     if (stat(dir, &st) == 0) {
         if (!S_ISDIR(st.st_mode))
-            return rl_error_set(err, RL_EIO, "output '%s' exists and is not a directory", dir);
+            return rl_error_set(err, RL_EINVAL, "output '%s' exists and is not a directory", dir);
         DIR *d = opendir(dir);
         if (!d)
             return rl_error_set(err, RL_EIO, "cannot open output directory '%s': %s", dir,
