@@ -637,6 +637,28 @@ static void test_scripts_run_no_shell(void **state)
     assert_false(exists(at("shell/pwned")));
     assert_int_equal(status, 0);
     assert_true(exists(at("shell/convergence.png")));
+
+    /* No script can reach a shell at all: gnuplot's system(), its backquote substitution
+     * and pipes in file names (load "<cmd", set output "|cmd") are absent from plots/. */
+    static const char *const SCRIPTS[] = {"learning_curve", "convergence", "grid", "sweep"};
+    for (size_t i = 0; i < sizeof SCRIPTS / sizeof SCRIPTS[0]; i++) {
+        PATHF(script, "%s/plots/%s.gp", GRIDRL_SOURCE_DIR, SCRIPTS[i]);
+        char *text = slurp(script);
+        assert_non_null(text);
+        bool shell = false;
+        for (char *line = text; line && *line;) {
+            char *end = strchr(line, '\n');
+            if (end)
+                *end = '\0';
+            if (line[strspn(line, " \t")] != '#') /* comments may say anything */
+                shell |= strstr(line, "system") || strchr(line, '`') || strstr(line, "'<") ||
+                         strstr(line, "\"<") || strstr(line, "'|") || strstr(line, "\"|");
+            line = end ? end + 1 : NULL;
+        }
+        free(text);
+        if (shell)
+            fail_msg("%s can start a shell", script);
+    }
 }
 
 /* ---- runaway runs ------------------------------------------------------------------------ */
