@@ -293,14 +293,13 @@ static int add_landing(rl_mdp *m, const layout *g, size_t s, size_t a, double p,
     case 'X': reward = g->reward_forbidden; break;
     case 'H': reward = g->reward_hole; break;
     case 'C':
-        /* Back to a start cell, uniformly; the episode goes on. */
-        for (size_t k = 0; k < g->n_starts; k++) {
-            int rc = rl_mdp_add_outcome(m, s, a, p / (double)g->n_starts, g->starts[k],
-                                        g->reward_cliff, false, err);
-            if (rc != RL_OK)
-                return rc;
-        }
-        return RL_OK;
+        /* Back to a start cell, uniformly; the episode goes on. With several start cells one
+         * restart outcome stands for all of them (the model's start distribution is
+         * uniform over exactly these cells), so a map of many cliffs and many starts
+         * compiles in time and memory linear in its cells. */
+        if (g->n_starts == 1)
+            return rl_mdp_add_outcome(m, s, a, p, g->starts[0], g->reward_cliff, false, err);
+        return rl_mdp_add_restart(m, s, a, p, g->reward_cliff, err);
     default: reward = g->reward_step; break;
     }
     return rl_mdp_add_outcome(m, s, a, p, to, reward, is_terminal_state(g, to), err);
@@ -557,9 +556,10 @@ static rl_step gridworld_step(void *state, size_t action, gsl_rng *r)
         return (rl_step){(size_t)next, m->reward_table[m->sure_reward[sa]],
                          m->kind[next] == RL_STATE_TERMINAL};
     }
-    const rl_outcome *o = rl_mdp_sample(m, w->current, action, gsl_rng_uniform(r));
-    w->current = (size_t)o->next;
-    return (rl_step){(size_t)o->next, o->reward, o->terminal != 0};
+    size_t next_state;
+    const rl_outcome *o = rl_mdp_sample(m, w->current, action, gsl_rng_uniform(r), &next_state);
+    w->current = next_state;
+    return (rl_step){next_state, o->reward, o->terminal != 0};
 }
 
 static int gridworld_reset_to(void *state, size_t s, rl_error *err)

@@ -52,6 +52,7 @@ static struct recorder {
     size_t begins, ends, hooks;
     size_t first_state[MAX_STATES]; /* begin_episode's state, counted */
     size_t n_states, n_actions;
+    bool nan_q;                /* action value (0, 0) is NaN, the state values stay 0 */
 } rec;
 
 static void recorder_reset(size_t action)
@@ -120,6 +121,17 @@ static void double_values(const void *state, double *v)
         v[s] = 0.0;
 }
 
+/* All 0, but q(0, 0) is NaN when rec.nan_q: max_a q(s, a) can stay finite while an action
+ * value is not. */
+static void double_action_values(const void *state, double *q)
+{
+    (void)state;
+    for (size_t i = 0; i < rec.n_states * rec.n_actions; i++)
+        q[i] = 0.0;
+    if (rec.nan_q)
+        q[0] = NAN;
+}
+
 static void double_policy(const void *state, double *pi)
 {
     (void)state;
@@ -138,6 +150,7 @@ static const rl_learner_type double_type = {
     .observe = double_observe,
     .end_episode = double_end,
     .values = double_values,
+    .action_values = double_action_values,
     .policy = double_policy,
 };
 
@@ -260,6 +273,39 @@ static void check_transition(const rl_transition *t, size_t s, size_t a, double 
     assert_int_equal(t->next, next);
     assert_int_equal(t->terminated, terminated);
     assert_int_equal(t->truncated, truncated);
+}
+
+/* An action value that stopped being finite in the middle of an episode that never ends
+ * (the agent bumps into the corridor's left end for ever): the run ends as diverged at the
+ * first check, after 65536 steps (issue item 3: estimates are checked mid-episode, the
+ * action values as well as the state values, which stay finite here). Before, the run went on
+ * to its budget of 300000 steps and was "completed". */
+static void test_nan_action_value_mid_episode(void **state)
+{
+    (void)state;
+    char text[1024];
+    corridor_config(text, sizeof text, "episodes = 1\nsteps = 300000");
+    fixture f;
+    fixture_build(&f, text);
+    rl_run_result res;
+    recorder_reset(3); /* left: a bump at S, for ever */
+    rec.nan_q = true;
+    run_double(&f, &res);
+    assert_string_equal(res.status, "diverged");
+    assert_int_equal(res.steps, 65536);
+    assert_int_equal(res.diverged_step, 65536);
+    assert_int_equal(res.episodes, 0);
+    rl_run_result_free(&res);
+    fixture_free(&f);
+
+    /* The same with finite action values runs to its budget. */
+    fixture_build(&f, text);
+    recorder_reset(3);
+    run_double(&f, &res);
+    assert_string_equal(res.status, "completed");
+    assert_int_equal(res.steps, 300000);
+    rl_run_result_free(&res);
+    fixture_free(&f);
 }
 
 static void test_truncation(void **state)
@@ -1125,7 +1171,7 @@ static double cliff_truth_at_start(const char *experiment, const char *agent)
     double *truth = malloc(m->n_states * sizeof *truth);
     assert_non_null(scratch);
     assert_non_null(truth);
-    if (rl_run_ground_truth(p, 0, m, pi, scratch, truth, &err) != RL_OK)
+    if (rl_run_ground_truth(p, 0, m, pi, NULL, scratch, truth, &err) != RL_OK)
         fail_msg("%s", err.message);
     double v = truth[3 * 12 + 0];
     if (strstr(agent, "uniform")) {
@@ -1171,6 +1217,7 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_truncation),
+        cmocka_unit_test(test_nan_action_value_mid_episode),
         cmocka_unit_test(test_termination),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_log_every_steps),

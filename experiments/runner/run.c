@@ -194,9 +194,9 @@ static double now_seconds(void)
 /* The ground truth of configuration cfg into r->truth: v* for control agents, v_pi of the
  * evaluated policy (pi, or uniform when NULL) for prediction agents. */
 static int ground_truth(const rl_plan *p, size_t k, const rl_mdp *m, const double *pi,
-                        rl_run_result *r, rl_error *err)
+                        const volatile sig_atomic_t *stop, rl_run_result *r, rl_error *err)
 {
-    return rl_run_ground_truth(p, k, m, pi, r->policy, r->truth, err);
+    return rl_run_ground_truth(p, k, m, pi, stop, r->policy, r->truth, err);
 }
 
 /* The exploration rate a control agent is measured at: a planner's epsilon; with values =
@@ -218,50 +218,72 @@ static double measured_epsilon(const rl_plan *p, const rl_configuration *cfg)
 }
 
 int rl_run_ground_truth(const rl_plan *p, size_t k, const rl_mdp *m, const double *pi,
-                        double *scratch, double *truth, rl_error *err)
+                        const volatile sig_atomic_t *stop, double *scratch, double *truth,
+                        rl_error *err)
 {
     const rl_configuration *cfg = &p->configurations[k];
     double gamma = rl_run_gamma(cfg);
     double epsilon = rl_agent_is_prediction(cfg->agent) ? 0.0 : measured_epsilon(p, cfg);
     if (!rl_agent_is_prediction(cfg->agent))
-        return epsilon > 0.0 ? rl_ground_truth_epsilon_optimal(m, gamma, epsilon, truth, err)
-                             : rl_ground_truth_optimal(m, gamma, truth, err);
+        return rl_ground_truth_epsilon_optimal_until(m, gamma, epsilon, stop, truth, err);
     /* No given policy means the uniform one, built in scratch. */
     if (!pi)
         rl_policy_uniform(m->n_states, m->n_actions, scratch);
-    return rl_ground_truth_policy(m, pi ? pi : scratch, gamma, truth, err);
+    return rl_ground_truth_policy_until(m, pi ? pi : scratch, gamma, stop, truth, err);
 }
 
+/* A planner iterates until it converges or stops; *stop (a signal) abandons the run between
+ * two iterations, and the ground truth between two of its sweeps. */
 static int run_planner(const rl_plan *p, const rl_configuration *cfg, const double *pi,
-                       rl_run_result *r, rl_error *err)
+                       const volatile sig_atomic_t *stop, rl_run_result *r, rl_error *err)
 {
     const rl_mdp *m = rl_env_model(r->env);
-    int rc = ground_truth(p, r->configuration, m, pi, r, err);
-    if (rc != RL_OK)
-        return rl_plan_locate(p, r->configuration, rc, err);
+    /* A truth that cannot be had is not the sweep's failure: value_rmse stays empty, and a
+     * truth that diverged (rewards that overflow) marks the run diverged, as a learner's
+     * values that stop being finite do. Only running out of memory ends the sweep. */
+    rl_error why;
+    int truth = ground_truth(p, r->configuration, m, pi, stop, r, &why);
+    if (truth == RL_ENOMEM || truth == RL_EINTERRUPTED)
+        return rl_error_set(err, truth, "%s", why.message);
+    r->has_truth = truth == RL_OK;
+    /* Models that pass the plan's checks have a proper, solvable truth: a solution that is
+     * not finite (RL_ESINGULAR from the exact solve) is the same overflow. */
+    bool overflowed = truth == RL_EDIVERGED || truth == RL_ESINGULAR;
+    rl_planner *planner;
+    int rc;
     if (rl_params_bool(p->experiment, "action_values") &&
         (rc = rl_run_result_want_action_values(r, rl_env_space(r->env), false, err)) != RL_OK)
         return rc;
-    rl_planner *planner;
     rc = rl_planner_alloc(cfg->agent->planner, m, cfg->agent_params, pi, &planner, err);
     if (rc != RL_OK)
         return rl_plan_locate(p, r->configuration, rc, err);
     do {
+        if (stop && *stop) {
+            rc = rl_error_set(err, RL_EINTERRUPTED, "interrupted");
+            break;
+        }
         rl_sweep_report report = {0};
         rc = rl_planner_iterate(planner, &report, err);
+        /* An exact evaluation whose solution is not finite, on a model whose truth
+         * overflowed: the same overflow, not a singular system. */
+        if (rc == RL_ESINGULAR && overflowed)
+            rc = RL_EDIVERGED;
         if (rc < 0 && rc != RL_EDIVERGED)
             break;
         rl_planner_values(planner, r->values);
         rl_iteration_row row = {r->iterations.n + 1, report.delta,
-                                rl_value_rmse(m, r->values, r->truth), report.policy_changes};
+                                r->has_truth ? rl_value_rmse(m, r->values, r->truth) : NAN,
+                                report.policy_changes};
         if (rl_rows_push(&r->iterations, &row, err) != RL_OK) {
             rc = RL_ENOMEM;
             break;
         }
     } while (rc == RL_CONTINUE);
     if (rc >= 0 || rc == RL_EDIVERGED) {
-        r->status = rc == RL_OK ? "converged" : rc == RL_STOPPED ? "stopped" : "diverged";
-        r->has_truth = true;
+        r->status = overflowed            ? "diverged"
+                    : rc == RL_OK         ? "converged"
+                    : rc == RL_STOPPED    ? "stopped"
+                                          : "diverged";
         rl_planner_values(planner, r->values);
         rl_planner_policy(planner, r->policy);
         if (r->action_values)
@@ -314,9 +336,9 @@ static int run_learner(const rl_plan *p, const rl_configuration *cfg, const doub
      * model, a learner without values) value_rmse stays empty. */
     if (m && cfg->agent->learner->values) {
         rl_error why;
-        int truth = ground_truth(p, r->configuration, m, pi, r, &why);
-        if (truth == RL_ENOMEM)
-            return rl_error_set(err, RL_ENOMEM, "%s", why.message);
+        int truth = ground_truth(p, r->configuration, m, pi, stop, r, &why);
+        if (truth == RL_ENOMEM || truth == RL_EINTERRUPTED)
+            return rl_error_set(err, truth, "%s", why.message);
         r->has_truth = truth == RL_OK;
     }
     o.truth = r->has_truth ? r->truth : NULL;
@@ -361,7 +383,7 @@ int rl_run_execute(const rl_plan *p, size_t run, const volatile sig_atomic_t *st
     if (rc != RL_OK)
         ;
     else if (cfg->agent->kind == RL_AGENT_PLANNER)
-        rc = run_planner(p, cfg, pi, r, err);
+        rc = run_planner(p, cfg, pi, stop, r, err);
     else if (!(rng = rl_rng_alloc(r->rng_seed, err)))
         rc = RL_ENOMEM;
     else

@@ -45,7 +45,8 @@ int rl_run_loop_options(const rl_plan *p, const rl_configuration *cfg, const rl_
  * epsilon > 0, a learner read out with [experiment] values = behavior (at its final
  * epsilon; 1 for a uniform behaviour). */
 int rl_run_ground_truth(const rl_plan *p, size_t k, const rl_mdp *m, const double *pi,
-                        double *scratch, double *truth, rl_error *err);
+                        const volatile sig_atomic_t *stop, double *scratch, double *truth,
+                        rl_error *err);
 
 /* The discount of configuration cfg's agent: its gamma, or 1 when it has none. */
 double rl_run_gamma(const rl_configuration *cfg);

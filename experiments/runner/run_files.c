@@ -28,13 +28,14 @@ bool rl_run_files_complete(const char *dir, size_t run)
     char path[RL_OUTPUT_PATH_MAX];
     snprintf(path, sizeof path, "%s/runs/%06zu", dir, run);
     struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode); /* a link is not a run's folder */
 }
 
-/* A number, or an empty field for NaN (no value defined). */
+/* A number, or an empty field for NaN (no value defined) and for an infinity (a diverged
+ * run's return or delta): every field reads back as a number or as no value. */
 static void put_number(FILE *f, double x)
 {
-    if (!isnan(x))
+    if (isfinite(x))
         fprintf(f, "%.12g", x + 0.0); /* + 0.0: no "-0" */
 }
 
@@ -183,31 +184,6 @@ static bool has_rows(const rl_run_result *r, const char *name)
     return true;
 }
 
-static int remove_dir(const char *path, rl_error *err)
-{
-    DIR *d = opendir(path);
-    if (!d)
-        return errno == ENOENT ? RL_OK
-                               : rl_error_set(err, RL_EIO, "cannot open '%s': %s", path,
-                                              strerror(errno));
-    int rc = RL_OK;
-    for (struct dirent *e; rc == RL_OK && (e = readdir(d));) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char child[RL_OUTPUT_PATH_MAX];
-        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-        struct stat st;
-        if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
-            rc = remove_dir(child, err);
-        else if (unlink(child) != 0)
-            rc = rl_error_set(err, RL_EIO, "cannot remove '%s': %s", child, strerror(errno));
-    }
-    closedir(d);
-    if (rc == RL_OK && rmdir(path) != 0)
-        rc = rl_error_set(err, RL_EIO, "cannot remove '%s': %s", path, strerror(errno));
-    return rc;
-}
-
 int rl_run_files_write(const char *dir, const rl_run_result *r, rl_error *err)
 {
     char runs[RL_OUTPUT_PATH_MAX], tmp[RL_OUTPUT_PATH_MAX], final[RL_OUTPUT_PATH_MAX];
@@ -215,32 +191,40 @@ int rl_run_files_write(const char *dir, const rl_run_result *r, rl_error *err)
     snprintf(runs, sizeof runs, "%.4000s/runs", dir);
     snprintf(tmp, sizeof tmp, "%.4000s/runs/.%06zu.tmp", dir, r->run);
     snprintf(final, sizeof final, "%.4000s/runs/%06zu", dir, r->run);
-    if (mkdir(runs, 0777) != 0 && errno != EEXIST)
-        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", runs, strerror(errno));
-    remove_dir(tmp, NULL); /* a leftover of an interrupted attempt */
+    int rc = rl_output_make_dir(runs, err);
+    if (rc != RL_OK)
+        return rc;
+    /* A leftover of an interrupted attempt, or a link planted there: removed, never
+     * followed; mkdir then makes the name anew (it never follows a link either). */
+    if ((rc = rl_output_remove_tree(tmp, err)) != RL_OK)
+        return rc;
     if (mkdir(tmp, 0777) != 0)
         return rl_error_set(err, RL_EIO, "cannot create '%s': %s", tmp, strerror(errno));
-    int rc = RL_OK;
     for (size_t i = 0; rc == RL_OK && rl_run_file_names[i]; i++) {
         if (!has_rows(r, rl_run_file_names[i]))
             continue;
         char path[RL_OUTPUT_PATH_MAX + 32];
         snprintf(path, sizeof path, "%s/%.24s", tmp, rl_run_file_names[i]);
-        FILE *f = fopen(path, "w");
+        int fd = rl_output_create(path, err);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
         if (!f) {
-            rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(errno));
+            if (fd >= 0) {
+                rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(errno));
+                close(fd);
+            }
+            rc = RL_EIO;
             break;
         }
         WRITERS[i](f, r);
-        bool failed = ferror(f) != 0;
-        failed |= fclose(f) != 0;
+        errno = 0;
+        int failed = rl_output_finish_stream(f);
         if (failed)
-            rc = rl_error_set(err, RL_EIO, "cannot write '%s'", path);
+            rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(failed));
     }
     if (rc == RL_OK && rename(tmp, final) != 0)
         rc = rl_error_set(err, RL_EIO, "cannot rename '%s': %s", tmp, strerror(errno));
     if (rc != RL_OK)
-        remove_dir(tmp, NULL);
+        rl_output_remove_tree(tmp, NULL);
     return rc;
 }
 
@@ -248,5 +232,5 @@ int rl_run_files_clear(const char *dir, rl_error *err)
 {
     char runs[RL_OUTPUT_PATH_MAX];
     snprintf(runs, sizeof runs, "%s/runs", dir);
-    return remove_dir(runs, err);
+    return rl_output_remove_tree(runs, err);
 }
