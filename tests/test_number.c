@@ -7,7 +7,9 @@
 #include "tests/support.h"
 
 #include <float.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "experiments/io/number.h"
@@ -153,12 +155,65 @@ static void test_sizes(void **state)
     }
 }
 
+static void check_parse(const char *text)
+{
+    char *end;
+    double want = strtod(text, &end);
+    bool want_ok = end != text && *end == '\0';
+    double got = 12345.0;
+    bool ok = rl_number_parse(text, &got);
+    bool same = ok == want_ok && (!ok || memcmp(&got, &want, sizeof got) == 0 ||
+                                  (got != got && want != want));
+    if (!same && mismatches++ < 10)
+        print_message("'%s': strtod %a (%s), rl_number_parse %a (%s)\n", text, want,
+                      want_ok ? "whole" : "not whole", got, ok ? "whole" : "not whole");
+}
+
+/* Reading back: what "%.12g" and "%.17g" write, random digit strings with signs, points and
+ * exponents, and text strtod reads only in part or in its own ways (hex, inf, spaces). */
+static void test_parse(void **state)
+{
+    (void)state;
+    uint64_t s = 6;
+    mismatches = 0;
+    char text[64];
+    for (size_t i = 0; i < 1000000; i++) {
+        double x = pow(10.0, -30.0 + 60.0 * uniform(&s)) * (splitmix(&s) & 1 ? -1.0 : 1.0);
+        rl_number_g12(x, text);
+        check_parse(text);
+        snprintf(text, sizeof text, "%.17g", x);
+        check_parse(text);
+        uint64_t bits = splitmix(&s);
+        memcpy(&x, &bits, sizeof x);
+        snprintf(text, sizeof text, "%.12g", x);
+        check_parse(text);
+    }
+    static const char alphabet[] = "0123456789012345678901234567890123456789.-+eE";
+    for (size_t i = 0; i < 1000000; i++) {
+        size_t len = 1 + splitmix(&s) % 24;
+        for (size_t j = 0; j < len; j++)
+            text[j] = alphabet[splitmix(&s) % (sizeof alphabet - 1)];
+        text[len] = '\0';
+        check_parse(text);
+    }
+    static const char *const odd[] = {
+        "", "-", "+", ".", "-.", "e5", "1e", "1e+", "1e-", " 1", "1 ", "inf", "-inf",
+        "nan", "NAN", "0x1p3", "0x10", "1.5x", "+.5", "5.", "-.e1", "0", "-0", "-0.0",
+        "0e99999", "1e99999", "1e-99999", "00000000000000000000001", "123456789012345",
+        "1234567890123456", "0.1", "1e22", "1e23", "1e-22", "1e-23", "9007199254740993",
+        "4.9406564584124654e-324", "2.2250738585072011e-308", "1.7976931348623157e308",
+        "-20.7077", "1,5"};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+        check_parse(odd[i]);
+    expect_no_mismatch("parsing");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bit_patterns),   cmocka_unit_test(test_result_magnitudes),
         cmocka_unit_test(test_near_halves),    cmocka_unit_test(test_boundaries),
-        cmocka_unit_test(test_sizes),
+        cmocka_unit_test(test_sizes),          cmocka_unit_test(test_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

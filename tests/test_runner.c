@@ -629,7 +629,8 @@ static char *slurp(const char *path)
 
 /* Writes dir/runs/NNNNNN/ for each run with the given episodes.csv rows and a stand-in row
  * in every other per-run file. */
-static void write_run_dirs(const char *dir, const char *const *episode_rows, size_t runs)
+static void write_run_dirs(const char *dir, const char *const *episode_rows,
+                           const char *const *score_rows, size_t runs)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/runs", dir);
@@ -649,6 +650,8 @@ static void write_run_dirs(const char *dir, const char *const *episode_rows, siz
         char file[1100];
         snprintf(file, sizeof file, "%s/episodes.csv", path);
         write_file(file, episode_rows[run]);
+        snprintf(file, sizeof file, "%s/score.csv", path);
+        write_file(file, score_rows[run]);
     }
 }
 
@@ -709,13 +712,15 @@ static void test_summary_three_runs(void **state)
         "1,1,2,1,20,terminated,0.7\n1,2,5,2.5,30,terminated,\n",
         "2,1,3,1.5,60,budget,0.3\n2,2,6,3,40,terminated,0.25\n",
     };
-    write_run_dirs(dir, rows, 3);
+    /* run, episodes, score: each run's mean return over all its episodes. */
+    static const char *const scores_in[] = {"0,2,2.5\n", "1,2,3.5\n", "2,2,4.5\n"};
+    write_run_dirs(dir, rows, scores_in, 3);
     fixture f;
     fixture_build(&f, "[experiment]\nseeds = 3\nepisodes = 2\n[env]\npreset = frozenlake4x4\n"
                       "[agent]\nalgorithm = random\n");
     rl_error err;
     rl_error_clear(&err);
-    if (rl_results_finish(f.plan, dir, "gridrl test", &err) != RL_OK)
+    if (rl_results_finish(f.plan, dir, "gridrl test", 2, &err) != RL_OK)
         fail_msg("rl_results_finish: %s", err.message);
 
     char path[1024];
@@ -789,13 +794,16 @@ static void test_scores_iqm(void **state)
         "3,1,3,3,5,terminated,\n3,2,3,3,5,terminated,\n3,3,4,4,5,terminated,\n",
         "4,1,4,4,5,terminated,\n4,2,100,100,5,budget,\n",
     };
-    write_run_dirs(dir, rows, 5);
+    /* score_episodes = 1: each run's last return. */
+    static const char *const scores_in[] = {"0,3,10\n", "1,3,0\n", "2,3,2\n", "3,3,4\n",
+                                            "4,2,100\n"};
+    write_run_dirs(dir, rows, scores_in, 5);
     fixture f;
     fixture_build(&f, "[experiment]\nseeds = 5\nsteps = 15\nscore_episodes = 1\n"
                       "[env]\npreset = frozenlake4x4\n[agent]\nalgorithm = random\n");
     rl_error err;
     rl_error_clear(&err);
-    if (rl_results_finish(f.plan, dir, "gridrl test", &err) != RL_OK)
+    if (rl_results_finish(f.plan, dir, "gridrl test", 2, &err) != RL_OK)
         fail_msg("rl_results_finish: %s", err.message);
 
     char path[1024], fields[16][64];
@@ -840,13 +848,14 @@ static void test_finish_needs_every_run(void **state)
     char dir[512];
     snprintf(dir, sizeof dir, "%s/stats_missing", tmpdir);
     static const char *const rows[] = {"0,1,1,1,1,terminated,\n"};
-    write_run_dirs(dir, rows, 1);
+    static const char *const scores_in[] = {"0,1,1\n"};
+    write_run_dirs(dir, rows, scores_in, 1);
     fixture f;
     fixture_build(&f, "[experiment]\nseeds = 2\nepisodes = 1\n[env]\npreset = frozenlake4x4\n"
                       "[agent]\nalgorithm = random\n");
     rl_error err;
     rl_error_clear(&err);
-    assert_true(rl_results_finish(f.plan, dir, "gridrl test", &err) < 0);
+    assert_true(rl_results_finish(f.plan, dir, "gridrl test", 2, &err) < 0);
     assert_contains(err.message, "run 1");
     char path[1024];
     snprintf(path, sizeof path, "%s/runs.csv", dir);

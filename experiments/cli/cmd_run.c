@@ -390,7 +390,7 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
         free(resume);
     }
     if (rc == RL_OK)
-        rc = rl_results_finish(p, dir, cmdline, err);
+        rc = rl_results_finish(p, dir, cmdline, options.threads, err);
     if (rc == RL_OK && rl_params_bool(p->experiment, "plot")) {
         /* The results stand even if gnuplot cannot draw them: say so, keep exit 0. */
         rl_plot_options plot = RL_PLOT_OPTIONS_DEFAULT;

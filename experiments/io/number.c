@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define DIGITS 12 /* significant digits, the precision of "%.12g" */
 
@@ -155,4 +156,82 @@ size_t rl_number_g12(double x, char *buf)
     }
 #endif
     return slow_g12(x, buf);
+}
+
+bool rl_number_parse(const char *text, double *out)
+{
+    /* 10^k, k = 0..22: exact doubles. */
+    static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = text;
+    bool negative = *p == '-';
+    if (*p == '-' || *p == '+')
+        p++;
+    uint64_t mantissa = 0;
+    int digits = 0, exponent = 0; /* significant digits taken; the value is m 10^exponent */
+    bool any = false;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        any = true;
+        if (mantissa || *p != '0') {
+            if (++digits > 15)
+                goto slow;
+            mantissa = 10 * mantissa + (uint64_t)(*p - '0');
+        }
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            any = true;
+            if (mantissa || *p != '0') {
+                if (++digits > 15)
+                    goto slow;
+                mantissa = 10 * mantissa + (uint64_t)(*p - '0');
+            }
+            exponent--;
+        }
+    }
+    if (!any)
+        goto slow;
+    if (*p == 'e' || *p == 'E') {
+        const char *q = p + 1;
+        bool minus = *q == '-';
+        if (*q == '-' || *q == '+')
+            q++;
+        if (!(*q >= '0' && *q <= '9'))
+            goto slow; /* strtod stops before the 'e': let it say so */
+        int e = 0;
+        for (; *q >= '0' && *q <= '9'; q++) {
+            if (e > 10000)
+                goto slow;
+            e = 10 * e + (*q - '0');
+        }
+        exponent += minus ? -e : e;
+        p = q;
+    }
+    if (*p)
+        goto slow;
+    /* Up to 15 digits is below 2^53: the mantissa is exact, and so is 10^|exponent|. */
+    double x = (double)mantissa;
+    if (mantissa == 0)
+        x = 0.0;
+    else if (exponent >= 0 && exponent <= 22)
+        x *= POW10[exponent];
+    else if (exponent < 0 && exponent >= -22)
+        x /= POW10[-exponent];
+    else
+        goto slow;
+    *out = negative ? -x : x;
+    return true;
+slow:;
+    char *end;
+    *out = strtod(text, &end);
+    return end != text && *end == '\0';
+}
+
+double rl_number_round12(double x)
+{
+    char text[RL_NUMBER_MAX];
+    rl_number_g12(x, text);
+    double y;
+    return rl_number_parse(text, &y) ? y : x;
 }

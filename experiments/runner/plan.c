@@ -45,6 +45,9 @@ const rl_param_spec rl_experiment_params[] = {
     {"action_values", RL_PARAM_BOOL, "false", 0, 0, RL_PARAM_NO_SWEEP, NULL,
      "also write action_values.csv: every decision state's q(s, a) and, for learners, the "
      "times the run took (s, a)"},
+    {"log_every_episodes", RL_PARAM_INT, "1", 0, 1e12, 0, NULL,
+     "learners: episodes.csv and summary.csv keep every Nth episode (0: none); scores.csv "
+     "still counts every episode"},
     {"score_episodes", RL_PARAM_INT, "0", 0, 1e12, 0, NULL,
      "a run's score is its mean return over its last N episodes (0: all)"},
     {"plot", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,

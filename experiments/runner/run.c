@@ -13,6 +13,7 @@
 #include "experiments/io/policy_io.h"
 #include "experiments/runner/episode_loop.h"
 #include "experiments/runner/start.h"
+#include "experiments/runner/statistics.h"
 #include "rl/alloc.h"
 #include "rl/evaluate.h"
 #include "rl/ground_truth.h"
@@ -346,6 +347,12 @@ static int run_learner(const rl_plan *p, const rl_configuration *cfg, const doub
     rc = rl_learner_alloc(cfg->agent->learner, sp, cfg->agent_params, pi, rng, &learner, err);
     if (rc == RL_OK)
         rc = rl_episode_loop(r->env, learner, rng, &o, r, err);
+    if (rc == RL_OK) {
+        r->has_score = true;
+        r->score = rl_statistics_run_score(
+            r, (size_t)rl_params_int(p->experiment, "score_episodes"));
+        r->log_every_episodes = (size_t)rl_params_int(p->experiment, "log_every_episodes");
+    }
     if (rc == RL_OK)
         rc = format_weights(learner, r, err);
     rl_learner_free(learner);

@@ -4,7 +4,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,10 +11,12 @@
 #include <unistd.h>
 
 #include "experiments/io/output.h"
+#include "experiments/io/row.h"
 
 const char *const rl_run_file_names[] = {
     "runs.csv",   "timing.csv", "iterations.csv", "episodes.csv", "steps.csv",
-    "values.csv", "policy.csv", "updates.csv",    "weights.csv",  "action_values.csv", NULL,
+    "values.csv", "policy.csv", "updates.csv",    "weights.csv",  "action_values.csv",
+    "score.csv",  NULL,
 };
 
 void rl_run_file_path(const char *dir, size_t run, const char *name, char *out, size_t size)
@@ -31,21 +32,28 @@ bool rl_run_files_complete(const char *dir, size_t run)
     return lstat(path, &st) == 0 && S_ISDIR(st.st_mode); /* a link is not a run's folder */
 }
 
-/* A number, or an empty field for NaN (no value defined) and for an infinity (a diverged
- * run's return or delta): every field reads back as a number or as no value. */
-static void put_number(FILE *f, double x)
-{
-    if (isfinite(x))
-        fprintf(f, "%.12g", x + 0.0); /* + 0.0: no "-0" */
-}
+/* Numbers go through rl_row (experiments/io/row.h): "%.12g" without printf, and an empty
+ * field for NaN (no value defined) and for an infinity (a diverged run's return or delta),
+ * so every field reads back as a number or as no value. */
 
 static void write_runs(FILE *f, const rl_run_result *r)
 {
-    fprintf(f, "%zu,%zu,%zu,%lu,%s,%zu,%zu,%zu,", r->run, r->configuration, r->replicate,
-            r->rng_seed, r->status, r->episodes, r->steps, r->iterations.n);
+    rl_row row = RL_ROW_EMPTY;
+    const size_t counts[] = {r->run, r->configuration, r->replicate, (size_t)r->rng_seed};
+    for (size_t i = 0; i < 4; i++) {
+        rl_row_size(&row, counts[i]);
+        rl_row_comma(&row);
+    }
+    rl_row_text(&row, r->status);
+    const size_t after[] = {r->episodes, r->steps, r->iterations.n};
+    for (size_t i = 0; i < 3; i++) {
+        rl_row_comma(&row);
+        rl_row_size(&row, after[i]);
+    }
+    rl_row_comma(&row);
     if (r->diverged_step)
-        fprintf(f, "%zu", r->diverged_step);
-    fputc('\n', f);
+        rl_row_size(&row, r->diverged_step);
+    rl_row_end(&row, f);
 }
 
 static void write_timing(FILE *f, const rl_run_result *r)
@@ -58,50 +66,88 @@ static void write_timing(FILE *f, const rl_run_result *r)
 
 static void write_iterations(FILE *f, const rl_run_result *r)
 {
+    rl_row row = RL_ROW_EMPTY;
     for (size_t i = 0; i < r->iterations.n; i++) {
-        const rl_iteration_row *row = rl_rows_at(&r->iterations, i);
-        fprintf(f, "%zu,%zu,", r->run, row->iteration);
-        put_number(f, row->delta);
-        fputc(',', f);
-        put_number(f, row->value_rmse);
-        fprintf(f, ",%zu\n", row->policy_changes);
+        const rl_iteration_row *it = rl_rows_at(&r->iterations, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, it->iteration);
+        rl_row_comma(&row);
+        rl_row_number(&row, it->delta);
+        rl_row_comma(&row);
+        rl_row_number(&row, it->value_rmse);
+        rl_row_comma(&row);
+        rl_row_size(&row, it->policy_changes);
+        rl_row_end(&row, f);
     }
 }
 
+/* Every log_every_episodes-th episode (the N-th, 2N-th, ...; none for 0). */
 static void write_episodes(FILE *f, const rl_run_result *r)
 {
-    for (size_t i = 0; i < r->episode_rows.n; i++) {
-        const rl_episode_row *row = rl_rows_at(&r->episode_rows, i);
-        fprintf(f, "%zu,%zu,", r->run, row->episode);
-        put_number(f, row->ret);
-        fputc(',', f);
-        put_number(f, row->discounted_return);
-        fprintf(f, ",%zu,%s,", row->length, row->outcome);
-        put_number(f, row->value_rmse);
-        fputc('\n', f);
+    rl_row row = RL_ROW_EMPTY;
+    size_t every = r->log_every_episodes;
+    for (size_t i = every ? every - 1 : r->episode_rows.n; i < r->episode_rows.n; i += every) {
+        const rl_episode_row *e = rl_rows_at(&r->episode_rows, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, e->episode);
+        rl_row_comma(&row);
+        rl_row_number(&row, e->ret);
+        rl_row_comma(&row);
+        rl_row_number(&row, e->discounted_return);
+        rl_row_comma(&row);
+        rl_row_size(&row, e->length);
+        rl_row_comma(&row);
+        rl_row_text(&row, e->outcome);
+        rl_row_comma(&row);
+        rl_row_number(&row, e->value_rmse);
+        rl_row_end(&row, f);
     }
 }
 
 static void write_steps(FILE *f, const rl_run_result *r)
 {
+    rl_row row = RL_ROW_EMPTY;
     for (size_t i = 0; i < r->step_rows.n; i++) {
-        const rl_step_row *row = rl_rows_at(&r->step_rows, i);
-        fprintf(f, "%zu,%zu,%zu,", r->run, row->step, row->episode);
-        put_number(f, row->value_rmse);
-        fputc('\n', f);
+        const rl_step_row *st = rl_rows_at(&r->step_rows, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, st->step);
+        rl_row_comma(&row);
+        rl_row_size(&row, st->episode);
+        rl_row_comma(&row);
+        rl_row_number(&row, st->value_rmse);
+        rl_row_end(&row, f);
     }
+}
+
+/* run, state, row, col: the columns values.csv, policy.csv and action_values.csv start
+ * with. */
+static void put_cell(rl_row *row, const rl_run_result *r, const rl_space *sp, size_t s)
+{
+    rl_row_size(row, r->run);
+    rl_row_comma(row);
+    rl_row_size(row, s);
+    rl_row_comma(row);
+    rl_row_size(row, rl_space_row(sp, s));
+    rl_row_comma(row);
+    rl_row_size(row, rl_space_col(sp, s));
+    rl_row_comma(row);
 }
 
 /* The cell column is the space's map character ('.' for an env that has none). */
 static void write_values(FILE *f, const rl_run_result *r)
 {
     const rl_space *sp = rl_env_space(r->env);
+    rl_row row = RL_ROW_EMPTY;
     for (size_t s = 0; s < sp->n_states; s++) {
-        fprintf(f, "%zu,%zu,%zu,%zu,%c,", r->run, s, rl_space_row(sp, s), rl_space_col(sp, s),
-                sp->cell ? sp->cell[s] : '.');
+        put_cell(&row, r, sp, s);
+        rl_row_char(&row, sp->cell ? sp->cell[s] : '.');
+        rl_row_comma(&row);
         if (sp->kind[s] != RL_STATE_WALL)
-            put_number(f, sp->kind[s] == RL_STATE_TERMINAL ? 0.0 : r->values[s]);
-        fputc('\n', f);
+            rl_row_number(&row, sp->kind[s] == RL_STATE_TERMINAL ? 0.0 : r->values[s]);
+        rl_row_end(&row, f);
     }
 }
 
@@ -109,27 +155,35 @@ static void write_values(FILE *f, const rl_run_result *r)
 static void write_policy(FILE *f, const rl_run_result *r)
 {
     const rl_space *sp = rl_env_space(r->env);
+    rl_row row = RL_ROW_EMPTY;
     for (size_t s = 0; s < sp->n_states; s++) {
         if (!rl_space_is_decision(sp, s))
             continue;
         for (size_t a = 0; a < sp->n_actions; a++) {
-            fprintf(f, "%zu,%zu,%zu,%zu,%s,", r->run, s, rl_space_row(sp, s),
-                    rl_space_col(sp, s), sp->action_names[a]);
-            put_number(f, r->policy[s * sp->n_actions + a]);
-            fputc('\n', f);
+            put_cell(&row, r, sp, s);
+            rl_row_text(&row, sp->action_names[a]);
+            rl_row_comma(&row);
+            rl_row_number(&row, r->policy[s * sp->n_actions + a]);
+            rl_row_end(&row, f);
         }
     }
 }
 
 static void write_updates(FILE *f, const rl_run_result *r)
 {
+    rl_row row = RL_ROW_EMPTY;
     for (size_t i = 0; i < r->update_rows.n; i++) {
-        const rl_update_row *row = rl_rows_at(&r->update_rows, i);
-        fprintf(f, "%zu,%zu,%zu,", r->run, row->update, row->episode);
-        put_number(f, row->loss);
-        fputc(',', f);
-        put_number(f, row->value_rmse);
-        fputc('\n', f);
+        const rl_update_row *u = rl_rows_at(&r->update_rows, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, u->update);
+        rl_row_comma(&row);
+        rl_row_size(&row, u->episode);
+        rl_row_comma(&row);
+        rl_row_number(&row, u->loss);
+        rl_row_comma(&row);
+        rl_row_number(&row, u->value_rmse);
+        rl_row_end(&row, f);
     }
 }
 
@@ -143,25 +197,38 @@ static void write_weights(FILE *f, const rl_run_result *r)
 static void write_action_values(FILE *f, const rl_run_result *r)
 {
     const rl_space *sp = rl_env_space(r->env);
+    rl_row row = RL_ROW_EMPTY;
     for (size_t s = 0; s < sp->n_states; s++) {
         if (!rl_space_is_decision(sp, s))
             continue;
         for (size_t a = 0; a < sp->n_actions; a++) {
             size_t i = s * sp->n_actions + a;
-            fprintf(f, "%zu,%zu,%zu,%zu,%s,", r->run, s, rl_space_row(sp, s),
-                    rl_space_col(sp, s), sp->action_names[a]);
-            put_number(f, r->action_values[i]);
-            fputc(',', f);
+            put_cell(&row, r, sp, s);
+            rl_row_text(&row, sp->action_names[a]);
+            rl_row_comma(&row);
+            rl_row_number(&row, r->action_values[i]);
+            rl_row_comma(&row);
             if (r->visits)
-                fprintf(f, "%" PRIu64, r->visits[i]);
-            fputc('\n', f);
+                rl_row_size(&row, (size_t)r->visits[i]);
+            rl_row_end(&row, f);
         }
     }
+}
+
+/* run, episodes, score: what scores.csv needs of a learner's run, whatever episodes.csv
+ * keeps. The score is written to 17 digits, which read back to the same double. */
+static void write_score(FILE *f, const rl_run_result *r)
+{
+    fprintf(f, "%zu,%zu,", r->run, r->episode_rows.n);
+    if (isfinite(r->score))
+        fprintf(f, "%.17g", r->score + 0.0);
+    fputc('\n', f);
 }
 
 static void (*const WRITERS[])(FILE *, const rl_run_result *) = {
     write_runs,   write_timing, write_iterations, write_episodes, write_steps,
     write_values, write_policy, write_updates,    write_weights,  write_action_values,
+    write_score,
 };
 
 /* Files a run writes only when it has rows for them (learners with an update hook, with
@@ -169,7 +236,7 @@ static void (*const WRITERS[])(FILE *, const rl_run_result *) = {
 bool rl_run_file_optional(const char *name)
 {
     return strcmp(name, "updates.csv") == 0 || strcmp(name, "weights.csv") == 0 ||
-           strcmp(name, "action_values.csv") == 0;
+           strcmp(name, "action_values.csv") == 0 || strcmp(name, "score.csv") == 0;
 }
 
 /* Whether result r has rows for the optional file name. */
@@ -181,6 +248,8 @@ static bool has_rows(const rl_run_result *r, const char *name)
         return r->weight_rows != NULL;
     if (strcmp(name, "action_values.csv") == 0)
         return r->action_values != NULL;
+    if (strcmp(name, "score.csv") == 0)
+        return r->has_score;
     return true;
 }
 
