@@ -419,9 +419,10 @@ static int dqn_init(void *state, const rl_space *sp, const rl_params *params,
     d->q_row = rl_malloc(d->n_actions * sizeof *d->q_row);
     if (!d->x || !d->states || !d->index || !d->chosen || !d->next_a || !d->y || !d->params ||
         !d->q_row) {
+        size_t n_params = d->n_params;
         dqn_release(d);
         return rl_error_set(err, RL_ENOMEM, "out of memory for a network of %zu parameters",
-                            rl_nn_n_params(d->online));
+                            n_params);
     }
     if ((rc = rl_nn_init(d->online, r, err)) ||
         (rc = rl_nn_copy_params(d->target, d->online, err))) {
