@@ -229,9 +229,10 @@ static void input_row(const dqn *d, size_t s, size_t a, float *out)
 }
 
 /* q(s, .) of the n states states[i] (or, with states NULL, of first .. first + n - 1) by
- * net: the n x |A| outputs (valid until net's next forward pass), or NULL with err set. */
-static const float *q_of(const dqn *d, rl_nn *net, const size_t *states, size_t first,
-                         size_t n, rl_error *err)
+ * net into *q: the n x |A| outputs, valid until net's next forward pass. The row counts
+ * were fixed at init, so the pass cannot fail; *q is NULL if it did all the same. */
+static int q_of(const dqn *d, rl_nn *net, const size_t *states, size_t first, size_t n,
+                const float **q, rl_error *err)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -239,27 +240,18 @@ static const float *q_of(const dqn *d, rl_nn *net, const size_t *states, size_t 
         for (size_t a = 0; a < d->rows_per_state; a++, k++)
             input_row(d, s, a, d->x + k * d->n_in);
     }
-    return rl_nn_forward(net, d->x, k, NULL, err) == RL_OK ? rl_nn_output(net) : NULL;
-}
-
-/* q(s, .) into d->q_row as doubles; false (and q_row untouched) if the pass failed, which
- * cannot happen with the sizes fixed at init. */
-static bool q_state(dqn *d, size_t s)
-{
-    const float *q = q_of(d, d->online, &s, 0, 1, NULL);
-    if (!q)
-        return false;
-    for (size_t a = 0; a < d->n_actions; a++)
-        d->q_row[a] = (double)q[a];
-    return true;
+    int rc = rl_nn_forward(net, d->x, k, NULL, err);
+    *q = rc == RL_OK ? rl_nn_output(net) : NULL;
+    return rc;
 }
 
 static size_t select_action(dqn *d, size_t s, gsl_rng *r)
 {
-    if (d->uniform_behavior)
+    const float *q;
+    if (d->uniform_behavior || q_of(d, d->online, &s, 0, 1, &q, NULL) != RL_OK)
         return rl_explore_uniform(d->n_actions, r);
-    if (!q_state(d, s))
-        return rl_explore_uniform(d->n_actions, r);
+    for (size_t a = 0; a < d->n_actions; a++)
+        d->q_row[a] = (double)q[a];
     return rl_explore_epsilon_greedy(d->q_row, d->n_actions, d->explore.epsilon, r);
 }
 
@@ -280,10 +272,11 @@ static int train(dqn *d, gsl_rng *r, double *loss, rl_error *err)
     rl_replay_sample(rb, B, r, d->index);
     for (size_t i = 0; i < B; i++)
         d->states[i] = rb->next[d->index[i]];
+    int rc;
     if (d->double_dqn) {
-        const float *qo = q_of(d, d->online, d->states, 0, B, err);
-        if (!qo)
-            return err ? err->code : RL_EINVAL;
+        const float *qo;
+        if ((rc = q_of(d, d->online, d->states, 0, B, &qo, err)) != RL_OK)
+            return rc;
         for (size_t i = 0; i < B; i++) {
             const float *q = qo + i * A;
             size_t best = 0;
@@ -293,9 +286,9 @@ static int train(dqn *d, gsl_rng *r, double *loss, rl_error *err)
             d->next_a[i] = best;
         }
     }
-    const float *qt = q_of(d, d->target, d->states, 0, B, err);
-    if (!qt)
-        return err ? err->code : RL_EINVAL;
+    const float *qt;
+    if ((rc = q_of(d, d->target, d->states, 0, B, &qt, err)) != RL_OK)
+        return rc;
     for (size_t i = 0; i < B; i++) {
         size_t j = d->index[i];
         double y = rb->reward[j];
@@ -319,7 +312,6 @@ static int train(dqn *d, gsl_rng *r, double *loss, rl_error *err)
         input_row(d, rb->state[j], a, d->x + i * d->n_in);
         d->chosen[i] = d->one_output ? 0 : a;
     }
-    int rc;
     if ((rc = rl_nn_forward(d->online, d->x, B, NULL, err)) != RL_OK ||
         (rc = rl_nn_backward_chosen(d->online, d->loss, d->chosen, d->y, loss, err)) != RL_OK ||
         (rc = rl_nn_optim_step(d->opt, d->online, err)) != RL_OK)
@@ -496,7 +488,8 @@ static void readout(const dqn *d, double *q)
     for (size_t first = 0; first < sp->n_states; first += d->readout_states) {
         size_t n = sp->n_states - first < d->readout_states ? sp->n_states - first
                                                             : d->readout_states;
-        const float *out = q_of(d, d->online, NULL, first, n, NULL);
+        const float *out;
+        q_of(d, d->online, NULL, first, n, &out, NULL);
         for (size_t i = 0; i < n; i++) {
             size_t s = first + i;
             bool decision = rl_space_is_decision(sp, s);
@@ -520,7 +513,8 @@ static void dqn_values(const void *state, double *v)
     for (size_t first = 0; first < sp->n_states; first += d->readout_states) {
         size_t n = sp->n_states - first < d->readout_states ? sp->n_states - first
                                                             : d->readout_states;
-        const float *out = q_of(d, d->online, NULL, first, n, NULL);
+        const float *out;
+        q_of(d, d->online, NULL, first, n, &out, NULL);
         for (size_t i = 0; i < n; i++) {
             size_t s = first + i;
             v[s] = 0.0;
@@ -548,7 +542,8 @@ static void dqn_policy(const void *state, double *pi)
     for (size_t first = 0; first < sp->n_states; first += d->readout_states) {
         size_t n = sp->n_states - first < d->readout_states ? sp->n_states - first
                                                             : d->readout_states;
-        const float *out = q_of(d, d->online, NULL, first, n, NULL);
+        const float *out;
+        q_of(d, d->online, NULL, first, n, &out, NULL);
         for (size_t i = 0; i < n; i++) {
             size_t s = first + i;
             if (!rl_space_is_decision(sp, s)) {
