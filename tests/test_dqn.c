@@ -17,7 +17,8 @@
  * - convergence: offline DQN on Zhao's grid world (Fig 8.11's data) reaches the exact v* of
  *   rl/ground_truth.h within the tolerance argued at the test, with an optimal greedy policy
  *   (checked against q* = r + gamma v*(s') from the model);
- * - divergence is reported at the step it happened.
+ * - divergence is reported at the step it happened;
+ * - the shipped configs load and pass the plan check.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -726,6 +727,33 @@ static void test_param_errors(void **state)
     line_free(&L);
 }
 
+/* The shipped configs of this learner load, expand and pass the plan check (every run's
+ * learner is built once). */
+static void test_shipped_configs(void **state)
+{
+    (void)state;
+    const char *const names[] = {"zhao_fig8_11_dqn", "zhao_fig8_12_dqn", "dqn_cliff_walking"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/experiments/configs/%s.ini", GRIDRL_SOURCE_DIR,
+                 names[k]);
+        rl_config *c = NULL;
+        rl_plan *p = NULL;
+        rl_error err;
+        int rc = rl_config_load_file(path, &c, &err);
+        if (rc == RL_OK)
+            rc = rl_plan_build(c, &p, &err);
+        if (rc == RL_OK)
+            rc = rl_plan_check(p, &err);
+        if (rc != RL_OK)
+            fail_error(names[k], rc, &err);
+        const rl_configuration *cfg = &p->configurations[0];
+        assert_string_equal(rl_agent_name(cfg->agent), "dqn");
+        rl_plan_free(p);
+        rl_config_free(c);
+    }
+}
+
 int main(void)
 {
     rl_gsl_init();
@@ -743,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_divergence),
         cmocka_unit_test(test_converges_to_v_star),
         cmocka_unit_test(test_param_errors),
+        cmocka_unit_test(test_shipped_configs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
