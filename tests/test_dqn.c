@@ -732,7 +732,8 @@ static void test_param_errors(void **state)
 static void test_shipped_configs(void **state)
 {
     (void)state;
-    const char *const names[] = {"zhao_fig8_11_dqn", "zhao_fig8_12_dqn", "dqn_cliff_walking"};
+    const char *const names[] = {"zhao_fig8_11_dqn", "zhao_fig8_12_dqn", "dqn_cliff_walking",
+                                 "dqn_frozenlake8x8"};
     for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/experiments/configs/%s.ini", GRIDRL_SOURCE_DIR,
