@@ -606,7 +606,7 @@ static void test_start_errors(void **state)
     }
 }
 
-/* ---- statistics: summary.csv and scores.csv from hand-written run directories ------- */
+/* ---- statistics: summary.csv and scores.csv from hand-written run files --------------- */
 
 static char *slurp(const char *path)
 {
@@ -627,8 +627,8 @@ static char *slurp(const char *path)
     return buf;
 }
 
-/* Writes dir/runs/NNNNNN/ for each run with the given episodes.csv rows and a stand-in row
- * in every other per-run file. */
+/* Writes DIR/runs/NNNNNN.rows by hand in the format of run_files.h: a section "== NAME SIZE"
+ * per file, the episode and score rows given, a one-line stand-in for the others. */
 static void write_run_dirs(const char *dir, const char *const *episode_rows,
                            const char *const *score_rows, size_t runs)
 {
@@ -639,19 +639,22 @@ static void write_run_dirs(const char *dir, const char *const *episode_rows,
     static const char *const files[] = {"runs.csv",  "timing.csv", "iterations.csv",
                                         "steps.csv", "values.csv", "policy.csv"};
     for (size_t run = 0; run < runs; run++) {
-        snprintf(path, sizeof path, "%s/runs/%06zu", dir, run);
-        assert_int_equal(mkdir(path, 0777), 0);
+        char text[4096] = "", row[256];
         for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-            char file[1100], row[64];
-            snprintf(file, sizeof file, "%s/%s", path, files[i]);
-            snprintf(row, sizeof row, "%zu,%s\n", run, files[i]);
-            write_file(file, row);
+            char rows[64];
+            snprintf(rows, sizeof rows, "%zu,%s\n", run, files[i]);
+            snprintf(row, sizeof row, "== %s %zu\n%s", files[i], strlen(rows), rows);
+            strcat(text, row);
         }
+        snprintf(row, sizeof row, "== episodes.csv %zu\n", strlen(episode_rows[run]));
+        strcat(text, row);
+        strcat(text, episode_rows[run]);
+        snprintf(row, sizeof row, "== score.csv %zu\n", strlen(score_rows[run]));
+        strcat(text, row);
+        strcat(text, score_rows[run]);
         char file[1100];
-        snprintf(file, sizeof file, "%s/episodes.csv", path);
-        write_file(file, episode_rows[run]);
-        snprintf(file, sizeof file, "%s/score.csv", path);
-        write_file(file, score_rows[run]);
+        snprintf(file, sizeof file, "%s/runs/%06zu.rows", dir, run);
+        write_file(file, text);
     }
 }
 
@@ -841,7 +844,7 @@ static void test_scores_iqm(void **state)
     fixture_free(&f);
 }
 
-/* A missing run directory is an error naming the run, and no merged file appears. */
+/* A missing run file is an error naming the run, and no merged file appears. */
 static void test_finish_needs_every_run(void **state)
 {
     (void)state;
@@ -863,6 +866,54 @@ static void test_finish_needs_every_run(void **state)
     snprintf(path, sizeof path, "%s/.runs.csv.tmp", dir);
     assert_int_equal(access(path, F_OK), -1);
     fixture_free(&f);
+}
+
+/* A run's file is read back as untrusted: each malformed one is refused with the file named
+ * and what is wrong; a well-formed one gives its sections back byte for byte. */
+static void test_run_file_malformed(void **state)
+{
+    (void)state;
+    char dir[512], path[600];
+    snprintf(dir, sizeof dir, "%s/malformed", tmpdir);
+    snprintf(path, sizeof path, "%s/runs", dir);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    assert_int_equal(mkdir(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/runs/000000.rows", dir);
+    static const struct {
+        const char *text, *why;
+    } bad[] = {
+        {"garbage\n", "no section header at byte 0"},
+        {"== nope.csv 3\nabc", "an unknown section at byte 0"},
+        {"== runs.csv 2\nab== runs.csv 0\n", "a section given twice at byte 16"},
+        {"== runs.csv 99\nab", "a section longer than the file at byte 0"},
+        {"== runs.csv -1\nab", "a section longer than the file at byte 0"},
+        {"== runs.csv 2\nab== episodes.csv", "no section header at byte 16"},
+        {"== runs.csv 2 \nab", "no section header at byte 0"},
+    };
+    rl_error err;
+    rl_run_file rf;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        write_file(path, bad[i].text);
+        rl_error_clear(&err);
+        assert_int_equal(rl_run_file_open(dir, 0, &rf, &err), RL_EPARSE);
+        assert_contains(err.message, "000000.rows' is not a run's file");
+        assert_contains(err.message, bad[i].why);
+    }
+    write_file(path, "== runs.csv 4\n0,a\n== episodes.csv 0\n== score.csv 6\n0,1,2\n");
+    assert_int_equal(rl_run_file_open(dir, 0, &rf, &err), RL_OK);
+    assert_true(rl_run_file_has(&rf, "episodes.csv"));
+    assert_false(rl_run_file_has(&rf, "values.csv"));
+    char *text;
+    size_t size;
+    assert_int_equal(rl_run_file_read(&rf, "score.csv", &text, &size, &err), RL_OK);
+    assert_string_equal(text, "0,1,2\n");
+    free(text);
+    assert_int_equal(rl_run_file_read(&rf, "episodes.csv", &text, &size, &err), RL_OK);
+    assert_null(text);
+    assert_int_equal(size, 0);
+    rl_run_file_close(&rf);
+    assert_int_equal(rl_run_file_open(dir, 1, &rf, &err), RL_ENOTFOUND);
+    assert_contains(err.message, "run 1 has no file");
 }
 
 /* ---- the update hook: a trainer double doing three updates after every episode --------- */
@@ -993,21 +1044,26 @@ static void test_update_hook(void **state)
     snprintf(dir, sizeof dir, "%s/updates", tmpdir);
     assert_int_equal(mkdir(dir, 0777), 0);
     assert_int_equal(rl_run_files_write(dir, &res, &err), RL_OK);
-    snprintf(path, sizeof path, "%s/runs/000000/updates.csv", dir);
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char text[256] = "";
-    size_t got = fread(text, 1, sizeof text - 1, f);
-    text[got] = '\0';
-    fclose(f);
+    rl_run_file rf;
+    assert_int_equal(rl_run_file_open(dir, 0, &rf, &err), RL_OK);
+    char *text;
+    size_t size;
+    assert_int_equal(rl_run_file_read(&rf, "updates.csv", &text, &size, &err), RL_OK);
+    assert_non_null(text);
     assert_string_equal(text, "0,2,1,1,0\n0,4,2,2,2\n0,6,2,3,4\n0,8,3,4,6\n");
+    assert_int_equal(size, strlen(text));
+    free(text);
+    rl_run_file_close(&rf);
 
-    /* A run without update rows writes no updates.csv. */
+    /* A run without update rows writes no updates.csv section. */
     res.update_rows.n = 0;
     res.run = 1;
     assert_int_equal(rl_run_files_write(dir, &res, &err), RL_OK);
-    snprintf(path, sizeof path, "%s/runs/000001/updates.csv", dir);
-    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(rl_run_file_open(dir, 1, &rf, &err), RL_OK);
+    assert_false(rl_run_file_has(&rf, "updates.csv"));
+    assert_true(rl_run_file_has(&rf, "episodes.csv"));
+    rl_run_file_close(&rf);
+    (void)path;
 
     rl_learner_free(l);
     rl_rng_free(r);
@@ -1236,6 +1292,7 @@ int main(void)
         cmocka_unit_test(test_summary_three_runs),
         cmocka_unit_test(test_scores_iqm),
         cmocka_unit_test(test_finish_needs_every_run),
+        cmocka_unit_test(test_run_file_malformed),
         cmocka_unit_test(test_execute_random),
         cmocka_unit_test(test_update_hook),
         cmocka_unit_test(test_behavior_values_and_visits),
