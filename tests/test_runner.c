@@ -23,6 +23,7 @@
 #include "experiments/runner/results.h"
 #include "experiments/runner/run.h"
 #include "experiments/runner/run_files.h"
+#include "experiments/runner/truth_cache.h"
 #include "envs/registry.h"
 #include "rl/env.h"
 #include "rl/alloc.h"
@@ -1273,6 +1274,76 @@ static void test_behavior_truth(void **state)
                  -13.0, 1e-9);
 }
 
+/* The truth cache groups configurations by what they are measured against, counted by
+ * hand: alpha does not change the truth, slip does (2 models); with values = behavior each
+ * epsilon is its own truth (2 x 2). A truth from the cache, first computed or copied, is bit
+ * for bit what rl_run_ground_truth computes. */
+static size_t truth_classes(const char *text)
+{
+    fixture f;
+    fixture_build(&f, text);
+    rl_truth_cache *c;
+    rl_error err;
+    assert_int_equal(rl_truth_cache_alloc(f.plan, &c, &err), RL_OK);
+    size_t n = rl_truth_cache_classes(c);
+    rl_truth_cache_free(c);
+    fixture_free(&f);
+    return n;
+}
+
+static void test_truth_cache(void **state)
+{
+    (void)state;
+    static const char base[] = "[experiment]\nepisodes = 1\n%s\n[env]\npreset = cliff_walking\n"
+                               "slip = 0, 0.1\n[agent]\nalgorithm = q_learning\n"
+                               "alpha = 0.1, 0.5\nepsilon = 0.1, 0.2\n";
+    char text[512];
+    snprintf(text, sizeof text, base, "");
+    assert_int_equal(truth_classes(text), 2);
+    snprintf(text, sizeof text, base, "values = behavior");
+    assert_int_equal(truth_classes(text), 4);
+
+    fixture f;
+    snprintf(text, sizeof text, base, "");
+    fixture_build(&f, text);
+    rl_truth_cache *c;
+    rl_error err;
+    assert_int_equal(rl_truth_cache_alloc(f.plan, &c, &err), RL_OK);
+    double direct[48], cached[48], scratch[48 * 4];
+    for (size_t k = 0; k < 8; k += 3) {
+        rl_env *env;
+        double *pi;
+        assert_int_equal(rl_run_setup(f.plan, k, &env, &pi, &err), RL_OK);
+        const rl_mdp *m = rl_env_model(env);
+        assert_int_equal(rl_run_ground_truth(f.plan, k, m, pi, NULL, scratch, direct, &err),
+                         RL_OK);
+        assert_int_equal(rl_truth_cache_get(c, k, m, pi, NULL, scratch, cached, &err), RL_OK);
+        assert_memory_equal(direct, cached, sizeof direct);
+        rl_free(pi);
+        rl_env_free(env);
+    }
+    rl_truth_cache_free(c);
+    fixture_free(&f);
+}
+
+/* [experiment] ground_truth = false: no value error anywhere, the runs otherwise alike. */
+static void test_no_ground_truth(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_build(&f, "[experiment]\nepisodes = 3\nground_truth = false\n[env]\n"
+                      "preset = cliff_walking\n[agent]\nalgorithm = q_learning\n");
+    rl_run_result r;
+    rl_error err;
+    assert_int_equal(rl_run_execute(f.plan, 0, NULL, &r, &err), RL_OK);
+    assert_false(r.has_truth);
+    for (size_t i = 0; i < r.episode_rows.n; i++)
+        assert_true(isnan(((const rl_episode_row *)rl_rows_at(&r.episode_rows, i))->value_rmse));
+    assert_int_equal(r.episodes, 3);
+    rl_run_result_free(&r);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     rl_gsl_init();
@@ -1297,6 +1368,8 @@ int main(void)
         cmocka_unit_test(test_update_hook),
         cmocka_unit_test(test_behavior_values_and_visits),
         cmocka_unit_test(test_behavior_truth),
+        cmocka_unit_test(test_truth_cache),
+        cmocka_unit_test(test_no_ground_truth),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     remove_tree(tmpdir);
