@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int make_dirs(const char *dir, rl_error *err)
+int rl_output_make_dirs(const char *dir, rl_error *err)
 {
     char path[RL_OUTPUT_PATH_MAX];
     if (!dir[0])
@@ -54,7 +54,7 @@ int rl_output_prepare_dir(const char *dir, bool force, rl_error *err)
                                 "or -o another directory)",
                                 dir);
     }
-    int rc = make_dirs(dir, err);
+    int rc = rl_output_make_dirs(dir, err);
     if (rc != RL_OK)
         return rc;
     /* Prove the directory is writable now rather than after the runs. */

@@ -27,6 +27,10 @@ typedef struct rl_output_file {
  * followed. The file descriptor, or -1 (err filled, RL_EIO). */
 int rl_output_create(const char *path, rl_error *err);
 
+/* Creates dir and its missing parents; one that exists already is fine (several processes
+ * may create the same folder at once). */
+int rl_output_make_dirs(const char *dir, rl_error *err);
+
 /* Makes the directory path, or accepts it when it is already a directory; a symbolic link
  * or anything else there is an error (RL_EIO), so nothing is written through it. */
 int rl_output_make_dir(const char *path, rl_error *err);

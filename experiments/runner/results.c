@@ -222,6 +222,54 @@ int rl_results_config_text(const rl_plan *p, char **text, rl_error *err)
     return rc;
 }
 
+int rl_results_configs_text(const rl_plan *p, char **text, rl_error *err)
+{
+    size_t size;
+    FILE *f = open_memstream(text, &size);
+    if (!f)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    int rc = write_configs_csv(f, p, err);
+    if (fclose(f) != 0 && rc == RL_OK)
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+    if (rc != RL_OK) {
+        free(*text);
+        *text = NULL;
+    }
+    return rc;
+}
+
+/* Line by line, so the first line that differs can be named. */
+int rl_results_compare_config(const char *dir, const char *text, int *line, rl_error *err)
+{
+    char path[RL_OUTPUT_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%.4000s/config.ini", dir);
+    *line = 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return rl_error_set(err, errno == ENOENT ? RL_ENOTFOUND : RL_EIO,
+                            "cannot read '%s': %s", path, strerror(errno));
+    char buf[1024];
+    const char *expected = text;
+    bool same = true, line_start = true;
+    while (same && fgets(buf, sizeof buf, f)) {
+        size_t len = strlen(buf);
+        *line += line_start;
+        line_start = len && buf[len - 1] == '\n';
+        same = strncmp(expected, buf, len) == 0;
+        expected += same ? len : 0;
+    }
+    bool failed = ferror(f) != 0;
+    fclose(f);
+    if (failed)
+        return rl_error_set(err, RL_EIO, "cannot read '%s'", path);
+    if (same && !*expected)
+        return RL_OK;
+    if (same)
+        ++*line; /* the file ends where text goes on */
+    rl_error_set(err, RL_EINVAL, "'%s' holds the results of another config", dir);
+    return rl_error_locate(err, RL_EINVAL, path, *line, 0, NULL);
+}
+
 int rl_results_begin(const rl_plan *p, const char *dir, rl_error *err)
 {
     int rc = write_whole(dir, "config.ini", write_config_ini, p, err);
