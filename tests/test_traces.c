@@ -24,6 +24,8 @@
 #include <stdlib.h>
 
 #include "agents/traces.h"
+#include "rl/ground_truth.h"
+#include "rl/policy.h"
 #include "tests/learner_fixture.h"
 
 enum { LEFT = LF_LEFT, RIGHT = LF_RIGHT };
@@ -520,6 +522,68 @@ static void test_sarsa_lambda_evaluates_uniform(void **state)
     print_message("sarsa_lambda epsilon 1: largest |mean - q_pi| %.2g\n", worst);
 }
 
+/* ---- a diverging step through the episode loop ---- */
+
+/* TD(lambda) with accumulating traces blows up at large steps (S&B Fig 12.6: lambda 1,
+ * alpha 1): the values grow by many orders of magnitude per episode while staying finite
+ * for a while. The episode loop's value error must stay a number the result files can hold
+ * (they refuse "inf"): finite while the values are, computed without squaring them (beyond
+ * 1e154 the squares overflow). 16 episodes take this run's values past that, still finite;
+ * the last episode's error is checked against the test's own computation in long double
+ * from the final values. */
+static void test_diverging_values_keep_a_finite_error(void **state)
+{
+    (void)state;
+    rl_env *env = lf_env("random_walk19", NULL);
+    const rl_space *sp = rl_env_space(env);
+    const rl_mdp *m = rl_env_model(env);
+    size_t n = sp->n_states;
+    double pi[64], truth[32];
+    assert_true(n <= 32);
+    rl_policy_uniform(n, sp->n_actions, pi);
+    rl_error err;
+    assert_int_equal(rl_ground_truth_policy(m, pi, 1.0, truth, &err), RL_OK);
+    rl_run_result res;
+    assert_int_equal(rl_run_result_prepare(&res, env, sp, &err), RL_OK);
+    gsl_rng *r = rl_rng_alloc(3, NULL);
+    rl_learner *l = lf_learner("td_lambda", sp,
+                               (const char *const[]){"gamma", "1", "lambda", "1", "alpha", "1",
+                                                     NULL});
+    rl_loop_options o = RL_LOOP_OPTIONS_DEFAULT;
+    o.episodes = 16;
+    o.truth = truth;
+    assert_int_equal(rl_episode_loop(env, l, r, &o, &res, &err), RL_OK);
+    const rl_episode_row *rows = res.episode_rows.data;
+    for (size_t i = 0; i < res.episode_rows.n; i++)
+        if (isinf(rows[i].value_rmse))
+            fail_msg("episode %zu: value_rmse is infinite", i + 1);
+    const rl_episode_row *last = &rows[res.episode_rows.n - 1];
+    long double sum = 0.0L, big = 0.0L;
+    size_t open = 0;
+    bool finite = true;
+    for (size_t s = 0; s < n; s++) {
+        if (!rl_space_is_decision(sp, s))
+            continue;
+        long double d = (long double)res.values[s] - truth[s];
+        finite &= isfinite(res.values[s]);
+        big = fabsl(d) > big ? fabsl(d) : big;
+        open++;
+    }
+    assert_true(finite); /* 16 episodes: past 1e155, short of overflow (this seed) */
+    for (size_t s = 0; s < n; s++)
+        if (rl_space_is_decision(sp, s)) {
+            long double d = ((long double)res.values[s] - truth[s]) / big;
+            sum += d * d;
+        }
+    double want = (double)(big * sqrtl(sum / open));
+    print_message("td_lambda alpha 1: last value_rmse %.6g\n", last->value_rmse);
+    assert_true(want > 1e155);
+    assert_close(last->value_rmse, want, 1e-12 * want);
+    rl_learner_free(l);
+    rl_rng_free(r);
+    rl_run_result_free(&res);
+}
+
 int main(void)
 {
     rl_gsl_init();
@@ -535,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_true_online_is_online_lambda_return),
         cmocka_unit_test(test_converges_on_the_walk),
         cmocka_unit_test(test_sarsa_lambda_evaluates_uniform),
+        cmocka_unit_test(test_diverging_values_keep_a_finite_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
