@@ -70,11 +70,14 @@ static void hand_episode(rl_learner *l, gsl_rng *r, const double *after1, const 
 }
 
 /* The offline lambda-return algorithm, gamma 0.9, lambda 0.5, alpha 0.1, v0 0.5. Nothing
- * moves during the episode. At its end, backward from the values held (0.5):
- * G_2 = 1 (terminal); G_1 = 0 + 0.9 (0.5 * 0.5 + 0.5 * 1) = 0.675;
- * G_0 = 0 + 0.9 (0.5 * 0.5 + 0.5 * 0.675) = 0.52875; then forward:
- * v(0) = 0.5 + 0.1 (0.52875 - 0.5) = 0.502875; v(1) = 0.5 + 0.1 (0.675 - 0.5) = 0.5175;
- * v(0) = 0.502875 + 0.1 (1 - 0.502875) = 0.5525875.
+ * moves during the episode. At its end the updates t = 0, 1, 2 in turn, each lambda-return
+ * from the values as the earlier updates left them:
+ * t = 0: G_2 = 1 (terminal), G_1 = 0.9 (0.5 v(0) + 0.5 * 1) = 0.675, G_0 = 0.9 (0.5 v(1) +
+ *        0.5 * 0.675) = 0.52875 (all v 0.5): v(0) = 0.5 + 0.1 (0.52875 - 0.5) = 0.502875;
+ * t = 1: G_1 = 0.9 (0.5 * 0.502875 + 0.5 * 1) = 0.67629375 (v(0) has moved):
+ *        v(1) = 0.5 + 0.1 (0.67629375 - 0.5) = 0.517629375;
+ * t = 2: G_2 = 1: v(0) = 0.502875 + 0.1 (1 - 0.502875) = 0.5525875.
+ * (Returns all taken from the held values would give v(1) = 0.5175.)
  * A truncated episode 1 --2--> 0 (fresh learner) bootstraps fully at the cut:
  * G_0 = 2 + 0.9 * 0.5 = 2.45, v(1) = 0.5 + 0.1 (2.45 - 0.5) = 0.695. */
 static void test_lambda_return_single(void **state)
@@ -87,7 +90,7 @@ static void test_lambda_return_single(void **state)
     hand_episode(l, r, v0, v0);
     lf_expect_v(l, v0, 3, 0.0);
     lf_end(l);
-    lf_expect_v(l, (const double[]){0.5525875, 0.5175, 0.0}, 3, 1e-12);
+    lf_expect_v(l, (const double[]){0.5525875, 0.517629375, 0.0}, 3, 1e-12);
     rl_learner_free(l);
 
     l = lf_learner("lambda_return", test_space_of(m), PRED_KV("v0", "0.5"));
@@ -264,6 +267,20 @@ static void test_lambda_zero_is_one_step(void **state)
                    "cliff_walking", NULL, 200, 200, 0.0);
 }
 
+/* The lambda-return with lambda = 0 is the one-step return R + gamma v(S'), from the
+ * values as the pass has left them, which are TD(0)'s at that step: lambda_return's values
+ * after each episode are td0's, bit for bit (R + gamma (1 * v + 0 * G) is R + gamma v; the
+ * policy is fixed, so learning at the end changes no action). Zhao's grid with a terminal
+ * target, episodes cut at 40 steps. */
+static void test_lambda_return_zero_is_td0(void **state)
+{
+    (void)state;
+    lf_expect_same("td0", (const char *const[]){"gamma", "0.9", "alpha", "0.3", NULL},
+                   "lambda_return",
+                   (const char *const[]){"gamma", "0.9", "alpha", "0.3", "lambda", "0", NULL},
+                   "zhao5x5", GOAL_TERMINAL, 200, 40, 0.0);
+}
+
 /* The lambda-return with lambda = 1 is the Monte Carlo return (R + gamma (0 * v + 1 * G)
  * is R + gamma G exactly), and on the undiscounted walk every visit of an episode has the
  * same return, so the forward sequence of updates gives each state the very operations of
@@ -363,6 +380,61 @@ static void test_dense_reference(void **state)
     dense_reference("sarsa_lambda", "accumulating", 1.0, 40, 300);
     dense_reference("td_lambda", "accumulating", 0.3, 1500, 3);
     dense_reference("sarsa_lambda", "replacing", 0.3, 1500, 3);
+}
+
+/* The offline lambda-return algorithm written out by the test over the episodes the learner
+ * saw: at the episode's end, for t = 0 .. T-1, G_t by the full backward recursion from the
+ * episode's end with the values as they are at that moment, then v(S_t) += alpha (G_t -
+ * v(S_t)). The learner cuts each recursion where (gamma lambda)^k < 2^-60; on the 19-state
+ * walk (episodes of about 100 steps, many longer) with lambda 0.5 (a cut after 60 steps)
+ * and 0.9 (after 395), gamma 1, the values must agree to 1e-12 after every episode: the
+ * cut's error is below 2^-60 times the values' range, the rest is the rounding of sums in
+ * a different order. */
+static void lambda_return_reference(double lambda)
+{
+    const double alpha = 0.2;
+    char lambda_text[32];
+    snprintf(lambda_text, sizeof lambda_text, "%.17g", lambda);
+    rl_env *env = lf_env("random_walk19", NULL);
+    const rl_space *sp = rl_env_space(env);
+    size_t n = sp->n_states;
+    rl_learner *l = lf_learner("lambda_return", sp,
+                               (const char *const[]){"gamma", "1", "alpha", "0.2", "lambda",
+                                                     lambda_text, NULL});
+    gsl_rng *r = rl_rng_alloc(17, NULL);
+    double ref[32] = {0}, got[32];
+    assert_true(n <= 32);
+    size_t longest = 0;
+    for (size_t e = 0; e < 100; e++) {
+        lf_record rec;
+        lf_run(env, l, r, 1, 0, &rec);
+        size_t T = rec.n;
+        longest = T > longest ? T : longest;
+        for (size_t t = 0; t < T; t++) {
+            double g = rec.t[T - 1].reward; /* every episode of the walk terminates */
+            for (size_t u = T - 1; u-- > t;)
+                g = rec.t[u].reward + ((1.0 - lambda) * ref[rec.t[u].next] + lambda * g);
+            size_t s = rec.t[t].state;
+            ref[s] += alpha * (g - ref[s]);
+        }
+        lf_record_free(&rec);
+        rl_learner_values(l, got);
+        for (size_t s = 0; s < n; s++)
+            if (!(fabs(got[s] - ref[s]) <= 1e-12))
+                fail_msg("lambda %g, episode %zu: v(%zu) = %.17g, reference %.17g", lambda, e,
+                         s, got[s], ref[s]);
+    }
+    assert_true(longest > 400); /* the cut was used */
+    rl_learner_free(l);
+    rl_rng_free(r);
+    rl_env_free(env);
+}
+
+static void test_lambda_return_reference(void **state)
+{
+    (void)state;
+    lambda_return_reference(0.5);
+    lambda_return_reference(0.9);
 }
 
 /* The online lambda-return algorithm (S&B 12.4), written out from its definition: at every
@@ -594,8 +666,10 @@ int main(void)
         cmocka_unit_test(test_true_online_single),
         cmocka_unit_test(test_sarsa_lambda_single),
         cmocka_unit_test(test_lambda_zero_is_one_step),
+        cmocka_unit_test(test_lambda_return_zero_is_td0),
         cmocka_unit_test(test_lambda_return_one_is_mc),
         cmocka_unit_test(test_dense_reference),
+        cmocka_unit_test(test_lambda_return_reference),
         cmocka_unit_test(test_true_online_is_online_lambda_return),
         cmocka_unit_test(test_converges_on_the_walk),
         cmocka_unit_test(test_sarsa_lambda_evaluates_uniform),
