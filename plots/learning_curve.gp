@@ -23,8 +23,8 @@
 #   ymin, ymax  the range of the y axis (default: automatic)
 #   logy    1: a logarithmic y axis (values <= 0 are left out); 0 (default): linear
 #   term    pngcairo (default), svg or pdfcairo
-#   out     the picture (default DIR/plots/learning_curve_METRIC.png, or steps_METRIC.png
-#           when xaxis is 'step'; .svg or .pdf for those terminals)
+#   out     the picture (default learning_curve_METRIC.png in the current directory, or
+#           steps_METRIC.png when xaxis is 'step'; .svg or .pdf for those terminals)
 
 if (!exists("dir")) exit error "learning_curve.gp: set dir, e.g. gnuplot -e \"dir='results/x'\" learning_curve.gp"
 if (!exists("metric")) metric = 'return'
@@ -35,10 +35,9 @@ if (!exists("logy")) logy = 0
 if (!exists("term")) term = 'pngcairo'
 extension = term eq 'svg' ? 'svg' : term eq 'pdfcairo' ? 'pdf' : 'png'
 if (!exists("out")) {
-    # Run on its own, the script makes DIR/plots/ for its picture (gridrl plot makes it first).
-    system(sprintf("mkdir -p '%s/plots'", dir))
-    out = sprintf('%s/plots/%s_%s.%s', dir, xaxis eq 'step' ? 'steps' : 'learning_curve', \
-                  metric, extension)
+    # Run on its own, the script draws into the current directory (gridrl plot sets out to
+    # DIR/plots/...). No path is ever given to a shell.
+    out = sprintf('%s_%s.%s', xaxis eq 'step' ? 'steps' : 'learning_curve', metric, extension)
 }
 
 reset

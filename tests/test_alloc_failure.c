@@ -116,7 +116,7 @@ static int experiment(const char *text, const char *dir, rl_error *err)
         rl_run_result_free(&r);
     }
     if (rc == RL_OK && dir)
-        rc = rl_results_finish(p, dir, "test", err);
+        rc = rl_results_finish(p, dir, "test", 1, err);
     rl_plan_free(p);
     rl_config_free(c);
     return rc;

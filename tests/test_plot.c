@@ -15,6 +15,7 @@
  * Tests that need gnuplot are skipped when it is not installed.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -465,6 +466,8 @@ static void test_arrow_directions(void **state)
     mkdir(dir, 0777);
     PATHF(path, "%s/plots", dir);
     mkdir(path, 0777);
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm\n0,value_iteration\n");
     PATHF(path, "%s/runs.csv", dir);
     write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
                      "0,0,0,1,converged,0,0,1\n"
@@ -911,6 +914,99 @@ static void test_steps_fixture(void **state)
     assert_contains(err.message, "twice");
 }
 
+/* ---- crafted result files ------------------------------------------------------------------ */
+
+/* Every number read from a result file is untrusted. The issue's reproducer: runs.csv names
+ * configuration 2^64 - 1, which configs.csv (one configuration) does not list; counting
+ * configurations as config + 1 wrapped to 0 and the per-configuration array was written out
+ * of bounds. It must be refused at runs.csv line 2, column config. */
+static void test_crafted_config_number(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE], path[PATH_SIZE];
+    PATHF(dir, "%s/crafted_config", tmpdir);
+    mkdir(dir, 0777);
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm\n0,q_learning\n");
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "0,18446744073709551615,0,1,completed,1,10,0\n"
+                     "1,0,1,1,completed,1,10,0\n");
+    PATHF(path, "%s/steps.csv", dir);
+    write_file(path, "run,step,episode,value_rmse\n0,5,1,0.5\n1,5,1,0.5\n");
+    PATHF(path, "%s/values.csv", dir);
+    write_file(path, "run,state,row,col,cell,value\n0,0,0,0,.,0\n");
+
+    result r = RUN_IN(dir, "plot", ".", "--what", "steps");
+    expect_status(&r, 2);
+    assert_contains(r.err, "runs.csv:2:2: config: configuration 18446744073709551615 is not "
+                           "in configs.csv");
+    result_free(&r);
+
+    /* The same through each reader that indexes by configuration. */
+    rl_error err;
+    rl_plot_curves_info info;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_steps(dir, &info, &err), RL_EPARSE);
+    assert_int_equal(err.line, 2);
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_arrows(dir, &err), RL_EPARSE);
+    assert_int_equal(err.line, 2);
+
+    /* A configuration one past the last listed is refused as well (configs.csv has 0). */
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "0,0,0,1,completed,1,10,0\n1,1,0,1,completed,1,10,0\n");
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_steps(dir, &info, &err), RL_EPARSE);
+    assert_int_equal(err.line, 3);
+    assert_contains(err.message, "configuration 1 is not in configs.csv");
+}
+
+/* values.csv coordinates near 2^64 make the map too large to draw (the count of cells must
+ * not wrap around to a small number), and a crafted episode count in runs.csv does not size
+ * the sweep's window. */
+static void test_crafted_sizes(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE], path[PATH_SIZE];
+    PATHF(dir, "%s/crafted_sizes", tmpdir);
+    mkdir(dir, 0777);
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm,alpha\n0,q_learning,0.1\n1,q_learning,0.5\n");
+    PATHF(path, "%s/values.csv", dir);
+    write_file(path, "run,state,row,col,cell,value\n0,0,18446744073709551615,1,.,0\n");
+    size_t cells;
+    assert_int_equal(rl_plot_count_configs(dir, &cells), 2);
+    assert_true(cells == SIZE_MAX);
+    write_file(path, "run,state,row,col,cell,value\n0,0,4294967296,4294967296,.,0\n");
+    assert_int_equal(rl_plot_count_configs(dir, &cells), 2);
+    assert_true(cells == SIZE_MAX);
+
+    /* runs.csv claims 2^62 episodes: the mean over the last 2^62 episodes of each run is the
+     * mean over all its episodes, (1 + 3) / 2 = 2 and 5. */
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "0,0,0,1,completed,4611686018427387904,10,0\n"
+                     "1,1,0,1,completed,1,10,0\n");
+    PATHF(path, "%s/episodes.csv", dir);
+    write_file(path, "run,episode,return,discounted_return,length,outcome,value_rmse\n"
+                     "0,1,1,1,1,terminated,\n0,2,3,3,1,terminated,\n"
+                     "1,1,5,5,1,terminated,\n");
+    rl_plot_sweep_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 4611686018427387904ull, &info,
+                                         &err),
+                     RL_OK);
+    PATHF(path, "%s/plots/sweep_return.csv", dir);
+    table t = table_read(path);
+    assert_int_equal(t.n_rows, 2);
+    assert_close(number_at(&t, 0, "mean"), 2, 1e-12);
+    assert_close(number_at(&t, 1, "mean"), 5, 1e-12);
+    table_free(&t);
+}
+
 /* ---- errors --------------------------------------------------------------------------------- */
 
 /* Zhao Fig 8.6(b): the uniform policy's values on the 5x5 grid world (baseline rewards,
@@ -1080,7 +1176,7 @@ static void test_scripts_standalone(void **state)
     expect_picture(vi_dir, "standalone.png", RL_PLOT_PNG);
 
     /* The per-step curve from its data file, with the step on the x axis and a log y axis;
-     * without out, the picture is steps_value_rmse.png. */
+     * without out, the picture is steps_value_rmse.png in the current directory. */
     rl_plot_curves_info info;
     rl_error err;
     rl_error_clear(&err);
@@ -1089,9 +1185,9 @@ static void test_scripts_standalone(void **state)
     PATHF(picture, "%s/plots/steps_value_rmse.png", steps_dir);
     remove(picture);
     PATHF(command,
-          "%s -e \"dir='%s'; metric='value_rmse'; xaxis='step'; logy=1; "
+          "cd %s/plots && %s -e \"dir='%s'; metric='value_rmse'; xaxis='step'; logy=1; "
           "data='%s/plots/steps_value_rmse.csv'\" %s/plots/learning_curve.gp",
-          g && g[0] ? g : "gnuplot", steps_dir, steps_dir, GRIDRL_SOURCE_DIR);
+          steps_dir, g && g[0] ? g : "gnuplot", steps_dir, steps_dir, GRIDRL_SOURCE_DIR);
     assert_int_equal(system(command), 0);
     expect_picture(steps_dir, "steps_value_rmse.png", RL_PLOT_PNG);
 }
@@ -1118,6 +1214,8 @@ int main(void)
         cmocka_unit_test(test_steps_fixture),
         cmocka_unit_test(test_surface_numbers),
         cmocka_unit_test(test_surface_picture),
+        cmocka_unit_test(test_crafted_config_number),
+        cmocka_unit_test(test_crafted_sizes),
         cmocka_unit_test(test_no_gnuplot),
         cmocka_unit_test(test_no_results),
         cmocka_unit_test(test_nothing_applies),

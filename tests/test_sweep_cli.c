@@ -185,21 +185,22 @@ static const char *const MERGED[] = {"runs.csv",    "timing.csv",  "episodes.csv
                                      "values.csv",  "policy.csv",  "summary.csv",
                                      "scores.csv",  "manifest.txt"};
 
-/* The per-run files (run_files.h): every run directory holds all seven. */
-static const char *const RUN_FILES[] = {"runs.csv",  "timing.csv", "iterations.csv",
+/* The per-run files (run_files.h): every learner's run directory holds all eight. */
+static const char *const RUN_FILES[] = {"runs.csv",   "timing.csv", "iterations.csv",
                                         "episodes.csv", "steps.csv", "values.csv",
-                                        "policy.csv"};
+                                        "policy.csv", "score.csv"};
+#define N_RUN_FILES (sizeof RUN_FILES / sizeof *RUN_FILES)
 
 static void check_run_dir(const char *dir)
 {
-    for (size_t i = 0; i < 7; i++) {
+    for (size_t i = 0; i < N_RUN_FILES; i++) {
         char path[PATH_SIZE];
         PATHF(path, "%s/%s", dir, RUN_FILES[i]);
         if (!exists(path))
             fail_msg("run directory %s has no %s", dir, RUN_FILES[i]);
     }
     file_list l = list_files(dir);
-    assert_int_equal(l.n, 7);
+    assert_int_equal(l.n, N_RUN_FILES);
     list_free(&l);
 }
 
@@ -311,9 +312,9 @@ static void test_sweep_threads(void **state)
     expect_status(&r, 0);
     result_free(&r);
     check_sweep_plan(sweep_j1);
-    /* All but the timing files and the manifest: 60 run directories x 6 files, config.ini,
+    /* All but the timing files and the manifest: 60 run directories x 7 files, config.ini,
      * configs.csv and 6 merged files. */
-    assert_int_equal(compare_trees(sweep_j1, sweep_j2), 60 * 6 + 2 + 6);
+    assert_int_equal(compare_trees(sweep_j1, sweep_j2), 60 * 7 + 2 + 6);
 }
 
 /* Saves every file of a tree (path -> contents) to compare after a resume. */

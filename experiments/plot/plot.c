@@ -180,6 +180,10 @@ static size_t read_captured(FILE *f, char *buf, size_t size)
 static int run_gnuplot(plotter *p, const char *script, const char *assignments,
                        const char *picture, rl_error *err)
 {
+    /* A relative path starting with '-' (a results directory called -persist) would be
+     * read by gnuplot as an option: it goes as ./-persist/... */
+    char script_arg[RL_OUTPUT_PATH_MAX + 2];
+    snprintf(script_arg, sizeof script_arg, "%s%s", script[0] == '-' ? "./" : "", script);
     FILE *captured = tmpfile();
     if (!captured)
         return rl_error_set(err, RL_EIO, "cannot create a temporary file: %s", strerror(errno));
@@ -196,7 +200,7 @@ static int run_gnuplot(plotter *p, const char *script, const char *assignments,
             dup2(null, STDIN_FILENO);
         dup2(out, STDOUT_FILENO);
         dup2(out, STDERR_FILENO);
-        execl(p->gnuplot, p->gnuplot, "-e", assignments, script, (char *)NULL);
+        execl(p->gnuplot, p->gnuplot, "-e", assignments, script_arg, (char *)NULL);
         /* Only async-signal-safe calls between fork and exec: the parent may have threads. */
         static const char failed[] = "cannot run gnuplot (exec failed)\n";
         if (write(STDERR_FILENO, failed, sizeof failed - 1) < 0)
@@ -470,8 +474,8 @@ int rl_plot_dir(const char *dir, const rl_plot_options *o, rl_error *err)
         return rc;
     if (snprintf(p.plots, sizeof p.plots, "%s/plots", dir) >= (int)sizeof p.plots)
         return rl_error_set(err, RL_ERANGE, "the path '%s' is too long", dir);
-    if (mkdir(p.plots, 0777) != 0 && errno != EEXIST)
-        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", p.plots, strerror(errno));
+    if ((rc = rl_output_make_dir(p.plots, err)) != RL_OK)
+        return rc;
 
     char *assignments = malloc(ASSIGNMENTS_MAX);
     if (!assignments)

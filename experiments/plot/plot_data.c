@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,8 @@ static int open_output(rl_output_file *o, const char *dir, const char *name, rl_
 {
     char plots[RL_OUTPUT_PATH_MAX];
     snprintf(plots, sizeof plots, "%.4000s/plots", dir);
-    if (mkdir(plots, 0777) != 0 && errno != EEXIST)
-        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", plots, strerror(errno));
-    return rl_output_open(o, plots, name, err);
+    int rc = rl_output_make_dir(plots, err);
+    return rc == RL_OK ? rl_output_open(o, plots, name, err) : rc;
 }
 
 /* ---- Learning curves ---- */
@@ -236,7 +236,11 @@ static bool action_direction(const char *name, double *dx, double *dy)
     return true;
 }
 
-/* run -> (config, replicate) from DIR/runs.csv, and the most episodes of a run. */
+static size_t count_configs(const char *dir, rl_error *err, int *rc);
+
+/* run -> (config, replicate) from DIR/runs.csv, and the most episodes of a run. Every
+ * number read from a result file is untrusted: a run's configuration must be one that
+ * DIR/configs.csv lists, so that it can index per-configuration arrays. */
 typedef struct run_table {
     size_t n, most_episodes;
     size_t *config, *replicate;
@@ -251,8 +255,12 @@ static void run_table_free(run_table *t)
 static int run_table_read(const char *dir, run_table *t, rl_error *err)
 {
     memset(t, 0, sizeof *t);
+    int rc = RL_OK;
+    size_t n_configs = count_configs(dir, err, &rc);
+    if (rc != RL_OK)
+        return rc;
     rl_csv in;
-    int rc = csv_open(&in, dir, "runs.csv", err);
+    rc = csv_open(&in, dir, "runs.csv", err);
     if (rc != RL_OK)
         return rc;
     int col_run = rl_csv_column(&in, "run", err), col_config = rl_csv_column(&in, "config", err),
@@ -277,6 +285,12 @@ static int run_table_read(const char *dir, run_table *t, rl_error *err)
         else if (run != t->n) {
             rl_error_set(err, RL_EPARSE, "run %zu where run %zu was expected", run, t->n);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
+        } else if (config >= n_configs) {
+            rl_error_set(err, RL_EPARSE, "configuration %zu is not in configs.csv (%zu "
+                                         "configurations)",
+                         config, n_configs);
+            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_config + 1,
+                                 "config");
         }
         if (rc != RL_OK)
             break;
@@ -573,6 +587,17 @@ static int config_table_read(const char *dir, config_table *t, rl_error *err)
     return rc;
 }
 
+/* The number of configurations DIR/configs.csv lists (numbered 0, 1, ... in order); sets
+ * *rc (and err) when it cannot be read. */
+static size_t count_configs(const char *dir, rl_error *err, int *rc)
+{
+    config_table t;
+    *rc = config_table_read(dir, &t, err);
+    size_t n = *rc == RL_OK ? t.n_rows : 0;
+    config_table_free(&t);
+    return n;
+}
+
 static const char *cell(const config_table *t, size_t row, size_t column)
 {
     return t->cells[row * t->n_columns + column];
@@ -674,14 +699,12 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
         return RL_EPARSE;
     }
     /* The last `last` values of the current run, in a ring; a window longer than every run
-     * is the whole run. */
+     * is the whole run. The ring grows with the episodes actually read (runs.csv's episode
+     * counts are not trusted to size it). */
     if (last > runs->most_episodes)
         last = runs->most_episodes ? runs->most_episodes : 1;
-    double *ring = last ? malloc(last * sizeof *ring) : NULL;
-    if (last && !ring) {
-        rl_csv_close(&in);
-        return rl_error_set(err, RL_ENOMEM, "out of memory");
-    }
+    double *ring = NULL;
+    size_t ring_size = 0;
     size_t current = (size_t)-1, seen = 0;
     run_score s = {0};
     for (;;) {
@@ -721,6 +744,17 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
             break;
         current = run;
         double v = csv_number(&in, col_value);
+        if (last && seen < last && seen == ring_size) {
+            size_t size = ring_size ? 2 * ring_size : 1024;
+            size = size < last ? size : last;
+            double *grown = realloc(ring, size * sizeof *grown);
+            if (!grown) {
+                rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+                break;
+            }
+            ring = grown;
+            ring_size = size;
+        }
         if (last)
             ring[seen++ % last] = v;
         else if ((!first || episode <= first) && isfinite(v)) {
@@ -872,12 +906,16 @@ size_t rl_plot_count_configs(const char *dir, size_t *cells)
         if (csv_open(&in, dir, "values.csv", NULL) == RL_OK) {
             int col_row = rl_csv_column(&in, "row", NULL), col_col = rl_csv_column(&in, "col", NULL);
             size_t rows = 0, cols = 0, r, c;
+            /* Untrusted numbers: a coordinate past any model's (rl/mdp.h: at most INT32_MAX
+             * states) makes the map too large to draw, without overflow. */
+            bool huge = false;
             while (col_row >= 0 && col_col >= 0 && rl_csv_next(&in, NULL) == 1)
                 if (rl_csv_size(&in, col_row, &r) && rl_csv_size(&in, col_col, &c)) {
-                    rows = r + 1 > rows ? r + 1 : rows;
-                    cols = c + 1 > cols ? c + 1 : cols;
+                    huge |= r >= INT32_MAX || c >= INT32_MAX;
+                    rows = r + 1 > rows && !huge ? r + 1 : rows;
+                    cols = c + 1 > cols && !huge ? c + 1 : cols;
                 }
-            *cells = rows * cols;
+            *cells = huge || (cols && rows > SIZE_MAX / cols) ? SIZE_MAX : rows * cols;
             rl_csv_close(&in);
         }
     }

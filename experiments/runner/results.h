@@ -15,9 +15,10 @@ int rl_results_begin(const rl_plan *p, const char *dir, rl_error *err);
 
 /* After every run's directory is complete: the experiment's files (runs.csv, timing.csv,
  * iterations.csv, episodes.csv, steps.csv, values.csv, policy.csv: the runs' rows in run
- * order under a header), summary.csv and scores.csv for learners, and manifest.txt. */
+ * order under a header), summary.csv and scores.csv for learners (statistics.h, on up to
+ * `threads` threads), and manifest.txt. */
 int rl_results_finish(const rl_plan *p, const char *dir, const char *command_line,
-                      rl_error *err);
+                      size_t threads, rl_error *err);
 
 /* Removes every file a run writes into dir, and its runs/ (for --force), so no result of an
  * earlier experiment stays next to the new ones. Other files are left alone. */
