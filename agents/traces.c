@@ -499,6 +499,13 @@ static void sarsa_lambda_action_values(const void *state, double *q)
 
 static void sarsa_lambda_policy(const void *state, double *pi) { rl_tabular_policy(state, pi); }
 
+/* Epsilon-greedy at the current rate: how it acts. */
+static void sarsa_lambda_behavior_policy(const void *state, double *pi)
+{
+    const rl_tabular *t = state;
+    rl_tabular_behavior_policy(t, t->explore.epsilon, pi);
+}
+
 const rl_learner_type rl_sarsa_lambda_type = {
     .name = "sarsa_lambda",
     .doc = "Sarsa(lambda): on-policy TD control with accumulating or replacing traces, "
@@ -513,4 +520,5 @@ const rl_learner_type rl_sarsa_lambda_type = {
     .values = sarsa_lambda_values,
     .action_values = sarsa_lambda_action_values,
     .policy = sarsa_lambda_policy,
+    .behavior_policy = sarsa_lambda_behavior_policy,
 };

@@ -230,6 +230,30 @@ static void test_sarsa_lambda_single(void **state)
     rl_mdp_free(m);
 }
 
+/* The behaviour policy read-out is Zhao's epsilon-greedy row around the greedy action: with
+ * epsilon 0.2 and two actions, 0.9 and 0.1; a tie (untouched state 1, q0 everywhere) splits
+ * the greedy mass, 0.5 each; the terminal state's row is uniform. One update
+ * (0, R) -> terminal, r 1 makes R greedy in state 0. */
+static void test_sarsa_lambda_behavior(void **state)
+{
+    (void)state;
+    rl_mdp *m = lf_line_model(2);
+    gsl_rng *r = rl_rng_alloc(3, NULL);
+    rl_learner *l = lf_learner("sarsa_lambda", test_space_of(m),
+                               (const char *const[]){"epsilon", "0.2", NULL});
+    rl_learner_begin_episode(l, 0, r);
+    lf_observe(l, 0, RIGHT, 1.0, 2, true, false, r);
+    lf_end(l);
+    double pi[6];
+    assert_true(rl_learner_behavior_policy(l, pi));
+    const double want[6] = {0.1, 0.9, 0.5, 0.5, 0.5, 0.5};
+    for (size_t i = 0; i < 6; i++)
+        assert_close(pi[i], want[i], 1e-12);
+    rl_learner_free(l);
+    rl_rng_free(r);
+    rl_mdp_free(m);
+}
+
 /* ---- identities ---- */
 
 static const char *const GOAL_TERMINAL[] = {"goal_terminal", "true", NULL};
@@ -665,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_td_lambda_single),
         cmocka_unit_test(test_true_online_single),
         cmocka_unit_test(test_sarsa_lambda_single),
+        cmocka_unit_test(test_sarsa_lambda_behavior),
         cmocka_unit_test(test_lambda_zero_is_one_step),
         cmocka_unit_test(test_lambda_return_zero_is_td0),
         cmocka_unit_test(test_lambda_return_one_is_mc),
