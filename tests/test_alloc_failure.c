@@ -128,7 +128,8 @@ static char *contents(const char *dir)
 {
     const char *const names[] = {"config.ini", "configs.csv", "episodes.csv", "iterations.csv",
                                  "policy.csv", "runs.csv", "scores.csv", "steps.csv",
-                                 "summary.csv", "values.csv", "weights.csv", NULL};
+                                 "summary.csv", "updates.csv", "values.csv", "weights.csv",
+                                 NULL};
     size_t size = 0;
     char *all = NULL;
     FILE *out = open_memstream(&all, &size);
@@ -294,6 +295,44 @@ static void test_linear_learners(void **state)
          false);
 }
 
+/* dqn offline (updates through the runner, updates.csv) and online, with feature inputs:
+ * the networks, the optimiser, the buffer, the scratch and the rows of every update. */
+static void test_dqn_learner(void **state)
+{
+    (void)state;
+    walk("dqn", "[experiment]\n"
+                "name = dqn\n"
+                "episodes = 2\n"
+                "max_steps = 20\n"
+                "log_every_updates = 2\n"
+                "[env]\n"
+                "preset = zhao5x5\n"
+                "[agent]\n"
+                "algorithm = dqn\n"
+                "updates = 3, 0\n"
+                "input = coords, features\n"
+                "features = fourier\n"
+                "order = 1\n"
+                "hidden = 8 4\n"
+                "batch = 4\n"
+                "warmup = 5\n"
+                "replay_size = 30\n",
+         false);
+    walk("dqn_files", "[experiment]\n"
+                      "name = dqn_files\n"
+                      "episodes = 2\n"
+                      "max_steps = 10\n"
+                      "[env]\n"
+                      "preset = zhao5x5\n"
+                      "[agent]\n"
+                      "algorithm = dqn\n"
+                      "updates = 2\n"
+                      "outputs = 1\n"
+                      "hidden = 4\n"
+                      "batch = 2\n",
+         true);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -316,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_prediction_learners),
         cmocka_unit_test(test_learner_files),
         cmocka_unit_test(test_linear_learners),
+        cmocka_unit_test(test_dqn_learner),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -219,7 +219,7 @@ static void test_planted_links(void **state)
     bystander("keep", "kept\n");
     mkdir(at("out3"), 0777);
     plant_link("../keep", at("out3/runs"));
-    r = RUN_IN(tmpdir, "run", config, "-o", at("out3"), "--force", "--quiet");
+    r = RUN_IN(tmpdir, "run", config, "-o", at("out3"), "--force", "--keep-runs", "--quiet");
     expect_status(&r, 0);
     result_free(&r);
     expect_intact("keep", "kept\n");
@@ -230,12 +230,13 @@ static void test_planted_links(void **state)
 
     /* out/runs/.000001.tmp -> ../../keep2: --resume emptied keep2. */
     bystander("keep2", "kept 2\n");
-    r = RUN_IN(tmpdir, "run", config, "-o", at("out4"), "--quiet");
+    r = RUN_IN(tmpdir, "run", config, "-o", at("out4"), "--keep-runs", "--quiet");
     expect_status(&r, 0);
     result_free(&r);
     assert_int_equal(remove_tree(at("out4/runs/000001")), 0);
+    assert_int_equal(unlink(at("out4/manifest.txt")), 0); /* unfinished again */
     plant_link("../../keep2", at("out4/runs/.000001.tmp"));
-    r = RUN_IN(tmpdir, "run", config, "-o", at("out4"), "--resume", "--quiet");
+    r = RUN_IN(tmpdir, "run", config, "-o", at("out4"), "--resume", "--keep-runs", "--quiet");
     expect_status(&r, 0);
     result_free(&r);
     expect_intact("keep2", "kept 2\n");
@@ -247,6 +248,7 @@ static void test_planted_links(void **state)
     /* A link in place of runs/ with --resume is refused, nothing written through it. */
     bystander("keep3", "kept 3\n");
     assert_int_equal(remove_tree(at("out4/runs")), 0);
+    assert_int_equal(unlink(at("out4/manifest.txt")), 0); /* unfinished again */
     plant_link("../keep3", at("out4/runs"));
     r = RUN_IN(tmpdir, "run", config, "-o", at("out4"), "--resume", "--quiet");
     expect_status(&r, 1);

@@ -34,7 +34,7 @@
 
 const char rl_cli_run_help[] =
     "usage: gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--resume|--force]\n"
-    "                  [--quiet]\n"
+    "                  [--keep-runs] [--quiet]\n"
     "\n"
     "Runs the experiment CONFIG describes (an INI file: [experiment], [env], [agent]) and\n"
     "writes its results into DIR. Without CONFIG, runs the built-in " DEFAULT_CONFIG "\n"
@@ -49,12 +49,14 @@ const char rl_cli_run_help[] =
     "  --resume             finish an interrupted experiment in DIR: runs already complete are\n"
     "                       kept, the rest are run (DIR must come from the same config)\n"
     "  --force              write into a non-empty output directory, replacing its results\n"
+    "  --keep-runs          keep runs/ (each run's rows) once the experiment's files are\n"
+    "                       written; by default every row is stored once, in those files\n"
     "  --quiet              print nothing but errors (no progress bar, no grids)\n"
     "\n"
     "output files: config.ini configs.csv runs.csv timing.csv values.csv policy.csv,\n"
     "              iterations.csv (planners), episodes.csv summary.csv scores.csv\n"
-    "              (learners), steps.csv (log_every_steps), manifest.txt, runs/NNNNNN/\n"
-    "              (each run's rows, for --resume)\n"
+    "              (learners), steps.csv (log_every_steps), manifest.txt; runs/NNNNNN/\n"
+    "              (each run's rows, for --resume) while the experiment is unfinished\n"
     "\n"
     "examples:\n"
     "  gridrl run\n"
@@ -67,7 +69,7 @@ typedef struct run_options {
     const char *config, *out;
     rl_option_list overrides;
     size_t threads;
-    bool force, quiet, resume;
+    bool force, quiet, resume, keep_runs;
     int argc; /* the command's arguments, for the resume hint */
     char **argv;
 } run_options;
@@ -80,6 +82,7 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
         {"-j|--jobs", RL_OPTION_COUNT, &o->threads, NULL, 1, 1024},
         {"--force", RL_OPTION_FLAG, &o->force, NULL, 0, 0},
         {"--resume", RL_OPTION_FLAG, &o->resume, NULL, 0, 0},
+        {"--keep-runs", RL_OPTION_FLAG, &o->keep_runs, NULL, 0, 0},
         {"-q|--quiet", RL_OPTION_FLAG, &o->quiet, NULL, 0, 0},
         {NULL, 0, NULL, NULL, 0, 0},
     };
@@ -378,8 +381,18 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
         .keep = o->quiet ? NULL : keep,
     };
     rl_schedule_report report;
+    int rc;
+    if (o->resume && rl_results_finished(dir)) {
+        /* Its files are written and its runs' rows are in them: nothing is left to do. */
+        report = (rl_schedule_report){rl_plan_runs(p), rl_plan_runs(p), rl_plan_runs(p), 0.0};
+        if (!o->quiet)
+            printf("%s: %zu run%s (%zu already complete): the experiment in %s/ is finished\n",
+                   p->name, report.total, report.total == 1 ? "" : "s", report.skipped, dir);
+        free(keep);
+        return RL_OK;
+    }
     catch_signals(true);
-    int rc = rl_schedule_run(p, dir, &options, &report, err);
+    rc = rl_schedule_run(p, dir, &options, &report, err);
     catch_signals(false);
     if (rc == RL_EINTERRUPTED) {
         char *resume = command_line(o->argc, o->argv, true);
@@ -391,6 +404,8 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
     }
     if (rc == RL_OK)
         rc = rl_results_finish(p, dir, cmdline, options.threads, err);
+    if (rc == RL_OK && !o->keep_runs)
+        rc = rl_run_files_clear(dir, err);
     if (rc == RL_OK && rl_params_bool(p->experiment, "plot")) {
         /* The results stand even if gnuplot cannot draw them: say so, keep exit 0. */
         rl_plot_options plot = RL_PLOT_OPTIONS_DEFAULT;

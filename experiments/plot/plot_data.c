@@ -390,9 +390,10 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
     return rl_output_close(&o, rc, err);
 }
 
-/* ---- Value error per logged step ---- */
+/* ---- Per logged step, per logged update ---- */
 
-/* One row of steps.csv: a run's value_rmse (NaN: empty) at a logged step. */
+/* One row of steps.csv (updates.csv): a run's value (NaN: empty) at a logged step
+ * (update). */
 typedef struct step_value {
     size_t step, run;
     double value;
@@ -407,9 +408,10 @@ static int compare_step_values(const void *a, const void *b)
 }
 
 /* Summarises one configuration's rows (sorted here by step) into c and writes its curve.
- * x has room for n values. */
+ * x has room for n values; what names the x column in messages. */
 static int steps_flush(FILE *f, size_t config, step_value *rows, size_t n, double *x, curve *c,
-                       rl_plot_curves_info *info, const char *path, rl_error *err)
+                       rl_plot_curves_info *info, const char *path, const char *what,
+                       rl_error *err)
 {
     qsort(rows, n, sizeof *rows, compare_step_values);
     c->config = config;
@@ -418,8 +420,8 @@ static int steps_flush(FILE *f, size_t config, step_value *rows, size_t n, doubl
         size_t j = i, count = 0;
         for (; j < n && rows[j].step == rows[i].step; j++) {
             if (j > i && rows[j].run == rows[j - 1].run)
-                return rl_error_set(err, RL_EPARSE, "'%s': run %zu logs step %zu twice", path,
-                                    rows[j].run, rows[j].step);
+                return rl_error_set(err, RL_EPARSE, "'%s': run %zu logs %s %zu twice", path,
+                                    rows[j].run, what, rows[j].step);
             if (isfinite(rows[j].value))
                 x[count++] = rows[j].value;
         }
@@ -432,7 +434,12 @@ static int steps_flush(FILE *f, size_t config, step_value *rows, size_t n, doubl
     return rc == RL_OK ? curve_flush(f, c, 0, info, err) : rc;
 }
 
-int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err)
+/* DIR/plots/OUT_NAME from the per-run rows of DIR/IN_NAME: for each configuration and value
+ * of the column x_name, in order, the runs that logged it and the mean and 95% t-interval
+ * of their defined value_name (see rl_plot_write_steps). */
+static int write_logged(const char *dir, const char *in_name, const char *x_name,
+                        const char *value_name, const char *out_name,
+                        rl_plot_curves_info *info, rl_error *err)
 {
     memset(info, 0, sizeof *info);
     info->positive = true;
@@ -441,13 +448,13 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
     if (rc != RL_OK)
         return rc;
     rl_csv in;
-    rc = csv_open(&in, dir, "steps.csv", err);
+    rc = csv_open(&in, dir, in_name, err);
     if (rc != RL_OK) {
         run_table_free(&runs);
         return rc;
     }
-    int col_run = rl_csv_column(&in, "run", err), col_step = rl_csv_column(&in, "step", err),
-        col_value = rl_csv_column(&in, "value_rmse", err);
+    int col_run = rl_csv_column(&in, "run", err), col_step = rl_csv_column(&in, x_name, err),
+        col_value = rl_csv_column(&in, value_name, err);
     size_t n_configs = 0;
     for (size_t r = 0; r < runs.n; r++)
         n_configs = runs.config[r] + 1 > n_configs ? runs.config[r] + 1 : n_configs;
@@ -459,14 +466,15 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
     else if (!done)
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     else
-        rc = open_output(&o, dir, "steps_value_rmse.csv", err);
+        rc = open_output(&o, dir, out_name, err);
     if (rc != RL_OK) {
         free(done);
         rl_csv_close(&in);
         run_table_free(&runs);
         return rc;
     }
-    fprintf(o.f, "config,step,runs,mean_value_rmse,ci95_low_value_rmse,ci95_high_value_rmse\n");
+    fprintf(o.f, "config,%s,runs,mean_%s,ci95_low_%s,ci95_high_%s\n", x_name, value_name,
+            value_name, value_name);
     /* The current configuration's rows, and room for its values at one step. */
     step_value *rows = NULL;
     double *x = NULL;
@@ -485,13 +493,13 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
         }
         if (rc == RL_OK && n && runs.config[run] != current) {
             done[current] = true;
-            rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, err);
+            rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, x_name, err);
             n = 0;
         }
         if (rc == RL_OK && done[runs.config[run]]) {
             rl_error_set(err, RL_EPARSE, "run %zu of configuration %zu comes after other "
-                                         "configurations' runs (steps.csv must be by run)",
-                         run, runs.config[run]);
+                                         "configurations' runs (%s must be by run)",
+                         run, runs.config[run], in_name);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         }
         if (rc != RL_OK)
@@ -513,7 +521,7 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
         rows[n++] = (step_value){step, run, csv_number(&in, col_value)};
     }
     if (rc == RL_OK && n)
-        rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, err);
+        rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, x_name, err);
     free(rows);
     free(x);
     free(done);
@@ -521,6 +529,25 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
     rl_csv_close(&in);
     run_table_free(&runs);
     return rl_output_close(&o, rc, err);
+}
+
+int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err)
+{
+    return write_logged(dir, "steps.csv", "step", "value_rmse", "steps_value_rmse.csv", info,
+                        err);
+}
+
+int rl_plot_write_updates(const char *dir, const char *column, rl_plot_curves_info *info,
+                          rl_error *err)
+{
+    if (!column || (strcmp(column, "loss") != 0 && strcmp(column, "value_rmse") != 0)) {
+        memset(info, 0, sizeof *info);
+        return rl_error_set(err, RL_EINVAL, "updates.csv has no curve '%s' (loss, value_rmse)",
+                            column ? column : "(null)");
+    }
+    char out_name[64];
+    snprintf(out_name, sizeof out_name, "updates_%s.csv", column);
+    return write_logged(dir, "updates.csv", "update", column, out_name, info, err);
 }
 
 /* ---- Sweeps ---- */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "envs/gridworld.h"
@@ -339,6 +340,14 @@ int rl_results_finish(const rl_plan *p, const char *dir, const char *command_lin
         rc = rl_output_commit(&o, err);
     }
     return rc;
+}
+
+bool rl_results_finished(const char *dir)
+{
+    char path[RL_OUTPUT_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%.4000s/manifest.txt", dir);
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int rl_results_clear(const char *dir, rl_error *err)
