@@ -5,6 +5,7 @@
 #include "experiments/runner/results.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,24 +54,54 @@ static const char *common_value(const rl_plan *p, bool env, const char *key)
     return value;
 }
 
+/* "key = value", with a value too long for one line of a config file continued on indented
+ * lines, split at single spaces (the loader joins continuation lines with one space), so
+ * config.ini loads again however many values a sweep has. */
+static void put_key(FILE *f, const char *key, const char *value)
+{
+    size_t used = (size_t)fprintf(f, "%s = ", key);
+    const char *p = value;
+    while (used + strlen(p) > RL_CONFIG_LINE_MAX) {
+        /* The last single space (between two other characters) that keeps this line within
+         * the cap; none: the line stays long (one value longer than a line). */
+        const char *cut = NULL;
+        for (const char *q = p + 1; q[0] && q[1] && used + (size_t)(q - p) <= RL_CONFIG_LINE_MAX;
+             q++)
+            if (q[0] == ' ' && q[-1] != ' ' && q[1] != ' ')
+                cut = q;
+        if (!cut)
+            break;
+        fprintf(f, "%.*s\n    ", (int)(cut - p), p);
+        used = 4;
+        p = cut + 1;
+    }
+    fprintf(f, "%s\n", p);
+}
+
 /* A path key as absolute paths (a sweep: each of its values), so config.ini runs from any
  * directory. */
-static void write_paths(FILE *f, const rl_plan *p, const rl_config_entry *e)
+static int write_paths(FILE *f, const rl_plan *p, const rl_config_entry *e, rl_error *err)
 {
     const rl_plan_axis *axis = NULL;
     for (size_t i = 0; i < p->n_axes; i++)
         if (p->axes[i].entry == e)
             axis = &p->axes[i];
-    fprintf(f, "%s = ", e->key);
     size_t n = axis ? axis->n_values : 1;
-    for (size_t i = 0; i < n; i++) {
+    char *joined = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&joined, &size);
+    for (size_t i = 0; m && i < n; i++) {
         char path[4096];
         const char *value = axis ? axis->values[i] : e->value;
         if (rl_plan_absolute_path(p, e, value, path, sizeof path) != RL_OK)
             snprintf(path, sizeof path, "%s", value);
-        fprintf(f, "%s%s", i ? ", " : "", path);
+        fprintf(m, "%s%s", i ? ", " : "", path);
     }
-    fputc('\n', f);
+    bool written = m && fclose(m) == 0;
+    if (written)
+        put_key(f, e->key, joined);
+    rl_free(joined);
+    return written ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
 }
 
 /* Keys already written into a section: a key the plan's algorithms share is written once,
@@ -90,8 +121,8 @@ static bool once(written_keys *w, const char *name)
     return true;
 }
 
-static void write_section_keys(FILE *f, const rl_plan *p, const char *section,
-                               const rl_param_spec *table, written_keys *written)
+static int write_section_keys(FILE *f, const rl_plan *p, const char *section,
+                              const rl_param_spec *table, written_keys *written, rl_error *err)
 {
     bool env = strcmp(section, "env") == 0;
     for (const rl_param_spec *s = table; s->name; s++) {
@@ -100,16 +131,19 @@ static void write_section_keys(FILE *f, const rl_plan *p, const char *section,
         const rl_config_entry *e = rl_config_find(p->config, section, s->name);
         const char *value = common_value(p, env, s->name);
         if (e && rl_plan_is_path_key(s->name)) {
-            write_paths(f, p, e);
+            int rc = write_paths(f, p, e, err);
+            if (rc != RL_OK)
+                return rc;
             continue;
         }
         if (e && strchr(e->value, ',') && !(s->flags & RL_PARAM_NO_SWEEP))
-            fprintf(f, "%s = %s\n", s->name, e->value); /* a sweep axis */
+            put_key(f, s->name, e->value); /* a sweep axis */
         else if (value && value[0])
-            fprintf(f, "%s = %s\n", s->name, value);
+            put_key(f, s->name, value);
         else if (!value)
             fprintf(f, "; %s differs between configurations (see configs.csv)\n", s->name);
     }
+    return RL_OK;
 }
 
 static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
@@ -126,23 +160,35 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
                                 "cannot reload the map of configuration %zu: %s", k,
                                 why.message);
         const rl_params *env = p->configurations[k].env;
-        fprintf(f, "; map of configuration %zu: %s%s, %zux%zu, fnv1a64 %016llx\n", k,
-                rl_params_has(env, "map") ? "" : "preset ",
-                rl_params_has(env, "map") ? rl_params_string(env, "map")
-                                          : rl_params_string(env, "preset"),
-                map->rows, map->cols, map_hash(map));
+        const char *source = rl_params_has(env, "map") ? rl_params_string(env, "map")
+                                                       : rl_params_string(env, "preset");
+        char line[RL_CONFIG_LINE_MAX + 2];
+        int len = snprintf(line, sizeof line, "; map of configuration %zu: %s%s, %zux%zu, fnv1a64 %016llx",
+                           k, rl_params_has(env, "map") ? "" : "preset ", source, map->rows,
+                           map->cols, map_hash(map));
+        if (len >= 0 && len <= RL_CONFIG_LINE_MAX) {
+            fprintf(f, "%s\n", line);
+        } else {
+            /* A path too long for one line (the loader's cap) goes on lines of its own. */
+            fprintf(f, "; map of configuration %zu: %zux%zu, fnv1a64 %016llx, from\n", k,
+                    map->rows, map->cols, map_hash(map));
+            for (size_t at = 0; at < strlen(source); at += RL_CONFIG_LINE_MAX - 2)
+                fprintf(f, "; %.*s\n", RL_CONFIG_LINE_MAX - 2, source + at);
+        }
         rl_map_free(map);
     }
     fprintf(f, "\n[experiment]\nname = %s\n", p->name);
     for (const rl_param_spec *s = rl_experiment_params; s->name; s++)
         if (strcmp(s->name, "name") != 0 && rl_params_has(p->experiment, s->name))
-            fprintf(f, "%s = %s\n", s->name, rl_params_text(p->experiment, s->name));
+            put_key(f, s->name, rl_params_text(p->experiment, s->name));
     fprintf(f, "\n[env]\n");
     if (rl_config_find(p->config, "env", "type"))
         fprintf(f, "type = %s\n", p->env_type->name);
-    write_section_keys(f, p, "env", p->env_type->params, NULL);
-    fprintf(f, "\n[agent]\nalgorithm = %s\n",
-            rl_config_find(p->config, "agent", "algorithm")->value);
+    int rc = write_section_keys(f, p, "env", p->env_type->params, NULL, err);
+    if (rc != RL_OK)
+        return rc;
+    fprintf(f, "\n[agent]\n");
+    put_key(f, "algorithm", rl_config_find(p->config, "agent", "algorithm")->value);
     written_keys *written = rl_calloc(1, sizeof *written);
     if (!written)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
@@ -150,12 +196,12 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
         bool first = true;
         for (size_t j = 0; j < k; j++)
             first &= p->configurations[j].agent != p->configurations[k].agent;
-        if (first)
-            write_section_keys(f, p, "agent", rl_agent_params(p->configurations[k].agent),
-                               written);
+        if (first && rc == RL_OK)
+            rc = write_section_keys(f, p, "agent",
+                                    rl_agent_params(p->configurations[k].agent), written, err);
     }
     rl_free(written);
-    return RL_OK;
+    return rc;
 }
 
 static int write_configs_csv(FILE *f, const rl_plan *p, rl_error *err)
@@ -244,10 +290,26 @@ int rl_results_compare_config(const char *dir, const char *text, int *line, rl_e
     char path[RL_OUTPUT_PATH_MAX + 32];
     snprintf(path, sizeof path, "%.4000s/config.ini", dir);
     *line = 0;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return rl_error_set(err, errno == ENOENT ? RL_ENOTFOUND : RL_EIO,
-                            "cannot read '%s': %s", path, strerror(errno));
+    /* Never through a link planted in the folder: a link there is an error. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        return rl_error_set(err, RL_EIO, "'%s' is not a file", path);
+    }
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (!f) {
+        int saved = errno;
+        if (fd >= 0)
+            close(fd);
+        if (saved == ELOOP)
+            return rl_error_set(err, RL_EIO,
+                                "'%s' is a symbolic link (gridrl does not follow links inside "
+                                "an output directory)",
+                                path);
+        return rl_error_set(err, saved == ENOENT ? RL_ENOTFOUND : RL_EIO,
+                            "cannot read '%s': %s", path, strerror(saved));
+    }
     char buf[1024];
     const char *expected = text;
     bool same = true, line_start = true;

@@ -2,6 +2,7 @@
 #include "experiments/runner/scheduler.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,13 +25,16 @@ typedef struct pool {
     volatile sig_atomic_t halt; /* a run failed: start no more */
 } pool;
 
-static void fail(pool *w, int rc, const rl_error *err)
+/* The first failure wins; its message names the run. */
+static void fail(pool *w, size_t run, int rc, const rl_error *err)
 {
     pthread_mutex_lock(&w->lock);
     if (!w->failed) {
         w->failed = true;
         w->rc = rc;
         w->error = *err;
+        snprintf(w->error.message, sizeof w->error.message, "run %zu: %.990s", run,
+                 err->message);
     }
     w->halt = 1;
     pthread_mutex_unlock(&w->lock);
@@ -39,12 +43,13 @@ static void fail(pool *w, int rc, const rl_error *err)
 static void *worker(void *arg)
 {
     pool *w = arg;
-    size_t runs = rl_plan_runs(w->p);
+    size_t runs = rl_plan_runs(w->p), step = w->options->shard ? w->options->shard->count : 1;
     for (;;) {
         pthread_mutex_lock(&w->lock);
         while (w->next < runs && rl_run_files_complete(w->dir, w->next))
-            w->next++;
-        size_t run = w->next++;
+            w->next += step;
+        size_t run = w->next;
+        w->next += step;
         bool halted = w->halt;
         pthread_mutex_unlock(&w->lock);
         if (run >= runs || halted || (w->options->stop && *w->options->stop))
@@ -57,7 +62,7 @@ static void *worker(void *arg)
             rc = rl_run_files_write(w->dir, &result, &err);
         if (rc != RL_OK) {
             if (rc != RL_EINTERRUPTED)
-                fail(w, rc, &err);
+                fail(w, run, rc, &err);
             rl_run_result_free(&result);
             break;
         }
@@ -94,13 +99,15 @@ static void report_progress(pool *w, size_t total, size_t skipped, double starte
 int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options *options,
                     rl_schedule_report *report, rl_error *err)
 {
-    pool w = {.p = p, .dir = dir, .options = options};
+    pool w = {.p = p, .dir = dir, .options = options,
+              .next = options->shard ? options->shard->index : 0};
     int rc = rl_truth_cache_alloc(p, &w.truths, err);
     if (rc != RL_OK)
         return rc;
     pthread_mutex_init(&w.lock, NULL);
-    size_t total = rl_plan_runs(p), skipped = 0;
-    for (size_t run = 0; run < total; run++)
+    size_t total = rl_shard_runs(options->shard, rl_plan_runs(p)), skipped = 0;
+    size_t step = options->shard ? options->shard->count : 1;
+    for (size_t run = w.next; run < rl_plan_runs(p); run += step)
         skipped += rl_run_files_complete(dir, run);
     size_t n = options->threads ? options->threads : 1;
     if (n > total - skipped)
@@ -140,6 +147,7 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
     report->total = total;
     report->skipped = skipped;
     report->completed = w.completed + skipped;
+    report->episodes = w.episodes;
     report->seconds = now_seconds() - started;
     if (rc != RL_OK)
         return rc;

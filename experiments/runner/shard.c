@@ -11,6 +11,8 @@
 
 #include "experiments/io/output.h"
 #include "experiments/runner/results.h"
+#include "experiments/runner/run_files.h"
+#include "rl/alloc.h"
 
 /* A whole number of at most 8 digits (RL_SHARD_MAX has 8), no sign or spaces. */
 static bool parse_count(const char *text, size_t len, size_t *out)
@@ -53,68 +55,80 @@ size_t rl_shard_runs(const rl_shard *s, size_t runs)
     return runs / s->count + (s->index < runs % s->count);
 }
 
-/* ---- the shared folder ----------------------------------------------------------------- */
-
-/* A claim file's name: unique to this process among every host sharing the folder, so two
- * shards never write the same temporary file. */
-#define CLAIM_PREFIX_CONFIG ".config.ini.claim-"
-#define CLAIM_PREFIX_CONFIGS ".configs.csv.claim-"
-
-static int claim_path(const char *dir, const char *prefix, char *out, size_t size,
-                      rl_error *err)
+size_t rl_shard_list(const rl_plan *p, const char *dir, const rl_shard *s, bool complete,
+                     size_t *runs, size_t max)
 {
-    char host[256] = "";
-    if (gethostname(host, sizeof host - 1) != 0)
-        snprintf(host, sizeof host, "host");
-    for (char *c = host; *c; c++)
-        if (*c == '/')
-            *c = '_';
-    if (snprintf(out, size, "%s/%s%s-%ld", dir, prefix, host, (long)getpid()) >= (int)size)
-        return rl_error_set(err, RL_ERANGE, "output path is too long");
-    return RL_OK;
+    size_t n = 0;
+    for (size_t run = s ? s->index : 0; run < rl_plan_runs(p); run += s ? s->count : 1)
+        if (rl_run_files_complete(dir, run) == complete) {
+            if (n < max)
+                runs[n] = run;
+            n++;
+        }
+    return n;
 }
 
-/* Writes text into a new file at path (rl_output_create: never through a link). */
-static int write_text(const char *path, const char *text, rl_error *err)
+/* ---- the shared folder ----------------------------------------------------------------- */
+
+/* Writes text into path through this process's temporary file (output.h: unique to the
+ * process, created exclusively, never through a link); exclusive: link(2) it into place,
+ * which fails with EEXIST when anything is there already (RL_CONTINUE then), else rename(2)
+ * it over whatever is there. */
+static int put_file(const char *dir, const char *name, const char *text, bool exclusive,
+                    rl_error *err)
 {
-    int fd = rl_output_create(path, err);
+    char path[RL_OUTPUT_PATH_MAX + 32], tmp[RL_OUTPUT_PATH_MAX + 160];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return rl_error_set(err, RL_ERANGE, "output path is too long");
+    int rc = rl_output_temp_path(dir, name, tmp, sizeof tmp, err);
+    if (rc != RL_OK)
+        return rc;
+    int fd = rl_output_create(tmp, err);
     if (fd < 0)
         return RL_EIO;
     FILE *f = fdopen(fd, "w");
     if (!f) {
+        int saved = errno;
         close(fd);
-        unlink(path);
-        return rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(errno));
+        unlink(tmp);
+        return rl_error_set(err, RL_EIO, "cannot write '%s': %s", tmp, strerror(saved));
     }
     fputs(text, f);
     errno = 0;
     int failed = rl_output_finish_stream(f);
-    if (failed) {
-        unlink(path);
-        return rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(failed));
-    }
-    return RL_OK;
+    if (failed)
+        rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(failed));
+    else if (exclusive && link(tmp, path) != 0)
+        rc = errno == EEXIST ? RL_CONTINUE
+                             : rl_error_set(err, RL_EIO, "cannot create '%s': %s", path,
+                                            strerror(errno));
+    else if (!exclusive && rename(tmp, path) != 0)
+        rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(errno));
+    if (rc != RL_OK || exclusive)
+        unlink(tmp); /* after link(2) the file lives on under path */
+    return rc;
 }
 
-/* configs.csv, when the folder lacks it (its creator failed between config.ini and it). */
+/* configs.csv, when the folder lacks it (its creator stopped between config.ini and it);
+ * two shards writing it at once each rename the same bytes into place. */
 static int ensure_configs(const char *dir, const char *configs, rl_error *err)
 {
-    char path[RL_OUTPUT_PATH_MAX + 32], tmp[RL_OUTPUT_PATH_MAX + 300];
+    char path[RL_OUTPUT_PATH_MAX + 32];
     snprintf(path, sizeof path, "%.4000s/configs.csv", dir);
     struct stat st;
     if (lstat(path, &st) == 0)
         return RL_OK;
-    int rc = claim_path(dir, CLAIM_PREFIX_CONFIGS, tmp, sizeof tmp, err);
-    if (rc == RL_OK)
-        rc = write_text(tmp, configs, err);
-    if (rc == RL_OK && rename(tmp, path) != 0) {
-        rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(errno));
-        unlink(tmp);
-    }
-    return rc;
+    return put_file(dir, "configs.csv", configs, false, err);
 }
 
-/* Whether dir holds nothing but other shards' claim files: RL_OK; RL_CONTINUE when
+/* A temporary file of a writer (output.h: .NAME.HOST.PID.tmp). */
+static bool is_temporary(const char *name)
+{
+    size_t len = strlen(name);
+    return name[0] == '.' && len > 5 && strcmp(name + len - 4, ".tmp") == 0;
+}
+
+/* Whether dir holds nothing but writers' temporary files: RL_OK; RL_CONTINUE when
  * config.ini appeared meanwhile (compare it again); RL_EINVAL for anything else. */
 static int check_empty(const char *dir, rl_error *err)
 {
@@ -124,9 +138,7 @@ static int check_empty(const char *dir, rl_error *err)
     int rc = RL_OK;
     for (struct dirent *e; rc == RL_OK && (e = readdir(d));) {
         const char *name = e->d_name;
-        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
-            strncmp(name, CLAIM_PREFIX_CONFIG, strlen(CLAIM_PREFIX_CONFIG)) == 0 ||
-            strncmp(name, CLAIM_PREFIX_CONFIGS, strlen(CLAIM_PREFIX_CONFIGS)) == 0)
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || is_temporary(name))
             continue;
         if (strcmp(name, "config.ini") == 0)
             rc = RL_CONTINUE;
@@ -140,25 +152,19 @@ static int check_empty(const char *dir, rl_error *err)
     return rc;
 }
 
-/* Tries to create the experiment: config.ini appears by link(2), atomically and only if it
- * is not there yet, then configs.csv. RL_OK with *created false: another shard was first. */
+/* Tries to create the experiment: config.ini appears by link(2), atomically and only if
+ * nothing is there yet, then configs.csv. RL_OK with *created false: another shard was
+ * first. */
 static int claim(const char *dir, const char *config, const char *configs, bool *created,
                  rl_error *err)
 {
-    char path[RL_OUTPUT_PATH_MAX + 32], tmp[RL_OUTPUT_PATH_MAX + 300];
-    snprintf(path, sizeof path, "%.4000s/config.ini", dir);
-    int rc = claim_path(dir, CLAIM_PREFIX_CONFIG, tmp, sizeof tmp, err);
-    if (rc == RL_OK)
-        rc = write_text(tmp, config, err);
-    if (rc != RL_OK)
-        return rc;
-    if (link(tmp, path) == 0)
+    int rc = put_file(dir, "config.ini", config, true, err);
+    if (rc == RL_CONTINUE)
+        return RL_OK;
+    if (rc == RL_OK) {
         *created = true;
-    else if (errno != EEXIST)
-        rc = rl_error_set(err, RL_EIO, "cannot create '%s': %s", path, strerror(errno));
-    unlink(tmp);
-    if (*created)
         rc = ensure_configs(dir, configs, err);
+    }
     return rc;
 }
 
@@ -208,7 +214,7 @@ int rl_shard_join(const rl_plan *p, const char *dir, bool *created, rl_error *er
         if (rc == RL_OK)
             rc = claim(dir, config, configs, created, err);
     }
-    free(config);
-    free(configs);
+    rl_free(config);
+    rl_free(configs);
     return rc;
 }

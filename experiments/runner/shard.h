@@ -4,13 +4,16 @@
  * Strided rather than in blocks, so that no shard gets every run of a slow configuration
  * (runs of one configuration are consecutive). A run's file is the only thing a shard writes
  * besides the folder's config.ini and configs.csv, and each run belongs to one shard, so the
- * shards never write the same file; merging their runs is results.h's rl_results_finish,
- * which gives the same bytes however the runs were split.
+ * shards never write the same file (and if two processes do run the same run, each renames a
+ * complete file of its own: output.h). Merging the runs is merge.h's, and gives the same
+ * bytes however the runs were split.
  *
  * The first shard to arrive creates the folder and its config.ini; the others join only a
  * folder whose config.ini is exactly theirs. Creating is race-free on a shared filesystem
- * (NFS, Lustre): config.ini appears by link(2), which fails for all but one of the shards
- * that try at once, and a shard that loses compares the winner's file like any other.
+ * (NFS, Lustre): config.ini appears by link(2) from the creator's temporary file, which
+ * fails for all but one of the shards that try at once, and a shard that loses compares the
+ * winner's file like any other. Nothing is read or written through a link planted in the
+ * folder.
  */
 #ifndef GRIDRL_EXPERIMENTS_RUNNER_SHARD_H
 #define GRIDRL_EXPERIMENTS_RUNNER_SHARD_H
@@ -40,6 +43,12 @@ static inline bool rl_shard_has(const rl_shard *s, size_t run)
 
 /* The number of runs of a plan of `runs` runs that belong to s (NULL: all). */
 size_t rl_shard_runs(const rl_shard *s, size_t runs);
+
+/* The runs of p in shard s (NULL: every run) whose files in dir are complete (complete
+ * true) or missing (false): their number, and the first max of them, in run order, into
+ * runs (NULL when max is 0). */
+size_t rl_shard_list(const rl_plan *p, const char *dir, const rl_shard *s, bool complete,
+                     size_t *runs, size_t max);
 
 /* Makes dir the output folder of plan p for a shard: creates it (and its config.ini and
  * configs.csv, *created true) when it holds no experiment yet, or joins it when its
