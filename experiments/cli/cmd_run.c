@@ -1,13 +1,13 @@
-/* `gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--resume|--force]
- * [--quiet]`: validates the whole plan, then runs it on N threads, each run into its own
- * directory, and assembles the output files; the results of each configuration are then drawn
- * as the books draw them (values in the cells, greedy arrows).
+/* `gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--shard K/N]
+ * [--resume|--force] [--keep-runs] [--quiet]`: validates the whole plan, then runs it on N
+ * threads, each run into its own file, and assembles the output files; the results of each
+ * configuration are then drawn as the books draw them (values in the cells, greedy arrows).
  *
- * SIGINT and SIGTERM set a flag (the one piece of process-wide state: a signal handler can
- * reach nothing else); runs in flight are abandoned at their next episode, finished runs stay
- * on disk, and the message says how to resume.
+ * With --shard K/N it runs only the runs with run % N == K, into a folder that the other
+ * shards share, and leaves the merge to `gridrl merge`; under an MPI launcher every rank is a
+ * shard and rank 0 merges (run_ranks.c). SIGINT and SIGTERM abandon runs in flight
+ * (interrupt.h); finished runs stay on disk, and the message says how to resume.
  */
-#include <errno.h>
 #include <signal.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,24 +17,25 @@
 #include <unistd.h>
 
 #include "experiments/cli/cli.h"
-#include "experiments/runner/config.h"
 #include "experiments/cli/configs_embedded.h"
+#include "experiments/cli/finish.h"
 #include "experiments/cli/grid_draw.h"
-#include "experiments/cli/options.h"
+#include "experiments/cli/interrupt.h"
+#include "experiments/cli/progress.h"
+#include "experiments/cli/ranks.h"
+#include "experiments/cli/run_command.h"
+#include "experiments/cli/shell.h"
 #include "experiments/io/output.h"
-#include "experiments/runner/plan.h"
-#include "experiments/plot/plot.h"
 #include "experiments/runner/results.h"
 #include "experiments/runner/run.h"
-#include "experiments/runner/run_files.h"
 #include "experiments/runner/scheduler.h"
 
 /* `gridrl run` with no file: Zhao Fig 3.4(a), optimal values with the baseline rewards. */
 #define DEFAULT_CONFIG "zhao_fig3_4a"
 
 const char rl_cli_run_help[] =
-    "usage: gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--resume|--force]\n"
-    "                  [--keep-runs] [--quiet]\n"
+    "usage: gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--shard K/N]\n"
+    "                  [--resume|--force] [--keep-runs] [--quiet]\n"
     "\n"
     "Runs the experiment CONFIG describes (an INI file: [experiment], [env], [agent]) and\n"
     "writes its results into DIR. Without CONFIG, runs the built-in " DEFAULT_CONFIG "\n"
@@ -44,14 +45,24 @@ const char rl_cli_run_help[] =
     "options:\n"
     "  -o DIR               output directory (default: [experiment] out, else results/NAME)\n"
     "  -s section.key=value override a config value; a comma list makes a sweep axis\n"
-    "  -j N                 run N runs at a time (default: the number of cores); the output\n"
-    "                       files are the same for any N\n"
-    "  --resume             finish an interrupted experiment in DIR: runs already complete are\n"
-    "                       kept, the rest are run (DIR must come from the same config)\n"
+    "  -j N                 run N runs at a time (default: the number of cores, shared among\n"
+    "                       the MPI ranks on a machine); the output files are the same for\n"
+    "                       any N\n"
+    "  --shard K/N          run only the runs with run % N == K (0 <= K < N) into DIR, which\n"
+    "                       the other shards share: the first creates it, the others join it\n"
+    "                       when its config.ini is theirs; no merge (gridrl merge DIR, once\n"
+    "                       every shard is done)\n"
+    "  --resume             finish an interrupted experiment (or shard) in DIR: runs already\n"
+    "                       complete are kept, the rest are run (DIR must come from the same\n"
+    "                       config)\n"
     "  --force              write into a non-empty output directory, replacing its results\n"
+    "                       (not with --shard: a shard never removes another's runs)\n"
     "  --keep-runs          keep runs/ (each run's rows) once the experiment's files are\n"
     "                       written; by default every row is stored once, in those files\n"
     "  --quiet              print nothing but errors (no progress bar, no grids)\n"
+    "\n"
+    "Under mpirun (gridrl built with MPI), rank r of N runs shard r/N on -j threads, rank 0\n"
+    "prepares DIR, shows the progress and merges; see the README, \"Running on a cluster\".\n"
     "\n"
     "output files: config.ini configs.csv runs.csv timing.csv values.csv policy.csv,\n"
     "              iterations.csv (planners), episodes.csv summary.csv scores.csv\n"
@@ -63,23 +74,23 @@ const char rl_cli_run_help[] =
     "  gridrl run experiments/configs/zhao_fig4_4.ini -o results/fig4_4\n"
     "  gridrl run experiments/configs/zhao_fig3_4a.ini -s agent.gamma=0.5,0.9 --force\n"
     "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini -j 2\n"
-    "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini --resume\n";
+    "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini --resume\n"
+    "  gridrl run experiments/configs/sb_fig6_3.ini -o results/f63 --shard 0/4\n"
+    "  mpirun -n 4 gridrl run experiments/configs/sb_fig6_3.ini -o results/f63\n";
 
-typedef struct run_options {
-    const char *config, *out;
-    rl_option_list overrides;
-    size_t threads;
-    bool force, quiet, resume, keep_runs;
-    int argc; /* the command's arguments, for the resume hint */
-    char **argv;
-} run_options;
-
-static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_options *o)
+int rl_run_options_parse(const rl_cli_command *cmd, int argc, char **argv, run_options *o)
 {
+    *o = (run_options){.argc = argc, .argv = argv};
+    o->overrides.values = calloc((size_t)argc, sizeof *o->overrides.values);
+    if (!o->overrides.values) {
+        fprintf(stderr, "gridrl: out of memory\n");
+        return RL_CLI_FAILURE;
+    }
     const rl_option options[] = {
         {"-o|--out", RL_OPTION_STRING, &o->out, NULL, 0, 0},
         {"-s|--set", RL_OPTION_LIST, &o->overrides, NULL, 0, 0},
         {"-j|--jobs", RL_OPTION_COUNT, &o->threads, NULL, 1, 1024},
+        {"--shard", RL_OPTION_STRING, &o->shard_text, NULL, 0, 0},
         {"--force", RL_OPTION_FLAG, &o->force, NULL, 0, 0},
         {"--resume", RL_OPTION_FLAG, &o->resume, NULL, 0, 0},
         {"--keep-runs", RL_OPTION_FLAG, &o->keep_runs, NULL, 0, 0},
@@ -92,11 +103,28 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
         return rc;
     if (o->force && o->resume)
         return rl_cli_usage_error(cmd, "--resume and --force exclude each other");
+    if (o->shard_text) {
+        rl_error err;
+        if (rl_shard_parse(o->shard_text, &o->shard, &err) != RL_OK)
+            return rl_cli_usage_error(cmd, "--shard %s", err.message);
+        o->has_shard = true;
+        if (o->force)
+            return rl_cli_usage_error(cmd, "--shard and --force exclude each other (a shard "
+                                           "never removes the runs of the others)");
+    }
     return RL_CLI_OK;
 }
 
-static int load_config(const run_options *o, rl_config **c, rl_error *err)
+void rl_run_options_free(run_options *o)
 {
+    free(o->overrides.values);
+    o->overrides.values = NULL;
+}
+
+int rl_run_load_plan(const run_options *o, rl_config **c, rl_plan **plan, rl_error *err)
+{
+    *c = NULL;
+    *plan = NULL;
     int rc;
     if (o->config) {
         rc = rl_config_load_file(o->config, c, err);
@@ -110,10 +138,14 @@ static int load_config(const run_options *o, rl_config **c, rl_error *err)
     }
     for (size_t i = 0; rc == RL_OK && i < o->overrides.n; i++)
         rc = rl_config_override(*c, o->overrides.values[i], err);
+    if (rc == RL_OK)
+        rc = rl_plan_build(*c, plan, err);
+    if (rc == RL_OK)
+        rc = rl_plan_check(*plan, err);
     return rc;
 }
 
-static void output_dir(const rl_plan *p, const run_options *o, char *dir, size_t size)
+void rl_run_output_dir(const rl_plan *p, const run_options *o, char *dir, size_t size)
 {
     if (o->out)
         snprintf(dir, size, "%s", o->out);
@@ -123,51 +155,23 @@ static void output_dir(const rl_plan *p, const run_options *o, char *dir, size_t
         snprintf(dir, size, "results/%s", p->name);
 }
 
-/* Appends arg to line as the shell reads it back: as it is when it holds only characters
- * the shell takes literally, else in single quotes (a quote inside as '\''). */
-static void append_quoted(char *line, const char *arg)
+size_t rl_run_threads(const run_options *o, int processes)
 {
-    static const char PLAIN[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                "0123456789_-./=:,+@%";
-    char *p = line + strlen(line);
-    if (arg[0] && strspn(arg, PLAIN) == strlen(arg)) {
-        strcpy(p, arg);
-        return;
-    }
-    *p++ = '\'';
-    for (const char *c = arg; *c; c++) {
-        if (*c == '\'') {
-            memcpy(p, "'\\''", 4);
-            p += 4;
-        } else {
-            *p++ = *c;
-        }
-    }
-    *p++ = '\'';
-    *p = '\0';
+    if (o->threads)
+        return o->threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    long per = n > 0 && processes > 0 ? n / processes : 1;
+    return per > 0 ? (size_t)per : 1;
 }
 
-/* "gridrl ARGS...", each argument quoted for the shell; for_resume drops --force and
- * --resume and appends --resume, which is the command that finishes an interrupted
- * experiment. */
-static char *command_line(int argc, char **argv, bool for_resume)
+void rl_run_print_resume(const run_options *o, const char *why, const char *dir,
+                         size_t completed, size_t total)
 {
-    size_t len = strlen("gridrl --resume") + 1;
-    for (int i = 0; i < argc; i++)
-        len += 4 * strlen(argv[i]) + 3; /* a quote can become four characters */
-    char *line = malloc(len);
-    if (!line)
-        return NULL;
-    strcpy(line, "gridrl");
-    for (int i = 0; i < argc; i++) {
-        if (for_resume && (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "--resume") == 0))
-            continue;
-        strcat(line, " ");
-        append_quoted(line, argv[i]);
-    }
-    if (for_resume)
-        strcat(line, " --resume");
-    return line;
+    char *resume = rl_shell_command_line(o->argc, o->argv, true);
+    fprintf(stderr,
+            "gridrl: %s%zu of %zu runs are complete in %s/runs/; finish them with\n  %s\n",
+            why, completed, total, dir, resume ? resume : "gridrl run ... --resume");
+    free(resume);
 }
 
 /* The configuration's values and greedy arrows drawn on its map (replicate 0). */
@@ -234,87 +238,6 @@ done:
     free(arrow_ptrs);
 }
 
-/* "[#####.....] 12/40 runs  850 episodes/s  ETA 0:12" on one line of stderr. */
-static void draw_progress(const rl_schedule_progress *p, void *context)
-{
-    (void)context;
-    char bar[31];
-    size_t filled = p->total ? p->done * 30 / p->total : 30;
-    for (size_t i = 0; i < 30; i++)
-        bar[i] = i < filled ? '#' : '.';
-    bar[30] = '\0';
-    fprintf(stderr, "\r[%s] %zu/%zu runs", bar, p->done, p->total);
-    if (p->episodes && p->seconds > 0)
-        fprintf(stderr, "  %.0f episodes/s", (double)p->episodes / p->seconds);
-    size_t fresh = p->done - p->skipped;
-    if (fresh && p->done < p->total) {
-        double eta = p->seconds / (double)fresh * (double)(p->total - p->done);
-        fprintf(stderr, "  ETA %d:%02d", (int)(eta / 60), (int)eta % 60);
-    }
-    fprintf(stderr, "\033[K%s", p->last ? "\n" : "");
-    fflush(stderr);
-}
-
-/* Set by SIGINT/SIGTERM; see the file comment. */
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int signo)
-{
-    if (!stop_requested)
-        stop_requested = signo; /* the first signal: the exit status says which */
-}
-
-static void catch_signals(bool on)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on ? on_signal : SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
-static size_t default_threads(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (size_t)n : 1;
-}
-
-/* --resume: the directory must hold the same resolved config. */
-static int check_resume(const char *dir, const char *config_text, rl_error *err)
-{
-    char path[RL_OUTPUT_PATH_MAX];
-    snprintf(path, sizeof path, "%.4000s/config.ini", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return RL_ENOTFOUND; /* nothing to resume: start afresh */
-        return rl_error_set(err, RL_EIO, "cannot read '%s': %s", path, strerror(errno));
-    }
-    char line[1024];
-    const char *expected = config_text;
-    int number = 0, rc = RL_OK;
-    while (rc == RL_OK && fgets(line, sizeof line, f)) {
-        number++;
-        size_t len = strlen(line);
-        if (strncmp(expected, line, len) != 0)
-            rc = RL_EINVAL;
-        else
-            expected += len;
-    }
-    fclose(f);
-    if (rc == RL_OK && *expected)
-        rc = RL_EINVAL, number++;
-    if (rc != RL_OK) {
-        rl_error_set(err, RL_EINVAL,
-                     "cannot resume: this config differs from the one the results in '%s' "
-                     "came from (config.ini line %d); use another -o DIR or --force",
-                     dir, number);
-        return rl_error_locate(err, RL_EINVAL, path, number, 0, NULL);
-    }
-    return RL_OK;
-}
-
 /* The first component of path (path itself, or a parent of it) that does not exist, into
  * out: true, or false when path exists (or the question cannot be answered). */
 static bool first_missing(const char *path, char *out, size_t size)
@@ -335,10 +258,30 @@ static bool first_missing(const char *path, char *out, size_t size)
     }
 }
 
-static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_error *err)
+/* --resume: whether dir holds an experiment of the same resolved config (RL_ENOTFOUND: it
+ * holds none, start afresh). */
+static int check_resume(const char *dir, const char *config_text, rl_error *err)
+{
+    int line;
+    int rc = rl_results_compare_config(dir, config_text, &line, err);
+    if (rc == RL_EINVAL) {
+        char path[RL_OUTPUT_PATH_MAX + 32];
+        snprintf(path, sizeof path, "%.4000s/config.ini", dir);
+        rl_error_set(err, RL_EINVAL,
+                     "cannot resume: this config differs from the one the results in '%s' "
+                     "came from (config.ini line %d); use another -o DIR or --force",
+                     dir, line);
+        return rl_error_locate(err, RL_EINVAL, path, line, 0, NULL);
+    }
+    return rc;
+}
+
+int rl_run_prepare(const rl_plan *p, const run_options *o, const char *dir, rl_error *err)
 {
     if (!dir[0])
         return rl_error_set(err, RL_EINVAL, "the output directory's name is empty");
+    char made[RL_OUTPUT_PATH_MAX];
+    bool making = first_missing(dir, made, sizeof made);
     char *text = NULL;
     int rc = rl_results_config_text(p, &text, err);
     if (rc == RL_OK && o->resume) {
@@ -365,59 +308,42 @@ static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_e
         rc = rl_results_clear(dir, err);
     if (rc == RL_OK)
         rc = rl_results_begin(p, dir, err);
+    /* Nothing half-made: what this run created (the directory, and any parents it made for
+     * it) goes again when it cannot be set up. */
+    if (rc != RL_OK && making)
+        rl_output_remove_tree(made, NULL);
     return rc;
 }
 
+/* The whole plan in this process: runs, then the experiment's files, then the grids. */
 static int execute(const rl_plan *p, const run_options *o, const char *dir, const char *cmdline,
                    rl_error *err)
 {
+    if (o->resume && rl_results_finished(dir)) {
+        /* Its files are written and its runs' rows are in them: nothing is left to do. */
+        if (!o->quiet)
+            printf("%s: %zu run%s (%zu already complete): the experiment in %s/ is finished\n",
+                   p->name, rl_plan_runs(p), rl_plan_runs(p) == 1 ? "" : "s", rl_plan_runs(p),
+                   dir);
+        return RL_OK;
+    }
     rl_run_result *keep = calloc(p->n_configurations, sizeof *keep);
     if (!keep)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     rl_schedule_options options = {
-        .threads = o->threads ? o->threads : default_threads(),
-        .progress = !o->quiet && rl_cli_isatty(stderr) ? draw_progress : NULL,
-        .stop = &stop_requested,
+        .threads = rl_run_threads(o, 1),
+        .progress = !o->quiet && rl_cli_isatty(stderr) ? rl_cli_draw_progress : NULL,
+        .stop = rl_interrupt_flag(),
         .keep = o->quiet ? NULL : keep,
     };
     rl_schedule_report report;
-    int rc;
-    if (o->resume && rl_results_finished(dir)) {
-        /* Its files are written and its runs' rows are in them: nothing is left to do. */
-        report = (rl_schedule_report){rl_plan_runs(p), rl_plan_runs(p), rl_plan_runs(p), 0.0};
-        if (!o->quiet)
-            printf("%s: %zu run%s (%zu already complete): the experiment in %s/ is finished\n",
-                   p->name, report.total, report.total == 1 ? "" : "s", report.skipped, dir);
-        free(keep);
-        return RL_OK;
-    }
-    catch_signals(true);
-    rc = rl_schedule_run(p, dir, &options, &report, err);
-    catch_signals(false);
-    if (rc == RL_EINTERRUPTED) {
-        char *resume = command_line(o->argc, o->argv, true);
-        fprintf(stderr,
-                "gridrl: interrupted: %zu of %zu runs are complete in %s/runs/; finish them "
-                "with\n  %s\n",
-                report.completed, report.total, dir, resume ? resume : "gridrl run ... --resume");
-        free(resume);
-    }
+    rl_interrupt_catch(true);
+    int rc = rl_schedule_run(p, dir, &options, &report, err);
+    rl_interrupt_catch(false);
+    if (rc == RL_EINTERRUPTED)
+        rl_run_print_resume(o, "interrupted: ", dir, report.completed, report.total);
     if (rc == RL_OK)
-        rc = rl_results_finish(p, dir, cmdline, options.threads, err);
-    if (rc == RL_OK && !o->keep_runs)
-        rc = rl_run_files_clear(dir, err);
-    if (rc == RL_OK && rl_params_bool(p->experiment, "plot")) {
-        /* The results stand even if gnuplot cannot draw them: say so, keep exit 0. */
-        rl_plot_options plot = RL_PLOT_OPTIONS_DEFAULT;
-        plot.log = o->quiet ? NULL : stdout;
-        rl_error plot_err;
-        rl_error_clear(&plot_err);
-        if (rl_plot_dir(dir, &plot, &plot_err) != RL_OK) {
-            char buf[RL_ERROR_MESSAGE_MAX + RL_ERROR_FILE_MAX + 64];
-            rl_error_format(&plot_err, buf, sizeof buf);
-            fprintf(stderr, "gridrl: results written, but no plots: %s\n", buf);
-        }
-    }
+        rc = rl_cli_finish(p, dir, cmdline, options.threads, o->keep_runs, o->quiet, err);
     if (rc == RL_OK && !o->quiet) {
         rl_grid_style style = {.color = rl_cli_use_color(stdout, RL_CLI_COLOR_AUTO)};
         for (size_t k = 0; k < p->n_configurations; k++)
@@ -432,15 +358,82 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
     return rc;
 }
 
-int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
+/* One shard of the plan in this process: into the shared folder (shard.h), no merge. */
+static int execute_shard(const rl_plan *p, const run_options *o, const char *dir,
+                         bool *input_error, rl_error *err)
 {
-    run_options o = {.argc = argc, .argv = argv};
-    o.overrides.values = calloc((size_t)argc, sizeof *o.overrides.values);
-    if (!o.overrides.values)
-        return RL_CLI_FAILURE;
-    int status = parse_options(cmd, argc, argv, &o);
+    char name[32];
+    snprintf(name, sizeof name, "shard %zu/%zu", o->shard.index, o->shard.count);
+    bool created;
+    int rc = rl_shard_join(p, dir, &created, err);
+    *input_error = rc == RL_EINVAL;
+    if (rc != RL_OK)
+        return rc;
+    if (rl_results_finished(dir)) {
+        if (o->resume) {
+            if (!o->quiet)
+                printf("%s: %s: the experiment in %s/ is finished (merged)\n", p->name, name,
+                       dir);
+            return RL_OK;
+        }
+        *input_error = true;
+        return rl_error_set(err, RL_EINVAL,
+                            "%s: the experiment in '%s' is finished (merged): nothing to run; "
+                            "use -o another directory",
+                            name, dir);
+    }
+    size_t first[16];
+    size_t done = rl_shard_list(p, dir, &o->shard, true, first, 16);
+    if (done && !o->resume) {
+        char list[256];
+        rl_cli_format_runs(list, sizeof list, first, done < 16 ? done : 16, done);
+        *input_error = true;
+        return rl_error_set(err, RL_EINVAL,
+                            "%s: run%s %s (%zu of its %zu) %s already complete in '%s': "
+                            "--resume keeps them and runs the rest, or use -o another "
+                            "directory",
+                            name, done == 1 ? "" : "s", list, done,
+                            rl_shard_runs(&o->shard, rl_plan_runs(p)), done == 1 ? "is" : "are",
+                            dir);
+    }
+    rl_schedule_options options = {
+        .threads = rl_run_threads(o, 1),
+        .shard = &o->shard,
+        .progress = !o->quiet && rl_cli_isatty(stderr) ? rl_cli_draw_progress : NULL,
+        .stop = rl_interrupt_flag(),
+    };
+    rl_schedule_report report;
+    rl_interrupt_catch(true);
+    rc = rl_schedule_run(p, dir, &options, &report, err);
+    rl_interrupt_catch(false);
+    if (rc == RL_EINTERRUPTED) {
+        char why[64];
+        snprintf(why, sizeof why, "interrupted: %s: ", name);
+        rl_run_print_resume(o, why, dir, report.completed, report.total);
+    }
+    if (rc != RL_OK || o->quiet)
+        return rc;
+    size_t missing = rl_shard_list(p, dir, NULL, false, NULL, 0), total = rl_plan_runs(p);
+    printf("%s: %s: %zu run%s (%zu already complete) in %.2f s, into %s/runs/\n", p->name, name,
+           report.total, report.total == 1 ? "" : "s", report.skipped, report.seconds, dir);
+    char *quoted = rl_shell_quote(dir);
+    if (missing)
+        printf("%zu of the experiment's %zu runs are complete; once every shard is done:\n"
+               "  gridrl merge %s\n",
+               total - missing, total, quoted ? quoted : dir);
+    else
+        printf("all %zu runs of the experiment are complete: merge them with\n  gridrl merge %s\n",
+               total, quoted ? quoted : dir);
+    free(quoted);
+    return RL_OK;
+}
+
+int rl_run_alone(const rl_cli_command *cmd, int argc, char **argv)
+{
+    run_options o;
+    int status = rl_run_options_parse(cmd, argc, argv, &o);
     if (status != RL_CLI_OK) {
-        free(o.overrides.values);
+        rl_run_options_free(&o);
         return status == RL_OPTIONS_HELP ? RL_CLI_OK : status;
     }
     rl_error err;
@@ -448,32 +441,27 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
     rl_config *config = NULL;
     rl_plan *plan = NULL;
     char dir[RL_OUTPUT_PATH_MAX];
-    char *cmdline = command_line(argc, argv, false);
-    int rc = cmdline ? load_config(&o, &config, &err) : rl_error_set(&err, RL_ENOMEM, "no memory");
-    if (rc == RL_OK)
-        rc = rl_plan_build(config, &plan, &err);
-    if (rc == RL_OK)
-        rc = rl_plan_check(plan, &err);
+    char *cmdline = rl_shell_command_line(argc, argv, false);
+    int rc = cmdline ? rl_run_load_plan(&o, &config, &plan, &err)
+                     : rl_error_set(&err, RL_ENOMEM, "out of memory");
     /* Everything that fails up to here is about the input (the config, a file it names,
      * gamma = 1 on a model that needs gamma < 1): exit 2. The output directory's errors
      * say themselves what they are: one that is not empty is bad input, a full disk is
      * not. */
     bool input_error = rc != RL_OK && rc != RL_ENOMEM;
-    if (rc == RL_OK) {
-        output_dir(plan, &o, dir, sizeof dir);
-        char made[RL_OUTPUT_PATH_MAX];
-        bool making = first_missing(dir, made, sizeof made);
-        rc = prepare(plan, &o, dir, &err);
-        /* Nothing half-made: what this run created (the directory, and any parents it
-         * made for it) goes again when it cannot be set up. */
-        if (rc != RL_OK && making)
-            rl_output_remove_tree(made, NULL);
-    }
     if (rc == RL_OK)
-        rc = execute(plan, &o, dir, cmdline, &err);
+        rl_run_output_dir(plan, &o, dir, sizeof dir);
+    if (rc == RL_OK && o.has_shard) {
+        rc = execute_shard(plan, &o, dir, &input_error, &err);
+    } else if (rc == RL_OK) {
+        rc = rl_run_prepare(plan, &o, dir, &err);
+        if (rc == RL_OK)
+            rc = execute(plan, &o, dir, cmdline, &err);
+    }
     if (rc == RL_EINTERRUPTED) {
         /* The shell's convention: 128 + the signal (130 for SIGINT, 143 for SIGTERM). */
-        status = 128 + (stop_requested ? (int)stop_requested : SIGINT);
+        int signo = rl_interrupt_signal();
+        status = 128 + (signo ? signo : SIGINT);
     } else if (rc == RL_OK) {
         status = RL_CLI_OK;
     } else {
@@ -484,6 +472,13 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
     rl_plan_free(plan);
     rl_config_free(config);
     free(cmdline);
-    free(o.overrides.values);
+    rl_run_options_free(&o);
     return status;
+}
+
+int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
+{
+    if (rl_ranks_launched())
+        return rl_run_ranks(cmd, argc, argv);
+    return rl_run_alone(cmd, argc, argv);
 }

@@ -55,25 +55,34 @@ static const char *common_value(const rl_plan *p, bool env, const char *key)
 }
 
 /* "key = value", with a value too long for one line of a config file continued on indented
- * lines, split at single spaces (the loader joins continuation lines with one space), so
- * config.ini loads again however many values a sweep has. */
+ * lines, so config.ini loads again however many values a sweep has. The loader joins a
+ * continuation line with one space, so a line may end before a single space (dropped) or
+ * after a comma (a list's values are trimmed); written again, the joined value is cut at the
+ * same places, so the file gives itself back. A value with nowhere to cut stays long. */
 static void put_key(FILE *f, const char *key, const char *value)
 {
     size_t used = (size_t)fprintf(f, "%s = ", key);
     const char *p = value;
     while (used + strlen(p) > RL_CONFIG_LINE_MAX) {
-        /* The last single space (between two other characters) that keeps this line within
-         * the cap; none: the line stays long (one value longer than a line). */
-        const char *cut = NULL;
-        for (const char *q = p + 1; q[0] && q[1] && used + (size_t)(q - p) <= RL_CONFIG_LINE_MAX;
-             q++)
-            if (q[0] == ' ' && q[-1] != ' ' && q[1] != ' ')
-                cut = q;
-        if (!cut)
+        /* The last place to cut that keeps this line within the cap: the line ends at
+         * end, the next starts at next. */
+        const char *end = NULL, *next = NULL;
+        for (const char *q = p + 1; q[0] && q[1]; q++) {
+            bool space = q[0] == ' ' && q[-1] != ' ' && q[1] != ' ';
+            bool comma = q[0] == ',' && q[1] != ' ';
+            const char *line_end = comma ? q + 1 : q;
+            if (used + (size_t)(line_end - p) > RL_CONFIG_LINE_MAX)
+                break;
+            if (space || comma) {
+                end = line_end;
+                next = q + 1;
+            }
+        }
+        if (!end)
             break;
-        fprintf(f, "%.*s\n    ", (int)(cut - p), p);
+        fprintf(f, "%.*s\n    ", (int)(end - p), p);
         used = 4;
-        p = cut + 1;
+        p = next;
     }
     fprintf(f, "%s\n", p);
 }

@@ -18,7 +18,9 @@ typedef struct pool {
     const rl_schedule_options *options;
     rl_truth_cache *truths; /* the plan's ground truths, each computed once */
     pthread_mutex_t lock;
-    size_t next, completed, running, episodes;
+    pthread_cond_t finished; /* signalled when a worker ends */
+    size_t next, completed, episodes;
+    size_t active; /* workers not ended yet */
     bool failed;
     int rc;
     rl_error error;
@@ -76,6 +78,10 @@ static void *worker(void *arg)
         else
             rl_run_result_free(&result);
     }
+    pthread_mutex_lock(&w->lock);
+    w->active--;
+    pthread_cond_signal(&w->finished);
+    pthread_mutex_unlock(&w->lock);
     return NULL;
 }
 
@@ -105,6 +111,11 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
     if (rc != RL_OK)
         return rc;
     pthread_mutex_init(&w.lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&w.finished, &attr);
+    pthread_condattr_destroy(&attr);
     size_t total = rl_shard_runs(options->shard, rl_plan_runs(p)), skipped = 0;
     size_t step = options->shard ? options->shard->count : 1;
     for (size_t run = w.next; run < rl_plan_runs(p); run += step)
@@ -114,27 +125,40 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
         n = total - skipped ? total - skipped : 1;
     pthread_t *threads = rl_calloc(n, sizeof *threads);
     if (!threads) {
+        pthread_cond_destroy(&w.finished);
         pthread_mutex_destroy(&w.lock);
         rl_truth_cache_free(w.truths);
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     }
     double started = now_seconds();
     size_t launched = 0;
+    w.active = n;
     for (; launched < n; launched++)
         if (pthread_create(&threads[launched], NULL, worker, &w) != 0)
             break;
+    pthread_mutex_lock(&w.lock);
+    w.active -= n - launched;
+    pthread_mutex_unlock(&w.lock);
     if (launched == 0) {
         rc = rl_error_set(err, RL_ENOMEM, "cannot start a worker thread");
     } else if (options->progress) {
+        /* A report every 0.2 s, and none after the last worker ends (woken at once). */
         for (;;) {
-            pthread_mutex_lock(&w.lock);
-            bool done = w.completed + skipped >= total || w.halt;
-            pthread_mutex_unlock(&w.lock);
-            if (done || (options->stop && *options->stop))
-                break;
             report_progress(&w, total, skipped, started, false);
-            struct timespec pause = {0, 200000000};
-            nanosleep(&pause, NULL);
+            struct timespec until;
+            clock_gettime(CLOCK_MONOTONIC, &until);
+            until.tv_nsec += 200000000;
+            if (until.tv_nsec >= 1000000000) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000;
+            }
+            pthread_mutex_lock(&w.lock);
+            while (w.active > 0 && pthread_cond_timedwait(&w.finished, &w.lock, &until) == 0)
+                continue;
+            bool done = w.active == 0;
+            pthread_mutex_unlock(&w.lock);
+            if (done)
+                break;
         }
     }
     for (size_t i = 0; i < launched; i++)
@@ -142,6 +166,7 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
     if (options->progress && launched)
         report_progress(&w, total, skipped, started, true);
     rl_free(threads);
+    pthread_cond_destroy(&w.finished);
     pthread_mutex_destroy(&w.lock);
     rl_truth_cache_free(w.truths);
     report->total = total;

@@ -1,0 +1,126 @@
+/* `gridrl merge DIR [-j N] [--keep-runs] [--quiet]`: the experiment's files of a folder whose
+ * runs other processes wrote (shards of a job array, an interrupted run): checks that every
+ * run of the plan in DIR/config.ini is complete, or names the missing ones and the command
+ * that completes them, then writes the same files `gridrl run -j 1` writes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "experiments/cli/cli.h"
+#include "experiments/cli/finish.h"
+#include "experiments/cli/options.h"
+#include "experiments/cli/shell.h"
+#include "experiments/io/output.h"
+#include "experiments/runner/merge.h"
+#include "experiments/runner/results.h"
+#include "experiments/runner/shard.h"
+
+const char rl_cli_merge_help[] =
+    "usage: gridrl merge DIR [-j N] [--keep-runs] [--quiet]\n"
+    "\n"
+    "Writes the experiment's files in DIR (runs.csv, episodes.csv, summary.csv, scores.csv,\n"
+    "...) from the runs' files in DIR/runs/, once every run of the plan in DIR/config.ini is\n"
+    "complete: after `gridrl run --shard K/N` for every K, or after an interrupted run. The\n"
+    "files are byte-identical to those `gridrl run -j 1` writes for the same config (but for\n"
+    "timing.csv and manifest.txt). With runs missing, it names them and the command that\n"
+    "completes them, writes nothing and exits with status 2.\n"
+    "\n"
+    "options:\n"
+    "  -j N          compute the statistics on N threads (default: the number of cores)\n"
+    "  --keep-runs   keep runs/ once the experiment's files are written\n"
+    "  --quiet       print nothing but errors\n"
+    "\n"
+    "examples:\n"
+    "  gridrl run experiments/configs/sb_fig6_3.ini -o results/f63 --shard 0/2\n"
+    "  gridrl run experiments/configs/sb_fig6_3.ini -o results/f63 --shard 1/2\n"
+    "  gridrl merge results/f63\n";
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Names the missing runs and the commands that complete them; returns RL_CLI_USAGE. */
+static int report_missing(const rl_plan *p, const char *dir, size_t missing,
+                          const size_t *first, size_t shown)
+{
+    char list[512];
+    rl_cli_format_runs(list, sizeof list, first, shown, missing);
+    char config[RL_OUTPUT_PATH_MAX + 32];
+    snprintf(config, sizeof config, "%.4000s/config.ini", dir);
+    char *q_dir = rl_shell_quote(dir), *q_config = rl_shell_quote(config);
+    fprintf(stderr,
+            "gridrl: cannot merge '%s': %zu of its %zu runs %s missing: run%s %s\n"
+            "complete them here (this runs them, then merges):\n"
+            "  gridrl run %s -o %s --resume\n"
+            "or run the shards that hold them again (gridrl run ... --shard K/N --resume), "
+            "then\n"
+            "  gridrl merge %s\n",
+            dir, missing, rl_plan_runs(p), missing == 1 ? "is" : "are", missing == 1 ? "" : "s",
+            list, q_config ? q_config : config, q_dir ? q_dir : dir, q_dir ? q_dir : dir);
+    free(q_dir);
+    free(q_config);
+    return RL_CLI_USAGE;
+}
+
+int rl_cli_merge(const rl_cli_command *cmd, int argc, char **argv)
+{
+    const char *dir = NULL;
+    size_t threads = 0;
+    bool keep_runs = false, quiet = false;
+    const rl_option options[] = {
+        {"-j|--jobs", RL_OPTION_COUNT, &threads, NULL, 1, 1024},
+        {"--keep-runs", RL_OPTION_FLAG, &keep_runs, NULL, 0, 0},
+        {"-q|--quiet", RL_OPTION_FLAG, &quiet, NULL, 0, 0},
+        {NULL, 0, NULL, NULL, 0, 0},
+    };
+    rl_positionals pos = {&dir, 1, 0, "DIR"};
+    int status = rl_options_parse(cmd, argc, argv, options, &pos);
+    if (status != RL_CLI_OK)
+        return status == RL_OPTIONS_HELP ? RL_CLI_OK : status;
+    if (!dir)
+        return rl_cli_usage_error(cmd, "which folder? (DIR is missing)");
+    if (rl_results_finished(dir)) {
+        if (!quiet)
+            printf("%s: the experiment is merged already\n", dir);
+        return RL_CLI_OK;
+    }
+    double started = now_seconds();
+    rl_error err;
+    rl_error_clear(&err);
+    rl_config *config;
+    rl_plan *plan;
+    int rc = rl_merge_load(dir, &config, &plan, &err);
+    size_t first[16], missing = 0;
+    if (rc == RL_OK)
+        missing = rl_shard_list(plan, dir, NULL, false, first, 16);
+    char *cmdline = NULL;
+    if (rc != RL_OK) {
+        status = rl_cli_error(&err);
+    } else if (missing) {
+        status = report_missing(plan, dir, missing, first, missing < 16 ? missing : 16);
+    } else if (!(cmdline = rl_shell_command_line(argc, argv, false))) {
+        status = RL_CLI_FAILURE;
+        fprintf(stderr, "gridrl: out of memory\n");
+    } else {
+        if (!threads) {
+            long n = sysconf(_SC_NPROCESSORS_ONLN);
+            threads = n > 0 ? (size_t)n : 1;
+        }
+        rc = rl_cli_finish(plan, dir, cmdline, threads, keep_runs, quiet, &err);
+        status = rc == RL_OK ? RL_CLI_OK : rl_cli_error(&err);
+        if (rc == RL_OK && !quiet)
+            printf("%s: %zu run%s merged in %.2f s, results in %s/\n", plan->name,
+                   rl_plan_runs(plan), rl_plan_runs(plan) == 1 ? "" : "s",
+                   now_seconds() - started, dir);
+    }
+    free(cmdline);
+    rl_plan_free(plan);
+    rl_config_free(config);
+    return status;
+}

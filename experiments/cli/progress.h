@@ -1,0 +1,12 @@
+/* The progress bar of `gridrl run`, on one line of stderr:
+ * "[#####.....] 12/40 runs  850 episodes/s  ETA 0:12".
+ */
+#ifndef GRIDRL_EXPERIMENTS_CLI_PROGRESS_H
+#define GRIDRL_EXPERIMENTS_CLI_PROGRESS_H
+
+#include "experiments/runner/scheduler.h"
+
+/* Draws p (context unused): a scheduler's progress callback. */
+void rl_cli_draw_progress(const rl_schedule_progress *p, void *context);
+
+#endif
