@@ -2,8 +2,8 @@
  * ranks 0 .. size-1. Rank r runs shard r/size of the plan (experiments/runner/shard.h), and
  * rank 0 prepares the output folder, shows the progress of all, reports a failure once and
  * merges. This header is all the program knows of MPI: ranks_mpi.c implements it with MPI
- * (CMake option GRIDRL_MPI), ranks_single.c without (never launched: one process). The
- * library knows nothing of either.
+ * (CMake option GRIDRL_MPI), ranks_single.c without (it refuses to be launched as several
+ * processes). The library knows nothing of either.
  *
  * Every wait polls and sleeps rather than spinning in MPI: a waiting rank leaves its core to
  * the ranks and threads still running (MPI's blocking calls spin at full speed).
@@ -18,9 +18,10 @@
 
 typedef struct rl_ranks rl_ranks;
 
-/* Whether an MPI launcher started this process (its environment says so: OpenMPI's
- * OMPI_COMM_WORLD_SIZE, PMI_SIZE of MPICH and Intel MPI, PMIX_RANK). Always false without
- * MPI support. */
+/* Whether an MPI launcher started this process among others (its environment says so:
+ * OpenMPI's OMPI_COMM_WORLD_SIZE, PMI_SIZE of MPICH and Intel MPI, or PMIX_RANK, with Slurm's
+ * SLURM_STEP_NUM_TASKS, greater than 1). Launched alone (mpirun -n 1, srun of one task),
+ * gridrl needs no MPI. ranks_launch.c, with or without MPI. */
 bool rl_ranks_launched(void);
 
 /* Joins the launcher's other processes (MPI_Init). */

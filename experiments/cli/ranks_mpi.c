@@ -32,16 +32,6 @@ struct rl_ranks {
     MPI_Request *answers;
 };
 
-bool rl_ranks_launched(void)
-{
-    static const char *const VARIABLES[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK",
-                                            NULL};
-    for (const char *const *v = VARIABLES; *v; v++)
-        if (getenv(*v))
-            return true;
-    return false;
-}
-
 /* Waits for req, sleeping between looks instead of spinning. */
 static void wait_politely(MPI_Request *req)
 {

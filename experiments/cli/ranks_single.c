@@ -1,16 +1,16 @@
 /* The ranks of an MPI launch, without MPI (GRIDRL_MPI off, or no MPI found): see ranks.h.
- * Never launched, so `gridrl run` never calls the rest; they describe one process alone. */
+ * Started by mpirun all the same, each copy would run the whole plan into the same folder,
+ * so rl_ranks_init refuses; the rest is never called and describes one process alone. */
 #include "experiments/cli/ranks.h"
-
-bool rl_ranks_launched(void)
-{
-    return false;
-}
 
 int rl_ranks_init(rl_ranks **out, rl_error *err)
 {
     *out = NULL;
-    return rl_error_set(err, RL_EUNSUPPORTED, "gridrl was built without MPI");
+    return rl_error_set(err, RL_EUNSUPPORTED,
+                        "this gridrl was built without MPI, and an MPI launcher started several "
+                        "copies of it: each would run the whole plan. Build it with MPI "
+                        "(apt-get install libopenmpi-dev, then cmake again), or run shards with "
+                        "--shard K/N");
 }
 
 void rl_ranks_finalize(rl_ranks *r)
