@@ -216,6 +216,20 @@ static void test_merge_missing(void **state)
     free(before);
     free(after);
 
+    /* --shards 3: the shard that holds them, and its command (which completes them). */
+    r = RUN("merge", dir, "--shards", "3");
+    expect_status(&r, 2);
+    char shard_command[3 * PATH_SIZE];
+    PATHF(shard_command, "gridrl run %s -o %s --shard 1/3 --resume\n", config, dir);
+    assert_contains(r.err, "or run again shard 1/3, which holds them:\n");
+    assert_contains(r.err, shard_command);
+    result_free(&r);
+    r = RUN("merge", dir, "--shards", "5");
+    expect_status(&r, 2);
+    /* Of 5 shards, runs 1, 4, ..., 22 fall in 1, 4, 2, 0, 3, 1, 4, 2: every shard. */
+    assert_contains(r.err, "the 5 shards of 5 that hold them (K = 0-4)");
+    result_free(&r);
+
     /* More than the message lists: the first 16, then "...". */
     const char *sparse = at("sparse");
     run_shard(sparse, "0/25", 0);
