@@ -28,6 +28,7 @@
 #include "experiments/io/output.h"
 #include "experiments/runner/results.h"
 #include "experiments/runner/run.h"
+#include "experiments/runner/run_files.h"
 #include "experiments/runner/scheduler.h"
 
 /* `gridrl run` with no file: Zhao Fig 3.4(a), optimal values with the baseline rewards. */
@@ -413,7 +414,7 @@ static int execute_shard(const rl_plan *p, const run_options *o, const char *dir
     }
     if (rc != RL_OK || o->quiet)
         return rc;
-    size_t missing = rl_shard_list(p, dir, NULL, false, NULL, 0), total = rl_plan_runs(p);
+    size_t total = rl_plan_runs(p), missing = total - rl_run_files_count(dir, total);
     printf("%s: %s: %zu run%s (%zu already complete) in %.2f s, into %s/runs/\n", p->name, name,
            report.total, report.total == 1 ? "" : "s", report.skipped, report.seconds, dir);
     char *quoted = rl_shell_quote(dir);

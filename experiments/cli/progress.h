@@ -6,7 +6,11 @@
 
 #include "experiments/runner/scheduler.h"
 
-/* Draws p (context unused): a scheduler's progress callback. */
+/* Draws p over the previous bar (context unused): a scheduler's progress callback, for a
+ * terminal. */
 void rl_cli_draw_progress(const rl_schedule_progress *p, void *context);
+
+/* Prints p as a line of its own: for a log (mpirun passes rank 0's stderr through a pipe). */
+void rl_cli_log_progress(const rl_schedule_progress *p);
 
 #endif

@@ -54,7 +54,8 @@ typedef struct ranks_run {
     int rank, size;
     rl_rank_report *reports; /* rank 0: every rank's latest report */
     double last_report;      /* rank > 0: when it last reported */
-    bool draw, stopping;
+    double drawn;            /* rank 0: when it last drew the progress */
+    bool draw, terminal, stopping;
 } ranks_run;
 
 static bool report_failed(const rl_rank_report *r)
@@ -77,9 +78,15 @@ static void look_after(ranks_run *run)
         rl_interrupt_request();
 }
 
-/* The progress of every rank together. */
-static void draw_all(const ranks_run *run, double seconds, bool last)
+/* The progress of every rank together: on a terminal a bar five times a second; else (a
+ * pipe, as mpirun gives rank 0 for stderr, then a log) a line every ten seconds. */
+static void draw_all(ranks_run *run, double seconds, bool last)
 {
+    if (!run->draw || (!last && seconds - run->drawn < (run->terminal ? 0.2 : 10.0)))
+        return;
+    if (!run->terminal && last && run->drawn == 0.0)
+        return; /* a short sweep: no progress to log */
+    run->drawn = seconds;
     rl_schedule_progress all = {.seconds = seconds, .last = last};
     for (int i = 0; i < run->size; i++) {
         all.total += run->reports[i].total;
@@ -87,7 +94,10 @@ static void draw_all(const ranks_run *run, double seconds, bool last)
         all.skipped += run->reports[i].skipped;
         all.episodes += run->reports[i].episodes;
     }
-    rl_cli_draw_progress(&all, NULL);
+    if (run->terminal)
+        rl_cli_draw_progress(&all, NULL);
+    else
+        rl_cli_log_progress(&all);
 }
 
 /* The scheduler's progress callback, on every rank's main thread. */
@@ -99,7 +109,7 @@ static void on_progress(const rl_schedule_progress *p, void *context)
     if (run->rank == 0) {
         run->reports[0] = mine;
         look_after(run);
-        if (run->draw && !p->last)
+        if (!p->last)
             draw_all(run, p->seconds, false);
         return;
     }
@@ -145,25 +155,19 @@ static void run_shard(ranks_run *run, const rl_plan *p, const run_options *o, co
         return;
     }
     run->reports[0] = mine;
-    /* Looks often (a report waiting costs the merge its time) and draws five times a
-     * second. */
-    for (double drawn = 0.0;;) {
+    /* Looks often: a report left waiting delays the merge. */
+    for (;;) {
         look_after(run);
         bool all = true;
         for (int i = 0; i < run->size; i++)
             all &= run->reports[i].final != 0;
         if (all)
             break;
-        double seconds = now_seconds() - started;
-        if (run->draw && seconds - drawn >= 0.2) {
-            draw_all(run, seconds, false);
-            drawn = seconds;
-        }
+        draw_all(run, now_seconds() - started, false);
         struct timespec pause = {0, 5000000};
         nanosleep(&pause, NULL);
     }
-    if (run->draw)
-        draw_all(run, now_seconds() - started, true);
+    draw_all(run, now_seconds() - started, true);
 }
 
 /* Step 6 on rank 0: the exit status, after merging or saying what went wrong. */
@@ -287,8 +291,10 @@ static int run_ranks(rl_ranks *ranks, const rl_cli_command *cmd, int argc, char 
         status = RL_CLI_FAILURE;
         goto done;
     }
+    for (int i = 0; reports && i < size; i++) /* until rank i reports: what it has to run */
+        reports[i].total = rl_shard_runs(&(rl_shard){(size_t)i, (size_t)size}, rl_plan_runs(plan));
     ranks_run run = {.ranks = ranks, .rank = rank, .size = size, .reports = reports,
-                     .draw = rank == 0 && !o.quiet && rl_cli_isatty(stderr)};
+                     .draw = rank == 0 && !o.quiet, .terminal = rl_cli_isatty(stderr)};
     rl_interrupt_catch(true);
     run_shard(&run, plan, &o, dir);
     rl_interrupt_catch(false);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,6 +32,28 @@ bool rl_run_files_complete(const char *dir, size_t run)
     run_path(dir, run, path, sizeof path);
     struct stat st;
     return lstat(path, &st) == 0 && S_ISREG(st.st_mode); /* a link is not a run's file */
+}
+
+size_t rl_run_files_count(const char *dir, size_t runs)
+{
+    char path[RL_OUTPUT_PATH_MAX + 8];
+    snprintf(path, sizeof path, "%.4000s/runs", dir);
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        /* NNNNNN.rows: six digits or more (plans of a million runs and up have more). */
+        const char *name = e->d_name;
+        size_t digits = strspn(name, "0123456789");
+        if (digits < 6 || strcmp(name + digits, ".rows") != 0)
+            continue;
+        if (strtoull(name, NULL, 10) >= runs)
+            continue;
+        n++;
+    }
+    closedir(d);
+    return n;
 }
 
 /* Numbers go through rl_row (experiments/io/row.h): "%.12g" without printf, and an empty
