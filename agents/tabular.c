@@ -30,6 +30,26 @@ int rl_tabular_init(rl_tabular *t, const rl_space *space, const rl_params *param
         return rl_error_set(err, RL_ENOMEM, "out of memory for a %zu x %zu table",
                             space->n_states, space->n_actions);
     }
+    if (space->allowed) {
+        t->own = rl_malloc(n);
+        t->n_own = rl_calloc(space->n_states, 1);
+        if (!t->own || !t->n_own) {
+            rl_tabular_release(t);
+            return rl_error_set(err, RL_ENOMEM, "out of memory for a %zu x %zu table",
+                                space->n_states, space->n_actions);
+        }
+        for (size_t s = 0; s < space->n_states; s++)
+            for (size_t a = 0; a < space->n_actions; a++)
+                if (space->allowed[s * space->n_actions + a])
+                    t->own[s * space->n_actions + t->n_own[s]++] = (uint8_t)a;
+        /* A state without actions (a terminal one) reads and chooses its first action, which
+         * keeps every gathered row non-empty. */
+        for (size_t s = 0; s < space->n_states; s++)
+            if (!t->n_own[s]) {
+                t->own[s * space->n_actions] = 0;
+                t->n_own[s] = 1;
+            }
+    }
     for (size_t s = 0; s < space->n_states; s++) {
         t->vmax[s] = space->kind[s] == RL_STATE_TERMINAL ? 0.0 : q0;
         for (size_t a = 0; a < space->n_actions; a++)
@@ -43,8 +63,11 @@ void rl_tabular_release(rl_tabular *t)
     rl_free(t->q);
     rl_free(t->vmax);
     rl_step_size_release(&t->step);
+    rl_free(t->own);
+    rl_free(t->n_own);
     t->q = NULL;
     t->vmax = NULL;
+    t->own = t->n_own = NULL;
 }
 
 /* Runs once per episode for the value error: a copy of the maxima rl_tabular_write keeps. */
@@ -63,7 +86,12 @@ void rl_tabular_policy(const rl_tabular *t, double *pi)
 {
     size_t n = t->n_actions;
     for (size_t s = 0; s < t->n_states; s++) {
-        if (t->kind[s] == RL_STATE_OPEN)
+        if (t->kind[s] == RL_STATE_OPEN && t->own) {
+            double row[RL_MAX_ACTIONS];
+            size_t k = rl_tabular_gather(t, s, row);
+            rl_policy_epsilon_greedy_row(t->own[s * n + rl_argmax_readout(row, k)], n, 0.0,
+                                         pi + s * n);
+        } else if (t->kind[s] == RL_STATE_OPEN)
             rl_policy_epsilon_greedy_row(rl_argmax_readout(t->q + s * n, n), n, 0.0,
                                          pi + s * n);
         else

@@ -2,6 +2,11 @@
  * size (constant or 1/n per state-action visit, agents/schedule.h), the exploration rate
  * (constant or decayed over episodes), Zhao's epsilon-greedy rule (agents/explore.h) and the
  * read-outs.
+ *
+ * States with actions of their own (space->allowed): every choice, maximum, expectation and
+ * read-out below is over the state's own actions, gathered into a compact row first, so the
+ * draws per decision are the same as without (one), over fewer actions. The entries of
+ * actions a state does not have stay at q0 and are never chosen.
  */
 #ifndef GRIDRL_AGENTS_TABULAR_H
 #define GRIDRL_AGENTS_TABULAR_H
@@ -29,6 +34,9 @@ typedef struct rl_tabular {
     double gamma;        /* 1 when the table has no gamma */
     rl_step_size step;   /* counters per (s, a) */
     rl_epsilon_schedule explore;
+    /* NULL without per-state action sets; else per state its own actions in order,
+     * own[s * n_actions + i] for i < n_own[s]. */
+    uint8_t *own, *n_own;
 } rl_tabular;
 
 /* Reads the shared parameters present in params' table; q starts at q0 (0 on terminal
@@ -37,17 +45,67 @@ int rl_tabular_init(rl_tabular *t, const rl_space *space, const rl_params *param
                     rl_error *err);
 void rl_tabular_release(rl_tabular *t);
 
+/* The action values of s's own actions into row (room for RL_MAX_ACTIONS); their number,
+ * at least 1 (rl_tabular_init gives a state without actions its first). Only with per-state
+ * action sets (t->own). */
+static inline size_t rl_tabular_gather(const rl_tabular *t, size_t s, double *row)
+{
+    size_t k = t->n_own[s];
+    const uint8_t *own = t->own + s * t->n_actions;
+    const double *q = t->q + s * t->n_actions;
+    row[0] = q[own[0]];
+    for (size_t i = 1; i < k; i++)
+        row[i] = q[own[i]];
+    return k;
+}
+
 /* Epsilon-greedy action in s with one draw (rl_explore_epsilon_greedy). */
 static inline size_t rl_tabular_select(const rl_tabular *t, size_t s, gsl_rng *r)
 {
-    return rl_explore_epsilon_greedy(t->q + s * t->n_actions, t->n_actions, t->explore.epsilon,
-                                     r);
+    if (!t->own)
+        return rl_explore_epsilon_greedy(t->q + s * t->n_actions, t->n_actions,
+                                         t->explore.epsilon, r);
+    double row[RL_MAX_ACTIONS];
+    size_t k = rl_tabular_gather(t, s, row);
+    return t->own[s * t->n_actions + rl_explore_epsilon_greedy(row, k, t->explore.epsilon, r)];
 }
 
 /* Greedy action in s, ties uniformly at random with one draw. */
 static inline size_t rl_tabular_greedy(const rl_tabular *t, size_t s, gsl_rng *r)
 {
-    return rl_explore_greedy(t->q + s * t->n_actions, t->n_actions, r);
+    if (!t->own)
+        return rl_explore_greedy(t->q + s * t->n_actions, t->n_actions, r);
+    double row[RL_MAX_ACTIONS];
+    size_t k = rl_tabular_gather(t, s, row);
+    return t->own[s * t->n_actions + rl_explore_greedy(row, k, r)];
+}
+
+/* A uniformly random action of s with one draw (rl_explore_uniform). */
+static inline size_t rl_tabular_uniform(const rl_tabular *t, size_t s, gsl_rng *r)
+{
+    if (!t->own)
+        return rl_explore_uniform(t->n_actions, r);
+    return t->own[s * t->n_actions + rl_explore_uniform(t->n_own[s], r)];
+}
+
+/* max_a q(s, a). */
+static inline double rl_tabular_max(const rl_tabular *t, size_t s)
+{
+    if (!t->own)
+        return rl_explore_max(t->q + s * t->n_actions, t->n_actions);
+    double row[RL_MAX_ACTIONS];
+    size_t k = rl_tabular_gather(t, s, row);
+    return rl_explore_max(row, k);
+}
+
+/* The first action of s at the exact maximum of q(s, .) (rl_argmax_first). */
+static inline size_t rl_tabular_argmax_first(const rl_tabular *t, size_t s)
+{
+    if (!t->own)
+        return rl_argmax_first(t->q + s * t->n_actions, t->n_actions);
+    double row[RL_MAX_ACTIONS];
+    size_t k = rl_tabular_gather(t, s, row);
+    return t->own[s * t->n_actions + rl_argmax_first(row, k)];
 }
 
 /* Sets q(s, a) and keeps vmax[s] = max_a q(s, a) current, so that the runner's per-episode
@@ -58,6 +116,11 @@ static inline void rl_tabular_write(rl_tabular *t, size_t s, size_t a, double va
     double *row = t->q + s * t->n_actions;
     double old = row[a];
     row[a] = value;
+    if (t->own) { /* a handful of own actions: rescanning them is as cheap as the test */
+        if (value != value || t->vmax[s] == t->vmax[s]) /* NaN sticks here too */
+            t->vmax[s] = value != value ? value : rl_tabular_max(t, s);
+        return;
+    }
     if (value >= t->vmax[s] || value != value) {
         t->vmax[s] = value;
     } else if (old == t->vmax[s]) {
@@ -71,16 +134,14 @@ static inline double rl_tabular_step_size(rl_tabular *t, size_t s, size_t a)
     return rl_step_size_next(&t->step, s * t->n_actions + a);
 }
 
-/* max_a q(s, a). */
-static inline double rl_tabular_max(const rl_tabular *t, size_t s)
-{
-    return rl_explore_max(t->q + s * t->n_actions, t->n_actions);
-}
-
 /* Expected q(s, .) under the current epsilon-greedy policy (ties share the greedy mass). */
 static inline double rl_tabular_expected(const rl_tabular *t, size_t s)
 {
-    return rl_explore_expected(t->q + s * t->n_actions, t->n_actions, t->explore.epsilon);
+    if (!t->own)
+        return rl_explore_expected(t->q + s * t->n_actions, t->n_actions, t->explore.epsilon);
+    double row[RL_MAX_ACTIONS];
+    size_t k = rl_tabular_gather(t, s, row);
+    return rl_explore_expected(row, k, t->explore.epsilon);
 }
 
 /* Advances the exploration schedule after an episode. */
