@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agents/dp.h"
+#include "agents/dyna.h"
 #include "agents/linear.h"
 #include "agents/mc.h"
 #include "agents/random.h"
@@ -27,6 +28,8 @@ static const rl_agent agents[] = {
     LEARNER(rl_n_step_sarsa_type),
     LEARNER(rl_q_learning_type),
     LEARNER(rl_double_q_learning_type),
+    LEARNER(rl_dyna_q_type),
+    LEARNER(rl_dyna_q_plus_type),
     LEARNER(rl_td_linear_type),
     LEARNER(rl_sarsa_linear_type),
     LEARNER(rl_q_learning_linear_type),
