@@ -426,8 +426,9 @@ static int print_params(const rl_params *params, const bool *user_set, const rl_
 }
 
 /* Draws and describes the compiled gridworld. */
-static int show(const rl_mdp *m, const rl_map *map, const rl_params *params,
-                const bool *user_set, const rl_preset *preset, const options *opt)
+static int show(const rl_mdp *m, const rl_map *map, const rl_map *after,
+                const rl_params *params, const bool *user_set, const rl_preset *preset,
+                const options *opt)
 {
     rl_grid_style style = {.color = rl_cli_use_color(stdout, opt->color), .ascii = opt->ascii};
     extras x;
@@ -453,6 +454,15 @@ static int show(const rl_mdp *m, const rl_map *map, const rl_params *params,
     rl_grid_draw(stdout, &view, &style);
     rl_grid_legend(stdout, &view, &style);
     putchar('\n');
+    if (after) {
+        printf("after %ld steps (change_at) the map becomes%s%s:\n\n",
+               rl_params_int(params, "change_at"),
+               rl_params_has(params, "map_after") ? " " : "",
+               rl_params_has(params, "map_after") ? rl_params_string(params, "map_after") : "");
+        rl_grid_view second = {.rows = after->rows, .cols = after->cols, .cells = after->cells};
+        rl_grid_draw(stdout, &second, &style);
+        putchar('\n');
+    }
 
     print_model(m, map, params, preset, opt->ascii);
     int rc = print_starts(m);
@@ -492,8 +502,9 @@ int rl_cli_show(const rl_cli_command *cmd, int argc, char **argv)
     rl_params *params = rl_params_alloc(rl_gridworld_params);
     size_t n_keys = rl_param_count(rl_gridworld_params);
     bool *user_set = calloc(n_keys, sizeof *user_set);
-    rl_map *map = NULL;
+    rl_map *map = NULL, *after = NULL;
     rl_mdp *m = NULL;
+    rl_env *env = NULL;
     const rl_preset *preset = NULL;
     if (!params || !user_set) {
         fprintf(stderr, "gridrl: out of memory\n");
@@ -523,15 +534,25 @@ int rl_cli_show(const rl_cli_command *cmd, int argc, char **argv)
         status = rl_cli_error(&err);
         goto done;
     }
-    if (show(m, map, params, user_set, preset, &opt) != RL_OK) {
+    /* A map change: the second map, checked against the first as a run checks it. */
+    if (rl_gridworld_load_map_after(params, &after, &err) != RL_OK ||
+        ((after || rl_params_has(params, "change_at")) &&
+         rl_env_alloc(rl_gridworld, params, &env, &err) != RL_OK)) {
+        status = err.code == RL_ENOMEM ? rl_cli_error(&err)
+                                       : (rl_cli_error(&err), RL_CLI_USAGE);
+        goto done;
+    }
+    if (show(m, map, after, params, user_set, preset, &opt) != RL_OK) {
         fprintf(stderr, "gridrl: out of memory\n");
         status = RL_CLI_FAILURE;
         goto done;
     }
     status = fflush(stdout) == 0 ? RL_CLI_OK : RL_CLI_FAILURE;
 done:
+    rl_env_free(env);
     rl_mdp_free(m);
     rl_map_free(map);
+    rl_map_free(after);
     rl_params_free(params);
     free(user_set);
     free(opt.sets.values);
