@@ -16,7 +16,8 @@
 #
 # Variables (-e "name=value; ..."):
 #   dir     the results directory (required)
-#   metric  'return' (default), 'length' or 'value_rmse'
+#   metric  'return' (default), 'length', 'value_rmse', 'cumulative_reward' (steps) or
+#           'fraction' (choices_fraction.csv: the share of marked choices per episode)
 #   data    the curves (default DIR/summary.csv)
 #   xaxis   what column 2 of data counts: 'episode' (default) or 'step'
 #   smooth  the moving-average window the data was smoothed with, for the label (default 0)
@@ -94,7 +95,10 @@ do for [k=1:10] { eval sprintf("set linetype %d lc rgb '%s' lw 1.5", k, colour[k
 set linetype cycle 10
 
 name = metric eq 'return' ? 'return (sum of rewards during the episode)' : \
-       metric eq 'length' ? 'episode length (steps)' : 'RMSE of the values against the truth'
+       metric eq 'length' ? 'episode length (steps)' : \
+       metric eq 'cumulative_reward' ? 'cumulative reward (every reward of the run so far)' : \
+       metric eq 'fraction' ? 'fraction of the counted choices (choices.csv)' : \
+       'RMSE of the values against the truth'
 set ylabel name.(logy ? '   (log scale)' : '')
 set xlabel sprintf('%s%s', xaxis, smooth > 1 ? \
                    sprintf('   (moving average over %d %s)', smooth, \

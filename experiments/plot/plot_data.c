@@ -353,10 +353,12 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
             continue;
         double ux, uy, p = csv_number(&in, col_p);
         if (!action_direction(in.field[col_action], &ux, &uy)) {
-            rl_error_set(err, RL_EPARSE, "unknown action '%s' (actions are words up, down, "
-                                         "left, right or stay joined by '_')",
+            /* Not malformed: an env whose actions are not moves (an MDP file's). */
+            rl_error_set(err, RL_EUNSUPPORTED, "action '%s' is not a move on a grid (words up, "
+                                               "down, left, right or stay joined by '_')",
                          in.field[col_action]);
-            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_action + 1, "action");
+            rc = rl_error_locate(err, RL_EUNSUPPORTED, in.path, (int)in.line_no, col_action + 1,
+                                 "action");
             break;
         }
         if (!isfinite(p))
@@ -376,9 +378,10 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
     return rl_output_close(&o, rc, err);
 }
 
-/* ---- Value error per logged step ---- */
+/* ---- A per-run quantity summarised across runs: value error or cumulative reward per
+ * logged step (steps.csv), fraction of marked choices per episode (choices.csv) ---- */
 
-/* One row of steps.csv: a run's value_rmse (NaN: empty) at a logged step. */
+/* One row of a per-run file: a run's value (NaN: empty) at x (a logged step, an episode). */
 typedef struct step_value {
     size_t step, run;
     double value;
@@ -395,7 +398,8 @@ static int compare_step_values(const void *a, const void *b)
 /* Summarises one configuration's rows (sorted here by step) into c and writes its curve.
  * x has room for n values. */
 static int steps_flush(FILE *f, size_t config, step_value *rows, size_t n, double *x, curve *c,
-                       rl_plot_curves_info *info, const char *path, rl_error *err)
+                       rl_plot_curves_info *info, const char *path, const char *what,
+                       rl_error *err)
 {
     qsort(rows, n, sizeof *rows, compare_step_values);
     c->config = config;
@@ -404,8 +408,8 @@ static int steps_flush(FILE *f, size_t config, step_value *rows, size_t n, doubl
         size_t j = i, count = 0;
         for (; j < n && rows[j].step == rows[i].step; j++) {
             if (j > i && rows[j].run == rows[j - 1].run)
-                return rl_error_set(err, RL_EPARSE, "'%s': run %zu logs step %zu twice", path,
-                                    rows[j].run, rows[j].step);
+                return rl_error_set(err, RL_EPARSE, "'%s': run %zu logs %s %zu twice", path,
+                                    rows[j].run, what, rows[j].step);
             if (isfinite(rows[j].value))
                 x[count++] = rows[j].value;
         }
@@ -418,7 +422,12 @@ static int steps_flush(FILE *f, size_t config, step_value *rows, size_t n, doubl
     return rc == RL_OK ? curve_flush(f, c, 0, info, err) : rc;
 }
 
-int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err)
+/* Writes DIR/plots/OUT from DIR/NAME: column `value` per run at column `xname`, summarised
+ * per configuration and x. Without a column `value`: RL_ENOTFOUND when it is optional, else
+ * RL_EPARSE. */
+static int write_by_run(const char *dir, const char *name, const char *xname,
+                        const char *value, bool optional, const char *out,
+                        rl_plot_curves_info *info, rl_error *err)
 {
     memset(info, 0, sizeof *info);
     info->positive = true;
@@ -427,13 +436,19 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
     if (rc != RL_OK)
         return rc;
     rl_csv in;
-    rc = csv_open(&in, dir, "steps.csv", err);
+    rc = csv_open(&in, dir, name, err);
     if (rc != RL_OK) {
         run_table_free(&runs);
         return rc;
     }
-    int col_run = rl_csv_column(&in, "run", err), col_step = rl_csv_column(&in, "step", err),
-        col_value = rl_csv_column(&in, "value_rmse", err);
+    if (optional && rl_csv_column(&in, value, NULL) < 0) {
+        rc = rl_error_set(err, RL_ENOTFOUND, "'%s' has no column '%s'", in.path, value);
+        rl_csv_close(&in);
+        run_table_free(&runs);
+        return rc;
+    }
+    int col_run = rl_csv_column(&in, "run", err), col_step = rl_csv_column(&in, xname, err),
+        col_value = rl_csv_column(&in, value, err);
     size_t n_configs = 0;
     for (size_t r = 0; r < runs.n; r++)
         n_configs = runs.config[r] + 1 > n_configs ? runs.config[r] + 1 : n_configs;
@@ -445,14 +460,15 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
     else if (!done)
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     else
-        rc = open_output(&o, dir, "steps_value_rmse.csv", err);
+        rc = open_output(&o, dir, out, err);
     if (rc != RL_OK) {
         free(done);
         rl_csv_close(&in);
         run_table_free(&runs);
         return rc;
     }
-    fprintf(o.f, "config,step,runs,mean_value_rmse,ci95_low_value_rmse,ci95_high_value_rmse\n");
+    fprintf(o.f, "config,%s,runs,mean_%s,ci95_low_%s,ci95_high_%s\n", xname, value, value,
+            value);
     /* The current configuration's rows, and room for its values at one step. */
     step_value *rows = NULL;
     double *x = NULL;
@@ -471,13 +487,13 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
         }
         if (rc == RL_OK && n && runs.config[run] != current) {
             done[current] = true;
-            rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, err);
+            rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, xname, err);
             n = 0;
         }
         if (rc == RL_OK && done[runs.config[run]]) {
             rl_error_set(err, RL_EPARSE, "run %zu of configuration %zu comes after other "
-                                         "configurations' runs (steps.csv must be by run)",
-                         run, runs.config[run]);
+                                         "configurations' runs (%s must be by run)",
+                         run, runs.config[run], name);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         }
         if (rc != RL_OK)
@@ -499,7 +515,7 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
         rows[n++] = (step_value){step, run, csv_number(&in, col_value)};
     }
     if (rc == RL_OK && n)
-        rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, err);
+        rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, xname, err);
     free(rows);
     free(x);
     free(done);
@@ -507,6 +523,24 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
     rl_csv_close(&in);
     run_table_free(&runs);
     return rl_output_close(&o, rc, err);
+}
+
+int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err)
+{
+    return write_by_run(dir, "steps.csv", "step", "value_rmse", false, "steps_value_rmse.csv",
+                        info, err);
+}
+
+int rl_plot_write_cumulative_reward(const char *dir, rl_plot_curves_info *info, rl_error *err)
+{
+    return write_by_run(dir, "steps.csv", "step", "cumulative_reward", true,
+                        "steps_cumulative_reward.csv", info, err);
+}
+
+int rl_plot_write_choices(const char *dir, rl_plot_curves_info *info, rl_error *err)
+{
+    return write_by_run(dir, "choices.csv", "episode", "fraction", false,
+                        "choices_fraction.csv", info, err);
 }
 
 /* ---- Sweeps ---- */

@@ -8,6 +8,10 @@
  *   steps_value_rmse.csv  config, step, runs, mean_value_rmse, ci95_low_value_rmse,
  *                      ci95_high_value_rmse: steps.csv summarised across each
  *                      configuration's runs per logged step, as summary.csv per episode
+ *   steps_cumulative_reward.csv  the same for steps.csv's cumulative_reward (written with
+ *                      [experiment] log_cumulative_reward)
+ *   choices_fraction.csv  config, episode, runs, mean_fraction, ...: choices.csv's fraction
+ *                      of marked choices per episode, summarised the same way
  *   arrows.csv         config, run, state, row, col, action, probability, x, y, dx, dy: the
  *                      policy of replicate 0 of each configuration as arrow vectors
  *   sweep_METRIC.csv   line, key, x, xtic, config, runs, mean, ci95_low, ci95_high, summary:
@@ -62,11 +66,19 @@ int rl_plot_write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
  * steps.csv (as gridrl writes it: by run), else RL_EPARSE. */
 int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err);
 
+/* The same for steps.csv's cumulative_reward into DIR/plots/steps_cumulative_reward.csv;
+ * RL_ENOTFOUND (err set) when steps.csv has no such column. */
+int rl_plot_write_cumulative_reward(const char *dir, rl_plot_curves_info *info, rl_error *err);
+
+/* The same for choices.csv's fraction per episode into DIR/plots/choices_fraction.csv. */
+int rl_plot_write_choices(const char *dir, rl_plot_curves_info *info, rl_error *err);
+
 /* Writes DIR/plots/arrows.csv from DIR/policy.csv and DIR/runs.csv: for every row of a
  * replicate-0 run, x = col and y = row (row 0 at the top: y grows downwards, as rows do),
  * and the displacement (dx, dy) of length probability * RL_PLOT_ARROW_SCALE in the action's
  * direction (up: dy < 0; diagonals at 45 degrees; stay: 0, 0). An action name is words
- * joined by '_', each of up, down, left, right or stay. */
+ * joined by '_', each of up, down, left, right or stay; any other is RL_EUNSUPPORTED (the
+ * actions of an MDP file need not be moves). */
 int rl_plot_write_arrows(const char *dir, rl_error *err);
 
 /* What a sweep file holds. */

@@ -26,6 +26,8 @@ typedef struct loop {
     size_t *open_cells; /* decision states: start = uniform, and the value error's sum */
     size_t n_open;
     double *values; /* scratch for read-outs, n_states */
+    uint8_t *choice_state; /* per state: it has a marked action; NULL without marks */
+    double cumulative;     /* the run's undiscounted reward before this episode */
 } loop;
 
 /* The value error of the values in L->values, NaN without a ground truth: the root mean
@@ -116,12 +118,18 @@ static int run_episode(loop *L, rl_error *err)
         cap = remaining;
 
     double ret = 0.0, discounted = 0.0, discount = 1.0;
-    size_t length = 0;
+    size_t length = 0, decisions = 0, chosen = 0;
+    const uint8_t *marked = L->sp->marked;
+    size_t n_actions = L->sp->n_actions;
     size_t until_log = o->log_every_steps ? o->log_every_steps - res->steps % o->log_every_steps
                                           : 0;
     size_t until_check = CHECK_STEPS;
     bool terminated = false;
     for (;;) {
+        if (L->choice_state && L->choice_state[s]) {
+            decisions++;
+            chosen += marked[s * n_actions + a];
+        }
         rl_step step = rl_env_step(L->env, a, L->r);
         length++;
         ret += step.reward;
@@ -134,7 +142,8 @@ static int run_episode(loop *L, rl_error *err)
         s = step.next;
         if (until_log && --until_log == 0) {
             until_log = o->log_every_steps;
-            rl_step_row row = {res->steps + length, res->episodes + 1, read_rmse(L)};
+            rl_step_row row = {res->steps + length, res->episodes + 1, read_rmse(L),
+                               L->cumulative + ret};
             if ((rc = rl_rows_push(&res->step_rows, &row, err)) != RL_OK)
                 return rc;
         }
@@ -153,6 +162,7 @@ static int run_episode(loop *L, rl_error *err)
     }
     res->steps += length;
     res->episodes++;
+    L->cumulative += ret;
     rc = rl_learner_end_episode(L->learner, err);
     if (rc < 0)
         return rc;
@@ -163,7 +173,7 @@ static int run_episode(loop *L, rl_error *err)
                           terminated                 ? "terminated"
                           : limit && length == limit ? "truncated"
                                                      : "budget",
-                          rmse};
+                          rmse, decisions, chosen};
     int push = rl_rows_push(&res->episode_rows, &row, err);
     return push != RL_OK ? push : rc;
 }
@@ -204,10 +214,19 @@ static int setup(loop *L, rl_error *err)
         return rl_error_set(err, RL_EINVAL,
                             "%s runs until told to stop: give it episodes or steps",
                             rl_learner_name(L->learner));
+    if (L->sp->allowed && !L->learner->type->state_actions)
+        return rl_error_set(err, RL_EUNSUPPORTED,
+                            "%s cannot keep to each state's own actions, and this env's states "
+                            "have different action sets",
+                            rl_learner_name(L->learner));
     L->values = rl_malloc(L->sp->n_states * sizeof *L->values);
     L->open_cells = rl_malloc(L->sp->n_states * sizeof *L->open_cells);
-    if (!L->values || !L->open_cells)
+    if (L->sp->marked)
+        L->choice_state = rl_calloc(L->sp->n_states, 1);
+    if (!L->values || !L->open_cells || (L->sp->marked && !L->choice_state))
         return rl_error_set(err, RL_ENOMEM, "out of memory");
+    for (size_t i = 0; L->sp->marked && i < L->sp->n_states * L->sp->n_actions; i++)
+        L->choice_state[i / L->sp->n_actions] |= L->sp->marked[i];
     for (size_t s = 0; s < L->sp->n_states; s++)
         if (rl_space_is_decision(L->sp, s))
             L->open_cells[L->n_open++] = s;
@@ -272,5 +291,6 @@ int rl_episode_loop(rl_env *env, rl_learner *learner, gsl_rng *r, const rl_loop_
     }
     rl_free(L.values);
     rl_free(L.open_cells);
+    rl_free(L.choice_state);
     return rc;
 }

@@ -25,12 +25,16 @@ typedef struct rl_episode_row {
     size_t length;
     const char *outcome; /* terminated, truncated (time limit) or budget (total steps) */
     double value_rmse;   /* NaN where no ground truth is defined */
+    /* On an env with marked choices (space->marked): the steps taken in states that have a
+     * marked action, and how many of them took one (choices.csv). */
+    size_t decisions, chosen;
 } rl_episode_row;
 
 typedef struct rl_step_row {
     size_t step;    /* total env steps so far */
     size_t episode; /* the episode it falls in, 1-based */
     double value_rmse;
+    double cumulative_reward; /* undiscounted, every reward of the run up to this step */
 } rl_step_row;
 
 typedef struct rl_update_row {
@@ -73,6 +77,7 @@ typedef struct rl_run_result {
     double *policy; /* n_states * n_actions */
     double *truth;  /* ground truth values, n_states */
     bool has_truth;
+    bool log_cumulative_reward; /* steps.csv has the cumulative_reward column */
     char *weight_rows; /* weights.csv's rows of a learner with weights (run, index, feature,
                           weight), formatted at the end of the run; NULL: none */
     size_t weight_rows_size;

@@ -133,6 +133,18 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
                                           : rl_params_string(env, "preset"),
                 map->rows, map->cols, map_hash(map));
         rl_map_free(map);
+        if ((rc = rl_gridworld_load_map_after(env, &map, &why)) != RL_OK)
+            return rl_error_set(err, rc == RL_ENOMEM ? RL_ENOMEM : RL_EIO,
+                                "cannot reload the second map of configuration %zu: %s", k,
+                                why.message);
+        if (map)
+            fprintf(f, "; map of configuration %zu after %ld steps: %s%s, fnv1a64 %016llx\n", k,
+                    rl_params_int(env, "change_at"),
+                    rl_params_has(env, "map_after") ? "" : "preset ",
+                    rl_params_has(env, "map_after") ? rl_params_string(env, "map_after")
+                                                    : rl_params_string(env, "preset"),
+                    map_hash(map));
+        rl_map_free(map);
     }
     fprintf(f, "\n[experiment]\nname = %s\n", p->name);
     for (const rl_param_spec *s = rl_experiment_params; s->name; s++)
@@ -253,7 +265,11 @@ static const struct {
     {"policy.csv", "run,state,row,col,action,probability"},
     {"updates.csv", "run,update,episode,loss,value_rmse"},
     {"weights.csv", "run,index,feature,weight"},
+    {"choices.csv", "run,episode,decisions,chosen,fraction"},
 };
+
+/* steps.csv's header with log_cumulative_reward. */
+#define STEPS_REWARD_HEADER "run,step,episode,value_rmse,cumulative_reward"
 
 /* A learner of the plan has a weight vector (linear learners). */
 static bool plan_has_weights(const rl_plan *p)
@@ -277,8 +293,22 @@ static bool plan_has_updates(const rl_plan *p)
     return false;
 }
 
-static bool wanted(const rl_plan *p, const char *name)
+/* Some run of the plan wrote name (an optional file). */
+static bool some_run_has(const rl_plan *p, const char *dir, const char *name)
 {
+    for (size_t run = 0; run < rl_plan_runs(p); run++) {
+        char path[RL_OUTPUT_PATH_MAX];
+        rl_run_file_path(dir, run, name, path, sizeof path);
+        if (access(path, F_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool wanted(const rl_plan *p, const char *dir, const char *name)
+{
+    if (strcmp(name, "choices.csv") == 0) /* only an env with marked choices writes it */
+        return plan_has(p, RL_AGENT_LEARNER) && some_run_has(p, dir, name);
     if (strcmp(name, "iterations.csv") == 0)
         return plan_has(p, RL_AGENT_PLANNER);
     if (strcmp(name, "episodes.csv") == 0)
@@ -523,8 +553,13 @@ int rl_results_finish(const rl_plan *p, const char *dir, const char *command_lin
 {
     int rc = RL_OK;
     for (size_t i = 0; rc == RL_OK && i < sizeof MERGED / sizeof MERGED[0]; i++)
-        if (wanted(p, MERGED[i].name))
-            rc = merge_file(p, dir, MERGED[i].name, MERGED[i].header, err);
+        if (wanted(p, dir, MERGED[i].name))
+            rc = merge_file(p, dir, MERGED[i].name,
+                            strcmp(MERGED[i].name, "steps.csv") == 0 &&
+                                    rl_params_bool(p->experiment, "log_cumulative_reward")
+                                ? STEPS_REWARD_HEADER
+                                : MERGED[i].header,
+                            err);
     if (rc == RL_OK && plan_has(p, RL_AGENT_LEARNER))
         rc = write_statistics(p, dir, err);
     if (rc != RL_OK)

@@ -14,7 +14,7 @@
 
 const char *const rl_run_file_names[] = {
     "runs.csv",   "timing.csv", "iterations.csv", "episodes.csv", "steps.csv",
-    "values.csv", "policy.csv", "updates.csv",    "weights.csv",  NULL,
+    "values.csv", "policy.csv", "updates.csv",    "weights.csv",  "choices.csv", NULL,
 };
 
 void rl_run_file_path(const char *dir, size_t run, const char *name, char *out, size_t size)
@@ -86,6 +86,10 @@ static void write_steps(FILE *f, const rl_run_result *r)
         const rl_step_row *row = rl_rows_at(&r->step_rows, i);
         fprintf(f, "%zu,%zu,%zu,", r->run, row->step, row->episode);
         put_number(f, row->value_rmse);
+        if (r->log_cumulative_reward) {
+            fputc(',', f);
+            put_number(f, row->cumulative_reward);
+        }
         fputc('\n', f);
     }
 }
@@ -103,7 +107,8 @@ static void write_values(FILE *f, const rl_run_result *r)
     }
 }
 
-/* Decision states only: no decision is taken on walls and terminal cells. */
+/* Decision states only: no decision is taken on walls and terminal cells; and only the
+ * state's own actions where states have their own action sets. */
 static void write_policy(FILE *f, const rl_run_result *r)
 {
     const rl_space *sp = rl_env_space(r->env);
@@ -111,6 +116,8 @@ static void write_policy(FILE *f, const rl_run_result *r)
         if (!rl_space_is_decision(sp, s))
             continue;
         for (size_t a = 0; a < sp->n_actions; a++) {
+            if (!rl_space_allows(sp, s, a))
+                continue;
             fprintf(f, "%zu,%zu,%zu,%zu,%s,", r->run, s, rl_space_row(sp, s),
                     rl_space_col(sp, s), sp->action_names[a]);
             put_number(f, r->policy[s * sp->n_actions + a]);
@@ -137,16 +144,30 @@ static void write_weights(FILE *f, const rl_run_result *r)
         fwrite(r->weight_rows, 1, r->weight_rows_size, f);
 }
 
+/* Per episode on an env with marked choices: the steps taken in states with a marked
+ * action, how many chose one, and their ratio (empty without such a step). */
+static void write_choices(FILE *f, const rl_run_result *r)
+{
+    for (size_t i = 0; i < r->episode_rows.n; i++) {
+        const rl_episode_row *row = rl_rows_at(&r->episode_rows, i);
+        fprintf(f, "%zu,%zu,%zu,%zu,", r->run, row->episode, row->decisions, row->chosen);
+        if (row->decisions)
+            put_number(f, (double)row->chosen / (double)row->decisions);
+        fputc('\n', f);
+    }
+}
+
 static void (*const WRITERS[])(FILE *, const rl_run_result *) = {
     write_runs,   write_timing, write_iterations, write_episodes, write_steps,
-    write_values, write_policy, write_updates,    write_weights,
+    write_values, write_policy, write_updates,    write_weights,  write_choices,
 };
 
 /* Files a run writes only when it has rows for them (learners with an update hook, with
- * weights): a merge reads a missing one as empty. */
+ * weights, on an env with marked choices): a merge reads a missing one as empty. */
 bool rl_run_file_optional(const char *name)
 {
-    return strcmp(name, "updates.csv") == 0 || strcmp(name, "weights.csv") == 0;
+    return strcmp(name, "updates.csv") == 0 || strcmp(name, "weights.csv") == 0 ||
+           strcmp(name, "choices.csv") == 0;
 }
 
 /* Whether result r has rows for the optional file name. */
@@ -156,6 +177,8 @@ static bool has_rows(const rl_run_result *r, const char *name)
         return r->update_rows.n > 0;
     if (strcmp(name, "weights.csv") == 0)
         return r->weight_rows != NULL;
+    if (strcmp(name, "choices.csv") == 0)
+        return r->env && rl_env_space(r->env)->marked && r->episode_rows.n > 0;
     return true;
 }
 
