@@ -426,6 +426,8 @@ int rl_plan_locate(const rl_plan *p, size_t k, int code, rl_error *err)
     if (!e)
         e = rl_config_find(c, "env", "map");
     if (!e)
+        e = rl_config_find(c, "env", "file");
+    if (!e)
         return rl_error_locate(err, code, c->path, 0, 0, NULL);
     if (err->file[0] && strcmp(err->file, c->path) != 0 &&
         strcmp(err->file, RL_CONFIG_OVERRIDE_SOURCE) != 0) {
@@ -433,6 +435,8 @@ int rl_plan_locate(const rl_plan *p, size_t k, int code, rl_error *err)
          * say which key named the file. */
         if (!err->key[0] && rl_config_find(c, "env", "map"))
             snprintf(err->key, sizeof err->key, "env.map");
+        else if (!err->key[0] && rl_config_find(c, "env", "file"))
+            snprintf(err->key, sizeof err->key, "env.file");
         return code;
     }
     rl_config_locate(err, code, e);
