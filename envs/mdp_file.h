@@ -89,7 +89,7 @@ double rl_reward_mean(const rl_reward_dist *d);
 /* The exact model: one row of n_states states (s = col), the file's actions; outcomes with
  * their expected rewards; a terminal state loops on itself with reward 0; an action a state
  * does not have repeats the outcomes of the state's first action (so maxima over actions,
- * hence v* and value iteration, are those of the state's own actions). Cells: 'S' for a
+ * hence v*, the ground truth, are those of the state's own actions). Cells: 'S' for a
  * start state, 'G' for a terminal state, '.' otherwise. */
 int rl_mdp_file_compile(const rl_mdp_file *f, rl_mdp **out, rl_error *err);
 

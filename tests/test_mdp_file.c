@@ -640,7 +640,14 @@ static void test_through_the_program(void **state)
     char *config = slurp(path);
     assert_contains(config, "type = mdp\n");
     assert_contains(config, "file = /");
+    assert_contains(config, "; MDP file of configuration 0: ");
+    assert_contains(config, "bias.mdp, 3 states, 4 actions, fnv1a64 ");
     free(config);
+    /* gridrl show draws gridworlds only, and says so. */
+    r = RUN("show", ini);
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "env type mdp is not a gridworld");
+    result_free(&r);
 
     /* A planner and a learner without state_actions are refused, at agent.algorithm. */
     write_file(ini, "[experiment]\nepisodes = 4\n[env]\ntype = mdp\nfile = bias.mdp\n"

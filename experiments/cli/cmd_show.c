@@ -91,6 +91,13 @@ static int set_from_config(rl_params *params, const char *path)
     int rc = rl_config_load_file(path, &c, &err);
     if (rc == RL_OK)
         rc = rl_plan_build(c, &p, &err);
+    /* show draws gridworlds: an MDP file is text to read as it stands. */
+    if (rc == RL_OK && p->env_type != rl_gridworld) {
+        rc = rl_error_set(&err, RL_EUNSUPPORTED,
+                          "%s: env type %s is not a gridworld; gridrl show draws gridworlds "
+                          "(an MDP file is best read as it stands)",
+                          path, p->env_type->name);
+    }
     for (size_t i = 0; rc == RL_OK && i < c->n_entries; i++) {
         const rl_config_entry *e = &c->entries[i];
         if (strcmp(e->section, "env") == 0)

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "envs/gridworld.h"
+#include "envs/mdp_env.h"
+#include "envs/mdp_file.h"
 #include "experiments/io/csv.h"
 #include "experiments/io/output.h"
 #include "experiments/runner/run_files.h"
@@ -145,6 +147,20 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
                                                     : rl_params_string(env, "preset"),
                     map_hash(map));
         rl_map_free(map);
+    }
+    for (size_t k = 0; p->env_type == &rl_mdp_env_type && k < p->n_configurations; k++) {
+        rl_mdp_file *mdp;
+        rl_error why;
+        const char *path = rl_params_string(p->configurations[k].env, "file");
+        int rc = rl_mdp_file_load(path, &mdp, &why);
+        if (rc != RL_OK)
+            return rl_error_set(err, rc == RL_ENOMEM ? RL_ENOMEM : RL_EIO,
+                                "cannot reload the MDP file of configuration %zu: %s", k,
+                                why.message);
+        fprintf(f, "; MDP file of configuration %zu: %s, %zu states, %zu actions, fnv1a64 "
+                   "%016llx\n",
+                k, path, mdp->n_states, mdp->n_actions, mdp->hash);
+        rl_mdp_file_free(mdp);
     }
     fprintf(f, "\n[experiment]\nname = %s\n", p->name);
     for (const rl_param_spec *s = rl_experiment_params; s->name; s++)
