@@ -70,6 +70,76 @@ void rl_tabular_release(rl_tabular *t)
     t->own = t->n_own = NULL;
 }
 
+/* ---- per-state action sets ---- */
+
+/* The action values of s's own actions into row (room for RL_MAX_ACTIONS); their number,
+ * at least 1 (rl_tabular_init gives a state without actions its first). */
+static size_t gather(const rl_tabular *t, size_t s, double *row)
+{
+    size_t k = t->n_own[s];
+    const uint8_t *own = t->own + s * t->n_actions;
+    const double *q = t->q + s * t->n_actions;
+    row[0] = q[own[0]];
+    for (size_t i = 1; i < k; i++)
+        row[i] = q[own[i]];
+    return k;
+}
+
+/* The action of s at index i of its own actions. */
+static size_t own_action(const rl_tabular *t, size_t s, size_t i)
+{
+    return t->own[s * t->n_actions + i];
+}
+
+size_t rl_tabular_select_own(const rl_tabular *t, size_t s, gsl_rng *r)
+{
+    double row[RL_MAX_ACTIONS];
+    size_t k = gather(t, s, row);
+    return own_action(t, s, rl_explore_epsilon_greedy(row, k, t->explore.epsilon, r));
+}
+
+size_t rl_tabular_greedy_own(const rl_tabular *t, size_t s, gsl_rng *r)
+{
+    double row[RL_MAX_ACTIONS];
+    size_t k = gather(t, s, row);
+    return own_action(t, s, rl_explore_greedy(row, k, r));
+}
+
+size_t rl_tabular_uniform_own(const rl_tabular *t, size_t s, gsl_rng *r)
+{
+    return own_action(t, s, rl_explore_uniform(t->n_own[s], r));
+}
+
+double rl_tabular_max_own(const rl_tabular *t, size_t s)
+{
+    double row[RL_MAX_ACTIONS];
+    size_t k = gather(t, s, row);
+    return rl_explore_max(row, k);
+}
+
+size_t rl_tabular_argmax_first_own(const rl_tabular *t, size_t s)
+{
+    double row[RL_MAX_ACTIONS];
+    size_t k = gather(t, s, row);
+    return own_action(t, s, rl_argmax_first(row, k));
+}
+
+double rl_tabular_expected_own(const rl_tabular *t, size_t s)
+{
+    double row[RL_MAX_ACTIONS];
+    size_t k = gather(t, s, row);
+    return rl_explore_expected(row, k, t->explore.epsilon);
+}
+
+/* A handful of own actions: rescanning them is as cheap as testing whether to. A NaN sticks
+ * in vmax here too. */
+void rl_tabular_write_own(rl_tabular *t, size_t s, size_t a, double value)
+{
+    t->q[s * t->n_actions + a] = value;
+    if (value != value || t->vmax[s] == t->vmax[s])
+        t->vmax[s] = value != value ? value : rl_tabular_max_own(t, s);
+}
+
 /* Runs once per episode for the value error: a copy of the maxima rl_tabular_write keeps. */
 void rl_tabular_values(const rl_tabular *t, double *v)
 {
@@ -88,8 +158,8 @@ void rl_tabular_policy(const rl_tabular *t, double *pi)
     for (size_t s = 0; s < t->n_states; s++) {
         if (t->kind[s] == RL_STATE_OPEN && t->own) {
             double row[RL_MAX_ACTIONS];
-            size_t k = rl_tabular_gather(t, s, row);
-            rl_policy_epsilon_greedy_row(t->own[s * n + rl_argmax_readout(row, k)], n, 0.0,
+            size_t k = gather(t, s, row);
+            rl_policy_epsilon_greedy_row(own_action(t, s, rl_argmax_readout(row, k)), n, 0.0,
                                          pi + s * n);
         } else if (t->kind[s] == RL_STATE_OPEN)
             rl_policy_epsilon_greedy_row(rl_argmax_readout(t->q + s * n, n), n, 0.0,

@@ -45,67 +45,55 @@ int rl_tabular_init(rl_tabular *t, const rl_space *space, const rl_params *param
                     rl_error *err);
 void rl_tabular_release(rl_tabular *t);
 
-/* The action values of s's own actions into row (room for RL_MAX_ACTIONS); their number,
- * at least 1 (rl_tabular_init gives a state without actions its first). Only with per-state
- * action sets (t->own). */
-static inline size_t rl_tabular_gather(const rl_tabular *t, size_t s, double *row)
-{
-    size_t k = t->n_own[s];
-    const uint8_t *own = t->own + s * t->n_actions;
-    const double *q = t->q + s * t->n_actions;
-    row[0] = q[own[0]];
-    for (size_t i = 1; i < k; i++)
-        row[i] = q[own[i]];
-    return k;
-}
+/* The same choices and maxima over a state's own actions (t->own set): out of line, so that
+ * the inline paths below stay as small as they are without per-state action sets. */
+size_t rl_tabular_select_own(const rl_tabular *t, size_t s, gsl_rng *r);
+size_t rl_tabular_greedy_own(const rl_tabular *t, size_t s, gsl_rng *r);
+size_t rl_tabular_uniform_own(const rl_tabular *t, size_t s, gsl_rng *r);
+double rl_tabular_max_own(const rl_tabular *t, size_t s);
+size_t rl_tabular_argmax_first_own(const rl_tabular *t, size_t s);
+double rl_tabular_expected_own(const rl_tabular *t, size_t s);
+void rl_tabular_write_own(rl_tabular *t, size_t s, size_t a, double value);
 
 /* Epsilon-greedy action in s with one draw (rl_explore_epsilon_greedy). */
 static inline size_t rl_tabular_select(const rl_tabular *t, size_t s, gsl_rng *r)
 {
-    if (!t->own)
-        return rl_explore_epsilon_greedy(t->q + s * t->n_actions, t->n_actions,
-                                         t->explore.epsilon, r);
-    double row[RL_MAX_ACTIONS];
-    size_t k = rl_tabular_gather(t, s, row);
-    return t->own[s * t->n_actions + rl_explore_epsilon_greedy(row, k, t->explore.epsilon, r)];
+    if (t->own)
+        return rl_tabular_select_own(t, s, r);
+    return rl_explore_epsilon_greedy(t->q + s * t->n_actions, t->n_actions, t->explore.epsilon,
+                                     r);
 }
 
 /* Greedy action in s, ties uniformly at random with one draw. */
 static inline size_t rl_tabular_greedy(const rl_tabular *t, size_t s, gsl_rng *r)
 {
-    if (!t->own)
-        return rl_explore_greedy(t->q + s * t->n_actions, t->n_actions, r);
-    double row[RL_MAX_ACTIONS];
-    size_t k = rl_tabular_gather(t, s, row);
-    return t->own[s * t->n_actions + rl_explore_greedy(row, k, r)];
+    if (t->own)
+        return rl_tabular_greedy_own(t, s, r);
+    return rl_explore_greedy(t->q + s * t->n_actions, t->n_actions, r);
 }
 
 /* A uniformly random action of s with one draw (rl_explore_uniform). */
 static inline size_t rl_tabular_uniform(const rl_tabular *t, size_t s, gsl_rng *r)
 {
-    if (!t->own)
-        return rl_explore_uniform(t->n_actions, r);
-    return t->own[s * t->n_actions + rl_explore_uniform(t->n_own[s], r)];
+    if (t->own)
+        return rl_tabular_uniform_own(t, s, r);
+    return rl_explore_uniform(t->n_actions, r);
 }
 
 /* max_a q(s, a). */
 static inline double rl_tabular_max(const rl_tabular *t, size_t s)
 {
-    if (!t->own)
-        return rl_explore_max(t->q + s * t->n_actions, t->n_actions);
-    double row[RL_MAX_ACTIONS];
-    size_t k = rl_tabular_gather(t, s, row);
-    return rl_explore_max(row, k);
+    if (t->own)
+        return rl_tabular_max_own(t, s);
+    return rl_explore_max(t->q + s * t->n_actions, t->n_actions);
 }
 
 /* The first action of s at the exact maximum of q(s, .) (rl_argmax_first). */
 static inline size_t rl_tabular_argmax_first(const rl_tabular *t, size_t s)
 {
-    if (!t->own)
-        return rl_argmax_first(t->q + s * t->n_actions, t->n_actions);
-    double row[RL_MAX_ACTIONS];
-    size_t k = rl_tabular_gather(t, s, row);
-    return t->own[s * t->n_actions + rl_argmax_first(row, k)];
+    if (t->own)
+        return rl_tabular_argmax_first_own(t, s);
+    return rl_argmax_first(t->q + s * t->n_actions, t->n_actions);
 }
 
 /* Sets q(s, a) and keeps vmax[s] = max_a q(s, a) current, so that the runner's per-episode
@@ -113,14 +101,13 @@ static inline size_t rl_tabular_argmax_first(const rl_tabular *t, size_t s)
  * row only when its maximum itself went down. A NaN sticks in vmax, for divergence checks. */
 static inline void rl_tabular_write(rl_tabular *t, size_t s, size_t a, double value)
 {
+    if (t->own) {
+        rl_tabular_write_own(t, s, a, value);
+        return;
+    }
     double *row = t->q + s * t->n_actions;
     double old = row[a];
     row[a] = value;
-    if (t->own) { /* a handful of own actions: rescanning them is as cheap as the test */
-        if (value != value || t->vmax[s] == t->vmax[s]) /* NaN sticks here too */
-            t->vmax[s] = value != value ? value : rl_tabular_max(t, s);
-        return;
-    }
     if (value >= t->vmax[s] || value != value) {
         t->vmax[s] = value;
     } else if (old == t->vmax[s]) {
@@ -137,11 +124,9 @@ static inline double rl_tabular_step_size(rl_tabular *t, size_t s, size_t a)
 /* Expected q(s, .) under the current epsilon-greedy policy (ties share the greedy mass). */
 static inline double rl_tabular_expected(const rl_tabular *t, size_t s)
 {
-    if (!t->own)
-        return rl_explore_expected(t->q + s * t->n_actions, t->n_actions, t->explore.epsilon);
-    double row[RL_MAX_ACTIONS];
-    size_t k = rl_tabular_gather(t, s, row);
-    return rl_explore_expected(row, k, t->explore.epsilon);
+    if (t->own)
+        return rl_tabular_expected_own(t, s);
+    return rl_explore_expected(t->q + s * t->n_actions, t->n_actions, t->explore.epsilon);
 }
 
 /* Advances the exploration schedule after an episode. */
