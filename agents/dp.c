@@ -36,6 +36,8 @@ typedef struct dp {
     bool deterministic;    /* policy iteration: pi is one-hot on greedy */
     bool own_policy;       /* policy iteration: read out greedy, not the values' greedy */
     bool all_sure;         /* every (s, a) has one outcome: value iteration's fast sweep */
+    bool keep_ties;        /* policy iteration: an equally good action does not replace the
+                              current one */
     size_t *read_out, *read_out_work; /* n_states each: scratch of the policy read-out */
 } dp;
 
@@ -52,7 +54,7 @@ typedef struct dp {
      "stop after this many iterations even if not converged"}
 #define EPSILON_PARAM                                                                       \
     {"epsilon", RL_PARAM_DOUBLE, "0", 0, 1, 0, NULL,                                        \
-     "read out the epsilon-greedy policy (Zhao's rule) instead of the greedy one"}
+     "find the best epsilon-greedy policy (Zhao's rule, ch.5) and its values; 0: optimal"}
 #define END_PARAM {NULL, 0, NULL, 0, 0, 0, NULL, NULL}
 
 static const rl_param_spec evaluation_params[] = {
@@ -88,6 +90,9 @@ static const rl_param_spec policy_iteration_params[] = {
      "policy of the first evaluation: stay everywhere, uniform, or the first action"},
     {"method", RL_PARAM_CHOICE, "solve", 0, 0, 0, "solve|iterative",
      "evaluate each policy exactly (LU) or by sweeps until theta (large models)"},
+    {"ties", RL_PARAM_CHOICE, "keep", 0, 0, 0, "keep|first",
+     "improvement among equally good actions: keep the current one, or take the first in "
+     "action order"},
     THETA_PARAM,
     MAX_ITERATIONS_PARAM,
     EPSILON_PARAM,
@@ -185,10 +190,27 @@ static double best_backup(const rl_mdp *m, size_t s, const double *v, double gam
     return best;
 }
 
-/* One-hot pi from the greedy actions. */
+/* pi from the greedy actions: one-hot, or their epsilon-greedy version when the planner
+ * looks for the best epsilon-greedy policy. */
 static void fill_policy(dp *d)
 {
-    rl_policy_from_actions(&d->space, d->greedy, 0.0, d->pi);
+    rl_policy_from_actions(&d->space, d->greedy, d->epsilon, d->pi);
+}
+
+/* The value of (s, a*) under the epsilon-greedy policy around the greedy action a*: every
+ * action has probability epsilon / n, and a* also 1 - epsilon, so
+ * v = (1 - epsilon) q(s, a*) + epsilon / n sum_a q(s, a) (Zhao's rule). With q(s, a*) the
+ * maximum this is the epsilon-soft Bellman optimality backup. */
+static double soft_backup(const rl_mdp *m, size_t s, const double *v, double gamma,
+                          double epsilon, size_t *arg)
+{
+    double q[RL_MAX_ACTIONS], sum = 0.0;
+    for (size_t a = 0; a < m->n_actions; a++) {
+        q[a] = rl_mdp_backup(m, s, a, v, gamma);
+        sum += q[a];
+    }
+    *arg = rl_argmax_first(q, m->n_actions);
+    return (1.0 - epsilon) * q[*arg] + epsilon / (double)m->n_actions * sum;
 }
 
 static void dp_values(const void *state, double *v)
@@ -216,6 +238,16 @@ static void dp_policy(const void *state, double *pi)
     if (!d->own_policy)
         rl_policy_greedy_actions(m, d->v, d->gamma, d->read_out, d->read_out_work);
     rl_policy_from_actions(&d->space, d->own_policy ? d->greedy : d->read_out, d->epsilon, pi);
+}
+
+/* r + gamma v under d->pi (the epsilon-greedy policy of the greedy actions) at s. */
+static double policy_backup(const dp *d, size_t s, const double *v)
+{
+    const rl_mdp *m = d->m;
+    double value = 0.0;
+    for (size_t a = 0; a < m->n_actions; a++)
+        value += d->pi[s * m->n_actions + a] * rl_mdp_backup(m, s, a, v, d->gamma);
+    return value;
 }
 
 /* ---- policy evaluation ---- */
@@ -329,15 +361,16 @@ sweep_sure(const rl_mdp *m, size_t n_actions, double gamma, const double *v, dou
     return r;
 }
 
-static sweep_result sweep_general(const rl_mdp *m, double gamma, const double *v, double *out,
-                                  size_t *greedy)
+static sweep_result sweep_general(const rl_mdp *m, double gamma, double epsilon,
+                                  const double *v, double *out, size_t *greedy)
 {
     sweep_result r = {0.0, 0, false};
     for (size_t s = 0; s < m->n_states; s++) {
         if (!rl_mdp_is_decision(m, s))
             continue;
         size_t arg;
-        double best = best_backup(m, s, v, gamma, &arg);
+        double best = epsilon > 0.0 ? soft_backup(m, s, v, gamma, epsilon, &arg)
+                                    : best_backup(m, s, v, gamma, &arg);
         double change = fabs(best - v[s]);
         r.delta = change > r.delta ? change : r.delta;
         r.nan |= change != change;
@@ -355,14 +388,15 @@ static int value_iteration_iterate(void *state, rl_sweep_report *report, rl_erro
     double *out = d->in_place ? d->v : d->v_next;
     d->iteration++;
     sweep_result r;
-    if (d->all_sure && m->n_actions == 4)
+    bool hard = d->epsilon == 0.0;
+    if (hard && d->all_sure && m->n_actions == 4)
         r = sweep_sure(m, 4, d->gamma, d->v, out, d->greedy);
-    else if (d->all_sure && m->n_actions == 5)
+    else if (hard && d->all_sure && m->n_actions == 5)
         r = sweep_sure(m, 5, d->gamma, d->v, out, d->greedy);
-    else if (d->all_sure)
+    else if (hard && d->all_sure)
         r = sweep_sure(m, m->n_actions, d->gamma, d->v, out, d->greedy);
     else
-        r = sweep_general(m, d->gamma, d->v, out, d->greedy);
+        r = sweep_general(m, d->gamma, d->epsilon, d->v, out, d->greedy);
     if (!d->in_place) {
         d->v_next = d->v;
         d->v = out;
@@ -383,6 +417,7 @@ static int policy_iteration_init(void *state, const rl_mdp *m, const rl_params *
     if (rc != RL_OK)
         return rc;
     d->own_policy = true;
+    d->keep_ties = strcmp(rl_params_string(p, "ties"), "keep") == 0;
     const char *initial = rl_params_string(p, "initial_policy");
     if (strcmp(initial, "uniform") == 0) {
         rl_policy_uniform(m->n_states, m->n_actions, d->pi);
@@ -433,12 +468,18 @@ static int policy_iteration_iterate(void *state, rl_sweep_report *report, rl_err
             continue;
         size_t arg;
         double best = best_backup(m, s, d->v, d->gamma, &arg);
-        if (d->deterministic) {
-            /* Keep the current action unless another is better beyond round-off: an exactly
-             * evaluated policy could otherwise flip between equal actions forever. */
+        if (d->deterministic && d->keep_ties) {
+            /* Keep the current action unless another is better beyond round-off. */
             double current = rl_mdp_backup(m, s, d->greedy[s], d->v, d->gamma);
             if (best <= current + RL_TIE_TOLERANCE * (1.0 + fabs(current)))
                 arg = d->greedy[s];
+        } else {
+            /* The first action within round-off of the best, in action order: a function of
+             * the values alone, so equally good policies cannot alternate. */
+            double q[RL_MAX_ACTIONS];
+            for (size_t a = 0; a < m->n_actions; a++)
+                q[a] = rl_mdp_backup(m, s, a, d->v, d->gamma);
+            arg = rl_argmax_readout(q, m->n_actions);
         }
         changes += !d->deterministic || arg != d->greedy[s];
         d->greedy[s] = arg;
@@ -480,12 +521,14 @@ static int truncated_iterate(void *state, rl_sweep_report *report, rl_error *err
         changes += arg != d->greedy[s];
         d->greedy[s] = arg;
     }
+    if (d->epsilon > 0.0)
+        fill_policy(d);
     memcpy(d->v_prev, d->v, m->n_states * sizeof *d->v);
     for (size_t sweep = 0; sweep < d->eval_sweeps; sweep++) {
         for (size_t s = 0; s < m->n_states; s++)
-            d->v_next[s] = rl_mdp_is_decision(m, s)
-                               ? rl_mdp_backup(m, s, d->greedy[s], d->v, d->gamma)
-                               : 0.0;
+            d->v_next[s] = !rl_mdp_is_decision(m, s) ? 0.0
+                           : d->epsilon > 0.0 ? policy_backup(d, s, d->v)
+                                              : rl_mdp_backup(m, s, d->greedy[s], d->v, d->gamma);
         double *t = d->v;
         d->v = d->v_next;
         d->v_next = t;

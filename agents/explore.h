@@ -73,6 +73,17 @@ static inline size_t rl_explore_sample(const double *pi_row, size_t n, gsl_rng *
     return last;
 }
 
+/* The probabilities rl_explore_epsilon_greedy draws from, into pi[0 .. n): epsilon / n
+ * each, and 1 - epsilon shared equally by the actions tied (exactly) for the maximum. */
+static inline void rl_explore_epsilon_greedy_row(const double *q, size_t n, double epsilon,
+                                                 double *pi)
+{
+    size_t ties, first = rl_argmax_first_ties(q, n, &ties);
+    double greedy = (1.0 - epsilon) / (double)ties;
+    for (size_t a = 0; a < n; a++)
+        pi[a] = epsilon / (double)n + (a >= first && q[a] == q[first] ? greedy : 0.0);
+}
+
 /* The expectation of q[0 .. n) under the epsilon-greedy policy: every action gets epsilon /
  * n, and the greedy mass 1 - epsilon goes to the maximum, however ties share it. */
 static inline double rl_explore_expected(const double *q, size_t n, double epsilon)

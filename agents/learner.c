@@ -62,6 +62,14 @@ bool rl_learner_action_values(const rl_learner *l, double *q)
     return true;
 }
 
+bool rl_learner_behavior_policy(const rl_learner *l, double *pi)
+{
+    if (!l->type->behavior_policy)
+        return false;
+    l->type->behavior_policy(l->state, pi);
+    return true;
+}
+
 void rl_learner_policy(const rl_learner *l, double *pi)
 {
     l->type->policy(l->state, pi);

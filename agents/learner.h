@@ -14,7 +14,8 @@
  *
  * Hooks. Required: init, begin_episode, observe, end_episode, policy. Optional (NULL):
  * release, episode_start, update, diverged, values (a learner without state values),
- * action_values, weights and weight_label (a learner with a weight vector: linear ones).
+ * action_values, behavior_policy (a control learner that can say how it acts), weights and
+ * weight_label (a learner with a weight vector: linear ones).
  * Every hook is called through the dispatchers below, never as l->type->hook(...).
  * Read-outs copy into the caller's buffer.
  */
@@ -100,6 +101,10 @@ typedef struct rl_learner_type {
     void (*values)(const void *state, double *v);        /* n_states */
     void (*action_values)(const void *state, double *q); /* n_states * n_actions */
     void (*policy)(const void *state, double *pi);       /* n_states * n_actions */
+    /* The policy the learner acts with now (epsilon-greedy at the current rate, a uniform
+     * off-policy behaviour), n_states * n_actions: with action_values it gives the values
+     * of the learner's own policy, sum_a b(a|s) q(s, a). */
+    void (*behavior_policy)(const void *state, double *pi);
     /* The weight vector (valid until the next update) and its length, for weights.csv. */
     const double *(*weights)(const void *state, size_t *n);
     /* The name of weight i (< n), truncated to size; with weights. */
@@ -170,6 +175,10 @@ bool rl_learner_action_values(const rl_learner *l, double *q);
 
 /* The learner's policy pi(a|s) into pi (n_states * n_actions). */
 void rl_learner_policy(const rl_learner *l, double *pi);
+
+/* The policy the learner acts with now into pi (n_states * n_actions); false, and pi
+ * untouched, for a learner that cannot say. */
+bool rl_learner_behavior_policy(const rl_learner *l, double *pi);
 
 /* The learner's weights and their number (*n); NULL (and *n = 0) without a weight vector. */
 const double *rl_learner_weights(const rl_learner *l, size_t *n);

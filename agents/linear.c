@@ -461,6 +461,25 @@ static void control_values(const void *state, double *v)
     }
 }
 
+/* As select_action draws: epsilon-greedy on q(s, .), or uniform off-policy. */
+static void control_behavior_policy(const void *state, double *pi)
+{
+    const linear *L = state;
+    size_t n = L->sp->n_actions;
+    double epsilon = L->kind == Q_LEARNING && L->uniform_behavior ? 1.0 : L->explore.epsilon;
+    double q[RL_MAX_ACTIONS];
+    for (size_t s = 0; s < L->sp->n_states; s++) {
+        if (!rl_space_is_decision(L->sp, s)) {
+            for (size_t a = 0; a < n; a++)
+                pi[s * n + a] = 1.0 / (double)n;
+            continue;
+        }
+        for (size_t a = 0; a < n; a++)
+            q[a] = rl_features_dot(L->f, s, a, L->w);
+        rl_explore_epsilon_greedy_row(q, n, epsilon, pi + s * n);
+    }
+}
+
 /* Greedy, ties by the read-out rule, as the tabular learners read out. */
 static void control_policy(const void *state, double *pi)
 {
@@ -513,6 +532,7 @@ const rl_learner_type rl_sarsa_linear_type = {
     .values = control_values,
     .action_values = control_action_values,
     .policy = control_policy,
+    .behavior_policy = control_behavior_policy,
     .weights = linear_weights,
     .weight_label = linear_weight_label,
 };
@@ -531,6 +551,7 @@ const rl_learner_type rl_q_learning_linear_type = {
     .values = control_values,
     .action_values = control_action_values,
     .policy = control_policy,
+    .behavior_policy = control_behavior_policy,
     .weights = linear_weights,
     .weight_label = linear_weight_label,
 };

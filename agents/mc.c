@@ -54,7 +54,10 @@
     {"alpha_schedule", RL_PARAM_CHOICE, "1/n", 0, 0, 0, "constant|1/n",                     \
      "1/n: q(s, a) is the mean of its returns; constant: q steps alpha toward each return"}, \
     {"first_visit", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,                                  \
-     "count only the first visit of a pair in an episode (S&B); false: every visit (Zhao)"}
+     "count only the first visit of a pair in an episode (S&B); false: every visit (Zhao)"}, \
+    {"estimate", RL_PARAM_CHOICE, "cumulative", 0, 0, 0, "cumulative|episode",              \
+     "q(s, a) averages the returns of every episode so far, or only those of the latest "   \
+     "episode that visited (s, a) (Zhao's Alg. 5.3 as his examples run it; needs 1/n)"}
 
 static const rl_param_spec mc_basic_params[] = {
     RL_GAMMA_PARAM,
@@ -238,6 +241,20 @@ static int mc_basic_end(void *state, rl_error *err)
     return changed ? RL_CONTINUE : RL_OK;
 }
 
+/* pi_k, the policy whose q the episodes estimate (after their first action). */
+static void mc_basic_behavior_policy(const void *state, double *pi)
+{
+    const mc_basic *b = state;
+    size_t n = b->t.n_actions;
+    for (size_t i = 0; i < b->t.n_states * n; i++)
+        pi[i] = 1.0 / (double)n;
+    for (size_t i = 0; i < b->n_open; i++) {
+        size_t s = b->open[i];
+        for (size_t a = 0; a < n; a++)
+            pi[s * n + a] = a == b->policy[s] ? 1.0 : 0.0;
+    }
+}
+
 const rl_learner_type rl_mc_basic_type = {
     .name = "mc_basic",
     .doc = "MC Basic (Zhao 5.1): policy iteration with q from episodes started at each (s, a)",
@@ -253,6 +270,7 @@ const rl_learner_type rl_mc_basic_type = {
     .values = mc_values,
     .action_values = mc_action_values,
     .policy = mc_policy,
+    .behavior_policy = mc_basic_behavior_policy,
 };
 
 
@@ -262,6 +280,7 @@ typedef struct mc_agent {
     rl_tabular t;     /* first: see the read-outs */
     bool exploring;   /* exploring starts and greedy behaviour; else epsilon-greedy */
     bool first_visit;
+    bool episode_only; /* estimate = episode: each episode's returns replace the old mean */
     size_t *open;     /* decision states (exploring starts only) */
     size_t n_open;
     rl_episode_buffer episode;
@@ -288,6 +307,13 @@ static int mc_init(mc_agent *g, const rl_space *sp, const rl_params *params, boo
         return rc;
     g->exploring = exploring;
     g->first_visit = rl_params_bool(params, "first_visit");
+    g->episode_only = strcmp(rl_params_string(params, "estimate"), "episode") == 0;
+    if (g->episode_only && !g->t.step.one_over_n) {
+        rc = rl_error_set(err, RL_EINVAL,
+                          "estimate = episode averages the episode's returns: it needs "
+                          "alpha_schedule = 1/n");
+        rl_error_locate(err, rc, NULL, 0, 0, "estimate");
+    }
     size_t n_sa = sp->n_states * sp->n_actions;
     if (n_sa > UINT32_MAX)
         rc = rl_error_set(err, RL_ERANGE, "%s: %zu state-action pairs is too many", name, n_sa);
@@ -343,6 +369,13 @@ static size_t mc_act(const mc_agent *g, size_t s, gsl_rng *r)
 
 static size_t mc_begin(void *state, size_t s, gsl_rng *r) { return mc_act(state, s, r); }
 
+/* As mc_act draws: greedy (exploring starts, after the first action) or epsilon-greedy. */
+static void mc_behavior_policy(const void *state, double *pi)
+{
+    const mc_agent *g = state;
+    rl_tabular_behavior_policy(&g->t, g->exploring ? 0.0 : g->t.explore.epsilon, pi);
+}
+
 static size_t mc_observe(void *state, const rl_transition *t, gsl_rng *r)
 {
     mc_agent *g = state;
@@ -367,6 +400,10 @@ static int mc_end(void *state, rl_error *err)
     if (g->first_visit)
         for (size_t i = e->length; i-- > 0;)
             g->first[e->state[i] * n + e->action[i]] = (uint32_t)i;
+    /* A fresh mean for every pair this episode visits: its count starts again at 0. */
+    if (g->episode_only)
+        for (size_t i = 0; i < e->length; i++)
+            g->t.step.visits[e->state[i] * n + e->action[i]] = 0;
     rl_return_cursor c = rl_episode_buffer_last(e);
     while (rl_episode_buffer_back(e, g->t.gamma, &c)) {
         size_t s = e->state[c.i], a = e->action[c.i], sa = s * n + a;
@@ -394,6 +431,7 @@ const rl_learner_type rl_mc_exploring_starts_type = {
     .values = mc_values,
     .action_values = mc_action_values,
     .policy = mc_policy,
+    .behavior_policy = mc_behavior_policy,
 };
 
 
@@ -411,5 +449,6 @@ const rl_learner_type rl_mc_epsilon_greedy_type = {
     .values = mc_values,
     .action_values = mc_action_values,
     .policy = mc_policy,
+    .behavior_policy = mc_behavior_policy,
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agents/dp.h"
+#include "agents/dqn.h"
 #include "agents/dyna.h"
 #include "agents/linear.h"
 #include "agents/mc.h"
@@ -34,6 +35,7 @@ static const rl_agent agents[] = {
     LEARNER(rl_sarsa_linear_type),
     LEARNER(rl_q_learning_linear_type),
     LEARNER(rl_lstd_type),
+    LEARNER(rl_dqn_type),
     LEARNER(rl_random_type),
 };
 

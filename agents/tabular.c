@@ -169,3 +169,16 @@ void rl_tabular_policy(const rl_tabular *t, double *pi)
                 pi[s * n + a] = 1.0 / (double)n;
     }
 }
+
+void rl_tabular_behavior_policy(const rl_tabular *t, double epsilon, double *pi)
+{
+    size_t n = t->n_actions;
+    for (size_t s = 0; s < t->n_states; s++) {
+        double *row = pi + s * n;
+        if (t->kind[s] == RL_STATE_OPEN)
+            rl_explore_epsilon_greedy_row(t->q + s * n, n, epsilon, row);
+        else
+            for (size_t a = 0; a < n; a++)
+                row[a] = 1.0 / (double)n;
+    }
+}

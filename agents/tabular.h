@@ -139,5 +139,9 @@ static inline void rl_tabular_end_episode(rl_tabular *t)
 void rl_tabular_values(const rl_tabular *t, double *v);
 void rl_tabular_action_values(const rl_tabular *t, double *q);
 void rl_tabular_policy(const rl_tabular *t, double *pi);
+/* Epsilon-greedy probabilities on q at rate epsilon, ties sharing the greedy mass as the
+ * draws share it (the learner's current rate; 0 for greedy, 1 for uniform behaviour);
+ * uniform on states without decisions. */
+void rl_tabular_behavior_policy(const rl_tabular *t, double epsilon, double *pi);
 
 #endif

@@ -241,6 +241,13 @@ static void control_policy(const void *state, double *pi)
     rl_tabular_policy(&((const td_control *)state)->t, pi);
 }
 
+/* Acts epsilon-greedy on q, or uniformly (Q-learning's off-policy behaviour). */
+static void control_behavior_policy(const void *state, double *pi)
+{
+    const td_control *c = state;
+    rl_tabular_behavior_policy(&c->t, c->uniform_behavior ? 1.0 : c->t.explore.epsilon, pi);
+}
+
 /* q(s, a) += step (target - q(s, a)). */
 static inline void update(rl_tabular *t, size_t s, size_t a, double target)
 {
@@ -281,6 +288,7 @@ const rl_learner_type rl_sarsa_type = {
     .values = control_values,
     .action_values = control_action_values,
     .policy = control_policy,
+    .behavior_policy = control_behavior_policy,
 };
 
 
@@ -315,6 +323,7 @@ const rl_learner_type rl_expected_sarsa_type = {
     .values = control_values,
     .action_values = control_action_values,
     .policy = control_policy,
+    .behavior_policy = control_behavior_policy,
 };
 
 
@@ -371,6 +380,7 @@ const rl_learner_type rl_q_learning_type = {
     .values = control_values,
     .action_values = control_action_values,
     .policy = control_policy,
+    .behavior_policy = control_behavior_policy,
 };
 
 
@@ -497,6 +507,7 @@ const rl_learner_type rl_n_step_sarsa_type = {
     .values = control_values,
     .action_values = control_action_values,
     .policy = control_policy,
+    .behavior_policy = control_behavior_policy,
 };
 
 
@@ -579,6 +590,13 @@ static void double_q_policy(const void *state, double *pi)
     rl_tabular_policy(&((const td_control *)state)->sum, pi);
 }
 
+/* Epsilon-greedy on q1 + q2, as double_q_begin and double_q_observe act. */
+static void double_q_behavior_policy(const void *state, double *pi)
+{
+    const td_control *c = state;
+    rl_tabular_behavior_policy(&c->sum, c->sum.explore.epsilon, pi);
+}
+
 #define DOUBLE_Q_DOC                                                                        \
     "double Q-learning: two tables, each evaluates the other's greedy action (S&B 6.7)"
 
@@ -596,5 +614,6 @@ const rl_learner_type rl_double_q_learning_type = {
     .values = double_q_values,
     .action_values = double_q_action_values,
     .policy = double_q_policy,
+    .behavior_policy = double_q_behavior_policy,
 };
 

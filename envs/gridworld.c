@@ -6,7 +6,8 @@
  *   2. the action's displacement, replaced with probability slip/2 by each perpendicular
  *      move for up/right/down/left (stay and diagonals never slip);
  *   3. no wind in the departure column: off the grid or into a wall is a bump (stay,
- *      reward_bump); wind: new row = row + drow - wind, new col = col + dcol, each clipped
+ *      reward_bump, plus reward_forbidden from a forbidden cell with bump_from_forbidden =
+ *      sum); wind: new row = row + drow - wind, new col = col + dcol, each clipped
  *      to the grid, never a bump; a wall in the way stops the agent before it;
  *   4. otherwise the agent lands and earns the landing cell's reward.
  * Cliff cells send the agent back to a start cell; holes and (with goal_terminal) goals end
@@ -61,6 +62,9 @@ const rl_param_spec rl_gridworld_params[] = {
      "in windy columns the wind is one more, one less or as given, 1/3 each"},
     {"jumps", RL_PARAM_STRING, "", 0, 0, RL_PARAM_NO_SWEEP, NULL,
      "'row col to_row to_col reward' groups separated by ';': every action jumps"},
+    {"bump_from_forbidden", RL_PARAM_CHOICE, "bump", 0, 0, 0, "bump|sum",
+     "a bump made from a forbidden cell X earns reward_bump (Zhao's text), or "
+     "reward_bump + reward_forbidden (sum: Zhao's printed Figs 5.6-5.7)"},
     {"map_after", RL_PARAM_STRING, NULL, 0, 0, 0, NULL,
      "path of a second map of the same size that replaces the first after change_at steps"},
     {"change_at", RL_PARAM_INT, NULL, 1, 1e15, 0, NULL,
@@ -98,6 +102,7 @@ typedef struct layout {
     const rl_map *map;
     size_t n_actions;
     double reward_step, reward_bump, reward_forbidden, reward_goal, reward_cliff, reward_hole;
+    bool bump_sum; /* a bump from a forbidden cell also earns reward_forbidden */
     bool goal_terminal, wind_noise;
     double slip;
     long *wind; /* per column */
@@ -263,6 +268,7 @@ static int read_layout(layout *g, const rl_map *map, const rl_params *p, rl_erro
     g->reward_goal = rl_params_double(p, "reward_goal");
     g->reward_cliff = rl_params_double(p, "reward_cliff");
     g->reward_hole = rl_params_double(p, "reward_hole");
+    g->bump_sum = strcmp(rl_params_string(p, "bump_from_forbidden"), "sum") == 0;
     g->goal_terminal = rl_params_bool(p, "goal_terminal");
     g->wind_noise = rl_params_bool(p, "wind_noise");
     g->slip = rl_params_double(p, "slip");
@@ -299,14 +305,13 @@ static int add_landing(rl_mdp *m, const layout *g, size_t s, size_t a, double p,
     case 'X': reward = g->reward_forbidden; break;
     case 'H': reward = g->reward_hole; break;
     case 'C':
-        /* Back to a start cell, uniformly; the episode goes on. */
-        for (size_t k = 0; k < g->n_starts; k++) {
-            int rc = rl_mdp_add_outcome(m, s, a, p / (double)g->n_starts, g->starts[k],
-                                        g->reward_cliff, false, err);
-            if (rc != RL_OK)
-                return rc;
-        }
-        return RL_OK;
+        /* Back to a start cell, uniformly; the episode goes on. With several start cells one
+         * restart outcome stands for all of them (the model's start distribution is
+         * uniform over exactly these cells), so a map of many cliffs and many starts
+         * compiles in time and memory linear in its cells. */
+        if (g->n_starts == 1)
+            return rl_mdp_add_outcome(m, s, a, p, g->starts[0], g->reward_cliff, false, err);
+        return rl_mdp_add_restart(m, s, a, p, g->reward_cliff, err);
     default: reward = g->reward_step; break;
     }
     return rl_mdp_add_outcome(m, s, a, p, to, reward, is_terminal_state(g, to), err);
@@ -325,8 +330,12 @@ static int add_move(rl_mdp *m, const layout *g, size_t s, size_t a, double p, in
     long row = (long)s / cols, col = (long)s % cols;
     if (!windy) {
         long r = row + drow, c = col + dcol;
-        if (!inside(g, r, c) || is_wall(g, r, c))
-            return rl_mdp_add_outcome(m, s, a, p, s, g->reward_bump, false, err);
+        if (!inside(g, r, c) || is_wall(g, r, c)) {
+            double reward = g->reward_bump;
+            if (g->bump_sum && g->map->cells[s] == 'X')
+                reward += g->reward_forbidden;
+            return rl_mdp_add_outcome(m, s, a, p, s, reward, false, err);
+        }
         return add_landing(m, g, s, a, p, (size_t)(r * cols + c), err);
     }
     /* Windy: the column move first, then the vertical shift a row at a time, so a wall in
@@ -705,9 +714,10 @@ static inline rl_step sample(const rl_mdp *m, size_t *current, size_t action, gs
         return (rl_step){(size_t)next, m->reward_table[m->sure_reward[sa]],
                          m->kind[next] == RL_STATE_TERMINAL};
     }
-    const rl_outcome *o = rl_mdp_sample(m, *current, action, gsl_rng_uniform(r));
-    *current = (size_t)o->next;
-    return (rl_step){(size_t)o->next, o->reward, o->terminal != 0};
+    size_t next_state;
+    const rl_outcome *o = rl_mdp_sample(m, *current, action, gsl_rng_uniform(r), &next_state);
+    *current = next_state;
+    return (rl_step){next_state, o->reward, o->terminal != 0};
 }
 
 /* With a map change, the step count decides the map; in a wall of that map the agent moves

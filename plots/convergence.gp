@@ -11,15 +11,15 @@
 # Variables (-e "name=value; ..."):
 #   dir     the results directory (required)
 #   term    pngcairo (default), svg or pdfcairo
-#   out     the picture (default DIR/plots/convergence.png, .svg or .pdf)
+#   out     the picture (default convergence.png in the current directory, .svg or .pdf)
 
 if (!exists("dir")) exit error "convergence.gp: set dir, e.g. gnuplot -e \"dir='results/x'\" convergence.gp"
 if (!exists("term")) term = 'pngcairo'
 extension = term eq 'svg' ? 'svg' : term eq 'pdfcairo' ? 'pdf' : 'png'
 if (!exists("out")) {
-    # Run on its own, the script makes DIR/plots/ for its picture (gridrl plot makes it first).
-    system(sprintf("mkdir -p '%s/plots'", dir))
-    out = sprintf('%s/plots/convergence.%s', dir, extension)
+    # Run on its own, the script draws into the current directory (gridrl plot sets out to
+    # DIR/plots/...). No path is ever given to a shell.
+    out = sprintf('convergence.%s', extension)
 }
 
 reset

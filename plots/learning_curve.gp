@@ -1,31 +1,37 @@
 # learning_curve.gp: learning curves, one line per configuration: the mean over the runs of
 # each episode's return (or length, or value error), with its 95% interval as a shaded band,
 # as in Sutton & Barto's Figure 6.4 (cliff walking) and Zhao's Figs 7.2-7.3; or, with
-# xaxis='step', the value error per logged step (Zhao Figs 7.4-7.5). Lines are labelled by
-# the configuration's algorithm and swept values (configs.csv).
+# xaxis='step', the value error per logged step (Zhao Figs 7.4-7.5); or, with
+# xaxis='update', the training loss or the value error per logged update (Zhao Fig 8.11).
+# Lines are labelled by the configuration's algorithm and swept values (configs.csv).
 #
 #   gnuplot -e "dir='results/x'" plots/learning_curve.gp
 #   gnuplot -e "dir='results/x'; metric='length'; term='svg'" plots/learning_curve.gp
 #   gnuplot -e "dir='results/x'; metric='value_rmse'; xaxis='step'; logy=1; \
 #               data='results/x/plots/steps_value_rmse.csv'" plots/learning_curve.gp
+#   gnuplot -e "dir='results/x'; metric='loss'; xaxis='update'; logy=1; \
+#               data='results/x/plots/updates_loss.csv'" plots/learning_curve.gp
 #
 # Reads DIR/configs.csv and DIR/summary.csv, or the file `data` with the same columns for the
 # metric (config, episode or step, runs, mean_M, ci95_low_M, ci95_high_M): `gridrl plot`
 # writes DIR/plots/curves_M.csv, smoothed by a trailing moving average when asked
-# (--smooth N), and DIR/plots/steps_value_rmse.csv, steps.csv summarised per logged step.
+# (--smooth N), DIR/plots/steps_value_rmse.csv, steps.csv summarised per logged step, and
+# DIR/plots/updates_M.csv, updates.csv summarised per logged update.
 #
 # Variables (-e "name=value; ..."):
 #   dir     the results directory (required)
-#   metric  'return' (default), 'length', 'value_rmse', 'cumulative_reward' (steps) or
-#           'fraction' (choices_fraction.csv: the share of marked choices per episode)
+#   metric  'return' (default), 'length', 'value_rmse', (per update) 'loss', (per step)
+#           'cumulative_reward' or 'fraction' (choices_fraction.csv: the share of marked
+#           choices per episode)
 #   data    the curves (default DIR/summary.csv)
-#   xaxis   what column 2 of data counts: 'episode' (default) or 'step'
+#   xaxis   what column 2 of data counts: 'episode' (default), 'step' or 'update'
 #   smooth  the moving-average window the data was smoothed with, for the label (default 0)
 #   ymin, ymax  the range of the y axis (default: automatic)
 #   logy    1: a logarithmic y axis (values <= 0 are left out); 0 (default): linear
 #   term    pngcairo (default), svg or pdfcairo
-#   out     the picture (default DIR/plots/learning_curve_METRIC.png, or steps_METRIC.png
-#           when xaxis is 'step'; .svg or .pdf for those terminals)
+#   out     the picture (default learning_curve_METRIC.png in the current directory, or
+#           steps_METRIC.png when xaxis is 'step', updates_METRIC.png when it is 'update';
+#           .svg or .pdf for those terminals)
 
 if (!exists("dir")) exit error "learning_curve.gp: set dir, e.g. gnuplot -e \"dir='results/x'\" learning_curve.gp"
 if (!exists("metric")) metric = 'return'
@@ -36,10 +42,10 @@ if (!exists("logy")) logy = 0
 if (!exists("term")) term = 'pngcairo'
 extension = term eq 'svg' ? 'svg' : term eq 'pdfcairo' ? 'pdf' : 'png'
 if (!exists("out")) {
-    # Run on its own, the script makes DIR/plots/ for its picture (gridrl plot makes it first).
-    system(sprintf("mkdir -p '%s/plots'", dir))
-    out = sprintf('%s/plots/%s_%s.%s', dir, xaxis eq 'step' ? 'steps' : 'learning_curve', \
-                  metric, extension)
+    # Run on its own, the script draws into the current directory (gridrl plot sets out to
+    # DIR/plots/...). No path is ever given to a shell.
+    out = sprintf('%s_%s.%s', xaxis eq 'step' ? 'steps' : \
+                  xaxis eq 'update' ? 'updates' : 'learning_curve', metric, extension)
 }
 
 reset
@@ -96,13 +102,14 @@ set linetype cycle 10
 
 name = metric eq 'return' ? 'return (sum of rewards during the episode)' : \
        metric eq 'length' ? 'episode length (steps)' : \
+       metric eq 'loss' ? 'training loss (mean over the batch)' : \
        metric eq 'cumulative_reward' ? 'cumulative reward (every reward of the run so far)' : \
        metric eq 'fraction' ? 'fraction of the counted choices (choices.csv)' : \
        'RMSE of the values against the truth'
 set ylabel name.(logy ? '   (log scale)' : '')
 set xlabel sprintf('%s%s', xaxis, smooth > 1 ? \
                    sprintf('   (moving average over %d %s)', smooth, \
-                           xaxis eq 'step' ? 'logged steps' : 'episodes') : '')
+                           xaxis eq 'episode' ? 'episodes' : 'logged '.xaxis.'s') : '')
 # The last x tic's label is centred on the right border: room for half of a long one.
 digits = strlen(sprintf('%d', int(xmax)))
 if (digits >= 4) { eval sprintf('set rmargin %d', (digits + 1) / 2 + 2) }

@@ -118,7 +118,7 @@ static int experiment(const char *text, const char *dir, rl_error *err)
         rl_run_result_free(&r);
     }
     if (rc == RL_OK && dir)
-        rc = rl_results_finish(p, dir, "test", err);
+        rc = rl_results_finish(p, dir, "test", 1, err);
     rl_plan_free(p);
     rl_config_free(c);
     return rc;
@@ -130,7 +130,8 @@ static char *contents(const char *dir)
 {
     const char *const names[] = {"config.ini", "configs.csv", "episodes.csv", "iterations.csv",
                                  "policy.csv", "runs.csv", "scores.csv", "steps.csv",
-                                 "summary.csv", "values.csv", "weights.csv", "choices.csv",
+                                 "summary.csv", "updates.csv", "values.csv", "weights.csv",
+                                 "choices.csv",
                                  NULL};
     size_t size = 0;
     char *all = NULL;
@@ -278,6 +279,44 @@ static void test_linear_learners(void **state)
          false);
 }
 
+/* dqn offline (updates through the runner, updates.csv) and online, with feature inputs:
+ * the networks, the optimiser, the buffer, the scratch and the rows of every update. */
+static void test_dqn_learner(void **state)
+{
+    (void)state;
+    walk("dqn", "[experiment]\n"
+                "name = dqn\n"
+                "episodes = 2\n"
+                "max_steps = 20\n"
+                "log_every_updates = 2\n"
+                "[env]\n"
+                "preset = zhao5x5\n"
+                "[agent]\n"
+                "algorithm = dqn\n"
+                "updates = 3, 0\n"
+                "input = coords, features\n"
+                "features = fourier\n"
+                "order = 1\n"
+                "hidden = 8 4\n"
+                "batch = 4\n"
+                "warmup = 5\n"
+                "replay_size = 30\n",
+         false);
+    walk("dqn_files", "[experiment]\n"
+                      "name = dqn_files\n"
+                      "episodes = 2\n"
+                      "max_steps = 10\n"
+                      "[env]\n"
+                      "preset = zhao5x5\n"
+                      "[agent]\n"
+                      "algorithm = dqn\n"
+                      "updates = 2\n"
+                      "outputs = 1\n"
+                      "hidden = 4\n"
+                      "batch = 2\n",
+         true);
+}
+
 /* Dyna-Q and Dyna-Q+ on the blocking maze with its map change, logging the cumulative
  * reward: the files of learners on a changing env. */
 static void test_dyna(void **state)
@@ -390,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_tabular_learners),
         cmocka_unit_test(test_learner_files),
         cmocka_unit_test(test_linear_learners),
+        cmocka_unit_test(test_dqn_learner),
         cmocka_unit_test(test_dyna),
         cmocka_unit_test(test_mdp_env),
         cmocka_unit_test(test_no_allocation_per_step),

@@ -375,8 +375,8 @@ static void test_unknown_env_key(void **state)
     /* the valid keys, from README.md's [env] keys (gridrl list envs) */
     assert_contains(err.message, "(valid: preset, map, actions, reward_step, reward_bump, "
                                  "reward_forbidden, reward_goal, reward_cliff, reward_hole, "
-                                 "goal_terminal, slip, wind, wind_noise, jumps, map_after, "
-                                 "change_at)");
+                                 "goal_terminal, slip, wind, wind_noise, jumps, bump_from_forbidden, "
+                                 "map_after, change_at)");
 }
 
 static void test_unknown_agent_key(void **state)
@@ -397,9 +397,9 @@ static void test_unknown_agent_key(void **state)
     err = plan_error("[env]\npreset = zhao5x5\n[agent]\n"
                      "algorithm = policy_iteration, policy_evaluation\nalpha = 1\n");
     expect_error(&err, RL_ENOTFOUND, NAME, 5, "agent.alpha", "unknown key 'alpha'");
-    assert_contains(err.message, "(valid: algorithm, gamma, initial_policy, method, theta, "
-                                 "max_iterations, epsilon, policy, policy_file, values_file, "
-                                 "in_place)");
+    assert_contains(err.message, "(valid: algorithm, gamma, initial_policy, method, ties, "
+                                 "theta, max_iterations, epsilon, policy, policy_file, "
+                                 "values_file, in_place)");
 }
 
 static void test_missing_algorithm(void **state)

@@ -846,33 +846,72 @@ static void test_value_iteration_max_iterations(void **state)
 /* Zhao p.89 with epsilon = 0.2 and 5 actions: the greedy action 1 - 0.2 * 4 / 5 = 0.84, each
  * other 0.2 / 5 = 0.04; the greedy action is the arrow of Fig 3.4(a) (see test_zhao_fig_3_4a
  * for the hand derivations). */
-static void test_epsilon_greedy_read_out(void **state)
+/* With epsilon > 0 value iteration finds the best epsilon-greedy policy (Zhao ch. 5): its
+ * values are the fixed point of v(s) = (1 - eps) max_a q(s, a) + eps / n sum_a q(s, a),
+ * checked here with the operator written out (residual below 1e-8, theta 1e-10 times the
+ * contraction's 1 / (1 - gamma)), and they are the exact values of the epsilon-greedy policy
+ * it reads out (Zhao's rule: 1 - eps (n - 1) / n = 0.84 and eps / n = 0.04 for eps = 0.2),
+ * solved independently. */
+static void test_epsilon_greedy_planning(void **state)
 {
     (void)state;
     rl_mdp *m = model_build("zhao5x5", NULL);
+    const char *const methods[] = {"value_iteration", "policy_iteration"};
+    for (size_t k = 0; k < 2; k++) {
+        const rl_planner_type *type =
+            k == 0 ? &rl_value_iteration_type : &rl_policy_iteration_type;
+        rl_planner *p = planner_make(type, m,
+                                     (const char *const[]){"gamma", "0.9", "epsilon", "0.2",
+                                                           NULL},
+                                     NULL);
+        assert_int_equal(planner_run(p, NULL), RL_OK);
+        double *pi = alloc_doubles(25 * 5), v[25], exact[25];
+        rl_planner_policy(p, pi);
+        rl_planner_values(p, v);
+        for (size_t s = 0; s < 25; s++) {
+            size_t high = 0, low = 0;
+            for (size_t a = 0; a < 5; a++) {
+                if (fabs(pi[s * 5 + a] - 0.84) <= 1e-12)
+                    high++;
+                else if (fabs(pi[s * 5 + a] - 0.04) <= 1e-12)
+                    low++;
+            }
+            if (high != 1 || low != 4)
+                fail_msg("%s (%zu, %zu): not 0.84 once and 0.04 four times", methods[k],
+                         rl_mdp_row(m, s), rl_mdp_col(m, s));
+            double q[5], best = -1e300, sum = 0.0;
+            for (size_t a = 0; a < 5; a++) {
+                q[a] = rl_mdp_backup(m, s, a, v, 0.9);
+                best = q[a] > best ? q[a] : best;
+                sum += q[a];
+            }
+            assert_close(0.8 * best + 0.04 * sum, v[s], 1e-8);
+        }
+        assert_int_equal(rl_evaluate_solve(m, pi, 0.9, exact, NULL), RL_OK);
+        for (size_t s = 0; s < 25; s++)
+            assert_close(exact[s], v[s], 1e-8);
+        /* The target: staying in it is still best, 0.84 on stay. */
+        assert_close(pi[cell(m, 3, 2) * 5 + STAY], 0.84, 1e-12);
+        free(pi);
+        rl_planner_free(p);
+    }
+    rl_mdp_free(m);
+}
+
+/* Cliff walking, epsilon 0.1, undiscounted: the best an epsilon-greedy agent can earn per
+ * episode from the start is -20.71 (to the printed two decimals: the value that explains S&B
+ * Fig 6.3's Expected Sarsa asymptote), well above the optimal -13 of the greedy edge path. */
+static void test_cliff_epsilon_greedy_value(void **state)
+{
+    (void)state;
+    rl_mdp *m = model_build("cliff_walking", NULL);
     rl_planner *p = planner_make(&rl_value_iteration_type, m,
-                                 (const char *const[]){"gamma", "0.9", "epsilon", "0.2", NULL},
+                                 (const char *const[]){"gamma", "1", "epsilon", "0.1", NULL},
                                  NULL);
     assert_int_equal(planner_run(p, NULL), RL_OK);
-    double *pi = alloc_doubles(25 * 5);
-    rl_planner_policy(p, pi);
-    for (size_t s = 0; s < 25; s++) {
-        size_t high = 0, low = 0;
-        for (size_t a = 0; a < 5; a++) {
-            if (fabs(pi[s * 5 + a] - 0.84) <= 1e-12)
-                high++;
-            else if (fabs(pi[s * 5 + a] - 0.04) <= 1e-12)
-                low++;
-        }
-        if (high != 1 || low != 4)
-            fail_msg("(%zu, %zu): %g %g %g %g %g is not 0.84 once and 0.04 four times",
-                     rl_mdp_row(m, s), rl_mdp_col(m, s), pi[s * 5], pi[s * 5 + 1],
-                     pi[s * 5 + 2], pi[s * 5 + 3], pi[s * 5 + 4]);
-    }
-    assert_close(pi[cell(m, 3, 2) * 5 + STAY], 0.84, 1e-12);
-    assert_close(pi[cell(m, 4, 4) * 5 + LEFT], 0.84, 1e-12);
-    assert_close(pi[cell(m, 2, 1) * 5 + RIGHT], 0.84, 1e-12);
-    free(pi);
+    double v[48];
+    rl_planner_values(p, v);
+    assert_close(v[cell(m, 3, 0)], -20.71, 0.005);
     rl_planner_free(p);
     rl_mdp_free(m);
 }
@@ -967,7 +1006,8 @@ int main(void)
         cmocka_unit_test(test_initial_stay_needs_stay_action),
         cmocka_unit_test(test_gamma_one_without_terminal),
         cmocka_unit_test(test_value_iteration_max_iterations),
-        cmocka_unit_test(test_epsilon_greedy_read_out),
+        cmocka_unit_test(test_epsilon_greedy_planning),
+        cmocka_unit_test(test_cliff_epsilon_greedy_value),
         cmocka_unit_test(test_frozenlake_optimal_success),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

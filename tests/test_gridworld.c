@@ -289,6 +289,42 @@ static void test_cliff_returns_to_start(void **state)
     gw_free(&g);
 }
 
+/* A checkerboard of cliff and plain cells without an S (issue item 6): every plain cell
+ * is a start, and every move into a cliff went back to each of them as its own outcome, so
+ * a 60x60 board compiled to about 1800 x 4 x 1800 outcomes (10 s, 380 MB) and 100x100 took
+ * 300 s and 2.9 GB. Each such move is now one restart outcome: the board is deterministic,
+ * so one outcome per (s, a) and the model grows linearly with the cells; the start
+ * distribution is the 5000 plain cells of the 100x100 board. */
+static void test_cliff_checkerboard_is_linear(void **state)
+{
+    (void)state;
+    const size_t n = 100;
+    char *text = malloc(n * (n + 1) + 1);
+    assert_non_null(text);
+    char *p = text;
+    for (size_t r = 0; r < n; r++) {
+        for (size_t c = 0; c < n; c++)
+            *p++ = (r + c) % 2 ? 'C' : '.';
+        *p++ = '\n';
+    }
+    *p = '\0';
+    gw_fixture g;
+    gw_build(&g, text, (const char *const[]){REWARDS, NULL});
+    const rl_mdp *m = g.m;
+    size_t n_sa = m->n_states * m->n_actions;
+    assert_true(m->first[n_sa] <= n_sa);
+    assert_int_equal(m->n_start_states, n * n / 2);
+    /* (0,0) right is into the cliff (0,1): back to any plain cell, 1/5000 each. */
+    size_t s = gw_state(m, 0, 0), a = gw_action(m, "right"), sa = s * m->n_actions + a;
+    assert_int_equal(m->first[sa + 1] - m->first[sa], 1);
+    assert_int_equal(m->outcomes[m->first[sa]].next, RL_MDP_RESTART);
+    assert_close(m->outcomes[m->first[sa]].reward, R_CLIFF, 0);
+    assert_close(m->start[gw_state(m, 99, 99)], 1.0 / 5000.0, 1e-15);
+    assert_close(m->start[gw_state(m, 0, 1)], 0.0, 0);
+    gw_free(&g);
+    free(text);
+}
+
 static void test_hole_terminates(void **state)
 {
     (void)state;
@@ -316,6 +352,22 @@ static void test_forbidden(void **state)
     EXPECT(&g, 0, 1, "left", {0, 0, R_STEP, 0, 1.0});
     EXPECT(&g, 0, 1, "up", {0, 1, R_BUMP, 0, 1.0});
     assert_int_equal(g.m->kind[gw_state(g.m, 0, 1)], RL_STATE_OPEN);
+    gw_free(&g);
+}
+
+/* Zhao's printed Figs 5.6-5.7 charge a bump made from a forbidden cell both rewards
+ * (-1 + -10 = -11); his text charges r_boundary alone. bump_from_forbidden = sum does the
+ * former, only from X, and only for bumps (entering and staying in X are unchanged). */
+static void test_bump_from_forbidden(void **state)
+{
+    (void)state;
+    gw_fixture g;
+    gw_build(&g, ".X.\n", (const char *const[]){REWARDS, "bump_from_forbidden", "sum", NULL});
+    EXPECT(&g, 0, 1, "up", {0, 1, R_BUMP + R_FORB, 0, 1.0});
+    EXPECT(&g, 0, 1, "down", {0, 1, R_BUMP + R_FORB, 0, 1.0});
+    EXPECT(&g, 0, 1, "stay", {0, 1, R_FORB, 0, 1.0});
+    EXPECT(&g, 0, 0, "up", {0, 0, R_BUMP, 0, 1.0});
+    EXPECT(&g, 0, 0, "right", {0, 1, R_FORB, 0, 1.0});
     gw_free(&g);
 }
 
@@ -450,6 +502,7 @@ static void test_param_table_defaults(void **state)
     }
     assert_string_equal(rl_params_text(p, "goal_terminal"), "false");
     assert_string_equal(rl_params_text(p, "wind_noise"), "false");
+    assert_string_equal(rl_params_text(p, "bump_from_forbidden"), "bump");
     static const char *const keys[] = {"preset", "map", "wind", "jumps"};
     for (size_t i = 0; i < 4; i++)
         assert_non_null(rl_param_find(rl_gridworld_params, keys[i]));
@@ -722,8 +775,10 @@ int main(void)
         cmocka_unit_test(test_slip_then_wind),
         cmocka_unit_test(test_jump_override),
         cmocka_unit_test(test_cliff_returns_to_start),
+        cmocka_unit_test(test_cliff_checkerboard_is_linear),
         cmocka_unit_test(test_hole_terminates),
         cmocka_unit_test(test_forbidden),
+        cmocka_unit_test(test_bump_from_forbidden),
         cmocka_unit_test(test_goal),
         cmocka_unit_test(test_start_without_s),
         cmocka_unit_test(test_actions),

@@ -12,6 +12,7 @@
 
 #include "rl/evaluate.h"
 #include "rl/policy.h"
+#include "experiments/io/policy_io.h"
 #include "tests/gridworld_fixture.h"
 
 /* Exact values of the uniform policy at gamma for the env built from map_text/kv. */
@@ -120,6 +121,66 @@ static void test_zhao_figure_3_4a(void **state)
     assert_int_equal(rl_evaluate_solve(m, pi, 0.9, v, &err), RL_OK);
     compare_table(v, table, 25, 1e-9);
     free(pi);
+    free(v);
+    gw_free(&g);
+}
+
+/* Exact values of the shipped arrow-grid policy experiments/configs/policies/NAME on g. */
+static double *shipped_policy_values(gw_fixture *g, const char *name)
+{
+    const rl_mdp *m = g->m;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/experiments/configs/policies/%s", GRIDRL_SOURCE_DIR, name);
+    double *pi = malloc(m->n_states * m->n_actions * sizeof *pi);
+    double *v = malloc(m->n_states * sizeof *v);
+    assert_non_null(pi);
+    assert_non_null(v);
+    rl_error err;
+    if (rl_policy_read(path, m, pi, &err) != RL_OK)
+        fail_msg("%s: %s", path, err.message);
+    assert_int_equal(rl_evaluate_solve(m, pi, 0.9, v, &err), RL_OK);
+    free(pi);
+    return v;
+}
+
+/* Zhao, Fig 2.7: the two good policies of the figure, shipped for zhao_fig2_7.ini, have the
+ * printed values (1 decimal: the true values lie within 0.05). The second differs from the
+ * first only where the first has a tie, so both give the one printed table. */
+static void test_zhao_figure_2_7_good(void **state)
+{
+    (void)state;
+    static const double table[25] = {3.5, 3.9, 4.3,  4.8,  5.3, 3.1, 3.5, 4.8, 5.3,
+                                     5.9, 2.8, 2.5,  10.0, 5.9, 6.6, 2.5, 10.0, 10.0,
+                                     10.0, 7.3, 2.3, 9.0,  10.0, 9.0, 8.1};
+    gw_fixture g;
+    build_preset(&g, "zhao5x5");
+    for (int i = 1; i <= 2; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "zhao_good_%d.policy", i);
+        double *v = shipped_policy_values(&g, name);
+        compare_table(v, table, 25, 0.05 + 1e-12);
+        free(v);
+    }
+    gw_free(&g);
+}
+
+/* Zhao, Fig 2.7's first bad policy, always right, solved by hand: a cell in column 4 bumps
+ * forever, -1 / (1 - 0.9) = -10; one step west of a value x on an ordinary cell is 0.9 x
+ * (-9, -8.1, -7.29, -6.561 along row 0); entering a forbidden cell adds -1. The target
+ * (3, 2) moves right into forbidden (3, 3), whose value is 0.9 (-10) = -9, so
+ * v(3, 2) = -1 + 0.9 (-9) = -9.1; forbidden (3, 1) moves onto the target, r = +1:
+ * 1 + 0.9 (-9.1) = -7.19. */
+static void test_zhao_figure_2_7_all_right(void **state)
+{
+    (void)state;
+    gw_fixture g;
+    build_preset(&g, "zhao5x5");
+    double *v = shipped_policy_values(&g, "zhao_all_right.policy");
+    static const double row0[5] = {-6.561, -7.29, -8.1, -9.0, -10.0};
+    for (size_t c = 0; c < 5; c++)
+        assert_close(v[c], row0[c], 1e-9);
+    assert_close(v[3 * 5 + 2], -9.1, 1e-9);
+    assert_close(v[3 * 5 + 1], -7.19, 1e-9);
     free(v);
     gw_free(&g);
 }
@@ -290,6 +351,8 @@ int main(void)
         cmocka_unit_test(test_sb_figure_4_1),
         cmocka_unit_test(test_zhao_figure_8_6b),
         cmocka_unit_test(test_zhao_figure_3_4a),
+        cmocka_unit_test(test_zhao_figure_2_7_good),
+        cmocka_unit_test(test_zhao_figure_2_7_all_right),
         cmocka_unit_test(test_hand_1x2),
         cmocka_unit_test(test_hand_2x2),
         cmocka_unit_test(test_sb_example_3_5),

@@ -210,6 +210,56 @@ static void test_epsilon_greedy_hand(void **state)
     gw_free(&g);
 }
 
+/* estimate = episode: a second episode replaces the first one's mean for the pairs it
+ * visits and leaves the others alone. After the revisiting episode q(1, left) = 3.5 and
+ * q(0, right) = 4 (as every visit); the second episode (1, left) r = 1, terminated, gives
+ * q(1, left) = 1 (its only return), where cumulative would give 8/3; q(0, right) stays 4.
+ * The revisiting episode once more averages only its own two returns of (1, left),
+ * (3 + 4) / 2 = 3.5, where cumulative would give (3 + 4 + 1 + 3 + 4) / 5. */
+static void test_epsilon_greedy_episode_estimate(void **state)
+{
+    (void)state;
+    gw_fixture g;
+    gw_build(&g, "...", NULL);
+    rl_learner *l = make_learner(&rl_mc_epsilon_greedy_type, &g.space,
+                                 (const char *const[]){"gamma", "0.5", "estimate", "episode",
+                                                       NULL});
+    feed_revisiting_episode(l, g.m, g.r);
+    expect_revisit_q(l, g.m, 3.5, 4.0);
+    rl_transition t = {1, gw_action(g.m, "left"), 1.0, 0, true, false};
+    rl_learner_observe(l, &t, g.r);
+    rl_error err;
+    assert_int_equal(rl_learner_end_episode(l, &err), RL_CONTINUE);
+    expect_revisit_q(l, g.m, 1.0, 4.0);
+    feed_revisiting_episode(l, g.m, g.r);
+    expect_revisit_q(l, g.m, 3.5, 4.0);
+    rl_learner_free(l);
+    gw_free(&g);
+}
+
+/* estimate = episode needs sample means: with a constant step it is refused, naming the
+ * key. */
+static void test_episode_estimate_needs_one_over_n(void **state)
+{
+    (void)state;
+    gw_fixture g;
+    gw_build(&g, "...", NULL);
+    rl_params *p = rl_params_alloc(rl_mc_epsilon_greedy_type.params);
+    assert_non_null(p);
+    rl_error err;
+    assert_int_equal(rl_params_set(p, "estimate", "episode", &err), RL_OK);
+    assert_int_equal(rl_params_set(p, "alpha_schedule", "constant", &err), RL_OK);
+    rl_learner *l = NULL;
+    assert_int_equal(rl_learner_alloc(&rl_mc_epsilon_greedy_type, &g.space, p, NULL, NULL, &l,
+                                      &err),
+                     RL_EINVAL);
+    assert_null(l);
+    assert_non_null(strstr(err.message, "1/n"));
+    assert_string_equal(err.key, "estimate");
+    rl_params_free(p);
+    gw_free(&g);
+}
+
 /* mc_basic on the 1 x 3 map "..." (default rewards: bump -1, step 0), gamma 0.9, episode
  * length 3. Its walk starts with the first pair, (state 0, up); pi_0 is "up" everywhere, so
  * the episode bumps three times: G = -1 - 0.9 - 0.81 = -2.71. The next pair is (0, right). */
@@ -555,6 +605,8 @@ int main(void)
         cmocka_unit_test(test_exploring_starts_first_visit),
         cmocka_unit_test(test_exploring_starts_constant_alpha),
         cmocka_unit_test(test_epsilon_greedy_hand),
+        cmocka_unit_test(test_epsilon_greedy_episode_estimate),
+        cmocka_unit_test(test_episode_estimate_needs_one_over_n),
         cmocka_unit_test(test_basic_hand),
         cmocka_unit_test(test_basic_zhao_long_episodes),
         cmocka_unit_test(test_basic_zhao_length_one),

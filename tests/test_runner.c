@@ -25,7 +25,10 @@
 #include "experiments/runner/run_files.h"
 #include "envs/registry.h"
 #include "rl/env.h"
+#include "rl/alloc.h"
+#include "rl/evaluate.h"
 #include "rl/ground_truth.h"
+#include "rl/policy.h"
 #include "rl/rng.h"
 
 #define T_975_2 4.30265273
@@ -49,6 +52,7 @@ static struct recorder {
     size_t begins, ends, hooks;
     size_t first_state[MAX_STATES]; /* begin_episode's state, counted */
     size_t n_states, n_actions;
+    bool nan_q;                /* action value (0, 0) is NaN, the state values stay 0 */
 } rec;
 
 static void recorder_reset(size_t action)
@@ -117,6 +121,17 @@ static void double_values(const void *state, double *v)
         v[s] = 0.0;
 }
 
+/* All 0, but q(0, 0) is NaN when rec.nan_q: max_a q(s, a) can stay finite while an action
+ * value is not. */
+static void double_action_values(const void *state, double *q)
+{
+    (void)state;
+    for (size_t i = 0; i < rec.n_states * rec.n_actions; i++)
+        q[i] = 0.0;
+    if (rec.nan_q)
+        q[0] = NAN;
+}
+
 static void double_policy(const void *state, double *pi)
 {
     (void)state;
@@ -135,6 +150,7 @@ static const rl_learner_type double_type = {
     .observe = double_observe,
     .end_episode = double_end,
     .values = double_values,
+    .action_values = double_action_values,
     .policy = double_policy,
 };
 
@@ -257,6 +273,39 @@ static void check_transition(const rl_transition *t, size_t s, size_t a, double 
     assert_int_equal(t->next, next);
     assert_int_equal(t->terminated, terminated);
     assert_int_equal(t->truncated, truncated);
+}
+
+/* An action value that stopped being finite in the middle of an episode that never ends
+ * (the agent bumps into the corridor's left end for ever): the run ends as diverged at the
+ * first check, after 65536 steps (issue item 3: estimates are checked mid-episode, the
+ * action values as well as the state values, which stay finite here). Before, the run went on
+ * to its budget of 300000 steps and was "completed". */
+static void test_nan_action_value_mid_episode(void **state)
+{
+    (void)state;
+    char text[1024];
+    corridor_config(text, sizeof text, "episodes = 1\nsteps = 300000");
+    fixture f;
+    fixture_build(&f, text);
+    rl_run_result res;
+    recorder_reset(3); /* left: a bump at S, for ever */
+    rec.nan_q = true;
+    run_double(&f, &res);
+    assert_string_equal(res.status, "diverged");
+    assert_int_equal(res.steps, 65536);
+    assert_int_equal(res.diverged_step, 65536);
+    assert_int_equal(res.episodes, 0);
+    rl_run_result_free(&res);
+    fixture_free(&f);
+
+    /* The same with finite action values runs to its budget. */
+    fixture_build(&f, text);
+    recorder_reset(3);
+    run_double(&f, &res);
+    assert_string_equal(res.status, "completed");
+    assert_int_equal(res.steps, 300000);
+    rl_run_result_free(&res);
+    fixture_free(&f);
 }
 
 static void test_truncation(void **state)
@@ -580,7 +629,8 @@ static char *slurp(const char *path)
 
 /* Writes dir/runs/NNNNNN/ for each run with the given episodes.csv rows and a stand-in row
  * in every other per-run file. */
-static void write_run_dirs(const char *dir, const char *const *episode_rows, size_t runs)
+static void write_run_dirs(const char *dir, const char *const *episode_rows,
+                           const char *const *score_rows, size_t runs)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/runs", dir);
@@ -600,6 +650,8 @@ static void write_run_dirs(const char *dir, const char *const *episode_rows, siz
         char file[1100];
         snprintf(file, sizeof file, "%s/episodes.csv", path);
         write_file(file, episode_rows[run]);
+        snprintf(file, sizeof file, "%s/score.csv", path);
+        write_file(file, score_rows[run]);
     }
 }
 
@@ -660,13 +712,15 @@ static void test_summary_three_runs(void **state)
         "1,1,2,1,20,terminated,0.7\n1,2,5,2.5,30,terminated,\n",
         "2,1,3,1.5,60,budget,0.3\n2,2,6,3,40,terminated,0.25\n",
     };
-    write_run_dirs(dir, rows, 3);
+    /* run, episodes, score: each run's mean return over all its episodes. */
+    static const char *const scores_in[] = {"0,2,2.5\n", "1,2,3.5\n", "2,2,4.5\n"};
+    write_run_dirs(dir, rows, scores_in, 3);
     fixture f;
     fixture_build(&f, "[experiment]\nseeds = 3\nepisodes = 2\n[env]\npreset = frozenlake4x4\n"
                       "[agent]\nalgorithm = random\n");
     rl_error err;
     rl_error_clear(&err);
-    if (rl_results_finish(f.plan, dir, "gridrl test", &err) != RL_OK)
+    if (rl_results_finish(f.plan, dir, "gridrl test", 2, &err) != RL_OK)
         fail_msg("rl_results_finish: %s", err.message);
 
     char path[1024];
@@ -740,13 +794,16 @@ static void test_scores_iqm(void **state)
         "3,1,3,3,5,terminated,\n3,2,3,3,5,terminated,\n3,3,4,4,5,terminated,\n",
         "4,1,4,4,5,terminated,\n4,2,100,100,5,budget,\n",
     };
-    write_run_dirs(dir, rows, 5);
+    /* score_episodes = 1: each run's last return. */
+    static const char *const scores_in[] = {"0,3,10\n", "1,3,0\n", "2,3,2\n", "3,3,4\n",
+                                            "4,2,100\n"};
+    write_run_dirs(dir, rows, scores_in, 5);
     fixture f;
     fixture_build(&f, "[experiment]\nseeds = 5\nsteps = 15\nscore_episodes = 1\n"
                       "[env]\npreset = frozenlake4x4\n[agent]\nalgorithm = random\n");
     rl_error err;
     rl_error_clear(&err);
-    if (rl_results_finish(f.plan, dir, "gridrl test", &err) != RL_OK)
+    if (rl_results_finish(f.plan, dir, "gridrl test", 2, &err) != RL_OK)
         fail_msg("rl_results_finish: %s", err.message);
 
     char path[1024], fields[16][64];
@@ -791,13 +848,14 @@ static void test_finish_needs_every_run(void **state)
     char dir[512];
     snprintf(dir, sizeof dir, "%s/stats_missing", tmpdir);
     static const char *const rows[] = {"0,1,1,1,1,terminated,\n"};
-    write_run_dirs(dir, rows, 1);
+    static const char *const scores_in[] = {"0,1,1\n"};
+    write_run_dirs(dir, rows, scores_in, 1);
     fixture f;
     fixture_build(&f, "[experiment]\nseeds = 2\nepisodes = 1\n[env]\npreset = frozenlake4x4\n"
                       "[agent]\nalgorithm = random\n");
     rl_error err;
     rl_error_clear(&err);
-    assert_true(rl_results_finish(f.plan, dir, "gridrl test", &err) < 0);
+    assert_true(rl_results_finish(f.plan, dir, "gridrl test", 2, &err) < 0);
     assert_contains(err.message, "run 1");
     char path[1024];
     snprintf(path, sizeof path, "%s/runs.csv", dir);
@@ -1014,6 +1072,151 @@ static int remove_tree(const char *path)
     return rmdir(path);
 }
 
+/* values = behavior and action_values on Sarsa (epsilon 0.3) over the 5x5 grid:
+ * - each value read out is sum_a pi(a|s) q(s, a), pi computed here from the recorded q by
+ *   Zhao's rule (greedy 1 - epsilon (n - 1) / n, others epsilon / n; states with a tied
+ *   maximum are skipped: how ties share the mass is the learner's business);
+ * - the visit counts add up to the steps taken (each step takes one pair) and cover only
+ *   decision states;
+ * - the same seed read out greedily gives max_a q of the same table (reading out draws
+ *   nothing, so both runs see the same trajectory). */
+static void run_sarsa(bool behavior, rl_run_result *res)
+{
+    rl_error err;
+    const rl_env_type *gw = rl_env_type_find("gridworld", NULL);
+    rl_params *ep = rl_params_alloc(gw->params);
+    assert_int_equal(rl_params_set(ep, "preset", "zhao5x5", &err), RL_OK);
+    rl_env *env;
+    assert_int_equal(rl_env_alloc(gw, ep, &env, &err), RL_OK);
+    const rl_space *sp = rl_env_space(env);
+    assert_int_equal(rl_run_result_prepare(res, env, sp, &err), RL_OK);
+    const rl_agent *sarsa = rl_agent_find("sarsa", &err);
+    assert_non_null(sarsa);
+    rl_params *ap = rl_params_alloc(rl_agent_params(sarsa));
+    assert_int_equal(rl_params_set(ap, "epsilon", "0.3", &err), RL_OK);
+    gsl_rng *r = rl_rng_alloc(11, NULL);
+    rl_learner *l;
+    assert_int_equal(rl_learner_alloc(sarsa->learner, sp, ap, NULL, r, &l, &err), RL_OK);
+    rl_loop_options o = RL_LOOP_OPTIONS_DEFAULT;
+    o.episodes = 30;
+    o.max_steps = 40;
+    o.behavior_values = behavior;
+    o.action_values = true;
+    if (rl_episode_loop(env, l, r, &o, res, &err) != RL_OK)
+        fail_msg("%s", err.message);
+    rl_learner_free(l);
+    rl_rng_free(r);
+    rl_params_free(ap);
+    rl_params_free(ep);
+}
+
+static void test_behavior_values_and_visits(void **state)
+{
+    (void)state;
+    rl_run_result behavior, greedy;
+    run_sarsa(true, &behavior);
+    run_sarsa(false, &greedy);
+    const rl_space *sp = rl_env_space(behavior.env);
+    size_t n = sp->n_actions, checked = 0;
+    uint64_t visits = 0;
+    double epsilon = 0.3;
+    for (size_t s = 0; s < sp->n_states; s++) {
+        const double *q = behavior.action_values + s * n;
+        size_t best = 0, ties = 1;
+        for (size_t a = 1; a < n; a++) {
+            if (q[a] > q[best]) {
+                best = a;
+                ties = 1;
+            } else if (q[a] == q[best]) {
+                ties++;
+            }
+        }
+        for (size_t a = 0; a < n; a++) {
+            visits += behavior.visits[s * n + a];
+            assert_true(behavior.visits[s * n + a] == greedy.visits[s * n + a]);
+            assert_close(greedy.action_values[s * n + a], q[a], 0.0);
+        }
+        assert_close(greedy.values[s], q[best], 0.0);
+        if (ties > 1)
+            continue;
+        double v = 0.0;
+        for (size_t a = 0; a < n; a++)
+            v += (a == best ? 1.0 - epsilon * (double)(n - 1) / (double)n
+                            : epsilon / (double)n) * q[a];
+        assert_close(behavior.values[s], v, 1e-12);
+        checked += fabs(v - q[best]) > 1e-6;
+    }
+    assert_true(checked > 10); /* the two read-outs differ where it matters */
+    assert_true(visits == behavior.steps);
+    assert_int_equal(behavior.steps, 30 * 40); /* the target does not end zhao5x5's episodes */
+    rl_run_result_free(&behavior);
+    rl_run_result_free(&greedy);
+}
+
+/* The truth a learner is measured against (rl_run_ground_truth) on cliff walking, gamma 1, at
+ * the start cell (3, 0): v* = -13 (13 steps along the cliff) when read out greedily; with
+ * values = behavior the best 0.1-greedy policy's value -20.71 (S&B Fig 6.3's asymptote for
+ * epsilon = 0.1, to its 2 printed decimals), whether 0.1 is epsilon or epsilon_final; with
+ * uniform behaviour the uniform policy's value, solved here from the model directly. */
+static double cliff_truth_at_start(const char *experiment, const char *agent)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "[experiment]\nepisodes = 1\n%s\n[env]\npreset = cliff_walking\n"
+             "[agent]\ngamma = 1\n%s\n",
+             experiment, agent);
+    rl_config *c;
+    rl_error err;
+    if (rl_config_load_string(text, "cliff.ini", "/tmp", &c, &err) != RL_OK)
+        fail_msg("%s", err.message);
+    rl_plan *p;
+    if (rl_plan_build(c, &p, &err) != RL_OK)
+        fail_msg("%s: %s", err.key, err.message);
+    rl_env *env;
+    double *pi;
+    assert_int_equal(rl_run_setup(p, 0, &env, &pi, &err), RL_OK);
+    const rl_mdp *m = rl_env_model(env);
+    double *scratch = malloc(m->n_states * m->n_actions * sizeof *scratch);
+    double *truth = malloc(m->n_states * sizeof *truth);
+    assert_non_null(scratch);
+    assert_non_null(truth);
+    if (rl_run_ground_truth(p, 0, m, pi, NULL, scratch, truth, &err) != RL_OK)
+        fail_msg("%s", err.message);
+    double v = truth[3 * 12 + 0];
+    if (strstr(agent, "uniform")) {
+        /* The uniform policy's values, solved independently of the truth's solver. */
+        rl_policy_uniform(m->n_states, m->n_actions, scratch);
+        double *vu = malloc(m->n_states * sizeof *vu);
+        assert_non_null(vu);
+        assert_int_equal(rl_evaluate_solve(m, scratch, 1.0, vu, &err), RL_OK);
+        assert_close(v, vu[3 * 12 + 0], 1e-6 * fabs(vu[3 * 12 + 0]));
+        free(vu);
+    }
+    free(scratch);
+    free(truth);
+    rl_free(pi);
+    rl_env_free(env);
+    rl_plan_free(p);
+    rl_config_free(c);
+    return v;
+}
+
+static void test_behavior_truth(void **state)
+{
+    (void)state;
+    assert_close(cliff_truth_at_start("", "algorithm = sarsa\nepsilon = 0.1"), -13.0, 1e-9);
+    assert_close(cliff_truth_at_start("values = behavior", "algorithm = sarsa\nepsilon = 0.1"),
+                 -20.71, 0.005);
+    assert_close(cliff_truth_at_start("values = behavior",
+                                      "algorithm = expected_sarsa\nepsilon = 0.5\n"
+                                      "epsilon_final = 0.1\nepsilon_decay_episodes = 10"),
+                 -20.71, 0.005);
+    cliff_truth_at_start("values = behavior", "algorithm = q_learning\nbehavior = uniform");
+    /* mc_exploring_starts acts greedily after its first action: measured against v*. */
+    assert_close(cliff_truth_at_start("values = behavior", "algorithm = mc_exploring_starts"),
+                 -13.0, 1e-9);
+}
+
 int main(void)
 {
     rl_gsl_init();
@@ -1023,6 +1226,7 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_truncation),
+        cmocka_unit_test(test_nan_action_value_mid_episode),
         cmocka_unit_test(test_termination),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_log_every_steps),
@@ -1034,6 +1238,8 @@ int main(void)
         cmocka_unit_test(test_finish_needs_every_run),
         cmocka_unit_test(test_execute_random),
         cmocka_unit_test(test_update_hook),
+        cmocka_unit_test(test_behavior_values_and_visits),
+        cmocka_unit_test(test_behavior_truth),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     remove_tree(tmpdir);

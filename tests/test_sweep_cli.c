@@ -185,21 +185,22 @@ static const char *const MERGED[] = {"runs.csv",    "timing.csv",  "episodes.csv
                                      "values.csv",  "policy.csv",  "summary.csv",
                                      "scores.csv",  "manifest.txt"};
 
-/* The per-run files (run_files.h): every run directory holds all seven. */
-static const char *const RUN_FILES[] = {"runs.csv",  "timing.csv", "iterations.csv",
+/* The per-run files (run_files.h): every learner's run directory holds all eight. */
+static const char *const RUN_FILES[] = {"runs.csv",   "timing.csv", "iterations.csv",
                                         "episodes.csv", "steps.csv", "values.csv",
-                                        "policy.csv"};
+                                        "policy.csv", "score.csv"};
+#define N_RUN_FILES (sizeof RUN_FILES / sizeof *RUN_FILES)
 
 static void check_run_dir(const char *dir)
 {
-    for (size_t i = 0; i < 7; i++) {
+    for (size_t i = 0; i < N_RUN_FILES; i++) {
         char path[PATH_SIZE];
         PATHF(path, "%s/%s", dir, RUN_FILES[i]);
         if (!exists(path))
             fail_msg("run directory %s has no %s", dir, RUN_FILES[i]);
     }
     file_list l = list_files(dir);
-    assert_int_equal(l.n, 7);
+    assert_int_equal(l.n, N_RUN_FILES);
     list_free(&l);
 }
 
@@ -303,17 +304,46 @@ static void test_sweep_threads(void **state)
     write_file(sweep_ini, SWEEP_INI);
     in_tmp(sweep_j1, "sweep_j1");
     in_tmp(sweep_j2, "sweep_j2");
-    result r = RUN("run", sweep_ini, "-o", sweep_j1, "-j", "1", "--quiet");
+    result r = RUN("run", sweep_ini, "-o", sweep_j1, "-j", "1", "--keep-runs", "--quiet");
     expect_status(&r, 0);
     assert_string_equal(r.out, "");
     result_free(&r);
-    r = RUN("run", sweep_ini, "-o", sweep_j2, "-j2", "--quiet");
+    r = RUN("run", sweep_ini, "-o", sweep_j2, "-j2", "--keep-runs", "--quiet");
     expect_status(&r, 0);
     result_free(&r);
     check_sweep_plan(sweep_j1);
-    /* All but the timing files and the manifest: 60 run directories x 6 files, config.ini,
+    /* All but the timing files and the manifest: 60 run directories x 7 files, config.ini,
      * configs.csv and 6 merged files. */
-    assert_int_equal(compare_trees(sweep_j1, sweep_j2), 60 * 6 + 2 + 6);
+    assert_int_equal(compare_trees(sweep_j1, sweep_j2), 60 * 7 + 2 + 6);
+
+    /* Without --keep-runs the rows are stored once: no runs/, the same experiment files. */
+    char once[PATH_SIZE], path[PATH_SIZE];
+    in_tmp(once, "sweep_once");
+    r = RUN("run", sweep_ini, "-o", once, "-j2", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(path, "%s/runs", once);
+    assert_false(exists(path));
+    for (size_t i = 0; i < sizeof MERGED / sizeof *MERGED; i++) {
+        char a[PATH_SIZE], b[PATH_SIZE];
+        PATHF(a, "%s/%s", once, MERGED[i]);
+        PATHF(b, "%s/%s", sweep_j2, MERGED[i]);
+        char *x = slurp(a), *y = slurp(b);
+        assert_non_null(x);
+        assert_non_null(y);
+        if (!may_differ(MERGED[i]) && strcmp(x, y) != 0)
+            fail_msg("%s differs with and without --keep-runs", MERGED[i]);
+        free(x);
+        free(y);
+    }
+    /* --resume on a finished experiment has nothing to do and says so. */
+    r = RUN("run", sweep_ini, "-o", once, "--resume");
+    expect_status(&r, 0);
+    assert_contains(r.out, "60 runs (60 already complete)");
+    assert_contains(r.out, "finished");
+    result_free(&r);
+    PATHF(path, "%s/runs", once);
+    assert_false(exists(path));
 }
 
 /* Saves every file of a tree (path -> contents) to compare after a resume. */
@@ -379,7 +409,7 @@ static void test_sweep_resume(void **state)
     PATHF(path, "%s/runs.csv", sweep_j1);
     assert_false(exists(path));
 
-    r = RUN("run", sweep_ini, "-o", sweep_j1, "-j", "2", "--resume");
+    r = RUN("run", sweep_ini, "-o", sweep_j1, "-j", "2", "--resume", "--keep-runs");
     expect_status(&r, 0);
     assert_contains(r.out, "60 runs (59 already complete)");
     result_free(&r);
@@ -407,7 +437,7 @@ static void test_sweep_resume(void **state)
     /* The resumed tree still matches the -j 2 tree of the first test. */
     compare_trees(sweep_j1, sweep_j2);
 
-    /* Nothing left to do: a second resume runs nothing and rewrites the same files. */
+    /* Nothing left to do: a second resume runs nothing and leaves the files alone. */
     r = RUN("run", sweep_ini, "-o", sweep_j1, "--resume");
     expect_status(&r, 0);
     assert_contains(r.out, "60 runs (60 already complete)");
@@ -544,7 +574,7 @@ static void test_interrupt(void **state)
     PATHF(path, "%s/config.ini", out);
     assert_true(exists(path));
 
-    r = RUN("run", ini, "-o", out, "-j", "2", "--resume");
+    r = RUN("run", ini, "-o", out, "-j", "2", "--resume", "--keep-runs");
     expect_status(&r, 0);
     char expected[64];
     PATHF(expected, "8 runs (%zu already complete)", done);

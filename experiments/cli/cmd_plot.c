@@ -18,8 +18,8 @@ const char rl_cli_plot_help[] =
     "\n"
     "Draws the results of 'gridrl run' in DIR with gnuplot, into DIR/plots/. Next to each\n"
     "picture are the gnuplot script that drew it and the data it read that is not a result\n"
-    "file as it stands (smoothed curves, steps.csv summarised, the policy's arrows, the\n"
-    "sweep summary), so that\n"
+    "file as it stands (smoothed curves, steps.csv and updates.csv summarised, the policy's\n"
+    "arrows, the sweep summary), so that\n"
     "    gnuplot -e \"dir='DIR'\" DIR/plots/grid.gp\n"
     "redraws a picture after you edit its script. What does not apply to DIR is skipped\n"
     "with a note (no learning curves for planners).\n"
@@ -30,6 +30,10 @@ const char rl_cli_plot_help[] =
     "  steps        steps_value_rmse: the mean value error per logged step of each\n"
     "               configuration over its runs, 95% interval shaded (learners with\n"
     "               log_every_steps: steps.csv)\n"
+    "  updates      updates_loss, updates_value_rmse: the mean training loss and value error\n"
+    "               per logged update of each configuration over its runs, 95% interval\n"
+    "               shaded (learners that train on stored data, e.g. dqn with updates > 0:\n"
+    "               updates.csv; Zhao Fig 8.11)\n"
     "  grid         grid_K for each configuration K: its policy (arrows as long as their\n"
     "               probability, a circle for stay) and its values, on the map (replicate 0)\n"
     "  sweep        sweep_METRIC: each configuration's mean over the runs of their mean\n"
@@ -44,10 +48,11 @@ const char rl_cli_plot_help[] =
     "  --first N     sweep: each run's mean over its first N episodes\n"
     "  --last N      sweep: over its last N (default: score_episodes of the experiment,\n"
     "                else all episodes)\n"
-    "  --ymin Y, --ymax Y  curves, steps and sweep: the y axis range (default automatic)\n"
-    "  --yscale S    curves and steps: auto (default: logarithmic for value_rmse when every\n"
-    "                mean and interval bound drawn is > 0, else linear), linear or log\n"
-    "                (values <= 0 are left out)\n"
+    "  --ymin Y, --ymax Y  curves, steps, updates and sweep: the y axis range (default\n"
+    "                automatic)\n"
+    "  --yscale S    curves, steps and updates: auto (default: logarithmic for value_rmse and\n"
+    "                loss when every mean and interval bound drawn is > 0, else linear),\n"
+    "                linear or log (values <= 0 are left out)\n"
     "  --heat        grid: colour the plain cells by their value\n"
     "  -h, --help    show this help\n"
     "\n"
@@ -58,15 +63,17 @@ const char rl_cli_plot_help[] =
     "  gridrl plot results/sb_example6_6_cliff --what curves --smooth 10 --ymin -100\n"
     "  gridrl plot results/sb_fig6_3_interim --what sweep --format svg\n"
     "  gridrl plot results/zhao_fig7_2_sarsa --what curves --metric length\n"
-    "  gridrl plot results/zhao_fig7_4_offpolicy_q --what steps\n";
+    "  gridrl plot results/zhao_fig7_4_offpolicy_q --what steps\n"
+    "  gridrl plot results/zhao_fig8_11_dqn --what updates\n";
 
 static const struct {
     const char *name;
     unsigned bits;
 } WHATS[] = {
     {"curves", RL_PLOT_CURVES},   {"steps", RL_PLOT_STEPS},
-    {"grid", RL_PLOT_GRID},       {"sweep", RL_PLOT_SWEEP},
-    {"convergence", RL_PLOT_CONVERGENCE}, {"surface", RL_PLOT_SURFACE},
+    {"updates", RL_PLOT_UPDATES}, {"grid", RL_PLOT_GRID},
+    {"sweep", RL_PLOT_SWEEP},     {"convergence", RL_PLOT_CONVERGENCE},
+    {"surface", RL_PLOT_SURFACE},
     {"all", RL_PLOT_ALL},
 };
 
@@ -80,8 +87,8 @@ static bool parse_what(const rl_cli_command *cmd, const char *text, unsigned *ou
         while (i < n && !(strlen(WHATS[i].name) == len && strncmp(WHATS[i].name, p, len) == 0))
             i++;
         if (i == n) {
-            rl_cli_usage_error(cmd, "--what: no plot '%.*s' (plots: curves, steps, grid, "
-                                    "sweep, convergence, surface, all)",
+            rl_cli_usage_error(cmd, "--what: no plot '%.*s' (plots: curves, steps, updates, "
+                                    "grid, sweep, convergence, surface, all)",
                                (int)len, p);
             return false;
         }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiments/io/number.h"
 #include "rl/alloc.h"
 
 /* Splits line in place into fields (at most RL_CSV_MAX_FIELDS kept); returns how many
@@ -131,9 +132,8 @@ bool rl_csv_double(const rl_csv *c, int column, double *out)
         *out = NAN;
         return true;
     }
-    char *end;
-    double x = strtod(text, &end);
-    if (*end || !isfinite(x))
+    double x;
+    if (!rl_number_parse(text, &x) || !isfinite(x))
         return false;
     *out = x;
     return true;

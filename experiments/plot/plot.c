@@ -180,6 +180,10 @@ static size_t read_captured(FILE *f, char *buf, size_t size)
 static int run_gnuplot(plotter *p, const char *script, const char *assignments,
                        const char *picture, rl_error *err)
 {
+    /* A relative path starting with '-' (a results directory called -persist) would be
+     * read by gnuplot as an option: it goes as ./-persist/... */
+    char script_arg[RL_OUTPUT_PATH_MAX + 2];
+    snprintf(script_arg, sizeof script_arg, "%s%s", script[0] == '-' ? "./" : "", script);
     FILE *captured = tmpfile();
     if (!captured)
         return rl_error_set(err, RL_EIO, "cannot create a temporary file: %s", strerror(errno));
@@ -196,7 +200,7 @@ static int run_gnuplot(plotter *p, const char *script, const char *assignments,
             dup2(null, STDIN_FILENO);
         dup2(out, STDOUT_FILENO);
         dup2(out, STDERR_FILENO);
-        execl(p->gnuplot, p->gnuplot, "-e", assignments, script, (char *)NULL);
+        execl(p->gnuplot, p->gnuplot, "-e", assignments, script_arg, (char *)NULL);
         /* Only async-signal-safe calls between fork and exec: the parent may have threads. */
         static const char failed[] = "cannot run gnuplot (exec failed)\n";
         if (write(STDERR_FILENO, failed, sizeof failed - 1) < 0)
@@ -250,14 +254,13 @@ static void range_assignments(plotter *p, char *assignments)
         assign_number(assignments, ASSIGNMENTS_MAX, "ymax", p->o->ymax);
 }
 
-/* Sets logy for a learning curve of metric whose values are as info says: see
- * rl_plot_yscale. */
-static void yscale_assignment(plotter *p, rl_plot_metric metric,
-                              const rl_plot_curves_info *info, char *assignments)
+/* Sets logy for a learning curve whose values are as info says: see rl_plot_yscale.
+ * error_like: a value error or a loss, which auto draws on a log axis when it can. */
+static void yscale_assignment(plotter *p, bool error_like, const rl_plot_curves_info *info,
+                              char *assignments)
 {
     bool log = p->o->yscale == RL_PLOT_YSCALE_LOG ||
-               (p->o->yscale == RL_PLOT_YSCALE_AUTO && metric == RL_PLOT_VALUE_RMSE &&
-                info->positive);
+               (p->o->yscale == RL_PLOT_YSCALE_AUTO && error_like && info->positive);
     assign_number(assignments, ASSIGNMENTS_MAX, "logy", log);
     p->remark = !log ? NULL
                 : p->o->yscale == RL_PLOT_YSCALE_LOG ? "log y axis"
@@ -296,7 +299,7 @@ static int plot_curves(plotter *p, char *assignments, rl_error *err)
     assign(assignments, ASSIGNMENTS_MAX, "data", data);
     assign_number(assignments, ASSIGNMENTS_MAX, "smooth", (double)p->o->smooth);
     range_assignments(p, assignments);
-    yscale_assignment(p, p->o->metric, &info, assignments);
+    yscale_assignment(p, p->o->metric == RL_PLOT_VALUE_RMSE, &info, assignments);
     rc = run_gnuplot(p, script, assignments, picture, err);
     p->remark = NULL;
     return rc;
@@ -319,10 +322,7 @@ static int draw_by_run(plotter *p, const char *name, const char *metric, const c
     assign(assignments, ASSIGNMENTS_MAX, "data", data);
     assign(assignments, ASSIGNMENTS_MAX, "xaxis", xaxis);
     range_assignments(p, assignments);
-    if (log_if_positive)
-        yscale_assignment(p, RL_PLOT_VALUE_RMSE, info, assignments);
-    else
-        yscale_assignment(p, RL_PLOT_RETURN, info, assignments);
+    yscale_assignment(p, log_if_positive, info, assignments);
     rc = run_gnuplot(p, script, assignments, picture, err);
     p->remark = NULL;
     return rc;
@@ -380,6 +380,52 @@ static int plot_choices(plotter *p, char *assignments, rl_error *err)
     }
     return draw_by_run(p, "choices_fraction", "fraction", "episode", &info, false, assignments,
                        err);
+}
+
+/* The loss and the value error per logged training update (Zhao Fig 8.11(d), (e)):
+ * learning_curve.gp with update on the x axis, one picture each. */
+static int plot_updates(plotter *p, char *assignments, rl_error *err)
+{
+    if (!has_file(p->dir, "updates.csv")) {
+        note(p, "update curves: no updates.csv (learners that train on stored data, e.g. dqn "
+                "with updates > 0)");
+        return RL_OK;
+    }
+    const char *const columns[] = {"loss", "value_rmse"};
+    for (int k = 0; k < 2; k++) {
+        rl_plot_curves_info info;
+        int rc = rl_plot_write_updates(p->dir, columns[k], &info, err);
+        if (rc != RL_OK)
+            return rc;
+        if (info.longest <= 1) {
+            note(p, "update curves: %s", info.longest ? "one logged update per configuration, "
+                                                        "no curve to draw"
+                                                      : "updates.csv has no rows");
+            return RL_OK;
+        }
+        if (!info.n_defined) {
+            note(p, "update curve of %s: no values in updates.csv%s", columns[k],
+                 k ? " (no ground truth for these runs)" : "");
+            continue;
+        }
+        char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[64],
+            data[RL_OUTPUT_PATH_MAX + 64];
+        if ((rc = write_script(p, "learning_curve", script, sizeof script, err)) != RL_OK)
+            return rc;
+        snprintf(name, sizeof name, "updates_%s", columns[k]);
+        snprintf(data, sizeof data, "%.4000s/updates_%s.csv", p->plots, columns[k]);
+        common_assignments(p, name, assignments, picture);
+        assign(assignments, ASSIGNMENTS_MAX, "metric", columns[k]);
+        assign(assignments, ASSIGNMENTS_MAX, "data", data);
+        assign(assignments, ASSIGNMENTS_MAX, "xaxis", "update");
+        range_assignments(p, assignments);
+        yscale_assignment(p, true, &info, assignments);
+        rc = run_gnuplot(p, script, assignments, picture, err);
+        p->remark = NULL;
+        if (rc != RL_OK)
+            return rc;
+    }
+    return RL_OK;
 }
 
 static int plot_sweep(plotter *p, char *assignments, rl_error *err)
@@ -520,8 +566,8 @@ int rl_plot_dir(const char *dir, const rl_plot_options *o, rl_error *err)
         return rc;
     if (snprintf(p.plots, sizeof p.plots, "%s/plots", dir) >= (int)sizeof p.plots)
         return rl_error_set(err, RL_ERANGE, "the path '%s' is too long", dir);
-    if (mkdir(p.plots, 0777) != 0 && errno != EEXIST)
-        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", p.plots, strerror(errno));
+    if ((rc = rl_output_make_dir(p.plots, err)) != RL_OK)
+        return rc;
 
     char *assignments = malloc(ASSIGNMENTS_MAX);
     if (!assignments)
@@ -533,6 +579,8 @@ int rl_plot_dir(const char *dir, const rl_plot_options *o, rl_error *err)
         rc = plot_choices(&p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_STEPS))
         rc = plot_steps(&p, assignments, err);
+    if (rc == RL_OK && (what & RL_PLOT_UPDATES))
+        rc = plot_updates(&p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_SWEEP))
         rc = plot_sweep(&p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_GRID))

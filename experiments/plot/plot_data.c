@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,8 @@ static int open_output(rl_output_file *o, const char *dir, const char *name, rl_
 {
     char plots[RL_OUTPUT_PATH_MAX];
     snprintf(plots, sizeof plots, "%.4000s/plots", dir);
-    if (mkdir(plots, 0777) != 0 && errno != EEXIST)
-        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", plots, strerror(errno));
-    return rl_output_open(o, plots, name, err);
+    int rc = rl_output_make_dir(plots, err);
+    return rc == RL_OK ? rl_output_open(o, plots, name, err) : rc;
 }
 
 /* ---- Learning curves ---- */
@@ -236,7 +236,11 @@ static bool action_direction(const char *name, double *dx, double *dy)
     return true;
 }
 
-/* run -> (config, replicate) from DIR/runs.csv, and the most episodes of a run. */
+static size_t count_configs(const char *dir, rl_error *err, int *rc);
+
+/* run -> (config, replicate) from DIR/runs.csv, and the most episodes of a run. Every
+ * number read from a result file is untrusted: a run's configuration must be one that
+ * DIR/configs.csv lists, so that it can index per-configuration arrays. */
 typedef struct run_table {
     size_t n, most_episodes;
     size_t *config, *replicate;
@@ -251,8 +255,12 @@ static void run_table_free(run_table *t)
 static int run_table_read(const char *dir, run_table *t, rl_error *err)
 {
     memset(t, 0, sizeof *t);
+    int rc = RL_OK;
+    size_t n_configs = count_configs(dir, err, &rc);
+    if (rc != RL_OK)
+        return rc;
     rl_csv in;
-    int rc = csv_open(&in, dir, "runs.csv", err);
+    rc = csv_open(&in, dir, "runs.csv", err);
     if (rc != RL_OK)
         return rc;
     int col_run = rl_csv_column(&in, "run", err), col_config = rl_csv_column(&in, "config", err),
@@ -277,6 +285,12 @@ static int run_table_read(const char *dir, run_table *t, rl_error *err)
         else if (run != t->n) {
             rl_error_set(err, RL_EPARSE, "run %zu where run %zu was expected", run, t->n);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
+        } else if (config >= n_configs) {
+            rl_error_set(err, RL_EPARSE, "configuration %zu is not in configs.csv (%zu "
+                                         "configurations)",
+                         config, n_configs);
+            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_config + 1,
+                                 "config");
         }
         if (rc != RL_OK)
             break;
@@ -378,10 +392,10 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
     return rl_output_close(&o, rc, err);
 }
 
-/* ---- A per-run quantity summarised across runs: value error or cumulative reward per
- * logged step (steps.csv), fraction of marked choices per episode (choices.csv) ---- */
+/* ---- Per logged step, per logged update, per episode of choices.csv ---- */
 
-/* One row of a per-run file: a run's value (NaN: empty) at x (a logged step, an episode). */
+/* One row of steps.csv (updates.csv): a run's value (NaN: empty) at a logged step
+ * (update). */
 typedef struct step_value {
     size_t step, run;
     double value;
@@ -396,7 +410,7 @@ static int compare_step_values(const void *a, const void *b)
 }
 
 /* Summarises one configuration's rows (sorted here by step) into c and writes its curve.
- * x has room for n values. */
+ * x has room for n values; what names the x column in messages. */
 static int steps_flush(FILE *f, size_t config, step_value *rows, size_t n, double *x, curve *c,
                        rl_plot_curves_info *info, const char *path, const char *what,
                        rl_error *err)
@@ -422,11 +436,11 @@ static int steps_flush(FILE *f, size_t config, step_value *rows, size_t n, doubl
     return rc == RL_OK ? curve_flush(f, c, 0, info, err) : rc;
 }
 
-/* Writes DIR/plots/OUT from DIR/NAME: column `value` per run at column `xname`, summarised
- * per configuration and x. Without a column `value`: RL_ENOTFOUND when it is optional, else
- * RL_EPARSE. */
-static int write_by_run(const char *dir, const char *name, const char *xname,
-                        const char *value, bool optional, const char *out,
+/* DIR/plots/OUT_NAME from the per-run rows of DIR/IN_NAME: for each configuration and value
+ * of the column x_name, in order, the runs that logged it and the mean and 95% t-interval
+ * of their defined value_name (see rl_plot_write_steps). */
+static int write_logged(const char *dir, const char *in_name, const char *x_name,
+                        const char *value_name, const char *out_name,
                         rl_plot_curves_info *info, rl_error *err)
 {
     memset(info, 0, sizeof *info);
@@ -436,19 +450,13 @@ static int write_by_run(const char *dir, const char *name, const char *xname,
     if (rc != RL_OK)
         return rc;
     rl_csv in;
-    rc = csv_open(&in, dir, name, err);
+    rc = csv_open(&in, dir, in_name, err);
     if (rc != RL_OK) {
         run_table_free(&runs);
         return rc;
     }
-    if (optional && rl_csv_column(&in, value, NULL) < 0) {
-        rc = rl_error_set(err, RL_ENOTFOUND, "'%s' has no column '%s'", in.path, value);
-        rl_csv_close(&in);
-        run_table_free(&runs);
-        return rc;
-    }
-    int col_run = rl_csv_column(&in, "run", err), col_step = rl_csv_column(&in, xname, err),
-        col_value = rl_csv_column(&in, value, err);
+    int col_run = rl_csv_column(&in, "run", err), col_step = rl_csv_column(&in, x_name, err),
+        col_value = rl_csv_column(&in, value_name, err);
     size_t n_configs = 0;
     for (size_t r = 0; r < runs.n; r++)
         n_configs = runs.config[r] + 1 > n_configs ? runs.config[r] + 1 : n_configs;
@@ -460,15 +468,15 @@ static int write_by_run(const char *dir, const char *name, const char *xname,
     else if (!done)
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     else
-        rc = open_output(&o, dir, out, err);
+        rc = open_output(&o, dir, out_name, err);
     if (rc != RL_OK) {
         free(done);
         rl_csv_close(&in);
         run_table_free(&runs);
         return rc;
     }
-    fprintf(o.f, "config,%s,runs,mean_%s,ci95_low_%s,ci95_high_%s\n", xname, value, value,
-            value);
+    fprintf(o.f, "config,%s,runs,mean_%s,ci95_low_%s,ci95_high_%s\n", x_name, value_name,
+            value_name, value_name);
     /* The current configuration's rows, and room for its values at one step. */
     step_value *rows = NULL;
     double *x = NULL;
@@ -487,13 +495,13 @@ static int write_by_run(const char *dir, const char *name, const char *xname,
         }
         if (rc == RL_OK && n && runs.config[run] != current) {
             done[current] = true;
-            rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, xname, err);
+            rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, x_name, err);
             n = 0;
         }
         if (rc == RL_OK && done[runs.config[run]]) {
             rl_error_set(err, RL_EPARSE, "run %zu of configuration %zu comes after other "
                                          "configurations' runs (%s must be by run)",
-                         run, runs.config[run], name);
+                         run, runs.config[run], in_name);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         }
         if (rc != RL_OK)
@@ -515,7 +523,7 @@ static int write_by_run(const char *dir, const char *name, const char *xname,
         rows[n++] = (step_value){step, run, csv_number(&in, col_value)};
     }
     if (rc == RL_OK && n)
-        rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, xname, err);
+        rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, x_name, err);
     free(rows);
     free(x);
     free(done);
@@ -527,20 +535,50 @@ static int write_by_run(const char *dir, const char *name, const char *xname,
 
 int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err)
 {
-    return write_by_run(dir, "steps.csv", "step", "value_rmse", false, "steps_value_rmse.csv",
-                        info, err);
+    return write_logged(dir, "steps.csv", "step", "value_rmse", "steps_value_rmse.csv", info,
+                        err);
+}
+
+int rl_plot_write_updates(const char *dir, const char *column, rl_plot_curves_info *info,
+                          rl_error *err)
+{
+    if (!column || (strcmp(column, "loss") != 0 && strcmp(column, "value_rmse") != 0)) {
+        memset(info, 0, sizeof *info);
+        return rl_error_set(err, RL_EINVAL, "updates.csv has no curve '%s' (loss, value_rmse)",
+                            column ? column : "(null)");
+    }
+    char out_name[64];
+    snprintf(out_name, sizeof out_name, "updates_%s.csv", column);
+    return write_logged(dir, "updates.csv", "update", column, out_name, info, err);
+}
+
+/* Whether DIR/NAME has a column COLUMN (false when it cannot be read). */
+static bool has_column(const char *dir, const char *name, const char *column)
+{
+    rl_csv in;
+    if (csv_open(&in, dir, name, NULL) != RL_OK)
+        return false;
+    bool found = rl_csv_column(&in, column, NULL) >= 0;
+    rl_csv_close(&in);
+    return found;
 }
 
 int rl_plot_write_cumulative_reward(const char *dir, rl_plot_curves_info *info, rl_error *err)
 {
-    return write_by_run(dir, "steps.csv", "step", "cumulative_reward", true,
+    if (!has_column(dir, "steps.csv", "cumulative_reward")) {
+        memset(info, 0, sizeof *info);
+        return rl_error_set(err, RL_ENOTFOUND, "'%s/steps.csv' has no column "
+                                               "'cumulative_reward'",
+                            dir);
+    }
+    return write_logged(dir, "steps.csv", "step", "cumulative_reward",
                         "steps_cumulative_reward.csv", info, err);
 }
 
 int rl_plot_write_choices(const char *dir, rl_plot_curves_info *info, rl_error *err)
 {
-    return write_by_run(dir, "choices.csv", "episode", "fraction", false,
-                        "choices_fraction.csv", info, err);
+    return write_logged(dir, "choices.csv", "episode", "fraction", "choices_fraction.csv", info,
+                        err);
 }
 
 /* ---- Sweeps ---- */
@@ -605,6 +643,17 @@ static int config_table_read(const char *dir, config_table *t, rl_error *err)
     if (rc != RL_OK)
         config_table_free(t);
     return rc;
+}
+
+/* The number of configurations DIR/configs.csv lists (numbered 0, 1, ... in order); sets
+ * *rc (and err) when it cannot be read. */
+static size_t count_configs(const char *dir, rl_error *err, int *rc)
+{
+    config_table t;
+    *rc = config_table_read(dir, &t, err);
+    size_t n = *rc == RL_OK ? t.n_rows : 0;
+    config_table_free(&t);
+    return n;
 }
 
 static const char *cell(const config_table *t, size_t row, size_t column)
@@ -708,14 +757,12 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
         return RL_EPARSE;
     }
     /* The last `last` values of the current run, in a ring; a window longer than every run
-     * is the whole run. */
+     * is the whole run. The ring grows with the episodes actually read (runs.csv's episode
+     * counts are not trusted to size it). */
     if (last > runs->most_episodes)
         last = runs->most_episodes ? runs->most_episodes : 1;
-    double *ring = last ? malloc(last * sizeof *ring) : NULL;
-    if (last && !ring) {
-        rl_csv_close(&in);
-        return rl_error_set(err, RL_ENOMEM, "out of memory");
-    }
+    double *ring = NULL;
+    size_t ring_size = 0;
     size_t current = (size_t)-1, seen = 0;
     run_score s = {0};
     for (;;) {
@@ -755,6 +802,17 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
             break;
         current = run;
         double v = csv_number(&in, col_value);
+        if (last && seen < last && seen == ring_size) {
+            size_t size = ring_size ? 2 * ring_size : 1024;
+            size = size < last ? size : last;
+            double *grown = realloc(ring, size * sizeof *grown);
+            if (!grown) {
+                rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+                break;
+            }
+            ring = grown;
+            ring_size = size;
+        }
         if (last)
             ring[seen++ % last] = v;
         else if ((!first || episode <= first) && isfinite(v)) {
@@ -906,12 +964,16 @@ size_t rl_plot_count_configs(const char *dir, size_t *cells)
         if (csv_open(&in, dir, "values.csv", NULL) == RL_OK) {
             int col_row = rl_csv_column(&in, "row", NULL), col_col = rl_csv_column(&in, "col", NULL);
             size_t rows = 0, cols = 0, r, c;
+            /* Untrusted numbers: a coordinate past any model's (rl/mdp.h: at most INT32_MAX
+             * states) makes the map too large to draw, without overflow. */
+            bool huge = false;
             while (col_row >= 0 && col_col >= 0 && rl_csv_next(&in, NULL) == 1)
                 if (rl_csv_size(&in, col_row, &r) && rl_csv_size(&in, col_col, &c)) {
-                    rows = r + 1 > rows ? r + 1 : rows;
-                    cols = c + 1 > cols ? c + 1 : cols;
+                    huge |= r >= INT32_MAX || c >= INT32_MAX;
+                    rows = r + 1 > rows && !huge ? r + 1 : rows;
+                    cols = c + 1 > cols && !huge ? c + 1 : cols;
                 }
-            *cells = rows * cols;
+            *cells = huge || (cols && rows > SIZE_MAX / cols) ? SIZE_MAX : rows * cols;
             rl_csv_close(&in);
         }
     }

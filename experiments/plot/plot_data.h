@@ -8,6 +8,8 @@
  *   steps_value_rmse.csv  config, step, runs, mean_value_rmse, ci95_low_value_rmse,
  *                      ci95_high_value_rmse: steps.csv summarised across each
  *                      configuration's runs per logged step, as summary.csv per episode
+ *   updates_M.csv      config, update, runs, mean_M, ci95_low_M, ci95_high_M for M = loss
+ *                      or value_rmse: updates.csv summarised the same way per logged update
  *   steps_cumulative_reward.csv  the same for steps.csv's cumulative_reward (written with
  *                      [experiment] log_cumulative_reward)
  *   choices_fraction.csv  config, episode, runs, mean_fraction, ...: choices.csv's fraction
@@ -47,7 +49,7 @@ typedef struct rl_plot_curves_info {
     size_t n_defined; /* points whose mean is defined (0: nothing to draw, e.g. value_rmse
                          without a ground truth) */
     size_t longest;   /* the most points of a configuration: episodes (1: a steps budget
-                         spent in one episode, no curve to draw), or logged steps */
+                         spent in one episode, no curve to draw), logged steps or updates */
     bool positive;    /* every defined mean and interval bound is > 0, so a log y axis
                          shows all of it */
 } rl_plot_curves_info;
@@ -66,6 +68,12 @@ int rl_plot_write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
  * steps.csv (as gridrl writes it: by run), else RL_EPARSE. */
 int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err);
 
+/* Writes DIR/plots/updates_COLUMN.csv from DIR/updates.csv and DIR/runs.csv, for COLUMN
+ * "loss" or "value_rmse" (RL_EINVAL otherwise), as rl_plot_write_steps does per logged
+ * step: per configuration and logged update, the runs that logged it and the mean and 95%
+ * t-interval of their defined values. */
+int rl_plot_write_updates(const char *dir, const char *column, rl_plot_curves_info *info,
+                          rl_error *err);
 /* The same for steps.csv's cumulative_reward into DIR/plots/steps_cumulative_reward.csv;
  * RL_ENOTFOUND (err set) when steps.csv has no such column. */
 int rl_plot_write_cumulative_reward(const char *dir, rl_plot_curves_info *info, rl_error *err);

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,9 @@ typedef struct loop {
     size_t *open_cells; /* decision states: start = uniform, and the value error's sum */
     size_t n_open;
     double *values; /* scratch for read-outs, n_states */
+    double *q;      /* scratch for action-value read-outs (n_states * n_actions), or NULL */
+    double *pi;     /* behavior_values: the behaviour policy, n_states * n_actions; else NULL */
+    uint64_t *visits; /* the result's counts of (s, a) taken; NULL: not counted */
     uint8_t *choice_state; /* per state: it has a marked action; NULL without marks */
     double cumulative;     /* the run's undiscounted reward before this episode */
 } loop;
@@ -45,11 +49,29 @@ static double values_rmse(const loop *L)
     return sqrt(sum / (double)L->n_open);
 }
 
-/* Reads the learner's values into L->values and returns their error (NaN without values
- * or truth). */
+/* The values the options ask for into v: the learner's own, or sum_a b(a|s) q(s, a) under
+ * the policy it acts with. False, v untouched, for a learner without values. */
+static bool read_values(loop *L, double *v)
+{
+    if (!L->pi)
+        return rl_learner_values(L->learner, v);
+    rl_learner_action_values(L->learner, L->q);
+    rl_learner_behavior_policy(L->learner, L->pi);
+    size_t n = L->sp->n_actions;
+    for (size_t s = 0; s < L->sp->n_states; s++) {
+        double sum = 0.0;
+        if (rl_space_is_decision(L->sp, s))
+            for (size_t a = 0; a < n; a++)
+                sum += L->pi[s * n + a] * L->q[s * n + a];
+        v[s] = sum;
+    }
+    return true;
+}
+
+/* Reads the values into L->values and returns their error (NaN without values or truth). */
 static double read_rmse(loop *L)
 {
-    return rl_learner_values(L->learner, L->values) ? values_rmse(L) : NAN;
+    return read_values(L, L->values) ? values_rmse(L) : NAN;
 }
 
 /* Whether the values last read into L->values are finite (true without values). */
@@ -63,13 +85,28 @@ static bool values_finite(const loop *L)
     return true;
 }
 
+/* Whether the learner's action values are all finite (true without them). A state value
+ * max_a q(s, a) can stay finite while some q(s, a) is -inf or NaN (a move whose reward
+ * overflowed, never chosen again): the agent then keeps taking the finite actions, and an
+ * episode with no other way out never ends. */
+static bool action_values_finite(const loop *L)
+{
+    if (!L->q || !rl_learner_action_values(L->learner, L->q))
+        return true;
+    size_t n = L->sp->n_states * L->sp->n_actions;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(L->q[i]))
+            return false;
+    return true;
+}
+
 /* Whether the learner's estimates stopped being finite, by its own word or in the values
- * last read into L->values (fresh: read them first); records the step: the learner's, else
- * steps_now. */
-static bool diverged(loop *L, size_t steps_now)
+ * last read into L->values (fresh: read them first), and with deep in its action values as
+ * well; records the step: the learner's, else steps_now. */
+static bool diverged(loop *L, size_t steps_now, bool deep)
 {
     size_t at = rl_learner_diverged(L->learner);
-    if (!at && values_finite(L))
+    if (!at && values_finite(L) && (!deep || action_values_finite(L)))
         return false;
     L->res->diverged_step = at ? at : steps_now;
     return true;
@@ -138,6 +175,8 @@ static int run_episode(loop *L, rl_error *err)
         terminated = step.terminated;
         bool cut = !terminated && length == cap;
         rl_transition t = {s, a, step.reward, step.next, terminated, cut};
+        if (L->visits)
+            L->visits[s * L->sp->n_actions + a]++;
         a = rl_learner_observe(L->learner, &t, L->r);
         s = step.next;
         if (until_log && --until_log == 0) {
@@ -153,8 +192,8 @@ static int run_episode(loop *L, rl_error *err)
             until_check = CHECK_STEPS;
             if (o->stop && *o->stop)
                 return rl_error_set(err, RL_EINTERRUPTED, "interrupted");
-            rl_learner_values(L->learner, L->values);
-            if (diverged(L, res->steps + length)) {
+            read_values(L, L->values);
+            if (diverged(L, res->steps + length, true)) {
                 res->steps += length;
                 return RL_EDIVERGED;
             }
@@ -198,8 +237,8 @@ static int run_updates(loop *L, rl_error *err)
                 return rc;
         }
         if (!logged)
-            rl_learner_values(L->learner, L->values);
-        if (isinf(report.loss) || diverged(L, res->steps)) {
+            read_values(L, L->values);
+        if (isinf(report.loss) || diverged(L, res->steps, false)) {
             if (!res->diverged_step)
                 res->diverged_step = res->steps;
             return RL_EDIVERGED;
@@ -219,14 +258,35 @@ static int setup(loop *L, rl_error *err)
                             "%s cannot keep to each state's own actions, and this env's states "
                             "have different action sets",
                             rl_learner_name(L->learner));
+    const rl_learner_type *type = L->learner->type;
+    bool behavior = o->behavior_values && !type->prediction;
+    if (behavior && (!type->action_values || !type->behavior_policy))
+        return rl_error_set(err, RL_EINVAL,
+                            "%s cannot say which policy it acts with: its values can only be "
+                            "its own",
+                            rl_learner_name(L->learner));
+    size_t n_sa = L->sp->n_states * L->sp->n_actions;
     L->values = rl_malloc(L->sp->n_states * sizeof *L->values);
     L->open_cells = rl_malloc(L->sp->n_states * sizeof *L->open_cells);
+    /* Action values are read every CHECK_STEPS steps of a long episode (divergence) and,
+     * for behavior_values, with every read-out. */
+    if (type->action_values)
+        L->q = rl_malloc(n_sa * sizeof *L->q);
+    if (behavior)
+        L->pi = rl_malloc(n_sa * sizeof *L->pi);
     if (L->sp->marked)
         L->choice_state = rl_calloc(L->sp->n_states, 1);
-    if (!L->values || !L->open_cells || (L->sp->marked && !L->choice_state))
+    if (!L->values || !L->open_cells || (type->action_values && !L->q) || (behavior && !L->pi) ||
+        (L->sp->marked && !L->choice_state))
         return rl_error_set(err, RL_ENOMEM, "out of memory");
-    for (size_t i = 0; L->sp->marked && i < L->sp->n_states * L->sp->n_actions; i++)
+    for (size_t i = 0; L->sp->marked && i < n_sa; i++)
         L->choice_state[i / L->sp->n_actions] |= L->sp->marked[i];
+    if (o->action_values) {
+        int rc = rl_run_result_want_action_values(L->res, L->sp, true, err);
+        if (rc != RL_OK)
+            return rc;
+        L->visits = L->res->visits;
+    }
     for (size_t s = 0; s < L->sp->n_states; s++)
         if (rl_space_is_decision(L->sp, s))
             L->open_cells[L->n_open++] = s;
@@ -255,7 +315,7 @@ int rl_episode_loop(rl_env *env, rl_learner *learner, gsl_rng *r, const rl_loop_
             break;
         }
         int status = run_episode(&L, err);
-        if (status == RL_EDIVERGED || (status >= 0 && diverged(&L, res->steps))) {
+        if (status == RL_EDIVERGED || (status >= 0 && diverged(&L, res->steps, false))) {
             res->status = "diverged";
             break;
         }
@@ -284,11 +344,15 @@ int rl_episode_loop(rl_env *env, rl_learner *learner, gsl_rng *r, const rl_loop_
         }
     }
     if (rc == RL_OK) {
-        if (!rl_learner_values(learner, res->values))
+        if (!read_values(&L, res->values))
             for (size_t s = 0; s < L.sp->n_states; s++)
                 res->values[s] = NAN;
         rl_learner_policy(learner, res->policy);
+        if (res->action_values)
+            rl_learner_action_values(learner, res->action_values);
     }
+    rl_free(L.q);
+    rl_free(L.pi);
     rl_free(L.values);
     rl_free(L.open_cells);
     rl_free(L.choice_state);

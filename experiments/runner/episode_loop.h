@@ -12,8 +12,8 @@
  * A run ends after `episodes` episodes, when the steps budget is spent, when a learner that
  * converges reports it and no budget is set, when it stops at its own limit, or when its
  * values stop being finite (status diverged: checked after every episode and update, and
- * every few thousand steps inside an episode, so a run whose values blew up mid-episode
- * does not wander forever).
+ * every 65536 steps inside an episode, there in the action values as well, so a run whose
+ * estimates blew up mid-episode does not wander forever).
  *
  * On an env whose states have their own action sets (space->allowed) only learners that
  * keep to them (rl_learner_type.state_actions) run: RL_EUNSUPPORTED for the others. On an
@@ -26,6 +26,7 @@
 #define GRIDRL_EXPERIMENTS_RUNNER_EPISODE_LOOP_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <gsl/gsl_rng.h>
@@ -45,16 +46,25 @@ typedef struct rl_loop_options {
     double gamma;             /* discount of the recorded discounted return */
     const double *truth;      /* ground truth values (n_states) for value_rmse; NULL: none */
     const volatile sig_atomic_t *stop; /* nonzero (a signal): abandon with RL_EINTERRUPTED */
+    /* The values read out (value_rmse, the result's values): false, the learner's own
+     * (max_a q for control learners); true, those of the policy it acts with,
+     * sum_a b(a|s) q(s, a), for a control learner with action values and a behavior
+     * policy (a prediction learner's values already are). */
+    bool behavior_values;
+    /* Also keep the final action values and the times each (s, a) was taken in the
+     * result (action_values, visits). */
+    bool action_values;
 } rl_loop_options;
 
 /* Every episode from the env's own start, undiscounted, nothing logged, no truth. */
 #define RL_LOOP_OPTIONS_DEFAULT                                                             \
-    ((rl_loop_options){0, 0, 0, 0, 0, {RL_START_ENV, 0}, 1.0, NULL, NULL})
+    ((rl_loop_options){.start = {RL_START_ENV, 0}, .gamma = 1.0})
 
 /* Drives learner on env with generator r as o says, recording into result (prepared with
  * rl_run_result_prepare for env's space). At the end result holds the status, counts, rows,
  * and the learner's final values (NaN without values) and policy. RL_EINVAL when nothing
- * would end the run (no episodes, no steps, a learner that does not converge). */
+ * would end the run (no episodes, no steps, a learner that does not converge) and for
+ * behavior_values with a learner that cannot say how it acts. */
 int rl_episode_loop(rl_env *env, rl_learner *learner, gsl_rng *r, const rl_loop_options *o,
                     rl_run_result *result, rl_error *err);
 

@@ -1,6 +1,7 @@
 /* Run results in memory: see result.h. */
 #include "experiments/runner/result.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ int rl_run_result_prepare(rl_run_result *r, rl_env *env, const rl_space *sp, rl_
     r->step_rows.size = sizeof(rl_step_row);
     r->update_rows.size = sizeof(rl_update_row);
     r->status = "completed";
+    r->log_every_episodes = 1;
     r->values = rl_calloc(sp->n_states, sizeof *r->values);
     r->truth = rl_calloc(sp->n_states, sizeof *r->truth);
     r->policy = rl_calloc(sp->n_states * sp->n_actions, sizeof *r->policy);
@@ -53,6 +55,24 @@ int rl_run_result_prepare(rl_run_result *r, rl_env *env, const rl_space *sp, rl_
         return rl_error_set(err, RL_ENOMEM, "out of memory for the results of %zu states",
                             sp->n_states);
     }
+    return RL_OK;
+}
+
+int rl_run_result_want_action_values(rl_run_result *r, const rl_space *sp, bool visits,
+                                     rl_error *err)
+{
+    size_t n = sp->n_states * sp->n_actions;
+    r->action_values = rl_malloc(n * sizeof *r->action_values);
+    r->visits = visits ? rl_calloc(n, sizeof *r->visits) : NULL;
+    if (!r->action_values || (visits && !r->visits)) {
+        rl_free(r->action_values);
+        rl_free(r->visits);
+        r->action_values = NULL;
+        r->visits = NULL;
+        return rl_error_set(err, RL_ENOMEM, "out of memory for %zu action values", n);
+    }
+    for (size_t i = 0; i < n; i++)
+        r->action_values[i] = NAN;
     return RL_OK;
 }
 
@@ -68,6 +88,8 @@ void rl_run_result_free(rl_run_result *r)
     rl_free(r->values);
     rl_free(r->policy);
     rl_free(r->truth);
+    rl_free(r->action_values);
+    rl_free(r->visits);
     rl_free(r->weight_rows);
     memset(r, 0, sizeof *r);
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rl/env.h"
 #include "rl/error.h"
@@ -76,8 +77,15 @@ typedef struct rl_run_result {
     double *values; /* n_states; NaN for an agent without values */
     double *policy; /* n_states * n_actions */
     double *truth;  /* ground truth values, n_states */
+    double *action_values; /* n_states * n_actions when asked for (NaN without); NULL */
+    uint64_t *visits;      /* n_states * n_actions: times (s, a) was taken; NULL: none */
     bool has_truth;
     bool log_cumulative_reward; /* steps.csv has the cumulative_reward column */
+    /* Learners: the run's score (statistics.h), and which episodes episodes.csv keeps: every
+     * log_every_episodes-th (0: none). */
+    bool has_score;
+    double score;
+    size_t log_every_episodes;
     char *weight_rows; /* weights.csv's rows of a learner with weights (run, index, feature,
                           weight), formatted at the end of the run; NULL: none */
     size_t weight_rows_size;
@@ -88,6 +96,11 @@ typedef struct rl_run_result {
  * to free but env. */
 int rl_run_result_prepare(rl_run_result *result, rl_env *env, const rl_space *space,
                           rl_error *err);
+
+/* Room in result for the action values (NaN until filled) and, with visits, their counts
+ * (zero), for space. */
+int rl_run_result_want_action_values(rl_run_result *result, const rl_space *space, bool visits,
+                                     rl_error *err);
 
 /* Frees what result holds, env included, and zeroes it. NULL is a no-op. */
 void rl_run_result_free(rl_run_result *result);

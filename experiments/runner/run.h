@@ -38,11 +38,15 @@ long rl_run_max_steps(const rl_plan *p, const rl_configuration *cfg);
 int rl_run_loop_options(const rl_plan *p, const rl_configuration *cfg, const rl_space *sp,
                         rl_loop_options *o, rl_error *err);
 
-/* The values a run of configuration cfg on model m is measured against (value_rmse): v* for
- * a control agent, v_pi of the evaluated policy pi (NULL: uniform, built in scratch, n_states
- * x n_actions) for a prediction agent, at the agent's gamma. */
-int rl_run_ground_truth(const rl_configuration *cfg, const rl_mdp *m, const double *pi,
-                        double *scratch, double *truth, rl_error *err);
+/* The values a run of configuration k of p on model m is measured against (value_rmse), at
+ * the agent's gamma: v_pi of the evaluated policy pi (NULL: uniform, built in scratch,
+ * n_states x n_actions) for a prediction agent; for a control agent v*, or the values of
+ * the best epsilon-greedy policy where the run is measured as one: a planner with
+ * epsilon > 0, a learner read out with [experiment] values = behavior (at its final
+ * epsilon; 1 for a uniform behaviour). */
+int rl_run_ground_truth(const rl_plan *p, size_t k, const rl_mdp *m, const double *pi,
+                        const volatile sig_atomic_t *stop, double *scratch, double *truth,
+                        rl_error *err);
 
 /* The discount of configuration cfg's agent: its gamma, or 1 when it has none. */
 double rl_run_gamma(const rl_configuration *cfg);

@@ -11,10 +11,12 @@
 #include <unistd.h>
 
 #include "experiments/io/output.h"
+#include "experiments/io/row.h"
 
 const char *const rl_run_file_names[] = {
     "runs.csv",   "timing.csv", "iterations.csv", "episodes.csv", "steps.csv",
-    "values.csv", "policy.csv", "updates.csv",    "weights.csv",  "choices.csv", NULL,
+    "values.csv", "policy.csv", "updates.csv",    "weights.csv",  "action_values.csv",
+    "score.csv",  "choices.csv", NULL,
 };
 
 void rl_run_file_path(const char *dir, size_t run, const char *name, char *out, size_t size)
@@ -27,23 +29,31 @@ bool rl_run_files_complete(const char *dir, size_t run)
     char path[RL_OUTPUT_PATH_MAX];
     snprintf(path, sizeof path, "%s/runs/%06zu", dir, run);
     struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode); /* a link is not a run's folder */
 }
 
-/* A number, or an empty field for NaN (no value defined). */
-static void put_number(FILE *f, double x)
-{
-    if (!isnan(x))
-        fprintf(f, "%.12g", x + 0.0); /* + 0.0: no "-0" */
-}
+/* Numbers go through rl_row (experiments/io/row.h): "%.12g" without printf, and an empty
+ * field for NaN (no value defined) and for an infinity (a diverged run's return or delta),
+ * so every field reads back as a number or as no value. */
 
 static void write_runs(FILE *f, const rl_run_result *r)
 {
-    fprintf(f, "%zu,%zu,%zu,%lu,%s,%zu,%zu,%zu,", r->run, r->configuration, r->replicate,
-            r->rng_seed, r->status, r->episodes, r->steps, r->iterations.n);
+    rl_row row = RL_ROW_EMPTY;
+    const size_t counts[] = {r->run, r->configuration, r->replicate, (size_t)r->rng_seed};
+    for (size_t i = 0; i < 4; i++) {
+        rl_row_size(&row, counts[i]);
+        rl_row_comma(&row);
+    }
+    rl_row_text(&row, r->status);
+    const size_t after[] = {r->episodes, r->steps, r->iterations.n};
+    for (size_t i = 0; i < 3; i++) {
+        rl_row_comma(&row);
+        rl_row_size(&row, after[i]);
+    }
+    rl_row_comma(&row);
     if (r->diverged_step)
-        fprintf(f, "%zu", r->diverged_step);
-    fputc('\n', f);
+        rl_row_size(&row, r->diverged_step);
+    rl_row_end(&row, f);
 }
 
 static void write_timing(FILE *f, const rl_run_result *r)
@@ -56,54 +66,92 @@ static void write_timing(FILE *f, const rl_run_result *r)
 
 static void write_iterations(FILE *f, const rl_run_result *r)
 {
+    rl_row row = RL_ROW_EMPTY;
     for (size_t i = 0; i < r->iterations.n; i++) {
-        const rl_iteration_row *row = rl_rows_at(&r->iterations, i);
-        fprintf(f, "%zu,%zu,", r->run, row->iteration);
-        put_number(f, row->delta);
-        fputc(',', f);
-        put_number(f, row->value_rmse);
-        fprintf(f, ",%zu\n", row->policy_changes);
+        const rl_iteration_row *it = rl_rows_at(&r->iterations, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, it->iteration);
+        rl_row_comma(&row);
+        rl_row_number(&row, it->delta);
+        rl_row_comma(&row);
+        rl_row_number(&row, it->value_rmse);
+        rl_row_comma(&row);
+        rl_row_size(&row, it->policy_changes);
+        rl_row_end(&row, f);
     }
 }
 
+/* Every log_every_episodes-th episode (the N-th, 2N-th, ...; none for 0). */
 static void write_episodes(FILE *f, const rl_run_result *r)
 {
-    for (size_t i = 0; i < r->episode_rows.n; i++) {
-        const rl_episode_row *row = rl_rows_at(&r->episode_rows, i);
-        fprintf(f, "%zu,%zu,", r->run, row->episode);
-        put_number(f, row->ret);
-        fputc(',', f);
-        put_number(f, row->discounted_return);
-        fprintf(f, ",%zu,%s,", row->length, row->outcome);
-        put_number(f, row->value_rmse);
-        fputc('\n', f);
+    rl_row row = RL_ROW_EMPTY;
+    size_t every = r->log_every_episodes;
+    for (size_t i = every ? every - 1 : r->episode_rows.n; i < r->episode_rows.n; i += every) {
+        const rl_episode_row *e = rl_rows_at(&r->episode_rows, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, e->episode);
+        rl_row_comma(&row);
+        rl_row_number(&row, e->ret);
+        rl_row_comma(&row);
+        rl_row_number(&row, e->discounted_return);
+        rl_row_comma(&row);
+        rl_row_size(&row, e->length);
+        rl_row_comma(&row);
+        rl_row_text(&row, e->outcome);
+        rl_row_comma(&row);
+        rl_row_number(&row, e->value_rmse);
+        rl_row_end(&row, f);
     }
 }
 
 static void write_steps(FILE *f, const rl_run_result *r)
 {
+    rl_row row = RL_ROW_EMPTY;
     for (size_t i = 0; i < r->step_rows.n; i++) {
-        const rl_step_row *row = rl_rows_at(&r->step_rows, i);
-        fprintf(f, "%zu,%zu,%zu,", r->run, row->step, row->episode);
-        put_number(f, row->value_rmse);
+        const rl_step_row *st = rl_rows_at(&r->step_rows, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, st->step);
+        rl_row_comma(&row);
+        rl_row_size(&row, st->episode);
+        rl_row_comma(&row);
+        rl_row_number(&row, st->value_rmse);
         if (r->log_cumulative_reward) {
-            fputc(',', f);
-            put_number(f, row->cumulative_reward);
+            rl_row_comma(&row);
+            rl_row_number(&row, st->cumulative_reward);
         }
-        fputc('\n', f);
+        rl_row_end(&row, f);
     }
+}
+
+/* run, state, row, col: the columns values.csv, policy.csv and action_values.csv start
+ * with. */
+static void put_cell(rl_row *row, const rl_run_result *r, const rl_space *sp, size_t s)
+{
+    rl_row_size(row, r->run);
+    rl_row_comma(row);
+    rl_row_size(row, s);
+    rl_row_comma(row);
+    rl_row_size(row, rl_space_row(sp, s));
+    rl_row_comma(row);
+    rl_row_size(row, rl_space_col(sp, s));
+    rl_row_comma(row);
 }
 
 /* The cell column is the space's map character ('.' for an env that has none). */
 static void write_values(FILE *f, const rl_run_result *r)
 {
     const rl_space *sp = rl_env_space(r->env);
+    rl_row row = RL_ROW_EMPTY;
     for (size_t s = 0; s < sp->n_states; s++) {
-        fprintf(f, "%zu,%zu,%zu,%zu,%c,", r->run, s, rl_space_row(sp, s), rl_space_col(sp, s),
-                sp->cell ? sp->cell[s] : '.');
+        put_cell(&row, r, sp, s);
+        rl_row_char(&row, sp->cell ? sp->cell[s] : '.');
+        rl_row_comma(&row);
         if (sp->kind[s] != RL_STATE_WALL)
-            put_number(f, sp->kind[s] == RL_STATE_TERMINAL ? 0.0 : r->values[s]);
-        fputc('\n', f);
+            rl_row_number(&row, sp->kind[s] == RL_STATE_TERMINAL ? 0.0 : r->values[s]);
+        rl_row_end(&row, f);
     }
 }
 
@@ -112,29 +160,37 @@ static void write_values(FILE *f, const rl_run_result *r)
 static void write_policy(FILE *f, const rl_run_result *r)
 {
     const rl_space *sp = rl_env_space(r->env);
+    rl_row row = RL_ROW_EMPTY;
     for (size_t s = 0; s < sp->n_states; s++) {
         if (!rl_space_is_decision(sp, s))
             continue;
         for (size_t a = 0; a < sp->n_actions; a++) {
             if (!rl_space_allows(sp, s, a))
                 continue;
-            fprintf(f, "%zu,%zu,%zu,%zu,%s,", r->run, s, rl_space_row(sp, s),
-                    rl_space_col(sp, s), sp->action_names[a]);
-            put_number(f, r->policy[s * sp->n_actions + a]);
-            fputc('\n', f);
+            put_cell(&row, r, sp, s);
+            rl_row_text(&row, sp->action_names[a]);
+            rl_row_comma(&row);
+            rl_row_number(&row, r->policy[s * sp->n_actions + a]);
+            rl_row_end(&row, f);
         }
     }
 }
 
 static void write_updates(FILE *f, const rl_run_result *r)
 {
+    rl_row row = RL_ROW_EMPTY;
     for (size_t i = 0; i < r->update_rows.n; i++) {
-        const rl_update_row *row = rl_rows_at(&r->update_rows, i);
-        fprintf(f, "%zu,%zu,%zu,", r->run, row->update, row->episode);
-        put_number(f, row->loss);
-        fputc(',', f);
-        put_number(f, row->value_rmse);
-        fputc('\n', f);
+        const rl_update_row *u = rl_rows_at(&r->update_rows, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, u->update);
+        rl_row_comma(&row);
+        rl_row_size(&row, u->episode);
+        rl_row_comma(&row);
+        rl_row_number(&row, u->loss);
+        rl_row_comma(&row);
+        rl_row_number(&row, u->value_rmse);
+        rl_row_end(&row, f);
     }
 }
 
@@ -144,29 +200,76 @@ static void write_weights(FILE *f, const rl_run_result *r)
         fwrite(r->weight_rows, 1, r->weight_rows_size, f);
 }
 
-/* Per episode on an env with marked choices: the steps taken in states with a marked
- * action, how many chose one, and their ratio (empty without such a step). */
+/* Decision states and their own actions only, as policy.csv; visits empty for a planner (it
+ * takes no actions). */
+static void write_action_values(FILE *f, const rl_run_result *r)
+{
+    const rl_space *sp = rl_env_space(r->env);
+    rl_row row = RL_ROW_EMPTY;
+    for (size_t s = 0; s < sp->n_states; s++) {
+        if (!rl_space_is_decision(sp, s))
+            continue;
+        for (size_t a = 0; a < sp->n_actions; a++) {
+            if (!rl_space_allows(sp, s, a))
+                continue;
+            size_t i = s * sp->n_actions + a;
+            put_cell(&row, r, sp, s);
+            rl_row_text(&row, sp->action_names[a]);
+            rl_row_comma(&row);
+            rl_row_number(&row, r->action_values[i]);
+            rl_row_comma(&row);
+            if (r->visits)
+                rl_row_size(&row, (size_t)r->visits[i]);
+            rl_row_end(&row, f);
+        }
+    }
+}
+
+/* run, episodes, score: what scores.csv needs of a learner's run, whatever episodes.csv
+ * keeps. The score is written to 17 digits, which read back to the same double. */
+static void write_score(FILE *f, const rl_run_result *r)
+{
+    fprintf(f, "%zu,%zu,", r->run, r->episode_rows.n);
+    if (isfinite(r->score))
+        fprintf(f, "%.17g", r->score + 0.0);
+    fputc('\n', f);
+}
+
+/* Per episode on an env with marked choices, the episodes episodes.csv keeps: the steps
+ * taken in states with a marked action, how many chose one, and their ratio (empty without
+ * such a step). */
 static void write_choices(FILE *f, const rl_run_result *r)
 {
-    for (size_t i = 0; i < r->episode_rows.n; i++) {
-        const rl_episode_row *row = rl_rows_at(&r->episode_rows, i);
-        fprintf(f, "%zu,%zu,%zu,%zu,", r->run, row->episode, row->decisions, row->chosen);
-        if (row->decisions)
-            put_number(f, (double)row->chosen / (double)row->decisions);
-        fputc('\n', f);
+    rl_row row = RL_ROW_EMPTY;
+    size_t every = r->log_every_episodes;
+    for (size_t i = every ? every - 1 : r->episode_rows.n; i < r->episode_rows.n; i += every) {
+        const rl_episode_row *e = rl_rows_at(&r->episode_rows, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, e->episode);
+        rl_row_comma(&row);
+        rl_row_size(&row, e->decisions);
+        rl_row_comma(&row);
+        rl_row_size(&row, e->chosen);
+        rl_row_comma(&row);
+        rl_row_number(&row, e->decisions ? (double)e->chosen / (double)e->decisions : NAN);
+        rl_row_end(&row, f);
     }
 }
 
 static void (*const WRITERS[])(FILE *, const rl_run_result *) = {
     write_runs,   write_timing, write_iterations, write_episodes, write_steps,
-    write_values, write_policy, write_updates,    write_weights,  write_choices,
+    write_values, write_policy, write_updates,    write_weights,  write_action_values,
+    write_score,  write_choices,
 };
 
 /* Files a run writes only when it has rows for them (learners with an update hook, with
- * weights, on an env with marked choices): a merge reads a missing one as empty. */
+ * weights, action values asked for, on an env with marked choices): a merge reads a missing
+ * one as empty. */
 bool rl_run_file_optional(const char *name)
 {
     return strcmp(name, "updates.csv") == 0 || strcmp(name, "weights.csv") == 0 ||
+           strcmp(name, "action_values.csv") == 0 || strcmp(name, "score.csv") == 0 ||
            strcmp(name, "choices.csv") == 0;
 }
 
@@ -177,34 +280,13 @@ static bool has_rows(const rl_run_result *r, const char *name)
         return r->update_rows.n > 0;
     if (strcmp(name, "weights.csv") == 0)
         return r->weight_rows != NULL;
+    if (strcmp(name, "action_values.csv") == 0)
+        return r->action_values != NULL;
+    if (strcmp(name, "score.csv") == 0)
+        return r->has_score;
     if (strcmp(name, "choices.csv") == 0)
         return r->env && rl_env_space(r->env)->marked && r->episode_rows.n > 0;
     return true;
-}
-
-static int remove_dir(const char *path, rl_error *err)
-{
-    DIR *d = opendir(path);
-    if (!d)
-        return errno == ENOENT ? RL_OK
-                               : rl_error_set(err, RL_EIO, "cannot open '%s': %s", path,
-                                              strerror(errno));
-    int rc = RL_OK;
-    for (struct dirent *e; rc == RL_OK && (e = readdir(d));) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char child[RL_OUTPUT_PATH_MAX];
-        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-        struct stat st;
-        if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
-            rc = remove_dir(child, err);
-        else if (unlink(child) != 0)
-            rc = rl_error_set(err, RL_EIO, "cannot remove '%s': %s", child, strerror(errno));
-    }
-    closedir(d);
-    if (rc == RL_OK && rmdir(path) != 0)
-        rc = rl_error_set(err, RL_EIO, "cannot remove '%s': %s", path, strerror(errno));
-    return rc;
 }
 
 int rl_run_files_write(const char *dir, const rl_run_result *r, rl_error *err)
@@ -214,32 +296,40 @@ int rl_run_files_write(const char *dir, const rl_run_result *r, rl_error *err)
     snprintf(runs, sizeof runs, "%.4000s/runs", dir);
     snprintf(tmp, sizeof tmp, "%.4000s/runs/.%06zu.tmp", dir, r->run);
     snprintf(final, sizeof final, "%.4000s/runs/%06zu", dir, r->run);
-    if (mkdir(runs, 0777) != 0 && errno != EEXIST)
-        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", runs, strerror(errno));
-    remove_dir(tmp, NULL); /* a leftover of an interrupted attempt */
+    int rc = rl_output_make_dir(runs, err);
+    if (rc != RL_OK)
+        return rc;
+    /* A leftover of an interrupted attempt, or a link planted there: removed, never
+     * followed; mkdir then makes the name anew (it never follows a link either). */
+    if ((rc = rl_output_remove_tree(tmp, err)) != RL_OK)
+        return rc;
     if (mkdir(tmp, 0777) != 0)
         return rl_error_set(err, RL_EIO, "cannot create '%s': %s", tmp, strerror(errno));
-    int rc = RL_OK;
     for (size_t i = 0; rc == RL_OK && rl_run_file_names[i]; i++) {
         if (!has_rows(r, rl_run_file_names[i]))
             continue;
         char path[RL_OUTPUT_PATH_MAX + 32];
-        snprintf(path, sizeof path, "%s/%.16s", tmp, rl_run_file_names[i]);
-        FILE *f = fopen(path, "w");
+        snprintf(path, sizeof path, "%s/%.24s", tmp, rl_run_file_names[i]);
+        int fd = rl_output_create(path, err);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
         if (!f) {
-            rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(errno));
+            if (fd >= 0) {
+                rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(errno));
+                close(fd);
+            }
+            rc = RL_EIO;
             break;
         }
         WRITERS[i](f, r);
-        bool failed = ferror(f) != 0;
-        failed |= fclose(f) != 0;
+        errno = 0;
+        int failed = rl_output_finish_stream(f);
         if (failed)
-            rc = rl_error_set(err, RL_EIO, "cannot write '%s'", path);
+            rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(failed));
     }
     if (rc == RL_OK && rename(tmp, final) != 0)
         rc = rl_error_set(err, RL_EIO, "cannot rename '%s': %s", tmp, strerror(errno));
     if (rc != RL_OK)
-        remove_dir(tmp, NULL);
+        rl_output_remove_tree(tmp, NULL);
     return rc;
 }
 
@@ -247,5 +337,5 @@ int rl_run_files_clear(const char *dir, rl_error *err)
 {
     char runs[RL_OUTPUT_PATH_MAX];
     snprintf(runs, sizeof runs, "%s/runs", dir);
-    return remove_dir(runs, err);
+    return rl_output_remove_tree(runs, err);
 }

@@ -13,7 +13,8 @@
 
 #include "experiments/runner/result.h"
 
-/* The per-run files, in the order the experiment's files list them. */
+/* The per-run files: those the experiment's files merge, in their order, and score.csv
+ * (run, episodes, score: what scores.csv needs of a learner's run). */
 extern const char *const rl_run_file_names[];
 
 /* True for a file a run writes only when it has rows (a merge reads a missing one as
