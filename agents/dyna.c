@@ -232,6 +232,13 @@ static void dyna_policy(const void *state, double *pi)
     rl_tabular_policy(&((const dyna *)state)->t, pi);
 }
 
+/* The real steps' epsilon-greedy policy at the current epsilon (planning does not act). */
+static void dyna_behavior_policy(const void *state, double *pi)
+{
+    const rl_tabular *t = &((const dyna *)state)->t;
+    rl_tabular_behavior_policy(t, t->explore.epsilon, pi);
+}
+
 const rl_learner_type rl_dyna_q_type = {
     .name = "dyna_q",
     .doc = "tabular Dyna-Q: Q-learning plus planning_steps replays of a learned model (S&B 8.2)",
@@ -246,6 +253,7 @@ const rl_learner_type rl_dyna_q_type = {
     .values = dyna_values,
     .action_values = dyna_action_values,
     .policy = dyna_policy,
+    .behavior_policy = dyna_behavior_policy,
 };
 
 const rl_learner_type rl_dyna_q_plus_type = {
@@ -262,4 +270,5 @@ const rl_learner_type rl_dyna_q_plus_type = {
     .values = dyna_values,
     .action_values = dyna_action_values,
     .policy = dyna_policy,
+    .behavior_policy = dyna_behavior_policy,
 };

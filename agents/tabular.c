@@ -175,7 +175,16 @@ void rl_tabular_behavior_policy(const rl_tabular *t, double epsilon, double *pi)
     size_t n = t->n_actions;
     for (size_t s = 0; s < t->n_states; s++) {
         double *row = pi + s * n;
-        if (t->kind[s] == RL_STATE_OPEN)
+        if (t->kind[s] == RL_STATE_OPEN && t->own) {
+            /* Over the state's own actions; the others are never taken. */
+            double q[RL_MAX_ACTIONS], p[RL_MAX_ACTIONS];
+            size_t k = gather(t, s, q);
+            rl_explore_epsilon_greedy_row(q, k, epsilon, p);
+            for (size_t a = 0; a < n; a++)
+                row[a] = 0.0;
+            for (size_t i = 0; i < k; i++)
+                row[own_action(t, s, i)] = p[i];
+        } else if (t->kind[s] == RL_STATE_OPEN)
             rl_explore_epsilon_greedy_row(t->q + s * n, n, epsilon, row);
         else
             for (size_t a = 0; a < n; a++)

@@ -486,9 +486,35 @@ static void test_own_actions(void **state)
         assert_close(v[0], q_of(l, 0, RIGHT), 0.0); /* not the untouched 20 */
         assert_close(pi[0 * 2 + RIGHT], 1.0, 0.0);
         assert_close(pi[1 * 2 + LEFT], 1.0, 0.0);
+        /* The behaviour (epsilon 1, one own action each): all on that action. */
+        assert_true(rl_learner_behavior_policy(l, pi));
+        assert_close(pi[0 * 2 + RIGHT], 1.0, 0.0);
+        assert_close(pi[0 * 2 + LEFT], 0.0, 0.0);
+        assert_close(pi[1 * 2 + LEFT], 1.0, 0.0);
         rl_learner_free(l);
         rl_rng_free(r);
     }
+    rl_mdp_free(m);
+}
+
+/* The behaviour policy is the real steps' epsilon-greedy one: epsilon 0.2 over two actions
+ * gives the greedy 1 - 0.2 / 2 = 0.9 and the other 0.1; ties share the greedy mass. */
+static void test_behavior_policy(void **state)
+{
+    (void)state;
+    rl_mdp *m = line_model();
+    gsl_rng *r = rl_rng_alloc(1, NULL);
+    rl_learner *l = learner_make("dyna_q_plus", test_space_of(m),
+                                 (const char *const[]){"alpha", "1", "gamma", "0", "epsilon",
+                                                       "0.2", "planning_steps", "0", NULL});
+    observe(l, 0, RIGHT, 1.0, 1, false, r); /* q(0, R) = 1, q(0, L) = 0 */
+    double pi[6];
+    assert_true(rl_learner_behavior_policy(l, pi));
+    assert_close(pi[0 * 2 + RIGHT], 0.9, 1e-15);
+    assert_close(pi[0 * 2 + LEFT], 0.1, 1e-15);
+    assert_close(pi[1 * 2 + LEFT], 0.5, 1e-15); /* a tie */
+    rl_learner_free(l);
+    rl_rng_free(r);
     rl_mdp_free(m);
 }
 
@@ -517,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_dyna_q_fig8_2_planning_helps),
         cmocka_unit_test(test_dyna_q_without_planning_is_q_learning),
         cmocka_unit_test(test_own_actions),
+        cmocka_unit_test(test_behavior_policy),
         cmocka_unit_test(test_registry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

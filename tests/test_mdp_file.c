@@ -659,6 +659,14 @@ static void test_through_the_program(void **state)
     assert_contains(r.err, "learners that can: sarsa, expected_sarsa, n_step_sarsa, "
                            "q_learning, double_q_learning, dyna_q, dyna_q_plus");
     result_free(&r);
+    /* values = behavior is refused too: its truth would spread epsilon over every action. */
+    write_file(ini, "[experiment]\nepisodes = 4\nvalues = behavior\n[env]\ntype = mdp\n"
+                    "file = bias.mdp\n[agent]\nalgorithm = q_learning\n");
+    r = RUN("run", ini, "-o", out, "--force");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "bias.ini:3: experiment.values: values = behavior needs every state "
+                           "to have every action");
+    result_free(&r);
     /* A file error names the file, line and column. */
     write_file(mdp, "state A start\nA go -> nowhere\n");
     write_file(ini, "[experiment]\nepisodes = 4\n[env]\ntype = mdp\nfile = bias.mdp\n"

@@ -95,6 +95,16 @@ int rl_run_setup(const rl_plan *p, size_t k, rl_env **env, double **policy, rl_e
     if (rl_env_space(*env)->allowed && !(cfg->agent->kind == RL_AGENT_LEARNER &&
                                          cfg->agent->learner->state_actions)) {
         rc = state_actions_error(p, cfg->agent, err);
+    } else if (rl_env_space(*env)->allowed &&
+               strcmp(rl_params_string(p->experiment, "values"), "behavior") == 0) {
+        /* Its truth, the best epsilon-greedy values, would spread epsilon over every action
+         * of the model, also those a state lacks. */
+        rc = rl_error_set(err, RL_EUNSUPPORTED,
+                          "values = behavior needs every state to have every action, and the "
+                          "states of env %s have their own action sets",
+                          p->env_type->name);
+        const rl_config_entry *e = rl_config_find(p->config, "experiment", "values");
+        rc = e ? rl_config_locate(err, rc, e) : rc;
     } else if (!m && (cfg->agent->kind == RL_AGENT_PLANNER ||
                rl_param_find(rl_agent_params(cfg->agent), "policy"))) {
         rc = rl_error_set(err, RL_EUNSUPPORTED,
