@@ -410,8 +410,8 @@ static int action_at(parser *P, size_t i, bool add, uint32_t *a, rl_error *err)
                     (int)(t->len < 40 ? t->len : 40), t->text);
     if (t->len >= RL_ACTION_NAME_MAX)
         return fail(P, err, RL_ERANGE, t->column,
-                    "action name '%.20s...' is longer than %d characters", t->text,
-                    RL_ACTION_NAME_MAX - 1);
+                    "action name '%.*s...' is longer than %d characters",
+                    (int)(t->len < 20 ? t->len : 20), t->text, RL_ACTION_NAME_MAX - 1);
     if (P->n_actions == RL_MAX_ACTIONS)
         return fail(P, err, RL_ERANGE, t->column,
                     "more than %d action names in the file (the limit)", RL_MAX_ACTIONS);

@@ -208,6 +208,10 @@ static void test_parse_errors(void **state)
     ERR(WITH("state abcdefghijklmnopqrstuvwxyz0123456789\n"), RL_ERANGE, "t.mdp:2:7:",
         "longer than 31 characters");
     ERR(WITH("A abcdefghijklmnop -> A\n"), RL_ERANGE, "t.mdp:2:3:", "longer than 15 characters");
+    /* The message quotes at most the name's own bytes (a fuzzer found a read past the end of
+     * a text ending in a long action name). */
+    ERR(WITH("A abcdefghijklmnopq -> A\n"), RL_ERANGE, "t.mdp:2:3:",
+        "action name 'abcdefghijklmnopq...' is longer");
     /* 17 action names, one more than RL_MAX_ACTIONS. */
     snprintf(t, sizeof t, "%s", S);
     for (int a = 0; a < 17; a++)
