@@ -11,6 +11,7 @@
 #include "agents/mc.h"
 #include "agents/random.h"
 #include "agents/td.h"
+#include "agents/traces.h"
 
 #define PLANNER(type) {RL_AGENT_PLANNER, &(type), NULL}
 #define LEARNER(type) {RL_AGENT_LEARNER, NULL, &(type)}
@@ -23,10 +24,16 @@ static const rl_agent agents[] = {
     LEARNER(rl_mc_basic_type),
     LEARNER(rl_mc_exploring_starts_type),
     LEARNER(rl_mc_epsilon_greedy_type),
+    LEARNER(rl_mc_prediction_type),
     LEARNER(rl_td0_type),
+    LEARNER(rl_n_step_td_type),
+    LEARNER(rl_lambda_return_type),
+    LEARNER(rl_td_lambda_type),
+    LEARNER(rl_true_online_td_type),
     LEARNER(rl_sarsa_type),
     LEARNER(rl_expected_sarsa_type),
     LEARNER(rl_n_step_sarsa_type),
+    LEARNER(rl_sarsa_lambda_type),
     LEARNER(rl_q_learning_type),
     LEARNER(rl_double_q_learning_type),
     LEARNER(rl_dyna_q_type),

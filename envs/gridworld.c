@@ -38,8 +38,9 @@ const rl_param_spec rl_gridworld_params[] = {
      "a shipped map + parameters (gridrl list presets)"},
     {"map", RL_PARAM_STRING, NULL, 0, 0, 0, NULL,
      "path of a map file, relative to the config file; overrides the preset's map"},
-    {"actions", RL_PARAM_CHOICE, "5", 0, 0, 0, "4|5|8|9",
-     "4: up right down left; 5: + stay; 8: + diagonals; 9: + diagonals + stay"},
+    {"actions", RL_PARAM_CHOICE, "5", 0, 0, 0, "2|4|5|8|9",
+     "2: left right (random walks); 4: up right down left; 5: + stay; 8: + diagonals; "
+     "9: + diagonals + stay"},
     {"reward_step", RL_PARAM_DOUBLE, "0", -HUGE_VAL, HUGE_VAL, 0, NULL,
      "reward for landing on a plain or start cell"},
     {"reward_bump", RL_PARAM_DOUBLE, "-1", -HUGE_VAL, HUGE_VAL, 0, NULL,
@@ -72,11 +73,14 @@ const rl_param_spec rl_gridworld_params[] = {
     {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
 };
 
-/* Displacements in action order: up, right, down, left, then stay or the diagonals. */
+/* Displacements in action order: up, right, down, left, then stay or the diagonals; the
+ * two-action set of a random walk is left, right. */
 typedef struct action_def {
     const char *name;
     int drow, dcol;
 } action_def;
+
+static const action_def ACTIONS_2[] = {{"left", 0, -1}, {"right", 0, 1}};
 
 static const action_def ACTIONS_5[] = {
     {"up", -1, 0}, {"right", 0, 1}, {"down", 1, 0}, {"left", 0, -1}, {"stay", 0, 0},
@@ -89,7 +93,7 @@ static const action_def ACTIONS_9[] = {
 
 static const action_def *action_set(size_t n_actions)
 {
-    return n_actions <= 5 ? ACTIONS_5 : ACTIONS_9;
+    return n_actions == 2 ? ACTIONS_2 : n_actions <= 5 ? ACTIONS_5 : ACTIONS_9;
 }
 
 typedef struct jump {

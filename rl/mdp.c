@@ -104,6 +104,9 @@ void rl_mdp_free(rl_mdp *m)
     rl_free(m->sure_next);
     rl_free(m->sure_reward);
     rl_free(m->reward_table);
+    rl_free(m->pattern);
+    rl_free(m->pattern_delta);
+    rl_free(m->pattern_reward);
     rl_free(m->start);
     rl_free(m->start_states);
     rl_free(m->kind);
@@ -321,6 +324,96 @@ static uint64_t reward_hash(double r)
     return z ^ (z >> 31);
 }
 
+/* A pattern's hash: FNV-1a over its deltas and rewards. */
+static uint64_t pattern_hash(const int32_t *delta, const double *reward, size_t n)
+{
+    uint64_t h = UINT64_C(1469598103934665603);
+    for (size_t a = 0; a < n; a++) {
+        uint64_t r;
+        double x = reward[a] == 0.0 ? 0.0 : reward[a];
+        memcpy(&r, &x, sizeof r);
+        h = (h ^ (uint32_t)delta[a]) * UINT64_C(1099511628211);
+        h = (h ^ r) * UINT64_C(1099511628211);
+    }
+    return h;
+}
+
+static void drop_patterns(rl_mdp *m)
+{
+    rl_free(m->pattern);
+    rl_free(m->pattern_delta);
+    rl_free(m->pattern_reward);
+    m->pattern = NULL;
+    m->pattern_delta = NULL;
+    m->pattern_reward = NULL;
+    m->n_patterns = 0;
+}
+
+/* The patterns of the compact form (rl_mdp.h), from sure_next and sure_reward. RL_OK, also
+ * when the model has none (some decision state is not sure, too many patterns), or
+ * RL_ENOMEM. */
+static int build_patterns(rl_mdp *m)
+{
+    drop_patterns(m);
+    size_t n = m->n_actions;
+    for (size_t s = 0; s < m->n_states; s++)
+        if (m->kind[s] == RL_STATE_OPEN)
+            for (size_t a = 0; a < n; a++)
+                if (m->sure_next[s * n + a] < 0)
+                    return RL_OK;
+    size_t cap = m->n_states < RL_MDP_MAX_PATTERNS ? m->n_states : RL_MDP_MAX_PATTERNS;
+    size_t n_slots = 2;
+    while (n_slots < 2 * cap)
+        n_slots *= 2;
+    uint32_t *slots = rl_calloc(n_slots, sizeof *slots); /* 0 empty, else pattern + 1 */
+    m->pattern = rl_malloc(m->n_states * sizeof *m->pattern);
+    m->pattern_delta = rl_malloc(cap * n * sizeof *m->pattern_delta);
+    m->pattern_reward = rl_malloc(cap * n * sizeof *m->pattern_reward);
+    if (!slots || !m->pattern || !m->pattern_delta || !m->pattern_reward) {
+        rl_free(slots);
+        drop_patterns(m);
+        return RL_ENOMEM;
+    }
+    int32_t delta[RL_MAX_ACTIONS];
+    double reward[RL_MAX_ACTIONS];
+    for (size_t s = 0; s < m->n_states; s++) {
+        m->pattern[s] = RL_MDP_NO_PATTERN;
+        if (m->kind[s] != RL_STATE_OPEN)
+            continue;
+        for (size_t a = 0; a < n; a++) {
+            delta[a] = m->sure_next[s * n + a] - (int32_t)s;
+            reward[a] = m->reward_table[m->sure_reward[s * n + a]];
+        }
+        size_t i = (size_t)pattern_hash(delta, reward, n) & (n_slots - 1);
+        for (; slots[i]; i = (i + 1) & (n_slots - 1)) {
+            size_t p = slots[i] - 1;
+            if (memcmp(m->pattern_delta + p * n, delta, n * sizeof *delta) == 0 &&
+                memcmp(m->pattern_reward + p * n, reward, n * sizeof *reward) == 0)
+                break;
+        }
+        if (!slots[i]) {
+            if (m->n_patterns == cap) { /* too many to be worth it: none at all */
+                rl_free(slots);
+                drop_patterns(m);
+                return RL_OK;
+            }
+            memcpy(m->pattern_delta + m->n_patterns * n, delta, n * sizeof *delta);
+            memcpy(m->pattern_reward + m->n_patterns * n, reward, n * sizeof *reward);
+            slots[i] = (uint32_t)++m->n_patterns;
+        }
+        m->pattern[s] = (uint16_t)(slots[i] - 1);
+    }
+    rl_free(slots);
+    /* Keep only the patterns found; keeping the larger blocks is harmless if this fails. */
+    int32_t *d = rl_realloc(m->pattern_delta, m->n_patterns * n * sizeof *d + 1);
+    if (d)
+        m->pattern_delta = d;
+    double *r = rl_realloc(m->pattern_reward, m->n_patterns * n * sizeof *r + 1);
+    if (r)
+        m->pattern_reward = r;
+    return RL_OK;
+}
+
 int rl_mdp_finish(rl_mdp *m, rl_error *err)
 {
     if (!m)
@@ -392,6 +485,9 @@ int rl_mdp_finish(rl_mdp *m, rl_error *err)
     rl_free(m->reward_table);
     m->reward_table = table;
     m->n_rewards = n_rewards;
+
+    if (build_patterns(m) == RL_ENOMEM)
+        return rl_error_set(err, RL_ENOMEM, "out of memory building the compact model");
 
     /* Give back the doubling slack; keeping the larger block is harmless if this fails. */
     size_t n_outcomes = m->first[n_sa];

@@ -246,6 +246,25 @@ static void test_tabular_learners(void **state)
          false);
 }
 
+/* The prediction and trace learners of S&B ch. 5-7 and 12 on the 5-state walk: batch
+ * updating (whose statistics grow as new pairs of states show up) and the traces' lists. */
+static void test_prediction_learners(void **state)
+{
+    (void)state;
+    walk("prediction", "[experiment]\n"
+                       "name = prediction\n"
+                       "episodes = 3\n"
+                       "[env]\n"
+                       "preset = random_walk5\n"
+                       "[agent]\n"
+                       "algorithm = mc_prediction, n_step_td, td0, lambda_return, td_lambda, "
+                       "true_online_td, sarsa_lambda\n"
+                       "batch = true, false\n"
+                       "alpha = 0.01\n"
+                       "max_episode_length = 1000\n",
+         false);
+}
+
 /* The files a learner's run writes: episodes, logged steps, summary and scores. */
 static void test_learner_files(void **state)
 {
@@ -427,6 +446,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_planner),
         cmocka_unit_test(test_tabular_learners),
+        cmocka_unit_test(test_prediction_learners),
         cmocka_unit_test(test_learner_files),
         cmocka_unit_test(test_linear_learners),
         cmocka_unit_test(test_dqn_learner),

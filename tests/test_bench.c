@@ -96,7 +96,7 @@ static void test_bench_usage_errors(void **state)
     (void)state;
     result r = RUN("bench", "nope");
     assert_int_equal(r.status, 2);
-    assert_contains(r.err, "no benchmark 'nope' (benchmarks: dp, td, linear, dqn");
+    assert_contains(r.err, "no benchmark 'nope' (benchmarks: dp, td, run, linear, dqn");
     result_free(&r);
     r = RUN("bench", "dp", "--size", "1");
     assert_int_equal(r.status, 2);
@@ -207,6 +207,24 @@ static void test_td_help_and_usage(void **state)
     result_free(&r);
 }
 
+/* bench run starts the whole gridrl program on 2 runs of 300 episodes and a hand-written
+ * program drawing the same numbers: all 2 x 300 = 600 episodes must agree, and the rates
+ * and ratio are printed. Bad counts are usage errors. */
+static void test_run_whole_process(void **state)
+{
+    (void)state;
+    result r = RUN("bench", "run", "--seeds", "2", "--episodes", "300", "--repeats", "1");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "same result: yes, all 600 episodes have the same length and return");
+    assert_contains(r.out, "gridrl run (process)");
+    assert_contains(r.out, "ratio gridrl / hand-written (medians): ");
+    result_free(&r);
+    r = RUN("bench", "run", "--seeds", "0");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "--seeds: must be at least 1");
+    result_free(&r);
+}
+
 static void test_dqn_agrees(void **state)
 {
     (void)state;
@@ -273,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_td_learns_the_edge_path),
         cmocka_unit_test(test_td_help_and_usage),
         cmocka_unit_test(test_linear_same_result),
+        cmocka_unit_test(test_run_whole_process),
         cmocka_unit_test(test_dqn_agrees),
         cmocka_unit_test(test_dqn_help_and_usage),
     };

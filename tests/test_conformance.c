@@ -6,7 +6,7 @@
  * has standard deviation sqrt(p (1 - p) / n); we accept |f - p| <= 5 of those. With n = 10^5
  * every event checked here has n p >= 4000 (the smallest p is 1/25, a start cell of the 5x5
  * grid), so the normal approximation holds and a correct implementation fails one comparison
- * with probability 2 * Phi(-5) = 5.7e-7. This file makes under 2000 such comparisons (16
+ * with probability 2 * Phi(-5) = 5.7e-7. This file makes under 2000 such comparisons (19
  * envs, each at most 25 start cells and 4 sampled (s, a) of at most 9 outcomes), so the
  * false-alarm rate of the whole program is below 1.2e-3 for a random seed; the seeds are
  * fixed, so a given build passes or fails every time.
@@ -39,6 +39,7 @@ static const variant extra_variants[] = {
     {"dyna_maze", {"slip", "0.5", NULL}},
     {"dyna_maze", {"wind", "0 1 0 2 1 0 1 1 0", "wind_noise", "true", "actions", "9", NULL}},
     {"sb_gridworld5x5", {"slip", "0.25", NULL}}, /* slip next to jump cells */
+    {"random_walk5", {"slip", "0.5", NULL}},     /* two actions slipping up or down: bumps */
 };
 
 static void build_variant(gw_fixture *g, const char *preset, const char *const *extra)
@@ -317,7 +318,7 @@ static void test_every_preset(void **state)
             assert_int_equal(n_stochastic, 0);
         gw_free(&g);
     }
-    assert_int_equal(n, 10);
+    assert_int_equal(n, 12); /* 8 + the two changing mazes + the two random walks */
 }
 
 static void test_stochastic_variants(void **state)

@@ -228,22 +228,23 @@ static void test_planted_links(void **state)
     assert_int_equal(lstat(at("out3/runs"), &st), 0);
     assert_true(S_ISDIR(st.st_mode)); /* a real folder now, not the link */
 
-    /* out/runs/.000001.tmp -> ../../keep2: --resume emptied keep2. */
+    /* out/runs/.000001.rows.tmp -> ../../keep2: --resume emptied keep2 (when runs were
+     * folders, .000001.tmp); now the run's temporary file is replaced, never followed. */
     bystander("keep2", "kept 2\n");
     r = RUN_IN(tmpdir, "run", config, "-o", at("out4"), "--keep-runs", "--quiet");
     expect_status(&r, 0);
     result_free(&r);
-    assert_int_equal(remove_tree(at("out4/runs/000001")), 0);
+    assert_int_equal(unlink(at("out4/runs/000001.rows")), 0);
     assert_int_equal(unlink(at("out4/manifest.txt")), 0); /* unfinished again */
-    plant_link("../../keep2", at("out4/runs/.000001.tmp"));
+    plant_link("../../keep2/data", at("out4/runs/.000001.rows.tmp"));
     r = RUN_IN(tmpdir, "run", config, "-o", at("out4"), "--resume", "--keep-runs", "--quiet");
     expect_status(&r, 0);
     result_free(&r);
     expect_intact("keep2", "kept 2\n");
     assert_int_equal(count_entries(at("keep2")), 1);
-    assert_int_equal(lstat(at("out4/runs/000001"), &st), 0);
-    assert_true(S_ISDIR(st.st_mode));
-    assert_false(exists(at("out4/runs/.000001.tmp")));
+    assert_int_equal(lstat(at("out4/runs/000001.rows"), &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_false(exists(at("out4/runs/.000001.rows.tmp")));
 
     /* A link in place of runs/ with --resume is refused, nothing written through it. */
     bystander("keep3", "kept 3\n");
@@ -395,7 +396,7 @@ static void test_write_failures(void **state)
     r = run_with_file_limit(4096, (const char *const[]){"run", config, "-o", out, "--quiet",
                                                         NULL});
     expect_status(&r, 1);
-    assert_contains(r.err, "iterations.csv': File too large");
+    assert_contains(r.err, "000000.rows.tmp': File too large");
     result_free(&r);
     assert_false(has_temporary(at("limited")));
     char path[PATH_SIZE + 32];

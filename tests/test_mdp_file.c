@@ -519,7 +519,8 @@ static void test_own_actions_through_the_loop(void **state)
     rl_rng_free(r);
 }
 
-/* Double Q-learning's own argmax keeps to the next state's own actions: A (actions l, r)
+/* Double Q-learning's own argmax keeps to the next state's own actions (and Expected
+ * Sarsa's expectation and Sarsa(lambda)'s next action, below): A (actions l, r)
  * and B (b1, b2) of four, alpha 1, gamma 1, q0 0. Terminal steps (B, b1, -1) and
  * (B, b2, -2), repeated until both tables hold them (the read-out, their mean, is then -1
  * and -2), then (A, l, 0, B): the table updated picks b1 (-1 > -2) and the other judges it,
@@ -581,8 +582,43 @@ static void test_double_q_own_actions(void **state)
     rl_learner_action_values(l, q);
     assert_close(q[0 * 4 + 0], -1.25, 1e-15);
     rl_learner_free(l);
-    rl_rng_free(r);
     rl_params_free(p);
+
+    /* Sarsa(lambda)'s next action too: greedy (epsilon 0), alpha 1, gamma 1, lambda 0.5.
+     * Episodes (B, b1, -1) and (B, b2, -2) leave q(B, .) = -1, -2 on B's own actions; then
+     * (A, l, 0, B) picks b1, the best of B's own (over all four, the untouched 0s of l and
+     * r would win), and its target -1 gives q(A, l) = 0 + 1 * (-1 - 0) * 1 = -1 (0 with
+     * l or r). The greedy read-out and the behaviour keep to own actions as well. */
+    const rl_agent *sl = rl_agent_find("sarsa_lambda", NULL);
+    assert_true(sl->learner->state_actions);
+    p = rl_params_alloc(sl->learner->params);
+    static const char *const SARSA_LAMBDA[][2] = {
+        {"alpha", "1"}, {"gamma", "1"}, {"lambda", "0.5"}, {"epsilon", "0"}};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(rl_params_set(p, SARSA_LAMBDA[i][0], SARSA_LAMBDA[i][1], &err), RL_OK);
+    assert_int_equal(rl_learner_alloc(sl->learner, &sp, p, NULL, r, &l, &err), RL_OK);
+    a = rl_learner_begin_episode(l, 1, r);
+    assert_true(a == 2 || a == 3);
+    rl_learner_observe(l, &b1, r);
+    rl_learner_begin_episode(l, 1, r);
+    rl_learner_observe(l, &b2, r);
+    a = rl_learner_begin_episode(l, 0, r);
+    assert_true(a == 0 || a == 1); /* A's own actions, tied at 0 */
+    assert_int_equal(rl_learner_observe(l, &left, r), 2);
+    rl_learner_action_values(l, q);
+    assert_close(q[0 * 4 + 0], -1.0, 0.0);
+    assert_close(q[1 * 4 + 2], -1.0, 0.0);
+    assert_close(q[1 * 4 + 3], -2.0, 0.0);
+    double pi[12];
+    rl_learner_policy(l, pi);
+    assert_close(pi[0 * 4 + 1], 1.0, 0.0); /* r (0) over l (-1), among A's own */
+    assert_close(pi[1 * 4 + 2], 1.0, 0.0); /* b1 */
+    assert_true(rl_learner_behavior_policy(l, pi));
+    assert_close(pi[1 * 4 + 0] + pi[1 * 4 + 1], 0.0, 0.0);
+    assert_close(pi[1 * 4 + 2], 1.0, 0.0);
+    rl_learner_free(l);
+    rl_params_free(p);
+    rl_rng_free(r);
     rl_mdp_free(m);
 }
 
@@ -661,7 +697,7 @@ static void test_through_the_program(void **state)
     assert_contains(r.err, "bias.ini:7: agent.algorithm: value_iteration cannot keep to each "
                            "state's own actions");
     assert_contains(r.err, "learners that can: sarsa, expected_sarsa, n_step_sarsa, "
-                           "q_learning, double_q_learning, dyna_q, dyna_q_plus");
+                           "sarsa_lambda, q_learning, double_q_learning, dyna_q, dyna_q_plus");
     result_free(&r);
     /* values = behavior is refused too: its truth would spread epsilon over every action. */
     write_file(ini, "[experiment]\nepisodes = 4\nvalues = behavior\n[env]\ntype = mdp\n"

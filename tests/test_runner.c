@@ -23,6 +23,7 @@
 #include "experiments/runner/results.h"
 #include "experiments/runner/run.h"
 #include "experiments/runner/run_files.h"
+#include "experiments/runner/truth_cache.h"
 #include "envs/registry.h"
 #include "rl/env.h"
 #include "rl/alloc.h"
@@ -606,7 +607,7 @@ static void test_start_errors(void **state)
     }
 }
 
-/* ---- statistics: summary.csv and scores.csv from hand-written run directories ------- */
+/* ---- statistics: summary.csv and scores.csv from hand-written run files --------------- */
 
 static char *slurp(const char *path)
 {
@@ -627,8 +628,8 @@ static char *slurp(const char *path)
     return buf;
 }
 
-/* Writes dir/runs/NNNNNN/ for each run with the given episodes.csv rows and a stand-in row
- * in every other per-run file. */
+/* Writes DIR/runs/NNNNNN.rows by hand in the format of run_files.h: a section "== NAME SIZE"
+ * per file, the episode and score rows given, a one-line stand-in for the others. */
 static void write_run_dirs(const char *dir, const char *const *episode_rows,
                            const char *const *score_rows, size_t runs)
 {
@@ -639,19 +640,22 @@ static void write_run_dirs(const char *dir, const char *const *episode_rows,
     static const char *const files[] = {"runs.csv",  "timing.csv", "iterations.csv",
                                         "steps.csv", "values.csv", "policy.csv"};
     for (size_t run = 0; run < runs; run++) {
-        snprintf(path, sizeof path, "%s/runs/%06zu", dir, run);
-        assert_int_equal(mkdir(path, 0777), 0);
+        char text[4096] = "", row[256];
         for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-            char file[1100], row[64];
-            snprintf(file, sizeof file, "%s/%s", path, files[i]);
-            snprintf(row, sizeof row, "%zu,%s\n", run, files[i]);
-            write_file(file, row);
+            char rows[64];
+            snprintf(rows, sizeof rows, "%zu,%s\n", run, files[i]);
+            snprintf(row, sizeof row, "== %s %zu\n%s", files[i], strlen(rows), rows);
+            strcat(text, row);
         }
+        snprintf(row, sizeof row, "== episodes.csv %zu\n", strlen(episode_rows[run]));
+        strcat(text, row);
+        strcat(text, episode_rows[run]);
+        snprintf(row, sizeof row, "== score.csv %zu\n", strlen(score_rows[run]));
+        strcat(text, row);
+        strcat(text, score_rows[run]);
         char file[1100];
-        snprintf(file, sizeof file, "%s/episodes.csv", path);
-        write_file(file, episode_rows[run]);
-        snprintf(file, sizeof file, "%s/score.csv", path);
-        write_file(file, score_rows[run]);
+        snprintf(file, sizeof file, "%s/runs/%06zu.rows", dir, run);
+        write_file(file, text);
     }
 }
 
@@ -841,7 +845,7 @@ static void test_scores_iqm(void **state)
     fixture_free(&f);
 }
 
-/* A missing run directory is an error naming the run, and no merged file appears. */
+/* A missing run file is an error naming the run, and no merged file appears. */
 static void test_finish_needs_every_run(void **state)
 {
     (void)state;
@@ -863,6 +867,54 @@ static void test_finish_needs_every_run(void **state)
     snprintf(path, sizeof path, "%s/.runs.csv.tmp", dir);
     assert_int_equal(access(path, F_OK), -1);
     fixture_free(&f);
+}
+
+/* A run's file is read back as untrusted: each malformed one is refused with the file named
+ * and what is wrong; a well-formed one gives its sections back byte for byte. */
+static void test_run_file_malformed(void **state)
+{
+    (void)state;
+    char dir[512], path[600];
+    snprintf(dir, sizeof dir, "%s/malformed", tmpdir);
+    snprintf(path, sizeof path, "%s/runs", dir);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    assert_int_equal(mkdir(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/runs/000000.rows", dir);
+    static const struct {
+        const char *text, *why;
+    } bad[] = {
+        {"garbage\n", "no section header at byte 0"},
+        {"== nope.csv 3\nabc", "an unknown section at byte 0"},
+        {"== runs.csv 2\nab== runs.csv 0\n", "a section given twice at byte 16"},
+        {"== runs.csv 99\nab", "a section longer than the file at byte 0"},
+        {"== runs.csv -1\nab", "a section longer than the file at byte 0"},
+        {"== runs.csv 2\nab== episodes.csv", "no section header at byte 16"},
+        {"== runs.csv 2 \nab", "no section header at byte 0"},
+    };
+    rl_error err;
+    rl_run_file rf;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        write_file(path, bad[i].text);
+        rl_error_clear(&err);
+        assert_int_equal(rl_run_file_open(dir, 0, &rf, &err), RL_EPARSE);
+        assert_contains(err.message, "000000.rows' is not a run's file");
+        assert_contains(err.message, bad[i].why);
+    }
+    write_file(path, "== runs.csv 4\n0,a\n== episodes.csv 0\n== score.csv 6\n0,1,2\n");
+    assert_int_equal(rl_run_file_open(dir, 0, &rf, &err), RL_OK);
+    assert_true(rl_run_file_has(&rf, "episodes.csv"));
+    assert_false(rl_run_file_has(&rf, "values.csv"));
+    char *text;
+    size_t size;
+    assert_int_equal(rl_run_file_read(&rf, "score.csv", &text, &size, &err), RL_OK);
+    assert_string_equal(text, "0,1,2\n");
+    free(text);
+    assert_int_equal(rl_run_file_read(&rf, "episodes.csv", &text, &size, &err), RL_OK);
+    assert_null(text);
+    assert_int_equal(size, 0);
+    rl_run_file_close(&rf);
+    assert_int_equal(rl_run_file_open(dir, 1, &rf, &err), RL_ENOTFOUND);
+    assert_contains(err.message, "run 1 has no file");
 }
 
 /* ---- the update hook: a trainer double doing three updates after every episode --------- */
@@ -993,21 +1045,26 @@ static void test_update_hook(void **state)
     snprintf(dir, sizeof dir, "%s/updates", tmpdir);
     assert_int_equal(mkdir(dir, 0777), 0);
     assert_int_equal(rl_run_files_write(dir, &res, &err), RL_OK);
-    snprintf(path, sizeof path, "%s/runs/000000/updates.csv", dir);
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char text[256] = "";
-    size_t got = fread(text, 1, sizeof text - 1, f);
-    text[got] = '\0';
-    fclose(f);
+    rl_run_file rf;
+    assert_int_equal(rl_run_file_open(dir, 0, &rf, &err), RL_OK);
+    char *text;
+    size_t size;
+    assert_int_equal(rl_run_file_read(&rf, "updates.csv", &text, &size, &err), RL_OK);
+    assert_non_null(text);
     assert_string_equal(text, "0,2,1,1,0\n0,4,2,2,2\n0,6,2,3,4\n0,8,3,4,6\n");
+    assert_int_equal(size, strlen(text));
+    free(text);
+    rl_run_file_close(&rf);
 
-    /* A run without update rows writes no updates.csv. */
+    /* A run without update rows writes no updates.csv section. */
     res.update_rows.n = 0;
     res.run = 1;
     assert_int_equal(rl_run_files_write(dir, &res, &err), RL_OK);
-    snprintf(path, sizeof path, "%s/runs/000001/updates.csv", dir);
-    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(rl_run_file_open(dir, 1, &rf, &err), RL_OK);
+    assert_false(rl_run_file_has(&rf, "updates.csv"));
+    assert_true(rl_run_file_has(&rf, "episodes.csv"));
+    rl_run_file_close(&rf);
+    (void)path;
 
     rl_learner_free(l);
     rl_rng_free(r);
@@ -1217,6 +1274,76 @@ static void test_behavior_truth(void **state)
                  -13.0, 1e-9);
 }
 
+/* The truth cache groups configurations by what they are measured against, counted by
+ * hand: alpha does not change the truth, slip does (2 models); with values = behavior each
+ * epsilon is its own truth (2 x 2). A truth from the cache, first computed or copied, is bit
+ * for bit what rl_run_ground_truth computes. */
+static size_t truth_classes(const char *text)
+{
+    fixture f;
+    fixture_build(&f, text);
+    rl_truth_cache *c;
+    rl_error err;
+    assert_int_equal(rl_truth_cache_alloc(f.plan, &c, &err), RL_OK);
+    size_t n = rl_truth_cache_classes(c);
+    rl_truth_cache_free(c);
+    fixture_free(&f);
+    return n;
+}
+
+static void test_truth_cache(void **state)
+{
+    (void)state;
+    static const char base[] = "[experiment]\nepisodes = 1\n%s\n[env]\npreset = cliff_walking\n"
+                               "slip = 0, 0.1\n[agent]\nalgorithm = q_learning\n"
+                               "alpha = 0.1, 0.5\nepsilon = 0.1, 0.2\n";
+    char text[512];
+    snprintf(text, sizeof text, base, "");
+    assert_int_equal(truth_classes(text), 2);
+    snprintf(text, sizeof text, base, "values = behavior");
+    assert_int_equal(truth_classes(text), 4);
+
+    fixture f;
+    snprintf(text, sizeof text, base, "");
+    fixture_build(&f, text);
+    rl_truth_cache *c;
+    rl_error err;
+    assert_int_equal(rl_truth_cache_alloc(f.plan, &c, &err), RL_OK);
+    double direct[48], cached[48], scratch[48 * 4];
+    for (size_t k = 0; k < 8; k += 3) {
+        rl_env *env;
+        double *pi;
+        assert_int_equal(rl_run_setup(f.plan, k, &env, &pi, &err), RL_OK);
+        const rl_mdp *m = rl_env_model(env);
+        assert_int_equal(rl_run_ground_truth(f.plan, k, m, pi, NULL, scratch, direct, &err),
+                         RL_OK);
+        assert_int_equal(rl_truth_cache_get(c, k, m, pi, NULL, scratch, cached, &err), RL_OK);
+        assert_memory_equal(direct, cached, sizeof direct);
+        rl_free(pi);
+        rl_env_free(env);
+    }
+    rl_truth_cache_free(c);
+    fixture_free(&f);
+}
+
+/* [experiment] ground_truth = false: no value error anywhere, the runs otherwise alike. */
+static void test_no_ground_truth(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_build(&f, "[experiment]\nepisodes = 3\nground_truth = false\n[env]\n"
+                      "preset = cliff_walking\n[agent]\nalgorithm = q_learning\n");
+    rl_run_result r;
+    rl_error err;
+    assert_int_equal(rl_run_execute(f.plan, 0, NULL, &r, &err), RL_OK);
+    assert_false(r.has_truth);
+    for (size_t i = 0; i < r.episode_rows.n; i++)
+        assert_true(isnan(((const rl_episode_row *)rl_rows_at(&r.episode_rows, i))->value_rmse));
+    assert_int_equal(r.episodes, 3);
+    rl_run_result_free(&r);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     rl_gsl_init();
@@ -1236,10 +1363,13 @@ int main(void)
         cmocka_unit_test(test_summary_three_runs),
         cmocka_unit_test(test_scores_iqm),
         cmocka_unit_test(test_finish_needs_every_run),
+        cmocka_unit_test(test_run_file_malformed),
         cmocka_unit_test(test_execute_random),
         cmocka_unit_test(test_update_hook),
         cmocka_unit_test(test_behavior_values_and_visits),
         cmocka_unit_test(test_behavior_truth),
+        cmocka_unit_test(test_truth_cache),
+        cmocka_unit_test(test_no_ground_truth),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     remove_tree(tmpdir);

@@ -55,7 +55,7 @@ const char rl_cli_run_help[] =
     "\n"
     "output files: config.ini configs.csv runs.csv timing.csv values.csv policy.csv,\n"
     "              iterations.csv (planners), episodes.csv summary.csv scores.csv\n"
-    "              (learners), steps.csv (log_every_steps), manifest.txt; runs/NNNNNN/\n"
+    "              (learners), steps.csv (log_every_steps), manifest.txt; runs/NNNNNN.rows\n"
     "              (each run's rows, for --resume) while the experiment is unfinished\n"
     "\n"
     "examples:\n"

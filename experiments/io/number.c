@@ -120,22 +120,57 @@ size_t rl_number_g12(double x, char *buf)
         p[len] = '\0';
         return (size_t)(p - buf) + len;
     }
+    /* The decimal exponent, give or take one: floor(b log10 2) from the binary exponent b
+     * (78913 / 2^18 = log10 2 to 6 digits); the loops below correct it. */
+    int b = ilogb(a);
+    int e = b >= 0 ? (b * 78913) >> 18 : -((-b * 78913 + 262143) >> 18);
+    /* First in double arithmetic, where 10^k is exact (|k| <= 22): y = a 10^k rounded once.
+     * Rounding is monotonic and every whole + 1/2 below 2^40 is a double, so y lies on the
+     * same side of a half as the exact product, or exactly on it: only then is the rounding
+     * to 12 digits undecided here. */
+    static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    for (int tries = 0; tries < 3; tries++) {
+        int k = DIGITS - 1 - e;
+        if (k > 22 || k < -22)
+            break;
+        double y = k >= 0 ? a * POW10[k] : a / POW10[-k];
+        if (y >= 1e12) {
+            e++;
+            continue;
+        }
+        if (y < 1e11) {
+            e--;
+            continue;
+        }
+        uint64_t whole = (uint64_t)y;
+        double frac = y - (double)whole;
+        if (frac == 0.5)
+            break; /* on a half: the long double path decides */
+        uint64_t n = whole + (frac > 0.5);
+        if (n == 1000000000000ULL) { /* rounded up to the next power of ten */
+            n = 100000000000ULL;
+            e++;
+        }
+        return (size_t)(p - buf) + put_digits(n, e, p);
+    }
 #if LDBL_MANT_DIG >= 64
     /* 10^k, k = 0..27, all exact with a 64-bit mantissa (5^27 < 2^63). */
-    static const long double POW10[] = {
+    static const long double POW10L[] = {
         1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
         1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
         1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L,
     };
-    const int max_k = (int)(sizeof POW10 / sizeof POW10[0]) - 1;
-    int e = (int)floor(log10(a)); /* the exponent, give or take one near a power of ten */
+    const int max_k = (int)(sizeof POW10L / sizeof POW10L[0]) - 1;
+    e = (int)floor(log10(a));
     for (int tries = 0; tries < 3; tries++) {
         int k = DIGITS - 1 - e;
         if (k > max_k || k < -max_k)
             break;
         /* a * 10^k in [10^11, 10^12), with one rounding: absolute error below 10^12 2^-64,
          * about 5.4e-8, far inside the 1e-6 margin around a half. */
-        long double y = k >= 0 ? (long double)a * POW10[k] : (long double)a / POW10[-k];
+        long double y = k >= 0 ? (long double)a * POW10L[k] : (long double)a / POW10L[-k];
         if (y >= 1e12L) {
             e++;
             continue;
@@ -148,7 +183,7 @@ size_t rl_number_g12(double x, char *buf)
         if (fabsl(frac - 0.5L) < 1e-6L)
             break; /* too close to a half to round without the exact value */
         uint64_t n = (uint64_t)whole + (frac > 0.5L);
-        if (n == 1000000000000ULL) { /* rounded up to the next power of ten */
+        if (n == 1000000000000ULL) {
             n = 100000000000ULL;
             e++;
         }

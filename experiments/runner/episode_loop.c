@@ -35,7 +35,10 @@ typedef struct loop {
 } loop;
 
 /* The value error of the values in L->values, NaN without a ground truth: the root mean
- * squared difference over the decision states, summed in index order. */
+ * squared difference over the decision states, summed in index order. Finite values too
+ * large to square (a diverging learner's, say TD(lambda) at a large step) are scaled by
+ * the largest difference first, so that the error stays a number the result files can
+ * hold; an infinite value has no error to report (NaN), and the run is marked diverged. */
 static double values_rmse(const loop *L)
 {
     if (!L->o->truth || !L->n_open)
@@ -46,7 +49,22 @@ static double values_rmse(const loop *L)
         double d = v[L->open_cells[i]] - truth[L->open_cells[i]];
         sum += d * d;
     }
-    return sqrt(sum / (double)L->n_open);
+    double rmse = sqrt(sum / (double)L->n_open);
+    if (!isinf(rmse))
+        return rmse;
+    double big = 0.0;
+    for (size_t i = 0; i < L->n_open; i++) {
+        double d = fabs(v[L->open_cells[i]] - truth[L->open_cells[i]]);
+        big = d > big ? d : big;
+    }
+    if (!isfinite(big))
+        return NAN;
+    sum = 0.0;
+    for (size_t i = 0; i < L->n_open; i++) {
+        double d = (v[L->open_cells[i]] - truth[L->open_cells[i]]) / big;
+        sum += d * d;
+    }
+    return big * sqrt(sum / (double)L->n_open);
 }
 
 /* The values the options ask for into v: the learner's own, or sum_a b(a|s) q(s, a) under

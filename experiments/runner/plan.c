@@ -41,6 +41,9 @@ const rl_param_spec rl_experiment_params[] = {
     {"log_every_updates", RL_PARAM_INT, NULL, 0, 1e15, 0, NULL,
      "learners with training updates: record loss and value_rmse every N updates into "
      "updates.csv (0: never; unset: every update)"},
+    {"ground_truth", RL_PARAM_BOOL, "true", 0, 0, RL_PARAM_NO_SWEEP, NULL,
+     "compute the exact values value_rmse measures against (once per distinct model in the "
+     "plan); false: no value_rmse, for models too large to solve"},
     {"values", RL_PARAM_CHOICE, "greedy", 0, 0, RL_PARAM_NO_SWEEP, "greedy|behavior",
      "learners: values.csv and value_rmse hold max_a q (greedy), or the value of the policy "
      "the learner acts with, sum_a b(a|s) q(s, a), measured against the best "

@@ -309,22 +309,10 @@ static bool plan_has_updates(const rl_plan *p)
     return false;
 }
 
-/* Some run of the plan wrote name (an optional file). */
-static bool some_run_has(const rl_plan *p, const char *dir, const char *name)
+static bool wanted(const rl_plan *p, const char *name)
 {
-    for (size_t run = 0; run < rl_plan_runs(p); run++) {
-        char path[RL_OUTPUT_PATH_MAX];
-        rl_run_file_path(dir, run, name, path, sizeof path);
-        if (access(path, F_OK) == 0)
-            return true;
-    }
-    return false;
-}
-
-static bool wanted(const rl_plan *p, const char *dir, const char *name)
-{
-    if (strcmp(name, "choices.csv") == 0) /* only an env with marked choices writes it */
-        return plan_has(p, RL_AGENT_LEARNER) && some_run_has(p, dir, name);
+    if (strcmp(name, "choices.csv") == 0) /* and some run wrote it: see merge_files */
+        return plan_has(p, RL_AGENT_LEARNER);
     if (strcmp(name, "iterations.csv") == 0)
         return plan_has(p, RL_AGENT_PLANNER);
     if (strcmp(name, "episodes.csv") == 0)
@@ -341,45 +329,76 @@ static bool wanted(const rl_plan *p, const char *dir, const char *name)
     return true;
 }
 
-/* The header, then every run's rows in run order. */
-static int merge_file(const rl_plan *p, const char *dir, const char *name, const char *header,
-                      rl_error *err)
+#define N_MERGED (sizeof MERGED / sizeof MERGED[0])
+
+/* A file that exists only when some run wrote rows for it: choices.csv, which only an env
+ * with marked choices (the plan cannot tell which without loading it) writes. */
+static bool only_if_written(const char *name)
 {
-    rl_output_file o;
-    int rc = rl_output_open(&o, dir, name, err);
-    if (rc != RL_OK)
-        return rc;
-    fprintf(o.f, "%s\n", header);
-    char buf[65536];
-    for (size_t run = 0; rc == RL_OK && run < rl_plan_runs(p); run++) {
-        char path[RL_OUTPUT_PATH_MAX];
-        rl_run_file_path(dir, run, name, path, sizeof path);
-        FILE *in = fopen(path, "r");
-        if (!in && rl_run_file_optional(name))
+    return strcmp(name, "choices.csv") == 0;
+}
+
+static int open_merged(const rl_plan *p, const char *dir, size_t i, rl_output_file *out,
+                       rl_error *err)
+{
+    int rc = rl_output_open(out, dir, MERGED[i].name, err);
+    if (rc == RL_OK)
+        fprintf(out->f, "%s\n",
+                strcmp(MERGED[i].name, "steps.csv") == 0 &&
+                        rl_params_bool(p->experiment, "log_cumulative_reward")
+                    ? STEPS_REWARD_HEADER
+                    : MERGED[i].header);
+    return rc;
+}
+
+/* Every merged file at once, in one pass over the runs' files: each file's header, then
+ * every run's section of it in run order. On failure none of them is left. A file that
+ * exists only if written is opened at the first run with rows for it: the runs before have
+ * none, so its bytes are those of opening it first. */
+static int merge_files(const rl_plan *p, const char *dir, rl_error *err)
+{
+    rl_output_file out[N_MERGED];
+    bool open[N_MERGED] = {false}, pending[N_MERGED] = {false};
+    int rc = RL_OK;
+    for (size_t i = 0; rc == RL_OK && i < N_MERGED; i++) {
+        if (!wanted(p, MERGED[i].name))
             continue;
-        if (!in) {
-            rc = rl_error_set(err, RL_EIO, "run %zu has no %s (is the run complete?)", run, name);
-            break;
+        if (only_if_written(MERGED[i].name)) {
+            pending[i] = true;
+            continue;
         }
-        for (size_t n; (n = fread(buf, 1, sizeof buf, in)) > 0;)
-            fwrite(buf, 1, n, o.f);
-        fclose(in);
+        rc = open_merged(p, dir, i, &out[i], err);
+        open[i] = rc == RL_OK;
     }
-    return rl_output_close(&o, rc, err);
+    for (size_t run = 0; rc == RL_OK && run < rl_plan_runs(p); run++) {
+        rl_run_file rf;
+        rc = rl_run_file_open(dir, run, &rf, err);
+        for (size_t i = 0; rc == RL_OK && i < N_MERGED; i++) {
+            if (pending[i] && rl_run_file_has(&rf, MERGED[i].name)) {
+                pending[i] = false;
+                rc = open_merged(p, dir, i, &out[i], err);
+                open[i] = rc == RL_OK;
+            }
+            if (!open[i])
+                continue;
+            if (!rl_run_file_has(&rf, MERGED[i].name) && !rl_run_file_optional(MERGED[i].name))
+                rc = rl_error_set(err, RL_EPARSE, "run %zu has no %s rows in '%s'", run,
+                                  MERGED[i].name, rf.path);
+            else
+                rc = rl_run_file_copy(&rf, MERGED[i].name, out[i].f, err);
+        }
+        rl_run_file_close(&rf);
+    }
+    for (size_t i = 0; i < N_MERGED; i++)
+        if (open[i])
+            rc = rl_output_close(&out[i], rc, err);
+    return rc;
 }
 
 int rl_results_finish(const rl_plan *p, const char *dir, const char *command_line,
                       size_t threads, rl_error *err)
 {
-    int rc = RL_OK;
-    for (size_t i = 0; rc == RL_OK && i < sizeof MERGED / sizeof MERGED[0]; i++)
-        if (wanted(p, dir, MERGED[i].name))
-            rc = merge_file(p, dir, MERGED[i].name,
-                            strcmp(MERGED[i].name, "steps.csv") == 0 &&
-                                    rl_params_bool(p->experiment, "log_cumulative_reward")
-                                ? STEPS_REWARD_HEADER
-                                : MERGED[i].header,
-                            err);
+    int rc = merge_files(p, dir, err);
     if (rc == RL_OK && plan_has(p, RL_AGENT_LEARNER))
         rc = rl_statistics_write(p, dir, threads, err);
     if (rc != RL_OK)

@@ -14,6 +14,8 @@
 #include "experiments/runner/episode_loop.h"
 #include "experiments/runner/start.h"
 #include "experiments/runner/statistics.h"
+#include "experiments/runner/truth.h"
+#include "experiments/runner/truth_cache.h"
 #include "rl/alloc.h"
 #include "rl/evaluate.h"
 #include "rl/ground_truth.h"
@@ -122,12 +124,6 @@ int rl_run_setup(const rl_plan *p, size_t k, rl_env **env, double **policy, rl_e
     return rc;
 }
 
-double rl_run_gamma(const rl_configuration *cfg)
-{
-    const rl_param_spec *table = rl_params_table(cfg->agent_params);
-    return rl_param_find(table, "gamma") ? rl_params_double(cfg->agent_params, "gamma") : 1.0;
-}
-
 int rl_run_loop_options(const rl_plan *p, const rl_configuration *cfg, const rl_space *sp,
                         rl_loop_options *o, rl_error *err)
 {
@@ -224,56 +220,31 @@ static double now_seconds(void)
 
 /* The ground truth of configuration cfg into r->truth: v* for control agents, v_pi of the
  * evaluated policy (pi, or uniform when NULL) for prediction agents. */
+/* Configuration k's truth into r->truth, from the plan's cache when there is one;
+ * RL_ENOTFOUND when [experiment] ground_truth is off. */
 static int ground_truth(const rl_plan *p, size_t k, const rl_mdp *m, const double *pi,
-                        const volatile sig_atomic_t *stop, rl_run_result *r, rl_error *err)
+                        const volatile sig_atomic_t *stop, rl_truth_cache *truths,
+                        rl_run_result *r, rl_error *err)
 {
+    if (!rl_params_bool(p->experiment, "ground_truth"))
+        return rl_error_set(err, RL_ENOTFOUND, "no ground truth asked for");
+    if (truths)
+        return rl_truth_cache_get(truths, k, m, pi, stop, r->policy, r->truth, err);
     return rl_run_ground_truth(p, k, m, pi, stop, r->policy, r->truth, err);
-}
-
-/* The exploration rate a control agent is measured at: a planner's epsilon; with values =
- * behavior, a learner's final epsilon (1 for uniform behaviour, 0 for one that acts
- * greedily); else 0 (v*). */
-static double measured_epsilon(const rl_plan *p, const rl_configuration *cfg)
-{
-    const rl_params *ap = cfg->agent_params;
-    const rl_param_spec *table = rl_params_table(ap);
-    if (cfg->agent->kind == RL_AGENT_PLANNER)
-        return rl_param_find(table, "epsilon") ? rl_params_double(ap, "epsilon") : 0.0;
-    if (strcmp(rl_params_string(p->experiment, "values"), "behavior") != 0)
-        return 0.0;
-    if (rl_param_find(table, "behavior") && strcmp(rl_params_string(ap, "behavior"), "uniform") == 0)
-        return 1.0;
-    if (rl_param_find(table, "epsilon_final") && rl_params_is_set(ap, "epsilon_final"))
-        return rl_params_double(ap, "epsilon_final");
-    return rl_param_find(table, "epsilon") ? rl_params_double(ap, "epsilon") : 0.0;
-}
-
-int rl_run_ground_truth(const rl_plan *p, size_t k, const rl_mdp *m, const double *pi,
-                        const volatile sig_atomic_t *stop, double *scratch, double *truth,
-                        rl_error *err)
-{
-    const rl_configuration *cfg = &p->configurations[k];
-    double gamma = rl_run_gamma(cfg);
-    double epsilon = rl_agent_is_prediction(cfg->agent) ? 0.0 : measured_epsilon(p, cfg);
-    if (!rl_agent_is_prediction(cfg->agent))
-        return rl_ground_truth_epsilon_optimal_until(m, gamma, epsilon, stop, truth, err);
-    /* No given policy means the uniform one, built in scratch. */
-    if (!pi)
-        rl_policy_uniform(m->n_states, m->n_actions, scratch);
-    return rl_ground_truth_policy_until(m, pi ? pi : scratch, gamma, stop, truth, err);
 }
 
 /* A planner iterates until it converges or stops; *stop (a signal) abandons the run between
  * two iterations, and the ground truth between two of its sweeps. */
 static int run_planner(const rl_plan *p, const rl_configuration *cfg, const double *pi,
-                       const volatile sig_atomic_t *stop, rl_run_result *r, rl_error *err)
+                       const volatile sig_atomic_t *stop, rl_truth_cache *truths,
+                       rl_run_result *r, rl_error *err)
 {
     const rl_mdp *m = rl_env_model(r->env);
     /* A truth that cannot be had is not the sweep's failure: value_rmse stays empty, and a
      * truth that diverged (rewards that overflow) marks the run diverged, as a learner's
      * values that stop being finite do. Only running out of memory ends the sweep. */
     rl_error why;
-    int truth = ground_truth(p, r->configuration, m, pi, stop, r, &why);
+    int truth = ground_truth(p, r->configuration, m, pi, stop, truths, r, &why);
     if (truth == RL_ENOMEM || truth == RL_EINTERRUPTED)
         return rl_error_set(err, truth, "%s", why.message);
     r->has_truth = truth == RL_OK;
@@ -353,8 +324,8 @@ static int format_weights(const rl_learner *l, rl_run_result *r, rl_error *err)
 }
 
 static int run_learner(const rl_plan *p, const rl_configuration *cfg, const double *pi,
-                       gsl_rng *rng, const volatile sig_atomic_t *stop, rl_run_result *r,
-                       rl_error *err)
+                       gsl_rng *rng, const volatile sig_atomic_t *stop, rl_truth_cache *truths,
+                       rl_run_result *r, rl_error *err)
 {
     const rl_space *sp = rl_env_space(r->env);
     const rl_mdp *m = rl_env_model(r->env);
@@ -368,7 +339,7 @@ static int run_learner(const rl_plan *p, const rl_configuration *cfg, const doub
      * model, a learner without values) value_rmse stays empty. */
     if (m && cfg->agent->learner->values) {
         rl_error why;
-        int truth = ground_truth(p, r->configuration, m, pi, stop, r, &why);
+        int truth = ground_truth(p, r->configuration, m, pi, stop, truths, r, &why);
         if (truth == RL_ENOMEM || truth == RL_EINTERRUPTED)
             return rl_error_set(err, truth, "%s", why.message);
         r->has_truth = truth == RL_OK;
@@ -403,6 +374,12 @@ long rl_run_max_steps(const rl_plan *p, const rl_configuration *cfg)
 int rl_run_execute(const rl_plan *p, size_t run, const volatile sig_atomic_t *stop,
                    rl_run_result *r, rl_error *err)
 {
+    return rl_run_execute_with(p, run, stop, NULL, r, err);
+}
+
+int rl_run_execute_with(const rl_plan *p, size_t run, const volatile sig_atomic_t *stop,
+                        rl_truth_cache *truths, rl_run_result *r, rl_error *err)
+{
     size_t configuration = run / p->seeds, replicate = run % p->seeds;
     const rl_configuration *cfg = &p->configurations[configuration];
     rl_env *env;
@@ -421,11 +398,11 @@ int rl_run_execute(const rl_plan *p, size_t run, const volatile sig_atomic_t *st
     if (rc != RL_OK)
         ;
     else if (cfg->agent->kind == RL_AGENT_PLANNER)
-        rc = run_planner(p, cfg, pi, stop, r, err);
+        rc = run_planner(p, cfg, pi, stop, truths, r, err);
     else if (!(rng = rl_rng_alloc(r->rng_seed, err)))
         rc = RL_ENOMEM;
     else
-        rc = run_learner(p, cfg, pi, rng, stop, r, err);
+        rc = run_learner(p, cfg, pi, rng, stop, truths, r, err);
     r->seconds = now_seconds() - start;
     rl_rng_free(rng);
     rl_free(pi);

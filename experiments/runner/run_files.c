@@ -1,5 +1,5 @@
-/* Per-run result directories: see run_files.h. Numbers use %.12g, which is enough for the
- * books' tables and stable, so the files are byte-identical from run to run. */
+/* Per-run result files: see run_files.h. Numbers use %.12g, which is enough for the books'
+ * tables and stable, so the files are byte-identical from run to run. */
 #include "experiments/runner/run_files.h"
 
 #include <dirent.h>
@@ -12,24 +12,27 @@
 
 #include "experiments/io/output.h"
 #include "experiments/io/row.h"
+#include "rl/alloc.h"
 
 const char *const rl_run_file_names[] = {
     "runs.csv",   "timing.csv", "iterations.csv", "episodes.csv", "steps.csv",
     "values.csv", "policy.csv", "updates.csv",    "weights.csv",  "action_values.csv",
     "score.csv",  "choices.csv", NULL,
 };
+_Static_assert(sizeof rl_run_file_names / sizeof rl_run_file_names[0] == RL_RUN_FILE_SECTIONS + 1,
+               "RL_RUN_FILE_SECTIONS counts rl_run_file_names");
 
-void rl_run_file_path(const char *dir, size_t run, const char *name, char *out, size_t size)
+static void run_path(const char *dir, size_t run, const char *suffix, char *out, size_t size)
 {
-    snprintf(out, size, "%s/runs/%06zu/%s", dir, run, name);
+    snprintf(out, size, "%.4000s/runs/%s%06zu.rows%s", dir, *suffix ? "." : "", run, suffix);
 }
 
 bool rl_run_files_complete(const char *dir, size_t run)
 {
-    char path[RL_OUTPUT_PATH_MAX];
-    snprintf(path, sizeof path, "%s/runs/%06zu", dir, run);
+    char path[RL_OUTPUT_PATH_MAX + 64];
+    run_path(dir, run, "", path, sizeof path);
     struct stat st;
-    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode); /* a link is not a run's folder */
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode); /* a link is not a run's file */
 }
 
 /* Numbers go through rl_row (experiments/io/row.h): "%.12g" without printf, and an empty
@@ -289,47 +292,57 @@ static bool has_rows(const rl_run_result *r, const char *name)
     return true;
 }
 
+/* One section: "== NAME SIZE", then the rows WRITERS[i] makes of r, built in memory first
+ * for their size. */
+static int write_section(FILE *f, size_t i, const rl_run_result *r, rl_error *err)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&text, &size);
+    if (!m)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    WRITERS[i](m, r);
+    if (fclose(m) != 0) {
+        free(text);
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    }
+    fprintf(f, "== %s %zu\n", rl_run_file_names[i], size);
+    fwrite(text, 1, size, f);
+    free(text);
+    return RL_OK;
+}
+
 int rl_run_files_write(const char *dir, const rl_run_result *r, rl_error *err)
 {
-    char runs[RL_OUTPUT_PATH_MAX], tmp[RL_OUTPUT_PATH_MAX], final[RL_OUTPUT_PATH_MAX];
-    /* Paths are bounded so that every name below fits (gcc checks the arithmetic). */
+    char runs[RL_OUTPUT_PATH_MAX], tmp[RL_OUTPUT_PATH_MAX + 64], final[RL_OUTPUT_PATH_MAX + 64];
     snprintf(runs, sizeof runs, "%.4000s/runs", dir);
-    snprintf(tmp, sizeof tmp, "%.4000s/runs/.%06zu.tmp", dir, r->run);
-    snprintf(final, sizeof final, "%.4000s/runs/%06zu", dir, r->run);
+    run_path(dir, r->run, ".tmp", tmp, sizeof tmp);
+    run_path(dir, r->run, "", final, sizeof final);
     int rc = rl_output_make_dir(runs, err);
     if (rc != RL_OK)
         return rc;
-    /* A leftover of an interrupted attempt, or a link planted there: removed, never
-     * followed; mkdir then makes the name anew (it never follows a link either). */
-    if ((rc = rl_output_remove_tree(tmp, err)) != RL_OK)
-        return rc;
-    if (mkdir(tmp, 0777) != 0)
-        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", tmp, strerror(errno));
-    for (size_t i = 0; rc == RL_OK && rl_run_file_names[i]; i++) {
-        if (!has_rows(r, rl_run_file_names[i]))
-            continue;
-        char path[RL_OUTPUT_PATH_MAX + 32];
-        snprintf(path, sizeof path, "%s/%.24s", tmp, rl_run_file_names[i]);
-        int fd = rl_output_create(path, err);
-        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-        if (!f) {
-            if (fd >= 0) {
-                rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(errno));
-                close(fd);
-            }
-            rc = RL_EIO;
-            break;
+    /* A leftover of an interrupted attempt, or a link planted there: replaced, never
+     * followed (rl_output_create). */
+    int fd = rl_output_create(tmp, err);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0) {
+            rl_error_set(err, RL_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+            close(fd);
         }
-        WRITERS[i](f, r);
-        errno = 0;
-        int failed = rl_output_finish_stream(f);
-        if (failed)
-            rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(failed));
+        return RL_EIO;
     }
+    for (size_t i = 0; rc == RL_OK && rl_run_file_names[i]; i++)
+        if (has_rows(r, rl_run_file_names[i]))
+            rc = write_section(f, i, r, err);
+    errno = 0;
+    int failed = rl_output_finish_stream(f);
+    if (rc == RL_OK && failed)
+        rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", tmp, strerror(failed));
     if (rc == RL_OK && rename(tmp, final) != 0)
         rc = rl_error_set(err, RL_EIO, "cannot rename '%s': %s", tmp, strerror(errno));
     if (rc != RL_OK)
-        rl_output_remove_tree(tmp, NULL);
+        unlink(tmp);
     return rc;
 }
 
@@ -338,4 +351,128 @@ int rl_run_files_clear(const char *dir, rl_error *err)
     char runs[RL_OUTPUT_PATH_MAX];
     snprintf(runs, sizeof runs, "%s/runs", dir);
     return rl_output_remove_tree(runs, err);
+}
+
+/* ---- reading a run's file back ---- */
+
+static int section_index(const char *name)
+{
+    for (int i = 0; rl_run_file_names[i]; i++)
+        if (strcmp(rl_run_file_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static int malformed(rl_run_file *rf, long at, const char *what, rl_error *err)
+{
+    rl_error_set(err, RL_EPARSE, "'%s' is not a run's file: %s at byte %ld", rf->path, what, at);
+    rl_run_file_close(rf);
+    return RL_EPARSE;
+}
+
+int rl_run_file_open(const char *dir, size_t run, rl_run_file *rf, rl_error *err)
+{
+    memset(rf, 0, sizeof *rf);
+    for (int i = 0; i < RL_RUN_FILE_SECTIONS; i++)
+        rf->offset[i] = -1;
+    run_path(dir, run, "", rf->path, sizeof rf->path);
+    rf->f = fopen(rf->path, "r");
+    if (!rf->f)
+        return rl_error_set(err, errno == ENOENT ? RL_ENOTFOUND : RL_EIO,
+                            "run %zu has no file '%s' (is the run complete?): %s", run,
+                            rf->path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(rf->f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        rl_run_file_close(rf);
+        return rl_error_set(err, RL_EIO, "'%s' is not a file", rf->path);
+    }
+    long at = 0;
+    char line[128];
+    while (fgets(line, sizeof line, rf->f)) {
+        char name[32];
+        unsigned long long size;
+        int used = 0;
+        if (sscanf(line, "== %31s %llu%n", name, &size, &used) != 2 || line[used] != '\n')
+            return malformed(rf, at, "no section header", err);
+        int i = section_index(name);
+        if (i < 0)
+            return malformed(rf, at, "an unknown section", err);
+        if (rf->offset[i] >= 0)
+            return malformed(rf, at, "a section given twice", err);
+        long start = at + (long)strlen(line);
+        if (size > (unsigned long long)(st.st_size - start))
+            return malformed(rf, at, "a section longer than the file", err);
+        rf->offset[i] = start;
+        rf->size[i] = (size_t)size;
+        at = start + (long)size;
+        if (fseek(rf->f, at, SEEK_SET) != 0)
+            return malformed(rf, at, "a section that cannot be skipped", err);
+    }
+    if (ferror(rf->f)) {
+        rl_run_file_close(rf);
+        return rl_error_set(err, RL_EIO, "cannot read '%s'", rf->path);
+    }
+    if (at != st.st_size)
+        return malformed(rf, at, "a truncated section header", err);
+    return RL_OK;
+}
+
+void rl_run_file_close(rl_run_file *rf)
+{
+    if (rf->f)
+        fclose(rf->f);
+    rf->f = NULL;
+}
+
+bool rl_run_file_has(const rl_run_file *rf, const char *name)
+{
+    int i = section_index(name);
+    return i >= 0 && rf->offset[i] >= 0;
+}
+
+/* Positions rf at section name; its size, or 0 for an absent section (*present false). */
+static int seek_section(rl_run_file *rf, const char *name, size_t *size, rl_error *err)
+{
+    int i = section_index(name);
+    *size = 0;
+    if (i < 0 || rf->offset[i] < 0)
+        return RL_OK;
+    if (fseek(rf->f, rf->offset[i], SEEK_SET) != 0)
+        return rl_error_set(err, RL_EIO, "cannot read '%s': %s", rf->path, strerror(errno));
+    *size = rf->size[i];
+    return RL_OK;
+}
+
+int rl_run_file_copy(rl_run_file *rf, const char *name, FILE *out, rl_error *err)
+{
+    size_t left;
+    int rc = seek_section(rf, name, &left, err);
+    char buf[65536];
+    while (rc == RL_OK && left) {
+        size_t n = fread(buf, 1, left < sizeof buf ? left : sizeof buf, rf->f);
+        if (!n)
+            return rl_error_set(err, RL_EIO, "cannot read '%s': it ended early", rf->path);
+        fwrite(buf, 1, n, out);
+        left -= n;
+    }
+    return rc;
+}
+
+int rl_run_file_read(rl_run_file *rf, const char *name, char **data, size_t *size,
+                     rl_error *err)
+{
+    *data = NULL;
+    int rc = seek_section(rf, name, size, err);
+    if (rc != RL_OK || !*size)
+        return rc;
+    char *text = rl_malloc(*size + 1);
+    if (!text)
+        return rl_error_set(err, RL_ENOMEM, "out of memory for '%s'", rf->path);
+    if (fread(text, 1, *size, rf->f) != *size) {
+        rl_free(text);
+        return rl_error_set(err, RL_EIO, "cannot read '%s': it ended early", rf->path);
+    }
+    text[*size] = '\0';
+    *data = text;
+    return RL_OK;
 }

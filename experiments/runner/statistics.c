@@ -66,12 +66,29 @@ static int series_grow(series *e, rl_error *err)
     return RL_OK;
 }
 
-static int read_series(const char *dir, size_t run, series *e, rl_error *err)
+/* A section of a run's file as CSV rows with the given columns. */
+static int open_section(rl_run_file *rf, const char *name, const char *columns, char **text,
+                        rl_csv *c, rl_error *err)
 {
-    char path[RL_OUTPUT_PATH_MAX];
-    rl_run_file_path(dir, run, "episodes.csv", path, sizeof path);
+    size_t size;
+    int rc = rl_run_file_read(rf, name, text, &size, err);
+    if (rc != RL_OK)
+        return rc;
+    char label[RL_CSV_PATH_MAX];
+    snprintf(label, sizeof label, "%.4000s (%s)", rf->path, name);
+    rc = rl_csv_open_memory(c, label, *text ? *text : "", size, columns, err);
+    if (rc != RL_OK) {
+        rl_free(*text);
+        *text = NULL;
+    }
+    return rc;
+}
+
+static int read_series(rl_run_file *rf, series *e, rl_error *err)
+{
+    char *text;
     rl_csv c;
-    int rc = rl_csv_open(&c, path, EPISODE_COLUMNS, err);
+    int rc = open_section(rf, "episodes.csv", EPISODE_COLUMNS, &text, &c, err);
     if (rc != RL_OK)
         return rc;
     while ((rc = rl_csv_next(&c, err)) == 1) {
@@ -87,23 +104,22 @@ static int read_series(const char *dir, size_t run, series *e, rl_error *err)
         e->n++;
     }
     rl_csv_close(&c);
+    rl_free(text);
     return rc;
 }
 
-/* A run's episode count and score from its score.csv (an empty score reads as NaN: a run
- * whose returns stopped being finite). */
-static int read_score(const char *dir, size_t run, size_t *episodes, double *score,
-                      rl_error *err)
+/* A run's episode count and score from its score.csv section (an empty score reads as NaN:
+ * a run whose returns stopped being finite). */
+static int read_score(rl_run_file *rf, size_t *episodes, double *score, rl_error *err)
 {
-    char path[RL_OUTPUT_PATH_MAX];
-    rl_run_file_path(dir, run, "score.csv", path, sizeof path);
+    char *text;
     rl_csv c;
-    int rc = rl_csv_open(&c, path, "run,episodes,score", err);
+    int rc = open_section(rf, "score.csv", "run,episodes,score", &text, &c, err);
     if (rc != RL_OK)
         return rc;
     rc = rl_csv_next(&c, err);
     if (rc == 0)
-        rc = rl_csv_error(&c, -1, err, "no score");
+        rc = rl_error_set(err, RL_EPARSE, "'%s' has no score: is it a learner's run?", rf->path);
     else if (rc == 1 && !rl_csv_size(&c, 1, episodes))
         rc = rl_csv_bad_field(&c, 1, "a count", err);
     else if (rc == 1 && !rl_csv_double(&c, 2, score))
@@ -111,6 +127,7 @@ static int read_score(const char *dir, size_t run, size_t *episodes, double *sco
     else if (rc == 1)
         rc = RL_OK;
     rl_csv_close(&c);
+    rl_free(text);
     return rc;
 }
 
@@ -239,10 +256,13 @@ static int compute_chunk(const pool *w, size_t k, chunk *c, rl_error *err)
     int rc = runs && run_scores && run_episodes && x && work ? RL_OK
                                              : rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t i = 0; rc == RL_OK && i < seeds; i++) {
-        size_t run = k * seeds + i;
-        rc = read_series(w->dir, run, &runs[i], err);
+        rl_run_file rf;
+        rc = rl_run_file_open(w->dir, k * seeds + i, &rf, err);
         if (rc == RL_OK)
-            rc = read_score(w->dir, run, &run_episodes[i], &run_scores[i], err);
+            rc = read_series(&rf, &runs[i], err);
+        if (rc == RL_OK)
+            rc = read_score(&rf, &run_episodes[i], &run_scores[i], err);
+        rl_run_file_close(&rf);
     }
     FILE *summary = NULL, *scores = NULL;
     if (rc == RL_OK) {
