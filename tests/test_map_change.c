@@ -308,20 +308,17 @@ static void test_errors(void **state)
     rl_params_free(p);
 }
 
-/* The runner on the blocking maze: no ground truth (value_rmse empty), a planner refused,
- * config.ini naming the second map, and steps.csv's cumulative_reward: with rewards only
- * on reaching the goal, it is the number of episodes ended so far, which episodes.csv gives
- * independently (summing returns over episodes whose cumulative length is <= the step). */
-static void test_through_the_program(void **state)
+/* One run of 1500 steps with the given [agent] lines; see test_through_the_program. */
+static void run_blocking(const char *agent)
 {
-    (void)state;
-    char ini[PATH_SIZE], out[PATH_SIZE], path[PATH_SIZE];
+    char ini[PATH_SIZE], out[PATH_SIZE], path[PATH_SIZE], text[512];
     PATHF(ini, "%s/blocking.ini", tmpdir);
     PATHF(out, "%s/out", tmpdir);
-    write_file(ini, "[experiment]\nsteps = 1500\nlog_every_steps = 50\n"
-                    "log_cumulative_reward = true\n"
-                    "[env]\npreset = blocking_maze\n"
-                    "[agent]\nalgorithm = dyna_q\nplanning_steps = 10\nalpha = 1\n");
+    snprintf(text, sizeof text,
+             "[experiment]\nsteps = 1500\nlog_every_steps = 50\nlog_cumulative_reward = true\n"
+             "[env]\npreset = blocking_maze\n[agent]\n%s",
+             agent);
+    write_file(ini, text);
     result r = RUN("run", ini, "-o", out, "--force");
     if (r.status != 0)
         fail_msg("gridrl run: %s", r.err);
@@ -367,11 +364,37 @@ static void test_through_the_program(void **state)
     assert_int_equal(rows, 30);
     free(episodes);
     free(steps);
+}
 
+/* The runner on the blocking maze: no ground truth (value_rmse empty), a planner and a
+ * prediction learner refused (they need the model), config.ini naming the second map, and
+ * steps.csv's cumulative_reward: with rewards only on reaching the goal, it is the number
+ * of episodes ended so far, which episodes.csv gives independently (summing returns over
+ * episodes whose cumulative length is <= the step). Dyna-Q and Sarsa(lambda), which learn
+ * from the steps alone, both run. */
+static void test_through_the_program(void **state)
+{
+    (void)state;
+    static const char *const AGENTS[] = {
+        "algorithm = dyna_q\nplanning_steps = 10\nalpha = 1\n",
+        "algorithm = sarsa_lambda\nlambda = 0.9\nalpha = 0.5\n",
+    };
+    for (size_t k = 0; k < 2; k++)
+        run_blocking(AGENTS[k]);
+    char ini[PATH_SIZE], out[PATH_SIZE];
+    PATHF(ini, "%s/blocking.ini", tmpdir);
+    PATHF(out, "%s/out", tmpdir);
     write_file(ini, "[env]\npreset = blocking_maze\n[agent]\nalgorithm = value_iteration\n");
-    r = RUN("run", ini, "-o", out, "--force");
+    result r = RUN("run", ini, "-o", out, "--force");
     assert_int_equal(r.status, 2);
     assert_contains(r.err, "value_iteration needs an env with an exact model");
+    result_free(&r);
+    write_file(ini, "[experiment]\nsteps = 100\n[env]\npreset = blocking_maze\n"
+                    "[agent]\nalgorithm = td_lambda\n");
+    r = RUN("run", ini, "-o", out, "--force");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "blocking.ini:6: agent.algorithm: td_lambda needs an env with an "
+                           "exact model");
     result_free(&r);
 }
 
