@@ -8,7 +8,8 @@
  *   state are planned as leading back to it with reward 0);
  * - an identity: dyna_q with planning_steps = 0 is q_learning, draw for draw and bit for bit;
  * - convergence on the Dyna maze (S&B Example 8.1) against v* of the exact model, faster
- *   with planning than without, and Fig 8.2's steps per episode;
+ *   with planning than without, and Fig 8.2's steps per episode; Dyna-Q+'s values within
+ *   the band its bonus allows above v*;
  * - no allocation after init (the sanitizer build also checks that everything is freed).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -354,6 +355,64 @@ static void test_dyna_q_converges_to_v_star(void **state)
     }
 }
 
+/* Dyna-Q+ in the same setting. Behaviour is uniform, so the real walk is Dyna-Q's above
+ * (the same draws per step: one decision, two per planning step), which tries every pair on
+ * the optimal paths. A replay is then a damped backup with the bonus kappa sqrt(tau) in
+ * [0, B], B = kappa sqrt(5000) (tau counts real steps): the values converge into the band
+ * v* <= v <= v* + B / (1 - gamma) (the fixed points of the backups with bonuses 0 and B).
+ * With kappa = 0 that is v* itself: below 1e-12 as for Dyna-Q. With kappa = 1e-4 the band is
+ * [0, 0.1414] above v*, and the bonus must show: the mean excess is positive (measured
+ * 0.010-0.015 over seeds 1-10, every state 5e-4 to 0.023 above v*); the lower edge is
+ * allowed 1e-12 of the contraction's residual. */
+static void test_dyna_q_plus_converges(void **state)
+{
+    (void)state;
+    double truth[54], v[54];
+    const double gamma = 0.95, kappa = 1e-4, band = kappa * sqrt(5000.0) / (1.0 - gamma);
+    for (unsigned long seed = 1; seed <= 10; seed++) {
+        for (int k = 0; k < 2; k++) {
+            gw_fixture g;
+            gw_build(&g, NULL, (const char *const[]){"preset", "dyna_maze", NULL});
+            assert_int_equal(rl_ground_truth_optimal(g.m, gamma, truth, NULL), RL_OK);
+            gsl_rng *r = rl_rng_alloc(seed, NULL);
+            rl_learner *l = learner_make("dyna_q_plus", &g.space,
+                                         (const char *const[]){"alpha", "0.5", "gamma", "0.95",
+                                                               "epsilon", "1", "planning_steps",
+                                                               "20", "kappa", k ? "1e-4" : "0",
+                                                               NULL});
+            counts c = {0};
+            run(&g, l, r, 0, 5000, &c);
+            if (k == 0) {
+                double e = value_error(l, g.m, truth);
+                print_message("seed %lu: Dyna-Q+ kappa 0, RMSE against v* %.3g\n", seed, e);
+                assert_true(e < 1e-12);
+            } else {
+                rl_learner_values(l, v);
+                double low = HUGE_VAL, high = -HUGE_VAL, mean = 0.0;
+                size_t n = 0;
+                for (size_t s = 0; s < 54; s++) {
+                    if (!rl_mdp_is_decision(g.m, s))
+                        continue;
+                    double d = v[s] - truth[s];
+                    low = d < low ? d : low;
+                    high = d > high ? d : high;
+                    mean += d;
+                    n++;
+                }
+                mean /= (double)n;
+                print_message("seed %lu: kappa %g, v - v* in [%.3g, %.3g], mean %.3g (band "
+                              "%.4g)\n", seed, kappa, low, high, mean, band);
+                assert_true(low > -1e-12);
+                assert_true(high < band);
+                assert_true(mean > 0.0);
+            }
+            rl_learner_free(l);
+            rl_rng_free(r);
+            gw_free(&g);
+        }
+    }
+}
+
 /* S&B Fig 8.2's setting (epsilon 0.1, alpha 0.1, gamma 0.95, q0 0), 20 seeds, 10 episodes:
  * the mean steps per episode over episodes 2-10. Without planning each episode extends the
  * learned path by about one step back from the goal, so those episodes wander (measured
@@ -540,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_dyna_q_single_steps),
         cmocka_unit_test(test_dyna_q_plus_bonus),
         cmocka_unit_test(test_dyna_q_converges_to_v_star),
+        cmocka_unit_test(test_dyna_q_plus_converges),
         cmocka_unit_test(test_dyna_q_fig8_2_planning_helps),
         cmocka_unit_test(test_dyna_q_without_planning_is_q_learning),
         cmocka_unit_test(test_own_actions),
