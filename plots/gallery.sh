@@ -53,6 +53,10 @@ cp "$out/fig8_2/plots/learning_curve_length.png" "$gallery/sb_fig8_2_dyna_maze_l
 "$gridrl" plot "$out/fig8_4" --what steps
 cp "$out/fig8_4/plots/steps_cumulative_reward.png" "$gallery/sb_fig8_4_blocking_maze.png"
 
+"$gridrl" run "$configs/sb_fig8_5_shortcut_maze.ini" -o "$out/fig8_5" -q
+"$gridrl" plot "$out/fig8_5" --what steps
+cp "$out/fig8_5/plots/steps_cumulative_reward.png" "$gallery/sb_fig8_5_shortcut_maze.png"
+
 "$gridrl" run "$configs/sb_fig6_5_maximization_bias.ini" -o "$out/fig6_5" -q
 "$gridrl" plot "$out/fig6_5" --what curves
 cp "$out/fig6_5/plots/choices_fraction.png" "$gallery/sb_fig6_5_maximization_bias.png"
