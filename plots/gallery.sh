@@ -45,4 +45,20 @@ cp "$out/vi_gamma/plots/convergence.png" "$gallery/zhao_fig3_4a_gamma_convergenc
 cp "$out/fig8_7/plots/learning_curve_value_rmse.png" "$gallery/zhao_fig8_7_td_linear_rmse.png"
 cp "$out/fig8_7/plots/surface_5.png" "$gallery/zhao_fig8_8_surface.png"
 
+"$gridrl" run "$configs/sb_fig8_2_dyna_maze.ini" -o "$out/fig8_2" -q
+"$gridrl" plot "$out/fig8_2" --what curves --metric length --ymax 800
+cp "$out/fig8_2/plots/learning_curve_length.png" "$gallery/sb_fig8_2_dyna_maze_length.png"
+
+"$gridrl" run "$configs/sb_fig8_4_blocking_maze.ini" -o "$out/fig8_4" -q
+"$gridrl" plot "$out/fig8_4" --what steps
+cp "$out/fig8_4/plots/steps_cumulative_reward.png" "$gallery/sb_fig8_4_blocking_maze.png"
+
+"$gridrl" run "$configs/sb_fig8_5_shortcut_maze.ini" -o "$out/fig8_5" -q
+"$gridrl" plot "$out/fig8_5" --what steps
+cp "$out/fig8_5/plots/steps_cumulative_reward.png" "$gallery/sb_fig8_5_shortcut_maze.png"
+
+"$gridrl" run "$configs/sb_fig6_5_maximization_bias.ini" -o "$out/fig6_5" -q
+"$gridrl" plot "$out/fig6_5" --what curves
+cp "$out/fig6_5/plots/choices_fraction.png" "$gallery/sb_fig6_5_maximization_bias.png"
+
 echo "gallery regenerated in $gallery/"

@@ -20,7 +20,9 @@
 #
 # Variables (-e "name=value; ..."):
 #   dir     the results directory (required)
-#   metric  'return' (default), 'length', 'value_rmse' or (per update) 'loss'
+#   metric  'return' (default), 'length', 'value_rmse', (per update) 'loss', (per step)
+#           'cumulative_reward' or 'fraction' (choices_fraction.csv: the share of marked
+#           choices per episode)
 #   data    the curves (default DIR/summary.csv)
 #   xaxis   what column 2 of data counts: 'episode' (default), 'step' or 'update'
 #   smooth  the moving-average window the data was smoothed with, for the label (default 0)
@@ -101,6 +103,8 @@ set linetype cycle 10
 name = metric eq 'return' ? 'return (sum of rewards during the episode)' : \
        metric eq 'length' ? 'episode length (steps)' : \
        metric eq 'loss' ? 'training loss (mean over the batch)' : \
+       metric eq 'cumulative_reward' ? 'cumulative reward (every reward of the run so far)' : \
+       metric eq 'fraction' ? 'fraction of the counted choices (choices.csv)' : \
        'RMSE of the values against the truth'
 set ylabel name.(logy ? '   (log scale)' : '')
 set xlabel sprintf('%s%s', xaxis, smooth > 1 ? \

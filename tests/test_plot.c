@@ -535,7 +535,8 @@ static void test_arrow_directions(void **state)
     write_file(path, "run,state,row,col,action,probability\n"
                      "0,7,1,2,up,0.5\n"
                      "0,7,1,2,jump,0.5\n");
-    assert_int_equal(rl_plot_write_arrows(dir, &err), RL_EPARSE);
+    /* Not a move on a grid (an MDP file's action): unsupported, the grid picture skipped. */
+    assert_int_equal(rl_plot_write_arrows(dir, &err), RL_EUNSUPPORTED);
     assert_contains(err.message, "'jump'");
     assert_contains(err.file, "policy.csv");
     assert_int_equal(err.line, 3);
@@ -1130,6 +1131,77 @@ static void test_crafted_sizes(void **state)
     table_free(&t);
 }
 
+/* steps.csv with cumulative_reward (log_cumulative_reward) and choices.csv (an env with
+ * counted choices): summarised per configuration and x like value_rmse; two runs a, b give
+ * mean (a + b) / 2 and half width t_{0.975,1} |a - b| / 2. Without the column the cumulative
+ * reward is RL_ENOTFOUND (not drawn), without it choices.csv is malformed. */
+static void test_cumulative_reward_and_choices(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE], path[PATH_SIZE];
+    PATHF(dir, "%s/reward_choices", tmpdir);
+    mkdir(dir, 0777);
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm\n0,dyna_q\n1,dyna_q_plus\n");
+    PATHF(path, "%s/summary.csv", dir);
+    write_file(path, "config,episode,runs,mean_return,sd_return,ci95_low_return,"
+                     "ci95_high_return\n");
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "0,0,0,1,completed,2,20,0\n1,0,1,2,completed,1,20,0\n"
+                     "2,1,0,3,completed,1,20,0\n3,1,1,4,completed,1,20,0\n");
+    PATHF(path, "%s/steps.csv", dir);
+    write_file(path, "run,step,episode,value_rmse,cumulative_reward\n"
+                     "0,10,1,,1\n0,20,2,,3\n1,10,1,,0\n1,20,1,,1\n"
+                     "2,10,1,,2\n2,20,1,,2\n3,10,1,,4\n3,20,1,,6\n");
+    rl_plot_curves_info info;
+    rl_error err;
+    assert_int_equal(rl_plot_write_cumulative_reward(dir, &info, &err), RL_OK);
+    assert_int_equal(info.longest, 2);
+    PATHF(path, "%s/plots/steps_cumulative_reward.csv", dir);
+    table t = table_read(path);
+    assert_int_equal(t.n_rows, 4);
+    const double mean[4] = {0.5, 2, 3, 4}, spread[4] = {1, 2, 2, 4};
+    for (size_t i = 0; i < 4; i++) {
+        assert_close(number_at(&t, i, "config"), i / 2, 0);
+        assert_close(number_at(&t, i, "step"), i % 2 ? 20 : 10, 0);
+        assert_close(number_at(&t, i, "mean_cumulative_reward"), mean[i], 1e-12);
+        double half = 12.706204736174698 * spread[i] / 2;
+        assert_close(number_at(&t, i, "ci95_high_cumulative_reward"), mean[i] + half, 1e-9);
+    }
+    table_free(&t);
+    PATHF(path, "%s/choices.csv", dir);
+    write_file(path, "run,episode,decisions,chosen,fraction\n"
+                     "0,1,1,1,1\n0,2,1,0,0\n1,1,1,1,1\n1,2,1,1,1\n"
+                     "2,1,1,0,0\n2,2,2,1,0.5\n3,1,0,0,\n3,2,1,0,0\n");
+    assert_int_equal(rl_plot_write_choices(dir, &info, &err), RL_OK);
+    PATHF(path, "%s/plots/choices_fraction.csv", dir);
+    t = table_read(path);
+    assert_int_equal(t.n_rows, 4);
+    /* config 1, episode 1: one defined value (run 3 took no counted decision) */
+    const double fraction[4] = {1, 0.5, 0, 0.25};
+    for (size_t i = 0; i < 4; i++) {
+        assert_close(number_at(&t, i, "episode"), i % 2 + 1, 0);
+        assert_close(number_at(&t, i, "mean_fraction"), fraction[i], 1e-12);
+    }
+    assert_string_equal(text_at(&t, 2, "ci95_low_fraction"), "");
+    table_free(&t);
+    if (have_gnuplot) {
+        result r = RUN("plot", dir, "--what", "curves,steps");
+        expect_status(&r, 0);
+        assert_contains(r.out, "choices_fraction.png");
+        assert_contains(r.out, "steps_cumulative_reward.png");
+        result_free(&r);
+    }
+    PATHF(path, "%s/steps.csv", dir);
+    write_file(path, "run,step,episode,value_rmse\n0,10,1,\n");
+    assert_int_equal(rl_plot_write_cumulative_reward(dir, &info, &err), RL_ENOTFOUND);
+    assert_contains(err.message, "cumulative_reward");
+    PATHF(path, "%s/choices.csv", dir);
+    write_file(path, "run,episode,decisions,chosen\n0,1,1,1\n");
+    assert_int_equal(rl_plot_write_choices(dir, &info, &err), RL_EPARSE);
+}
+
 /* ---- errors --------------------------------------------------------------------------------- */
 
 /* Zhao Fig 8.6(b): the uniform policy's values on the 5x5 grid world (baseline rewards,
@@ -1334,6 +1406,7 @@ int main(void)
         cmocka_unit_test(test_curves_smoothing),
         cmocka_unit_test(test_steps_numbers),
         cmocka_unit_test(test_steps_picture),
+        cmocka_unit_test(test_cumulative_reward_and_choices),
         cmocka_unit_test(test_steps_fixture),
         cmocka_unit_test(test_surface_numbers),
         cmocka_unit_test(test_surface_picture),

@@ -305,7 +305,31 @@ static int plot_curves(plotter *p, char *assignments, rl_error *err)
     return rc;
 }
 
-/* The value error per logged step: learning_curve.gp with step on the x axis. */
+/* A per-run quantity summarised into data (by rl_plot_write_*) drawn by learning_curve.gp:
+ * metric names its columns, xaxis what the data's second column counts. */
+static int draw_by_run(plotter *p, const char *name, const char *metric, const char *xaxis,
+                       const rl_plot_curves_info *info, bool log_if_positive,
+                       char *assignments, rl_error *err)
+{
+    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX],
+        data[RL_OUTPUT_PATH_MAX + 64];
+    int rc = write_script(p, "learning_curve", script, sizeof script, err);
+    if (rc != RL_OK)
+        return rc;
+    snprintf(data, sizeof data, "%.4000s/%s.csv", p->plots, name);
+    common_assignments(p, name, assignments, picture);
+    assign(assignments, ASSIGNMENTS_MAX, "metric", metric);
+    assign(assignments, ASSIGNMENTS_MAX, "data", data);
+    assign(assignments, ASSIGNMENTS_MAX, "xaxis", xaxis);
+    range_assignments(p, assignments);
+    yscale_assignment(p, log_if_positive, info, assignments);
+    rc = run_gnuplot(p, script, assignments, picture, err);
+    p->remark = NULL;
+    return rc;
+}
+
+/* The value error per logged step, and the cumulative reward where steps.csv has it
+ * (log_cumulative_reward): learning_curve.gp with step on the x axis. */
 static int plot_steps(plotter *p, char *assignments, rl_error *err)
 {
     if (!has_file(p->dir, "steps.csv")) {
@@ -322,24 +346,40 @@ static int plot_steps(plotter *p, char *assignments, rl_error *err)
                                                    : "steps.csv has no rows");
         return RL_OK;
     }
-    if (!info.n_defined) {
+    if (!info.n_defined)
         note(p, "per-step curve: no value_rmse in steps.csv (no ground truth for these runs)");
+    else if ((rc = draw_by_run(p, "steps_value_rmse", "value_rmse", "step", &info, true,
+                               assignments, err)) != RL_OK)
+        return rc;
+    rl_error why;
+    rc = rl_plot_write_cumulative_reward(p->dir, &info, &why);
+    if (rc == RL_ENOTFOUND) /* the experiment did not log it */
+        return RL_OK;
+    if (rc != RL_OK) {
+        if (err)
+            *err = why;
+        return rc;
+    }
+    return draw_by_run(p, "steps_cumulative_reward", "cumulative_reward", "step", &info, false,
+                       assignments, err);
+}
+
+/* The fraction of marked choices per episode (choices.csv: an env with `count` lines, S&B
+ * Fig 6.5's "% left actions from A"). */
+static int plot_choices(plotter *p, char *assignments, rl_error *err)
+{
+    rl_plot_curves_info info;
+    int rc = rl_plot_write_choices(p->dir, &info, err);
+    if (rc != RL_OK)
+        return rc;
+    if (info.longest <= 1 || !info.n_defined) {
+        note(p, "choices: %s", info.longest <= 1 ? "at most one episode per run, no curve to "
+                                                   "draw"
+                                                 : "no episode took a counted decision");
         return RL_OK;
     }
-    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX],
-        data[RL_OUTPUT_PATH_MAX + 64];
-    if ((rc = write_script(p, "learning_curve", script, sizeof script, err)) != RL_OK)
-        return rc;
-    snprintf(data, sizeof data, "%.4000s/steps_value_rmse.csv", p->plots);
-    common_assignments(p, "steps_value_rmse", assignments, picture);
-    assign(assignments, ASSIGNMENTS_MAX, "metric", "value_rmse");
-    assign(assignments, ASSIGNMENTS_MAX, "data", data);
-    assign(assignments, ASSIGNMENTS_MAX, "xaxis", "step");
-    range_assignments(p, assignments);
-    yscale_assignment(p, true, &info, assignments);
-    rc = run_gnuplot(p, script, assignments, picture, err);
-    p->remark = NULL;
-    return rc;
+    return draw_by_run(p, "choices_fraction", "fraction", "episode", &info, false, assignments,
+                       err);
 }
 
 /* The loss and the value error per logged training update (Zhao Fig 8.11(d), (e)):
@@ -433,7 +473,14 @@ static int plot_grids(plotter *p, char *assignments, rl_error *err)
              MAX_GRID_CELLS);
         return RL_OK;
     }
-    int rc = rl_plot_write_arrows(p->dir, err);
+    rl_error why;
+    int rc = rl_plot_write_arrows(p->dir, &why);
+    if (rc == RL_EUNSUPPORTED) { /* actions without a direction: not a grid */
+        note(p, "grids: %s", why.message);
+        return RL_OK;
+    }
+    if (rc != RL_OK && err)
+        *err = why;
     char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[64];
     if (rc == RL_OK)
         rc = write_script(p, "grid", script, sizeof script, err);
@@ -528,6 +575,8 @@ int rl_plot_dir(const char *dir, const rl_plot_options *o, rl_error *err)
     unsigned what = p.o->what;
     if (what & RL_PLOT_CURVES)
         rc = plot_curves(&p, assignments, err);
+    if (rc == RL_OK && (what & RL_PLOT_CURVES) && has_file(dir, "choices.csv"))
+        rc = plot_choices(&p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_STEPS))
         rc = plot_steps(&p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_UPDATES))

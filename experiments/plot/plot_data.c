@@ -367,10 +367,12 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
             continue;
         double ux, uy, p = csv_number(&in, col_p);
         if (!action_direction(in.field[col_action], &ux, &uy)) {
-            rl_error_set(err, RL_EPARSE, "unknown action '%s' (actions are words up, down, "
-                                         "left, right or stay joined by '_')",
+            /* Not malformed: an env whose actions are not moves (an MDP file's). */
+            rl_error_set(err, RL_EUNSUPPORTED, "action '%s' is not a move on a grid (words up, "
+                                               "down, left, right or stay joined by '_')",
                          in.field[col_action]);
-            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_action + 1, "action");
+            rc = rl_error_locate(err, RL_EUNSUPPORTED, in.path, (int)in.line_no, col_action + 1,
+                                 "action");
             break;
         }
         if (!isfinite(p))
@@ -390,7 +392,7 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
     return rl_output_close(&o, rc, err);
 }
 
-/* ---- Per logged step, per logged update ---- */
+/* ---- Per logged step, per logged update, per episode of choices.csv ---- */
 
 /* One row of steps.csv (updates.csv): a run's value (NaN: empty) at a logged step
  * (update). */
@@ -548,6 +550,35 @@ int rl_plot_write_updates(const char *dir, const char *column, rl_plot_curves_in
     char out_name[64];
     snprintf(out_name, sizeof out_name, "updates_%s.csv", column);
     return write_logged(dir, "updates.csv", "update", column, out_name, info, err);
+}
+
+/* Whether DIR/NAME has a column COLUMN (false when it cannot be read). */
+static bool has_column(const char *dir, const char *name, const char *column)
+{
+    rl_csv in;
+    if (csv_open(&in, dir, name, NULL) != RL_OK)
+        return false;
+    bool found = rl_csv_column(&in, column, NULL) >= 0;
+    rl_csv_close(&in);
+    return found;
+}
+
+int rl_plot_write_cumulative_reward(const char *dir, rl_plot_curves_info *info, rl_error *err)
+{
+    if (!has_column(dir, "steps.csv", "cumulative_reward")) {
+        memset(info, 0, sizeof *info);
+        return rl_error_set(err, RL_ENOTFOUND, "'%s/steps.csv' has no column "
+                                               "'cumulative_reward'",
+                            dir);
+    }
+    return write_logged(dir, "steps.csv", "step", "cumulative_reward",
+                        "steps_cumulative_reward.csv", info, err);
+}
+
+int rl_plot_write_choices(const char *dir, rl_plot_curves_info *info, rl_error *err)
+{
+    return write_logged(dir, "choices.csv", "episode", "fraction", "choices_fraction.csv", info,
+                        err);
 }
 
 /* ---- Sweeps ---- */

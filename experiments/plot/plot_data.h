@@ -10,6 +10,10 @@
  *                      configuration's runs per logged step, as summary.csv per episode
  *   updates_M.csv      config, update, runs, mean_M, ci95_low_M, ci95_high_M for M = loss
  *                      or value_rmse: updates.csv summarised the same way per logged update
+ *   steps_cumulative_reward.csv  the same for steps.csv's cumulative_reward (written with
+ *                      [experiment] log_cumulative_reward)
+ *   choices_fraction.csv  config, episode, runs, mean_fraction, ...: choices.csv's fraction
+ *                      of marked choices per episode, summarised the same way
  *   arrows.csv         config, run, state, row, col, action, probability, x, y, dx, dy: the
  *                      policy of replicate 0 of each configuration as arrow vectors
  *   sweep_METRIC.csv   line, key, x, xtic, config, runs, mean, ci95_low, ci95_high, summary:
@@ -70,12 +74,19 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
  * t-interval of their defined values. */
 int rl_plot_write_updates(const char *dir, const char *column, rl_plot_curves_info *info,
                           rl_error *err);
+/* The same for steps.csv's cumulative_reward into DIR/plots/steps_cumulative_reward.csv;
+ * RL_ENOTFOUND (err set) when steps.csv has no such column. */
+int rl_plot_write_cumulative_reward(const char *dir, rl_plot_curves_info *info, rl_error *err);
+
+/* The same for choices.csv's fraction per episode into DIR/plots/choices_fraction.csv. */
+int rl_plot_write_choices(const char *dir, rl_plot_curves_info *info, rl_error *err);
 
 /* Writes DIR/plots/arrows.csv from DIR/policy.csv and DIR/runs.csv: for every row of a
  * replicate-0 run, x = col and y = row (row 0 at the top: y grows downwards, as rows do),
  * and the displacement (dx, dy) of length probability * RL_PLOT_ARROW_SCALE in the action's
  * direction (up: dy < 0; diagonals at 45 degrees; stay: 0, 0). An action name is words
- * joined by '_', each of up, down, left, right or stay. */
+ * joined by '_', each of up, down, left, right or stay; any other is RL_EUNSUPPORTED (the
+ * actions of an MDP file need not be moves). */
 int rl_plot_write_arrows(const char *dir, rl_error *err);
 
 /* What a sweep file holds. */

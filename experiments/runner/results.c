@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include "envs/gridworld.h"
+#include "envs/mdp_env.h"
+#include "envs/mdp_file.h"
 #include "experiments/io/output.h"
 #include "experiments/runner/run_files.h"
 #include "experiments/runner/statistics.h"
@@ -85,6 +88,22 @@ static void put_key(FILE *f, const char *key, const char *value)
         p = next;
     }
     fprintf(f, "%s\n", p);
+}
+
+/* "; TEXT" (printf-style), on as many comment lines as the loader's cap needs (a long path):
+ * config.ini must load again. */
+static void put_comment(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put_comment(FILE *f, const char *fmt, ...)
+{
+    char text[RL_OUTPUT_PATH_MAX + 256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    const int width = RL_CONFIG_LINE_MAX - 2; /* after "; " */
+    size_t len = strlen(text);
+    for (size_t at = 0; at == 0 || at < len; at += (size_t)width)
+        fprintf(f, "; %.*s\n", width, text + at);
 }
 
 /* A path key as absolute paths (a sweep: each of its values), so config.ini runs from any
@@ -169,22 +188,38 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
                                 "cannot reload the map of configuration %zu: %s", k,
                                 why.message);
         const rl_params *env = p->configurations[k].env;
-        const char *source = rl_params_has(env, "map") ? rl_params_string(env, "map")
-                                                       : rl_params_string(env, "preset");
-        char line[RL_CONFIG_LINE_MAX + 2];
-        int len = snprintf(line, sizeof line, "; map of configuration %zu: %s%s, %zux%zu, fnv1a64 %016llx",
-                           k, rl_params_has(env, "map") ? "" : "preset ", source, map->rows,
-                           map->cols, map_hash(map));
-        if (len >= 0 && len <= RL_CONFIG_LINE_MAX) {
-            fprintf(f, "%s\n", line);
-        } else {
-            /* A path too long for one line (the loader's cap) goes on lines of its own. */
-            fprintf(f, "; map of configuration %zu: %zux%zu, fnv1a64 %016llx, from\n", k,
+        put_comment(f, "map of configuration %zu: %s%s, %zux%zu, fnv1a64 %016llx", k,
+                    rl_params_has(env, "map") ? "" : "preset ",
+                    rl_params_has(env, "map") ? rl_params_string(env, "map")
+                                              : rl_params_string(env, "preset"),
                     map->rows, map->cols, map_hash(map));
-            for (size_t at = 0; at < strlen(source); at += RL_CONFIG_LINE_MAX - 2)
-                fprintf(f, "; %.*s\n", RL_CONFIG_LINE_MAX - 2, source + at);
-        }
         rl_map_free(map);
+        if ((rc = rl_gridworld_load_map_after(env, &map, &why)) != RL_OK)
+            return rl_error_set(err, rc == RL_ENOMEM ? RL_ENOMEM : RL_EIO,
+                                "cannot reload the second map of configuration %zu: %s", k,
+                                why.message);
+        if (map)
+            put_comment(f, "map of configuration %zu after %ld steps: %s%s, fnv1a64 %016llx", k,
+                        rl_params_int(env, "change_at"),
+                        rl_params_has(env, "map_after") ? "" : "preset ",
+                        rl_params_has(env, "map_after") ? rl_params_string(env, "map_after")
+                                                        : rl_params_string(env, "preset"),
+                        map_hash(map));
+        rl_map_free(map);
+    }
+    for (size_t k = 0; p->env_type == &rl_mdp_env_type && k < p->n_configurations; k++) {
+        rl_mdp_file *mdp;
+        rl_error why;
+        const char *path = rl_params_string(p->configurations[k].env, "file");
+        int rc = rl_mdp_file_load(path, &mdp, &why);
+        if (rc != RL_OK)
+            return rl_error_set(err, rc == RL_ENOMEM ? RL_ENOMEM : RL_EIO,
+                                "cannot reload the MDP file of configuration %zu: %s", k,
+                                why.message);
+        put_comment(f, "MDP file of configuration %zu: %s, %zu states, %zu actions, fnv1a64 "
+                       "%016llx",
+                    k, path, mdp->n_states, mdp->n_actions, mdp->hash);
+        rl_mdp_file_free(mdp);
     }
     fprintf(f, "\n[experiment]\nname = %s\n", p->name);
     for (const rl_param_spec *s = rl_experiment_params; s->name; s++)
@@ -372,7 +407,11 @@ static const struct {
     {"updates.csv", "run,update,episode,loss,value_rmse"},
     {"weights.csv", "run,index,feature,weight"},
     {"action_values.csv", "run,state,row,col,action,q,visits"},
+    {"choices.csv", "run,episode,decisions,chosen,fraction"},
 };
+
+/* steps.csv's header with log_cumulative_reward. */
+#define STEPS_REWARD_HEADER "run,step,episode,value_rmse,cumulative_reward"
 
 /* A learner of the plan has a weight vector (linear learners). */
 static bool plan_has_weights(const rl_plan *p)
@@ -398,6 +437,8 @@ static bool plan_has_updates(const rl_plan *p)
 
 static bool wanted(const rl_plan *p, const char *name)
 {
+    if (strcmp(name, "choices.csv") == 0) /* and some run wrote it: see merge_files */
+        return plan_has(p, RL_AGENT_LEARNER);
     if (strcmp(name, "iterations.csv") == 0)
         return plan_has(p, RL_AGENT_PLANNER);
     if (strcmp(name, "episodes.csv") == 0)
@@ -416,25 +457,54 @@ static bool wanted(const rl_plan *p, const char *name)
 
 #define N_MERGED (sizeof MERGED / sizeof MERGED[0])
 
+/* A file that exists only when some run wrote rows for it: choices.csv, which only an env
+ * with marked choices (the plan cannot tell which without loading it) writes. */
+static bool only_if_written(const char *name)
+{
+    return strcmp(name, "choices.csv") == 0;
+}
+
+static int open_merged(const rl_plan *p, const char *dir, size_t i, rl_output_file *out,
+                       rl_error *err)
+{
+    int rc = rl_output_open(out, dir, MERGED[i].name, err);
+    if (rc == RL_OK)
+        fprintf(out->f, "%s\n",
+                strcmp(MERGED[i].name, "steps.csv") == 0 &&
+                        rl_params_bool(p->experiment, "log_cumulative_reward")
+                    ? STEPS_REWARD_HEADER
+                    : MERGED[i].header);
+    return rc;
+}
+
 /* Every merged file at once, in one pass over the runs' files: each file's header, then
- * every run's section of it in run order. On failure none of them is left. */
+ * every run's section of it in run order. On failure none of them is left. A file that
+ * exists only if written is opened at the first run with rows for it: the runs before have
+ * none, so its bytes are those of opening it first. */
 static int merge_files(const rl_plan *p, const char *dir, rl_error *err)
 {
     rl_output_file out[N_MERGED];
-    bool open[N_MERGED] = {false};
+    bool open[N_MERGED] = {false}, pending[N_MERGED] = {false};
     int rc = RL_OK;
     for (size_t i = 0; rc == RL_OK && i < N_MERGED; i++) {
         if (!wanted(p, MERGED[i].name))
             continue;
-        rc = rl_output_open(&out[i], dir, MERGED[i].name, err);
+        if (only_if_written(MERGED[i].name)) {
+            pending[i] = true;
+            continue;
+        }
+        rc = open_merged(p, dir, i, &out[i], err);
         open[i] = rc == RL_OK;
-        if (open[i])
-            fprintf(out[i].f, "%s\n", MERGED[i].header);
     }
     for (size_t run = 0; rc == RL_OK && run < rl_plan_runs(p); run++) {
         rl_run_file rf;
         rc = rl_run_file_open(dir, run, &rf, err);
         for (size_t i = 0; rc == RL_OK && i < N_MERGED; i++) {
+            if (pending[i] && rl_run_file_has(&rf, MERGED[i].name)) {
+                pending[i] = false;
+                rc = open_merged(p, dir, i, &out[i], err);
+                open[i] = rc == RL_OK;
+            }
             if (!open[i])
                 continue;
             if (!rl_run_file_has(&rf, MERGED[i].name) && !rl_run_file_optional(MERGED[i].name))
