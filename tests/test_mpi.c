@@ -129,7 +129,8 @@ static void test_failure_once(void **state)
     (void)state;
     static const struct {
         const char *ranks, *dir, *said;
-    } CASES[] = {{"3", "fail3", "gridrl: rank 1: run 4: "}, {"2", "fail2", "gridrl: rank 0: run 4: "}};
+    } CASES[] = {{"3", "fail3", "gridrl: rank 1: run 4: "},
+                 {"2", "fail2", "gridrl: rank 0: run 4: "}};
     for (size_t i = 0; i < 2; i++) {
         const char *dir = at(CASES[i].dir);
         result r = RUN("run", sweep, "-o", dir, "--shard", "0/1", "--quiet");

@@ -99,9 +99,10 @@ static int setup(void **state)
     /* Started through bash like the jobs, so that under tests/memcheck.sh (which leaves the
      * shell and what it starts alone) both sides run natively: valgrind's x87 arithmetic
      * keeps 64 bits where the machine keeps 80, which can change a last printed digit. */
+    static const char COMMAND[] = "exec \"$0\" run \"$1\" -o \"$2\" -j 1 --quiet";
     process p = start_program(NULL, "/bin/bash", "bash",
-                              (const char *const[]){"-c", "exec \"$0\" run \"$1\" -o \"$2\" -j 1 --quiet",
-                                                    GRIDRL_BINARY, sweep, reference, NULL});
+                              (const char *const[]){"-c", COMMAND, GRIDRL_BINARY, sweep,
+                                                    reference, NULL});
     result r = finish(&p);
     int status = r.status;
     result_free(&r);

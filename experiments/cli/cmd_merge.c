@@ -1,7 +1,7 @@
-/* `gridrl merge DIR [-j N] [--shards N] [--keep-runs] [--quiet]`: the experiment's files of a folder whose
- * runs other processes wrote (shards of a job array, an interrupted run): checks that every
- * run of the plan in DIR/config.ini is complete, or names the missing ones and the command
- * that completes them, then writes the same files `gridrl run -j 1` writes.
+/* `gridrl merge DIR [-j N] [--shards N] [--keep-runs] [--quiet]`: the experiment's files of a
+ * folder whose runs other processes wrote (shards of a job array, an interrupted run): checks
+ * that every run of the plan in DIR/config.ini is complete, or names the missing ones and the
+ * command that completes them, then writes the same files `gridrl run -j 1` writes.
  */
 #include <stdio.h>
 #include <stdlib.h>
