@@ -36,8 +36,8 @@ const char rl_cli_merge_help[] =
     "  --quiet       print nothing but errors\n"
     "\n"
     "examples:\n"
-    "  gridrl run experiments/configs/sb_fig6_3.ini -o results/f63 --shard 0/2\n"
-    "  gridrl run experiments/configs/sb_fig6_3.ini -o results/f63 --shard 1/2\n"
+    "  gridrl run experiments/configs/sb_fig6_3_interim.ini -o results/f63 --shard 0/2\n"
+    "  gridrl run experiments/configs/sb_fig6_3_interim.ini -o results/f63 --shard 1/2\n"
     "  gridrl merge results/f63 --shards 2\n";
 
 static double now_seconds(void)

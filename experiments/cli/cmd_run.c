@@ -76,8 +76,8 @@ const char rl_cli_run_help[] =
     "  gridrl run experiments/configs/zhao_fig3_4a.ini -s agent.gamma=0.5,0.9 --force\n"
     "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini -j 2\n"
     "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini --resume\n"
-    "  gridrl run experiments/configs/sb_fig6_3.ini -o results/f63 --shard 0/4\n"
-    "  mpirun -n 4 gridrl run experiments/configs/sb_fig6_3.ini -o results/f63\n";
+    "  gridrl run experiments/configs/sb_fig6_3_interim.ini -o results/f63 --shard 0/4\n"
+    "  mpirun -n 4 gridrl run experiments/configs/sb_fig6_3_interim.ini -o results/f63\n";
 
 int rl_run_options_parse(const rl_cli_command *cmd, int argc, char **argv, run_options *o)
 {
