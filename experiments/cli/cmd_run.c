@@ -59,8 +59,8 @@ const char rl_cli_run_help[] =
     "  gridrl run\n"
     "  gridrl run experiments/configs/zhao_fig4_4.ini -o results/fig4_4\n"
     "  gridrl run experiments/configs/zhao_fig3_4a.ini -s agent.gamma=0.5,0.9 --force\n"
-    "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini -j 2\n"
-    "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini --resume\n";
+    "  gridrl run experiments/configs/sb_example6_6_cliff.ini -j 2\n"
+    "  gridrl run experiments/configs/sb_example6_6_cliff.ini --resume\n";
 
 typedef struct run_options {
     const char *config, *out;
