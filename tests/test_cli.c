@@ -140,7 +140,7 @@ static void test_list_sections(void **state)
     assert_int_equal(r.status, 0);
     static const char *const EXPERIMENT_KEYS[] = {
         "name", "out", "seeds", "seed", "episodes", "steps", "max_steps", "start",
-        "log_every_steps", "score_episodes", "plot",
+        "log_every_steps", "score_episodes", "plot", "live",
     };
     for (size_t i = 0; i < sizeof EXPERIMENT_KEYS / sizeof EXPERIMENT_KEYS[0]; i++) {
         char row[64];

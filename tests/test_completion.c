@@ -93,6 +93,7 @@ static void test_options(void **state)
     /* --what is a comma list: its last item is completed. */
     expect_completion("plot DIR --what curves,gr", "curves,grid\n");
     expect_completion("run x.ini --res", "--resume\n");
+    expect_completion("run x.ini --li", "--live\n");
     expect_completion("list --na", "--names\n");
 }
 

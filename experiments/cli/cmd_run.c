@@ -1,7 +1,9 @@
 /* `gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--resume|--force]
- * [--quiet]`: validates the whole plan, then runs it on N threads, each run into its own
- * directory, and assembles the output files; the results of each configuration are then drawn
- * as the books draw them (values in the cells, greedy arrows).
+ * [--quiet] [--live]`: validates the whole plan, then runs it on N threads, each run into its
+ * own directory, and assembles the output files; the results of each configuration are then
+ * drawn as the books draw them (values in the cells, greedy arrows). --live draws the
+ * learning curve of the finished runs meanwhile (experiments/plot/live.h), in place of the
+ * progress bar.
  *
  * SIGINT and SIGTERM set a flag (the one piece of process-wide state: a signal handler can
  * reach nothing else); runs in flight are abandoned at their next episode, finished runs stay
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "experiments/cli/cli.h"
@@ -22,6 +25,7 @@
 #include "experiments/cli/options.h"
 #include "experiments/io/output.h"
 #include "experiments/runner/plan.h"
+#include "experiments/plot/live.h"
 #include "experiments/plot/plot.h"
 #include "experiments/runner/results.h"
 #include "experiments/runner/run.h"
@@ -33,7 +37,7 @@
 
 const char rl_cli_run_help[] =
     "usage: gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--resume|--force]\n"
-    "                  [--quiet]\n"
+    "                  [--quiet] [--live]\n"
     "\n"
     "Runs the experiment CONFIG describes (an INI file: [experiment], [env], [agent]) and\n"
     "writes its results into DIR. Without CONFIG, runs the built-in " DEFAULT_CONFIG "\n"
@@ -48,7 +52,14 @@ const char rl_cli_run_help[] =
     "  --resume             finish an interrupted experiment in DIR: runs already complete are\n"
     "                       kept, the rest are run (DIR must come from the same config)\n"
     "  --force              write into a non-empty output directory, replacing its results\n"
-    "  --quiet              print nothing but errors (no progress bar, no grids)\n"
+    "  --quiet              print nothing but errors (no progress bar, no grids, no live\n"
+    "                       view)\n"
+    "  --live               while it runs, draw the mean return per episode of the runs\n"
+    "                       finished so far, every 2 s (also [experiment] live = true): in a\n"
+    "                       gnuplot window when a display exists (DISPLAY or\n"
+    "                       WAYLAND_DISPLAY) and gnuplot has one (qt, wxt, x11), else as\n"
+    "                       text in the terminal (gnuplot's dumb terminal); it ends with the\n"
+    "                       run or on Ctrl-C, and never slows the runs\n"
     "\n"
     "output files: config.ini configs.csv runs.csv timing.csv values.csv policy.csv,\n"
     "              iterations.csv (planners), episodes.csv summary.csv scores.csv\n"
@@ -59,14 +70,14 @@ const char rl_cli_run_help[] =
     "  gridrl run\n"
     "  gridrl run experiments/configs/zhao_fig4_4.ini -o results/fig4_4\n"
     "  gridrl run experiments/configs/zhao_fig3_4a.ini -s agent.gamma=0.5,0.9 --force\n"
-    "  gridrl run experiments/configs/sb_example6_6_cliff.ini -j 2\n"
+    "  gridrl run experiments/configs/sb_example6_6_cliff.ini -j 2 --live\n"
     "  gridrl run experiments/configs/sb_example6_6_cliff.ini --resume\n";
 
 typedef struct run_options {
     const char *config, *out;
     rl_option_list overrides;
     size_t threads;
-    bool force, quiet, resume;
+    bool force, quiet, resume, live;
     int argc; /* the command's arguments, for the resume hint */
     char **argv;
 } run_options;
@@ -80,6 +91,7 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
         {"--force", RL_OPTION_FLAG, &o->force, NULL, 0, 0},
         {"--resume", RL_OPTION_FLAG, &o->resume, NULL, 0, 0},
         {"-q|--quiet", RL_OPTION_FLAG, &o->quiet, NULL, 0, 0},
+        {"--live", RL_OPTION_FLAG, &o->live, NULL, 0, 0},
         {NULL, 0, NULL, NULL, 0, 0},
     };
     rl_positionals pos = {&o->config, 1, 0, "CONFIG"};
@@ -88,6 +100,8 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
         return rc;
     if (o->force && o->resume)
         return rl_cli_usage_error(cmd, "--resume and --force exclude each other");
+    if (o->live && o->quiet)
+        return rl_cli_usage_error(cmd, "--live and --quiet exclude each other");
     return RL_CLI_OK;
 }
 
@@ -309,15 +323,57 @@ static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_e
     return rc;
 }
 
+static bool has_display(void)
+{
+    const char *x = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+    return (x && x[0]) || (wayland && wayland[0]);
+}
+
+/* The live view (--live or [experiment] live), or NULL: without it the runs go on, with a
+ * note saying why. */
+static rl_live *start_live(const rl_plan *p, const run_options *o, const char *dir)
+{
+    if (o->quiet || !(o->live || rl_params_bool(p->experiment, "live")))
+        return NULL;
+    rl_live_options lo = {
+        .dir = dir,
+        .n_runs = p->n_configurations * p->seeds,
+        .interval = 2.0,
+        .out = stdout,
+        .redraw = rl_cli_isatty(stdout),
+        .width = 100,
+        .height = 30,
+        .window = has_display(),
+        .log = stderr,
+    };
+    struct winsize ws;
+    if (lo.redraw && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40 &&
+        ws.ws_row >= 12) {
+        lo.width = ws.ws_col - 1;
+        lo.height = ws.ws_row - 1;
+    }
+    rl_live *view = NULL;
+    rl_error err;
+    rl_error_clear(&err);
+    if (rl_live_start(&lo, &view, &err) != RL_OK) {
+        char buf[RL_ERROR_MESSAGE_MAX + RL_ERROR_FILE_MAX + 64];
+        rl_error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "gridrl: no live view: %s\n", buf);
+    }
+    return view;
+}
+
 static int execute(const rl_plan *p, const run_options *o, const char *dir, const char *cmdline,
                    rl_error *err)
 {
     rl_run_result *keep = calloc(p->n_configurations, sizeof *keep);
     if (!keep)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
+    rl_live *view = start_live(p, o, dir);
     rl_schedule_options options = {
         .threads = o->threads ? o->threads : default_threads(),
-        .progress = !o->quiet && rl_cli_isatty(stderr) ? draw_progress : NULL,
+        /* The live view says how many runs are done: no progress bar under it. */
+        .progress = !o->quiet && !view && rl_cli_isatty(stderr) ? draw_progress : NULL,
         .stop = &stop_requested,
         .keep = o->quiet ? NULL : keep,
     };
@@ -325,6 +381,8 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
     catch_signals(true);
     int rc = rl_schedule_run(p, dir, &options, &report, err);
     catch_signals(false);
+    /* A last frame of the finished experiment; none after Ctrl-C. */
+    rl_live_finish(view, rc == RL_OK);
     if (rc == RL_EINTERRUPTED) {
         char *resume = command_line(o->argc, o->argv, true);
         fprintf(stderr,

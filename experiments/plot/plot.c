@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "experiments/io/output.h"
+#include "experiments/plot/gnuplot.h"
 #include "experiments/plot/plot_data.h"
 #include "experiments/plot/plot_surface.h"
 
@@ -51,46 +52,6 @@ static bool has_file(const char *dir, const char *name)
     char path[RL_OUTPUT_PATH_MAX + 64];
     snprintf(path, sizeof path, "%.4000s/%s", dir, name);
     return is_file(path);
-}
-
-static bool is_executable(const char *path)
-{
-    return is_file(path) && access(path, X_OK) == 0;
-}
-
-/* The gnuplot program: o->gnuplot, else $GNUPLOT, else "gnuplot"; a name without '/' is
- * looked up on PATH as the shell would, so a missing program is found out before any work. */
-static int find_gnuplot(const rl_plot_options *o, char *out, size_t size, rl_error *err)
-{
-    const char *env = getenv("GNUPLOT");
-    const char *name = o->gnuplot ? o->gnuplot : env && env[0] ? env : "gnuplot";
-    const char *origin = o->gnuplot ? "" : env && env[0] ? " (from GNUPLOT)" : "";
-    if (strchr(name, '/')) {
-        if (is_executable(name)) {
-            snprintf(out, size, "%s", name);
-            return RL_OK;
-        }
-        return rl_error_set(err, RL_ENOTFOUND,
-                            "gnuplot not found: '%s'%s is not an executable file; install "
-                            "gnuplot (Debian: apt-get install gnuplot-nox) or set GNUPLOT to "
-                            "the program's path",
-                            name, origin);
-    }
-    const char *path = getenv("PATH");
-    if (!path || !path[0])
-        path = "/usr/local/bin:/usr/bin:/bin";
-    for (const char *p = path; *p;) {
-        size_t len = strcspn(p, ":");
-        if (snprintf(out, size, "%.*s/%s", (int)(len ? len : 1), len ? p : ".", name) <
-                (int)size &&
-            is_executable(out))
-            return RL_OK;
-        p += len + (p[len] == ':');
-    }
-    return rl_error_set(err, RL_ENOTFOUND,
-                        "gnuplot not found: no '%s'%s on PATH; install gnuplot (Debian: "
-                        "apt-get install gnuplot-nox) or set GNUPLOT to the program's path",
-                        name, origin);
 }
 
 /* Appends name='value' (gnuplot's quoting: a quote inside is doubled) to buf. */
@@ -165,60 +126,18 @@ static int write_script(plotter *p, const char *name, char *path, size_t size, r
     return rc;
 }
 
-/* At most size - 1 bytes of what f holds, from its start, NUL-terminated. */
-static size_t read_captured(FILE *f, char *buf, size_t size)
-{
-    rewind(f);
-    size_t n = fread(buf, 1, size - 1, f);
-    buf[n] = '\0';
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-        buf[--n] = '\0';
-    return n;
-}
-
 /* Runs gnuplot on script with the variables in assignments, drawing picture. */
 static int run_gnuplot(plotter *p, const char *script, const char *assignments,
                        const char *picture, rl_error *err)
 {
-    FILE *captured = tmpfile();
-    if (!captured)
-        return rl_error_set(err, RL_EIO, "cannot create a temporary file: %s", strerror(errno));
     remove(picture); /* so a picture left from before cannot pass for this one */
-    int out = fileno(captured);
-    pid_t pid = fork();
-    if (pid < 0) {
-        fclose(captured);
-        return rl_error_set(err, RL_EIO, "cannot start gnuplot: %s", strerror(errno));
-    }
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDONLY);
-        if (null >= 0)
-            dup2(null, STDIN_FILENO);
-        dup2(out, STDOUT_FILENO);
-        dup2(out, STDERR_FILENO);
-        execl(p->gnuplot, p->gnuplot, "-e", assignments, script, (char *)NULL);
-        /* Only async-signal-safe calls between fork and exec: the parent may have threads. */
-        static const char failed[] = "cannot run gnuplot (exec failed)\n";
-        if (write(STDERR_FILENO, failed, sizeof failed - 1) < 0)
-            _exit(126);
-        _exit(127);
-    }
-    int status = 0;
-    pid_t waited;
-    while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-        ;
     char messages[1024];
-    size_t n = read_captured(captured, messages, sizeof messages);
-    fclose(captured);
+    int rc = rl_gnuplot_run_script(p->gnuplot, assignments, script, messages, sizeof messages,
+                                   err);
+    if (rc != RL_OK)
+        return rc;
     const char *base = strrchr(script, '/') ? strrchr(script, '/') + 1 : script;
-    if (waited < 0)
-        return rl_error_set(err, RL_EIO, "cannot wait for gnuplot: %s", strerror(errno));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return rl_error_set(err, RL_EIO, "gnuplot failed on %s (%s %d): %s", base,
-                            WIFEXITED(status) ? "exit status" : "signal",
-                            WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-                            n ? messages : "no message");
-    if (n && p->o->log)
+    if (messages[0] && p->o->log)
         fprintf(p->o->log, "gnuplot said, drawing %s:\n%s\n", picture, messages);
     struct stat st;
     if (stat(picture, &st) != 0 || st.st_size == 0)
@@ -465,7 +384,7 @@ int rl_plot_dir(const char *dir, const rl_plot_options *o, rl_error *err)
                             "summary.csv or iterations.csv): is it an output directory of "
                             "'gridrl run', and did the run finish?",
                             dir);
-    int rc = find_gnuplot(p.o, p.gnuplot, sizeof p.gnuplot, err);
+    int rc = rl_gnuplot_find(p.o->gnuplot, p.gnuplot, sizeof p.gnuplot, err);
     if (rc != RL_OK)
         return rc;
     if (snprintf(p.plots, sizeof p.plots, "%s/plots", dir) >= (int)sizeof p.plots)

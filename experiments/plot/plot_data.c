@@ -12,6 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
 #include "experiments/io/csv.h"
 #include "experiments/io/output.h"
 #include "rl/stats.h"
@@ -859,6 +862,70 @@ int rl_plot_write_sweep(const char *dir, rl_plot_metric metric, size_t first, si
     run_table_free(&runs);
     config_table_free(&t);
     return rc;
+}
+
+/* ---- The default y range ---- */
+
+void rl_plot_range_init(rl_plot_range *r)
+{
+    memset(r, 0, sizeof *r);
+    r->min = INFINITY;
+    r->max = -INFINITY;
+}
+
+int rl_plot_range_add(rl_plot_range *r, double value, bool later, rl_error *err)
+{
+    if (!isfinite(value))
+        return RL_OK;
+    r->min = value < r->min ? value : r->min;
+    r->max = value > r->max ? value : r->max;
+    if (!later)
+        return RL_OK;
+    if (r->n == r->capacity) {
+        size_t capacity = r->capacity ? 2 * r->capacity : 1024;
+        double *grown = realloc(r->later, capacity * sizeof *grown);
+        if (!grown)
+            return rl_error_set(err, RL_ENOMEM, "out of memory");
+        r->later = grown;
+        r->capacity = capacity;
+    }
+    r->later[r->n++] = value;
+    return RL_OK;
+}
+
+bool rl_plot_range_get(rl_plot_range *r, double *low, double *high)
+{
+    if (!(r->min <= r->max))
+        return false;
+    double lo = r->min, hi = r->max;
+    if (r->n) {
+        gsl_sort(r->later, 1, r->n);
+        double q_lo = gsl_stats_quantile_from_sorted_data(r->later, 1, r->n, 0.01);
+        double q_hi = gsl_stats_quantile_from_sorted_data(r->later, 1, r->n, 0.99);
+        double pad = 0.5 * (q_hi - q_lo);
+        lo = q_lo - pad > r->min ? q_lo - pad : r->min;
+        hi = q_hi + pad < r->max ? q_hi + pad : r->max;
+        if (!(hi > lo)) {
+            lo = r->min;
+            hi = r->max;
+        }
+    }
+    if (!(hi > lo)) {
+        double half = fabs(lo) * 0.1 > 1 ? fabs(lo) * 0.1 : 1;
+        lo -= half;
+        hi += half;
+    }
+    /* A margin, so that no curve runs along the frame. */
+    double margin = 0.05 * (hi - lo);
+    *low = lo - margin;
+    *high = hi + margin;
+    return true;
+}
+
+void rl_plot_range_free(rl_plot_range *r)
+{
+    free(r->later);
+    rl_plot_range_init(r);
 }
 
 size_t rl_plot_count_configs(const char *dir, size_t *cells)

@@ -88,6 +88,33 @@ typedef struct rl_plot_sweep_info {
 int rl_plot_write_sweep(const char *dir, rl_plot_metric metric, size_t first, size_t last,
                         rl_plot_sweep_info *info, rl_error *err);
 
+/* The default y range of learning curves on a linear axis, so that the first episodes (a
+ * maze's first return of -18,000) do not squash what follows: the 1% to 99% quantiles (linear
+ * interpolation between order statistics) of the later values, those past the first 10% of
+ * their curve's points, widened by half their span on each side, but not beyond the smallest
+ * and largest value of all. When that leaves no span, the values' range, else one unit (or
+ * 10% of the value) either side; then 5% of the span more on each side, so that no curve runs
+ * along the frame. Values are what is drawn: the centres and, with bands,
+ * their bounds; NaN is left out. */
+typedef struct rl_plot_range {
+    double *later;
+    size_t n, capacity;
+    double min, max;
+} rl_plot_range;
+
+void rl_plot_range_init(rl_plot_range *r);
+/* Adds a point's value; later says it is past its curve's first 10%. */
+int rl_plot_range_add(rl_plot_range *r, double value, bool later, rl_error *err);
+/* False when no value was added. Sorts the later values. */
+bool rl_plot_range_get(rl_plot_range *r, double *low, double *high);
+void rl_plot_range_free(rl_plot_range *r);
+
+/* Whether point k of a curve of n points counts as later (past its first 10%). */
+static inline bool rl_plot_is_later(size_t k, size_t n)
+{
+    return 10 * k >= n;
+}
+
 /* The configurations listed in DIR/configs.csv (0 when it cannot be read), and the size of
  * the largest map in DIR/values.csv in cells (*cells may be NULL). */
 size_t rl_plot_count_configs(const char *dir, size_t *cells);

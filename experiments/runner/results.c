@@ -256,6 +256,14 @@ static const struct {
     {"action_values.csv", "run,state,row,col,action,q,visits"},
 };
 
+const char *rl_results_run_columns(const char *name)
+{
+    for (size_t i = 0; i < sizeof MERGED / sizeof MERGED[0]; i++)
+        if (strcmp(MERGED[i].name, name) == 0)
+            return MERGED[i].header;
+    return NULL;
+}
+
 /* A learner of the plan has a weight vector (linear learners). */
 static bool plan_has_weights(const rl_plan *p)
 {

@@ -19,6 +19,11 @@ int rl_results_begin(const rl_plan *p, const char *dir, rl_error *err);
 int rl_results_finish(const rl_plan *p, const char *dir, const char *command_line,
                       rl_error *err);
 
+/* The columns of a run's rows of the file called name (DIR/runs/NNNNNN/NAME has no header):
+ * the header of the experiment's NAME, which is those rows concatenated; NULL for a name
+ * that is not a run's file. What a reader of runs in progress (the live view) parses by. */
+const char *rl_results_run_columns(const char *name);
+
 /* Removes every file a run writes into dir, and its runs/ (for --force), so no result of an
  * earlier experiment stays next to the new ones. Other files are left alone. */
 int rl_results_clear(const char *dir, rl_error *err);
