@@ -161,6 +161,61 @@ static void expect_no_file(const char *dir, const char *name)
         fail_msg("%s should not exist", path);
 }
 
+/* ---- the data writers on one experiment ------------------------------------------------ */
+
+/* DIR/plots, the default picture folder (one static buffer per call site is not needed:
+ * callers use it at once). */
+static const char *plots_of(const char *dir)
+{
+    static char plots[4][PATH_SIZE + 16];
+    static int next;
+    char *p = plots[next++ % 4];
+    snprintf(p, PATH_SIZE + 16, "%s/plots", dir);
+    return p;
+}
+
+/* The experiment in dir with every configuration selected; fails the test if unreadable. */
+static rl_plot_experiment experiment(const char *dir)
+{
+    rl_plot_experiment e;
+    rl_error err;
+    rl_error_clear(&err);
+    if (rl_plot_experiment_read(dir, &e, &err) != RL_OK)
+        fail_msg("cannot read the experiment in %s: %s", dir, err.message);
+    return e;
+}
+
+static int write_sweep(const char *dir, rl_plot_metric metric, size_t first, size_t last,
+                       rl_plot_sweep_info *info, rl_error *err)
+{
+    rl_plot_experiment e = experiment(dir);
+    int rc = rl_plot_write_sweep(&e, 1, plots_of(dir), metric, RL_PLOT_MEAN, first, last, info,
+                                 err);
+    free(info->line_experiment);
+    free(info->line_config);
+    info->line_experiment = info->line_config = NULL;
+    rl_plot_experiment_free(&e);
+    return rc;
+}
+
+static int write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
+                        rl_plot_curves_info *info, rl_error *err)
+{
+    rl_plot_experiment e = experiment(dir);
+    int rc = rl_plot_write_curves(&e, 1, plots_of(dir), metric, RL_PLOT_MEAN, smooth, true,
+                                  info, err);
+    rl_plot_experiment_free(&e);
+    return rc;
+}
+
+static int write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err)
+{
+    rl_plot_experiment e = experiment(dir);
+    int rc = rl_plot_write_steps(&e, 1, plots_of(dir), true, info, err);
+    rl_plot_experiment_free(&e);
+    return rc;
+}
+
 /* ---- the experiments ------------------------------------------------------------------- */
 
 static const char vi_config[] = "[experiment]\n"
@@ -419,6 +474,13 @@ static void check_arrows(const char *dir, size_t seeds, size_t expected_rows)
         direction(text_at(&policy, i, "action"), &ux, &uy);
         assert_close(number_at(&arrows, a, "dx"), 0.42 * p * ux, 1e-11);
         assert_close(number_at(&arrows, a, "dy"), 0.42 * p * uy, 1e-11);
+        /* The tail: half the arrow back from the centre for a sure action (centred), the
+         * centre for one of several. */
+        double back = p >= 1 ? 0.21 : 0.0;
+        assert_close(number_at(&arrows, a, "x0"), number_at(&policy, i, "col") - back * ux,
+                     1e-11);
+        assert_close(number_at(&arrows, a, "y0"), number_at(&policy, i, "row") - back * uy,
+                     1e-11);
         a++;
     }
     assert_int_equal(a, arrows.n_rows);
@@ -431,7 +493,7 @@ static void test_arrows_match_policy(void **state)
     (void)state;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_arrows(vi_dir, &err), RL_OK);
+    assert_int_equal(rl_plot_write_arrows(vi_dir, plots_of(vi_dir), &err), RL_OK);
     /* 25 cells, none a wall or terminal (the target is not terminal here), 5 actions. */
     check_arrows(vi_dir, 1, 125);
 
@@ -452,7 +514,7 @@ static void test_arrows_match_policy(void **state)
 
     /* The random agent: replicates 0 of configurations 0 and 1 (runs 0 and 3); 24 decision
      * cells (the target is terminal) x 5 actions each; every arrow 0.2 * 0.42 long. */
-    assert_int_equal(rl_plot_write_arrows(random_dir, &err), RL_OK);
+    assert_int_equal(rl_plot_write_arrows(random_dir, plots_of(random_dir), &err), RL_OK);
     check_arrows(random_dir, 3, 2 * 24 * 5);
 }
 
@@ -483,7 +545,7 @@ static void test_arrow_directions(void **state)
                      "1,7,1,2,up,1\n");
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_arrows(dir, &err), RL_OK);
+    assert_int_equal(rl_plot_write_arrows(dir, plots_of(dir), &err), RL_OK);
     PATHF(path, "%s/plots/arrows.csv", dir);
     table t = table_read(path);
     assert_int_equal(t.n_rows, 9); /* run 1 is replicate 1: left out */
@@ -503,7 +565,7 @@ static void test_arrow_directions(void **state)
     write_file(path, "run,state,row,col,action,probability\n"
                      "0,7,1,2,up,0.5\n"
                      "0,7,1,2,jump,0.5\n");
-    assert_int_equal(rl_plot_write_arrows(dir, &err), RL_EPARSE);
+    assert_int_equal(rl_plot_write_arrows(dir, plots_of(dir), &err), RL_EPARSE);
     assert_contains(err.message, "'jump'");
     assert_contains(err.file, "policy.csv");
     assert_int_equal(err.line, 3);
@@ -616,24 +678,24 @@ static void test_sweep_numbers(void **state)
     rl_plot_sweep_info info;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
     assert_int_equal(info.n_rows, 4);
     assert_int_equal(info.n_lines, 2);
     assert_string_equal(info.key, "alpha");
     /* E.g. configuration 0 (runs 0, 1): run means -5 and -17/3, mean -16/3. */
     check_sweep(dir, 0, 3, "mean return over all episodes");
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 2, 0, &info, &err), RL_OK);
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 2, 0, &info, &err), RL_OK);
     check_sweep(dir, 0, 2, "mean return over the first 2 episodes");
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 2, &info, &err), RL_OK);
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 2, &info, &err), RL_OK);
     check_sweep(dir, 1, 3, "mean return over the last 2 episodes");
 
     /* Without --first or --last: the experiment's score_episodes (1 here), as scores.csv. */
     write_sweep_fixture(dir, true);
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
     check_sweep(dir, 2, 3, "mean return over the last episode");
 
     /* value_rmse is empty throughout: nothing to draw. */
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_VALUE_RMSE, 0, 0, &info, &err),
+    assert_int_equal(write_sweep(dir, RL_PLOT_VALUE_RMSE, 0, 0, &info, &err),
                      RL_EUNSUPPORTED);
     assert_contains(err.message, "value_rmse");
 
@@ -641,7 +703,7 @@ static void test_sweep_numbers(void **state)
     char path[PATH_SIZE];
     PATHF(path, "%s/configs.csv", dir);
     write_file(path, "config,algorithm\n0,sarsa\n1,sarsa\n2,q_learning\n3,q_learning\n");
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err),
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err),
                      RL_EUNSUPPORTED);
     assert_contains(err.message, "no swept parameter");
 }
@@ -654,7 +716,7 @@ static void test_sweep_from_run(void **state)
     rl_plot_sweep_info info;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_sweep(random_dir, RL_PLOT_LENGTH, 0, 0, &info, &err), RL_OK);
+    assert_int_equal(write_sweep(random_dir, RL_PLOT_LENGTH, 0, 0, &info, &err), RL_OK);
     assert_string_equal(info.key, "reward_forbidden");
     assert_int_equal(info.n_lines, 1);
     char path[PATH_SIZE];
@@ -704,14 +766,14 @@ static void test_curves_smoothing(void **state)
     PATHF(path, "%s/plots/curves_return.csv", random_dir);
     const char *const columns[3] = {"mean_return", "ci95_low_return", "ci95_high_return"};
     for (size_t smooth = 0; smooth <= 4; smooth += 4) {
-        assert_int_equal(rl_plot_write_curves(random_dir, RL_PLOT_RETURN, smooth, &info, &err),
+        assert_int_equal(write_curves(random_dir, RL_PLOT_RETURN, smooth, &info, &err),
                          RL_OK);
         assert_int_equal(info.n_defined, 24); /* 2 configurations x 12 episodes */
         assert_int_equal(info.longest, 12);
         table curves = table_read(path);
         assert_int_equal(curves.n_rows, summary.n_rows);
         for (size_t i = 0; i < curves.n_rows; i++) {
-            assert_string_equal(text_at(&curves, i, "config"), text_at(&summary, i, "config"));
+            assert_string_equal(text_at(&curves, i, "series"), text_at(&summary, i, "config"));
             assert_string_equal(text_at(&curves, i, "episode"), text_at(&summary, i, "episode"));
             size_t episode = (size_t)number_at(&summary, i, "episode");
             size_t width = smooth && episode > smooth ? smooth : (smooth ? episode : 1);
@@ -728,7 +790,7 @@ static void test_curves_smoothing(void **state)
 
     /* The random agent has no values to compare with a ground truth: summary.csv's
      * value_rmse columns are empty, so there is nothing to draw, and plot says so. */
-    assert_int_equal(rl_plot_write_curves(random_dir, RL_PLOT_VALUE_RMSE, 0, &info, &err),
+    assert_int_equal(write_curves(random_dir, RL_PLOT_VALUE_RMSE, 0, &info, &err),
                      RL_OK);
     assert_int_equal(info.n_defined, 0);
     if (have_gnuplot) {
@@ -751,7 +813,7 @@ static void test_steps_numbers(void **state)
     rl_plot_curves_info info;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_steps(steps_dir, &info, &err), RL_OK);
+    assert_int_equal(write_steps(steps_dir, &info, &err), RL_OK);
     assert_int_equal(info.longest, 10);   /* 2000 / 200 logged steps per run */
     assert_int_equal(info.n_defined, 20); /* x 2 configurations */
     assert_true(info.positive);           /* Q-learning is far from q* after 2000 steps */
@@ -783,7 +845,7 @@ static void test_steps_numbers(void **state)
         assert_int_equal(seen[k][j], 3);
         for (size_t r = 0; r < 3; r++)
             sum += value[k][j][r];
-        assert_close(number_at(&t, i, "config"), k, 0);
+        assert_close(number_at(&t, i, "series"), k, 0);
         assert_close(number_at(&t, i, "step"), 200 * (j + 1), 0);
         assert_close(number_at(&t, i, "runs"), 3, 0);
         assert_close(number_at(&t, i, "mean_value_rmse"), sum / 3, 1e-9);
@@ -859,7 +921,7 @@ static void test_steps_fixture(void **state)
     rl_plot_curves_info info;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_steps(dir, &info, &err), RL_OK);
+    assert_int_equal(write_steps(dir, &info, &err), RL_OK);
     assert_int_equal(info.longest, 3);
     assert_int_equal(info.n_defined, 5); /* all but configuration 1, step 30 */
     assert_false(info.positive);
@@ -874,7 +936,7 @@ static void test_steps_fixture(void **state)
     const double half[6] = {12.706204736174698, NAN, 12.706204736174698,
                             12.706204736174698 / 2, NAN, NAN};
     for (size_t i = 0; i < 6; i++) {
-        assert_close(number_at(&t, i, "config"), i / 3, 0);
+        assert_close(number_at(&t, i, "series"), i / 3, 0);
         assert_close(number_at(&t, i, "step"), step[i], 0);
         assert_close(number_at(&t, i, "runs"), runs[i], 0);
         if (isnan(mean[i]))
@@ -903,11 +965,11 @@ static void test_steps_fixture(void **state)
     /* A run of configuration 0 after configuration 1's, and a step logged twice. */
     PATHF(path, "%s/steps.csv", dir);
     write_file(path, "run,step,episode,value_rmse\n0,10,1,4\n2,10,1,1\n1,10,1,2\n");
-    assert_int_equal(rl_plot_write_steps(dir, &info, &err), RL_EPARSE);
+    assert_int_equal(write_steps(dir, &info, &err), RL_EPARSE);
     assert_contains(err.message, "by run");
     assert_int_equal(err.line, 4);
     write_file(path, "run,step,episode,value_rmse\n0,10,1,4\n0,10,1,2\n");
-    assert_int_equal(rl_plot_write_steps(dir, &info, &err), RL_EPARSE);
+    assert_int_equal(write_steps(dir, &info, &err), RL_EPARSE);
     assert_contains(err.message, "twice");
 }
 
@@ -928,7 +990,7 @@ static void test_surface_numbers(void **state)
     for (size_t k = 0; k < 2; k++) {
         rl_plot_surface_info info;
         rl_error err;
-        assert_int_equal(rl_plot_write_surface(linear_dir, k, &info, &err), RL_OK);
+        assert_int_equal(rl_plot_write_surface(linear_dir, plots_of(linear_dir), k, &info, &err), RL_OK);
         assert_true(info.has_truth);
         assert_int_equal(info.rows, 5);
         assert_int_equal(info.cols, 5);
@@ -1084,7 +1146,7 @@ static void test_scripts_standalone(void **state)
     rl_plot_curves_info info;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_steps(steps_dir, &info, &err), RL_OK);
+    assert_int_equal(write_steps(steps_dir, &info, &err), RL_OK);
     char picture[PATH_SIZE];
     PATHF(picture, "%s/plots/steps_value_rmse.png", steps_dir);
     remove(picture);

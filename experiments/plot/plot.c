@@ -1,10 +1,10 @@
-/* Drawing a results directory with gnuplot: see plot.h.
+/* Drawing results directories with gnuplot: see plot.h.
  *
- * For each picture: derive the data it needs (plot_data.h), write the embedded script into
- * DIR/plots/, then run `gnuplot -e "variables" DIR/plots/SCRIPT.gp` as a child process with
- * stdin from /dev/null and its output captured in a temporary file, so a failure can be
+ * For each picture: derive the data it needs (plot_data.h) and its lines' labels and colours
+ * (series.h), write the embedded script into the picture folder, then run `gnuplot -e
+ * "variables" FOLDER/SCRIPT.gp` (gnuplot.h), its output captured, so a failure can be
  * reported with gnuplot's own message and warnings reach the log instead of the terminal.
- * Running the script from DIR/plots/ (not from memory) means the picture was drawn by exactly
+ * Running the script from the folder (not from memory) means the picture was drawn by exactly
  * the file a user finds there.
  */
 #include "experiments/plot/plot.h"
@@ -80,10 +80,14 @@ static void assign_number(char *buf, size_t size, const char *name, double value
 
 /* Everything one `gridrl plot` shares between its pictures. */
 typedef struct plotter {
-    const char *dir;
     const rl_plot_options *o;
+    rl_plot_experiment *e;
+    size_t n;
+    const char *dir; /* the first experiment's */
     char gnuplot[RL_OUTPUT_PATH_MAX];
     char plots[RL_OUTPUT_PATH_MAX];
+    char title[512]; /* what the experiments are: "NAME on ENV" */
+    rl_plot_series *series; /* room for every configuration of every experiment */
     size_t pictures;
     char skipped[RL_ERROR_MESSAGE_MAX]; /* the reasons, for "nothing to plot" */
     const char *remark;                 /* said after the next picture's name, or NULL */
@@ -105,7 +109,7 @@ static void note(plotter *p, const char *fmt, ...)
     snprintf(p->skipped + used, sizeof p->skipped - used, "%s%s", used ? "; " : "", line);
 }
 
-/* Writes the embedded script NAME.gp into DIR/plots/ and its path into path. */
+/* Writes the embedded script NAME.gp into the picture folder and its path into path. */
 static int write_script(plotter *p, const char *name, char *path, size_t size, rl_error *err)
 {
     const rl_embedded_file *f = rl_embedded_plots;
@@ -150,7 +154,7 @@ static int run_gnuplot(plotter *p, const char *script, const char *assignments,
     return RL_OK;
 }
 
-/* The variables every script takes: dir, term, out (DIR/plots/NAME.EXT). */
+/* The variables every script takes: dir, term, out (FOLDER/NAME.EXT), title. */
 static void common_assignments(plotter *p, const char *name, char *assignments, char *picture)
 {
     snprintf(picture, RL_OUTPUT_PATH_MAX, "%.4000s/%.60s.%s", p->plots, name,
@@ -159,63 +163,132 @@ static void common_assignments(plotter *p, const char *name, char *assignments, 
     assign(assignments, ASSIGNMENTS_MAX, "dir", p->dir);
     assign(assignments, ASSIGNMENTS_MAX, "term", terminal(p->o->format));
     assign(assignments, ASSIGNMENTS_MAX, "out", picture);
+    assign(assignments, ASSIGNMENTS_MAX, "title", p->title);
 }
 
-static void range_assignments(plotter *p, char *assignments)
+/* The lines of a picture (skip: a column left out of labels) written as PLOTS/FILE and
+ * named in the assignment `series`; *n their number. */
+static int series_assignment(plotter *p, const char *file, const char *skip, size_t *n,
+                             char *assignments, rl_error *err)
 {
-    if (isfinite(p->o->ymin))
-        assign_number(assignments, ASSIGNMENTS_MAX, "ymin", p->o->ymin);
-    if (isfinite(p->o->ymax))
-        assign_number(assignments, ASSIGNMENTS_MAX, "ymax", p->o->ymax);
+    rl_plot_series_make(p->e, p->n, skip, false, p->series, n);
+    int rc = rl_plot_series_write(p->plots, file, p->series, *n, err);
+    char path[RL_OUTPUT_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%.4000s/%s", p->plots, file);
+    assign(assignments, ASSIGNMENTS_MAX, "series", path);
+    return rc;
 }
 
-/* Sets logy for a learning curve of metric whose values are as info says: see
- * rl_plot_yscale. */
-static void yscale_assignment(plotter *p, rl_plot_metric metric,
+/* The y range of a panel: the user's, else (on a linear axis) the default of what is drawn. */
+static void range_assignments(plotter *p, const char *metric, bool log,
                               const rl_plot_curves_info *info, char *assignments)
 {
-    bool log = p->o->yscale == RL_PLOT_YSCALE_LOG ||
-               (p->o->yscale == RL_PLOT_YSCALE_AUTO && metric == RL_PLOT_VALUE_RMSE &&
-                info->positive);
-    assign_number(assignments, ASSIGNMENTS_MAX, "logy", log);
-    p->remark = !log ? NULL
-                : p->o->yscale == RL_PLOT_YSCALE_LOG ? "log y axis"
-                                                     : "log y axis: every value is > 0";
+    char name[64];
+    double low = isfinite(p->o->ymin) ? p->o->ymin : log || !info ? NAN : info->low;
+    double high = isfinite(p->o->ymax) ? p->o->ymax : log || !info ? NAN : info->high;
+    if (isfinite(low)) {
+        snprintf(name, sizeof name, "ymin_%s", metric);
+        assign_number(assignments, ASSIGNMENTS_MAX, name, low);
+    }
+    if (isfinite(high)) {
+        snprintf(name, sizeof name, "ymax_%s", metric);
+        assign_number(assignments, ASSIGNMENTS_MAX, name, high);
+    }
+}
+
+/* Whether a learning curve of metric whose values are as info says gets a log y axis: see
+ * rl_plot_yscale. */
+static bool log_axis(plotter *p, rl_plot_metric metric, const rl_plot_curves_info *info)
+{
+    return p->o->yscale == RL_PLOT_YSCALE_LOG ||
+           (p->o->yscale == RL_PLOT_YSCALE_AUTO && metric == RL_PLOT_VALUE_RMSE &&
+            info->positive);
+}
+
+/* The first experiment without the file called name, or NULL when all have it. */
+static const char *lacking(plotter *p, const char *name)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (!has_file(p->e[i].dir, name))
+            return p->e[i].dir;
+    return NULL;
+}
+
+/* "return_length": the metrics of a picture's name. */
+static void metrics_name(const rl_plot_metric *m, size_t n, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? "_" : "",
+                 rl_plot_metric_name(m[i]));
 }
 
 static int plot_curves(plotter *p, char *assignments, rl_error *err)
 {
-    const char *metric = rl_plot_metric_name(p->o->metric);
-    if (!has_file(p->dir, "summary.csv")) {
-        note(p, "learning curves: no summary.csv (no learner in this experiment)");
+    const char *missing = lacking(p, "summary.csv");
+    if (missing) {
+        note(p, "learning curves: no summary.csv in %s (no learner in this experiment)",
+             missing);
         return RL_OK;
     }
-    rl_plot_curves_info info;
-    int rc = rl_plot_write_curves(p->dir, p->o->metric, p->o->smooth, &info, err);
+    /* One panel per metric that has values. */
+    rl_plot_metric drawn[RL_PLOT_MAX_METRICS];
+    rl_plot_curves_info infos[RL_PLOT_MAX_METRICS];
+    size_t n_drawn = 0;
+    for (size_t i = 0; i < p->o->n_metrics; i++) {
+        rl_plot_metric m = p->o->metrics[i];
+        rl_plot_curves_info info;
+        int rc = rl_plot_write_curves(p->e, p->n, p->plots, m, p->o->stat, p->o->smooth,
+                                      p->o->bands, &info, err);
+        if (rc != RL_OK)
+            return rc;
+        if (info.longest <= 1) {
+            note(p, "learning curves: %s", info.longest ? "one episode per run, no curve to draw"
+                                                        : "no episodes to draw");
+            return RL_OK;
+        }
+        if (!info.n_defined) {
+            note(p, "learning curves of %s: no values%s", rl_plot_metric_name(m),
+                 m == RL_PLOT_VALUE_RMSE ? " (no ground truth for these runs)" : "");
+            continue;
+        }
+        drawn[n_drawn] = m;
+        infos[n_drawn++] = info;
+    }
+    if (!n_drawn)
+        return RL_OK;
+    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[96], metrics[64],
+        words[64] = "", data[RL_OUTPUT_PATH_MAX + 64], variable[64];
+    int rc = write_script(p, "learning_curve", script, sizeof script, err);
     if (rc != RL_OK)
         return rc;
-    if (info.longest <= 1) {
-        note(p, "learning curves: %s", info.longest ? "one episode per run, no curve to draw"
-                                                    : "summary.csv has no episodes");
-        return RL_OK;
-    }
-    if (!info.n_defined) {
-        note(p, "learning curves of %s: no values in summary.csv%s", metric,
-             p->o->metric == RL_PLOT_VALUE_RMSE ? " (no ground truth for these runs)" : "");
-        return RL_OK;
-    }
-    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[64],
-        data[RL_OUTPUT_PATH_MAX + 64];
-    if ((rc = write_script(p, "learning_curve", script, sizeof script, err)) != RL_OK)
-        return rc;
-    snprintf(name, sizeof name, "learning_curve_%s", metric);
-    snprintf(data, sizeof data, "%.4000s/curves_%s.csv", p->plots, metric);
+    metrics_name(drawn, n_drawn, metrics, sizeof metrics);
+    snprintf(name, sizeof name, "learning_curve_%s", metrics);
     common_assignments(p, name, assignments, picture);
-    assign(assignments, ASSIGNMENTS_MAX, "metric", metric);
-    assign(assignments, ASSIGNMENTS_MAX, "data", data);
+    size_t n_series;
+    rc = series_assignment(p, "curves_series.tsv", NULL, &n_series, assignments, err);
+    if (rc != RL_OK)
+        return rc;
+    bool any_log = false;
+    for (size_t i = 0; i < n_drawn; i++) {
+        const char *m = rl_plot_metric_name(drawn[i]);
+        snprintf(words + strlen(words), sizeof words - strlen(words), "%s%s", i ? " " : "", m);
+        snprintf(data, sizeof data, "%.4000s/curves_%s.csv", p->plots, m);
+        snprintf(variable, sizeof variable, "data_%s", m);
+        assign(assignments, ASSIGNMENTS_MAX, variable, data);
+        bool log = log_axis(p, drawn[i], &infos[i]);
+        any_log |= log;
+        snprintf(variable, sizeof variable, "logy_%s", m);
+        assign_number(assignments, ASSIGNMENTS_MAX, variable, log);
+        range_assignments(p, m, log, &infos[i], assignments);
+    }
+    assign(assignments, ASSIGNMENTS_MAX, "metric", words);
+    assign(assignments, ASSIGNMENTS_MAX, "stat", rl_plot_stat_name(p->o->stat));
+    assign_number(assignments, ASSIGNMENTS_MAX, "bands", p->o->bands);
     assign_number(assignments, ASSIGNMENTS_MAX, "smooth", (double)p->o->smooth);
-    range_assignments(p, assignments);
-    yscale_assignment(p, p->o->metric, &info, assignments);
+    p->remark = !any_log ? NULL
+                : p->o->yscale == RL_PLOT_YSCALE_LOG ? "log y axis"
+                                                     : "log y axis: every value is > 0";
     rc = run_gnuplot(p, script, assignments, picture, err);
     p->remark = NULL;
     return rc;
@@ -224,12 +297,14 @@ static int plot_curves(plotter *p, char *assignments, rl_error *err)
 /* The value error per logged step: learning_curve.gp with step on the x axis. */
 static int plot_steps(plotter *p, char *assignments, rl_error *err)
 {
-    if (!has_file(p->dir, "steps.csv")) {
-        note(p, "per-step curve: no steps.csv (set [experiment] log_every_steps)");
+    const char *missing = lacking(p, "steps.csv");
+    if (missing) {
+        note(p, "per-step curve: no steps.csv in %s (set [experiment] log_every_steps)",
+             missing);
         return RL_OK;
     }
     rl_plot_curves_info info;
-    int rc = rl_plot_write_steps(p->dir, &info, err);
+    int rc = rl_plot_write_steps(p->e, p->n, p->plots, p->o->bands, &info, err);
     if (rc != RL_OK)
         return rc;
     if (info.longest <= 1) {
@@ -248,11 +323,20 @@ static int plot_steps(plotter *p, char *assignments, rl_error *err)
         return rc;
     snprintf(data, sizeof data, "%.4000s/steps_value_rmse.csv", p->plots);
     common_assignments(p, "steps_value_rmse", assignments, picture);
+    size_t n_series;
+    rc = series_assignment(p, "steps_series.tsv", NULL, &n_series, assignments, err);
+    if (rc != RL_OK)
+        return rc;
     assign(assignments, ASSIGNMENTS_MAX, "metric", "value_rmse");
-    assign(assignments, ASSIGNMENTS_MAX, "data", data);
+    assign(assignments, ASSIGNMENTS_MAX, "data_value_rmse", data);
     assign(assignments, ASSIGNMENTS_MAX, "xaxis", "step");
-    range_assignments(p, assignments);
-    yscale_assignment(p, RL_PLOT_VALUE_RMSE, &info, assignments);
+    assign_number(assignments, ASSIGNMENTS_MAX, "bands", p->o->bands);
+    bool log = log_axis(p, RL_PLOT_VALUE_RMSE, &info);
+    assign_number(assignments, ASSIGNMENTS_MAX, "logy_value_rmse", log);
+    range_assignments(p, "value_rmse", log, &info, assignments);
+    p->remark = !log ? NULL
+                : p->o->yscale == RL_PLOT_YSCALE_LOG ? "log y axis"
+                                                     : "log y axis: every value is > 0";
     rc = run_gnuplot(p, script, assignments, picture, err);
     p->remark = NULL;
     return rc;
@@ -260,39 +344,75 @@ static int plot_steps(plotter *p, char *assignments, rl_error *err)
 
 static int plot_sweep(plotter *p, char *assignments, rl_error *err)
 {
-    const char *metric = rl_plot_metric_name(p->o->metric);
-    if (!has_file(p->dir, "episodes.csv")) {
-        note(p, "sweep: no episodes.csv (no learner in this experiment)");
+    const char *missing = lacking(p, "episodes.csv");
+    if (missing) {
+        note(p, "sweep: no episodes.csv in %s (no learner in this experiment)", missing);
         return RL_OK;
     }
-    rl_plot_sweep_info info;
-    rl_error why;
-    rl_error_clear(&why);
-    int rc = rl_plot_write_sweep(p->dir, p->o->metric, p->o->first, p->o->last, &info, &why);
-    if (rc == RL_EUNSUPPORTED) {
-        note(p, "sweep: %s", why.message);
-        return RL_OK;
-    }
-    if (rc != RL_OK) {
-        if (err)
-            *err = why;
-        return rc;
-    }
-    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[64],
-        data[RL_OUTPUT_PATH_MAX + 64];
-    if ((rc = write_script(p, "sweep", script, sizeof script, err)) != RL_OK)
-        return rc;
-    snprintf(name, sizeof name, "sweep_%s", metric);
-    snprintf(data, sizeof data, "%.4000s/sweep_%s.csv", p->plots, metric);
+    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[96], metrics[64],
+        words[64] = "", data[RL_OUTPUT_PATH_MAX + 64], variable[64];
+    rl_plot_sweep_info info = {0};
+    int rc = RL_OK;
+    metrics_name(p->o->metrics, p->o->n_metrics, metrics, sizeof metrics);
+    snprintf(name, sizeof name, "sweep_%s", metrics);
     common_assignments(p, name, assignments, picture);
-    assign(assignments, ASSIGNMENTS_MAX, "metric", metric);
-    assign(assignments, ASSIGNMENTS_MAX, "data", data);
-    range_assignments(p, assignments);
-    return run_gnuplot(p, script, assignments, picture, err);
+    for (size_t i = 0; i < p->o->n_metrics; i++) {
+        const char *m = rl_plot_metric_name(p->o->metrics[i]);
+        rl_error why;
+        rl_error_clear(&why);
+        free(info.line_experiment);
+        free(info.line_config);
+        rc = rl_plot_write_sweep(p->e, p->n, p->plots, p->o->metrics[i], p->o->stat,
+                                 p->o->first, p->o->last, &info, &why);
+        if (rc == RL_EUNSUPPORTED) {
+            note(p, "sweep: %s", why.message);
+            return RL_OK;
+        }
+        if (rc != RL_OK) {
+            if (err)
+                *err = why;
+            return rc;
+        }
+        snprintf(words + strlen(words), sizeof words - strlen(words), "%s%s", i ? " " : "", m);
+        snprintf(data, sizeof data, "%.4000s/sweep_%s.csv", p->plots, m);
+        snprintf(variable, sizeof variable, "data_%s", m);
+        assign(assignments, ASSIGNMENTS_MAX, variable, data);
+        range_assignments(p, m, false, NULL, assignments);
+    }
+    /* A line per line of the sweep file: its first configuration's label without the x
+     * key; with several experiments of different windows, the window too. */
+    rl_plot_series *s = p->series;
+    for (size_t l = 0; l < info.n_lines; l++) {
+        const rl_plot_experiment *e = &p->e[info.line_experiment[l]];
+        size_t k = info.line_config[l];
+        memset(&s[l], 0, sizeof s[l]);
+        s[l].id = l;
+        s[l].experiment = info.line_experiment[l];
+        s[l].config = k;
+        rl_plot_label(e, k, info.key, p->n > 1, false, s[l].label, sizeof s[l].label);
+        rl_plot_group(e, k, info.key, s[l].group, sizeof s[l].group);
+    }
+    rl_plot_colour(s, info.n_lines);
+    rc = rl_plot_series_write(p->plots, "sweep_series.tsv", s, info.n_lines, err);
+    char path[RL_OUTPUT_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%.4000s/sweep_series.tsv", p->plots);
+    assign(assignments, ASSIGNMENTS_MAX, "series", path);
+    assign(assignments, ASSIGNMENTS_MAX, "metric", words);
+    assign(assignments, ASSIGNMENTS_MAX, "stat", rl_plot_stat_name(p->o->stat));
+    assign_number(assignments, ASSIGNMENTS_MAX, "bands", p->o->bands);
+    free(info.line_experiment);
+    free(info.line_config);
+    if (rc == RL_OK)
+        rc = write_script(p, "sweep", script, sizeof script, err);
+    return rc == RL_OK ? run_gnuplot(p, script, assignments, picture, err) : rc;
 }
 
 static int plot_grids(plotter *p, char *assignments, rl_error *err)
 {
+    if (p->n > 1) {
+        note(p, "grids: one experiment at a time");
+        return RL_OK;
+    }
     if (!has_file(p->dir, "values.csv") || !has_file(p->dir, "policy.csv")) {
         note(p, "grids: no values.csv and policy.csv");
         return RL_OK;
@@ -303,13 +423,21 @@ static int plot_grids(plotter *p, char *assignments, rl_error *err)
              MAX_GRID_CELLS);
         return RL_OK;
     }
-    int rc = rl_plot_write_arrows(p->dir, err);
-    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[64];
+    int rc = rl_plot_write_arrows(p->dir, p->plots, err);
+    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[64],
+        arrows[RL_OUTPUT_PATH_MAX + 64];
+    snprintf(arrows, sizeof arrows, "%.4000s/arrows.csv", p->plots);
     if (rc == RL_OK)
         rc = write_script(p, "grid", script, sizeof script, err);
     for (size_t k = 0; rc == RL_OK && k < n; k++) {
+        if (k < p->e[0].n_configs && !p->e[0].selected[k])
+            continue;
         snprintf(name, sizeof name, "grid_%zu", k);
         common_assignments(p, name, assignments, picture);
+        char label[256];
+        rl_plot_label(&p->e[0], k, NULL, false, false, label, sizeof label);
+        assign(assignments, ASSIGNMENTS_MAX, "label", label);
+        assign(assignments, ASSIGNMENTS_MAX, "arrows", arrows);
         assign_number(assignments, ASSIGNMENTS_MAX, "config", (double)k);
         assign_number(assignments, ASSIGNMENTS_MAX, "heat", p->o->heat);
         rc = run_gnuplot(p, script, assignments, picture, err);
@@ -322,6 +450,11 @@ static int plot_grids(plotter *p, char *assignments, rl_error *err)
  * read on the grid picture. */
 static int plot_surfaces(plotter *p, char *assignments, rl_error *err)
 {
+    if (p->n > 1) {
+        if (p->o->what != RL_PLOT_ALL)
+            note(p, "surfaces: one experiment at a time");
+        return RL_OK;
+    }
     if (!has_file(p->dir, "values.csv")) {
         note(p, "surfaces: no values.csv");
         return RL_OK;
@@ -334,11 +467,14 @@ static int plot_surfaces(plotter *p, char *assignments, rl_error *err)
              MAX_GRID_CELLS);
         return RL_OK;
     }
-    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[64];
+    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[64],
+        data[RL_OUTPUT_PATH_MAX + 64];
     int rc = write_script(p, "surface", script, sizeof script, err);
     for (size_t k = 0; rc == RL_OK && k < n; k++) {
+        if (k < p->e[0].n_configs && !p->e[0].selected[k])
+            continue;
         rl_plot_surface_info info;
-        rc = rl_plot_write_surface(p->dir, k, &info, err);
+        rc = rl_plot_write_surface(p->dir, p->plots, k, &info, err);
         if (rc == RL_ENOTFOUND) { /* a configuration without values (the random agent) */
             rc = RL_OK;
             continue;
@@ -348,7 +484,12 @@ static int plot_surfaces(plotter *p, char *assignments, rl_error *err)
         if (!info.has_truth)
             note(p, "surface %zu: the estimate alone (no exact values: %s)", k, info.why);
         snprintf(name, sizeof name, "surface_%zu", k);
+        snprintf(data, sizeof data, "%.4000s/surface_%zu.csv", p->plots, k);
         common_assignments(p, name, assignments, picture);
+        char label[256];
+        rl_plot_label(&p->e[0], k, NULL, false, false, label, sizeof label);
+        assign(assignments, ASSIGNMENTS_MAX, "label", label);
+        assign(assignments, ASSIGNMENTS_MAX, "data", data);
         assign_number(assignments, ASSIGNMENTS_MAX, "config", (double)k);
         rc = run_gnuplot(p, script, assignments, picture, err);
     }
@@ -357,22 +498,36 @@ static int plot_surfaces(plotter *p, char *assignments, rl_error *err)
 
 static int plot_convergence(plotter *p, char *assignments, rl_error *err)
 {
-    if (!has_file(p->dir, "iterations.csv")) {
+    size_t with_rows = 0;
+    for (size_t i = 0; i < p->n; i++)
+        with_rows += has_file(p->e[i].dir, "iterations.csv");
+    if (!with_rows) {
         note(p, "convergence: no iterations.csv (no planner in this experiment)");
         return RL_OK;
     }
-    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX];
-    int rc = write_script(p, "convergence", script, sizeof script, err);
+    size_t n_series;
+    int rc = rl_plot_write_convergence(p->e, p->n, p->plots, &n_series, err);
+    if (rc != RL_OK)
+        return rc;
+    if (!n_series) {
+        note(p, "convergence: no sweeps of the configurations drawn");
+        return RL_OK;
+    }
+    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX],
+        data[RL_OUTPUT_PATH_MAX + 64];
+    rc = write_script(p, "convergence", script, sizeof script, err);
     if (rc != RL_OK)
         return rc;
     common_assignments(p, "convergence", assignments, picture);
-    return run_gnuplot(p, script, assignments, picture, err);
+    rc = series_assignment(p, "convergence_series.tsv", NULL, &n_series, assignments, err);
+    snprintf(data, sizeof data, "%.4000s/convergence.csv", p->plots);
+    assign(assignments, ASSIGNMENTS_MAX, "data", data);
+    return rc == RL_OK ? run_gnuplot(p, script, assignments, picture, err) : rc;
 }
 
-int rl_plot_dir(const char *dir, const rl_plot_options *o, rl_error *err)
+/* dir holds the results of a `gridrl run`. */
+static int check_results(const char *dir, rl_error *err)
 {
-    const rl_plot_options defaults = RL_PLOT_OPTIONS_DEFAULT;
-    plotter p = {.dir = dir, .o = o ? o : &defaults};
     struct stat st;
     if (!dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return rl_error_set(err, RL_ENOTFOUND, "no results directory '%s'", dir ? dir : "");
@@ -384,33 +539,87 @@ int rl_plot_dir(const char *dir, const rl_plot_options *o, rl_error *err)
                             "summary.csv or iterations.csv): is it an output directory of "
                             "'gridrl run', and did the run finish?",
                             dir);
-    int rc = rl_gnuplot_find(p.o->gnuplot, p.gnuplot, sizeof p.gnuplot, err);
-    if (rc != RL_OK)
-        return rc;
-    if (snprintf(p.plots, sizeof p.plots, "%s/plots", dir) >= (int)sizeof p.plots)
-        return rl_error_set(err, RL_ERANGE, "the path '%s' is too long", dir);
-    if (mkdir(p.plots, 0777) != 0 && errno != EEXIST)
-        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", p.plots, strerror(errno));
+    return RL_OK;
+}
 
+static int draw(plotter *p, rl_error *err)
+{
     char *assignments = malloc(ASSIGNMENTS_MAX);
     if (!assignments)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
-    unsigned what = p.o->what;
+    unsigned what = p->o->what;
+    int rc = RL_OK;
     if (what & RL_PLOT_CURVES)
-        rc = plot_curves(&p, assignments, err);
+        rc = plot_curves(p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_STEPS))
-        rc = plot_steps(&p, assignments, err);
+        rc = plot_steps(p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_SWEEP))
-        rc = plot_sweep(&p, assignments, err);
+        rc = plot_sweep(p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_GRID))
-        rc = plot_grids(&p, assignments, err);
+        rc = plot_grids(p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_CONVERGENCE))
-        rc = plot_convergence(&p, assignments, err);
+        rc = plot_convergence(p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_SURFACE))
-        rc = plot_surfaces(&p, assignments, err);
+        rc = plot_surfaces(p, assignments, err);
     free(assignments);
+    return rc;
+}
+
+int rl_plot_dirs(const char *const *dirs, size_t n, const rl_plot_options *o, rl_error *err)
+{
+    const rl_plot_options defaults = RL_PLOT_OPTIONS_DEFAULT;
+    plotter p = {.o = o ? o : &defaults, .n = n, .dir = n ? dirs[0] : NULL};
+    if (!n)
+        return rl_error_set(err, RL_EINVAL, "no results directory");
+    if (n > 1 && !p.o->out)
+        return rl_error_set(err, RL_EINVAL,
+                            "%zu experiments: say where their pictures go with -o DIR", n);
+    for (size_t i = 0; i < n; i++) {
+        int rc = check_results(dirs[i], err);
+        if (rc != RL_OK)
+            return rc;
+    }
+    int rc = rl_gnuplot_find(p.o->gnuplot, p.gnuplot, sizeof p.gnuplot, err);
+    if (rc != RL_OK)
+        return rc;
+    if (snprintf(p.plots, sizeof p.plots, "%s%s", p.o->out ? p.o->out : dirs[0],
+                 p.o->out ? "" : "/plots") >= (int)sizeof p.plots)
+        return rl_error_set(err, RL_ERANGE, "the path '%s' is too long",
+                            p.o->out ? p.o->out : dirs[0]);
+    p.e = calloc(n, sizeof *p.e);
+    if (!p.e)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    size_t read = 0, total = 0;
+    for (; rc == RL_OK && read < n; read++) {
+        rc = rl_plot_experiment_read(dirs[read], &p.e[read], err);
+        if (rc == RL_OK) {
+            p.e[read].first_id = total;
+            total += p.e[read].n_configs;
+        }
+    }
+    if (rc != RL_OK)
+        read--; /* the one that failed freed itself */
+    if (rc == RL_OK)
+        rc = rl_plot_select(p.e, n, p.o->configs, err);
+    if (rc == RL_OK && !(p.series = calloc(total ? total : 1, sizeof *p.series)))
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+    if (rc == RL_OK && mkdir(p.plots, 0777) != 0 && errno != EEXIST)
+        rc = rl_error_set(err, RL_EIO, "cannot create '%s': %s", p.plots, strerror(errno));
+    if (rc == RL_OK) {
+        rl_plot_title(p.e, n, p.title, sizeof p.title);
+        rc = draw(&p, err);
+    }
+    for (size_t i = 0; i < read; i++)
+        rl_plot_experiment_free(&p.e[i]);
+    free(p.e);
+    free(p.series);
     if (rc == RL_OK && !p.pictures)
-        rc = rl_error_set(err, RL_EUNSUPPORTED, "nothing to plot in '%s': %s", dir,
+        rc = rl_error_set(err, RL_EUNSUPPORTED, "nothing to plot in '%s': %s", dirs[0],
                           p.skipped[0] ? p.skipped : "no plot asked for");
     return rc;
+}
+
+int rl_plot_dir(const char *dir, const rl_plot_options *o, rl_error *err)
+{
+    return rl_plot_dirs(&dir, 1, o, err);
 }

@@ -24,6 +24,11 @@ const char *rl_plot_metric_name(rl_plot_metric m)
     return m == RL_PLOT_LENGTH ? "length" : m == RL_PLOT_VALUE_RMSE ? "value_rmse" : "return";
 }
 
+const char *rl_plot_stat_name(rl_plot_stat s)
+{
+    return s == RL_PLOT_IQM ? "iqm" : "mean";
+}
+
 /* Opens DIR/NAME with its header (csv.h). */
 static int csv_open(rl_csv *c, const char *dir, const char *name, rl_error *err)
 {
@@ -52,11 +57,9 @@ static void put_number(FILE *f, double x)
         fprintf(f, "%.12g", x + 0.0);
 }
 
-/* Opens DIR/plots/NAME for writing, making DIR/plots/ when it is not there yet. */
-static int open_output(rl_output_file *o, const char *dir, const char *name, rl_error *err)
+/* Opens PLOTS/NAME for writing, making the folder PLOTS when it is not there yet. */
+static int open_output(rl_output_file *o, const char *plots, const char *name, rl_error *err)
 {
-    char plots[RL_OUTPUT_PATH_MAX];
-    snprintf(plots, sizeof plots, "%.4000s/plots", dir);
     if (mkdir(plots, 0777) != 0 && errno != EEXIST)
         return rl_error_set(err, RL_EIO, "cannot create '%s': %s", plots, strerror(errno));
     return rl_output_open(o, plots, name, err);
@@ -81,7 +84,7 @@ static void moving_average(const double *x, size_t n, size_t window, double *out
 }
 
 typedef struct curve {
-    size_t config, n, capacity;
+    size_t series, n, capacity;
     size_t *episode, *runs;
     double *y[3]; /* mean, ci95 low, ci95 high */
 } curve;
@@ -123,9 +126,10 @@ static int curve_push(curve *c, size_t episode, size_t runs, const double *y, rl
     return RL_OK;
 }
 
-/* Writes one configuration's curve (smoothed) and empties it. */
+/* Writes one series' curve (smoothed), adds what is drawn of it to range (bounds with
+ * bands), and empties it. */
 static int curve_flush(FILE *f, curve *c, size_t smooth, rl_plot_curves_info *info,
-                       rl_error *err)
+                       rl_plot_range *range, bool bands, rl_error *err)
 {
     if (smooth > 1 && c->n) {
         double *tmp = malloc(c->n * sizeof *tmp);
@@ -138,12 +142,17 @@ static int curve_flush(FILE *f, curve *c, size_t smooth, rl_plot_curves_info *in
         free(tmp);
     }
     for (size_t k = 0; k < c->n; k++) {
-        fprintf(f, "%zu,%zu,%zu", c->config, c->episode[k], c->runs[k]);
+        fprintf(f, "%zu,%zu,%zu", c->series, c->episode[k], c->runs[k]);
         for (int i = 0; i < 3; i++) {
             fputc(',', f);
             put_number(f, c->y[i][k]);
+            if (i && !bands)
+                continue;
             if (isfinite(c->y[i][k]) && !(c->y[i][k] > 0))
                 info->positive = false;
+            int rc = rl_plot_range_add(range, c->y[i][k], rl_plot_is_later(k, c->n), err);
+            if (rc != RL_OK)
+                return rc;
         }
         fputc('\n', f);
         info->n_defined += isfinite(c->y[0][k]);
@@ -153,23 +162,22 @@ static int curve_flush(FILE *f, curve *c, size_t smooth, rl_plot_curves_info *in
     return RL_OK;
 }
 
-int rl_plot_write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
-                         rl_plot_curves_info *info, rl_error *err)
+/* Appends experiment e's summary.csv rows of selected configurations to f, as series. */
+static int curves_from_summary(const rl_plot_experiment *e, FILE *f, rl_plot_metric metric,
+                               size_t smooth, bool bands, rl_plot_curves_info *info,
+                               rl_plot_range *range, rl_error *err)
 {
     const char *m = rl_plot_metric_name(metric);
-    char names[3][64], file[64];
+    char names[3][64];
     snprintf(names[0], sizeof names[0], "mean_%s", m);
     snprintf(names[1], sizeof names[1], "ci95_low_%s", m);
     snprintf(names[2], sizeof names[2], "ci95_high_%s", m);
-    snprintf(file, sizeof file, "curves_%s.csv", m);
-    memset(info, 0, sizeof *info);
-    info->positive = true;
-
     rl_csv in;
-    int rc = csv_open(&in, dir, "summary.csv", err);
+    int rc = csv_open(&in, e->dir, "summary.csv", err);
     if (rc != RL_OK)
         return rc;
-    int col_config = rl_csv_column(&in, "config", err), col_episode = rl_csv_column(&in, "episode", err),
+    int col_config = rl_csv_column(&in, "config", err),
+        col_episode = rl_csv_column(&in, "episode", err),
         col_runs = rl_csv_column(&in, "runs", err), col[3];
     for (int i = 0; i < 3; i++)
         col[i] = rl_csv_column(&in, names[i], err);
@@ -178,13 +186,6 @@ int rl_plot_write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
         rl_csv_close(&in);
         return RL_EPARSE;
     }
-    rl_output_file o;
-    rc = open_output(&o, dir, file, err);
-    if (rc != RL_OK) {
-        rl_csv_close(&in);
-        return rc;
-    }
-    fprintf(o.f, "config,episode,runs,%s,%s,%s\n", names[0], names[1], names[2]);
     curve c = {0};
     while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
         rc = RL_OK;
@@ -195,24 +196,60 @@ int rl_plot_write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
             rc = bad_number(&in, col_episode, err);
         else if (!rl_csv_size(&in, col_runs, &runs))
             rc = bad_number(&in, col_runs, err);
+        else if (config >= e->n_configs)
+            rc = rl_csv_error(&in, col_config, err, "configuration %zu is not in configs.csv",
+                              config);
         if (rc != RL_OK)
             break;
-        if (c.n && config != c.config)
-            rc = curve_flush(o.f, &c, smooth, info, err);
-        c.config = config;
+        if (!e->selected[config])
+            continue;
+        if (c.n && e->first_id + config != c.series)
+            rc = curve_flush(f, &c, smooth, info, range, bands, err);
+        c.series = e->first_id + config;
         double y[3] = {csv_number(&in, col[0]), csv_number(&in, col[1]),
                        csv_number(&in, col[2])};
         if (rc == RL_OK)
             rc = curve_push(&c, episode, runs, y, err);
     }
     if (rc == RL_OK)
-        rc = curve_flush(o.f, &c, smooth, info, err);
+        rc = curve_flush(f, &c, smooth, info, range, bands, err);
     curve_free(&c);
     rl_csv_close(&in);
+    return rc;
+}
+
+static int curves_from_episodes(const rl_plot_experiment *e, FILE *f, rl_plot_metric metric,
+                                size_t smooth, bool bands, rl_plot_curves_info *info,
+                                rl_plot_range *range, rl_error *err);
+
+int rl_plot_write_curves(const rl_plot_experiment *e, size_t n, const char *plots,
+                         rl_plot_metric metric, rl_plot_stat stat, size_t smooth, bool bands,
+                         rl_plot_curves_info *info, rl_error *err)
+{
+    const char *m = rl_plot_metric_name(metric), *st = rl_plot_stat_name(stat);
+    char file[64];
+    snprintf(file, sizeof file, "curves_%s.csv", m);
+    memset(info, 0, sizeof *info);
+    info->positive = true;
+    info->low = info->high = NAN;
+    rl_output_file o;
+    int rc = open_output(&o, plots, file, err);
+    if (rc != RL_OK)
+        return rc;
+    fprintf(o.f, "series,episode,runs,%s_%s,ci95_low_%s,ci95_high_%s\n", st, m, m, m);
+    rl_plot_range range;
+    rl_plot_range_init(&range);
+    for (size_t i = 0; rc == RL_OK && i < n; i++)
+        rc = stat == RL_PLOT_IQM
+                 ? curves_from_episodes(&e[i], o.f, metric, smooth, bands, info, &range, err)
+                 : curves_from_summary(&e[i], o.f, metric, smooth, bands, info, &range, err);
+    if (rc == RL_OK && !rl_plot_range_get(&range, &info->low, &info->high))
+        info->low = info->high = NAN;
+    rl_plot_range_free(&range);
     return rl_output_close(&o, rc, err);
 }
 
-/* ---- Policy arrows ---- */
+/* ---- Runs, and the policy's arrows ---- */
 
 /* The unit displacement of an action named by words joined by '_' (up, down, left, right,
  * stay): rows grow downwards. False for any other word. */
@@ -307,7 +344,128 @@ static int run_table_read(const char *dir, run_table *t, rl_error *err)
     return rc;
 }
 
-int rl_plot_write_arrows(const char *dir, rl_error *err)
+/* ---- IQM curves ---- */
+
+/* One row of episodes.csv: a run's value (NaN: empty) at an episode. */
+typedef struct episode_value {
+    size_t episode, run;
+    double value;
+} episode_value;
+
+static int compare_episode_values(const void *a, const void *b)
+{
+    const episode_value *p = a, *q = b;
+    if (p->episode != q->episode)
+        return p->episode < q->episode ? -1 : 1;
+    return p->run < q->run ? -1 : p->run > q->run;
+}
+
+/* Summarises one configuration's rows (sorted here by episode) by the IQM across runs per
+ * episode, with its bootstrap interval when bands are drawn, and writes the curve. */
+static int iqm_flush(FILE *f, size_t config, size_t series, episode_value *rows, size_t n,
+                     size_t smooth, bool bands, curve *c, rl_plot_curves_info *info,
+                     rl_plot_range *range, rl_error *err)
+{
+    qsort(rows, n, sizeof *rows, compare_episode_values);
+    double *x = malloc((n ? n : 1) * sizeof *x), *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    double *work = malloc((n + RL_PLOT_BOOTSTRAP) * sizeof *work);
+    int rc = x && sorted && work ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
+    c->series = series;
+    for (size_t i = 0; rc == RL_OK && i < n;) {
+        size_t j = i, count = 0;
+        for (; j < n && rows[j].episode == rows[i].episode; j++)
+            if (isfinite(rows[j].value))
+                x[count++] = rows[j].value;
+        memcpy(sorted, x, count * sizeof *x);
+        double y[3] = {rl_iqm(sorted, count), NAN, NAN};
+        if (bands && count >= 2)
+            rl_iqm_bootstrap(x, count, RL_PLOT_BOOTSTRAP,
+                             (unsigned long)config * 1000003ul + rows[i].episode, &y[1], &y[2],
+                             work, NULL);
+        rc = curve_push(c, rows[i].episode, j - i, y, err);
+        i = j;
+    }
+    free(x);
+    free(sorted);
+    free(work);
+    return rc == RL_OK ? curve_flush(f, c, smooth, info, range, bands, err) : rc;
+}
+
+static int curves_from_episodes(const rl_plot_experiment *e, FILE *f, rl_plot_metric metric,
+                                size_t smooth, bool bands, rl_plot_curves_info *info,
+                                rl_plot_range *range, rl_error *err)
+{
+    run_table runs;
+    int rc = run_table_read(e->dir, &runs, err);
+    if (rc != RL_OK)
+        return rc;
+    rl_csv in;
+    rc = csv_open(&in, e->dir, "episodes.csv", err);
+    if (rc != RL_OK) {
+        run_table_free(&runs);
+        return rc;
+    }
+    int col_run = rl_csv_column(&in, "run", err),
+        col_episode = rl_csv_column(&in, "episode", err),
+        col_value = rl_csv_column(&in, rl_plot_metric_name(metric), err);
+    bool *done = calloc(e->n_configs ? e->n_configs : 1, sizeof *done);
+    if (col_run < 0 || col_episode < 0 || col_value < 0)
+        rc = RL_EPARSE;
+    else if (!done)
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+    episode_value *rows = NULL;
+    size_t n = 0, capacity = 0, current = 0;
+    curve c = {0};
+    while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
+        rc = RL_OK;
+        size_t run = 0, episode = 0;
+        if (!rl_csv_size(&in, col_run, &run))
+            rc = bad_number(&in, col_run, err);
+        else if (!rl_csv_size(&in, col_episode, &episode))
+            rc = bad_number(&in, col_episode, err);
+        else if (run >= runs.n || runs.config[run] >= e->n_configs)
+            rc = rl_csv_error(&in, col_run, err, "run %zu is not in runs.csv", run);
+        if (rc == RL_OK && n && runs.config[run] != current) {
+            done[current] = true;
+            rc = iqm_flush(f, current, e->first_id + current, rows, n, smooth, bands, &c, info,
+                           range, err);
+            n = 0;
+        }
+        if (rc == RL_OK && done[runs.config[run]])
+            rc = rl_csv_error(&in, col_run, err,
+                              "run %zu of configuration %zu comes after other configurations' "
+                              "runs (episodes.csv must be by run)",
+                              run, runs.config[run]);
+        if (rc != RL_OK)
+            break;
+        current = runs.config[run];
+        if (!e->selected[current])
+            continue;
+        if (n == capacity) {
+            capacity = capacity ? 2 * capacity : 4096;
+            episode_value *grown = realloc(rows, capacity * sizeof *grown);
+            if (!grown) {
+                rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+                break;
+            }
+            rows = grown;
+        }
+        rows[n++] = (episode_value){episode, run, csv_number(&in, col_value)};
+    }
+    if (rc == RL_OK && n)
+        rc = iqm_flush(f, current, e->first_id + current, rows, n, smooth, bands, &c, info,
+                       range, err);
+    free(rows);
+    free(done);
+    curve_free(&c);
+    rl_csv_close(&in);
+    run_table_free(&runs);
+    return rc;
+}
+
+/* ---- The policy's arrows ---- */
+
+int rl_plot_write_arrows(const char *dir, const char *plots, rl_error *err)
 {
     run_table runs;
     int rc = run_table_read(dir, &runs, err);
@@ -328,13 +486,13 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
         col_p < 0)
         rc = RL_EPARSE;
     else
-        rc = open_output(&o, dir, "arrows.csv", err);
+        rc = open_output(&o, plots, "arrows.csv", err);
     if (rc != RL_OK) {
         rl_csv_close(&in);
         run_table_free(&runs);
         return rc;
     }
-    fprintf(o.f, "config,run,state,row,col,action,probability,x,y,dx,dy\n");
+    fprintf(o.f, "config,run,state,row,col,action,probability,x,y,dx,dy,x0,y0\n");
     while ((rc = rl_csv_next(&in, err)) == 1) {
         rc = RL_OK;
         size_t run = 0, state = 0, row = 0, col = 0;
@@ -372,6 +530,12 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
         put_number(o.f, ux * length);
         fputc(',', o.f);
         put_number(o.f, uy * length);
+        /* The tail: centred for a sure action, at the centre for one of several. */
+        double shift = p >= 1.0 ? 0.5 * length : 0.0;
+        fputc(',', o.f);
+        put_number(o.f, (double)col - ux * shift);
+        fputc(',', o.f);
+        put_number(o.f, (double)row - uy * shift);
         fputc('\n', o.f);
     }
     rl_csv_close(&in);
@@ -397,11 +561,12 @@ static int compare_step_values(const void *a, const void *b)
 
 /* Summarises one configuration's rows (sorted here by step) into c and writes its curve.
  * x has room for n values. */
-static int steps_flush(FILE *f, size_t config, step_value *rows, size_t n, double *x, curve *c,
-                       rl_plot_curves_info *info, const char *path, rl_error *err)
+static int steps_flush(FILE *f, size_t series, step_value *rows, size_t n, double *x, curve *c,
+                       rl_plot_curves_info *info, rl_plot_range *range, bool bands,
+                       const char *path, rl_error *err)
 {
     qsort(rows, n, sizeof *rows, compare_step_values);
-    c->config = config;
+    c->series = series;
     int rc = RL_OK;
     for (size_t i = 0; rc == RL_OK && i < n;) {
         size_t j = i, count = 0;
@@ -418,19 +583,19 @@ static int steps_flush(FILE *f, size_t config, step_value *rows, size_t n, doubl
         rc = curve_push(c, rows[i].step, j - i, y, err);
         i = j;
     }
-    return rc == RL_OK ? curve_flush(f, c, 0, info, err) : rc;
+    return rc == RL_OK ? curve_flush(f, c, 0, info, range, bands, err) : rc;
 }
 
-int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err)
+/* Appends experiment e's per-step summaries to f. */
+static int steps_of(const rl_plot_experiment *e, FILE *f, bool bands,
+                    rl_plot_curves_info *info, rl_plot_range *range, rl_error *err)
 {
-    memset(info, 0, sizeof *info);
-    info->positive = true;
     run_table runs;
-    int rc = run_table_read(dir, &runs, err);
+    int rc = run_table_read(e->dir, &runs, err);
     if (rc != RL_OK)
         return rc;
     rl_csv in;
-    rc = csv_open(&in, dir, "steps.csv", err);
+    rc = csv_open(&in, e->dir, "steps.csv", err);
     if (rc != RL_OK) {
         run_table_free(&runs);
         return rc;
@@ -442,26 +607,16 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
         n_configs = runs.config[r] + 1 > n_configs ? runs.config[r] + 1 : n_configs;
     /* The configurations already written: their runs must not come back later. */
     bool *done = calloc(n_configs ? n_configs : 1, sizeof *done);
-    rl_output_file o;
     if (col_run < 0 || col_step < 0 || col_value < 0)
         rc = RL_EPARSE;
     else if (!done)
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-    else
-        rc = open_output(&o, dir, "steps_value_rmse.csv", err);
-    if (rc != RL_OK) {
-        free(done);
-        rl_csv_close(&in);
-        run_table_free(&runs);
-        return rc;
-    }
-    fprintf(o.f, "config,step,runs,mean_value_rmse,ci95_low_value_rmse,ci95_high_value_rmse\n");
     /* The current configuration's rows, and room for its values at one step. */
     step_value *rows = NULL;
     double *x = NULL;
     size_t n = 0, capacity = 0, current = 0;
     curve c = {0};
-    while ((rc = rl_csv_next(&in, err)) == 1) {
+    while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
         rc = RL_OK;
         size_t run = 0, step = 0;
         if (!rl_csv_size(&in, col_run, &run))
@@ -474,7 +629,8 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
         }
         if (rc == RL_OK && n && runs.config[run] != current) {
             done[current] = true;
-            rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, err);
+            rc = steps_flush(f, e->first_id + current, rows, n, x, &c, info, range, bands,
+                             in.path, err);
             n = 0;
         }
         if (rc == RL_OK && done[runs.config[run]]) {
@@ -486,6 +642,8 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
         if (rc != RL_OK)
             break;
         current = runs.config[run];
+        if (current < e->n_configs && !e->selected[current])
+            continue;
         if (n == capacity) {
             capacity = capacity ? 2 * capacity : 1024;
             step_value *grown = realloc(rows, capacity * sizeof *grown);
@@ -502,84 +660,39 @@ int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *er
         rows[n++] = (step_value){step, run, csv_number(&in, col_value)};
     }
     if (rc == RL_OK && n)
-        rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, err);
+        rc = steps_flush(f, e->first_id + current, rows, n, x, &c, info, range, bands, in.path,
+                         err);
     free(rows);
     free(x);
     free(done);
     curve_free(&c);
     rl_csv_close(&in);
     run_table_free(&runs);
+    return rc;
+}
+
+int rl_plot_write_steps(const rl_plot_experiment *e, size_t n, const char *plots, bool bands,
+                        rl_plot_curves_info *info, rl_error *err)
+{
+    memset(info, 0, sizeof *info);
+    info->positive = true;
+    info->low = info->high = NAN;
+    rl_output_file o;
+    int rc = open_output(&o, plots, "steps_value_rmse.csv", err);
+    if (rc != RL_OK)
+        return rc;
+    fprintf(o.f, "series,step,runs,mean_value_rmse,ci95_low_value_rmse,ci95_high_value_rmse\n");
+    rl_plot_range range;
+    rl_plot_range_init(&range);
+    for (size_t i = 0; rc == RL_OK && i < n; i++)
+        rc = steps_of(&e[i], o.f, bands, info, &range, err);
+    if (rc == RL_OK && !rl_plot_range_get(&range, &info->low, &info->high))
+        info->low = info->high = NAN;
+    rl_plot_range_free(&range);
     return rl_output_close(&o, rc, err);
 }
 
 /* ---- Sweeps ---- */
-
-/* configs.csv held in memory: n_rows x n_columns strings. */
-typedef struct config_table {
-    size_t n_rows, n_columns;
-    char **names; /* n_columns */
-    char **cells; /* n_rows * n_columns */
-} config_table;
-
-static void config_table_free(config_table *t)
-{
-    for (size_t i = 0; t->names && i < t->n_columns; i++)
-        free(t->names[i]);
-    for (size_t i = 0; t->cells && i < t->n_rows * t->n_columns; i++)
-        free(t->cells[i]);
-    free(t->names);
-    free(t->cells);
-    memset(t, 0, sizeof *t);
-}
-
-static int config_table_read(const char *dir, config_table *t, rl_error *err)
-{
-    memset(t, 0, sizeof *t);
-    rl_csv in;
-    int rc = csv_open(&in, dir, "configs.csv", err);
-    if (rc != RL_OK)
-        return rc;
-    t->n_columns = in.n_names;
-    t->names = calloc(t->n_columns, sizeof *t->names);
-    rc = t->names ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == RL_OK && i < t->n_columns; i++)
-        if (!(t->names[i] = strdup(in.names[i])))
-            rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-    size_t capacity = 0;
-    while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
-        rc = RL_OK;
-        size_t config;
-        if (!rl_csv_size(&in, 0, &config) || config != t->n_rows) {
-            rl_error_set(err, RL_EPARSE, "configuration %zu expected", t->n_rows);
-            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, 1, "config");
-            break;
-        }
-        if (t->n_rows == capacity) {
-            capacity = capacity ? 2 * capacity : 16;
-            char **cells = realloc(t->cells, capacity * t->n_columns * sizeof *cells);
-            if (!cells) {
-                rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-                break;
-            }
-            t->cells = cells;
-        }
-        for (size_t i = 0; i < t->n_columns; i++)
-            t->cells[t->n_rows * t->n_columns + i] = NULL;
-        t->n_rows++;
-        for (size_t i = 0; rc == RL_OK && i < t->n_columns; i++)
-            if (!(t->cells[(t->n_rows - 1) * t->n_columns + i] = strdup(in.field[i])))
-                rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-    }
-    rl_csv_close(&in);
-    if (rc != RL_OK)
-        config_table_free(t);
-    return rc;
-}
-
-static const char *cell(const config_table *t, size_t row, size_t column)
-{
-    return t->cells[row * t->n_columns + column];
-}
 
 static bool is_number(const char *text, double *x)
 {
@@ -589,16 +702,16 @@ static bool is_number(const char *text, double *x)
 }
 
 /* The column of configs.csv on the x axis (see rl_plot_write_sweep), or -1. */
-static int sweep_column(const config_table *t)
+static int sweep_column(const rl_plot_experiment *t)
 {
     int chosen = -1;
     bool chosen_numeric = false;
     for (size_t j = 2; j < t->n_columns; j++) {
         bool varies = false, numeric = true;
-        for (size_t i = 0; i < t->n_rows; i++) {
+        for (size_t i = 0; i < t->n_configs; i++) {
             double x;
-            varies |= strcmp(cell(t, i, j), cell(t, 0, j)) != 0;
-            numeric &= is_number(cell(t, i, j), &x);
+            varies |= strcmp(rl_plot_experiment_cell(t, i, j), rl_plot_experiment_cell(t, 0, j)) != 0;
+            numeric &= is_number(rl_plot_experiment_cell(t, i, j), &x);
         }
         if (varies && (numeric || !chosen_numeric)) {
             chosen = (int)j;
@@ -609,10 +722,10 @@ static int sweep_column(const config_table *t)
 }
 
 /* Whether configurations a and b differ only in column x (and the config number). */
-static bool same_line(const config_table *t, size_t a, size_t b, size_t x)
+static bool same_line(const rl_plot_experiment *t, size_t a, size_t b, size_t x)
 {
     for (size_t j = 1; j < t->n_columns; j++)
-        if (j != x && strcmp(cell(t, a, j), cell(t, b, j)) != 0)
+        if (j != x && strcmp(rl_plot_experiment_cell(t, a, j), rl_plot_experiment_cell(t, b, j)) != 0)
             return false;
     return true;
 }
@@ -645,7 +758,7 @@ typedef struct run_score {
 } run_score;
 
 typedef struct sweep_row {
-    size_t config, line;
+    size_t experiment, config, line;
     double x, mean, low, high;
     size_t runs;
 } sweep_row;
@@ -736,81 +849,88 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
     return rc;
 }
 
-int rl_plot_write_sweep(const char *dir, rl_plot_metric metric, size_t first, size_t last,
-                        rl_plot_sweep_info *info, rl_error *err)
+/* "mean return over the first 100 episodes": what a run's score is. */
+static void describe_window(rl_plot_metric metric, rl_plot_stat stat, size_t first,
+                            size_t last, char *out, size_t size)
 {
-    memset(info, 0, sizeof *info);
-    config_table t;
-    int rc = config_table_read(dir, &t, err);
-    if (rc != RL_OK)
-        return rc;
-    int x = sweep_column(&t);
-    if (x < 0) {
-        config_table_free(&t);
-        return rl_error_set(err, RL_EUNSUPPORTED, "no swept parameter besides the algorithm");
-    }
-    run_table runs;
-    rc = run_table_read(dir, &runs, err);
-    if (rc != RL_OK) {
-        config_table_free(&t);
-        return rc;
-    }
-    if (!first && !last)
-        last = score_episodes(dir);
-    const char *m = rl_plot_metric_name(metric);
     const char *what = metric == RL_PLOT_RETURN   ? "return"
                        : metric == RL_PLOT_LENGTH ? "episode length"
                                                   : "value RMSE";
+    const char *of = stat == RL_PLOT_IQM ? "IQM of the runs' mean" : "mean";
     if (first == 1 || (!first && last == 1))
-        snprintf(info->summary, sizeof info->summary, "mean %s over the %s episode", what,
-                 first ? "first" : "last");
+        snprintf(out, size, "%s %s over the %s episode", of, what, first ? "first" : "last");
     else if (first)
-        snprintf(info->summary, sizeof info->summary, "mean %s over the first %zu episodes",
-                 what, first);
+        snprintf(out, size, "%s %s over the first %zu episodes", of, what, first);
     else if (last)
-        snprintf(info->summary, sizeof info->summary, "mean %s over the last %zu episodes",
-                 what, last);
+        snprintf(out, size, "%s %s over the last %zu episodes", of, what, last);
     else
-        snprintf(info->summary, sizeof info->summary, "mean %s over all episodes", what);
-    snprintf(info->key, sizeof info->key, "%s", t.names[x]);
+        snprintf(out, size, "%s %s over all episodes", of, what);
+}
 
+/* Experiment e's rows: appended to rows (room for e's configurations), its lines numbered
+ * from info->n_lines on. x values that are not all numbers are placed at 0, 1, ... in order
+ * of first appearance; numeric says which. */
+static int sweep_rows(const rl_plot_experiment *e, size_t experiment, const char *key,
+                      rl_plot_metric metric, rl_plot_stat stat, size_t first, size_t last,
+                      sweep_row *rows, size_t *n_rows, bool *numeric, char *summary,
+                      size_t summary_size, rl_plot_sweep_info *info, rl_error *err)
+{
+    int x = -1;
+    for (size_t j = 2; j < e->n_columns; j++)
+        if (strcmp(e->columns[j], key) == 0)
+            x = (int)j;
+    if (x < 0)
+        return rl_error_set(err, RL_EUNSUPPORTED, "%s does not sweep %s", e->name, key);
+    run_table runs;
+    int rc = run_table_read(e->dir, &runs, err);
+    if (rc != RL_OK)
+        return rc;
+    if (!first && !last)
+        last = score_episodes(e->dir);
+    describe_window(metric, stat, first, last, summary, summary_size);
     double *score = malloc((runs.n ? runs.n : 1) * sizeof *score);
     double *values = malloc((runs.n ? runs.n : 1) * sizeof *values);
-    sweep_row *rows = calloc(t.n_rows ? t.n_rows : 1, sizeof *rows);
-    size_t *line_of = calloc(t.n_rows ? t.n_rows : 1, sizeof *line_of);
-    double *x_of = calloc(t.n_rows ? t.n_rows : 1, sizeof *x_of);
-    rc = score && values && rows && line_of && x_of
+    double *work = malloc((runs.n + RL_PLOT_BOOTSTRAP) * sizeof *work);
+    size_t *line_of = calloc(e->n_configs ? e->n_configs : 1, sizeof *line_of);
+    double *x_of = calloc(e->n_configs ? e->n_configs : 1, sizeof *x_of);
+    size_t *line_experiment = realloc(info->line_experiment,
+                                      (info->n_lines + e->n_configs + 1) * sizeof(size_t));
+    if (line_experiment)
+        info->line_experiment = line_experiment;
+    size_t *line_config = line_experiment ? realloc(info->line_config,
+                                                    (info->n_lines + e->n_configs + 1) *
+                                                        sizeof(size_t))
+                                          : NULL;
+    if (line_config)
+        info->line_config = line_config;
+    rc = score && values && work && line_of && x_of && line_config
              ? RL_OK
              : rl_error_set(err, RL_ENOMEM, "out of memory");
     if (rc == RL_OK)
-        rc = read_run_scores(dir, metric, first, last, &runs, score, err);
+        rc = read_run_scores(e->dir, metric, first, last, &runs, score, err);
     if (rc == RL_ENOTFOUND)
-        rc = rl_error_set(err, RL_EUNSUPPORTED, "no learner (no episodes.csv)");
-
-    /* Lines in order of first appearance; x values that are not all numbers are placed at
-     * 0, 1, ... in order of first appearance. */
-    bool numeric = true;
-    for (size_t i = 0; i < t.n_rows; i++) {
+        rc = rl_error_set(err, RL_EUNSUPPORTED, "no learner in %s (no episodes.csv)", e->name);
+    *numeric = true;
+    for (size_t i = 0; i < e->n_configs; i++) {
         double v;
-        numeric &= is_number(cell(&t, i, (size_t)x), &v);
+        *numeric &= is_number(rl_plot_experiment_cell(e, i, (size_t)x), &v);
     }
-    size_t n_rows = 0, n_distinct = 0;
-    for (size_t k = 0; rc == RL_OK && k < t.n_rows; k++) {
+    size_t n_distinct = 0;
+    for (size_t k = 0; rc == RL_OK && k < e->n_configs; k++) {
         size_t line = info->n_lines;
         for (size_t j = 0; j < k; j++)
-            if (same_line(&t, j, k, (size_t)x)) {
+            if (e->selected[j] && same_line(e, j, k, (size_t)x)) {
                 line = line_of[j];
                 break;
             }
         line_of[k] = line;
-        if (line == info->n_lines)
-            info->n_lines++;
         double position = (double)n_distinct;
-        if (numeric) {
-            is_number(cell(&t, k, (size_t)x), &position);
+        if (*numeric) {
+            is_number(rl_plot_experiment_cell(e, k, (size_t)x), &position);
         } else {
             size_t j = 0;
-            while (j < k && strcmp(cell(&t, j, (size_t)x), cell(&t, k, (size_t)x)) != 0)
+            while (j < k && strcmp(rl_plot_experiment_cell(e, j, (size_t)x),
+                                   rl_plot_experiment_cell(e, k, (size_t)x)) != 0)
                 j++;
             if (j < k)
                 position = x_of[j];
@@ -818,50 +938,171 @@ int rl_plot_write_sweep(const char *dir, rl_plot_metric metric, size_t first, si
                 n_distinct++;
         }
         x_of[k] = position;
+        if (!e->selected[k])
+            continue;
         size_t n = 0;
         for (size_t r = 0; r < runs.n; r++)
             if (runs.config[r] == k && isfinite(score[r]))
                 values[n++] = score[r];
         if (!n)
             continue; /* a planner, or no defined value */
-        rl_summary s;
-        rl_summary_compute(values, n, &s);
-        rows[n_rows++] = (sweep_row){k, line, position, s.mean, s.ci95_low, s.ci95_high, n};
+        if (line == info->n_lines) {
+            info->line_experiment[line] = experiment;
+            info->line_config[line] = k;
+            info->n_lines++;
+        }
+        double centre, low, high;
+        if (stat == RL_PLOT_IQM) {
+            rl_iqm_bootstrap(values, n, RL_PLOT_BOOTSTRAP, (unsigned long)k + 1, &low, &high,
+                             work, NULL);
+            centre = rl_iqm(values, n);
+            if (n < 2)
+                low = high = NAN;
+        } else {
+            rl_summary s;
+            rl_summary_compute(values, n, &s);
+            centre = s.mean;
+            low = s.ci95_low;
+            high = s.ci95_high;
+        }
+        rows[(*n_rows)++] = (sweep_row){experiment, k, line, position, centre, low, high, n};
     }
+    free(score);
+    free(values);
+    free(work);
+    free(line_of);
+    free(x_of);
+    run_table_free(&runs);
+    return rc;
+}
+
+int rl_plot_write_sweep(const rl_plot_experiment *e, size_t n, const char *plots,
+                        rl_plot_metric metric, rl_plot_stat stat, size_t first, size_t last,
+                        rl_plot_sweep_info *info, rl_error *err)
+{
+    memset(info, 0, sizeof *info);
+    int x = n ? sweep_column(&e[0]) : -1;
+    if (x < 0)
+        return rl_error_set(err, RL_EUNSUPPORTED, "no swept parameter besides the algorithm");
+    snprintf(info->key, sizeof info->key, "%s", e[0].columns[x]);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += e[i].n_configs;
+    sweep_row *rows = calloc(total ? total : 1, sizeof *rows);
+    char (*summary)[160] = calloc(n ? n : 1, sizeof *summary);
+    bool *numeric = calloc(n ? n : 1, sizeof *numeric);
+    int rc = rows && summary && numeric ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
+    size_t n_rows = 0;
+    for (size_t i = 0; rc == RL_OK && i < n; i++)
+        rc = sweep_rows(&e[i], i, info->key, metric, stat, first, last, rows, &n_rows,
+                        &numeric[i], summary[i], sizeof summary[i], info, err);
+    const char *m = rl_plot_metric_name(metric);
     if (rc == RL_OK && !n_rows)
         rc = rl_error_set(err, RL_EUNSUPPORTED, "no learner with a defined %s", m);
+    if (rc == RL_OK) {
+        snprintf(info->summary, sizeof info->summary, "%s", summary[0]);
+        info->same_summary = true;
+        for (size_t i = 1; i < n; i++)
+            info->same_summary &= strcmp(summary[i], summary[0]) == 0;
+    }
     rl_output_file o;
     char file[64];
     snprintf(file, sizeof file, "sweep_%s.csv", m);
     if (rc == RL_OK)
-        rc = open_output(&o, dir, file, err);
+        rc = open_output(&o, plots, file, err);
     if (rc == RL_OK) {
         qsort(rows, n_rows, sizeof *rows, compare_rows);
-        fprintf(o.f, "line,key,x,xtic,config,runs,mean,ci95_low,ci95_high,summary\n");
+        fprintf(o.f, "line,key,x,xtic,config,runs,%s,ci95_low,ci95_high,summary\n",
+                rl_plot_stat_name(stat));
         for (size_t i = 0; i < n_rows; i++) {
             const sweep_row *r = &rows[i];
             fprintf(o.f, "%zu,%s,", r->line, info->key);
             put_number(o.f, r->x);
-            fprintf(o.f, ",%s,%zu,%zu,", numeric ? "" : cell(&t, r->config, (size_t)x),
+            const rl_plot_experiment *ex = &e[r->experiment];
+            int col = -1;
+            for (size_t j = 2; j < ex->n_columns; j++)
+                if (strcmp(ex->columns[j], info->key) == 0)
+                    col = (int)j;
+            fprintf(o.f, ",%s,%zu,%zu,",
+                    numeric[r->experiment] ? "" : rl_plot_experiment_cell(ex, r->config, (size_t)col),
                     r->config, r->runs);
             put_number(o.f, r->mean);
             fputc(',', o.f);
             put_number(o.f, r->low);
             fputc(',', o.f);
             put_number(o.f, r->high);
-            fprintf(o.f, ",%s\n", info->summary);
+            fprintf(o.f, ",%s\n", summary[r->experiment]);
         }
         info->n_rows = n_rows;
         rc = rl_output_commit(&o, err);
     }
-    free(score);
-    free(values);
     free(rows);
-    free(line_of);
-    free(x_of);
-    run_table_free(&runs);
-    config_table_free(&t);
+    free(summary);
+    free(numeric);
+    if (rc != RL_OK) {
+        free(info->line_experiment);
+        free(info->line_config);
+        info->line_experiment = info->line_config = NULL;
+    }
     return rc;
+}
+
+/* ---- Convergence ---- */
+
+int rl_plot_write_convergence(const rl_plot_experiment *e, size_t n, const char *plots,
+                              size_t *n_series, rl_error *err)
+{
+    *n_series = 0;
+    rl_output_file o;
+    int rc = open_output(&o, plots, "convergence.csv", err);
+    if (rc != RL_OK)
+        return rc;
+    fprintf(o.f, "series,iteration,delta,value_rmse\n");
+    for (size_t i = 0; rc == RL_OK && i < n; i++) {
+        run_table runs;
+        rl_csv in;
+        rc = run_table_read(e[i].dir, &runs, err);
+        if (rc != RL_OK)
+            break;
+        rc = csv_open(&in, e[i].dir, "iterations.csv", err);
+        if (rc == RL_ENOTFOUND) { /* learners only */
+            run_table_free(&runs);
+            rc = RL_OK;
+            continue;
+        }
+        int col_run = rc == RL_OK ? rl_csv_column(&in, "run", err) : -1,
+            col_iteration = rc == RL_OK ? rl_csv_column(&in, "iteration", err) : -1,
+            col_delta = rc == RL_OK ? rl_csv_column(&in, "delta", err) : -1,
+            col_rmse = rc == RL_OK ? rl_csv_column(&in, "value_rmse", err) : -1;
+        if (rc == RL_OK && (col_run < 0 || col_iteration < 0 || col_delta < 0 || col_rmse < 0))
+            rc = RL_EPARSE;
+        size_t last_run = (size_t)-1;
+        while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
+            rc = RL_OK;
+            size_t run, iteration;
+            if (!rl_csv_size(&in, col_run, &run))
+                rc = bad_number(&in, col_run, err);
+            else if (!rl_csv_size(&in, col_iteration, &iteration))
+                rc = bad_number(&in, col_iteration, err);
+            else if (run >= runs.n || runs.config[run] >= e[i].n_configs)
+                rc = rl_csv_error(&in, col_run, err, "run %zu is not in runs.csv", run);
+            if (rc != RL_OK)
+                break;
+            if (runs.replicate[run] != 0 || !e[i].selected[runs.config[run]])
+                continue;
+            *n_series += run != last_run;
+            last_run = run;
+            fprintf(o.f, "%zu,%zu,", e[i].first_id + runs.config[run], iteration);
+            put_number(o.f, csv_number(&in, col_delta));
+            fputc(',', o.f);
+            put_number(o.f, csv_number(&in, col_rmse));
+            fputc('\n', o.f);
+        }
+        if (in.f)
+            rl_csv_close(&in);
+        run_table_free(&runs);
+    }
+    return rl_output_close(&o, rc, err);
 }
 
 /* ---- The default y range ---- */
@@ -930,9 +1171,12 @@ void rl_plot_range_free(rl_plot_range *r)
 
 size_t rl_plot_count_configs(const char *dir, size_t *cells)
 {
-    config_table t;
-    size_t n = config_table_read(dir, &t, NULL) == RL_OK ? t.n_rows : 0;
-    config_table_free(&t);
+    rl_plot_experiment t;
+    size_t n = 0;
+    if (rl_plot_experiment_read(dir, &t, NULL) == RL_OK) {
+        n = t.n_configs;
+        rl_plot_experiment_free(&t);
+    }
     if (cells) {
         *cells = 0;
         rl_csv in;
