@@ -130,10 +130,8 @@ static double number_at(const table *t, size_t row, const char *name)
 
 /* Checks that path is a file of the format (its signature) and larger than 2 KB, which no
  * picture with axes, cells or curves is below. */
-static void expect_picture(const char *dir, const char *name, rl_plot_format format)
+static void expect_picture_file(const char *path, rl_plot_format format)
 {
-    char path[PATH_SIZE];
-    PATHF(path, "%s/plots/%s", dir, name);
     struct stat st;
     if (stat(path, &st) != 0)
         fail_msg("no picture %s", path);
@@ -151,6 +149,13 @@ static void expect_picture(const char *dir, const char *name, rl_plot_format for
         assert_true(memcmp(head, "<?xml", 5) == 0 || memcmp(head, "<svg", 4) == 0);
     else
         assert_memory_equal(head, "%PDF", 4);
+}
+
+static void expect_picture(const char *dir, const char *name, rl_plot_format format)
+{
+    char path[PATH_SIZE];
+    PATHF(path, "%s/plots/%s", dir, name);
+    expect_picture_file(path, format);
 }
 
 static void expect_no_file(const char *dir, const char *name)
@@ -973,6 +978,272 @@ static void test_steps_fixture(void **state)
     assert_contains(err.message, "twice");
 }
 
+/* ---- the default y range, IQM curves, several experiments ------------------------------- */
+
+/* rl_plot_range by hand. A curve of 20 points: the first 10% (points 0 and 1) at -1000 and
+ * -500 are not "later"; points 2..19 are -2..-19. Sorted, the later values are -19..-2 (18
+ * of them): the 1% quantile sits at h = 17 * 0.01 = 0.17 between -19 and -18: -18.83; the
+ * 99% at h = 17 * 0.99 = 16.83 between -3 and -2: -2.17. Half their span, 8.33, widens them
+ * to -27.16 and 6.16; the top is cut at the largest value, -2. A 5% margin of the span 25.16
+ * (1.258) gives -28.418 and -0.742. */
+static void test_default_range(void **state)
+{
+    (void)state;
+    rl_plot_range r;
+    rl_plot_range_init(&r);
+    double low, high;
+    assert_false(rl_plot_range_get(&r, &low, &high));
+    for (size_t k = 0; k < 20; k++) {
+        double v = k == 0 ? -1000 : k == 1 ? -500 : -(double)k;
+        assert_int_equal(rl_plot_range_add(&r, v, rl_plot_is_later(k, 20), NULL), RL_OK);
+    }
+    assert_int_equal(rl_plot_range_add(&r, NAN, true, NULL), RL_OK); /* left out */
+    assert_true(rl_plot_range_get(&r, &low, &high));
+    assert_close(low, -28.418, 1e-9);
+    assert_close(high, -0.742, 1e-9);
+    rl_plot_range_free(&r);
+
+    /* A flat curve: no span, so one unit either side (10% of 5 is less), then 5% of 2. */
+    rl_plot_range_init(&r);
+    for (size_t k = 0; k < 10; k++)
+        rl_plot_range_add(&r, 5.0, rl_plot_is_later(k, 10), NULL);
+    assert_true(rl_plot_range_get(&r, &low, &high));
+    assert_close(low, 3.9, 1e-12);
+    assert_close(high, 6.1, 1e-12);
+    rl_plot_range_free(&r);
+}
+
+/* Hand-written results: one configuration, five runs of two episodes. Episode 1's returns
+ * 1, 2, 3, 4, 100: the IQM drops floor(5/4) = 1 value from each end, (2 + 3 + 4) / 3 = 3
+ * (the mean, 22, would be pulled up by the 100). Episode 2: 10 everywhere, IQM 10 and every
+ * bootstrap resample's IQM 10. */
+static void write_iqm_fixture(const char *dir)
+{
+    char path[PATH_SIZE + 32];
+    mkdir(dir, 0777);
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm\n0,sarsa\n");
+    PATHF(path, "%s/summary.csv", dir); /* what marks a learner's results */
+    write_file(path, "config,episode,runs,mean_return,sd_return,ci95_low_return,"
+                     "ci95_high_return\n");
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "0,0,0,1,completed,2,4,0\n1,0,1,1,completed,2,4,0\n"
+                     "2,0,2,1,completed,2,4,0\n3,0,3,1,completed,2,4,0\n"
+                     "4,0,4,1,completed,2,4,0\n");
+    PATHF(path, "%s/episodes.csv", dir);
+    write_file(path, "run,episode,return,discounted_return,length,outcome,value_rmse\n"
+                     "0,1,1,1,2,terminated,\n0,2,10,10,2,terminated,\n"
+                     "1,1,100,1,2,terminated,\n1,2,10,10,2,terminated,\n"
+                     "2,1,3,1,2,terminated,\n2,2,10,10,2,terminated,\n"
+                     "3,1,2,1,2,terminated,\n3,2,10,10,2,terminated,\n"
+                     "4,1,4,1,2,terminated,\n4,2,10,10,2,terminated,\n");
+}
+
+static void test_iqm_curves(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE], path[PATH_SIZE + 32];
+    PATHF(dir, "%s/iqm", tmpdir);
+    write_iqm_fixture(dir);
+    rl_plot_experiment e = experiment(dir);
+    rl_plot_curves_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_curves(&e, 1, plots_of(dir), RL_PLOT_RETURN, RL_PLOT_IQM, 0,
+                                          true, &info, &err),
+                     RL_OK);
+    assert_int_equal(info.longest, 2);
+    PATHF(path, "%s/plots/curves_return.csv", dir);
+    table t = table_read(path);
+    assert_string_equal(t.cells[3], "iqm_return");
+    assert_int_equal(t.n_rows, 2);
+    assert_close(number_at(&t, 0, "runs"), 5, 0);
+    assert_close(number_at(&t, 0, "iqm_return"), 3, 1e-12);
+    /* A bootstrap interval lies within the values resampled, around no value in particular;
+     * for a constant it is that constant. */
+    double low = number_at(&t, 0, "ci95_low_return"), high = number_at(&t, 0, "ci95_high_return");
+    assert_true(1 <= low && low <= 3 && 3 <= high && high <= 100);
+    assert_close(number_at(&t, 1, "iqm_return"), 10, 1e-12);
+    assert_close(number_at(&t, 1, "ci95_low_return"), 10, 1e-12);
+    assert_close(number_at(&t, 1, "ci95_high_return"), 10, 1e-12);
+    table_free(&t);
+    /* The same file again: seeded per (configuration, episode). */
+    char *first = slurp(path);
+    assert_int_equal(rl_plot_write_curves(&e, 1, plots_of(dir), RL_PLOT_RETURN, RL_PLOT_IQM, 0,
+                                          true, &info, &err),
+                     RL_OK);
+    char *second = slurp(path);
+    assert_string_equal(first, second);
+    free(first);
+    free(second);
+    /* Without bands, no interval. */
+    assert_int_equal(rl_plot_write_curves(&e, 1, plots_of(dir), RL_PLOT_RETURN, RL_PLOT_IQM, 0,
+                                          false, &info, &err),
+                     RL_OK);
+    t = table_read(path);
+    assert_string_equal(text_at(&t, 0, "ci95_low_return"), "");
+    table_free(&t);
+
+    /* IQM sweeps: runs' scores over both episodes: 5.5, 55, 6.5, 6, 7; IQM of the sorted
+     * 5.5, 6, 6.5, 7, 55 drops one from each end: 6.5. (A second configuration, without
+     * runs, makes alpha a swept key.) */
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm,alpha\n0,sarsa,0.5\n1,sarsa,0.9\n");
+    rl_plot_experiment_free(&e);
+    e = experiment(dir);
+    rl_plot_sweep_info sweep;
+    assert_int_equal(rl_plot_write_sweep(&e, 1, plots_of(dir), RL_PLOT_RETURN, RL_PLOT_IQM, 0, 0,
+                                         &sweep, &err),
+                     RL_OK);
+    free(sweep.line_experiment);
+    free(sweep.line_config);
+    PATHF(path, "%s/plots/sweep_return.csv", dir);
+    t = table_read(path);
+    assert_close(number_at(&t, 0, "iqm"), 6.5, 1e-12);
+    assert_contains(text_at(&t, 0, "summary"), "IQM of the runs' mean return");
+    table_free(&t);
+    rl_plot_experiment_free(&e);
+
+    /* Through the program: the per-episode IQM from episodes.csv. */
+    if (have_gnuplot) {
+        result r = RUN("plot", dir, "--what", "curves", "--stat", "iqm");
+        expect_status(&r, 0);
+        assert_contains(r.out, "learning_curve_return.png");
+        result_free(&r);
+    }
+}
+
+/* Two experiments in one picture: each one's configurations are series, numbered on from
+ * the configurations before them (the random sweep twice: 0, 1, then 2, 3). */
+static void test_overlay_data(void **state)
+{
+    (void)state;
+    char out[PATH_SIZE], path[PATH_SIZE + 32];
+    PATHF(out, "%s/overlay", tmpdir);
+    mkdir(out, 0777);
+    rl_plot_experiment e[2] = {experiment(random_dir), experiment(random_dir)};
+    e[1].first_id = e[0].n_configs;
+    rl_plot_curves_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_curves(e, 2, out, RL_PLOT_RETURN, RL_PLOT_MEAN, 0, true,
+                                          &info, &err),
+                     RL_OK);
+    assert_int_equal(info.n_defined, 48); /* 2 experiments x 2 configurations x 12 */
+    PATHF(path, "%s/curves_return.csv", out);
+    table t = table_read(path);
+    assert_int_equal(t.n_rows, 48);
+    for (size_t i = 0; i < 24; i++) {
+        assert_close(number_at(&t, i, "series"), i / 12, 0);
+        assert_close(number_at(&t, 24 + i, "series"), 2 + i / 12, 0);
+        assert_string_equal(text_at(&t, 24 + i, "mean_return"), text_at(&t, i, "mean_return"));
+    }
+    table_free(&t);
+
+    /* --configs 1 in both: series 1 and 3 only. */
+    assert_int_equal(rl_plot_select(e, 2, "1", &err), RL_OK);
+    assert_int_equal(rl_plot_write_curves(e, 2, out, RL_PLOT_RETURN, RL_PLOT_MEAN, 0, true,
+                                          &info, &err),
+                     RL_OK);
+    t = table_read(path);
+    assert_int_equal(t.n_rows, 24);
+    assert_close(number_at(&t, 0, "series"), 1, 0);
+    assert_close(number_at(&t, 12, "series"), 3, 0);
+    table_free(&t);
+
+    /* Sweeps: each experiment's line numbered on (one line per experiment here). */
+    assert_int_equal(rl_plot_select(e, 2, "0-1", &err), RL_OK);
+    rl_plot_sweep_info sweep;
+    assert_int_equal(rl_plot_write_sweep(e, 2, out, RL_PLOT_LENGTH, RL_PLOT_MEAN, 0, 0, &sweep,
+                                         &err),
+                     RL_OK);
+    assert_int_equal(sweep.n_lines, 2);
+    assert_int_equal(sweep.n_rows, 4);
+    assert_int_equal(sweep.line_experiment[0], 0);
+    assert_int_equal(sweep.line_experiment[1], 1);
+    assert_true(sweep.same_summary);
+    free(sweep.line_experiment);
+    free(sweep.line_config);
+    rl_plot_experiment_free(&e[0]);
+    rl_plot_experiment_free(&e[1]);
+
+    /* Planners: replicate 0's sweeps of each configuration, as iterations.csv has them. */
+    rl_plot_experiment vi = experiment(vi_dir);
+    size_t n_series;
+    assert_int_equal(rl_plot_write_convergence(&vi, 1, out, &n_series, &err), RL_OK);
+    assert_int_equal(n_series, 1);
+    PATHF(path, "%s/iterations.csv", vi_dir);
+    table iterations = table_read(path);
+    PATHF(path, "%s/convergence.csv", out);
+    t = table_read(path);
+    assert_int_equal(t.n_rows, iterations.n_rows); /* one seed: every row is run 0's */
+    for (size_t i = 0; i < t.n_rows; i++) {
+        assert_string_equal(text_at(&t, i, "iteration"), text_at(&iterations, i, "iteration"));
+        assert_string_equal(text_at(&t, i, "delta"), text_at(&iterations, i, "delta"));
+    }
+    table_free(&t);
+    table_free(&iterations);
+    rl_plot_experiment_free(&vi);
+}
+
+/* The options of several experiments, panels, --configs, --bands through the program. */
+static void test_overlay_pictures(void **state)
+{
+    (void)state;
+    need_gnuplot();
+    char out[PATH_SIZE], path[PATH_SIZE + 64];
+    PATHF(out, "%s/together", tmpdir);
+    result r = RUN("plot", random_dir, random_dir, "--what", "curves,sweep,grid");
+    expect_status(&r, 2);
+    assert_contains(r.err, "-o OUT");
+    result_free(&r);
+
+    r = RUN("plot", random_dir, steps_dir, "-o", out, "--what", "curves,grid");
+    expect_status(&r, 0);
+    assert_contains(r.out, "skipped grids: one experiment at a time");
+    /* The steps experiment has one episode per run: the overlay still draws. */
+    result_free(&r);
+    r = RUN("plot", random_dir, random_dir, "-o", out, "--what", "curves,sweep",
+            "--metric", "return,length", "--bands", "none", "--configs", "algorithm=random");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(path, "%s/learning_curve_return_length.png", out);
+    expect_picture_file(path, RL_PLOT_PNG);
+    PATHF(path, "%s/sweep_return_length.png", out);
+    expect_picture_file(path, RL_PLOT_PNG);
+    /* The legend names each experiment. */
+    PATHF(path, "%s/curves_series.tsv", out);
+    char *series = slurp(path);
+    assert_non_null(series);
+    assert_contains(series, "random, reward_forbidden = -10 (random)\t");
+    free(series);
+
+    static const struct {
+        const char *args[4];
+        const char *message;
+    } CASES[] = {
+        {{"--metric", "return,return"}, "given twice"},
+        {{"--metric", "return,score"}, "'score' is not"},
+        {{"--metric", "return,length", "--ymin", "0"}, "one --metric"},
+        {{"--stat", "median"}, "mean or iqm"},
+        {{"--bands", "some"}, "ci or none"},
+        {{"--configs", "7"}, "no configuration 7"},
+        {{"--configs", "gamma=1"}, "no swept key 'gamma'"},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        const char *args[8] = {"plot", random_dir};
+        size_t n = 2;
+        for (size_t j = 0; j < 4 && CASES[i].args[j]; j++)
+            args[n++] = CASES[i].args[j];
+        args[n] = NULL;
+        result bad = run(args);
+        expect_status(&bad, 2);
+        assert_contains(bad.err, CASES[i].message);
+        result_free(&bad);
+    }
+}
+
 /* ---- errors --------------------------------------------------------------------------------- */
 
 /* Zhao Fig 8.6(b): the uniform policy's values on the 5x5 grid world (baseline rewards,
@@ -1178,6 +1449,10 @@ int main(void)
         cmocka_unit_test(test_steps_numbers),
         cmocka_unit_test(test_steps_picture),
         cmocka_unit_test(test_steps_fixture),
+        cmocka_unit_test(test_default_range),
+        cmocka_unit_test(test_iqm_curves),
+        cmocka_unit_test(test_overlay_data),
+        cmocka_unit_test(test_overlay_pictures),
         cmocka_unit_test(test_surface_numbers),
         cmocka_unit_test(test_surface_picture),
         cmocka_unit_test(test_no_gnuplot),

@@ -225,9 +225,11 @@ static void metrics_name(const rl_plot_metric *m, size_t n, char *out, size_t si
 
 static int plot_curves(plotter *p, char *assignments, rl_error *err)
 {
-    const char *missing = lacking(p, "summary.csv");
+    /* The mean is summary.csv's; the IQM is computed from every run's episodes. */
+    const char *needed = p->o->stat == RL_PLOT_IQM ? "episodes.csv" : "summary.csv";
+    const char *missing = lacking(p, needed);
     if (missing) {
-        note(p, "learning curves: no summary.csv in %s (no learner in this experiment)",
+        note(p, "learning curves: no %s in %s (no learner in this experiment)", needed,
              missing);
         return RL_OK;
     }
