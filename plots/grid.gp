@@ -177,10 +177,17 @@ do for [k=1:strlen('SGX#CH')] {
     if (strstrt(present, c) > 0) { key_kinds = key_kinds.c }
 }
 swatch(i) = substr(key_kinds, i, i)
-set key at screen 0.5, key_height / height center center horizontal maxrows 1 noautotitle samplen 1.5 \
-    width 2 noenhanced
-swatches = "for [i=1:strlen(key_kinds)] NaN with boxes fs solid 1.0 border lc rgb '#303030' " \
-           ."fc rgb cell_rgb(swatch(i)) title kind_name(swatch(i))"
+# Drawn as objects and labels at fixed places: gnuplot's own key would wrap in a narrow panel.
+key_w = 120.0
+key_x0 = (width - strlen(key_kinds) * key_w) / 2
+do for [i=1:strlen(key_kinds)] {
+    x = (key_x0 + (i - 1) * key_w) / width
+    eval sprintf("set object %d rect from screen %g, %g to screen %g, %g fc rgb %d " \
+                 ."fs solid 1.0 border lc rgb '#303030' front", 100 + i, x, 10.0 / height, \
+                 x + 14.0 / width, 24.0 / height, cell_rgb(swatch(i)))
+    eval sprintf("set label %d '%s' at screen %g, %g left front", 100 + i, \
+                 kind_name(swatch(i)), x + 20.0 / width, 17.0 / height)
+}
 
 eval panel(0)
 set title 'policy'
@@ -190,8 +197,8 @@ plot @cells, \
         with vectors arrowstyle variable, \
      arrows using (wanted($7) && strcol(6) eq 'stay' ? $8 : NaN):9:($7 * 0.21) \
         with circles lc rgb '#1B7F3B' lw (pixels >= 44 ? 2 : 1) fs empty border lc rgb '#1B7F3B', \
-     @marks, @swatches
-unset key
+     @marks
+do for [i=1:strlen(key_kinds)] { eval sprintf("unset object %d; unset label %d", 100 + i, 100 + i) }
 
 eval panel(1)
 set title 'state values'

@@ -100,6 +100,7 @@ array has_rows[panels * (max_id + 1)]
 array has_band[panels * (max_id + 1)]
 do for [k=1:panels * (max_id + 1)] { has_rows[k] = 0; has_band[k] = 0 }
 runs = 0
+fewest = 1e18
 xmax = 0
 drawn_any = 0
 do for [p=1:panels] {
@@ -110,6 +111,7 @@ do for [p=1:panels] {
           k <= panels * (max_id + 1) ? (v = column(centre), has_rows[k] = has_rows[k] || v == v, \
           v = column(low), has_band[k] = has_band[k] || (bands && v == v)) : 0, $3) nooutput
     runs = STATS_max > runs ? int(STATS_max) : runs
+    fewest = STATS_min < fewest ? int(STATS_min) : fewest
     stats data_of(m) using 2 nooutput
     xmax = STATS_max > xmax ? STATS_max : xmax
 }
@@ -119,9 +121,13 @@ banded = 0
 do for [k=1:panels * (max_id + 1)] { banded = banded || has_band[k] }
 
 width = 900
-legend_rows = int((n_series + 1) / 2)
+# Two columns of labels, or one when a label is too long for half the width.
+longest = 0
+do for [i=1:n_series] { longest = strlen(label[i]) > longest ? strlen(label[i]) : longest }
+key_columns = longest > 30 ? 1 : 2
+legend_rows = int((n_series + key_columns - 1) / key_columns)
 panel_height = panels == 1 ? 520 : 330
-height = panel_height * panels + 40 + 18 * legend_rows
+height = panel_height * panels + 40 + 22 * legend_rows
 # Enhanced text for the powers of ten of log axes; every label is noenhanced (names hold '_').
 if (term eq 'pdfcairo') {
     eval sprintf("set terminal pdfcairo size %g,%g font ',11' enhanced", width / 72.0, height / 72.0)
@@ -132,7 +138,8 @@ set output out
 set encoding utf8
 
 what = (stat eq 'iqm' ? 'interquartile mean' : 'mean') \
-       .sprintf(' over %d run%s per configuration', runs, runs == 1 ? '' : 's') \
+       .(fewest < runs ? sprintf(' over %d to %d runs per configuration', fewest, runs) \
+                       : sprintf(' over %d run%s per configuration', runs, runs == 1 ? '' : 's')) \
        .(!banded ? '' : stat eq 'iqm' ? ', bootstrap 95% interval shaded' : ', 95% interval shaded')
 heading = title eq '' ? what : title."\n".what
 xname = sprintf('%s%s', xaxis, smooth > 1 ? \
@@ -150,7 +157,7 @@ set key noenhanced
 
 mine(k, x) = int($1) == k ? x : NaN
 set multiplot title heading noenhanced
-legend_space = (12.0 + 18.0 * legend_rows) / height
+legend_space = (14.0 + 22.0 * legend_rows) / height
 title_space = (title eq '' ? 40.0 : 58.0) / height
 panel_frac = (1.0 - legend_space - title_space) / panels
 do for [p=1:panels] {
@@ -191,7 +198,8 @@ do for [p=1:panels] {
     if (exists(lo_name) && !exists(hi_name)) { set yrange [value(lo_name):*] }
     if (!exists(lo_name) && exists(hi_name)) { set yrange [*:value(hi_name)] }
     if (p == panels) {
-        set key at screen 0.5, legend_space - 0.01 center top horizontal maxrows legend_rows
+        set key at screen 0.5, legend_space - 0.01 center top horizontal maxcols key_columns \
+            maxrows legend_rows
     } else {
         unset key
     }

@@ -57,6 +57,7 @@ stats series every ::1 using (l = int($1) + 1, label[l] = strcol(4), colour[l] =
 set datafile separator comma
 set datafile columnheaders
 runs = 0
+fewest = 1e18
 key = ''
 categorical = 0
 banded = 0
@@ -67,6 +68,7 @@ do for [p=1:panels] {
           has_band[k] = has_band[k] || (bands && valid(8)), banded = banded || has_band[k], \
           categorical = categorical || strcol(4) ne '', $6) nooutput
     runs = STATS_max > runs ? int(STATS_max) : runs
+    fewest = STATS_min < fewest ? int(STATS_min) : fewest
 }
 stats data_of(word(metric, 1)) using 3 nooutput
 # Values spread over two or more decades (step sizes 0.001 ... 0.1) go on a log scale.
@@ -78,9 +80,13 @@ stats data_of(word(metric, 1)) using (summary = summary eq '' ? strcol(10) : sum
       mixed = mixed || strcol(10) ne summary, 0) nooutput
 
 width = 900
-legend_rows = int((n_lines + 1) / 2)
+# Two columns of labels, or one when a label is too long for half the width.
+longest = 0
+do for [l=1:n_lines] { longest = strlen(label[l]) > longest ? strlen(label[l]) : longest }
+key_columns = longest > 30 ? 1 : 2
+legend_rows = int((n_lines + key_columns - 1) / key_columns)
 panel_height = panels == 1 ? 520 : 330
-height = panel_height * panels + 40 + 18 * legend_rows
+height = panel_height * panels + 40 + 22 * legend_rows
 if (term eq 'pdfcairo') {
     eval sprintf("set terminal pdfcairo size %g,%g font ',11' noenhanced", width / 72.0, height / 72.0)
 } else {
@@ -90,7 +96,8 @@ set output out
 set encoding utf8
 
 what = (stat eq 'iqm' ? 'interquartile mean' : 'mean') \
-       .sprintf(' over %d run%s per configuration', runs, runs == 1 ? '' : 's') \
+       .(fewest < runs ? sprintf(' over %d to %d runs per configuration', fewest, runs) \
+                       : sprintf(' over %d run%s per configuration', runs, runs == 1 ? '' : 's')) \
        .(!banded ? '' : stat eq 'iqm' ? ', bootstrap 95% interval shaded' : ', 95% interval shaded')
 window = strstrt(summary, ' over ') ? substr(summary, strstrt(summary, ' over ') + 1, strlen(summary)) : ''
 if (panels > 1 && !mixed && window ne '') { what = what."; a run's score: its mean ".window }
@@ -107,7 +114,7 @@ x_name = key eq 'alpha' ? 'α (step size)' : key eq 'epsilon' ? 'ε' : key eq 'g
 
 mine(l, x) = int($1) == l ? x : NaN
 set multiplot title heading
-legend_space = (12.0 + 18.0 * legend_rows) / height
+legend_space = (14.0 + 22.0 * legend_rows) / height
 title_space = (title eq '' ? 40.0 : 58.0) / height
 panel_frac = (1.0 - legend_space - title_space) / panels
 do for [p=1:panels] {
@@ -130,7 +137,8 @@ do for [p=1:panels] {
     if (exists(lo_name) && !exists(hi_name)) { set yrange [value(lo_name):*] }
     if (!exists(lo_name) && exists(hi_name)) { set yrange [*:value(hi_name)] }
     if (p == panels) {
-        set key at screen 0.5, legend_space - 0.01 center top horizontal maxrows legend_rows
+        set key at screen 0.5, legend_space - 0.01 center top horizontal maxcols key_columns \
+            maxrows legend_rows
     } else {
         unset key
     }
