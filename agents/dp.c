@@ -11,6 +11,10 @@
  */
 #include "agents/dp.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +24,12 @@
 #include "rl/policy.h"
 
 enum { METHOD_SOLVE, METHOD_ITERATIVE };
+
+/* States start .. end - 1 are decision states with one pattern. */
+typedef struct pattern_run {
+    size_t start, end;
+    uint16_t pattern;
+} pattern_run;
 
 typedef struct dp {
     const rl_mdp *m;
@@ -36,6 +46,10 @@ typedef struct dp {
     bool deterministic;    /* policy iteration: pi is one-hot on greedy */
     bool own_policy;       /* policy iteration: read out greedy, not the values' greedy */
     bool all_sure;         /* every (s, a) has one outcome: value iteration's fast sweep */
+    float *greedy_runs;    /* synchronous value iteration on a model with patterns: its
+                              greedy actions, as floats (sweep_patterns) */
+    struct pattern_run *runs; /* the model's runs of states sharing a pattern */
+    size_t n_runs;
     bool keep_ties;        /* policy iteration: an equally good action does not replace the
                               current one */
     size_t *read_out, *read_out_work; /* n_states each: scratch of the policy read-out */
@@ -111,6 +125,8 @@ static const rl_param_spec truncated_params[] = {
 
 /* ---- shared pieces ---- */
 
+static int find_runs(dp *d);
+
 static void dp_release(void *state)
 {
     dp *d = state;
@@ -118,6 +134,8 @@ static void dp_release(void *state)
     rl_free(d->v_next);
     rl_free(d->v_prev);
     rl_free(d->greedy);
+    rl_free(d->greedy_runs);
+    rl_free(d->runs);
     rl_free(d->pi);
     rl_free(d->read_out);
     rl_free(d->read_out_work);
@@ -315,7 +333,16 @@ static int value_iteration_init(void *state, const rl_mdp *m, const rl_params *p
                                  const double *given_policy, rl_error *err)
 {
     (void)given_policy;
-    return dp_init_common(state, m, p, err);
+    dp *d = state;
+    int rc = dp_init_common(d, m, p, err);
+    /* (d->greedy holds the other sweeps' actions; greedy_runs only this one's.) */
+    if (rc == RL_OK && m->pattern && !d->in_place &&
+        (!(d->greedy_runs = rl_calloc(m->n_states, sizeof *d->greedy_runs)) ||
+         find_runs(d) != RL_OK)) {
+        dp_release(d);
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory for a %zu-state model", m->n_states);
+    }
+    return rc;
 }
 
 /* What one value-iteration sweep found. */
@@ -361,6 +388,241 @@ sweep_sure(const rl_mdp *m, size_t n_actions, double gamma, const double *v, dou
     return r;
 }
 
+/* The sweep over a model with patterns (rl/mdp.h), synchronous. Consecutive states that
+ * share a pattern (most of an open grid's rows) are a stencil: their action a's next states
+ * sit at one offset, so the run is a loop over contiguous arrays that gcc vectorises (the
+ * maxima and the first maximising action as selects). With SSE2 the run is one
+ * hand-vectorised pass (pattern_run_sse2); elsewhere gcc vectorises what it can and the
+ * max-norm change takes a second, scalar pass over the run, still in cache (gcc vectorises
+ * no floating-point max reduction without -ffast-math). Every comparison is the scalar
+ * sweep's, in the same order, so the values and actions are the same to the bit. */
+#define PATTERN_RUN(N_ACTIONS)                                                              \
+    for (size_t s = s0; s < s1; s++) {                                                      \
+        double best = r[0] + gamma * p[0][s], arg = 0.0;                                    \
+        for (size_t a = 1; a < (N_ACTIONS); a++) {                                          \
+            double q = r[a] + gamma * p[a][s];                                              \
+            arg = q > best ? (double)a : arg;                                               \
+            best = q > best ? q : best;                                                     \
+        }                                                                                   \
+        out[s] = best;                                                                      \
+        changes += (float)arg != greedy[s] ? 1.0 : 0.0;                                     \
+        greedy[s] = (float)arg;                                                             \
+    }
+
+static double pattern_run4(double gamma, const double *const *p, const double *r,
+                           double *restrict out, float *restrict greedy, size_t s0, size_t s1)
+{
+    double changes = 0.0;
+    const double *restrict p0 = p[0], *restrict p1 = p[1], *restrict p2 = p[2],
+                           *restrict p3 = p[3];
+    const double r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3];
+    for (size_t s = s0; s < s1; s++) {
+        double best = r0 + gamma * p0[s], arg = 0.0;
+        double q = r1 + gamma * p1[s];
+        arg = q > best ? 1.0 : arg;
+        best = q > best ? q : best;
+        q = r2 + gamma * p2[s];
+        arg = q > best ? 2.0 : arg;
+        best = q > best ? q : best;
+        q = r3 + gamma * p3[s];
+        arg = q > best ? 3.0 : arg;
+        best = q > best ? q : best;
+        out[s] = best;
+        changes += (float)arg != greedy[s] ? 1.0 : 0.0;
+        greedy[s] = (float)arg;
+    }
+    return changes;
+}
+
+static double pattern_run5(double gamma, const double *const *p, const double *r,
+                           double *restrict out, float *restrict greedy, size_t s0, size_t s1)
+{
+    double changes = 0.0;
+    const double *restrict p0 = p[0], *restrict p1 = p[1], *restrict p2 = p[2],
+                           *restrict p3 = p[3], *restrict p4 = p[4];
+    const double r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3], r4 = r[4];
+    for (size_t s = s0; s < s1; s++) {
+        double best = r0 + gamma * p0[s], arg = 0.0;
+        double q = r1 + gamma * p1[s];
+        arg = q > best ? 1.0 : arg;
+        best = q > best ? q : best;
+        q = r2 + gamma * p2[s];
+        arg = q > best ? 2.0 : arg;
+        best = q > best ? q : best;
+        q = r3 + gamma * p3[s];
+        arg = q > best ? 3.0 : arg;
+        best = q > best ? q : best;
+        q = r4 + gamma * p4[s];
+        arg = q > best ? 4.0 : arg;
+        best = q > best ? q : best;
+        out[s] = best;
+        changes += (float)arg != greedy[s] ? 1.0 : 0.0;
+        greedy[s] = (float)arg;
+    }
+    return changes;
+}
+
+static double pattern_run_any(size_t n_actions, double gamma, const double *const *p,
+                              const double *r, double *out, float *greedy, size_t s0,
+                              size_t s1)
+{
+    double changes = 0.0;
+    PATTERN_RUN(n_actions)
+    return changes;
+}
+
+/* max |out - v| over [s0, s1) into *delta (a NaN change leaves it, and sets *nan), as the
+ * scalar sweeps compute it. With SSE2, two lanes at a time: maxpd(c, m) keeps m when c is
+ * NaN, as "change > delta ? change : delta" does, and the maximum of the lanes is the
+ * maximum of all, whatever the order. */
+static void run_max_change(const double *out, const double *v, size_t s0, size_t s1,
+                           double *delta, bool *nan)
+{
+    size_t s = s0;
+#if defined(__SSE2__)
+    const __m128d abs_mask = _mm_castsi128_pd(_mm_set1_epi64x(INT64_MAX));
+    __m128d m = _mm_set1_pd(*delta), unordered = _mm_setzero_pd();
+    for (; s + 2 <= s1; s += 2) {
+        __m128d c = _mm_and_pd(_mm_sub_pd(_mm_loadu_pd(out + s), _mm_loadu_pd(v + s)), abs_mask);
+        m = _mm_max_pd(c, m);
+        unordered = _mm_or_pd(unordered, _mm_cmpunord_pd(c, c));
+    }
+    double lanes[2], bad[2];
+    _mm_storeu_pd(lanes, m);
+    _mm_storeu_pd(bad, unordered);
+    *delta = lanes[1] > lanes[0] ? lanes[1] : lanes[0];
+    *nan |= bad[0] != 0.0 || bad[1] != 0.0 || bad[0] != bad[0] || bad[1] != bad[1];
+#endif
+    for (; s < s1; s++) {
+        double change = fabs(out[s] - v[s]);
+        *delta = change > *delta ? change : *delta;
+        *nan |= change != change;
+    }
+}
+
+#if defined(__SSE2__)
+/* One run in one pass with SSE2, two states a step: the q's, the first maximum and its
+ * action by compare-and-select (andpd/andnpd/orpd, the same strict comparisons in the same
+ * order as the scalar code), the change count and the max-norm change (maxpd(c, m), which
+ * keeps m for a NaN c, as the scalar code does; NaNs flagged apart). A tail state goes
+ * through the scalar loop. Inlined with n_actions a constant. */
+static inline __attribute__((always_inline)) double
+pattern_run_sse2(size_t n_actions, double gamma, const double *const *p, const double *r,
+                 const double *v, double *out, float *greedy, size_t s0, size_t s1,
+                 double *delta, bool *nan)
+{
+    const __m128d g = _mm_set1_pd(gamma);
+    const __m128d abs_mask = _mm_castsi128_pd(_mm_set1_epi64x(INT64_MAX));
+    __m128d m = _mm_set1_pd(*delta), unordered = _mm_setzero_pd();
+    __m128i changed = _mm_setzero_si128();
+    size_t s = s0;
+    for (; s + 2 <= s1; s += 2) {
+        __m128d best = _mm_add_pd(_mm_set1_pd(r[0]), _mm_mul_pd(g, _mm_loadu_pd(p[0] + s)));
+        __m128d arg = _mm_setzero_pd();
+        for (size_t a = 1; a < n_actions; a++) {
+            __m128d q = _mm_add_pd(_mm_set1_pd(r[a]), _mm_mul_pd(g, _mm_loadu_pd(p[a] + s)));
+            /* maxpd(q, best) is "q > best ? q : best", NaNs included; the actions grow
+             * with a, so the new one, where q is better, is also the larger. */
+            arg = _mm_max_pd(arg, _mm_and_pd(_mm_cmpgt_pd(q, best), _mm_set1_pd((double)a)));
+            best = _mm_max_pd(q, best);
+        }
+        _mm_storeu_pd(out + s, best);
+        /* The actions as two floats (exact: at most 15): half the traffic of doubles. */
+        __m128 now = _mm_cvtpd_ps(arg);
+        __m128 old = _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(greedy + s)));
+        /* A changed lane's mask is -1: subtracting it counts (the upper lanes are 0 = 0). */
+        changed = _mm_sub_epi32(changed, _mm_castps_si128(_mm_cmpneq_ps(now, old)));
+        _mm_storel_epi64((__m128i *)(greedy + s), _mm_castps_si128(now));
+        __m128d c = _mm_and_pd(_mm_sub_pd(best, _mm_loadu_pd(v + s)), abs_mask);
+        m = _mm_max_pd(c, m);
+        /* A sum of changes >= 0 is NaN exactly when one of them is (overflow gives inf). */
+        unordered = _mm_add_pd(unordered, c);
+    }
+    double lanes[2], sums[2];
+    _mm_storeu_pd(lanes, m);
+    _mm_storeu_pd(sums, unordered);
+    *delta = lanes[1] > lanes[0] ? lanes[1] : lanes[0];
+    *nan |= sums[0] != sums[0] || sums[1] != sums[1];
+    uint32_t counts[4];
+    _mm_storeu_si128((__m128i *)counts, changed);
+    double total = (double)counts[0] + (double)counts[1];
+    if (s < s1) {
+        total += pattern_run_any(n_actions, gamma, p, r, out, greedy, s, s1);
+        run_max_change(out, v, s, s1, delta, nan);
+    }
+    return total;
+}
+#endif
+
+static sweep_result sweep_patterns(const dp *d, const double *v, double *out)
+{
+    const rl_mdp *m = d->m;
+    const size_t n_actions = m->n_actions;
+    sweep_result res = {0.0, 0, false};
+    double changes = 0.0;
+    for (size_t i = 0; i < d->n_runs; i++) {
+        const pattern_run *run = &d->runs[i];
+        const int32_t *delta = m->pattern_delta + (size_t)run->pattern * n_actions;
+        const double *r = m->pattern_reward + (size_t)run->pattern * n_actions;
+        const double *p[RL_MAX_ACTIONS];
+        for (size_t a = 0; a < n_actions; a++)
+            p[a] = v + delta[a];
+#if defined(__SSE2__)
+        if (n_actions == 4)
+            changes += pattern_run_sse2(4, d->gamma, p, r, v, out, d->greedy_runs, run->start,
+                                        run->end, &res.delta, &res.nan);
+        else if (n_actions == 5)
+            changes += pattern_run_sse2(5, d->gamma, p, r, v, out, d->greedy_runs, run->start,
+                                        run->end, &res.delta, &res.nan);
+        else
+            changes += pattern_run_sse2(n_actions, d->gamma, p, r, v, out, d->greedy_runs,
+                                        run->start, run->end, &res.delta, &res.nan);
+        continue;
+#endif
+        if (n_actions == 4)
+            changes += pattern_run4(d->gamma, p, r, out, d->greedy_runs, run->start, run->end);
+        else if (n_actions == 5)
+            changes += pattern_run5(d->gamma, p, r, out, d->greedy_runs, run->start, run->end);
+        else
+            changes += pattern_run_any(n_actions, d->gamma, p, r, out, d->greedy_runs,
+                                       run->start, run->end);
+        run_max_change(out, v, run->start, run->end, &res.delta, &res.nan);
+    }
+    res.changes = (size_t)changes;
+    return res;
+}
+
+/* The runs of consecutive decision states sharing a pattern, once per planner: d->runs. */
+static int find_runs(dp *d)
+{
+    const rl_mdp *m = d->m;
+    size_t n = 0, capacity = 0;
+    pattern_run *runs = NULL;
+    for (size_t s0 = 0; s0 < m->n_states;) {
+        if (m->kind[s0] != RL_STATE_OPEN) {
+            s0++;
+            continue;
+        }
+        size_t s1 = s0 + 1;
+        while (s1 < m->n_states && m->pattern[s1] == m->pattern[s0]) /* none off decisions */
+            s1++;
+        if (n == capacity) {
+            capacity = capacity ? 2 * capacity : 64;
+            pattern_run *grown = rl_realloc(runs, capacity * sizeof *grown);
+            if (!grown) {
+                rl_free(runs);
+                return RL_ENOMEM;
+            }
+            runs = grown;
+        }
+        runs[n++] = (pattern_run){s0, s1, m->pattern[s0]};
+        s0 = s1;
+    }
+    d->runs = runs;
+    d->n_runs = n;
+    return RL_OK;
+}
+
 static sweep_result sweep_general(const rl_mdp *m, double gamma, double epsilon,
                                   const double *v, double *out, size_t *greedy)
 {
@@ -389,7 +651,10 @@ static int value_iteration_iterate(void *state, rl_sweep_report *report, rl_erro
     d->iteration++;
     sweep_result r;
     bool hard = d->epsilon == 0.0;
-    if (hard && d->all_sure && m->n_actions == 4)
+    /* In place, a sweep reads values it wrote itself: the stencil form would not. */
+    if (hard && d->greedy_runs && !d->in_place)
+        r = sweep_patterns(d, d->v, out);
+    else if (hard && d->all_sure && m->n_actions == 4)
         r = sweep_sure(m, 4, d->gamma, d->v, out, d->greedy);
     else if (hard && d->all_sure && m->n_actions == 5)
         r = sweep_sure(m, 5, d->gamma, d->v, out, d->greedy);
@@ -414,6 +679,7 @@ static int policy_iteration_init(void *state, const rl_mdp *m, const rl_params *
     (void)given_policy;
     dp *d = state;
     int rc = dp_init_common(d, m, p, err);
+    /* (d->greedy holds the other sweeps' actions; greedy_runs only this one's.) */
     if (rc != RL_OK)
         return rc;
     d->own_policy = true;
@@ -500,6 +766,7 @@ static int truncated_init(void *state, const rl_mdp *m, const rl_params *p,
     (void)given_policy;
     dp *d = state;
     int rc = dp_init_common(d, m, p, err);
+    /* (d->greedy holds the other sweeps' actions; greedy_runs only this one's.) */
     if (rc == RL_OK)
         d->eval_sweeps = (size_t)rl_params_int(p, "eval_sweeps");
     return rc;

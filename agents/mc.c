@@ -1,4 +1,5 @@
-/* Monte Carlo control: action values estimated from whole episodes' returns, no bootstrapping.
+/* Monte Carlo: values estimated from whole episodes' returns, no bootstrapping. Control
+ * learns action values (the first three below); mc_prediction evaluates a given policy.
  *
  * - mc_basic (Zhao Alg. 5.1): policy iteration whose evaluation step is sampled. It walks
  *   through every (s, a) of the decision states in index order, asking the runner (start
@@ -28,6 +29,13 @@
  * toward each return, in backward order. Episodes are capped at max_episode_length through
  * the start hook (the runner applies the smaller of that cap and its own time limit), so the
  * buffer never overflows; a runner that ignores the cap gets RL_ERANGE from end_episode.
+ * - mc_prediction (S&B 5.1 and 6.1): state values of the runner's given policy (uniform by
+ *   default), one draw per decision from the policy; the same buffer and backward pass, per
+ *   state: every visit or first visits, constant-alpha steps (the default: S&B's
+ *   constant-alpha MC of ch. 6) or the mean of the returns (1/n), v0 the initial values.
+ *   batch = true records every counted return and, after each episode, sweeps them all
+ *   until the values converge (S&B 6.3, agents/batch.h): each state's value becomes the
+ *   mean of its returns so far.
  *
  * Terminal vs truncated: MC does not bootstrap. A truncated episode (time limit, length cap,
  * step budget) contributes the discounted sum of the rewards it saw, exactly like Zhao's
@@ -40,7 +48,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agents/batch.h"
 #include "agents/episode_buffer.h"
+#include "agents/prediction.h"
 #include "agents/tabular.h"
 #include "rl/alloc.h"
 #include "rl/argmax.h"
@@ -452,3 +462,148 @@ const rl_learner_type rl_mc_epsilon_greedy_type = {
     .behavior_policy = mc_behavior_policy,
 };
 
+
+/* ---- MC prediction ----------------------------------------------------------------------- */
+
+typedef struct mc_pred {
+    rl_prediction p; /* first: the read-outs take the state as it */
+    bool first_visit, batch;
+    rl_episode_buffer episode;
+    uint32_t *first; /* per state: its first step in this episode (first_visit only) */
+    rl_batch stats;  /* batch = true */
+} mc_pred;
+
+static const rl_param_spec mc_prediction_params[] = {
+    RL_GAMMA_PARAM,
+    {"alpha", RL_PARAM_DOUBLE, "0.1", 0, 1, RL_PARAM_MIN_OPEN, NULL,
+     "step size (alpha_schedule = constant; batch: the sweeps' step)"},
+    {"alpha_schedule", RL_PARAM_CHOICE, "constant", 0, 0, 0, "constant|1/n",
+     "constant: v(s) steps alpha toward each return (S&B 6.1); 1/n: the mean of its returns "
+     "(S&B 5.1; not with batch)"},
+    {"first_visit", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,
+     "count only the first visit of a state in an episode; false: every visit"},
+    RL_PREDICTION_V0_PARAM,
+    MC_MAX_EPISODE_PARAM("100000"),
+    RL_BATCH_PARAMS,
+    RL_GIVEN_POLICY_PARAMS,
+    RL_END_PARAM,
+};
+
+static void mc_prediction_release(void *state)
+{
+    mc_pred *m = state;
+    rl_prediction_release(&m->p);
+    rl_episode_buffer_release(&m->episode);
+    rl_batch_release(&m->stats);
+    rl_free(m->first);
+    m->first = NULL;
+}
+
+static int mc_prediction_init(void *state, const rl_space *sp, const rl_params *params,
+                              const double *given_policy, gsl_rng *r, rl_error *err)
+{
+    (void)r;
+    mc_pred *m = state;
+    memset(m, 0, sizeof *m);
+    int rc = rl_prediction_init(&m->p, sp, params, given_policy, err);
+    if (rc != RL_OK)
+        return rc;
+    m->first_visit = rl_params_bool(params, "first_visit");
+    m->batch = rl_params_bool(params, "batch");
+    if (sp->n_states > UINT32_MAX)
+        rc = rl_error_set(err, RL_ERANGE, "mc_prediction: %zu states is too many", sp->n_states);
+    if (rc == RL_OK && m->batch && m->p.step.one_over_n) {
+        rc = rl_error_set(err, RL_EINVAL, "mc_prediction: batch updating sweeps with a "
+                                          "constant alpha: set alpha_schedule = constant");
+        rl_error_locate(err, rc, NULL, 0, 0, "alpha_schedule");
+    }
+    if (rc == RL_OK)
+        rc = rl_episode_buffer_init(&m->episode,
+                                    (size_t)rl_params_int(params, "max_episode_length"), err);
+    if (rc == RL_OK && m->first_visit &&
+        !(m->first = rl_malloc(sp->n_states * sizeof *m->first)))
+        rc = rl_error_set(err, RL_ENOMEM, "mc_prediction: out of memory for first-visit marks");
+    if (rc == RL_OK && m->batch)
+        rc = rl_batch_init(&m->stats, sp->n_states, params, err);
+    if (rc != RL_OK)
+        mc_prediction_release(m);
+    return rc;
+}
+
+static void mc_prediction_start(void *state, gsl_rng *r, rl_episode_start *start)
+{
+    (void)r;
+    start->max_length = ((const mc_pred *)state)->episode.capacity;
+}
+
+static size_t mc_prediction_begin(void *state, size_t s, gsl_rng *r)
+{
+    return rl_prediction_draw(state, s, r);
+}
+
+static size_t mc_prediction_observe(void *state, const rl_transition *t, gsl_rng *r)
+{
+    mc_pred *m = state;
+    rl_episode_buffer_push(&m->episode, t->state, t->action, t->reward);
+    if (t->terminated || t->truncated)
+        return 0;
+    return rl_prediction_draw(&m->p, t->next, r);
+}
+
+/* One backward pass: each counted visit's return G, and v(s) += step (G - v(s)) in backward
+ * order (S&B Fig 5.1's loop), or with batch the return recorded and the sweeps after. */
+static int mc_prediction_end(void *state, rl_error *err)
+{
+    mc_pred *m = state;
+    rl_episode_buffer *e = &m->episode;
+    if (e->overflow) {
+        rl_episode_buffer_clear(e);
+        return rl_error_set(err, RL_ERANGE,
+                            "episode longer than max_episode_length = %zu (the learner asks "
+                            "the runner to cap episodes there)",
+                            e->capacity);
+    }
+    if (m->first_visit)
+        for (size_t i = e->length; i-- > 0;)
+            m->first[e->state[i]] = (uint32_t)i;
+    double *v = m->p.v;
+    rl_return_cursor c = rl_episode_buffer_last(e);
+    while (rl_episode_buffer_back(e, m->p.gamma, &c)) {
+        size_t s = e->state[c.i];
+        if (m->first_visit && m->first[s] != c.i)
+            continue;
+        if (m->batch)
+            rl_batch_add(&m->stats, s, c.g, RL_BATCH_NONE, 0.0);
+        else
+            v[s] += rl_step_size_next(&m->p.step, s) * (c.g - v[s]);
+    }
+    rl_episode_buffer_clear(e);
+    return m->batch ? rl_batch_solve(&m->stats, v, err) : RL_CONTINUE;
+}
+
+static void mc_prediction_values(const void *state, double *v)
+{
+    rl_prediction_values(state, v);
+}
+
+static void mc_prediction_policy(const void *state, double *pi)
+{
+    rl_prediction_policy(state, pi);
+}
+
+const rl_learner_type rl_mc_prediction_type = {
+    .name = "mc_prediction",
+    .doc = "Monte Carlo prediction of a given policy's state values, first- or every-visit "
+           "(S&B 5.1, 6.1)",
+    .params = mc_prediction_params,
+    .size = sizeof(mc_pred),
+    .prediction = true,
+    .init = mc_prediction_init,
+    .release = mc_prediction_release,
+    .episode_start = mc_prediction_start,
+    .begin_episode = mc_prediction_begin,
+    .observe = mc_prediction_observe,
+    .end_episode = mc_prediction_end,
+    .values = mc_prediction_values,
+    .policy = mc_prediction_policy,
+};

@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "agents/dp.h"
+#include "agents/dqn.h"
 #include "agents/linear.h"
 #include "agents/mc.h"
 #include "agents/random.h"
 #include "agents/td.h"
+#include "agents/traces.h"
 
 #define PLANNER(type) {RL_AGENT_PLANNER, &(type), NULL}
 #define LEARNER(type) {RL_AGENT_LEARNER, NULL, &(type)}
@@ -21,16 +23,23 @@ static const rl_agent agents[] = {
     LEARNER(rl_mc_basic_type),
     LEARNER(rl_mc_exploring_starts_type),
     LEARNER(rl_mc_epsilon_greedy_type),
+    LEARNER(rl_mc_prediction_type),
     LEARNER(rl_td0_type),
+    LEARNER(rl_n_step_td_type),
+    LEARNER(rl_lambda_return_type),
+    LEARNER(rl_td_lambda_type),
+    LEARNER(rl_true_online_td_type),
     LEARNER(rl_sarsa_type),
     LEARNER(rl_expected_sarsa_type),
     LEARNER(rl_n_step_sarsa_type),
+    LEARNER(rl_sarsa_lambda_type),
     LEARNER(rl_q_learning_type),
     LEARNER(rl_double_q_learning_type),
     LEARNER(rl_td_linear_type),
     LEARNER(rl_sarsa_linear_type),
     LEARNER(rl_q_learning_linear_type),
     LEARNER(rl_lstd_type),
+    LEARNER(rl_dqn_type),
     LEARNER(rl_random_type),
 };
 

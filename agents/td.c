@@ -1,12 +1,16 @@
-/* Temporal-difference learners: TD(0) prediction of a given policy, Sarsa, Expected Sarsa,
- * n-step Sarsa, Q-learning and double Q-learning (Zhao ch.7; Sutton & Barto ch.6-7).
+/* Temporal-difference learners: TD(0) and n-step TD prediction of a given policy, Sarsa,
+ * Expected Sarsa, n-step Sarsa, Q-learning and double Q-learning (Zhao ch.7; Sutton & Barto
+ * ch.6-7).
  *
  * Each learns from one transition at a time, in observe(). A terminal transition's target is
  * the reward alone; a truncated one (the runner's time limit) bootstraps as usual, because
  * the episode was cut, not finished. Everything is allocated in init; a step does no
- * allocation, and the powers of gamma n-step Sarsa needs are tabled once.
+ * allocation, and the powers of gamma the n-step learners need are tabled once. (Batch
+ * updating, td0 and n_step_td with batch = true, records each target instead and sweeps
+ * after the episode, agents/batch.h; its statistics grow when a new pair of states shows up.)
  *
- * The control learners share agents/tabular.h: the q table, the step-size schedule, Zhao's
+ * The prediction learners share agents/prediction.h (values, the policy evaluated, step
+ * sizes), the control learners agents/tabular.h: the q table, the step-size schedule, Zhao's
  * epsilon-greedy rule (one draw per decision, ties uniformly at random) and the read-outs
  * (max_a q and the greedy policy, ties by action order). td.h lists which draws each takes.
  */
@@ -16,117 +20,128 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agents/batch.h"
+#include "agents/prediction.h"
 #include "agents/tabular.h"
 #include "rl/alloc.h"
-#include "rl/policy.h"
 
 
-/* ---- TD(0) prediction ---- */
+/* ---- prediction: TD(0) and n-step TD ---- */
 
-typedef struct td0 {
-    size_t n_states, n_actions;
-    double *v;         /* n_states; 0 on walls and terminal states */
-    double *pi;        /* n_states * n_actions: the policy evaluated */
-    rl_step_size step; /* counters per state */
-    double gamma;
-} td0;
+typedef struct td_pred {
+    rl_prediction p; /* first: the read-outs take the state as it */
+    /* n_step_td: S_i and R_i of times i in slot i mod (n + 1), as n-step Sarsa keeps them */
+    size_t n, slots;
+    size_t *states;
+    double *rewards;
+    double *gamma_pow; /* gamma^0 .. gamma^n */
+    size_t steps, tau, slot_steps, slot_tau;
+    bool terminated;
+    /* batch = true: the targets, solved after each episode (agents/batch.h) */
+    bool batch;
+    rl_batch stats;
+} td_pred;
+
+#define TD_PREDICTION_PARAMS                                                                \
+    RL_GAMMA_PARAM,                                                                         \
+    {"alpha", RL_PARAM_DOUBLE, "0.1", 0, 1, RL_PARAM_MIN_OPEN, NULL,                        \
+     "step size (alpha_schedule = constant; batch: the sweeps' step)"},                     \
+    {"alpha_schedule", RL_PARAM_CHOICE, "constant", 0, 0, 0, "constant|1/n",                \
+     "constant alpha, or 1/n with n the updates of the state (not with batch)"},            \
+    RL_PREDICTION_V0_PARAM
 
 static const rl_param_spec td0_params[] = {
-    RL_GAMMA_PARAM,
-    {"alpha", RL_PARAM_DOUBLE, "0.1", 0, 1, RL_PARAM_MIN_OPEN, NULL,
-     "step size (alpha_schedule = constant)"},
-    {"alpha_schedule", RL_PARAM_CHOICE, "constant", 0, 0, 0, "constant|1/n",
-     "constant alpha, or 1/n with n the visits of the state"},
-    {"v0", RL_PARAM_DOUBLE, "0", -HUGE_VAL, HUGE_VAL, 0, NULL, "initial state value"},
+    TD_PREDICTION_PARAMS,
+    RL_BATCH_PARAMS,
     RL_GIVEN_POLICY_PARAMS,
     RL_END_PARAM,
 };
 
-static void td0_release(void *state)
+static const rl_param_spec n_step_td_params[] = {
+    TD_PREDICTION_PARAMS,
+    {"n", RL_PARAM_INT, "4", 1, 1e6, 0, NULL,
+     "rewards before bootstrapping (1: TD(0); longer than every episode: Monte Carlo)"},
+    RL_BATCH_PARAMS,
+    RL_GIVEN_POLICY_PARAMS,
+    RL_END_PARAM,
+};
+
+static void pred_release(void *state)
 {
-    td0 *d = state;
-    rl_free(d->v);
-    rl_free(d->pi);
-    rl_step_size_release(&d->step);
-    d->v = d->pi = NULL;
+    td_pred *d = state;
+    rl_prediction_release(&d->p);
+    rl_batch_release(&d->stats);
+    rl_free(d->states);
+    rl_free(d->rewards);
+    rl_free(d->gamma_pow);
+    d->states = NULL;
+    d->rewards = d->gamma_pow = NULL;
+}
+
+/* Shared by td0 and n_step_td: the values and policy, and with batch its statistics. */
+static int pred_init(td_pred *d, const rl_space *sp, const rl_params *params,
+                     const double *given_policy, const char *name, rl_error *err)
+{
+    memset(d, 0, sizeof *d);
+    int rc = rl_prediction_init(&d->p, sp, params, given_policy, err);
+    if (rc != RL_OK)
+        return rc;
+    d->batch = rl_params_bool(params, "batch");
+    if (d->batch && d->p.step.one_over_n) {
+        rl_prediction_release(&d->p);
+        rc = rl_error_set(err, RL_EINVAL,
+                          "%s: batch updating sweeps with a constant alpha: set "
+                          "alpha_schedule = constant",
+                          name);
+        return rl_error_locate(err, rc, NULL, 0, 0, "alpha_schedule");
+    }
+    if (d->batch && (rc = rl_batch_init(&d->stats, sp->n_states, params, err)) != RL_OK)
+        rl_prediction_release(&d->p);
+    return rc;
 }
 
 static int td0_init(void *state, const rl_space *sp, const rl_params *params,
                     const double *given_policy, gsl_rng *r, rl_error *err)
 {
     (void)r;
-    td0 *d = state;
-    memset(d, 0, sizeof *d);
-    if (given_policy) {
-        int rc = rl_policy_check(sp, given_policy, err);
-        if (rc != RL_OK)
-            return rc;
-    }
-    d->n_states = sp->n_states;
-    d->n_actions = sp->n_actions;
-    d->gamma = rl_params_double(params, "gamma");
-    int rc = rl_step_size_init(&d->step, params, sp->n_states, err);
-    if (rc != RL_OK)
-        return rc;
-    size_t n_sa = sp->n_states * sp->n_actions;
-    d->v = rl_malloc(sp->n_states * sizeof *d->v);
-    d->pi = rl_malloc(n_sa * sizeof *d->pi);
-    if (!d->v || !d->pi) {
-        td0_release(d);
-        return rl_error_set(err, RL_ENOMEM, "out of memory for %zu states", sp->n_states);
-    }
-    double v0 = rl_params_double(params, "v0");
-    for (size_t s = 0; s < sp->n_states; s++)
-        d->v[s] = rl_space_is_decision(sp, s) ? v0 : 0.0;
-    if (given_policy)
-        memcpy(d->pi, given_policy, n_sa * sizeof *d->pi);
-    else
-        rl_policy_uniform(sp->n_states, sp->n_actions, d->pi);
-    return RL_OK;
-}
-
-/* An action from pi(.|s) with one draw. */
-static size_t td0_draw(const td0 *d, size_t s, gsl_rng *r)
-{
-    return rl_explore_sample(d->pi + s * d->n_actions, d->n_actions, r);
+    return pred_init(state, sp, params, given_policy, "td0", err);
 }
 
 static size_t td0_begin(void *state, size_t s, gsl_rng *r)
 {
-    return td0_draw(state, s, r);
+    return rl_prediction_draw(state, s, r);
 }
 
+/* v(S) moves toward R + gamma v(S'); with batch the target is only recorded. */
 static size_t td0_observe(void *state, const rl_transition *t, gsl_rng *r)
 {
-    td0 *d = state;
-    double target = t->reward;
-    if (!t->terminated)
-        target += d->gamma * d->v[t->next];
-    double step = rl_step_size_next(&d->step, t->state);
-    d->v[t->state] += step * (target - d->v[t->state]);
+    td_pred *d = state;
+    double *v = d->p.v;
+    if (d->batch) {
+        rl_batch_add(&d->stats, t->state, t->reward, t->terminated ? RL_BATCH_NONE : t->next,
+                     d->p.gamma);
+    } else {
+        double target = t->reward;
+        if (!t->terminated)
+            target += d->p.gamma * v[t->next];
+        double step = rl_step_size_next(&d->p.step, t->state);
+        v[t->state] += step * (target - v[t->state]);
+    }
     if (t->terminated || t->truncated)
         return 0;
-    return td0_draw(d, t->next, r);
+    return rl_prediction_draw(&d->p, t->next, r);
 }
 
-static int td_end_continue(void *state, rl_error *err)
+/* After an episode: nothing, or with batch the sweeps over everything seen so far. */
+static int pred_end(void *state, rl_error *err)
 {
-    (void)state;
-    (void)err;
-    return RL_CONTINUE;
+    td_pred *d = state;
+    return d->batch ? rl_batch_solve(&d->stats, d->p.v, err) : RL_CONTINUE;
 }
 
-static void td0_values(const void *state, double *v)
-{
-    const td0 *d = state;
-    memcpy(v, d->v, d->n_states * sizeof *v);
-}
+static void pred_values(const void *state, double *v) { rl_prediction_values(state, v); }
 
-static void td0_policy(const void *state, double *pi)
-{
-    const td0 *d = state;
-    memcpy(pi, d->pi, d->n_states * d->n_actions * sizeof *pi);
-}
+static void pred_policy(const void *state, double *pi) { rl_prediction_policy(state, pi); }
 
 #define TD0_DOC "TD(0) prediction of a given policy's state values (Zhao ch.7; S&B 6.1)"
 
@@ -134,15 +149,138 @@ const rl_learner_type rl_td0_type = {
     .name = "td0",
     .doc = TD0_DOC,
     .params = td0_params,
-    .size = sizeof(td0),
+    .size = sizeof(td_pred),
     .prediction = true,
     .init = td0_init,
-    .release = td0_release,
+    .release = pred_release,
     .begin_episode = td0_begin,
     .observe = td0_observe,
-    .end_episode = td_end_continue,
-    .values = td0_values,
-    .policy = td0_policy,
+    .end_episode = pred_end,
+    .values = pred_values,
+    .policy = pred_policy,
+};
+
+
+/* ---- n-step TD ---- */
+
+static int n_step_td_init(void *state, const rl_space *sp, const rl_params *params,
+                          const double *given_policy, gsl_rng *r, rl_error *err)
+{
+    (void)r;
+    td_pred *d = state;
+    int rc = pred_init(d, sp, params, given_policy, "n_step_td", err);
+    if (rc != RL_OK)
+        return rc;
+    d->n = (size_t)rl_params_int(params, "n");
+    d->slots = d->n + 1;
+    d->states = rl_malloc(d->slots * sizeof *d->states);
+    d->rewards = rl_malloc(d->slots * sizeof *d->rewards);
+    d->gamma_pow = rl_malloc(d->slots * sizeof *d->gamma_pow);
+    if (!d->states || !d->rewards || !d->gamma_pow) {
+        pred_release(d);
+        return rl_error_set(err, RL_ENOMEM, "out of memory for an n = %zu step buffer", d->n);
+    }
+    d->gamma_pow[0] = 1.0;
+    for (size_t k = 1; k <= d->n; k++)
+        d->gamma_pow[k] = d->gamma_pow[k - 1] * d->p.gamma;
+    return RL_OK;
+}
+
+static inline size_t pred_next_slot(const td_pred *d, size_t slot)
+{
+    return slot + 1 == d->slots ? 0 : slot + 1;
+}
+
+/* Updates v(S_tau), tau the earliest pending time, toward
+ * G = R_{tau+1} + ... + gamma^{count-1} R_{tau+count} [+ gamma^count v(S_{tau+count}) when
+ * bootstrapping] (S&B 7.1), and moves tau on; with batch, records G's parts instead. */
+static void n_step_td_update(td_pred *d, size_t count, bool bootstrap)
+{
+    size_t i = pred_next_slot(d, d->slot_tau);
+    double g = d->rewards[i];
+    for (size_t k = 1; k < count; k++) {
+        i = pred_next_slot(d, i);
+        g += d->gamma_pow[k] * d->rewards[i];
+    }
+    size_t s = d->states[d->slot_tau];
+    double *v = d->p.v;
+    if (d->batch) {
+        rl_batch_add(&d->stats, s, g, bootstrap ? d->states[i] : RL_BATCH_NONE,
+                     d->gamma_pow[count]);
+    } else {
+        if (bootstrap)
+            g += d->gamma_pow[count] * v[d->states[i]];
+        v[s] += rl_step_size_next(&d->p.step, s) * (g - v[s]);
+    }
+    d->tau++;
+    d->slot_tau = pred_next_slot(d, d->slot_tau);
+}
+
+/* The pending updates of an ended episode: without bootstrapping after a termination, from
+ * the last state after a truncation (or any other cut). */
+static void n_step_td_flush(td_pred *d)
+{
+    while (d->tau < d->steps)
+        n_step_td_update(d, d->steps - d->tau, !d->terminated);
+}
+
+static void n_step_td_restart(td_pred *d)
+{
+    d->steps = d->tau = 0;
+    d->slot_steps = d->slot_tau = 0;
+    d->terminated = false;
+}
+
+static size_t n_step_td_begin(void *state, size_t s, gsl_rng *r)
+{
+    td_pred *d = state;
+    n_step_td_restart(d);
+    return rl_prediction_draw(&d->p, s, r);
+}
+
+static size_t n_step_td_observe(void *state, const rl_transition *t, gsl_rng *r)
+{
+    td_pred *d = state;
+    d->states[d->slot_steps] = t->state;
+    d->slot_steps = pred_next_slot(d, d->slot_steps);
+    d->steps++;
+    d->rewards[d->slot_steps] = t->reward;
+    d->states[d->slot_steps] = t->next;
+    d->terminated = t->terminated;
+    if (d->steps - d->tau == d->n)
+        n_step_td_update(d, d->n, !t->terminated);
+    if (t->terminated || t->truncated) {
+        n_step_td_flush(d);
+        return 0;
+    }
+    return rl_prediction_draw(&d->p, t->next, r);
+}
+
+/* Flushes what observe could not (an episode cut without a flag: a total-steps budget),
+ * then sweeps with batch. */
+static int n_step_td_end(void *state, rl_error *err)
+{
+    td_pred *d = state;
+    n_step_td_flush(d);
+    n_step_td_restart(d);
+    return pred_end(state, err);
+}
+
+#define N_STEP_TD_DOC "n-step TD prediction of a given policy's state values (S&B 7.1)"
+
+const rl_learner_type rl_n_step_td_type = {
+    .name = "n_step_td",
+    .doc = N_STEP_TD_DOC,
+    .params = n_step_td_params,
+    .size = sizeof(td_pred),
+    .prediction = true,
+    .init = n_step_td_init,
+    .release = pred_release,
+    .begin_episode = n_step_td_begin,
+    .observe = n_step_td_observe,
+    .end_episode = n_step_td_end,
+    .values = pred_values,
+    .policy = pred_policy,
 };
 
 

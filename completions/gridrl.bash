@@ -66,7 +66,7 @@ _gridrl()
     --what)
         # A comma list: complete its last item.
         local head=${cur%"${cur##*,}"}
-        reply=($(compgen -W "curves steps grid sweep convergence surface all" -- "${cur##*,}"))
+        reply=($(compgen -W "curves steps updates grid sweep convergence surface all" -- "${cur##*,}"))
         COMPREPLY=("${reply[@]/#/$head}")
         return
         ;;

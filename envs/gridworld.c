@@ -30,8 +30,9 @@ const rl_param_spec rl_gridworld_params[] = {
      "a shipped map + parameters (gridrl list presets)"},
     {"map", RL_PARAM_STRING, NULL, 0, 0, 0, NULL,
      "path of a map file, relative to the config file; overrides the preset's map"},
-    {"actions", RL_PARAM_CHOICE, "5", 0, 0, 0, "4|5|8|9",
-     "4: up right down left; 5: + stay; 8: + diagonals; 9: + diagonals + stay"},
+    {"actions", RL_PARAM_CHOICE, "5", 0, 0, 0, "2|4|5|8|9",
+     "2: left right (random walks); 4: up right down left; 5: + stay; 8: + diagonals; "
+     "9: + diagonals + stay"},
     {"reward_step", RL_PARAM_DOUBLE, "0", -HUGE_VAL, HUGE_VAL, 0, NULL,
      "reward for landing on a plain or start cell"},
     {"reward_bump", RL_PARAM_DOUBLE, "-1", -HUGE_VAL, HUGE_VAL, 0, NULL,
@@ -60,11 +61,14 @@ const rl_param_spec rl_gridworld_params[] = {
     {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
 };
 
-/* Displacements in action order: up, right, down, left, then stay or the diagonals. */
+/* Displacements in action order: up, right, down, left, then stay or the diagonals; the
+ * two-action set of a random walk is left, right. */
 typedef struct action_def {
     const char *name;
     int drow, dcol;
 } action_def;
+
+static const action_def ACTIONS_2[] = {{"left", 0, -1}, {"right", 0, 1}};
 
 static const action_def ACTIONS_5[] = {
     {"up", -1, 0}, {"right", 0, 1}, {"down", 1, 0}, {"left", 0, -1}, {"stay", 0, 0},
@@ -77,7 +81,7 @@ static const action_def ACTIONS_9[] = {
 
 static const action_def *action_set(size_t n_actions)
 {
-    return n_actions <= 5 ? ACTIONS_5 : ACTIONS_9;
+    return n_actions == 2 ? ACTIONS_2 : n_actions <= 5 ? ACTIONS_5 : ACTIONS_9;
 }
 
 typedef struct jump {
@@ -293,14 +297,13 @@ static int add_landing(rl_mdp *m, const layout *g, size_t s, size_t a, double p,
     case 'X': reward = g->reward_forbidden; break;
     case 'H': reward = g->reward_hole; break;
     case 'C':
-        /* Back to a start cell, uniformly; the episode goes on. */
-        for (size_t k = 0; k < g->n_starts; k++) {
-            int rc = rl_mdp_add_outcome(m, s, a, p / (double)g->n_starts, g->starts[k],
-                                        g->reward_cliff, false, err);
-            if (rc != RL_OK)
-                return rc;
-        }
-        return RL_OK;
+        /* Back to a start cell, uniformly; the episode goes on. With several start cells one
+         * restart outcome stands for all of them (the model's start distribution is
+         * uniform over exactly these cells), so a map of many cliffs and many starts
+         * compiles in time and memory linear in its cells. */
+        if (g->n_starts == 1)
+            return rl_mdp_add_outcome(m, s, a, p, g->starts[0], g->reward_cliff, false, err);
+        return rl_mdp_add_restart(m, s, a, p, g->reward_cliff, err);
     default: reward = g->reward_step; break;
     }
     return rl_mdp_add_outcome(m, s, a, p, to, reward, is_terminal_state(g, to), err);
@@ -557,9 +560,10 @@ static rl_step gridworld_step(void *state, size_t action, gsl_rng *r)
         return (rl_step){(size_t)next, m->reward_table[m->sure_reward[sa]],
                          m->kind[next] == RL_STATE_TERMINAL};
     }
-    const rl_outcome *o = rl_mdp_sample(m, w->current, action, gsl_rng_uniform(r));
-    w->current = (size_t)o->next;
-    return (rl_step){(size_t)o->next, o->reward, o->terminal != 0};
+    size_t next_state;
+    const rl_outcome *o = rl_mdp_sample(m, w->current, action, gsl_rng_uniform(r), &next_state);
+    w->current = next_state;
+    return (rl_step){next_state, o->reward, o->terminal != 0};
 }
 
 static int gridworld_reset_to(void *state, size_t s, rl_error *err)

@@ -114,10 +114,40 @@ static const rl_preset dyna_maze = {
     .gamma = 0.95,
 };
 
+/* The random walks of S&B ch. 6, 7 and 12: one row, actions left and right, both ends
+ * terminal (H on the left, G on the right), the start in the middle. Under the uniform
+ * policy the values are linear in the position: 1/6, 2/6, ..., 5/6 for random_walk5 (A-E, S&B
+ * Example 6.2), -0.9, -0.8, ..., 0.9 for random_walk19. */
+static const rl_preset random_walk5 = {
+    .name = "random_walk5",
+    .doc = "Sutton & Barto Example 6.2: random walk A-E from C, +1 on the right end, else 0",
+    .map = "random_walk5",
+    .settings = "actions = 2\n"
+                "reward_step = 0\n"
+                "reward_bump = 0\n"
+                "reward_goal = 1\n"
+                "reward_hole = 0\n"
+                "goal_terminal = true\n",
+    .gamma = 1.0,
+};
+
+static const rl_preset random_walk19 = {
+    .name = "random_walk19",
+    .doc = "Sutton & Barto Example 7.1: 19-state random walk, -1 on the left end, +1 on the right",
+    .map = "random_walk19",
+    .settings = "actions = 2\n"
+                "reward_step = 0\n"
+                "reward_bump = 0\n"
+                "reward_goal = 1\n"
+                "reward_hole = -1\n"
+                "goal_terminal = true\n",
+    .gamma = 1.0,
+};
+
 const rl_preset *const rl_presets[] = {
     &zhao5x5,       &sb_gridworld4x4, &sb_gridworld5x5, &windy_gridworld,
     &cliff_walking, &frozenlake4x4,   &frozenlake8x8,   &dyna_maze,
-    NULL,
+    &random_walk5,  &random_walk19,   NULL,
 };
 
 /* Gymnasium's ids for the same environments (same map, dynamics, rewards and time limit). */

@@ -5,42 +5,78 @@
 # it (dashed), on one shared log y axis. Value iteration's lines fall geometrically, with
 # slope gamma per sweep.
 #
+#   gnuplot -e "dir='results/x'" plots/convergence.gp
 #   gridrl plot results/x --what convergence   (writes PLOTS/convergence.csv, then this)
 #   gnuplot -e "dir='results/x'; data='results/x/plots/convergence.csv'; \
 #               series='results/x/plots/convergence_series.tsv'" results/x/plots/convergence.gp
 #
 # Reads data (series, iteration, delta, value_rmse: replicate 0's rows of iterations.csv for
 # each configuration drawn) and the tab-separated series file (series, experiment, config,
-# label, colour, dash) that `gridrl plot` writes. Zeros cannot be drawn on a log scale and are
-# left out.
+# label, colour, dash) that `gridrl plot` writes; without them, DIR/iterations.csv,
+# DIR/runs.csv and DIR/configs.csv. Zeros cannot be drawn on a log scale and are left out.
 #
 # Variables (-e "name=value; ..."):
 #   dir     the results directory (required)
-#   data    the sweeps (default DIR/plots/convergence.csv)
-#   series  the panels (default DIR/plots/convergence_series.tsv)
+#   data    the sweeps (default: replicate 0's rows of DIR/iterations.csv)
+#   series  the panels (default: every configuration of DIR/configs.csv)
 #   title   the figure's title (default: none)
 #   term    pngcairo (default), svg or pdfcairo
-#   out     the picture (default DIR/plots/convergence.png, .svg or .pdf)
+#   out     the picture (default convergence.png in the current directory, .svg or .pdf)
 
 if (!exists("dir")) exit error "convergence.gp: set dir, e.g. gnuplot -e \"dir='results/x'\" convergence.gp"
-if (!exists("data")) data = dir.'/plots/convergence.csv'
-if (!exists("series")) series = dir.'/plots/convergence_series.tsv'
+# Without data, the rows are DIR/iterations.csv's (run, iteration, delta, value_rmse, ...):
+# replicate 0 of configuration k is run k * seeds (runs.csv), the series k.
+standalone = !exists("data")
+if (standalone) data = dir.'/iterations.csv'
 if (!exists("title")) title = ''
 if (!exists("term")) term = 'pngcairo'
 extension = term eq 'svg' ? 'svg' : term eq 'pdfcairo' ? 'pdf' : 'png'
-if (!exists("out")) out = sprintf('%s/plots/convergence.%s', dir, extension)
+if (!exists("out")) {
+    # Run on its own, the script draws into the current directory (gridrl plot sets out to
+    # DIR/plots/...). No path is ever given to a shell.
+    out = sprintf('convergence.%s', extension)
+}
 
 reset
 set datafile nocolumnheaders
-set datafile separator tab
-stats series every ::1 using 1 nooutput
-n_series = STATS_records
-array sid[n_series]
-array label[n_series]
-array colour[n_series]
-i = 0
-stats series every ::1 using (i = i + 1, sid[i] = int($1), label[i] = strcol(4), \
-      colour[i] = strcol(5), 0) nooutput
+if (exists("series")) {
+    set datafile separator tab
+    stats series every ::1 using 1 nooutput
+    n_series = STATS_records
+    array sid[n_series]
+    array label[n_series]
+    array colour[n_series]
+    i = 0
+    stats series every ::1 using (i = i + 1, sid[i] = int($1), label[i] = strcol(4), \
+          colour[i] = strcol(5), 0) nooutput
+} else {
+    # Each configuration's label from configs.csv ("algorithm, key = value, ..."), in the
+    # Tableau 10 colours.
+    set datafile separator comma
+    stats dir.'/configs.csv' every ::0::0 using (0) nooutput
+    n_columns = STATS_columns
+    stats dir.'/configs.csv' every ::1 using 1 nooutput
+    n_series = int(STATS_max) + 1
+    array header[n_columns]
+    array sid[n_series]
+    array label[n_series]
+    array colour[n_series]
+    array tableau[10] = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', \
+                         '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf']
+    do for [k=1:n_series] { sid[k] = k - 1; colour[k] = tableau[(k - 1) % 10 + 1] }
+    stats dir.'/configs.csv' every ::0::0 using (sum [i=1:n_columns] (header[i] = strcol(i), 0)) nooutput
+    stats dir.'/configs.csv' every ::1 using (k = int($1) + 1, label[k] = strcol(2), \
+          sum [i=3:n_columns] (label[k] = label[k].', '.header[i].' = '.strcol(i), 0)) nooutput
+}
+seeds = 1
+if (standalone) {
+    set datafile separator comma
+    set datafile columnheaders
+    stats dir.'/runs.csv' using 3 nooutput
+    seeds = int(STATS_max) + 1
+}
+# The series of a row (-1: not replicate 0 of a configuration).
+id(r) = !standalone ? int(r) : int(r) % seeds == 0 ? int(r) / seeds : -1
 
 # The panels: the series with sweeps (learners have none); whether any value_rmse is known;
 # the y range all panels share.
@@ -55,8 +91,8 @@ ylo = 1e300
 yhi = 0
 keep(v) = v == v && v > 0 ? (ylo = v < ylo ? v : ylo, yhi = v > yhi ? v : yhi, 1) : 0
 has_rmse = 0
-stats data using (k = int($1) + 1, k <= max_id + 1 ? has_rows[k] = 1 : 0, keep(column(3)), \
-      r = keep(column(4)), has_rmse = has_rmse || r, 0) nooutput
+stats data using (k = id($1) + 1, k >= 1 && k <= max_id + 1 ? (has_rows[k] = 1, \
+      keep(column(3)), r = keep(column(4)), has_rmse = has_rmse || r) : 0, 0) nooutput
 drawn = ''
 do for [i=1:n_series] { if (has_rows[sid[i] + 1]) { drawn = drawn.sprintf(' %d', i) } }
 if (drawn eq '') exit error sprintf("convergence.gp: no sweeps in %s", data)
@@ -86,8 +122,8 @@ heading = (title eq '' ? '' : title."\n") \
           .'delta: the largest change of a value in the sweep'.(has_rmse ? '; RMSE of the values against the optimum' : '')
 set multiplot layout rows, columns title heading noenhanced
 # Another panel's rows are left out whole, x included, so each panel scales x to its own.
-mine(k, x) = int($1) == k ? positive(x) : NaN
-x_of(k) = int($1) == k ? $2 : NaN
+mine(k, x) = id($1) == k ? positive(x) : NaN
+x_of(k) = id($1) == k ? $2 : NaN
 do for [j=1:panels] {
     i = int(word(drawn, j))
     set title label[i] noenhanced

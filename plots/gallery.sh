@@ -37,6 +37,10 @@ cp "$out/zhao_fig7_2_sarsa/plots/learning_curve_return_length.png" "$gallery/zha
 "$gridrl" plot "$out/zhao_fig7_4_offpolicy_q" --what steps
 cp "$out/zhao_fig7_4_offpolicy_q/plots/steps_value_rmse.png" "$gallery/zhao_fig7_4_offpolicy_q_steps.png"
 
+"$gridrl" run "$configs/zhao_fig8_11_dqn.ini" -o "$out/fig8_11" -q
+"$gridrl" plot "$out/fig8_11" --what updates
+cp "$out/fig8_11/plots/updates_value_rmse.png" "$gallery/zhao_fig8_11_dqn_value_rmse.png"
+
 "$gridrl" run "$configs/zhao_fig3_4a.ini" -s agent.gamma=0.5,0.9,0.99 -o "$out/vi_gamma" -q
 "$gridrl" plot "$out/vi_gamma" --what convergence
 cp "$out/vi_gamma/plots/convergence.png" "$gallery/zhao_fig3_4a_gamma_convergence.png"

@@ -2,36 +2,42 @@
 # mean) over the runs of each episode's return, length or value error, with its 95% interval
 # as a shaded band, as in Sutton & Barto's Figure 6.4 (cliff walking) and Zhao's Figs 7.2-7.3;
 # several metrics as panels of one figure (Zhao's Fig 7.2 draws return and length); or, with
-# xaxis='step', the value error per logged step (Zhao Figs 7.4-7.5).
+# xaxis='step', the value error per logged step (Zhao Figs 7.4-7.5); or, with
+# xaxis='update', the training loss or the value error per logged update (Zhao Fig 8.11).
 #
 #   gnuplot -e "dir='results/x'" plots/learning_curve.gp
 #   gnuplot -e "dir='results/x'; metric='return length'; term='svg'" plots/learning_curve.gp
 #   gnuplot -e "dir='results/x'; series='results/x/plots/curves_series.tsv'; \
 #               data_return='results/x/plots/curves_return.csv'" results/x/plots/learning_curve.gp
+#   gnuplot -e "dir='results/x'; metric='loss'; xaxis='update'; logy=1; \
+#               data_loss='results/x/plots/updates_loss.csv'" plots/learning_curve.gp
 #
 # Reads, for each metric M, the file data_M (default DIR/summary.csv) with the columns series
-# (or config), episode (or step), runs, STAT_M, ci95_low_M, ci95_high_M: `gridrl plot` writes
-# PLOTS/curves_M.csv (several experiments' configurations as series, smoothed when asked,
-# the IQM when asked) and PLOTS/steps_value_rmse.csv. The lines' labels, colours and dash
-# patterns come from the tab-separated file `series` (series, experiment, config, label,
-# colour, dash) that `gridrl plot` writes; without it, from DIR/configs.csv.
+# (or config), episode (or step, or update), runs, STAT_M, ci95_low_M, ci95_high_M: `gridrl
+# plot` writes PLOTS/curves_M.csv (several experiments' configurations as series, smoothed
+# when asked, the IQM when asked), PLOTS/steps_value_rmse.csv (steps.csv summarised per
+# logged step) and PLOTS/updates_M.csv (updates.csv summarised per logged update). The lines'
+# labels, colours and dash patterns come from the tab-separated file `series` (series,
+# experiment, config, label, colour, dash) that `gridrl plot` writes; without it, from
+# DIR/configs.csv.
 #
 # Variables (-e "name=value; ..."):
 #   dir     the results directory (required)
-#   metric  'return' (default), 'length', 'value_rmse', or several separated by spaces: one
-#           panel each, one above the other
+#   metric  'return' (default), 'length', 'value_rmse', (per update) 'loss', or several
+#           separated by spaces: one panel each, one above the other
 #   data_M  the curves of metric M (default DIR/summary.csv)
 #   series  the lines' labels and colours (default: from DIR/configs.csv)
 #   stat    'mean' (default) or 'iqm': which column is the curve
 #   bands   1 (default): shade the interval; 0: lines only
 #   title   the figure's title (default: none); a second line says what is drawn
-#   xaxis   what column 2 of data counts: 'episode' (default) or 'step'
+#   xaxis   what column 2 of data counts: 'episode' (default), 'step' or 'update'
 #   smooth  the moving-average window the data was smoothed with, for the label (default 0)
 #   ymin_M, ymax_M (or ymin, ymax)  the y range of metric M's panel (default: automatic)
 #   logy_M (or logy)  1: a logarithmic y axis for M (values <= 0 are left out); 0: linear
 #   term    pngcairo (default), svg or pdfcairo
-#   out     the picture (default DIR/plots/learning_curve_METRICS.png, or steps_METRIC.png
-#           when xaxis is 'step'; .svg or .pdf for those terminals)
+#   out     the picture (default learning_curve_METRICS.png in the current directory, or
+#           steps_METRIC.png when xaxis is 'step', updates_METRIC.png when it is 'update';
+#           .svg or .pdf for those terminals)
 
 if (!exists("dir")) exit error "learning_curve.gp: set dir, e.g. gnuplot -e \"dir='results/x'\" learning_curve.gp"
 if (!exists("metric")) metric = 'return'
@@ -44,12 +50,12 @@ if (!exists("term")) term = 'pngcairo'
 extension = term eq 'svg' ? 'svg' : term eq 'pdfcairo' ? 'pdf' : 'png'
 panels = words(metric)
 if (!exists("out")) {
-    # Run on its own, the script makes DIR/plots/ for its picture (gridrl plot makes it first).
-    system(sprintf("mkdir -p '%s/plots'", dir))
+    # Run on its own, the script draws into the current directory (gridrl plot sets out to
+    # DIR/plots/...). No path is ever given to a shell.
     joined = word(metric, 1)
     do for [p=2:panels] { joined = joined.'_'.word(metric, p) }
-    out = sprintf('%s/plots/%s_%s.%s', dir, xaxis eq 'step' ? 'steps' : 'learning_curve', \
-                  joined, extension)
+    out = sprintf('%s_%s.%s', xaxis eq 'step' ? 'steps' : \
+                  xaxis eq 'update' ? 'updates' : 'learning_curve', joined, extension)
 }
 data_of(m) = exists('data_'.m) ? value('data_'.m) : dir.'/summary.csv'
 logy_of(m) = exists('logy_'.m) ? value('logy_'.m) : exists('logy') ? logy : 0
@@ -144,9 +150,11 @@ what = (stat eq 'iqm' ? 'interquartile mean' : 'mean') \
 heading = title eq '' ? what : title."\n".what
 xname = sprintf('%s%s', xaxis, smooth > 1 ? \
                 sprintf('   (moving average over %d %s)', smooth, \
-                        xaxis eq 'step' ? 'logged steps' : 'episodes') : '')
+                        xaxis eq 'episode' ? 'episodes' : 'logged '.xaxis.'s') : '')
 name_of(m) = m eq 'return' ? 'return (sum of rewards during the episode)' : \
-             m eq 'length' ? 'episode length (steps)' : 'RMSE of the values against the truth'
+             m eq 'length' ? 'episode length (steps)' : \
+             m eq 'loss' ? 'training loss (mean over the batch)' : \
+             'RMSE of the values against the truth'
 # The last x tic's label is centred on the right border: room for half of a long one.
 digits = strlen(sprintf('%d', int(xmax)))
 set grid lc rgb '#e0e0e0' lt 1

@@ -55,7 +55,9 @@ int rl_mdp_check_proper(const rl_mdp *m, const double *pi, double gamma, rl_erro
      * a terminal state with positive probability. The reversed graph is built in
      * compressed rows: rstart[t + 1] .. rstart[t + 2] first count, then index, the edges
      * into t, so that after filling rstart[t] .. rstart[t + 1] are t's predecessors. */
-    size_t n = m->n_states, n_edges = 0;
+    /* A restart outcome is an edge into the node n, "the start distribution", which has an
+     * edge into every start state: the graph stays as large as the model. */
+    size_t n = m->n_states, n_edges = m->n_start_states;
     for (size_t s = 0; s < n; s++) {
         if (!rl_mdp_is_decision(m, s))
             continue;
@@ -65,10 +67,10 @@ int rl_mdp_check_proper(const rl_mdp *m, const double *pi, double gamma, rl_erro
                 n_edges += m->first[sa + 1] - m->first[sa];
         }
     }
-    uint32_t *rstart = rl_calloc(n + 2, sizeof *rstart);
+    uint32_t *rstart = rl_calloc(n + 3, sizeof *rstart);
     uint32_t *preds = rl_malloc((n_edges ? n_edges : 1) * sizeof *preds);
-    uint32_t *queue = rl_malloc(n * sizeof *queue);
-    uint8_t *reaches = rl_calloc(n, sizeof *reaches);
+    uint32_t *queue = rl_malloc((n + 1) * sizeof *queue);
+    uint8_t *reaches = rl_calloc(n + 1, sizeof *reaches);
     if (!rstart || !preds || !queue || !reaches) {
         rc = rl_error_set(err, RL_ENOMEM, "out of memory checking that every state reaches a "
                                           "terminal state");
@@ -83,10 +85,12 @@ int rl_mdp_check_proper(const rl_mdp *m, const double *pi, double gamma, rl_erro
             if (!action_used(m, pi, s, a))
                 continue;
             for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++)
-                rstart[m->outcomes[k].next + 2]++;
+                rstart[(m->outcomes[k].next >= 0 ? (size_t)m->outcomes[k].next : n) + 2]++;
         }
     }
-    for (size_t t = 2; t < n + 2; t++)
+    for (size_t i = 0; i < m->n_start_states; i++)
+        rstart[m->start_states[i] + 2]++;
+    for (size_t t = 2; t < n + 3; t++)
         rstart[t] += rstart[t - 1];
     for (size_t s = 0; s < n; s++) {
         if (!rl_mdp_is_decision(m, s))
@@ -95,10 +99,14 @@ int rl_mdp_check_proper(const rl_mdp *m, const double *pi, double gamma, rl_erro
             size_t sa = s * m->n_actions + a;
             if (!action_used(m, pi, s, a))
                 continue;
-            for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++)
-                preds[rstart[m->outcomes[k].next + 1]++] = (uint32_t)s;
+            for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++) {
+                int32_t next = m->outcomes[k].next;
+                preds[rstart[(next >= 0 ? (size_t)next : n) + 1]++] = (uint32_t)s;
+            }
         }
     }
+    for (size_t i = 0; i < m->n_start_states; i++)
+        preds[rstart[m->start_states[i] + 1]++] = (uint32_t)n;
 
     size_t head = 0, tail = 0;
     for (size_t t = 0; t < n; t++)
@@ -187,6 +195,14 @@ int rl_evaluate_solve(const rl_mdp *m, const double *pi, double gamma, double *v
             for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++) {
                 const rl_outcome *o = &m->outcomes[k];
                 r += w * o->probability * o->reward;
+                if (o->next < 0) { /* a restart: to each start state k, p * start[k] */
+                    for (size_t i = 0; i < m->n_start_states; i++) {
+                        int32_t j = index[m->start_states[i]];
+                        if (j >= 0)
+                            row[j] -= gamma * w * o->probability * m->start[m->start_states[i]];
+                    }
+                    continue;
+                }
                 int32_t j = index[o->next];
                 if (j >= 0)
                     row[j] -= gamma * w * o->probability;

@@ -20,11 +20,38 @@ static size_t decision_states(const rl_mdp *m)
     return n;
 }
 
+int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *err)
+{
+    return rl_ground_truth_epsilon_optimal_until(m, gamma, 0.0, NULL, v, err);
+}
+
+int rl_ground_truth_epsilon_optimal(const rl_mdp *m, double gamma, double epsilon, double *v,
+                                    rl_error *err)
+{
+    return rl_ground_truth_epsilon_optimal_until(m, gamma, epsilon, NULL, v, err);
+}
+
+int rl_ground_truth_optimal_until(const rl_mdp *m, double gamma, const volatile sig_atomic_t *stop,
+                                  double *v, rl_error *err)
+{
+    return rl_ground_truth_epsilon_optimal_until(m, gamma, 0.0, stop, v, err);
+}
+
+int rl_ground_truth_policy(const rl_mdp *m, const double *pi, double gamma, double *v,
+                           rl_error *err)
+{
+    return rl_ground_truth_policy_until(m, pi, gamma, NULL, v, err);
+}
+
 /* v* (epsilon 0) or the values of the best epsilon-greedy policy, v*_epsilon: the same
  * in-place sweeps, the backup max_a q (epsilon 0) or (1 - epsilon) max_a q + epsilon / n
  * sum_a q (Zhao's epsilon-greedy rule). */
-static int optimal(const rl_mdp *m, double gamma, double epsilon, double *v, rl_error *err)
+int rl_ground_truth_epsilon_optimal_until(const rl_mdp *m, double gamma, double epsilon,
+                                          const volatile sig_atomic_t *stop, double *v,
+                                          rl_error *err)
 {
+    if (!(epsilon >= 0.0 && epsilon <= 1.0))
+        return rl_error_set(err, RL_ERANGE, "epsilon %g is not in [0, 1]", epsilon);
     int rc = rl_mdp_check_proper(m, NULL, gamma, err);
     if (rc != RL_OK)
         return rc;
@@ -40,6 +67,10 @@ static int optimal(const rl_mdp *m, double gamma, double epsilon, double *v, rl_
     memset(v, 0, m->n_states * sizeof *v);
     rc = RL_STOPPED;
     for (size_t sweep = 0; sweep < TRUTH_MAX_SWEEPS && rc == RL_STOPPED; sweep++) {
+        if (stop && *stop) {
+            rc = rl_error_set(err, RL_EINTERRUPTED, "interrupted");
+            break;
+        }
         double delta = 0.0, scale = 0.0;
         for (size_t s = 0; s < m->n_states; s++) {
             if (!rl_mdp_is_decision(m, s))
@@ -88,21 +119,11 @@ static int optimal(const rl_mdp *m, double gamma, double epsilon, double *v, rl_
     return rc;
 }
 
-int rl_ground_truth_optimal(const rl_mdp *m, double gamma, double *v, rl_error *err)
-{
-    return optimal(m, gamma, 0.0, v, err);
-}
+/* Sweeps between two looks at the stop flag while evaluating a policy. */
+#define TRUTH_SWEEPS_PER_CHECK 16
 
-int rl_ground_truth_epsilon_optimal(const rl_mdp *m, double gamma, double epsilon, double *v,
-                                    rl_error *err)
-{
-    if (!(epsilon >= 0.0 && epsilon <= 1.0))
-        return rl_error_set(err, RL_ERANGE, "epsilon %g is not in [0, 1]", epsilon);
-    return optimal(m, gamma, epsilon, v, err);
-}
-
-int rl_ground_truth_policy(const rl_mdp *m, const double *pi, double gamma, double *v,
-                           rl_error *err)
+int rl_ground_truth_policy_until(const rl_mdp *m, const double *pi, double gamma,
+                                 const volatile sig_atomic_t *stop, double *v, rl_error *err)
 {
     if (decision_states(m) <= RL_EVALUATE_SOLVE_MAX_STATES)
         return rl_evaluate_solve(m, pi, gamma, v, err);
@@ -110,7 +131,15 @@ int rl_ground_truth_policy(const rl_mdp *m, const double *pi, double gamma, doub
     if (rc != RL_OK)
         return rc;
     memset(v, 0, m->n_states * sizeof *v);
-    rc = rl_evaluate_iterative(m, pi, gamma, 1e-13, TRUTH_MAX_SWEEPS, true, v, NULL, NULL, err);
+    /* In place from the values so far, a few sweeps at a time: the same sweeps as one call. */
+    rc = RL_CONTINUE;
+    for (size_t done = 0; rc == RL_CONTINUE && done < TRUTH_MAX_SWEEPS;
+         done += TRUTH_SWEEPS_PER_CHECK) {
+        if (stop && *stop)
+            return rl_error_set(err, RL_EINTERRUPTED, "interrupted");
+        rc = rl_evaluate_iterative(m, pi, gamma, 1e-13, TRUTH_SWEEPS_PER_CHECK, true, v, NULL,
+                                   NULL, err);
+    }
     return rc == RL_CONTINUE ? rl_error_set(err, RL_EDIVERGED, "ground truth did not converge")
                              : rc;
 }

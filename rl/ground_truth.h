@@ -4,6 +4,8 @@
 #ifndef GRIDRL_RL_GROUND_TRUTH_H
 #define GRIDRL_RL_GROUND_TRUTH_H
 
+#include <signal.h>
+
 #include "rl/error.h"
 #include "rl/mdp.h"
 
@@ -19,6 +21,16 @@ int rl_ground_truth_epsilon_optimal(const rl_mdp *m, double gamma, double epsilo
 /* v_pi exactly (dense solve) or, for large models, by sweeps to round-off. */
 int rl_ground_truth_policy(const rl_mdp *m, const double *pi, double gamma, double *v,
                            rl_error *err);
+
+/* The same, abandoned with RL_EINTERRUPTED between two sweeps once *stop is nonzero (a
+ * signal; stop may be NULL): on a large model the truth takes many sweeps. */
+int rl_ground_truth_optimal_until(const rl_mdp *m, double gamma, const volatile sig_atomic_t *stop,
+                                  double *v, rl_error *err);
+int rl_ground_truth_epsilon_optimal_until(const rl_mdp *m, double gamma, double epsilon,
+                                          const volatile sig_atomic_t *stop, double *v,
+                                          rl_error *err);
+int rl_ground_truth_policy_until(const rl_mdp *m, const double *pi, double gamma,
+                                 const volatile sig_atomic_t *stop, double *v, rl_error *err);
 
 /* Root mean squared error of v against truth over the decision states. */
 double rl_value_rmse(const rl_mdp *m, const double *v, const double *truth);

@@ -12,6 +12,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +104,11 @@ void rl_mdp_free(rl_mdp *m)
     rl_free(m->sure_next);
     rl_free(m->sure_reward);
     rl_free(m->reward_table);
+    rl_free(m->pattern);
+    rl_free(m->pattern_delta);
+    rl_free(m->pattern_reward);
     rl_free(m->start);
+    rl_free(m->start_states);
     rl_free(m->kind);
     rl_free(m->cell);
     rl_free(m->action_drow);
@@ -126,8 +131,13 @@ static const char *describe_sa(const rl_mdp *m, size_t s, size_t a, char *buf, s
 
 #define DESCRIBE_MAX (RL_ACTION_NAME_MAX + 96)
 
-int rl_mdp_add_outcome(rl_mdp *m, size_t s, size_t a, double probability, size_t next,
-                       double reward, bool terminal, rl_error *err)
+/* add's next for a restart outcome. */
+#define RESTART_NEXT SIZE_MAX
+
+/* Appends (probability, next, reward, terminal) to (s, a), next being a state or
+ * RESTART_NEXT. */
+static int add(rl_mdp *m, size_t s, size_t a, double probability, size_t next, double reward,
+               bool terminal, rl_error *err)
 {
     char what[DESCRIBE_MAX], other[DESCRIBE_MAX];
     if (!m)
@@ -146,7 +156,7 @@ int rl_mdp_add_outcome(rl_mdp *m, size_t s, size_t a, double probability, size_t
     if (!(probability > 0.0 && probability <= 1.0))
         return rl_error_set(err, RL_ERANGE, "%s: probability %.17g is not in (0, 1]",
                             describe_sa(m, s, a, what, sizeof what), probability);
-    if (next >= m->n_states)
+    if (next != RESTART_NEXT && next >= m->n_states)
         return rl_error_set(err, RL_ERANGE, "%s: next state %zu outside the model (%zu states)",
                             describe_sa(m, s, a, what, sizeof what), next, m->n_states);
     if (!isfinite(reward))
@@ -177,10 +187,11 @@ int rl_mdp_add_outcome(rl_mdp *m, size_t s, size_t a, double probability, size_t
         m->first[sa + 1] = m->first[sa];
     }
 
+    int32_t to = next == RESTART_NEXT ? RL_MDP_RESTART : (int32_t)next;
     uint32_t end = m->first[sa + 1];
     for (uint32_t k = m->first[sa]; k < end; k++) {
         rl_outcome *o = &m->outcomes[k];
-        if ((size_t)o->next == next && o->reward == reward && o->terminal == (int32_t)terminal) {
+        if (o->next == to && o->reward == reward && o->terminal == (int32_t)terminal) {
             o->probability += probability;
             return RL_OK;
         }
@@ -201,10 +212,24 @@ int rl_mdp_add_outcome(rl_mdp *m, size_t s, size_t a, double probability, size_t
     }
     m->outcomes[end] = (rl_outcome){.probability = probability,
                                     .reward = reward,
-                                    .next = (int32_t)next,
+                                    .next = to,
                                     .terminal = terminal};
     m->first[sa + 1] = end + 1;
     return RL_OK;
+}
+
+int rl_mdp_add_outcome(rl_mdp *m, size_t s, size_t a, double probability, size_t next,
+                       double reward, bool terminal, rl_error *err)
+{
+    if (next == RESTART_NEXT) /* not a state: out of range like any other */
+        next = m ? m->n_states : 0;
+    return add(m, s, a, probability, next, reward, terminal, err);
+}
+
+int rl_mdp_add_restart(rl_mdp *m, size_t s, size_t a, double probability, double reward,
+                       rl_error *err)
+{
+    return add(m, s, a, probability, RESTART_NEXT, reward, false, err);
 }
 
 static const char *kind_name(uint8_t kind)
@@ -242,6 +267,8 @@ static int check_model(const rl_mdp *m, rl_error *err)
         for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++) {
             const rl_outcome *o = &m->outcomes[k];
             sum += o->probability;
+            if (o->next < 0) /* a restart: never terminal (add_restart), starts are open */
+                continue;
             bool into_terminal = m->kind[o->next] == RL_STATE_TERMINAL;
             if ((o->terminal != 0) != into_terminal) {
                 size_t next = (size_t)o->next;
@@ -297,6 +324,96 @@ static uint64_t reward_hash(double r)
     return z ^ (z >> 31);
 }
 
+/* A pattern's hash: FNV-1a over its deltas and rewards. */
+static uint64_t pattern_hash(const int32_t *delta, const double *reward, size_t n)
+{
+    uint64_t h = UINT64_C(1469598103934665603);
+    for (size_t a = 0; a < n; a++) {
+        uint64_t r;
+        double x = reward[a] == 0.0 ? 0.0 : reward[a];
+        memcpy(&r, &x, sizeof r);
+        h = (h ^ (uint32_t)delta[a]) * UINT64_C(1099511628211);
+        h = (h ^ r) * UINT64_C(1099511628211);
+    }
+    return h;
+}
+
+static void drop_patterns(rl_mdp *m)
+{
+    rl_free(m->pattern);
+    rl_free(m->pattern_delta);
+    rl_free(m->pattern_reward);
+    m->pattern = NULL;
+    m->pattern_delta = NULL;
+    m->pattern_reward = NULL;
+    m->n_patterns = 0;
+}
+
+/* The patterns of the compact form (rl_mdp.h), from sure_next and sure_reward. RL_OK, also
+ * when the model has none (some decision state is not sure, too many patterns), or
+ * RL_ENOMEM. */
+static int build_patterns(rl_mdp *m)
+{
+    drop_patterns(m);
+    size_t n = m->n_actions;
+    for (size_t s = 0; s < m->n_states; s++)
+        if (m->kind[s] == RL_STATE_OPEN)
+            for (size_t a = 0; a < n; a++)
+                if (m->sure_next[s * n + a] < 0)
+                    return RL_OK;
+    size_t cap = m->n_states < RL_MDP_MAX_PATTERNS ? m->n_states : RL_MDP_MAX_PATTERNS;
+    size_t n_slots = 2;
+    while (n_slots < 2 * cap)
+        n_slots *= 2;
+    uint32_t *slots = rl_calloc(n_slots, sizeof *slots); /* 0 empty, else pattern + 1 */
+    m->pattern = rl_malloc(m->n_states * sizeof *m->pattern);
+    m->pattern_delta = rl_malloc(cap * n * sizeof *m->pattern_delta);
+    m->pattern_reward = rl_malloc(cap * n * sizeof *m->pattern_reward);
+    if (!slots || !m->pattern || !m->pattern_delta || !m->pattern_reward) {
+        rl_free(slots);
+        drop_patterns(m);
+        return RL_ENOMEM;
+    }
+    int32_t delta[RL_MAX_ACTIONS];
+    double reward[RL_MAX_ACTIONS];
+    for (size_t s = 0; s < m->n_states; s++) {
+        m->pattern[s] = RL_MDP_NO_PATTERN;
+        if (m->kind[s] != RL_STATE_OPEN)
+            continue;
+        for (size_t a = 0; a < n; a++) {
+            delta[a] = m->sure_next[s * n + a] - (int32_t)s;
+            reward[a] = m->reward_table[m->sure_reward[s * n + a]];
+        }
+        size_t i = (size_t)pattern_hash(delta, reward, n) & (n_slots - 1);
+        for (; slots[i]; i = (i + 1) & (n_slots - 1)) {
+            size_t p = slots[i] - 1;
+            if (memcmp(m->pattern_delta + p * n, delta, n * sizeof *delta) == 0 &&
+                memcmp(m->pattern_reward + p * n, reward, n * sizeof *reward) == 0)
+                break;
+        }
+        if (!slots[i]) {
+            if (m->n_patterns == cap) { /* too many to be worth it: none at all */
+                rl_free(slots);
+                drop_patterns(m);
+                return RL_OK;
+            }
+            memcpy(m->pattern_delta + m->n_patterns * n, delta, n * sizeof *delta);
+            memcpy(m->pattern_reward + m->n_patterns * n, reward, n * sizeof *reward);
+            slots[i] = (uint32_t)++m->n_patterns;
+        }
+        m->pattern[s] = (uint16_t)(slots[i] - 1);
+    }
+    rl_free(slots);
+    /* Keep only the patterns found; keeping the larger blocks is harmless if this fails. */
+    int32_t *d = rl_realloc(m->pattern_delta, m->n_patterns * n * sizeof *d + 1);
+    if (d)
+        m->pattern_delta = d;
+    double *r = rl_realloc(m->pattern_reward, m->n_patterns * n * sizeof *r + 1);
+    if (r)
+        m->pattern_reward = r;
+    return RL_OK;
+}
+
 int rl_mdp_finish(rl_mdp *m, rl_error *err)
 {
     if (!m)
@@ -317,11 +434,15 @@ int rl_mdp_finish(rl_mdp *m, rl_error *err)
         n_slots *= 2;
     double *table = rl_malloc((table_max ? table_max : 1) * sizeof *table);
     uint32_t *slots = rl_calloc(n_slots, sizeof *slots); /* 0 empty, else table index + 1 */
-    if (!table || !slots) {
+    uint32_t *start_states = rl_malloc(m->n_states * sizeof *start_states);
+    if (!table || !slots || !start_states) {
         rl_free(table);
         rl_free(slots);
+        rl_free(start_states);
         return rl_error_set(err, RL_ENOMEM, "out of memory building the compact model");
     }
+    rl_free(m->start_states);
+    m->start_states = start_states;
 
     /* Renormalise so that sums are 1 up to rounding of the division, not up to 1e-12. */
     for (size_t sa = 0; sa < n_sa; sa++) {
@@ -336,13 +457,17 @@ int rl_mdp_finish(rl_mdp *m, rl_error *err)
         total += m->start[s];
     for (size_t s = 0; s < m->n_states; s++)
         m->start[s] /= total;
+    m->n_start_states = 0;
+    for (size_t s = 0; s < m->n_states; s++)
+        if (m->start[s] > 0.0)
+            m->start_states[m->n_start_states++] = (uint32_t)s;
 
     size_t n_rewards = 0;
     for (size_t sa = 0; sa < n_sa; sa++) {
         m->sure_next[sa] = -1;
         m->sure_reward[sa] = 0;
-        if (m->first[sa + 1] - m->first[sa] != 1)
-            continue;
+        if (m->first[sa + 1] - m->first[sa] != 1 || m->outcomes[m->first[sa]].next < 0)
+            continue; /* several outcomes, or a restart: the list is read */
         const rl_outcome *o = &m->outcomes[m->first[sa]];
         size_t i = (size_t)reward_hash(o->reward) & (n_slots - 1);
         while (slots[i] && table[slots[i] - 1] != o->reward)
@@ -360,6 +485,9 @@ int rl_mdp_finish(rl_mdp *m, rl_error *err)
     rl_free(m->reward_table);
     m->reward_table = table;
     m->n_rewards = n_rewards;
+
+    if (build_patterns(m) == RL_ENOMEM)
+        return rl_error_set(err, RL_ENOMEM, "out of memory building the compact model");
 
     /* Give back the doubling slack; keeping the larger block is harmless if this fails. */
     size_t n_outcomes = m->first[n_sa];

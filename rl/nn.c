@@ -45,10 +45,10 @@
 
 #include <cblas.h>
 
+#include "rl/alloc.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
-
-#include "rl/alloc.h"
 #define RL_NN_SSE2 1
 #else
 #define RL_NN_SSE2 0

@@ -46,6 +46,11 @@ static void choose_proper(const rl_mdp *m, const double *v, size_t *greedy, size
         level[s] = m->kind[s] == RL_STATE_TERMINAL ? 0 : unset;
     for (size_t round = 1, changed = 1; changed; round++) {
         changed = 0;
+        /* A restart outcome leads to the start state of lowest level. */
+        size_t restart_level = unset;
+        for (size_t i = 0; i < m->n_start_states; i++)
+            if (level[m->start_states[i]] < restart_level)
+                restart_level = level[m->start_states[i]];
         for (size_t s = 0; s < m->n_states; s++) {
             if (!rl_mdp_is_decision(m, s) || level[s] != unset)
                 continue;
@@ -57,8 +62,8 @@ static void choose_proper(const rl_mdp *m, const double *v, size_t *greedy, size
                     continue;
                 size_t sa = s * m->n_actions + a;
                 for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++) {
-                    size_t next = (size_t)m->outcomes[k].next;
-                    if (level[next] < round) {
+                    int32_t next = m->outcomes[k].next;
+                    if ((next >= 0 ? level[next] : restart_level) < round) {
                         level[s] = round;
                         greedy[s] = a;
                         changed = 1;

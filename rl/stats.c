@@ -19,7 +19,17 @@
  * from each end, exactly scipy's trim_mean(x, 0.25) (0.25 * n is exact in binary). */
 #define IQM_TRIM 0.25
 
+double rl_t975(size_t dof)
+{
+    return dof ? gsl_cdf_tdist_Pinv(0.975, (double)dof) : NAN;
+}
+
 void rl_summary_compute(const double *x, size_t n, rl_summary *out)
+{
+    rl_summary_compute_t(x, n, n >= 2 ? rl_t975(n - 1) : NAN, out);
+}
+
+void rl_summary_compute_t(const double *x, size_t n, double t975, rl_summary *out)
 {
     if (!out)
         return;
@@ -33,8 +43,7 @@ void rl_summary_compute(const double *x, size_t n, rl_summary *out)
     /* Two-pass sd about the computed mean: no cancellation when values share a large
      * offset (returns around -100 that differ in the third digit). */
     out->sd = gsl_stats_sd_m(x, 1, n, out->mean);
-    double t = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1));
-    double half = t * out->sd / sqrt((double)n);
+    double half = t975 * out->sd / sqrt((double)n);
     out->ci95_low = out->mean - half;
     out->ci95_high = out->mean + half;
 }

@@ -28,6 +28,13 @@ typedef struct rl_summary {
  * (the caller writes empty fields); n = 0 gives NaN everywhere. */
 void rl_summary_compute(const double *x, size_t n, rl_summary *out);
 
+/* t_{0.975, dof}, the quantile the interval uses (GSL's inverse t CDF; NaN for dof 0). */
+double rl_t975(size_t dof);
+
+/* rl_summary_compute with t975 = rl_t975(n - 1) given: a file of many rows with the same n
+ * computes the quantile once instead of once a row. */
+void rl_summary_compute_t(const double *x, size_t n, double t975, rl_summary *out);
+
 /* The interquartile mean of x[0..n): sorts x IN PLACE (pass a copy to keep the order),
  * drops floor(n/4) values from each end and averages the rest; the same definition as
  * scipy.stats.trim_mean(x, 0.25), which rliable uses. For n < 4 nothing is dropped. NaN

@@ -138,30 +138,64 @@ typedef struct gw_out {
     double p;
 } gw_out;
 
-/* Checks that (row, col, action) has exactly the outcomes want[0..n) (the model lists
- * distinct outcomes, so equal counts and every wanted one present mean equal lists), with
- * probabilities to 1e-12; for a single outcome also that step() from reset_to gives it. */
+/* The distribution of (s, a) as (next state, reward, terminal) triples: the model's
+ * outcomes with each restart outcome (back to the start distribution) spread over the start
+ * states, probability p * start[k], and equal triples merged. Returns how many; out has
+ * room for max. */
+static inline size_t gw_distribution(const rl_mdp *m, size_t sa, gw_out *out, size_t max)
+{
+    size_t n = 0;
+    for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++) {
+        const rl_outcome *o = &m->outcomes[k];
+        for (size_t t = 0; t < m->n_states; t++) {
+            double p = o->next == RL_MDP_RESTART ? o->probability * m->start[t]
+                       : (size_t)o->next == t    ? o->probability
+                                                 : 0.0;
+            if (!(p > 0.0))
+                continue;
+            size_t i = 0;
+            while (i < n && !(out[i].row * m->cols + out[i].col == t &&
+                              out[i].reward == o->reward && out[i].terminal == o->terminal))
+                i++;
+            if (i == n) {
+                if (n == max)
+                    fail_msg("more than %zu outcomes", max);
+                out[n++] = (gw_out){t / m->cols, t % m->cols, o->reward, o->terminal, 0.0};
+            }
+            out[i].p += p;
+        }
+    }
+    return n;
+}
+
+#define GW_MAX_OUTCOMES 64
+
+/* Checks that (row, col, action) has exactly the outcomes want[0..n) (the model's
+ * distribution, restart outcomes spread over the start states: equal counts and every
+ * wanted one present mean equal distributions), with probabilities to 1e-12; for a single
+ * outcome also that step() from reset_to gives it. */
 static inline void gw_expect(gw_fixture *g, size_t row, size_t col, const char *action,
                              const gw_out *want, size_t n)
 {
     const rl_mdp *m = g->m;
     size_t s = gw_state(m, row, col), a = gw_action(m, action);
     size_t sa = s * m->n_actions + a;
-    if (gw_n_outcomes(m, s, a) != n)
-        fail_msg("(%zu,%zu) %s: %zu outcomes, expected %zu", row, col, action,
-                 gw_n_outcomes(m, s, a), n);
+    gw_out have[GW_MAX_OUTCOMES];
+    size_t n_have = gw_distribution(m, sa, have, GW_MAX_OUTCOMES);
+    if (n_have != n)
+        fail_msg("(%zu,%zu) %s: %zu outcomes, expected %zu", row, col, action, n_have, n);
     for (size_t i = 0; i < n; i++) {
-        size_t next = gw_state(m, want[i].row, want[i].col);
         int found = 0;
-        for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++) {
-            const rl_outcome *o = &m->outcomes[k];
-            if ((size_t)o->next == next && fabs(o->reward - want[i].reward) <= 1e-12 &&
+        for (size_t k = 0; k < n_have; k++) {
+            const gw_out *o = &have[k];
+            if (o->row == want[i].row && o->col == want[i].col &&
+                fabs(o->reward - want[i].reward) <= 1e-12 &&
                 (o->terminal != 0) == (want[i].terminal != 0)) {
                 found = 1;
-                if (fabs(o->probability - want[i].p) > 1e-12)
+                if (fabs(o->p - want[i].p) > 1e-12)
                     fail_msg("(%zu,%zu) %s -> (%zu,%zu) r=%g: p = %.15g, expected %.15g",
                              row, col, action, want[i].row, want[i].col, want[i].reward,
-                             o->probability, want[i].p);
+                             o->p, want[i].p);
             }
         }
         if (!found)

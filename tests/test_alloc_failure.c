@@ -116,7 +116,7 @@ static int experiment(const char *text, const char *dir, rl_error *err)
         rl_run_result_free(&r);
     }
     if (rc == RL_OK && dir)
-        rc = rl_results_finish(p, dir, "test", err);
+        rc = rl_results_finish(p, dir, "test", 1, err);
     rl_plan_free(p);
     rl_config_free(c);
     return rc;
@@ -128,7 +128,8 @@ static char *contents(const char *dir)
 {
     const char *const names[] = {"config.ini", "configs.csv", "episodes.csv", "iterations.csv",
                                  "policy.csv", "runs.csv", "scores.csv", "steps.csv",
-                                 "summary.csv", "values.csv", "weights.csv", NULL};
+                                 "summary.csv", "updates.csv", "values.csv", "weights.csv",
+                                 NULL};
     size_t size = 0;
     char *all = NULL;
     FILE *out = open_memstream(&all, &size);
@@ -242,6 +243,25 @@ static void test_tabular_learners(void **state)
          false);
 }
 
+/* The prediction and trace learners of S&B ch. 5-7 and 12 on the 5-state walk: batch
+ * updating (whose statistics grow as new pairs of states show up) and the traces' lists. */
+static void test_prediction_learners(void **state)
+{
+    (void)state;
+    walk("prediction", "[experiment]\n"
+                       "name = prediction\n"
+                       "episodes = 3\n"
+                       "[env]\n"
+                       "preset = random_walk5\n"
+                       "[agent]\n"
+                       "algorithm = mc_prediction, n_step_td, td0, lambda_return, td_lambda, "
+                       "true_online_td, sarsa_lambda\n"
+                       "batch = true, false\n"
+                       "alpha = 0.01\n"
+                       "max_episode_length = 1000\n",
+         false);
+}
+
 /* The files a learner's run writes: episodes, logged steps, summary and scores. */
 static void test_learner_files(void **state)
 {
@@ -275,6 +295,44 @@ static void test_linear_learners(void **state)
          false);
 }
 
+/* dqn offline (updates through the runner, updates.csv) and online, with feature inputs:
+ * the networks, the optimiser, the buffer, the scratch and the rows of every update. */
+static void test_dqn_learner(void **state)
+{
+    (void)state;
+    walk("dqn", "[experiment]\n"
+                "name = dqn\n"
+                "episodes = 2\n"
+                "max_steps = 20\n"
+                "log_every_updates = 2\n"
+                "[env]\n"
+                "preset = zhao5x5\n"
+                "[agent]\n"
+                "algorithm = dqn\n"
+                "updates = 3, 0\n"
+                "input = coords, features\n"
+                "features = fourier\n"
+                "order = 1\n"
+                "hidden = 8 4\n"
+                "batch = 4\n"
+                "warmup = 5\n"
+                "replay_size = 30\n",
+         false);
+    walk("dqn_files", "[experiment]\n"
+                      "name = dqn_files\n"
+                      "episodes = 2\n"
+                      "max_steps = 10\n"
+                      "[env]\n"
+                      "preset = zhao5x5\n"
+                      "[agent]\n"
+                      "algorithm = dqn\n"
+                      "updates = 2\n"
+                      "outputs = 1\n"
+                      "hidden = 4\n"
+                      "batch = 2\n",
+         true);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -294,8 +352,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_planner),
         cmocka_unit_test(test_tabular_learners),
+        cmocka_unit_test(test_prediction_learners),
         cmocka_unit_test(test_learner_files),
         cmocka_unit_test(test_linear_learners),
+        cmocka_unit_test(test_dqn_learner),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -12,6 +12,11 @@
  * Independently of both, by hand count on the 4 x 12 cliff: the shortest way from the start
  * (3, 0) to the goal (3, 11) is up, 11 moves right, down = 13 moves, so every episode takes
  * at least 13 steps and returns at most -13.
+ *
+ * `bench dqn`: rl_nn and the plain-loop reference must compute the same training run (their
+ * losses within the relative tolerance bench_nn.h derives), run small here; the parameter
+ * counts are by hand (n_in H + H + H n_out + n_out), and OpenBLAS must report one thread
+ * (rl_gsl_init's setting) and a kernel name.
  */
 #include <stdlib.h>
 
@@ -91,7 +96,7 @@ static void test_bench_usage_errors(void **state)
     (void)state;
     result r = RUN("bench", "nope");
     assert_int_equal(r.status, 2);
-    assert_contains(r.err, "no benchmark 'nope' (benchmarks: dp, td, linear");
+    assert_contains(r.err, "no benchmark 'nope' (benchmarks: dp, td, run, linear, dqn");
     result_free(&r);
     r = RUN("bench", "dp", "--size", "1");
     assert_int_equal(r.status, 2);
@@ -202,6 +207,79 @@ static void test_td_help_and_usage(void **state)
     result_free(&r);
 }
 
+/* bench run starts the whole gridrl program on 2 runs of 300 episodes and a hand-written
+ * program drawing the same numbers: all 2 x 300 = 600 episodes must agree, and the rates
+ * and ratio are printed. Bad counts are usage errors. */
+static void test_run_whole_process(void **state)
+{
+    (void)state;
+    result r = RUN("bench", "run", "--seeds", "2", "--episodes", "300", "--repeats", "1");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "same result: yes, all 600 episodes have the same length and return");
+    assert_contains(r.out, "gridrl run (process)");
+    assert_contains(r.out, "ratio gridrl / hand-written (medians): ");
+    result_free(&r);
+    r = RUN("bench", "run", "--seeds", "0");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "--seeds: must be at least 1");
+    result_free(&r);
+}
+
+static void test_dqn_agrees(void **state)
+{
+    (void)state;
+    result r = RUN("bench", "dqn", "--updates", "20", "--repeats", "2", "--check", "40",
+                   "--hidden", "16", "--seed", "3");
+    if (r.status != 0)
+        fail_msg("exit %d; stderr:\n%s\nstdout:\n%s", r.status, r.err, r.out);
+    assert_contains(r.out, "2 repeats of 20 timed updates per network and side; seed 3");
+    /* 3 * 16 + 16 + 16 * 1 + 1 = 81 and 2 * 16 + 16 + 16 * 5 + 5 = 133. */
+    assert_contains(r.out, "network 3-16-1, batch 100, 81 parameters");
+    assert_contains(r.out, "network 2-16-5, batch 32, 133 parameters");
+    assert_contains(r.out, ", 1 thread\n");
+    const char *core = strstr(r.out, "OpenBLAS core: ");
+    assert_non_null(core);
+    assert_true(core[strlen("OpenBLAS core: ")] != ',');
+    /* Both networks agree, each within the tolerance. */
+    const char *second = strstr(r.out, "network 2-16-5");
+    assert_non_null(second);
+    const char *const starts[2] = {r.out, second};
+    for (int k = 0; k < 2; k++) {
+        double diff = number_after(starts[k], "agreement: yes");
+        assert_true(diff >= 0.0 && diff <= 1e-4);
+    }
+    /* H = 16 is not the benchmark proper: no comparison with the target. */
+    assert_true(strstr(r.out, "target >=") == NULL);
+    result_free(&r);
+}
+
+static void test_dqn_help_and_usage(void **state)
+{
+    (void)state;
+    result r = RUN("bench", "dqn", "--help");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "usage: gridrl bench dqn [--updates N] [--repeats R] [--check K]");
+    result_free(&r);
+    r = RUN("bench");
+    assert_contains(r.out, "  dqn ");
+    result_free(&r);
+    const struct {
+        const char *option, *value, *message;
+    } bad[] = {
+        {"--updates", "0", "--updates: updates must be in [1, 10000000], not 0"},
+        {"--repeats", "1001", "--repeats: repeats must be in [1, 1000], not 1001"},
+        {"--check", "501", "--check: check_updates must be in [1, 500], not 501"},
+        {"--hidden", "0", "--hidden: hidden must be in [1, 4096], not 0"},
+        {"--hidden", "x", "--hidden takes a whole number, not 'x'"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        r = RUN("bench", "dqn", bad[k].option, bad[k].value);
+        assert_int_equal(r.status, 2);
+        assert_contains(r.err, bad[k].message);
+        result_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +291,9 @@ int main(void)
         cmocka_unit_test(test_td_learns_the_edge_path),
         cmocka_unit_test(test_td_help_and_usage),
         cmocka_unit_test(test_linear_same_result),
+        cmocka_unit_test(test_run_whole_process),
+        cmocka_unit_test(test_dqn_agrees),
+        cmocka_unit_test(test_dqn_help_and_usage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

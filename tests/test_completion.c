@@ -81,7 +81,7 @@ static void test_commands(void **state)
     expect_completion("pl", "plot\n");
     expect_completion("help r", "run\n");
     expect_completion("list pre", "presets\n");
-    expect_completion("bench ", "dp\nlinear\ntd\n");
+    expect_completion("bench ", "dp\ndqn\nlinear\nrun\ntd\n");
 }
 
 static void test_options(void **state)
@@ -92,6 +92,7 @@ static void test_options(void **state)
     expect_completion("plot DIR --format ", "pdf\npng\nsvg\n");
     /* --what is a comma list: its last item is completed. */
     expect_completion("plot DIR --what curves,gr", "curves,grid\n");
+    expect_completion("plot DIR --what up", "updates\n");
     expect_completion("run x.ini --res", "--resume\n");
     expect_completion("run x.ini --li", "--live\n");
     expect_completion("list --na", "--names\n");

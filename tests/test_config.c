@@ -442,7 +442,7 @@ static void test_bad_values(void **state)
     /* actions on line 3 */
     err = plan_error("[env]\npreset = zhao5x5\nactions = 6\n[agent]\n"
                      "algorithm = value_iteration\n");
-    expect_error(&err, RL_EINVAL, NAME, 3, "env.actions", "expected one of 4|5|8|9, got '6'");
+    expect_error(&err, RL_EINVAL, NAME, 3, "env.actions", "expected one of 2|4|5|8|9, got '6'");
     /* an integer key given a fraction: max_iterations on line 5 */
     err = plan_error(ZHAO_VI "max_iterations = 2.5\n");
     expect_error(&err, RL_EINVAL, NAME, 5, "agent.max_iterations", "2.5");

@@ -6,7 +6,7 @@
  * has standard deviation sqrt(p (1 - p) / n); we accept |f - p| <= 5 of those. With n = 10^5
  * every event checked here has n p >= 4000 (the smallest p is 1/25, a start cell of the 5x5
  * grid), so the normal approximation holds and a correct implementation fails one comparison
- * with probability 2 * Phi(-5) = 5.7e-7. This file makes under 2000 such comparisons (16
+ * with probability 2 * Phi(-5) = 5.7e-7. This file makes under 2000 such comparisons (19
  * envs, each at most 25 start cells and 4 sampled (s, a) of at most 9 outcomes), so the
  * false-alarm rate of the whole program is below 1.2e-3 for a random seed; the seeds are
  * fixed, so a given build passes or fails every time.
@@ -39,6 +39,7 @@ static const variant extra_variants[] = {
     {"dyna_maze", {"slip", "0.5", NULL}},
     {"dyna_maze", {"wind", "0 1 0 2 1 0 1 1 0", "wind_noise", "true", "actions", "9", NULL}},
     {"sb_gridworld5x5", {"slip", "0.25", NULL}}, /* slip next to jump cells */
+    {"random_walk5", {"slip", "0.5", NULL}},     /* two actions slipping up or down: bumps */
 };
 
 static void build_variant(gw_fixture *g, const char *preset, const char *const *extra)
@@ -134,10 +135,16 @@ static void check_outcomes(const rl_mdp *m, const char *name)
         for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++) {
             const rl_outcome *o = &m->outcomes[k];
             assert_true(o->probability > 0.0 && o->probability <= 1.0);
-            assert_true(o->next >= 0 && (size_t)o->next < m->n_states);
-            assert_int_not_equal(m->kind[o->next], RL_STATE_WALL);
-            assert_int_equal(o->terminal != 0, m->kind[o->next] == RL_STATE_TERMINAL);
             assert_true(isfinite(o->reward));
+            if (o->next == RL_MDP_RESTART) {
+                /* Back to the start distribution: never terminal, and there are starts. */
+                assert_int_equal(o->terminal, 0);
+                assert_true(m->n_start_states > 0);
+            } else {
+                assert_true(o->next >= 0 && (size_t)o->next < m->n_states);
+                assert_int_not_equal(m->kind[o->next], RL_STATE_WALL);
+                assert_int_equal(o->terminal != 0, m->kind[o->next] == RL_STATE_TERMINAL);
+            }
             for (uint32_t j = m->first[sa]; j < k; j++) {
                 const rl_outcome *q = &m->outcomes[j];
                 if (q->next == o->next && q->reward == o->reward && q->terminal == o->terminal)
@@ -160,17 +167,22 @@ static void check_compact(const rl_mdp *m, gsl_rng *r)
     for (size_t sa = 0; sa < m->n_states * m->n_actions; sa++) {
         size_t s = sa / m->n_actions, a = sa % m->n_actions;
         uint32_t k0 = m->first[sa], k1 = m->first[sa + 1];
-        if (k1 - k0 == 1) {
+        if (k1 - k0 == 1 && m->outcomes[k0].next != RL_MDP_RESTART) {
             assert_int_equal(m->sure_next[sa], m->outcomes[k0].next);
             assert_true(m->sure_reward[sa] < m->n_rewards);
             assert_close(m->reward_table[m->sure_reward[sa]], m->outcomes[k0].reward, 0.0);
         } else {
             assert_int_equal(m->sure_next[sa], -1);
         }
+        /* A restart's next value: v averaged over the start distribution. */
+        double v_start = 0.0;
+        for (size_t t = 0; t < m->n_states; t++)
+            v_start += m->start[t] * v[t];
         double q = 0.0;
         for (uint32_t k = k0; k < k1; k++) {
             const rl_outcome *o = &m->outcomes[k];
-            q += o->probability * (o->reward + 0.9 * v[o->next]);
+            q += o->probability * (o->reward + 0.9 * (o->next == RL_MDP_RESTART ? v_start
+                                                                                : v[o->next]));
         }
         assert_close(rl_mdp_backup(m, s, a, v, 0.9), q, 1e-12);
     }
@@ -193,8 +205,9 @@ static void check_every_step(gw_fixture *g)
             int found = 0;
             for (uint32_t k = m->first[sa]; k < m->first[sa + 1]; k++) {
                 const rl_outcome *o = &m->outcomes[k];
-                found |= (size_t)o->next == st.next && o->reward == st.reward &&
-                         (o->terminal != 0) == st.terminated;
+                bool to = o->next == RL_MDP_RESTART ? m->start[st.next] > 0.0
+                                                    : (size_t)o->next == st.next;
+                found |= to && o->reward == st.reward && (o->terminal != 0) == st.terminated;
             }
             if (!found)
                 fail_msg("step from s=%zu a=%zu gave (%zu, %g, %d), not in the model", s, a,
@@ -223,8 +236,9 @@ static void check_step_sampling(gw_fixture *g, size_t s, size_t a)
         uint32_t k;
         for (k = 0; k < n_out; k++) {
             const rl_outcome *o = &m->outcomes[k0 + k];
-            if ((size_t)o->next == st.next && o->reward == st.reward &&
-                (o->terminal != 0) == st.terminated)
+            bool to = o->next == RL_MDP_RESTART ? m->start[st.next] > 0.0
+                                                : (size_t)o->next == st.next;
+            if (to && o->reward == st.reward && (o->terminal != 0) == st.terminated)
                 break;
         }
         if (k == n_out)
@@ -300,7 +314,7 @@ static void test_every_preset(void **state)
             assert_int_equal(n_stochastic, 0);
         gw_free(&g);
     }
-    assert_int_equal(n, 8);
+    assert_int_equal(n, 10);
 }
 
 static void test_stochastic_variants(void **state)
@@ -314,6 +328,54 @@ static void test_stochastic_variants(void **state)
             fail_msg("variant %zu (%s) has no stochastic (s, a)", i, extra_variants[i].preset);
         gw_free(&g);
     }
+}
+
+/* A map of cliffs without an S: moves into a cliff go back to the start distribution
+ * (uniform over the 8 open cells that are not cliff or goal) as one restart outcome. Every
+ * check above, and step()'s next state after a restart sampled against p * start[k] for
+ * each start cell. */
+static void test_restart_outcomes(void **state)
+{
+    (void)state;
+    gw_fixture g;
+    gw_build(&g, ".C..\n..C.\n.#.G\n", (const char *const[]){"goal_terminal", "true", "slip",
+                                                             "0.2", NULL});
+    const rl_mdp *m = g.m;
+    check_start_distribution(m);
+    check_outcomes(m, "cliffs");
+    check_compact(m, g.r);
+    check_every_step(&g);
+    check_reset_sampling(&g);
+    assert_int_equal(m->n_start_states, 8);
+    /* (0,0) right: into the cliff (0,1) with 0.8, slips up (a bump, 0.1) and down to (1,0)
+     * (0.1). Its restart outcome has probability 0.8. */
+    size_t s = gw_state(m, 0, 0), a = gw_action(m, "right"), sa = s * m->n_actions + a;
+    size_t restart = m->first[sa];
+    while (restart < m->first[sa + 1] && m->outcomes[restart].next != RL_MDP_RESTART)
+        restart++;
+    assert_true(restart < m->first[sa + 1]);
+    assert_close(m->outcomes[restart].probability, 0.8, 1e-12);
+    check_step_sampling(&g, s, a);
+    size_t *count = calloc(m->n_states, sizeof *count);
+    assert_non_null(count);
+    size_t restarts = 0;
+    for (size_t i = 0; i < N_SAMPLES; i++) {
+        assert_int_equal(rl_env_reset_to(g.env, s, NULL), RL_OK);
+        rl_step st = rl_env_step(g.env, a, g.r);
+        if (st.reward == -100.0) {
+            count[st.next]++;
+            restarts++;
+        }
+    }
+    for (size_t t = 0; t < m->n_states; t++) {
+        if (m->start[t] > 0.0)
+            check_frequency(count[t], N_SAMPLES, 0.8 / 8.0, "restart", s, a, t);
+        else
+            assert_int_equal(count[t], 0);
+    }
+    assert_true(restarts > 0);
+    free(count);
+    gw_free(&g);
 }
 
 /* FrozenLake as Gymnasium ships it: slip 2/3, so a move from (2,1) goes down, left or right
@@ -375,6 +437,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_preset),
         cmocka_unit_test(test_stochastic_variants),
+        cmocka_unit_test(test_restart_outcomes),
         cmocka_unit_test(test_frozenlake_is_slippery),
         cmocka_unit_test(test_registries),
     };

@@ -192,6 +192,41 @@ static void test_zhao_figure_2_7_all_right(void **state)
  *   v0 = 1/4 [-1 + 0.5 (3 v0 + v1)]  ->  5 v0 - v1 = -2
  *   v1 = 1/4 [-3 + 0.5 (3 v1 + v0)]  -> -v0 + 5 v1 = -6
  *   v1 = 5 v0 + 2; -v0 + 25 v0 + 10 = -6; v0 = -16/24 = -2/3, v1 = -4/3. */
+/* Sutton & Barto, Example 6.2 and Example 7.1: the random walks under the uniform policy,
+ * gamma = 1. A symmetric walk is a martingale, so a state's value is the expected terminal
+ * reward, and the probability of leaving on the right from position i of a walk with
+ * terminals at 0 and N + 1 is i / (N + 1) (gambler's ruin): 1/6, ..., 5/6 for A-E (the
+ * book's "true values"); 2 i / 20 - 1 = -0.9, ..., 0.9 for the 19 states (reward -1 on the
+ * left). Exact fractions: 1e-12 leaves room only for the solve's rounding. The terminal
+ * cells keep 0, and the start is the middle cell. */
+static void test_sb_random_walks(void **state)
+{
+    (void)state;
+    const struct {
+        const char *preset;
+        size_t n; /* non-terminal states */
+        double left; /* the left end's reward */
+    } walks[] = {{"random_walk5", 5, 0.0}, {"random_walk19", 19, -1.0}};
+    for (size_t w = 0; w < 2; w++) {
+        gw_fixture g;
+        build_preset(&g, walks[w].preset);
+        size_t n = walks[w].n;
+        assert_int_equal(g.m->rows, 1);
+        assert_int_equal(g.m->n_states, n + 2);
+        assert_int_equal(g.m->n_actions, 2);
+        assert_close(g.m->start[(n + 1) / 2], 1.0, 0.0);
+        double *v = uniform_values(&g, 1.0);
+        double table[21] = {0.0};
+        for (size_t i = 1; i <= n; i++) {
+            double right = (double)i / (double)(n + 1);
+            table[i] = right * 1.0 + (1.0 - right) * walks[w].left;
+        }
+        compare_table(v, table, n + 2, 1e-12);
+        free(v);
+        gw_free(&g);
+    }
+}
+
 static void test_hand_1x2(void **state)
 {
     (void)state;
@@ -353,6 +388,7 @@ int main(void)
         cmocka_unit_test(test_zhao_figure_3_4a),
         cmocka_unit_test(test_zhao_figure_2_7_good),
         cmocka_unit_test(test_zhao_figure_2_7_all_right),
+        cmocka_unit_test(test_sb_random_walks),
         cmocka_unit_test(test_hand_1x2),
         cmocka_unit_test(test_hand_2x2),
         cmocka_unit_test(test_sb_example_3_5),

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "rl/error.h"
+#include "rl/evaluate.h"
 #include "rl/mdp.h"
 #include "rl/rng.h"
 
@@ -423,12 +424,13 @@ static void test_sample_intervals(void **state)
 {
     (void)state;
     rl_mdp *m = three_way();
+    size_t next;
     /* Outcome k owns [0, 0.2), [0.2, 0.5), [0.5, 1). */
-    assert_ptr_equal(rl_mdp_sample(m, 0, 0, 0.0), &m->outcomes[0]);
-    assert_ptr_equal(rl_mdp_sample(m, 0, 0, 0.1), &m->outcomes[0]);
-    assert_ptr_equal(rl_mdp_sample(m, 0, 0, 0.35), &m->outcomes[1]);
-    assert_ptr_equal(rl_mdp_sample(m, 0, 0, 0.75), &m->outcomes[2]);
-    assert_ptr_equal(rl_mdp_sample(m, 0, 0, 0.9999999999), &m->outcomes[2]);
+    assert_ptr_equal(rl_mdp_sample(m, 0, 0, 0.0, &next), &m->outcomes[0]);
+    assert_ptr_equal(rl_mdp_sample(m, 0, 0, 0.1, &next), &m->outcomes[0]);
+    assert_ptr_equal(rl_mdp_sample(m, 0, 0, 0.35, &next), &m->outcomes[1]);
+    assert_ptr_equal(rl_mdp_sample(m, 0, 0, 0.75, &next), &m->outcomes[2]);
+    assert_ptr_equal(rl_mdp_sample(m, 0, 0, 0.9999999999, &next), &m->outcomes[2]);
     rl_mdp_free(m);
 }
 
@@ -442,9 +444,9 @@ static void test_sample_frequencies(void **state)
     gsl_rng *r = rl_rng_alloc(12345, NULL);
     assert_non_null(r);
     const size_t N = 100000;
-    size_t counts[3] = {0};
+    size_t counts[3] = {0}, next;
     for (size_t i = 0; i < N; i++) {
-        const rl_outcome *o = rl_mdp_sample(m, 0, 0, gsl_rng_uniform(r));
+        const rl_outcome *o = rl_mdp_sample(m, 0, 0, gsl_rng_uniform(r), &next);
         counts[o - m->outcomes]++;
     }
     const double p[3] = {0.2, 0.3, 0.5};
@@ -454,6 +456,119 @@ static void test_sample_frequencies(void **state)
     }
     assert_int_equal(counts[0] + counts[1] + counts[2], N);
     rl_rng_free(r);
+    rl_mdp_free(m);
+}
+
+/* ---- restart outcomes -------------------------------------------------------------- */
+
+/* A 1 x 5 model, two actions. State 0 (A) decides; 1, 2, 3 (B, C, D) are the start states
+ * with probabilities 0.2, 0.3, 0.5 and go to the terminal 4 (T) with rewards 2, 3, 5.
+ * A, action 0: T (p 0.25, r 1), a restart (p 0.5, r -1), A itself (p 0.25, r 0).
+ * A, action 1: T (p 0.5, r 0), then a restart (p 0.5, r 0), the last outcome. */
+static rl_mdp *restart_example(void)
+{
+    rl_mdp *m = test_mdp_alloc(1, 5, 2, NULL);
+    assert_non_null(m);
+    m->kind[4] = RL_STATE_TERMINAL;
+    m->start[1] = 0.2;
+    m->start[2] = 0.3;
+    m->start[3] = 0.5;
+    rl_error err;
+    add_ok(m, 0, 0, 0.25, 4, 1.0, true);
+    assert_int_equal(rl_mdp_add_restart(m, 0, 0, 0.5, -1.0, &err), RL_OK);
+    add_ok(m, 0, 0, 0.25, 0, 0.0, false);
+    add_ok(m, 0, 1, 0.5, 4, 0.0, true);
+    assert_int_equal(rl_mdp_add_restart(m, 0, 1, 0.25, 0.0, &err), RL_OK);
+    /* A second restart of the same reward merges into the first. */
+    assert_int_equal(rl_mdp_add_restart(m, 0, 1, 0.25, 0.0, &err), RL_OK);
+    const double reward[4] = {0, 2, 3, 5};
+    for (size_t s = 1; s < 4; s++)
+        for (size_t a = 0; a < 2; a++)
+            add_ok(m, s, a, 1.0, 4, reward[s], true);
+    for (size_t a = 0; a < 2; a++)
+        add_ok(m, 4, a, 1.0, 4, 0.0, true);
+    finish_ok(m);
+    return m;
+}
+
+/* The draw's intervals, by hand: action 0 gives T on [0, 0.25); the restart's 0.5 splits
+ * into B [0.25, 0.35), C [0.35, 0.5), D [0.5, 0.75); A on [0.75, 1). Action 1: T on
+ * [0, 0.5), then B [0.5, 0.6), C [0.6, 0.75), D [0.75, 1), D taking what rounding leaves. A
+ * restart is one outcome, never in the compact form. */
+static void test_restart_sample(void **state)
+{
+    (void)state;
+    rl_mdp *m = restart_example();
+    assert_int_equal(m->n_start_states, 3);
+    assert_int_equal(m->first[2] - m->first[1], 2); /* merged */
+    assert_int_equal(m->sure_next[0], -1);
+    assert_int_equal(m->sure_next[1], -1);
+    const rl_outcome *restart0 = &m->outcomes[1], *restart1 = &m->outcomes[m->first[1] + 1];
+    assert_int_equal(restart0->next, RL_MDP_RESTART);
+    assert_int_equal(restart1->next, RL_MDP_RESTART);
+    assert_close(restart1->probability, 0.5, 0.0);
+    static const struct {
+        size_t a;
+        double u;
+        size_t next;
+        int outcome; /* index within (A, a)'s list */
+    } CASES[] = {
+        {0, 0.0, 4, 0},  {0, 0.1, 4, 0},  {0, 0.3, 1, 1},   {0, 0.4, 2, 1},
+        {0, 0.6, 3, 1},  {0, 0.8, 0, 2},  {0, 0.99999, 0, 2}, {1, 0.2, 4, 0},
+        {1, 0.55, 1, 1}, {1, 0.7, 2, 1},  {1, 0.9, 3, 1},   {1, 0.9999999999, 3, 1},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        size_t next = 99;
+        const rl_outcome *o = rl_mdp_sample(m, 0, CASES[i].a, CASES[i].u, &next);
+        if (next != CASES[i].next || o != &m->outcomes[m->first[CASES[i].a] + CASES[i].outcome])
+            fail_msg("action %zu, u = %g: next %zu (expected %zu)", CASES[i].a, CASES[i].u,
+                     next, CASES[i].next);
+    }
+    rl_mdp_free(m);
+}
+
+/* v = (4, 1, 2, 3, 0), gamma 0.9: the start distribution's value is 0.2 + 0.6 + 1.5 = 2.3;
+ * (A, 0) = 0.25 (1 + 0) + 0.5 (-1 + 0.9 * 2.3) + 0.25 (0 + 0.9 * 4) = 1.685;
+ * (A, 1) = 0.5 (0 + 0) + 0.5 (0 + 0.9 * 2.3) = 1.035. At gamma 1 under the only policy,
+ * v(B, C, D) = 2, 3, 5, their start average 3.8, and for A (action 0):
+ * v = 0.25 + 0.5 (-1 + 3.8) + 0.25 v, so v(A) = 1.65 / 0.75 = 2.2; every state reaches T
+ * (A only through the restart under action 1), so gamma = 1 is proper. */
+static void test_restart_values(void **state)
+{
+    (void)state;
+    rl_mdp *m = restart_example();
+    const double v[5] = {4, 1, 2, 3, 0};
+    assert_close(rl_mdp_start_value(m, v), 2.3, 1e-15);
+    assert_close(rl_mdp_backup(m, 0, 0, v, 0.9), 1.685, 1e-14);
+    assert_close(rl_mdp_backup(m, 0, 1, v, 0.9), 1.035, 1e-14);
+    double pi[10] = {1, 0, 1, 0, 1, 0, 1, 0, 1, 0}, out[5];
+    assert_int_equal(rl_mdp_check_proper(m, pi, 1.0, NULL), RL_OK);
+    rl_error err;
+    assert_int_equal(rl_evaluate_solve(m, pi, 1.0, out, &err), RL_OK);
+    assert_close(out[0], 2.2, 1e-12);
+    assert_close(out[1], 2.0, 1e-12);
+    assert_close(out[3], 5.0, 1e-12);
+    /* Action 1 alone: A leaves only through T or the restart; still proper, and
+     * v(A) = 0.5 * 0 + 0.5 * 3.8 = 1.9. */
+    for (size_t s = 0; s < 5; s++) {
+        pi[2 * s] = 0;
+        pi[2 * s + 1] = 1;
+    }
+    assert_int_equal(rl_mdp_check_proper(m, pi, 1.0, NULL), RL_OK);
+    assert_int_equal(rl_evaluate_solve(m, pi, 1.0, out, &err), RL_OK);
+    assert_close(out[0], 1.9, 1e-12);
+    rl_mdp_free(m);
+
+    /* The same A whose start states never end: not proper at gamma 1, through the restart. */
+    m = test_mdp_alloc(1, 3, 1, NULL);
+    assert_non_null(m);
+    m->kind[2] = RL_STATE_TERMINAL;
+    m->start[1] = 1.0;
+    assert_int_equal(rl_mdp_add_restart(m, 0, 0, 1.0, 0.0, &err), RL_OK);
+    add_ok(m, 1, 0, 1.0, 1, 0.0, false);
+    add_ok(m, 2, 0, 1.0, 2, 0.0, true);
+    finish_ok(m);
+    assert_int_equal(rl_mdp_check_proper(m, NULL, 1.0, &err), RL_ESINGULAR);
     rl_mdp_free(m);
 }
 
@@ -523,6 +638,8 @@ int main(void)
         cmocka_unit_test(test_compact_form),
         cmocka_unit_test(test_reward_table_full),
         cmocka_unit_test(test_outcomes_grow),
+        cmocka_unit_test(test_restart_sample),
+        cmocka_unit_test(test_restart_values),
         cmocka_unit_test(test_sample_intervals),
         cmocka_unit_test(test_sample_frequencies),
         cmocka_unit_test(test_backup),

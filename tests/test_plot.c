@@ -4,10 +4,12 @@
  * The group setup runs the built program (GRIDRL_BINARY) on three small experiments in a
  * temporary directory: value iteration on Zhao's 5x5 grid (a planner), the random agent on
  * the same grid with the target terminal, swept over reward_forbidden (2 configurations x 3
- * seeds, a learner), and off-policy Q-learning logging its value error every 200 steps (2
- * values of q0 x 3 seeds). The tests plot them and check that each picture is a real file of
+ * seeds, a learner), off-policy Q-learning logging its value error every 200 steps (2
+ * values of q0 x 3 seeds), and offline DQN logging its loss and value error every 5 training
+ * updates (2 learning rates x 3 seeds). The tests plot them and check that each picture is a real file of
  * the requested format, that the numbers given to gnuplot are the results' numbers
- * (recomputed here from policy.csv, summary.csv, episodes.csv and steps.csv), and the error
+ * (recomputed here from policy.csv, summary.csv, episodes.csv, steps.csv and updates.csv),
+ * and the error
  * paths: no gnuplot, an empty directory, nothing that applies, bad options. Data files
  * written by hand check the arrow geometry of every action name, the sweep statistics and
  * the per-step summary against hand computations.
@@ -15,6 +17,7 @@
  * Tests that need gnuplot are skipped when it is not installed.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,7 +34,7 @@
 #define SQRT1_2 0.70710678118654752440
 
 static char tmpdir[PATH_SIZE], vi_dir[PATH_SIZE], random_dir[PATH_SIZE], steps_dir[PATH_SIZE],
-    linear_dir[PATH_SIZE];
+    linear_dir[PATH_SIZE], updates_dir[PATH_SIZE];
 static bool have_gnuplot;
 
 /* snprintf into an array that fails the test instead of truncating. */
@@ -221,6 +224,15 @@ static int write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err
     return rc;
 }
 
+static int write_updates(const char *dir, const char *column, rl_plot_curves_info *info,
+                         rl_error *err)
+{
+    rl_plot_experiment e = experiment(dir);
+    int rc = rl_plot_write_updates(&e, 1, plots_of(dir), column, true, info, err);
+    rl_plot_experiment_free(&e);
+    return rc;
+}
+
 /* ---- the experiments ------------------------------------------------------------------- */
 
 static const char vi_config[] = "[experiment]\n"
@@ -286,6 +298,27 @@ static const char linear_config[] = "[experiment]\n"
                                     "order = 1, 2\n"
                                     "alpha = 0.01\n"
                                     "gamma = 0.9\n";
+/* Zhao's Fig 8.11 in small: one uniform episode of 60 steps, then 20 updates of a small
+ * network, loss and value_rmse logged at updates 5, 10, 15, 20. */
+static const char updates_config[] = "[experiment]\n"
+                                     "name = updates\n"
+                                     "episodes = 1\n"
+                                     "max_steps = 60\n"
+                                     "seeds = 3\n"
+                                     "start = 0 0\n"
+                                     "log_every_updates = 5\n"
+                                     "\n"
+                                     "[env]\n"
+                                     "preset = zhao5x5\n"
+                                     "\n"
+                                     "[agent]\n"
+                                     "algorithm = dqn\n"
+                                     "behavior = uniform\n"
+                                     "hidden = 8\n"
+                                     "batch = 8\n"
+                                     "warmup = 0\n"
+                                     "updates = 20\n"
+                                     "lr = 0.001, 0.01\n";
 
 static bool on_path(const char *name)
 {
@@ -329,6 +362,12 @@ static int setup(void **state)
     write_file(config, linear_config);
     PATHF(linear_dir, "%s/linear", tmpdir);
     r = RUN("run", config, "-o", linear_dir, "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(config, "%s/updates.ini", tmpdir);
+    write_file(config, updates_config);
+    PATHF(updates_dir, "%s/updates", tmpdir);
+    r = RUN("run", config, "-o", updates_dir, "--quiet");
     expect_status(&r, 0);
     result_free(&r);
     return 0;
@@ -532,6 +571,8 @@ static void test_arrow_directions(void **state)
     mkdir(dir, 0777);
     PATHF(path, "%s/plots", dir);
     mkdir(path, 0777);
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm\n0,value_iteration\n");
     PATHF(path, "%s/runs.csv", dir);
     write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
                      "0,0,0,1,converged,0,0,1\n"
@@ -901,6 +942,100 @@ static void test_steps_picture(void **state)
     result_free(&r);
 }
 
+/* ---- the loss and value error per logged update ------------------------------------------ */
+
+/* updates_loss.csv and updates_value_rmse.csv of the DQN runs: for each configuration (run /
+ * 3) and logged update, the mean of the 3 runs' values summed here from updates.csv, and the
+ * 95% t-interval of one row by hand. */
+static void test_updates_numbers(void **state)
+{
+    (void)state;
+    char path[PATH_SIZE];
+    PATHF(path, "%s/updates.csv", updates_dir);
+    table updates = table_read(path);
+    assert_int_equal(updates.n_rows, 24); /* 6 runs x 4 logged updates */
+    const char *const columns[] = {"loss", "value_rmse"};
+    for (int c = 0; c < 2; c++) {
+        double value[2][4][3];
+        size_t seen[2][4] = {{0}};
+        for (size_t i = 0; i < updates.n_rows; i++) {
+            size_t run = (size_t)number_at(&updates, i, "run");
+            size_t update = (size_t)number_at(&updates, i, "update");
+            assert_true(run < 6);
+            assert_true(update % 5 == 0 && update >= 5 && update <= 20);
+            assert_close(number_at(&updates, i, "episode"), 1, 0);
+            size_t k = run / 3, j = update / 5 - 1;
+            assert_true(seen[k][j] < 3);
+            value[k][j][seen[k][j]++] = number_at(&updates, i, columns[c]);
+        }
+        rl_plot_curves_info info;
+        rl_error err;
+        rl_error_clear(&err);
+        if (write_updates(updates_dir, columns[c], &info, &err) != RL_OK)
+            fail_msg("%s: %s", columns[c], err.message);
+        assert_int_equal(info.longest, 4);
+        assert_int_equal(info.n_defined, 8);
+        PATHF(path, "%s/plots/updates_%s.csv", updates_dir, columns[c]);
+        table t = table_read(path);
+        assert_string_equal(t.cells[1], "update");
+        assert_int_equal(t.n_rows, 8);
+        char mean_name[64], low_name[64], high_name[64];
+        snprintf(mean_name, sizeof mean_name, "mean_%s", columns[c]);
+        snprintf(low_name, sizeof low_name, "ci95_low_%s", columns[c]);
+        snprintf(high_name, sizeof high_name, "ci95_high_%s", columns[c]);
+        for (size_t i = 0; i < t.n_rows; i++) {
+            size_t k = i / 4, j = i % 4;
+            assert_int_equal(seen[k][j], 3);
+            assert_close(number_at(&t, i, "series"), k, 0);
+            assert_close(number_at(&t, i, "update"), 5 * (j + 1), 0);
+            assert_close(number_at(&t, i, "runs"), 3, 0);
+            double mean, half;
+            mean_interval(value[k][j], 3, &mean, &half);
+            assert_close(number_at(&t, i, mean_name), mean, 1e-9 * (1 + fabs(mean)));
+            assert_close(number_at(&t, i, low_name), mean - half, 1e-9 * (1 + fabs(mean)));
+            assert_close(number_at(&t, i, high_name), mean + half, 1e-9 * (1 + fabs(mean)));
+            assert_true(half > 0);
+        }
+        table_free(&t);
+    }
+    table_free(&updates);
+    rl_plot_curves_info info;
+    rl_error err;
+    assert_int_equal(write_updates(updates_dir, "return", &info, &err), RL_EINVAL);
+    assert_contains(err.message, "updates.csv has no curve 'return' (loss, value_rmse)");
+}
+
+static void test_updates_picture(void **state)
+{
+    (void)state;
+    need_gnuplot();
+    result r = RUN("plot", updates_dir, "--what", "updates");
+    expect_status(&r, 0);
+    assert_contains(r.out, "updates_loss.png");
+    /* The value errors, 20 updates into training, and their intervals are all > 0: a log y
+     * axis by default, as for steps. */
+    rl_plot_curves_info info;
+    assert_int_equal(write_updates(updates_dir, "value_rmse", &info, NULL), RL_OK);
+    assert_true(info.positive);
+    assert_contains(r.out, "updates_value_rmse.png (log y axis: every value is > 0)");
+    result_free(&r);
+    expect_picture(updates_dir, "updates_loss.png", RL_PLOT_PNG);
+    expect_picture(updates_dir, "updates_value_rmse.png", RL_PLOT_PNG);
+    expect_no_file(updates_dir, "grid_0.png"); /* not asked for */
+    r = RUN("plot", updates_dir, "--what", "updates", "--format", "svg", "--yscale", "log");
+    expect_status(&r, 0);
+    assert_contains(r.out, "updates_loss.svg (log y axis)");
+    result_free(&r);
+    expect_picture(updates_dir, "updates_loss.svg", RL_PLOT_SVG);
+
+    /* The random agent trains on no stored data. */
+    r = RUN("plot", random_dir, "--what", "updates");
+    expect_status(&r, 2);
+    assert_contains(r.out, "skipped update curves: no updates.csv");
+    assert_contains(r.err, "nothing to plot");
+    result_free(&r);
+}
+
 /* Hand-written steps.csv: empty values, a run that logged fewer steps, zeros. */
 static void test_steps_fixture(void **state)
 {
@@ -1244,6 +1379,98 @@ static void test_overlay_pictures(void **state)
     }
 }
 
+/* ---- crafted result files ------------------------------------------------------------------ */
+
+/* Every number read from a result file is untrusted. The issue's reproducer: runs.csv names
+ * configuration 2^64 - 1, which configs.csv (one configuration) does not list; counting
+ * configurations as config + 1 wrapped to 0 and the per-configuration array was written out
+ * of bounds. It must be refused at runs.csv line 2, column config. */
+static void test_crafted_config_number(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE], path[PATH_SIZE];
+    PATHF(dir, "%s/crafted_config", tmpdir);
+    mkdir(dir, 0777);
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm\n0,q_learning\n");
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "0,18446744073709551615,0,1,completed,1,10,0\n"
+                     "1,0,1,1,completed,1,10,0\n");
+    PATHF(path, "%s/steps.csv", dir);
+    write_file(path, "run,step,episode,value_rmse\n0,5,1,0.5\n1,5,1,0.5\n");
+    PATHF(path, "%s/values.csv", dir);
+    write_file(path, "run,state,row,col,cell,value\n0,0,0,0,.,0\n");
+
+    result r = RUN_IN(dir, "plot", ".", "--what", "steps");
+    expect_status(&r, 2);
+    assert_contains(r.err, "runs.csv:2:2: config: configuration 18446744073709551615 is not "
+                           "in configs.csv");
+    result_free(&r);
+
+    /* The same through each reader that indexes by configuration. */
+    rl_error err;
+    rl_plot_curves_info info;
+    rl_error_clear(&err);
+    assert_int_equal(write_steps(dir, &info, &err), RL_EPARSE);
+    assert_int_equal(err.line, 2);
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_arrows(dir, plots_of(dir), &err), RL_EPARSE);
+    assert_int_equal(err.line, 2);
+
+    /* A configuration one past the last listed is refused as well (configs.csv has 0). */
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "0,0,0,1,completed,1,10,0\n1,1,0,1,completed,1,10,0\n");
+    rl_error_clear(&err);
+    assert_int_equal(write_steps(dir, &info, &err), RL_EPARSE);
+    assert_int_equal(err.line, 3);
+    assert_contains(err.message, "configuration 1 is not in configs.csv");
+}
+
+/* values.csv coordinates near 2^64 make the map too large to draw (the count of cells must
+ * not wrap around to a small number), and a crafted episode count in runs.csv does not size
+ * the sweep's window. */
+static void test_crafted_sizes(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE], path[PATH_SIZE];
+    PATHF(dir, "%s/crafted_sizes", tmpdir);
+    mkdir(dir, 0777);
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm,alpha\n0,q_learning,0.1\n1,q_learning,0.5\n");
+    PATHF(path, "%s/values.csv", dir);
+    write_file(path, "run,state,row,col,cell,value\n0,0,18446744073709551615,1,.,0\n");
+    size_t cells;
+    assert_int_equal(rl_plot_count_configs(dir, &cells), 2);
+    assert_true(cells == SIZE_MAX);
+    write_file(path, "run,state,row,col,cell,value\n0,0,4294967296,4294967296,.,0\n");
+    assert_int_equal(rl_plot_count_configs(dir, &cells), 2);
+    assert_true(cells == SIZE_MAX);
+
+    /* runs.csv claims 2^62 episodes: the mean over the last 2^62 episodes of each run is the
+     * mean over all its episodes, (1 + 3) / 2 = 2 and 5. */
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "0,0,0,1,completed,4611686018427387904,10,0\n"
+                     "1,1,0,1,completed,1,10,0\n");
+    PATHF(path, "%s/episodes.csv", dir);
+    write_file(path, "run,episode,return,discounted_return,length,outcome,value_rmse\n"
+                     "0,1,1,1,1,terminated,\n0,2,3,3,1,terminated,\n"
+                     "1,1,5,5,1,terminated,\n");
+    rl_plot_sweep_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 4611686018427387904ull, &info, &err),
+                     RL_OK);
+    PATHF(path, "%s/plots/sweep_return.csv", dir);
+    table t = table_read(path);
+    assert_int_equal(t.n_rows, 2);
+    assert_close(number_at(&t, 0, "mean"), 2, 1e-12);
+    assert_close(number_at(&t, 1, "mean"), 5, 1e-12);
+    table_free(&t);
+}
+
 /* ---- errors --------------------------------------------------------------------------------- */
 
 /* Zhao Fig 8.6(b): the uniform policy's values on the 5x5 grid world (baseline rewards,
@@ -1413,7 +1640,7 @@ static void test_scripts_standalone(void **state)
     expect_picture(vi_dir, "standalone.png", RL_PLOT_PNG);
 
     /* The per-step curve from its data file, with the step on the x axis and a log y axis;
-     * without out, the picture is steps_value_rmse.png. */
+     * without out, the picture is steps_value_rmse.png in the current directory. */
     rl_plot_curves_info info;
     rl_error err;
     rl_error_clear(&err);
@@ -1422,9 +1649,9 @@ static void test_scripts_standalone(void **state)
     PATHF(picture, "%s/plots/steps_value_rmse.png", steps_dir);
     remove(picture);
     PATHF(command,
-          "%s -e \"dir='%s'; metric='value_rmse'; xaxis='step'; logy=1; "
+          "cd %s/plots && %s -e \"dir='%s'; metric='value_rmse'; xaxis='step'; logy=1; "
           "data='%s/plots/steps_value_rmse.csv'\" %s/plots/learning_curve.gp",
-          g && g[0] ? g : "gnuplot", steps_dir, steps_dir, GRIDRL_SOURCE_DIR);
+          steps_dir, g && g[0] ? g : "gnuplot", steps_dir, steps_dir, GRIDRL_SOURCE_DIR);
     assert_int_equal(system(command), 0);
     expect_picture(steps_dir, "steps_value_rmse.png", RL_PLOT_PNG);
 }
@@ -1455,6 +1682,10 @@ int main(void)
         cmocka_unit_test(test_overlay_pictures),
         cmocka_unit_test(test_surface_numbers),
         cmocka_unit_test(test_surface_picture),
+        cmocka_unit_test(test_crafted_config_number),
+        cmocka_unit_test(test_crafted_sizes),
+        cmocka_unit_test(test_updates_numbers),
+        cmocka_unit_test(test_updates_picture),
         cmocka_unit_test(test_no_gnuplot),
         cmocka_unit_test(test_no_results),
         cmocka_unit_test(test_nothing_applies),

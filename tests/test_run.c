@@ -241,11 +241,12 @@ static void test_small_run(void **state)
     assert_contains(r.out, dir); /* "wrote 1 run of small to DIR/" */
     result_free(&r);
 
-    /* the documented files and the per-run directories; nothing temporary left behind */
+    /* the documented files, each row once (no runs/ once finished); nothing temporary left
+     * behind */
     char listing[2048];
     list_dir(dir, listing, sizeof listing);
     assert_string_equal(listing, "config.ini configs.csv iterations.csv manifest.txt "
-                                 "policy.csv runs runs.csv timing.csv values.csv");
+                                 "policy.csv runs.csv timing.csv values.csv");
     expect_no_temporary(dir);
 
     /* values.csv: 25 cells + header, each at Zhao's value; (3,2) is 10 */

@@ -23,6 +23,7 @@
 #include "experiments/runner/results.h"
 #include "experiments/runner/run.h"
 #include "experiments/runner/run_files.h"
+#include "experiments/runner/truth_cache.h"
 #include "envs/registry.h"
 #include "rl/env.h"
 #include "rl/alloc.h"
@@ -52,6 +53,7 @@ static struct recorder {
     size_t begins, ends, hooks;
     size_t first_state[MAX_STATES]; /* begin_episode's state, counted */
     size_t n_states, n_actions;
+    bool nan_q;                /* action value (0, 0) is NaN, the state values stay 0 */
 } rec;
 
 static void recorder_reset(size_t action)
@@ -120,6 +122,17 @@ static void double_values(const void *state, double *v)
         v[s] = 0.0;
 }
 
+/* All 0, but q(0, 0) is NaN when rec.nan_q: max_a q(s, a) can stay finite while an action
+ * value is not. */
+static void double_action_values(const void *state, double *q)
+{
+    (void)state;
+    for (size_t i = 0; i < rec.n_states * rec.n_actions; i++)
+        q[i] = 0.0;
+    if (rec.nan_q)
+        q[0] = NAN;
+}
+
 static void double_policy(const void *state, double *pi)
 {
     (void)state;
@@ -138,6 +151,7 @@ static const rl_learner_type double_type = {
     .observe = double_observe,
     .end_episode = double_end,
     .values = double_values,
+    .action_values = double_action_values,
     .policy = double_policy,
 };
 
@@ -260,6 +274,39 @@ static void check_transition(const rl_transition *t, size_t s, size_t a, double 
     assert_int_equal(t->next, next);
     assert_int_equal(t->terminated, terminated);
     assert_int_equal(t->truncated, truncated);
+}
+
+/* An action value that stopped being finite in the middle of an episode that never ends
+ * (the agent bumps into the corridor's left end for ever): the run ends as diverged at the
+ * first check, after 65536 steps (issue item 3: estimates are checked mid-episode, the
+ * action values as well as the state values, which stay finite here). Before, the run went on
+ * to its budget of 300000 steps and was "completed". */
+static void test_nan_action_value_mid_episode(void **state)
+{
+    (void)state;
+    char text[1024];
+    corridor_config(text, sizeof text, "episodes = 1\nsteps = 300000");
+    fixture f;
+    fixture_build(&f, text);
+    rl_run_result res;
+    recorder_reset(3); /* left: a bump at S, for ever */
+    rec.nan_q = true;
+    run_double(&f, &res);
+    assert_string_equal(res.status, "diverged");
+    assert_int_equal(res.steps, 65536);
+    assert_int_equal(res.diverged_step, 65536);
+    assert_int_equal(res.episodes, 0);
+    rl_run_result_free(&res);
+    fixture_free(&f);
+
+    /* The same with finite action values runs to its budget. */
+    fixture_build(&f, text);
+    recorder_reset(3);
+    run_double(&f, &res);
+    assert_string_equal(res.status, "completed");
+    assert_int_equal(res.steps, 300000);
+    rl_run_result_free(&res);
+    fixture_free(&f);
 }
 
 static void test_truncation(void **state)
@@ -560,7 +607,7 @@ static void test_start_errors(void **state)
     }
 }
 
-/* ---- statistics: summary.csv and scores.csv from hand-written run directories ------- */
+/* ---- statistics: summary.csv and scores.csv from hand-written run files --------------- */
 
 static char *slurp(const char *path)
 {
@@ -581,9 +628,10 @@ static char *slurp(const char *path)
     return buf;
 }
 
-/* Writes dir/runs/NNNNNN/ for each run with the given episodes.csv rows and a stand-in row
- * in every other per-run file. */
-static void write_run_dirs(const char *dir, const char *const *episode_rows, size_t runs)
+/* Writes DIR/runs/NNNNNN.rows by hand in the format of run_files.h: a section "== NAME SIZE"
+ * per file, the episode and score rows given, a one-line stand-in for the others. */
+static void write_run_dirs(const char *dir, const char *const *episode_rows,
+                           const char *const *score_rows, size_t runs)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/runs", dir);
@@ -592,17 +640,22 @@ static void write_run_dirs(const char *dir, const char *const *episode_rows, siz
     static const char *const files[] = {"runs.csv",  "timing.csv", "iterations.csv",
                                         "steps.csv", "values.csv", "policy.csv"};
     for (size_t run = 0; run < runs; run++) {
-        snprintf(path, sizeof path, "%s/runs/%06zu", dir, run);
-        assert_int_equal(mkdir(path, 0777), 0);
+        char text[4096] = "", row[256];
         for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-            char file[1100], row[64];
-            snprintf(file, sizeof file, "%s/%s", path, files[i]);
-            snprintf(row, sizeof row, "%zu,%s\n", run, files[i]);
-            write_file(file, row);
+            char rows[64];
+            snprintf(rows, sizeof rows, "%zu,%s\n", run, files[i]);
+            snprintf(row, sizeof row, "== %s %zu\n%s", files[i], strlen(rows), rows);
+            strcat(text, row);
         }
+        snprintf(row, sizeof row, "== episodes.csv %zu\n", strlen(episode_rows[run]));
+        strcat(text, row);
+        strcat(text, episode_rows[run]);
+        snprintf(row, sizeof row, "== score.csv %zu\n", strlen(score_rows[run]));
+        strcat(text, row);
+        strcat(text, score_rows[run]);
         char file[1100];
-        snprintf(file, sizeof file, "%s/episodes.csv", path);
-        write_file(file, episode_rows[run]);
+        snprintf(file, sizeof file, "%s/runs/%06zu.rows", dir, run);
+        write_file(file, text);
     }
 }
 
@@ -663,13 +716,15 @@ static void test_summary_three_runs(void **state)
         "1,1,2,1,20,terminated,0.7\n1,2,5,2.5,30,terminated,\n",
         "2,1,3,1.5,60,budget,0.3\n2,2,6,3,40,terminated,0.25\n",
     };
-    write_run_dirs(dir, rows, 3);
+    /* run, episodes, score: each run's mean return over all its episodes. */
+    static const char *const scores_in[] = {"0,2,2.5\n", "1,2,3.5\n", "2,2,4.5\n"};
+    write_run_dirs(dir, rows, scores_in, 3);
     fixture f;
     fixture_build(&f, "[experiment]\nseeds = 3\nepisodes = 2\n[env]\npreset = frozenlake4x4\n"
                       "[agent]\nalgorithm = random\n");
     rl_error err;
     rl_error_clear(&err);
-    if (rl_results_finish(f.plan, dir, "gridrl test", &err) != RL_OK)
+    if (rl_results_finish(f.plan, dir, "gridrl test", 2, &err) != RL_OK)
         fail_msg("rl_results_finish: %s", err.message);
 
     char path[1024];
@@ -743,13 +798,16 @@ static void test_scores_iqm(void **state)
         "3,1,3,3,5,terminated,\n3,2,3,3,5,terminated,\n3,3,4,4,5,terminated,\n",
         "4,1,4,4,5,terminated,\n4,2,100,100,5,budget,\n",
     };
-    write_run_dirs(dir, rows, 5);
+    /* score_episodes = 1: each run's last return. */
+    static const char *const scores_in[] = {"0,3,10\n", "1,3,0\n", "2,3,2\n", "3,3,4\n",
+                                            "4,2,100\n"};
+    write_run_dirs(dir, rows, scores_in, 5);
     fixture f;
     fixture_build(&f, "[experiment]\nseeds = 5\nsteps = 15\nscore_episodes = 1\n"
                       "[env]\npreset = frozenlake4x4\n[agent]\nalgorithm = random\n");
     rl_error err;
     rl_error_clear(&err);
-    if (rl_results_finish(f.plan, dir, "gridrl test", &err) != RL_OK)
+    if (rl_results_finish(f.plan, dir, "gridrl test", 2, &err) != RL_OK)
         fail_msg("rl_results_finish: %s", err.message);
 
     char path[1024], fields[16][64];
@@ -787,20 +845,21 @@ static void test_scores_iqm(void **state)
     fixture_free(&f);
 }
 
-/* A missing run directory is an error naming the run, and no merged file appears. */
+/* A missing run file is an error naming the run, and no merged file appears. */
 static void test_finish_needs_every_run(void **state)
 {
     (void)state;
     char dir[512];
     snprintf(dir, sizeof dir, "%s/stats_missing", tmpdir);
     static const char *const rows[] = {"0,1,1,1,1,terminated,\n"};
-    write_run_dirs(dir, rows, 1);
+    static const char *const scores_in[] = {"0,1,1\n"};
+    write_run_dirs(dir, rows, scores_in, 1);
     fixture f;
     fixture_build(&f, "[experiment]\nseeds = 2\nepisodes = 1\n[env]\npreset = frozenlake4x4\n"
                       "[agent]\nalgorithm = random\n");
     rl_error err;
     rl_error_clear(&err);
-    assert_true(rl_results_finish(f.plan, dir, "gridrl test", &err) < 0);
+    assert_true(rl_results_finish(f.plan, dir, "gridrl test", 2, &err) < 0);
     assert_contains(err.message, "run 1");
     char path[1024];
     snprintf(path, sizeof path, "%s/runs.csv", dir);
@@ -808,6 +867,54 @@ static void test_finish_needs_every_run(void **state)
     snprintf(path, sizeof path, "%s/.runs.csv.tmp", dir);
     assert_int_equal(access(path, F_OK), -1);
     fixture_free(&f);
+}
+
+/* A run's file is read back as untrusted: each malformed one is refused with the file named
+ * and what is wrong; a well-formed one gives its sections back byte for byte. */
+static void test_run_file_malformed(void **state)
+{
+    (void)state;
+    char dir[512], path[600];
+    snprintf(dir, sizeof dir, "%s/malformed", tmpdir);
+    snprintf(path, sizeof path, "%s/runs", dir);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    assert_int_equal(mkdir(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/runs/000000.rows", dir);
+    static const struct {
+        const char *text, *why;
+    } bad[] = {
+        {"garbage\n", "no section header at byte 0"},
+        {"== nope.csv 3\nabc", "an unknown section at byte 0"},
+        {"== runs.csv 2\nab== runs.csv 0\n", "a section given twice at byte 16"},
+        {"== runs.csv 99\nab", "a section longer than the file at byte 0"},
+        {"== runs.csv -1\nab", "a section longer than the file at byte 0"},
+        {"== runs.csv 2\nab== episodes.csv", "no section header at byte 16"},
+        {"== runs.csv 2 \nab", "no section header at byte 0"},
+    };
+    rl_error err;
+    rl_run_file rf;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        write_file(path, bad[i].text);
+        rl_error_clear(&err);
+        assert_int_equal(rl_run_file_open(dir, 0, &rf, &err), RL_EPARSE);
+        assert_contains(err.message, "000000.rows' is not a run's file");
+        assert_contains(err.message, bad[i].why);
+    }
+    write_file(path, "== runs.csv 4\n0,a\n== episodes.csv 0\n== score.csv 6\n0,1,2\n");
+    assert_int_equal(rl_run_file_open(dir, 0, &rf, &err), RL_OK);
+    assert_true(rl_run_file_has(&rf, "episodes.csv"));
+    assert_false(rl_run_file_has(&rf, "values.csv"));
+    char *text;
+    size_t size;
+    assert_int_equal(rl_run_file_read(&rf, "score.csv", &text, &size, &err), RL_OK);
+    assert_string_equal(text, "0,1,2\n");
+    free(text);
+    assert_int_equal(rl_run_file_read(&rf, "episodes.csv", &text, &size, &err), RL_OK);
+    assert_null(text);
+    assert_int_equal(size, 0);
+    rl_run_file_close(&rf);
+    assert_int_equal(rl_run_file_open(dir, 1, &rf, &err), RL_ENOTFOUND);
+    assert_contains(err.message, "run 1 has no file");
 }
 
 /* ---- the update hook: a trainer double doing three updates after every episode --------- */
@@ -938,21 +1045,26 @@ static void test_update_hook(void **state)
     snprintf(dir, sizeof dir, "%s/updates", tmpdir);
     assert_int_equal(mkdir(dir, 0777), 0);
     assert_int_equal(rl_run_files_write(dir, &res, &err), RL_OK);
-    snprintf(path, sizeof path, "%s/runs/000000/updates.csv", dir);
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char text[256] = "";
-    size_t got = fread(text, 1, sizeof text - 1, f);
-    text[got] = '\0';
-    fclose(f);
+    rl_run_file rf;
+    assert_int_equal(rl_run_file_open(dir, 0, &rf, &err), RL_OK);
+    char *text;
+    size_t size;
+    assert_int_equal(rl_run_file_read(&rf, "updates.csv", &text, &size, &err), RL_OK);
+    assert_non_null(text);
     assert_string_equal(text, "0,2,1,1,0\n0,4,2,2,2\n0,6,2,3,4\n0,8,3,4,6\n");
+    assert_int_equal(size, strlen(text));
+    free(text);
+    rl_run_file_close(&rf);
 
-    /* A run without update rows writes no updates.csv. */
+    /* A run without update rows writes no updates.csv section. */
     res.update_rows.n = 0;
     res.run = 1;
     assert_int_equal(rl_run_files_write(dir, &res, &err), RL_OK);
-    snprintf(path, sizeof path, "%s/runs/000001/updates.csv", dir);
-    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(rl_run_file_open(dir, 1, &rf, &err), RL_OK);
+    assert_false(rl_run_file_has(&rf, "updates.csv"));
+    assert_true(rl_run_file_has(&rf, "episodes.csv"));
+    rl_run_file_close(&rf);
+    (void)path;
 
     rl_learner_free(l);
     rl_rng_free(r);
@@ -1125,7 +1237,7 @@ static double cliff_truth_at_start(const char *experiment, const char *agent)
     double *truth = malloc(m->n_states * sizeof *truth);
     assert_non_null(scratch);
     assert_non_null(truth);
-    if (rl_run_ground_truth(p, 0, m, pi, scratch, truth, &err) != RL_OK)
+    if (rl_run_ground_truth(p, 0, m, pi, NULL, scratch, truth, &err) != RL_OK)
         fail_msg("%s", err.message);
     double v = truth[3 * 12 + 0];
     if (strstr(agent, "uniform")) {
@@ -1162,6 +1274,76 @@ static void test_behavior_truth(void **state)
                  -13.0, 1e-9);
 }
 
+/* The truth cache groups configurations by what they are measured against, counted by
+ * hand: alpha does not change the truth, slip does (2 models); with values = behavior each
+ * epsilon is its own truth (2 x 2). A truth from the cache, first computed or copied, is bit
+ * for bit what rl_run_ground_truth computes. */
+static size_t truth_classes(const char *text)
+{
+    fixture f;
+    fixture_build(&f, text);
+    rl_truth_cache *c;
+    rl_error err;
+    assert_int_equal(rl_truth_cache_alloc(f.plan, &c, &err), RL_OK);
+    size_t n = rl_truth_cache_classes(c);
+    rl_truth_cache_free(c);
+    fixture_free(&f);
+    return n;
+}
+
+static void test_truth_cache(void **state)
+{
+    (void)state;
+    static const char base[] = "[experiment]\nepisodes = 1\n%s\n[env]\npreset = cliff_walking\n"
+                               "slip = 0, 0.1\n[agent]\nalgorithm = q_learning\n"
+                               "alpha = 0.1, 0.5\nepsilon = 0.1, 0.2\n";
+    char text[512];
+    snprintf(text, sizeof text, base, "");
+    assert_int_equal(truth_classes(text), 2);
+    snprintf(text, sizeof text, base, "values = behavior");
+    assert_int_equal(truth_classes(text), 4);
+
+    fixture f;
+    snprintf(text, sizeof text, base, "");
+    fixture_build(&f, text);
+    rl_truth_cache *c;
+    rl_error err;
+    assert_int_equal(rl_truth_cache_alloc(f.plan, &c, &err), RL_OK);
+    double direct[48], cached[48], scratch[48 * 4];
+    for (size_t k = 0; k < 8; k += 3) {
+        rl_env *env;
+        double *pi;
+        assert_int_equal(rl_run_setup(f.plan, k, &env, &pi, &err), RL_OK);
+        const rl_mdp *m = rl_env_model(env);
+        assert_int_equal(rl_run_ground_truth(f.plan, k, m, pi, NULL, scratch, direct, &err),
+                         RL_OK);
+        assert_int_equal(rl_truth_cache_get(c, k, m, pi, NULL, scratch, cached, &err), RL_OK);
+        assert_memory_equal(direct, cached, sizeof direct);
+        rl_free(pi);
+        rl_env_free(env);
+    }
+    rl_truth_cache_free(c);
+    fixture_free(&f);
+}
+
+/* [experiment] ground_truth = false: no value error anywhere, the runs otherwise alike. */
+static void test_no_ground_truth(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_build(&f, "[experiment]\nepisodes = 3\nground_truth = false\n[env]\n"
+                      "preset = cliff_walking\n[agent]\nalgorithm = q_learning\n");
+    rl_run_result r;
+    rl_error err;
+    assert_int_equal(rl_run_execute(f.plan, 0, NULL, &r, &err), RL_OK);
+    assert_false(r.has_truth);
+    for (size_t i = 0; i < r.episode_rows.n; i++)
+        assert_true(isnan(((const rl_episode_row *)rl_rows_at(&r.episode_rows, i))->value_rmse));
+    assert_int_equal(r.episodes, 3);
+    rl_run_result_free(&r);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     rl_gsl_init();
@@ -1171,6 +1353,7 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_truncation),
+        cmocka_unit_test(test_nan_action_value_mid_episode),
         cmocka_unit_test(test_termination),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_log_every_steps),
@@ -1180,10 +1363,13 @@ int main(void)
         cmocka_unit_test(test_summary_three_runs),
         cmocka_unit_test(test_scores_iqm),
         cmocka_unit_test(test_finish_needs_every_run),
+        cmocka_unit_test(test_run_file_malformed),
         cmocka_unit_test(test_execute_random),
         cmocka_unit_test(test_update_hook),
         cmocka_unit_test(test_behavior_values_and_visits),
         cmocka_unit_test(test_behavior_truth),
+        cmocka_unit_test(test_truth_cache),
+        cmocka_unit_test(test_no_ground_truth),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     remove_tree(tmpdir);

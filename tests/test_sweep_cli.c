@@ -1,7 +1,7 @@
 /* Tests of `gridrl run` as a sweep runner: runs the built program (GRIDRL_BINARY) with its
  * output captured into a temporary directory and checks the contracts of README.md ("Running
  * experiments", "Outputs"): plan numbering, files byte-identical for any thread count, --resume
- * re-running exactly the missing runs, SIGINT leaving only complete run directories, and
+ * re-running exactly the missing runs, SIGINT leaving only complete run files, and
  * config errors of the runner's keys writing nothing.
  */
 #define _XOPEN_SOURCE 700 /* nanosleep, kill */
@@ -113,8 +113,28 @@ static bool may_differ(const char *rel)
     return strcmp(base, "timing.csv") == 0 || strcmp(base, "manifest.txt") == 0;
 }
 
+/* A run's file (runs/NNNNNN.rows: sections "== NAME SIZE" then SIZE bytes) without its
+ * timing.csv section, in place: the rest must be reproducible. */
+static void drop_timing(char *text)
+{
+    for (char *p = text; *p;) {
+        char name[64];
+        size_t size;
+        int used = 0;
+        if (sscanf(p, "== %63s %zu%n", name, &size, &used) != 2 || p[used] != '\n')
+            fail_msg("not a run's file: '%.40s'", p);
+        char *next = p + used + 1 + size;
+        if (strcmp(name, "timing.csv") == 0) {
+            memmove(p, next, strlen(next) + 1);
+            continue;
+        }
+        p = next;
+    }
+}
+
 /* Both trees hold the same files, and every one that must be reproducible is
- * byte-identical. Returns the number of files compared byte for byte. */
+ * byte-identical (a run's file but for its timing section). Returns the number of files
+ * compared byte for byte. */
 static size_t compare_trees(const char *a, const char *b)
 {
     file_list la = list_files(a), lb = list_files(b);
@@ -131,6 +151,10 @@ static size_t compare_trees(const char *a, const char *b)
         char *x = slurp(pa), *y = slurp(pb);
         assert_non_null(x);
         assert_non_null(y);
+        if (strncmp(la.paths[i], "runs/", 5) == 0) {
+            drop_timing(x);
+            drop_timing(y);
+        }
         if (strcmp(x, y) != 0)
             fail_msg("%s differs between %s and %s", la.paths[i], a, b);
         free(x);
@@ -185,22 +209,30 @@ static const char *const MERGED[] = {"runs.csv",    "timing.csv",  "episodes.csv
                                      "values.csv",  "policy.csv",  "summary.csv",
                                      "scores.csv",  "manifest.txt"};
 
-/* The per-run files (run_files.h): every run directory holds all seven. */
-static const char *const RUN_FILES[] = {"runs.csv",  "timing.csv", "iterations.csv",
+/* The sections of a learner's run file (run_files.h), in this order. */
+static const char *const RUN_FILES[] = {"runs.csv",   "timing.csv", "iterations.csv",
                                         "episodes.csv", "steps.csv", "values.csv",
-                                        "policy.csv"};
+                                        "policy.csv", "score.csv"};
+#define N_RUN_FILES (sizeof RUN_FILES / sizeof *RUN_FILES)
 
-static void check_run_dir(const char *dir)
+static void check_run_dir(const char *file)
 {
-    for (size_t i = 0; i < 7; i++) {
-        char path[PATH_SIZE];
-        PATHF(path, "%s/%s", dir, RUN_FILES[i]);
-        if (!exists(path))
-            fail_msg("run directory %s has no %s", dir, RUN_FILES[i]);
+    char *text = slurp(file);
+    if (!text)
+        fail_msg("no run file %s", file);
+    const char *p = text;
+    for (size_t i = 0; i < N_RUN_FILES; i++) {
+        char name[64];
+        size_t size;
+        int used = 0;
+        if (sscanf(p, "== %63s %zu%n", name, &size, &used) != 2 ||
+            strcmp(name, RUN_FILES[i]) != 0)
+            fail_msg("run file %s: section %zu is not %s", file, i, RUN_FILES[i]);
+        p += used + 1 + size;
     }
-    file_list l = list_files(dir);
-    assert_int_equal(l.n, 7);
-    list_free(&l);
+    if (*p)
+        fail_msg("run file %s has more than its %zu sections", file, N_RUN_FILES);
+    free(text);
 }
 
 static void check_sweep_plan(const char *dir)
@@ -289,7 +321,7 @@ static void check_sweep_plan(const char *dir)
             fail_msg("%s is missing", path);
     }
     for (size_t run = 0; run < 60; run++) {
-        PATHF(path, "%s/runs/%06zu", dir, run);
+        PATHF(path, "%s/runs/%06zu.rows", dir, run);
         check_run_dir(path);
     }
 }
@@ -303,24 +335,53 @@ static void test_sweep_threads(void **state)
     write_file(sweep_ini, SWEEP_INI);
     in_tmp(sweep_j1, "sweep_j1");
     in_tmp(sweep_j2, "sweep_j2");
-    result r = RUN("run", sweep_ini, "-o", sweep_j1, "-j", "1", "--quiet");
+    result r = RUN("run", sweep_ini, "-o", sweep_j1, "-j", "1", "--keep-runs", "--quiet");
     expect_status(&r, 0);
     assert_string_equal(r.out, "");
     result_free(&r);
-    r = RUN("run", sweep_ini, "-o", sweep_j2, "-j2", "--quiet");
+    r = RUN("run", sweep_ini, "-o", sweep_j2, "-j2", "--keep-runs", "--quiet");
     expect_status(&r, 0);
     result_free(&r);
     check_sweep_plan(sweep_j1);
-    /* All but the timing files and the manifest: 60 run directories x 6 files, config.ini,
-     * configs.csv and 6 merged files. */
-    assert_int_equal(compare_trees(sweep_j1, sweep_j2), 60 * 6 + 2 + 6);
+    /* All but the timing file and the manifest: 60 run files, config.ini, configs.csv and 6
+     * merged files. */
+    assert_int_equal(compare_trees(sweep_j1, sweep_j2), 60 + 2 + 6);
+
+    /* Without --keep-runs the rows are stored once: no runs/, the same experiment files. */
+    char once[PATH_SIZE], path[PATH_SIZE];
+    in_tmp(once, "sweep_once");
+    r = RUN("run", sweep_ini, "-o", once, "-j2", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(path, "%s/runs", once);
+    assert_false(exists(path));
+    for (size_t i = 0; i < sizeof MERGED / sizeof *MERGED; i++) {
+        char a[PATH_SIZE], b[PATH_SIZE];
+        PATHF(a, "%s/%s", once, MERGED[i]);
+        PATHF(b, "%s/%s", sweep_j2, MERGED[i]);
+        char *x = slurp(a), *y = slurp(b);
+        assert_non_null(x);
+        assert_non_null(y);
+        if (!may_differ(MERGED[i]) && strcmp(x, y) != 0)
+            fail_msg("%s differs with and without --keep-runs", MERGED[i]);
+        free(x);
+        free(y);
+    }
+    /* --resume on a finished experiment has nothing to do and says so. */
+    r = RUN("run", sweep_ini, "-o", once, "--resume");
+    expect_status(&r, 0);
+    assert_contains(r.out, "60 runs (60 already complete)");
+    assert_contains(r.out, "finished");
+    result_free(&r);
+    PATHF(path, "%s/runs", once);
+    assert_false(exists(path));
 }
 
 /* Saves every file of a tree (path -> contents) to compare after a resume. */
 typedef struct snapshot {
     file_list files;
     char **contents;
-    ino_t *inodes; /* of each run directory, by run */
+    ino_t *inodes; /* of each run's file, by run */
 } snapshot;
 
 static snapshot take_snapshot(const char *dir, size_t runs)
@@ -338,7 +399,7 @@ static snapshot take_snapshot(const char *dir, size_t runs)
     for (size_t run = 0; run < runs; run++) {
         char path[PATH_SIZE];
         struct stat st;
-        PATHF(path, "%s/runs/%06zu", dir, run);
+        PATHF(path, "%s/runs/%06zu.rows", dir, run);
         assert_int_equal(stat(path, &st), 0);
         s.inodes[run] = st.st_ino;
     }
@@ -361,8 +422,8 @@ static void test_sweep_resume(void **state)
         fail_msg("test_sweep_threads did not leave %s", sweep_j1);
     snapshot before = take_snapshot(sweep_j1, 60);
     char path[PATH_SIZE];
-    PATHF(path, "%s/runs/000013", sweep_j1);
-    assert_int_equal(remove_tree(path), 0);
+    PATHF(path, "%s/runs/000013.rows", sweep_j1);
+    assert_int_equal(unlink(path), 0);
     for (size_t i = 0; i < sizeof MERGED / sizeof *MERGED; i++) {
         PATHF(path, "%s/%s", sweep_j1, MERGED[i]);
         assert_int_equal(unlink(path), 0);
@@ -374,27 +435,31 @@ static void test_sweep_resume(void **state)
     assert_contains(r.err, "config.ini");
     assert_contains(r.err, "resume");
     result_free(&r);
-    PATHF(path, "%s/runs/000013", sweep_j1);
+    PATHF(path, "%s/runs/000013.rows", sweep_j1);
     assert_false(exists(path));
     PATHF(path, "%s/runs.csv", sweep_j1);
     assert_false(exists(path));
 
-    r = RUN("run", sweep_ini, "-o", sweep_j1, "-j", "2", "--resume");
+    r = RUN("run", sweep_ini, "-o", sweep_j1, "-j", "2", "--resume", "--keep-runs");
     expect_status(&r, 0);
     assert_contains(r.out, "60 runs (59 already complete)");
     result_free(&r);
 
-    /* Exactly run 13 ran again: every other run directory is the same directory (inode)
-     * with the same timing.csv (a rerun would measure a different time); run 13's is new. */
+    /* Exactly run 13 ran again: every other run's file is the same file (inode) with the same
+     * timing section (a rerun would measure a different time); run 13's is new. */
     snapshot after = take_snapshot(sweep_j1, 60);
     assert_int_equal(after.files.n, before.files.n);
     for (size_t i = 0; i < before.files.n; i++) {
         const char *rel = before.files.paths[i];
         assert_string_equal(rel, after.files.paths[i]);
-        bool run13 = strncmp(rel, "runs/000013/", 12) == 0;
-        bool per_run = strncmp(rel, "runs/", 5) == 0;
-        if (may_differ(rel) && (!per_run || run13))
+        /* Run 13 ran again: its file differs in its timing at most. Every other run's file,
+         * timing included, is the same: it was not run again. */
+        if (strcmp(rel, "runs/000013.rows") == 0) {
+            drop_timing(before.contents[i]);
+            drop_timing(after.contents[i]);
+        } else if (may_differ(rel)) {
             continue;
+        }
         if (strcmp(before.contents[i], after.contents[i]) != 0)
             fail_msg("%s changed across the resume", rel);
     }
@@ -407,7 +472,7 @@ static void test_sweep_resume(void **state)
     /* The resumed tree still matches the -j 2 tree of the first test. */
     compare_trees(sweep_j1, sweep_j2);
 
-    /* Nothing left to do: a second resume runs nothing and rewrites the same files. */
+    /* Nothing left to do: a second resume runs nothing and leaves the files alone. */
     r = RUN("run", sweep_ini, "-o", sweep_j1, "--resume");
     expect_status(&r, 0);
     assert_contains(r.out, "60 runs (60 already complete)");
@@ -430,7 +495,7 @@ static void pause_ms(long ms)
     nanosleep(&t, NULL);
 }
 
-/* The number of run directories in dir/runs, failing on anything else found there (a
+/* The number of run files in dir/runs, failing on anything else found there (a
  * leftover temporary directory). */
 static size_t complete_runs(const char *dir, bool check)
 {
@@ -444,10 +509,11 @@ static size_t complete_runs(const char *dir, bool check)
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         size_t len = strlen(e->d_name);
-        bool numbered = len == 6 && strspn(e->d_name, "0123456789") == 6;
+        bool numbered = len == 11 && strspn(e->d_name, "0123456789") == 6 &&
+                        strcmp(e->d_name + 6, ".rows") == 0;
         if (!numbered) {
             if (check)
-                fail_msg("%s/%s is not a run directory (left over?)", path, e->d_name);
+                fail_msg("%s/%s is not a run's file (left over?)", path, e->d_name);
             continue;
         }
         if (check) {
@@ -524,7 +590,7 @@ static void test_interrupt(void **state)
     if (stopped > 2.0)
         fail_msg("the program took %.2f s to stop after SIGINT", stopped);
 
-    /* Only complete run directories, no leftovers, no merged files. */
+    /* Only complete run files, no leftovers, no merged files. */
     size_t done = complete_runs(out, true);
     /* Abandoned, not finished: when the signal came, `seen` runs were on disk, the thread
      * that wrote the last of them had just started another run, and the other thread was
@@ -544,7 +610,7 @@ static void test_interrupt(void **state)
     PATHF(path, "%s/config.ini", out);
     assert_true(exists(path));
 
-    r = RUN("run", ini, "-o", out, "-j", "2", "--resume");
+    r = RUN("run", ini, "-o", out, "-j", "2", "--resume", "--keep-runs");
     expect_status(&r, 0);
     char expected[64];
     PATHF(expected, "8 runs (%zu already complete)", done);

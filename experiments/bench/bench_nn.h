@@ -1,4 +1,4 @@
-/* The neural-network benchmark behind `gridrl bench nn`: DQN training updates per second.
+/* The neural-network benchmark behind `gridrl bench dqn`: DQN training updates per second.
  *
  * One update is what a DQN agent does per learning step: a forward pass of a batch of states
  * through the online network, a forward pass of the next states through the target network,

@@ -20,6 +20,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "experiments/bench/hand_cliff.h"
 #include "rl/policy.h"
 #include "experiments/runner/config.h"
 #include "rl/ground_truth.h"
@@ -36,78 +37,12 @@ static double now_seconds(void)
 
 /* ---- the hand-written Q-learning loop ---- */
 
-/* Sutton & Barto's cliff: 4 x 12, start bottom-left, goal bottom-right, the cliff between. */
-enum { ROWS = 4, COLS = 12, N_STATES = ROWS * COLS, N_ACTIONS = 4 };
-enum { START = (ROWS - 1) * COLS, GOAL = ROWS * COLS - 1 };
-
-/* Moves up, right, down, left (gridrl's order, so the tables line up); off the grid stays
- * put. Every move costs 1; a move into the cliff costs 100 and goes back to the start. */
-static int cliff_step(int s, int a, double *reward)
-{
-    int row = s / COLS, col = s % COLS;
-    switch (a) {
-    case 0:
-        if (row > 0)
-            row--;
-        break;
-    case 1:
-        if (col < COLS - 1)
-            col++;
-        break;
-    case 2:
-        if (row < ROWS - 1)
-            row++;
-        break;
-    default:
-        if (col > 0)
-            col--;
-        break;
-    }
-    if (row == ROWS - 1 && col > 0 && col < COLS - 1) {
-        *reward = -100.0;
-        return START;
-    }
-    *reward = -1.0;
-    return row * COLS + col;
-}
-
-/* Epsilon-greedy with one draw u: u < epsilon picks uniformly from u itself, otherwise the
- * greedy action, ties broken at random by the rest of u. (gridrl's rule: with the same draws,
- * the same actions.) */
-static int choose(const double *q, double epsilon, gsl_rng *r)
-{
-    double u = gsl_rng_uniform(r);
-    if (u < epsilon) {
-        int a = (int)(u / epsilon * N_ACTIONS);
-        return a < N_ACTIONS ? a : N_ACTIONS - 1;
-    }
-    double best = q[0];
-    int ties = 1;
-    for (int a = 1; a < N_ACTIONS; a++) {
-        if (q[a] > best) {
-            best = q[a];
-            ties = 1;
-        } else if (q[a] == best) {
-            ties++;
-        }
-    }
-    int k = (int)((u - epsilon) / (1.0 - epsilon) * ties);
-    if (k >= ties)
-        k = ties - 1;
-    for (int a = 0; a < N_ACTIONS; a++)
-        if (q[a] == best && k-- == 0)
-            return a;
-    return 0;
-}
-
-static double max_q(const double *q)
-{
-    double best = q[0];
-    for (int a = 1; a < N_ACTIONS; a++)
-        best = q[a] > best ? q[a] : best;
-    return best;
-}
-
+enum {
+    N_STATES = RL_HAND_CLIFF_STATES,
+    N_ACTIONS = RL_HAND_CLIFF_ACTIONS,
+    START = RL_HAND_CLIFF_START,
+    GOAL = RL_HAND_CLIFF_GOAL,
+};
 /* What the hand loop keeps of a run: the q table and each episode's length and return. */
 typedef struct hand_run {
     double q[N_STATES * N_ACTIONS];
@@ -149,22 +84,22 @@ static hand_run *hand_q_learning(size_t episodes, double alpha, double epsilon, 
     size_t steps = 0;
     for (size_t e = 0; e < episodes; e++) {
         int s = START;
-        int a = choose(q + s * N_ACTIONS, epsilon, r);
+        int a = rl_hand_cliff_choose(q + s * N_ACTIONS, epsilon, r);
         size_t length = 0;
         double ret = 0.0;
         for (;;) {
             double reward;
-            int next = cliff_step(s, a, &reward);
+            int next = rl_hand_cliff_step(s, a, &reward);
             length++;
             ret += reward;
             double target = reward;
             if (next != GOAL)
-                target += gamma * max_q(q + next * N_ACTIONS);
+                target += gamma * rl_hand_cliff_max_q(q + next * N_ACTIONS);
             q[s * N_ACTIONS + a] += alpha * (target - q[s * N_ACTIONS + a]);
             if (next == GOAL)
                 break;
             s = next;
-            a = choose(q + s * N_ACTIONS, epsilon, r);
+            a = rl_hand_cliff_choose(q + s * N_ACTIONS, epsilon, r);
         }
         lengths[e] = length;
         returns[e] = ret;
@@ -184,7 +119,7 @@ static size_t greedy_path(const int *action)
     int s = START;
     for (size_t moves = 1; moves <= N_STATES; moves++) {
         double reward;
-        int next = cliff_step(s, action[s], &reward);
+        int next = rl_hand_cliff_step(s, action[s], &reward);
         if (next == GOAL)
             return moves;
         if (reward < -1.0)
@@ -220,14 +155,14 @@ static void compare(const rl_run_result *run, const double *q, const size_t *len
                                                                : episodes + 1;
 
     /* Same layout (s = row * 12 + col, the same action order) unless the preset changed. */
-    if (m->rows != ROWS || m->cols != COLS || m->n_actions != N_ACTIONS) {
+    if (m->rows != RL_HAND_CLIFF_ROWS || m->cols != RL_HAND_CLIFF_COLS || m->n_actions != N_ACTIONS) {
         res->max_value_diff = HUGE_VAL;
         return;
     }
     double diff = 0.0;
     int act_gridrl[N_STATES], act_hand[N_STATES];
     for (int s = 0; s < N_STATES; s++) {
-        double e = fabs(run->values[s] - max_q(q + s * N_ACTIONS));
+        double e = fabs(run->values[s] - rl_hand_cliff_max_q(q + s * N_ACTIONS));
         if (e > diff || e != e)
             diff = e;
         /* gridrl's policy read-out puts 1 on its greedy action; the hand loop's is read out

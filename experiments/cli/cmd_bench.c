@@ -13,6 +13,8 @@
 
 #include "experiments/bench/bench_dp.h"
 #include "experiments/bench/bench_linear.h"
+#include "experiments/bench/bench_nn.h"
+#include "experiments/bench/bench_process.h"
 #include "experiments/bench/bench_td.h"
 #include "experiments/cli/cli.h"
 #include "experiments/cli/options.h"
@@ -26,6 +28,7 @@ const char rl_cli_bench_help[] =
     "benchmarks:\n"
     "  dp   value-iteration sweeps on a large open grid, against a hand-written stencil\n"
     "  td   Q-learning on cliff walking through the runner, against a hand-written loop\n"
+    "  dqn  DQN training updates (3-100-1 batch 100, 2-100-5 batch 32), against plain loops\n"
     "\n"
     "options:\n"
     "  -h, --help   show this help\n"
@@ -34,7 +37,8 @@ const char rl_cli_bench_help[] =
     "  gridrl bench\n"
     "  gridrl bench dp\n"
     "  gridrl bench dp --size 300 --sweeps 50\n"
-    "  gridrl bench td --episodes 100000\n";
+    "  gridrl bench td --episodes 100000\n"
+    "  gridrl bench dqn\n";
 
 static const char bench_dp_help[] =
     "usage: gridrl bench dp [--size N] [--sweeps K] [--warmup W] [--repeats R]\n"
@@ -43,13 +47,16 @@ static const char bench_dp_help[] =
     "N x N grid (4 actions, start top-left, one terminal goal bottom-right, reward -1 per\n"
     "move, a bump included, gamma 0.99), built as a run builds it (map, [env] keys,\n"
     "rl_gridworld_compile). The same sweeps are timed on a minimal hand-written stencil over\n"
-    "two plain arrays, in the same program, and the ratio of the median times is printed.\n"
+    "two plain arrays, in the same program; on that stencil written so that gcc vectorises it\n"
+    "with the build's flags (the target: gridrl within 3x of it); and on that one built for\n"
+    "AVX2 when the CPU has it (the best this machine does). Ratios are of median times.\n"
     "\n"
     "Each repeat starts both from v = 0 and runs W untimed then K timed sweeps, each timed on\n"
     "its own (monotonic clock); medians, minima and maxima are over the R x K timed sweeps.\n"
     "Both must end with the same values, and with the closed form\n"
     "-(1 - 0.99^min(d, n)) / 0.01 after n sweeps at d moves from the goal; otherwise the\n"
-    "benchmark fails. Also printed: the model's build time and memory per state-action.\n"
+    "benchmark fails. Also printed: the model's build time, and the memory the model and the\n"
+    "planner take per state (heap measured around their allocation).\n"
     "\n"
     "options:\n"
     "  --size N      grid side, 2 to 10000 (default 1000: a million states)\n"
@@ -64,7 +71,7 @@ static const char bench_dp_help[] =
 
 /* Values that differ by more than this are a wrong computation, not round-off. */
 #define AGREEMENT_TOLERANCE 1e-9
-/* The target for gridrl's median sweep time over the stencil's. */
+/* The target for gridrl's median sweep time over the vectorised stencil's. */
 #define TARGET_RATIO 3.0
 
 static const char bench_td_help[] =
@@ -120,17 +127,89 @@ static const char bench_linear_help[] =
 /* The target for gridrl's median rate over the hand-written loop's. */
 #define TD_TARGET_RATIO 0.5
 
+static const char bench_dqn_help[] =
+    "usage: gridrl bench dqn [--updates N] [--repeats R] [--check K] [--hidden H] [--seed S]\n"
+    "\n"
+    "Times DQN training updates of rl_nn, gridrl's multilayer perceptron (every product in\n"
+    "OpenBLAS's sgemm), for two networks: 3-H-1 with batch 100 (Zhao's Fig 8.11 network) and\n"
+    "2-H-5 with batch 32, relu hidden units, H = 100 by default. One update: the target\n"
+    "network on the batch's next states, the targets r + 0.9 (1 - done) max_a q'(s', a), the\n"
+    "online network on the states, the Huber loss on the actions taken, the backward pass\n"
+    "and an Adam step (lr 1e-3, PyTorch's defaults otherwise); the target network is copied\n"
+    "every 100 updates. The data are synthetic transitions (64 batches cycled in order).\n"
+    "The same updates are timed on a hand-written plain-C version (float triple loops, no\n"
+    "BLAS) in the same program, and the ratio of the median rates is printed.\n"
+    "\n"
+    "Before timing, both run K updates side by side from the same weights on the same\n"
+    "batches: their losses must agree to a relative 1e-4 at every update (two float sums in\n"
+    "different orders drift apart by rounding, about 7e-6 by 500 updates), otherwise the\n"
+    "benchmark fails. Each of the R repeats then restarts both from the initial weights and\n"
+    "times N updates of each, alternating which goes first. Rates are updates per second of\n"
+    "wall time, one thread: OpenBLAS is kept at one thread (runs are the parallel unit), and\n"
+    "the kernel set OpenBLAS chose for this CPU (openblas_get_corename) is printed, since\n"
+    "Debian's OpenBLAS falls back to older kernels on CPUs it does not know.\n"
+    "\n"
+    "options:\n"
+    "  --updates N  timed updates per repeat, per network and side, 1 to 10000000\n"
+    "               (default 2000)\n"
+    "  --repeats R  timed repeats, 1 to 1000 (default 5)\n"
+    "  --check K    updates compared side by side before timing, 1 to 500 (default 500)\n"
+    "  --hidden H   hidden units of both networks, 1 to 4096 (default 100)\n"
+    "  --seed S     the data and the initial weights (default 1)\n"
+    "  -h, --help   show this help\n"
+    "\n"
+    "examples:\n"
+    "  gridrl bench dqn\n"
+    "  gridrl bench dqn --updates 10000 --repeats 9\n";
+
+/* The issue's scale: PyTorch 1.13 on one CPU thread, measured on this class of machine (not
+ * by this program), and the target of 20 times that. */
+static const double TORCH_RATES[RL_BENCH_NN_CASES] = {950.0, 1800.0};
+#define DQN_TARGET_FACTOR 20.0
+
+static const char bench_run_help[] =
+    "usage: gridrl bench run [--seeds S] [--episodes E] [--repeats R] [--jobs J]\n"
+    "\n"
+    "Times the whole `gridrl run` process (started as a child: plan, runs, every file,\n"
+    "summary.csv and scores.csv) of Q-learning on cliff walking (alpha 0.5, epsilon 0.1,\n"
+    "gamma 1), S runs of E episodes with -j J, against a hand-written C program doing the same\n"
+    "learning with the same random draws and writing the same per-episode rows (return,\n"
+    "length, value error against v*) with fprintf into one CSV file. Rates are env steps per\n"
+    "second of wall time; the ratio is of the medians (the target is gridrl >= 0.5 x the hand\n"
+    "program). Every episode's length and return must agree between the two, otherwise the\n"
+    "benchmark fails.\n"
+    "\n"
+    "options:\n"
+    "  --seeds S      runs (default 10)\n"
+    "  --episodes E   episodes per run (default 100000)\n"
+    "  --repeats R    timed repeats of each side (default 3)\n"
+    "  --jobs J       gridrl run -j J (default 1)\n"
+    "  -h, --help     show this help\n"
+    "\n"
+    "examples:\n"
+    "  gridrl bench run\n"
+    "  gridrl bench run --episodes 20000 --jobs 2\n";
+
+/* The target for the whole process against the hand-written program. */
+#define RUN_TARGET_RATIO 0.5
+
 static int bench_dp(const rl_cli_command *cmd, int argc, char **argv);
+static int bench_run(const rl_cli_command *cmd, int argc, char **argv);
 static int bench_td(const rl_cli_command *cmd, int argc, char **argv);
 static int bench_linear(const rl_cli_command *cmd, int argc, char **argv);
+static int bench_dqn(const rl_cli_command *cmd, int argc, char **argv);
 
 static const rl_cli_command BENCHMARKS[] = {
     {"dp", "value-iteration sweeps on a large open grid, against a hand-written stencil",
      bench_dp, bench_dp_help, "bench"},
     {"td", "Q-learning on cliff walking through the runner, against a hand-written loop",
      bench_td, bench_td_help, "bench"},
+    {"run", "the whole gridrl run process (Q-learning, cliff), against a hand-written program",
+     bench_run, bench_run_help, "bench"},
     {"linear", "TD-Linear (polynomial order 3) through the runner, against a hand-written loop",
      bench_linear, bench_linear_help, "bench"},
+    {"dqn", "DQN training updates (3-100-1 batch 100, 2-100-5 batch 32), against plain loops",
+     bench_dqn, bench_dqn_help, "bench"},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -191,9 +270,23 @@ static int bench_dp(const rl_cli_command *cmd, int argc, char **argv)
            "median", "min", "max", opt.repeats * opt.sweeps);
     print_timing_row("gridrl planner", &res.gridrl);
     print_timing_row("hand stencil", &res.stencil);
-    printf("\nratio gridrl / stencil (medians): %.2f (target <= %g%s)\n", res.ratio,
-           TARGET_RATIO, res.ratio <= TARGET_RATIO ? "" : ", missed");
-    printf("agreement: max |v_gridrl - v_stencil| = %.3g after %zu sweeps\n", res.max_diff,
+    print_timing_row("vectorised stencil", &res.vector);
+    if (res.has_best)
+        print_timing_row("  same, AVX2", &res.best);
+    printf("\nratio gridrl / hand stencil (medians): %.2f\n", res.ratio);
+    printf("ratio gridrl / vectorised stencil, same flags: %.2f (target <= %g%s)\n",
+           res.ratio_vector, TARGET_RATIO, res.ratio_vector <= TARGET_RATIO ? "" : ", missed");
+    if (res.has_best)
+        printf("ratio gridrl / best stencil (AVX2): %.2f\n", res.ratio_best);
+    if (res.model_heap_bytes || res.planner_heap_bytes)
+        printf("memory per state: model %.1f bytes, value_iteration planner %.1f bytes "
+               "(%.1f MB in all for %zu states)\n",
+               (double)res.model_heap_bytes / (double)res.n_states,
+               (double)res.planner_heap_bytes / (double)res.n_states,
+               (double)(res.model_heap_bytes + res.planner_heap_bytes) / 1e6, res.n_states);
+    printf("agreement: max |v_gridrl - v_stencil| = %.3g over gridrl and the vectorised stencils after "
+           "%zu sweeps\n",
+           res.max_diff,
            n_sweeps);
     printf("closed form: max |v - (-(1 - %g^min(d, n)) / (1 - %g))| = %.3g (n = %zu sweeps, "
            "d = moves to the goal)\n",
@@ -312,6 +405,115 @@ static int bench_linear(const rl_cli_command *cmd, int argc, char **argv)
     if (!same) {
         fprintf(stderr, "gridrl bench linear: gridrl and the hand-written loop learned "
                         "different weights: the timings above are of a wrong computation\n");
+        return RL_CLI_FAILURE;
+    }
+    return RL_CLI_OK;
+}
+
+static int bench_run(const rl_cli_command *cmd, int argc, char **argv)
+{
+    rl_bench_process_options opt = RL_BENCH_PROCESS_DEFAULTS;
+    static const char *const names[] = {"--seeds", "--episodes", "--repeats", "--jobs"};
+    size_t *const targets[] = {&opt.seeds, &opt.episodes, &opt.repeats, &opt.threads};
+    int status = parse_counts(cmd, argc, argv, names, targets, 4);
+    if (status != RL_CLI_OK)
+        return status == RL_OPTIONS_HELP ? RL_CLI_OK : status;
+    opt.exe = "/proc/self/exe";
+    rl_error err;
+    rl_error_clear(&err);
+    rl_bench_process_result res;
+    int rc = rl_bench_process_run(&opt, &res, &err);
+    if (rc != RL_OK) {
+        if (err.key[0])
+            return rl_cli_usage_error(cmd, "--%s: %s", err.key, err.message);
+        return rl_cli_error(&err);
+    }
+    printf("gridrl run, whole process: q_learning on cliff_walking, %zu runs of %zu episodes, "
+           "-j %zu; %zu env steps in all\n",
+           opt.seeds, opt.episodes, opt.threads, res.steps);
+    printf("\n  %-22s %10s %10s %10s   (million steps per second, %zu repeat%s)\n", "",
+           "median", "min", "max", opt.repeats, opt.repeats == 1 ? "" : "s");
+    print_rate_row("gridrl run (process)", &res.gridrl);
+    print_rate_row("hand-written program", &res.hand);
+    printf("\nwall time (medians): gridrl run %.3f s (its runs %.3f s, the rest %.3f s), "
+           "hand-written %.3f s\n",
+           res.gridrl_seconds, res.runs_seconds / (double)opt.threads,
+           res.gridrl_seconds - res.runs_seconds / (double)opt.threads, res.hand_seconds);
+    printf("ratio gridrl / hand-written (medians): %.2f (target >= %.1f, %s)\n", res.ratio,
+           RUN_TARGET_RATIO, res.ratio >= RUN_TARGET_RATIO ? "met" : "missed");
+    if (res.first_difference) {
+        printf("same result: NO, first difference at episode row %zu\n", res.first_difference);
+        fprintf(stderr, "gridrl bench run: gridrl and the hand-written program took different "
+                        "episodes: the timings above are of a wrong computation\n");
+        return RL_CLI_FAILURE;
+    }
+    printf("same result: yes, all %zu episodes have the same length and return\n", res.checked);
+    return RL_CLI_OK;
+}
+
+static void print_nn_rate(const char *name, const rl_bench_nn_rate *r)
+{
+    printf("  %-20s %10.0f %10.0f %10.0f\n", name, r->median, r->min, r->max);
+}
+
+static int bench_dqn(const rl_cli_command *cmd, int argc, char **argv)
+{
+    rl_bench_nn_options opt = RL_BENCH_NN_DEFAULTS;
+    size_t seed = opt.seed;
+    static const char *const names[] = {"--updates", "--repeats", "--check", "--hidden",
+                                        "--seed"};
+    size_t *const targets[] = {&opt.updates, &opt.repeats, &opt.check_updates, &opt.hidden,
+                               &seed};
+    int status = parse_counts(cmd, argc, argv, names, targets, 5);
+    if (status != RL_CLI_OK)
+        return status == RL_OPTIONS_HELP ? RL_CLI_OK : status;
+    opt.seed = (unsigned long)seed;
+
+    rl_error err;
+    rl_error_clear(&err);
+    rl_bench_nn_result res;
+    int rc = rl_bench_nn_run(&opt, &res, &err);
+    if (rc != RL_OK) {
+        if (rc == RL_ERANGE && err.key[0])
+            return rl_cli_usage_error(cmd, "--%s: %s",
+                                      strcmp(err.key, "check_updates") == 0 ? "check" : err.key,
+                                      err.message);
+        return rl_cli_error(&err);
+    }
+
+    printf("DQN training updates of rl_nn (sgemm) against plain C loops, relu hidden units\n");
+    printf("update: target net on s', r + %g (1 - done) max q', online net on s, Huber loss, "
+           "backward, Adam (lr %g); target copied every %d updates\n",
+           RL_BENCH_NN_GAMMA, RL_BENCH_NN_LR, RL_BENCH_NN_TARGET_EVERY);
+    printf("OpenBLAS core: %s, %d thread%s\n", res.corename, res.blas_threads,
+           res.blas_threads == 1 ? "" : "s");
+    printf("%zu repeat%s of %zu timed updates per network and side; seed %lu\n", res.repeats,
+           res.repeats == 1 ? "" : "s", res.updates, opt.seed);
+    for (int k = 0; k < RL_BENCH_NN_CASES; k++) {
+        const rl_bench_nn_case *c = &res.cases[k];
+        double target = DQN_TARGET_FACTOR * TORCH_RATES[k];
+        printf("\nnetwork %zu-%zu-%zu, batch %zu, %zu parameters\n", c->n_inputs, c->hidden,
+               c->n_outputs, c->batch, c->n_params);
+        printf("  %-20s %10s %10s %10s   (updates per second, %zu repeat%s)\n", "", "median",
+               "min", "max", res.repeats, res.repeats == 1 ? "" : "s");
+        print_nn_rate("gridrl (rl_nn)", &c->gridrl);
+        print_nn_rate("plain loops", &c->naive);
+        printf("  ratio gridrl / plain loops (medians): %.2f\n", c->ratio);
+        if (c->hidden == 100)
+            printf("  target >= %.0f updates/s (%g x PyTorch 1.13's ~%.0f on one CPU thread, "
+                   "measured elsewhere): %s\n",
+                   target, DQN_TARGET_FACTOR, TORCH_RATES[k],
+                   c->gridrl.median >= target ? "met" : "missed");
+        printf("  agreement: %s, max relative loss difference = %.3g over %zu updates "
+               "(tolerance %g); loss %.4g at update 1, %.4g at update %zu\n",
+               c->agrees ? "yes" : "NO", c->max_loss_diff, c->checked, res.tolerance,
+               c->first_loss, c->last_loss, c->checked);
+        if (!c->agrees && c->first_disagreement)
+            printf("  first disagreement at update %zu\n", c->first_disagreement);
+    }
+    if (!rl_bench_nn_agrees(&res)) {
+        fprintf(stderr, "gridrl bench dqn: rl_nn and the plain loops computed different "
+                        "training runs: the timings above are of a wrong computation\n");
         return RL_CLI_FAILURE;
     }
     return RL_CLI_OK;

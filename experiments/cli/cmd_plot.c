@@ -19,11 +19,11 @@ const char rl_cli_plot_help[] =
     "                   [--ymin Y] [--ymax Y] [--yscale auto|linear|log] [--heat]\n"
     "\n"
     "Draws the results of 'gridrl run' in DIR with gnuplot, into DIR/plots/. Several DIRs\n"
-    "are overlaid in one picture (learning curves, steps, sweep, convergence; say where with\n"
-    "-o OUT): Sutton & Barto's Fig 6.3 draws interim and asymptotic sweeps together. Next to\n"
-    "each picture are the gnuplot script that drew it and the data it read that is not a\n"
-    "result file as it stands (curves, steps.csv summarised, the policy's arrows, the sweep\n"
-    "summary, the lines' labels and colours), so that\n"
+    "are overlaid in one picture (learning curves, steps, updates, sweep, convergence; say\n"
+    "where with -o OUT): Sutton & Barto's Fig 6.3 draws interim and asymptotic sweeps\n"
+    "together. Next to each picture are the gnuplot script that drew it and the data it read\n"
+    "that is not a result file as it stands (curves, steps.csv and updates.csv summarised,\n"
+    "the policy's arrows, the sweep summary, the lines' labels and colours), so that\n"
     "    gnuplot -e \"dir='DIR'\" DIR/plots/grid.gp\n"
     "redraws a picture after you edit its script. What does not apply to DIR is skipped\n"
     "with a note (no learning curves for planners).\n"
@@ -37,6 +37,10 @@ const char rl_cli_plot_help[] =
     "  steps        steps_value_rmse: the mean value error per logged step of each\n"
     "               configuration over its runs, 95% interval shaded (learners with\n"
     "               log_every_steps: steps.csv)\n"
+    "  updates      updates_loss, updates_value_rmse: the mean training loss and value error\n"
+    "               per logged update of each configuration over its runs, 95% interval\n"
+    "               shaded (learners that train on stored data, e.g. dqn with updates > 0:\n"
+    "               updates.csv; Zhao Fig 8.11)\n"
     "  grid         grid_K for each configuration K: its policy (arrows as long as their\n"
     "               probability, a circle for stay) and its values, on the map (replicate 0)\n"
     "  sweep        sweep_METRIC: each configuration's mean (or IQM) over the runs of their\n"
@@ -53,7 +57,8 @@ const char rl_cli_plot_help[] =
     "                per metric in one figure (curves and sweep): --metric return,length\n"
     "  --stat S      curves and sweep: mean (default; t-interval) or iqm (interquartile mean\n"
     "                across runs, percentile-bootstrap interval; curves read episodes.csv)\n"
-    "  --bands B     curves, steps and sweep: ci (default: the 95% interval shaded) or none\n"
+    "  --bands B     curves, steps, updates and sweep: ci (default: the 95% interval shaded)\n"
+    "                or none\n"
     "  --configs L   the configurations to draw: numbers and ranges (0,2,5-7), or key=value\n"
     "                terms of configs.csv's columns (algorithm=sarsa,alpha=0.5: a\n"
     "                configuration matches one value of each key named)\n"
@@ -61,14 +66,14 @@ const char rl_cli_plot_help[] =
     "  --first N     sweep: each run's mean over its first N episodes\n"
     "  --last N      sweep: over its last N (default: score_episodes of the experiment,\n"
     "                else all episodes)\n"
-    "  --ymin Y, --ymax Y  curves, steps and sweep: the y axis range (one metric only).\n"
-    "                Default for curves on a linear axis: the 1% to 99% quantiles of what is\n"
-    "                drawn past each curve's first 10% of episodes, widened by half their\n"
-    "                span each side (never beyond the data), so the first episodes do not\n"
-    "                squash the rest\n"
-    "  --yscale S    curves and steps: auto (default: logarithmic for value_rmse when every\n"
-    "                value drawn is > 0, else linear), linear or log (values <= 0 are left\n"
-    "                out)\n"
+    "  --ymin Y, --ymax Y  curves, steps, updates and sweep: the y axis range (one metric\n"
+    "                only). Default for curves on a linear axis: the 1% to 99% quantiles of\n"
+    "                what is drawn past each curve's first 10% of points, widened by half\n"
+    "                their span each side (never beyond the data), so the first episodes do\n"
+    "                not squash the rest\n"
+    "  --yscale S    curves, steps and updates: auto (default: logarithmic for value_rmse and\n"
+    "                loss when every value drawn is > 0, else linear), linear or log (values\n"
+    "                <= 0 are left out)\n"
     "  --heat        grid: colour the plain cells by their value\n"
     "  -h, --help    show this help\n"
     "\n"
@@ -81,15 +86,18 @@ const char rl_cli_plot_help[] =
     "              -o results/fig6_3\n"
     "  gridrl plot results/zhao_fig7_2_sarsa --what curves --metric return,length\n"
     "  gridrl plot results/sb_example6_6_cliff --what curves --stat iqm --bands none\n"
-    "  gridrl plot results/sb_fig6_3_interim --what sweep --configs algorithm=sarsa\n";
+    "  gridrl plot results/sb_fig6_3_interim --what sweep --configs algorithm=sarsa\n"
+    "  gridrl plot results/zhao_fig7_4_offpolicy_q --what steps\n"
+    "  gridrl plot results/zhao_fig8_11_dqn --what updates\n";
 
 static const struct {
     const char *name;
     unsigned bits;
 } WHATS[] = {
     {"curves", RL_PLOT_CURVES},   {"steps", RL_PLOT_STEPS},
-    {"grid", RL_PLOT_GRID},       {"sweep", RL_PLOT_SWEEP},
-    {"convergence", RL_PLOT_CONVERGENCE}, {"surface", RL_PLOT_SURFACE},
+    {"updates", RL_PLOT_UPDATES}, {"grid", RL_PLOT_GRID},
+    {"sweep", RL_PLOT_SWEEP},     {"convergence", RL_PLOT_CONVERGENCE},
+    {"surface", RL_PLOT_SURFACE},
     {"all", RL_PLOT_ALL},
 };
 
@@ -103,8 +111,8 @@ static bool parse_what(const rl_cli_command *cmd, const char *text, unsigned *ou
         while (i < n && !(strlen(WHATS[i].name) == len && strncmp(WHATS[i].name, p, len) == 0))
             i++;
         if (i == n) {
-            rl_cli_usage_error(cmd, "--what: no plot '%.*s' (plots: curves, steps, grid, "
-                                    "sweep, convergence, surface, all)",
+            rl_cli_usage_error(cmd, "--what: no plot '%.*s' (plots: curves, steps, updates, "
+                                    "grid, sweep, convergence, surface, all)",
                                (int)len, p);
             return false;
         }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "experiments/cli/cli.h"
@@ -37,7 +38,7 @@
 
 const char rl_cli_run_help[] =
     "usage: gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--resume|--force]\n"
-    "                  [--quiet] [--live]\n"
+    "                  [--keep-runs] [--quiet] [--live]\n"
     "\n"
     "Runs the experiment CONFIG describes (an INI file: [experiment], [env], [agent]) and\n"
     "writes its results into DIR. Without CONFIG, runs the built-in " DEFAULT_CONFIG "\n"
@@ -52,6 +53,8 @@ const char rl_cli_run_help[] =
     "  --resume             finish an interrupted experiment in DIR: runs already complete are\n"
     "                       kept, the rest are run (DIR must come from the same config)\n"
     "  --force              write into a non-empty output directory, replacing its results\n"
+    "  --keep-runs          keep runs/ (each run's rows) once the experiment's files are\n"
+    "                       written; by default every row is stored once, in those files\n"
     "  --quiet              print nothing but errors (no progress bar, no grids, no live\n"
     "                       view)\n"
     "  --live               while it runs, draw the mean return per episode of the runs\n"
@@ -63,8 +66,8 @@ const char rl_cli_run_help[] =
     "\n"
     "output files: config.ini configs.csv runs.csv timing.csv values.csv policy.csv,\n"
     "              iterations.csv (planners), episodes.csv summary.csv scores.csv\n"
-    "              (learners), steps.csv (log_every_steps), manifest.txt, runs/NNNNNN/\n"
-    "              (each run's rows, for --resume)\n"
+    "              (learners), steps.csv (log_every_steps), manifest.txt; runs/NNNNNN.rows\n"
+    "              (each run's rows, for --resume) while the experiment is unfinished\n"
     "\n"
     "examples:\n"
     "  gridrl run\n"
@@ -77,7 +80,7 @@ typedef struct run_options {
     const char *config, *out;
     rl_option_list overrides;
     size_t threads;
-    bool force, quiet, resume, live;
+    bool force, quiet, resume, keep_runs, live;
     int argc; /* the command's arguments, for the resume hint */
     char **argv;
 } run_options;
@@ -90,6 +93,7 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
         {"-j|--jobs", RL_OPTION_COUNT, &o->threads, NULL, 1, 1024},
         {"--force", RL_OPTION_FLAG, &o->force, NULL, 0, 0},
         {"--resume", RL_OPTION_FLAG, &o->resume, NULL, 0, 0},
+        {"--keep-runs", RL_OPTION_FLAG, &o->keep_runs, NULL, 0, 0},
         {"-q|--quiet", RL_OPTION_FLAG, &o->quiet, NULL, 0, 0},
         {"--live", RL_OPTION_FLAG, &o->live, NULL, 0, 0},
         {NULL, 0, NULL, NULL, 0, 0},
@@ -133,13 +137,38 @@ static void output_dir(const rl_plan *p, const run_options *o, char *dir, size_t
         snprintf(dir, size, "results/%s", p->name);
 }
 
-/* "gridrl ARGS..."; for_resume drops --force and --resume and appends --resume, which is
- * the command that finishes an interrupted experiment. */
+/* Appends arg to line as the shell reads it back: as it is when it holds only characters
+ * the shell takes literally, else in single quotes (a quote inside as '\''). */
+static void append_quoted(char *line, const char *arg)
+{
+    static const char PLAIN[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "0123456789_-./=:,+@%";
+    char *p = line + strlen(line);
+    if (arg[0] && strspn(arg, PLAIN) == strlen(arg)) {
+        strcpy(p, arg);
+        return;
+    }
+    *p++ = '\'';
+    for (const char *c = arg; *c; c++) {
+        if (*c == '\'') {
+            memcpy(p, "'\\''", 4);
+            p += 4;
+        } else {
+            *p++ = *c;
+        }
+    }
+    *p++ = '\'';
+    *p = '\0';
+}
+
+/* "gridrl ARGS...", each argument quoted for the shell; for_resume drops --force and
+ * --resume and appends --resume, which is the command that finishes an interrupted
+ * experiment. */
 static char *command_line(int argc, char **argv, bool for_resume)
 {
     size_t len = strlen("gridrl --resume") + 1;
     for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
+        len += 4 * strlen(argv[i]) + 3; /* a quote can become four characters */
     char *line = malloc(len);
     if (!line)
         return NULL;
@@ -148,7 +177,7 @@ static char *command_line(int argc, char **argv, bool for_resume)
         if (for_resume && (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "--resume") == 0))
             continue;
         strcat(line, " ");
-        strcat(line, argv[i]);
+        append_quoted(line, argv[i]);
     }
     if (for_resume)
         strcat(line, " --resume");
@@ -245,8 +274,8 @@ static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int signo)
 {
-    (void)signo;
-    stop_requested = 1;
+    if (!stop_requested)
+        stop_requested = signo; /* the first signal: the exit status says which */
 }
 
 static void catch_signals(bool on)
@@ -300,8 +329,30 @@ static int check_resume(const char *dir, const char *config_text, rl_error *err)
     return RL_OK;
 }
 
+/* The first component of path (path itself, or a parent of it) that does not exist, into
+ * out: true, or false when path exists (or the question cannot be answered). */
+static bool first_missing(const char *path, char *out, size_t size)
+{
+    if (!path[0] || snprintf(out, size, "%s", path) >= (int)size)
+        return false;
+    for (char *p = out + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        struct stat st;
+        if (lstat(out, &st) != 0)
+            return errno == ENOENT;
+        *p = saved;
+        if (!saved)
+            return false;
+    }
+}
+
 static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_error *err)
 {
+    if (!dir[0])
+        return rl_error_set(err, RL_EINVAL, "the output directory's name is empty");
     char *text = NULL;
     int rc = rl_results_config_text(p, &text, err);
     if (rc == RL_OK && o->resume) {
@@ -314,8 +365,16 @@ static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_e
             rc = RL_OK;
     }
     free(text);
-    if (rc == RL_OK)
-        rc = rl_output_prepare_dir(dir, o->force || o->resume, err);
+    /* Here --resume found no experiment to resume: it may start one only where a run may
+     * (a missing or empty directory), never write into a folder of other files. */
+    if (rc == RL_OK) {
+        rc = rl_output_prepare_dir(dir, o->force, err);
+        if (rc == RL_EINVAL && o->resume)
+            rl_error_set(err, RL_EINVAL,
+                         "cannot resume: '%s' is not empty and holds no experiment (no "
+                         "config.ini); use -o another directory",
+                         dir);
+    }
     if (rc == RL_OK && o->force)
         rc = rl_results_clear(dir, err);
     if (rc == RL_OK)
@@ -366,6 +425,15 @@ static rl_live *start_live(const rl_plan *p, const run_options *o, const char *d
 static int execute(const rl_plan *p, const run_options *o, const char *dir, const char *cmdline,
                    rl_error *err)
 {
+    rl_schedule_report report;
+    if (o->resume && rl_results_finished(dir)) {
+        /* Its files are written and its runs' rows are in them: nothing is left to do. */
+        report = (rl_schedule_report){rl_plan_runs(p), rl_plan_runs(p), rl_plan_runs(p), 0.0};
+        if (!o->quiet)
+            printf("%s: %zu run%s (%zu already complete): the experiment in %s/ is finished\n",
+                   p->name, report.total, report.total == 1 ? "" : "s", report.skipped, dir);
+        return RL_OK;
+    }
     rl_run_result *keep = calloc(p->n_configurations, sizeof *keep);
     if (!keep)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
@@ -377,9 +445,9 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
         .stop = &stop_requested,
         .keep = o->quiet ? NULL : keep,
     };
-    rl_schedule_report report;
+    int rc;
     catch_signals(true);
-    int rc = rl_schedule_run(p, dir, &options, &report, err);
+    rc = rl_schedule_run(p, dir, &options, &report, err);
     catch_signals(false);
     /* A last frame of the finished experiment; none after Ctrl-C. */
     rl_live_finish(view, rc == RL_OK);
@@ -392,7 +460,9 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
         free(resume);
     }
     if (rc == RL_OK)
-        rc = rl_results_finish(p, dir, cmdline, err);
+        rc = rl_results_finish(p, dir, cmdline, options.threads, err);
+    if (rc == RL_OK && !o->keep_runs)
+        rc = rl_run_files_clear(dir, err);
     if (rc == RL_OK && rl_params_bool(p->experiment, "plot")) {
         /* The results stand even if gnuplot cannot draw them: say so, keep exit 0. */
         rl_plot_options plot = RL_PLOT_OPTIONS_DEFAULT;
@@ -441,17 +511,26 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
         rc = rl_plan_build(config, &plan, &err);
     if (rc == RL_OK)
         rc = rl_plan_check(plan, &err);
+    /* Everything that fails up to here is about the input (the config, a file it names,
+     * gamma = 1 on a model that needs gamma < 1): exit 2. The output directory's errors
+     * say themselves what they are: one that is not empty is bad input, a full disk is
+     * not. */
+    bool input_error = rc != RL_OK && rc != RL_ENOMEM;
     if (rc == RL_OK) {
         output_dir(plan, &o, dir, sizeof dir);
+        char made[RL_OUTPUT_PATH_MAX];
+        bool making = first_missing(dir, made, sizeof made);
         rc = prepare(plan, &o, dir, &err);
+        /* Nothing half-made: what this run created (the directory, and any parents it
+         * made for it) goes again when it cannot be set up. */
+        if (rc != RL_OK && making)
+            rl_output_remove_tree(made, NULL);
     }
-    /* Everything that fails before the runs start is about the input (the config, a file
-     * it names, gamma = 1 on a model that needs gamma < 1, the output directory): exit 2. */
-    bool input_error = rc != RL_OK && rc != RL_ENOMEM;
     if (rc == RL_OK)
         rc = execute(plan, &o, dir, cmdline, &err);
     if (rc == RL_EINTERRUPTED) {
-        status = 130; /* the shell's convention for SIGINT */
+        /* The shell's convention: 128 + the signal (130 for SIGINT, 143 for SIGTERM). */
+        status = 128 + (stop_requested ? (int)stop_requested : SIGINT);
     } else if (rc == RL_OK) {
         status = RL_CLI_OK;
     } else {

@@ -7,6 +7,7 @@
  * Exit statuses: 0 success, 2 bad input (usage, unknown names, bad map or config), 1 any
  * other failure (see experiments/cli.h).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -103,6 +104,9 @@ static int cmd_help(const rl_cli_command *cmd, int argc, char **argv)
 int main(int argc, char **argv)
 {
     rl_gsl_init();
+    /* Past a file size limit (ulimit -f) a write fails with EFBIG, reported and cleaned up
+     * like any other I/O error, instead of the signal killing the program mid-file. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         print_overview(stderr);
         return RL_CLI_USAGE;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiments/io/number.h"
 #include "rl/alloc.h"
 
 /* Splits line in place into fields (at most RL_CSV_MAX_FIELDS kept); returns how many
@@ -62,23 +63,17 @@ static int read_line(rl_csv *c, rl_error *err)
     return 1;
 }
 
-int rl_csv_open(rl_csv *c, const char *path, const char *names, rl_error *err)
+/* Reads the header (the given names, else the first line) of a stream opened on c. */
+static int open_header(rl_csv *c, const char *names, rl_error *err)
 {
-    memset(c, 0, sizeof *c);
-    if (snprintf(c->path, sizeof c->path, "%s", path) >= (int)sizeof c->path)
-        return rl_error_set(err, RL_ERANGE, "path too long: '%.64s...'", path);
-    c->f = fopen(path, "r");
-    if (!c->f)
-        return rl_error_set(err, errno == ENOENT ? RL_ENOTFOUND : RL_EIO, "cannot read '%s': %s",
-                            path, strerror(errno));
     int rc;
     if (names) {
         c->header = rl_strdup(names);
         rc = c->header ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
     } else {
-        rc = read_line(c, err);
+        rc = c->f ? read_line(c, err) : 0;
         if (rc == 0)
-            rc = rl_error_set(err, RL_EPARSE, "'%s' is empty (no header row)", path);
+            rc = rl_error_set(err, RL_EPARSE, "'%s' is empty (no header row)", c->path);
         else if (rc == 1 && !(c->header = rl_strdup(c->line)))
             rc = rl_error_set(err, RL_ENOMEM, "out of memory");
         else if (rc == 1)
@@ -90,12 +85,35 @@ int rl_csv_open(rl_csv *c, const char *path, const char *names, rl_error *err)
     }
     c->n_names = split(c->header, c->names);
     if (c->n_names > RL_CSV_MAX_FIELDS) {
-        rc = rl_error_set(err, RL_EPARSE, "'%s' has more than %d columns", path,
+        rc = rl_error_set(err, RL_EPARSE, "'%s' has more than %d columns", c->path,
                           RL_CSV_MAX_FIELDS);
         rl_csv_close(c);
         return rc;
     }
     return RL_OK;
+}
+
+int rl_csv_open(rl_csv *c, const char *path, const char *names, rl_error *err)
+{
+    memset(c, 0, sizeof *c);
+    if (snprintf(c->path, sizeof c->path, "%s", path) >= (int)sizeof c->path)
+        return rl_error_set(err, RL_ERANGE, "path too long: '%.64s...'", path);
+    c->f = fopen(path, "r");
+    if (!c->f)
+        return rl_error_set(err, errno == ENOENT ? RL_ENOTFOUND : RL_EIO, "cannot read '%s': %s",
+                            path, strerror(errno));
+    return open_header(c, names, err);
+}
+
+int rl_csv_open_memory(rl_csv *c, const char *name, const char *data, size_t size,
+                       const char *names, rl_error *err)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->path, sizeof c->path, "%s", name);
+    /* An empty text has no rows: no stream at all (fmemopen refuses a size of 0). */
+    if (size && !(c->f = fmemopen((void *)data, size, "r")))
+        return rl_error_set(err, RL_ENOMEM, "cannot read '%s': %s", name, strerror(errno));
+    return open_header(c, names, err);
 }
 
 int rl_csv_column(const rl_csv *c, const char *name, rl_error *err)
@@ -108,6 +126,8 @@ int rl_csv_column(const rl_csv *c, const char *name, rl_error *err)
 
 int rl_csv_next(rl_csv *c, rl_error *err)
 {
+    if (!c->f)
+        return 0;
     for (;;) {
         int rc = read_line(c, err);
         if (rc <= 0)
@@ -131,9 +151,8 @@ bool rl_csv_double(const rl_csv *c, int column, double *out)
         *out = NAN;
         return true;
     }
-    char *end;
-    double x = strtod(text, &end);
-    if (*end || !isfinite(x))
+    double x;
+    if (!rl_number_parse(text, &x) || !isfinite(x))
         return false;
     *out = x;
     return true;

@@ -42,6 +42,11 @@ typedef struct rl_csv {
 int rl_csv_open(rl_csv *c, const char *path, const char *names, rl_error *err);
 void rl_csv_close(rl_csv *c);
 
+/* The same over size bytes of data (which must outlive c), named name in messages (lines
+ * counted from the start of data). */
+int rl_csv_open_memory(rl_csv *c, const char *name, const char *data, size_t size,
+                       const char *names, rl_error *err);
+
 /* The index of the column called name, or RL_EPARSE naming the file and column. */
 int rl_csv_column(const rl_csv *c, const char *name, rl_error *err);
 

@@ -142,6 +142,7 @@ static int read_policy_arrows(const char *path, const rl_mdp *m, double *pi, rl_
     char line[LINE_MAX_LEN];
     size_t row = 0;
     int rc = RL_OK;
+    errno = 0;
     while (rc == RL_OK && fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
         if (row >= m->rows) {
@@ -175,6 +176,9 @@ static int read_policy_arrows(const char *path, const rl_mdp *m, double *pi, rl_
         }
         row++;
     }
+    if (rc == RL_OK && ferror(f)) /* a folder reads as an error, not as no rows */
+        rc = rl_error_set(err, RL_EIO, "cannot read '%s': %s", path,
+                          strerror(errno ? errno : EIO));
     fclose(f);
     if (rc == RL_OK && row != m->rows) {
         rl_error_set(err, RL_EPARSE, "%zu rows, the map has %zu", row, m->rows);

@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "experiments/io/output.h"
+
 extern char **environ;
 
 static bool is_executable(const char *path)
@@ -140,7 +142,11 @@ int rl_gnuplot_run_script(const char *gnuplot, const char *assignments, const ch
     FILE *captured = tmpfile();
     if (!captured)
         return rl_error_set(err, RL_EIO, "cannot create a temporary file: %s", strerror(errno));
-    char *argv[] = {(char *)gnuplot, "-e", (char *)assignments, (char *)script, NULL};
+    /* A relative path starting with '-' (a results directory called -persist) would be
+     * read by gnuplot as an option: it goes as ./-persist/... */
+    char script_arg[RL_OUTPUT_PATH_MAX + 2];
+    snprintf(script_arg, sizeof script_arg, "%s%s", script[0] == '-' ? "./" : "", script);
+    char *argv[] = {(char *)gnuplot, "-e", (char *)assignments, script_arg, NULL};
     pid_t pid;
     int rc = spawn(gnuplot, argv, -1, fileno(captured), false, &pid, err);
     int status = 0;

@@ -1,7 +1,7 @@
 /* The live view: see live.h.
  *
  * The thread sleeps on a condition variable of its own (only gridrl's main thread, stopping
- * the view, ever takes its mutex), wakes every interval, reads the run directories that
+ * the view, ever takes its mutex), wakes every interval, reads the run files that
  * appeared since, and draws a frame when something new finished. A frame is one gnuplot
  * program: the curves as inline data blocks, then the plot command, so no file is written
  * anywhere.
@@ -34,6 +34,10 @@ typedef struct sums {
     size_t *count;
     size_t n, capacity; /* episodes */
 } sums;
+
+/* The most episodes a run's rows may claim: an episode number is an index into the sums, and
+ * the file is untrusted. */
+#define MAX_EPISODES 100000000u
 
 /* A growing text: the gnuplot program of a frame. */
 typedef struct text {
@@ -142,39 +146,61 @@ static bool sums_add(sums *s, size_t episode, double value)
     return true;
 }
 
-/* Reads one finished run's rows into its configuration's sums. A run that cannot be read is
- * left out of the view (the experiment's own checks report bad files). */
-static void read_run(rl_live *l, size_t run)
+/* Section name of an open run file as CSV rows (the experiment file's columns): its text in
+ * *data (free it after closing c). False when it is absent or unreadable. */
+static bool open_section(rl_run_file *rf, const char *name, char **data, rl_csv *c)
 {
-    char path[RL_OUTPUT_PATH_MAX];
-    rl_csv in;
-    rl_run_file_path(l->o.dir, run, "runs.csv", path, sizeof path);
-    if (rl_csv_open(&in, path, rl_results_run_columns("runs.csv"), NULL) != RL_OK)
-        return;
-    int col = rl_csv_column(&in, "config", NULL);
-    size_t config = (size_t)-1;
-    if (col >= 0 && rl_csv_next(&in, NULL) == 1 && !rl_csv_size(&in, col, &config))
-        config = (size_t)-1;
-    rl_csv_close(&in);
-    if (config >= l->experiment.n_configs)
-        return;
-    rl_run_file_path(l->o.dir, run, "episodes.csv", path, sizeof path);
-    if (rl_csv_open(&in, path, rl_results_run_columns("episodes.csv"), NULL) != RL_OK)
-        return; /* a planner: no episodes */
-    int col_episode = rl_csv_column(&in, "episode", NULL);
-    int col_return = rl_csv_column(&in, "return", NULL);
-    while (col_episode >= 0 && col_return >= 0 && rl_csv_next(&in, NULL) == 1) {
-        size_t episode;
-        double value;
-        if (rl_csv_size(&in, col_episode, &episode) && episode > 0 &&
-            rl_csv_double(&in, col_return, &value) && isfinite(value) &&
-            !sums_add(&l->configs[config], episode, value))
-            break;
+    size_t size;
+    *data = NULL;
+    if (rl_run_file_read(rf, name, data, &size, NULL) != RL_OK || !*data)
+        return false;
+    if (rl_csv_open_memory(c, rf->path, *data, size, rl_results_run_columns(name), NULL) !=
+        RL_OK) {
+        free(*data);
+        *data = NULL;
+        return false;
     }
-    rl_csv_close(&in);
+    return true;
 }
 
-/* Reads every run directory that appeared since the last scan. */
+/* Reads one finished run's rows into its configuration's sums. A run that cannot be read is
+ * left out of the view (the experiment's own checks report bad files). Episodes thinned by
+ * log_every_episodes leave gaps, which the bins skip. */
+static void read_run(rl_live *l, size_t run)
+{
+    rl_run_file rf;
+    if (rl_run_file_open(l->o.dir, run, &rf, NULL) != RL_OK)
+        return;
+    rl_csv in;
+    char *data;
+    size_t config = (size_t)-1;
+    if (open_section(&rf, "runs.csv", &data, &in)) {
+        int col = rl_csv_column(&in, "config", NULL);
+        if (col < 0 || rl_csv_next(&in, NULL) != 1 || !rl_csv_size(&in, col, &config))
+            config = (size_t)-1;
+        rl_csv_close(&in);
+        free(data);
+    }
+    /* Untrusted: a configuration past configs.csv's is no series. A planner has no
+     * episodes. */
+    if (config < l->experiment.n_configs && open_section(&rf, "episodes.csv", &data, &in)) {
+        int col_episode = rl_csv_column(&in, "episode", NULL);
+        int col_return = rl_csv_column(&in, "return", NULL);
+        while (col_episode >= 0 && col_return >= 0 && rl_csv_next(&in, NULL) == 1) {
+            size_t episode;
+            double value;
+            if (rl_csv_size(&in, col_episode, &episode) && episode > 0 &&
+                episode <= MAX_EPISODES && rl_csv_double(&in, col_return, &value) &&
+                isfinite(value) && !sums_add(&l->configs[config], episode, value))
+                break;
+        }
+        rl_csv_close(&in);
+        free(data);
+    }
+    rl_run_file_close(&rf);
+}
+
+/* Reads every run file that appeared since the last scan. */
 static void scan(rl_live *l)
 {
     char path[RL_OUTPUT_PATH_MAX];
@@ -184,17 +210,18 @@ static void scan(rl_live *l)
         return;
     struct dirent *entry;
     while ((entry = readdir(d))) {
-        /* Finished runs are NNNNNN; one being written is .NNNNNN.tmp. */
+        /* Finished runs are NNNNNN.rows; one being written is .NNNNNN.rows.tmp. */
         const char *name = entry->d_name;
-        size_t len = strlen(name);
-        if (len < 6 || strspn(name, "0123456789") != len)
+        size_t digits = strspn(name, "0123456789");
+        if (digits < 6 || strcmp(name + digits, ".rows") != 0)
             continue;
-        size_t run = (size_t)strtoull(name, NULL, 10);
-        if (run >= l->o.n_runs || l->seen[run])
+        errno = 0;
+        unsigned long long run = strtoull(name, NULL, 10);
+        if (errno || run >= l->o.n_runs || l->seen[run])
             continue;
         l->seen[run] = true;
         l->finished++;
-        read_run(l, run);
+        read_run(l, (size_t)run);
     }
     closedir(d);
 }

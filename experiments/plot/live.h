@@ -1,12 +1,13 @@
 /* The live view of `gridrl run --live`: the learning curve of what has finished so far,
  * redrawn every few seconds while the experiment runs.
  *
- * It reads only what the runs have written: each run's directory DIR/runs/NNNNNN/ appears
- * complete or not at all (run_files.h), so a directory it sees is finished, and the runners
- * never wait for it (it takes no lock they take). Each finished run's episodes are read once
- * and added to its configuration's per-episode sums; a frame draws each configuration's
- * mean return per episode over its finished runs (averaged into bins when there are more
- * episodes than the picture has room for), on the y range learning curves use by default.
+ * It reads only what the runs have written: each run's file DIR/runs/NNNNNN.rows appears
+ * complete or not at all (run_files.h), so a file it sees is finished, and the runners never
+ * wait for it (it takes no lock they take). Each finished run's episodes are read once and
+ * added to its configuration's per-episode sums; a frame draws each configuration's mean
+ * return per episode over its finished runs (averaged into bins when there are more episodes
+ * than the picture has room for; episodes thinned by log_every_episodes are gaps the bins
+ * skip), on the y range learning curves use by default.
  *
  * Frames go to a gnuplot window when a display exists (DISPLAY or WAYLAND_DISPLAY is set) and
  * gnuplot has a window terminal (qt, wxt or x11); else they are text from gnuplot's dumb

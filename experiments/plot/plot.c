@@ -196,13 +196,21 @@ static void range_assignments(plotter *p, const char *metric, bool log,
     }
 }
 
-/* Whether a learning curve of metric whose values are as info says gets a log y axis: see
- * rl_plot_yscale. */
-static bool log_axis(plotter *p, rl_plot_metric metric, const rl_plot_curves_info *info)
+/* Whether a learning curve whose values are as info says gets a log y axis: see
+ * rl_plot_yscale. error_like: a value error or a loss, which auto draws on a log axis when
+ * it can. */
+static bool log_axis(plotter *p, bool error_like, const rl_plot_curves_info *info)
 {
     return p->o->yscale == RL_PLOT_YSCALE_LOG ||
-           (p->o->yscale == RL_PLOT_YSCALE_AUTO && metric == RL_PLOT_VALUE_RMSE &&
-            info->positive);
+           (p->o->yscale == RL_PLOT_YSCALE_AUTO && error_like && info->positive);
+}
+
+/* What is said after a picture's name about its y axis. */
+static const char *log_remark(plotter *p, bool log)
+{
+    return !log ? NULL
+           : p->o->yscale == RL_PLOT_YSCALE_LOG ? "log y axis"
+                                                : "log y axis: every value is > 0";
 }
 
 /* The first experiment without the file called name, or NULL when all have it. */
@@ -278,7 +286,7 @@ static int plot_curves(plotter *p, char *assignments, rl_error *err)
         snprintf(data, sizeof data, "%.4000s/curves_%s.csv", p->plots, m);
         snprintf(variable, sizeof variable, "data_%s", m);
         assign(assignments, ASSIGNMENTS_MAX, variable, data);
-        bool log = log_axis(p, drawn[i], &infos[i]);
+        bool log = log_axis(p, drawn[i] == RL_PLOT_VALUE_RMSE, &infos[i]);
         any_log |= log;
         snprintf(variable, sizeof variable, "logy_%s", m);
         assign_number(assignments, ASSIGNMENTS_MAX, variable, log);
@@ -288,9 +296,7 @@ static int plot_curves(plotter *p, char *assignments, rl_error *err)
     assign(assignments, ASSIGNMENTS_MAX, "stat", rl_plot_stat_name(p->o->stat));
     assign_number(assignments, ASSIGNMENTS_MAX, "bands", p->o->bands);
     assign_number(assignments, ASSIGNMENTS_MAX, "smooth", (double)p->o->smooth);
-    p->remark = !any_log ? NULL
-                : p->o->yscale == RL_PLOT_YSCALE_LOG ? "log y axis"
-                                                     : "log y axis: every value is > 0";
+    p->remark = log_remark(p, any_log);
     rc = run_gnuplot(p, script, assignments, picture, err);
     p->remark = NULL;
     return rc;
@@ -333,15 +339,71 @@ static int plot_steps(plotter *p, char *assignments, rl_error *err)
     assign(assignments, ASSIGNMENTS_MAX, "data_value_rmse", data);
     assign(assignments, ASSIGNMENTS_MAX, "xaxis", "step");
     assign_number(assignments, ASSIGNMENTS_MAX, "bands", p->o->bands);
-    bool log = log_axis(p, RL_PLOT_VALUE_RMSE, &info);
+    bool log = log_axis(p, true, &info);
     assign_number(assignments, ASSIGNMENTS_MAX, "logy_value_rmse", log);
     range_assignments(p, "value_rmse", log, &info, assignments);
-    p->remark = !log ? NULL
-                : p->o->yscale == RL_PLOT_YSCALE_LOG ? "log y axis"
-                                                     : "log y axis: every value is > 0";
+    p->remark = log_remark(p, log);
     rc = run_gnuplot(p, script, assignments, picture, err);
     p->remark = NULL;
     return rc;
+}
+
+/* The loss and the value error per logged training update (Zhao Fig 8.11(d), (e)):
+ * learning_curve.gp with update on the x axis, one picture each. */
+static int plot_updates(plotter *p, char *assignments, rl_error *err)
+{
+    const char *missing = lacking(p, "updates.csv");
+    if (missing) {
+        note(p, "update curves: no updates.csv in %s (learners that train on stored data, "
+                "e.g. dqn with updates > 0)",
+             missing);
+        return RL_OK;
+    }
+    const char *const columns[] = {"loss", "value_rmse"};
+    for (int k = 0; k < 2; k++) {
+        rl_plot_curves_info info;
+        int rc = rl_plot_write_updates(p->e, p->n, p->plots, columns[k], p->o->bands, &info,
+                                       err);
+        if (rc != RL_OK)
+            return rc;
+        if (info.longest <= 1) {
+            note(p, "update curves: %s", info.longest ? "one logged update per configuration, "
+                                                        "no curve to draw"
+                                                      : "updates.csv has no rows");
+            return RL_OK;
+        }
+        if (!info.n_defined) {
+            note(p, "update curve of %s: no values in updates.csv%s", columns[k],
+                 k ? " (no ground truth for these runs)" : "");
+            continue;
+        }
+        char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[64], variable[64],
+            data[RL_OUTPUT_PATH_MAX + 64];
+        if ((rc = write_script(p, "learning_curve", script, sizeof script, err)) != RL_OK)
+            return rc;
+        snprintf(name, sizeof name, "updates_%s", columns[k]);
+        snprintf(data, sizeof data, "%.4000s/updates_%s.csv", p->plots, columns[k]);
+        common_assignments(p, name, assignments, picture);
+        size_t n_series;
+        rc = series_assignment(p, "updates_series.tsv", NULL, &n_series, assignments, err);
+        if (rc != RL_OK)
+            return rc;
+        assign(assignments, ASSIGNMENTS_MAX, "metric", columns[k]);
+        snprintf(variable, sizeof variable, "data_%s", columns[k]);
+        assign(assignments, ASSIGNMENTS_MAX, variable, data);
+        assign(assignments, ASSIGNMENTS_MAX, "xaxis", "update");
+        assign_number(assignments, ASSIGNMENTS_MAX, "bands", p->o->bands);
+        bool log = log_axis(p, true, &info);
+        snprintf(variable, sizeof variable, "logy_%s", columns[k]);
+        assign_number(assignments, ASSIGNMENTS_MAX, variable, log);
+        range_assignments(p, columns[k], log, &info, assignments);
+        p->remark = log_remark(p, log);
+        rc = run_gnuplot(p, script, assignments, picture, err);
+        p->remark = NULL;
+        if (rc != RL_OK)
+            return rc;
+    }
+    return RL_OK;
 }
 
 static int plot_sweep(plotter *p, char *assignments, rl_error *err)
@@ -555,6 +617,8 @@ static int draw(plotter *p, rl_error *err)
         rc = plot_curves(p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_STEPS))
         rc = plot_steps(p, assignments, err);
+    if (rc == RL_OK && (what & RL_PLOT_UPDATES))
+        rc = plot_updates(p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_SWEEP))
         rc = plot_sweep(p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_GRID))
@@ -605,8 +669,8 @@ int rl_plot_dirs(const char *const *dirs, size_t n, const rl_plot_options *o, rl
         rc = rl_plot_select(p.e, n, p.o->configs, err);
     if (rc == RL_OK && !(p.series = calloc(total ? total : 1, sizeof *p.series)))
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-    if (rc == RL_OK && mkdir(p.plots, 0777) != 0 && errno != EEXIST)
-        rc = rl_error_set(err, RL_EIO, "cannot create '%s': %s", p.plots, strerror(errno));
+    if (rc == RL_OK)
+        rc = rl_output_make_dir(p.plots, err);
     if (rc == RL_OK) {
         rl_plot_title(p.e, n, p.title, sizeof p.title);
         rc = draw(&p, err);

@@ -1,6 +1,7 @@
 /* Pictures of experiments' results: `gridrl plot DIR [DIR...]` turns results directories into
- * learning curves (per episode, and per logged step), value/policy grids, sweep curves and
- * convergence curves with gnuplot; several experiments are overlaid in one picture.
+ * learning curves (per episode, per logged step, per logged training update), value/policy
+ * grids, sweep curves and convergence curves with gnuplot; several experiments are overlaid
+ * in one picture.
  *
  * The gnuplot scripts live in plots/NAME.gp and are compiled into the program (see
  * cmake/EmbedFiles.cmake), so a plot needs no data directory. For each picture, the data the
@@ -38,19 +39,20 @@ enum {
     RL_PLOT_CONVERGENCE = 8u, /* delta and value error per sweep (planners: iterations.csv) */
     RL_PLOT_STEPS = 16u,      /* value error per logged step (learners with log_every_steps:
                                  steps.csv) */
+    RL_PLOT_UPDATES = 32u,    /* loss and value error per logged training update (learners
+                                 with an update hook: updates.csv) */
     RL_PLOT_SURFACE = 64u,    /* estimated and exact values as surfaces (Zhao Fig 8.8); in
                                  "all" only for learners with weights (approximators) */
-    RL_PLOT_ALL = 95u
+    RL_PLOT_ALL = 127u
 };
 
-/* The y axis of learning curves (per episode and per step). */
+/* The y axis of learning curves (per episode, per step and per update). */
 typedef enum rl_plot_yscale {
-    RL_PLOT_YSCALE_AUTO,   /* logarithmic for value_rmse when every value drawn (means and
-                              interval bounds) is > 0, else linear */
+    RL_PLOT_YSCALE_AUTO,   /* logarithmic for value_rmse and loss when every value drawn
+                              (means and interval bounds) is > 0, else linear */
     RL_PLOT_YSCALE_LINEAR,
     RL_PLOT_YSCALE_LOG     /* values <= 0 are left out of the picture */
 } rl_plot_yscale;
-
 
 /* Learning curves and sweeps draw at most this many metrics, as panels of one figure. */
 #define RL_PLOT_MAX_METRICS 3
@@ -72,7 +74,7 @@ typedef struct rl_plot_options {
     bool heat;             /* grids: colour the plain cells by their value */
     const char *gnuplot;   /* the program; NULL: $GNUPLOT, else gnuplot on PATH */
     FILE *log;             /* one line per picture written or plot skipped; NULL: silent */
-    rl_plot_yscale yscale; /* learning curves' y axis */
+    rl_plot_yscale yscale; /* learning curves' y axis (episodes, steps, updates) */
     const char *out;       /* the picture folder; NULL: DIR/plots (one experiment only) */
 } rl_plot_options;
 

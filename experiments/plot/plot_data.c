@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,9 +61,8 @@ static void put_number(FILE *f, double x)
 /* Opens PLOTS/NAME for writing, making the folder PLOTS when it is not there yet. */
 static int open_output(rl_output_file *o, const char *plots, const char *name, rl_error *err)
 {
-    if (mkdir(plots, 0777) != 0 && errno != EEXIST)
-        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", plots, strerror(errno));
-    return rl_output_open(o, plots, name, err);
+    int rc = rl_output_make_dir(plots, err);
+    return rc == RL_OK ? rl_output_open(o, plots, name, err) : rc;
 }
 
 /* ---- Learning curves ---- */
@@ -276,7 +276,9 @@ static bool action_direction(const char *name, double *dx, double *dy)
     return true;
 }
 
-/* run -> (config, replicate) from DIR/runs.csv, and the most episodes of a run. */
+/* run -> (config, replicate) from DIR/runs.csv, and the most episodes of a run. Every
+ * number read from a result file is untrusted: a run's configuration must be one of the
+ * n_configs that DIR/configs.csv lists, so that it can index per-configuration arrays. */
 typedef struct run_table {
     size_t n, most_episodes;
     size_t *config, *replicate;
@@ -288,7 +290,7 @@ static void run_table_free(run_table *t)
     free(t->replicate);
 }
 
-static int run_table_read(const char *dir, run_table *t, rl_error *err)
+static int run_table_read(const char *dir, size_t n_configs, run_table *t, rl_error *err)
 {
     memset(t, 0, sizeof *t);
     rl_csv in;
@@ -317,6 +319,12 @@ static int run_table_read(const char *dir, run_table *t, rl_error *err)
         else if (run != t->n) {
             rl_error_set(err, RL_EPARSE, "run %zu where run %zu was expected", run, t->n);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
+        } else if (config >= n_configs) {
+            rl_error_set(err, RL_EPARSE, "configuration %zu is not in configs.csv (%zu "
+                                         "configurations)",
+                         config, n_configs);
+            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_config + 1,
+                                 "config");
         }
         if (rc != RL_OK)
             break;
@@ -396,7 +404,7 @@ static int curves_from_episodes(const rl_plot_experiment *e, FILE *f, rl_plot_me
                                 rl_plot_range *range, rl_error *err)
 {
     run_table runs;
-    int rc = run_table_read(e->dir, &runs, err);
+    int rc = run_table_read(e->dir, e->n_configs, &runs, err);
     if (rc != RL_OK)
         return rc;
     rl_csv in;
@@ -423,7 +431,7 @@ static int curves_from_episodes(const rl_plot_experiment *e, FILE *f, rl_plot_me
             rc = bad_number(&in, col_run, err);
         else if (!rl_csv_size(&in, col_episode, &episode))
             rc = bad_number(&in, col_episode, err);
-        else if (run >= runs.n || runs.config[run] >= e->n_configs)
+        else if (run >= runs.n)
             rc = rl_csv_error(&in, col_run, err, "run %zu is not in runs.csv", run);
         if (rc == RL_OK && n && runs.config[run] != current) {
             done[current] = true;
@@ -467,8 +475,13 @@ static int curves_from_episodes(const rl_plot_experiment *e, FILE *f, rl_plot_me
 
 int rl_plot_write_arrows(const char *dir, const char *plots, rl_error *err)
 {
+    rl_plot_experiment e;
+    int rc = rl_plot_experiment_read(dir, &e, err);
+    if (rc != RL_OK)
+        return rc;
     run_table runs;
-    int rc = run_table_read(dir, &runs, err);
+    rc = run_table_read(dir, e.n_configs, &runs, err);
+    rl_plot_experiment_free(&e);
     if (rc != RL_OK)
         return rc;
     rl_csv in;
@@ -543,9 +556,10 @@ int rl_plot_write_arrows(const char *dir, const char *plots, rl_error *err)
     return rl_output_close(&o, rc, err);
 }
 
-/* ---- Value error per logged step ---- */
+/* ---- Per logged step, per logged update ---- */
 
-/* One row of steps.csv: a run's value_rmse (NaN: empty) at a logged step. */
+/* One row of steps.csv (updates.csv): a run's value (NaN: empty) at a logged step
+ * (update). */
 typedef struct step_value {
     size_t step, run;
     double value;
@@ -560,10 +574,10 @@ static int compare_step_values(const void *a, const void *b)
 }
 
 /* Summarises one configuration's rows (sorted here by step) into c and writes its curve.
- * x has room for n values. */
+ * x has room for n values; what names the x column in messages. */
 static int steps_flush(FILE *f, size_t series, step_value *rows, size_t n, double *x, curve *c,
                        rl_plot_curves_info *info, rl_plot_range *range, bool bands,
-                       const char *path, rl_error *err)
+                       const char *path, const char *what, rl_error *err)
 {
     qsort(rows, n, sizeof *rows, compare_step_values);
     c->series = series;
@@ -572,8 +586,8 @@ static int steps_flush(FILE *f, size_t series, step_value *rows, size_t n, doubl
         size_t j = i, count = 0;
         for (; j < n && rows[j].step == rows[i].step; j++) {
             if (j > i && rows[j].run == rows[j - 1].run)
-                return rl_error_set(err, RL_EPARSE, "'%s': run %zu logs step %zu twice", path,
-                                    rows[j].run, rows[j].step);
+                return rl_error_set(err, RL_EPARSE, "'%s': run %zu logs %s %zu twice", path,
+                                    rows[j].run, what, rows[j].step);
             if (isfinite(rows[j].value))
                 x[count++] = rows[j].value;
         }
@@ -586,27 +600,34 @@ static int steps_flush(FILE *f, size_t series, step_value *rows, size_t n, doubl
     return rc == RL_OK ? curve_flush(f, c, 0, info, range, bands, err) : rc;
 }
 
-/* Appends experiment e's per-step summaries to f. */
-static int steps_of(const rl_plot_experiment *e, FILE *f, bool bands,
-                    rl_plot_curves_info *info, rl_plot_range *range, rl_error *err)
+/* What a per-run log file is: DIR/IN_NAME's column x_name counts the logged points, and
+ * value_name is summarised across runs into PLOTS/OUT_NAME. */
+typedef struct logged_file {
+    const char *in_name, *x_name, *value_name, *out_name;
+} logged_file;
+
+/* Appends experiment e's summaries of what->in_name to f: for each selected configuration
+ * and value of the column what->x_name, in order, the runs that logged it and the mean and
+ * 95% t-interval of their defined what->value_name (see rl_plot_write_steps). */
+static int logged_of(const rl_plot_experiment *e, const logged_file *what, FILE *f,
+                     bool bands, rl_plot_curves_info *info, rl_plot_range *range,
+                     rl_error *err)
 {
     run_table runs;
-    int rc = run_table_read(e->dir, &runs, err);
+    int rc = run_table_read(e->dir, e->n_configs, &runs, err);
     if (rc != RL_OK)
         return rc;
     rl_csv in;
-    rc = csv_open(&in, e->dir, "steps.csv", err);
+    rc = csv_open(&in, e->dir, what->in_name, err);
     if (rc != RL_OK) {
         run_table_free(&runs);
         return rc;
     }
-    int col_run = rl_csv_column(&in, "run", err), col_step = rl_csv_column(&in, "step", err),
-        col_value = rl_csv_column(&in, "value_rmse", err);
-    size_t n_configs = 0;
-    for (size_t r = 0; r < runs.n; r++)
-        n_configs = runs.config[r] + 1 > n_configs ? runs.config[r] + 1 : n_configs;
+    int col_run = rl_csv_column(&in, "run", err),
+        col_step = rl_csv_column(&in, what->x_name, err),
+        col_value = rl_csv_column(&in, what->value_name, err);
     /* The configurations already written: their runs must not come back later. */
-    bool *done = calloc(n_configs ? n_configs : 1, sizeof *done);
+    bool *done = calloc(e->n_configs ? e->n_configs : 1, sizeof *done);
     if (col_run < 0 || col_step < 0 || col_value < 0)
         rc = RL_EPARSE;
     else if (!done)
@@ -630,19 +651,19 @@ static int steps_of(const rl_plot_experiment *e, FILE *f, bool bands,
         if (rc == RL_OK && n && runs.config[run] != current) {
             done[current] = true;
             rc = steps_flush(f, e->first_id + current, rows, n, x, &c, info, range, bands,
-                             in.path, err);
+                             in.path, what->x_name, err);
             n = 0;
         }
         if (rc == RL_OK && done[runs.config[run]]) {
             rl_error_set(err, RL_EPARSE, "run %zu of configuration %zu comes after other "
-                                         "configurations' runs (steps.csv must be by run)",
-                         run, runs.config[run]);
+                                         "configurations' runs (%s must be by run)",
+                         run, runs.config[run], what->in_name);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         }
         if (rc != RL_OK)
             break;
         current = runs.config[run];
-        if (current < e->n_configs && !e->selected[current])
+        if (!e->selected[current])
             continue;
         if (n == capacity) {
             capacity = capacity ? 2 * capacity : 1024;
@@ -661,7 +682,7 @@ static int steps_of(const rl_plot_experiment *e, FILE *f, bool bands,
     }
     if (rc == RL_OK && n)
         rc = steps_flush(f, e->first_id + current, rows, n, x, &c, info, range, bands, in.path,
-                         err);
+                         what->x_name, err);
     free(rows);
     free(x);
     free(done);
@@ -671,25 +692,50 @@ static int steps_of(const rl_plot_experiment *e, FILE *f, bool bands,
     return rc;
 }
 
-int rl_plot_write_steps(const rl_plot_experiment *e, size_t n, const char *plots, bool bands,
-                        rl_plot_curves_info *info, rl_error *err)
+/* PLOTS/what->out_name from every experiment's what->in_name (see logged_of). */
+static int write_logged(const rl_plot_experiment *e, size_t n, const char *plots,
+                        const logged_file *what, bool bands, rl_plot_curves_info *info,
+                        rl_error *err)
 {
     memset(info, 0, sizeof *info);
     info->positive = true;
     info->low = info->high = NAN;
     rl_output_file o;
-    int rc = open_output(&o, plots, "steps_value_rmse.csv", err);
+    int rc = open_output(&o, plots, what->out_name, err);
     if (rc != RL_OK)
         return rc;
-    fprintf(o.f, "series,step,runs,mean_value_rmse,ci95_low_value_rmse,ci95_high_value_rmse\n");
+    const char *v = what->value_name;
+    fprintf(o.f, "series,%s,runs,mean_%s,ci95_low_%s,ci95_high_%s\n", what->x_name, v, v, v);
     rl_plot_range range;
     rl_plot_range_init(&range);
     for (size_t i = 0; rc == RL_OK && i < n; i++)
-        rc = steps_of(&e[i], o.f, bands, info, &range, err);
+        rc = logged_of(&e[i], what, o.f, bands, info, &range, err);
     if (rc == RL_OK && !rl_plot_range_get(&range, &info->low, &info->high))
         info->low = info->high = NAN;
     rl_plot_range_free(&range);
     return rl_output_close(&o, rc, err);
+}
+
+int rl_plot_write_steps(const rl_plot_experiment *e, size_t n, const char *plots, bool bands,
+                        rl_plot_curves_info *info, rl_error *err)
+{
+    const logged_file what = {"steps.csv", "step", "value_rmse", "steps_value_rmse.csv"};
+    return write_logged(e, n, plots, &what, bands, info, err);
+}
+
+int rl_plot_write_updates(const rl_plot_experiment *e, size_t n, const char *plots,
+                          const char *column, bool bands, rl_plot_curves_info *info,
+                          rl_error *err)
+{
+    if (!column || (strcmp(column, "loss") != 0 && strcmp(column, "value_rmse") != 0)) {
+        memset(info, 0, sizeof *info);
+        return rl_error_set(err, RL_EINVAL, "updates.csv has no curve '%s' (loss, value_rmse)",
+                            column ? column : "(null)");
+    }
+    char out_name[64];
+    snprintf(out_name, sizeof out_name, "updates_%s.csv", column);
+    const logged_file what = {"updates.csv", "update", column, out_name};
+    return write_logged(e, n, plots, &what, bands, info, err);
 }
 
 /* ---- Sweeps ---- */
@@ -790,14 +836,12 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
         return RL_EPARSE;
     }
     /* The last `last` values of the current run, in a ring; a window longer than every run
-     * is the whole run. */
+     * is the whole run. The ring grows with the episodes actually read (runs.csv's episode
+     * counts are not trusted to size it). */
     if (last > runs->most_episodes)
         last = runs->most_episodes ? runs->most_episodes : 1;
-    double *ring = last ? malloc(last * sizeof *ring) : NULL;
-    if (last && !ring) {
-        rl_csv_close(&in);
-        return rl_error_set(err, RL_ENOMEM, "out of memory");
-    }
+    double *ring = NULL;
+    size_t ring_size = 0;
     size_t current = (size_t)-1, seen = 0;
     run_score s = {0};
     for (;;) {
@@ -837,6 +881,17 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
             break;
         current = run;
         double v = csv_number(&in, col_value);
+        if (last && seen < last && seen == ring_size) {
+            size_t size = ring_size ? 2 * ring_size : 1024;
+            size = size < last ? size : last;
+            double *grown = realloc(ring, size * sizeof *grown);
+            if (!grown) {
+                rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+                break;
+            }
+            ring = grown;
+            ring_size = size;
+        }
         if (last)
             ring[seen++ % last] = v;
         else if ((!first || episode <= first) && isfinite(v)) {
@@ -882,7 +937,7 @@ static int sweep_rows(const rl_plot_experiment *e, size_t experiment, const char
     if (x < 0)
         return rl_error_set(err, RL_EUNSUPPORTED, "%s does not sweep %s", e->name, key);
     run_table runs;
-    int rc = run_table_read(e->dir, &runs, err);
+    int rc = run_table_read(e->dir, e->n_configs, &runs, err);
     if (rc != RL_OK)
         return rc;
     if (!first && !last)
@@ -1061,7 +1116,7 @@ int rl_plot_write_convergence(const rl_plot_experiment *e, size_t n, const char 
     for (size_t i = 0; rc == RL_OK && i < n; i++) {
         run_table runs;
         rl_csv in;
-        rc = run_table_read(e[i].dir, &runs, err);
+        rc = run_table_read(e[i].dir, e[i].n_configs, &runs, err);
         if (rc != RL_OK)
             break;
         rc = csv_open(&in, e[i].dir, "iterations.csv", err);
@@ -1084,7 +1139,7 @@ int rl_plot_write_convergence(const rl_plot_experiment *e, size_t n, const char 
                 rc = bad_number(&in, col_run, err);
             else if (!rl_csv_size(&in, col_iteration, &iteration))
                 rc = bad_number(&in, col_iteration, err);
-            else if (run >= runs.n || runs.config[run] >= e[i].n_configs)
+            else if (run >= runs.n)
                 rc = rl_csv_error(&in, col_run, err, "run %zu is not in runs.csv", run);
             if (rc != RL_OK)
                 break;
@@ -1183,12 +1238,16 @@ size_t rl_plot_count_configs(const char *dir, size_t *cells)
         if (csv_open(&in, dir, "values.csv", NULL) == RL_OK) {
             int col_row = rl_csv_column(&in, "row", NULL), col_col = rl_csv_column(&in, "col", NULL);
             size_t rows = 0, cols = 0, r, c;
+            /* Untrusted numbers: a coordinate past any model's (rl/mdp.h: at most INT32_MAX
+             * states) makes the map too large to draw, without overflow. */
+            bool huge = false;
             while (col_row >= 0 && col_col >= 0 && rl_csv_next(&in, NULL) == 1)
                 if (rl_csv_size(&in, col_row, &r) && rl_csv_size(&in, col_col, &c)) {
-                    rows = r + 1 > rows ? r + 1 : rows;
-                    cols = c + 1 > cols ? c + 1 : cols;
+                    huge |= r >= INT32_MAX || c >= INT32_MAX;
+                    rows = r + 1 > rows && !huge ? r + 1 : rows;
+                    cols = c + 1 > cols && !huge ? c + 1 : cols;
                 }
-            *cells = rows * cols;
+            *cells = huge || (cols && rows > SIZE_MAX / cols) ? SIZE_MAX : rows * cols;
             rl_csv_close(&in);
         }
     }

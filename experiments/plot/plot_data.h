@@ -11,6 +11,8 @@
  *   steps_value_rmse.csv  series, step, runs, mean_value_rmse, ci95_low_value_rmse,
  *                      ci95_high_value_rmse: steps.csv summarised across each
  *                      configuration's runs per logged step, as summary.csv per episode
+ *   updates_M.csv      series, update, runs, mean_M, ci95_low_M, ci95_high_M for M = loss
+ *                      or value_rmse: updates.csv summarised the same way per logged update
  *   arrows.csv         config, run, state, row, col, action, probability, x, y, dx, dy, x0,
  *                      y0: the policy of replicate 0 of each configuration as arrow vectors
  *   sweep_METRIC.csv   line, key, x, xtic, config, runs, STAT, ci95_low, ci95_high, summary:
@@ -63,7 +65,7 @@ typedef struct rl_plot_curves_info {
     size_t n_defined; /* points whose centre is defined (0: nothing to draw, e.g. value_rmse
                          without a ground truth) */
     size_t longest;   /* the most points of a series: episodes (1: a steps budget spent in
-                         one episode, no curve to draw), or logged steps */
+                         one episode, no curve to draw), logged steps or updates */
     bool positive;    /* every defined centre and interval bound is > 0, so a log y axis
                          shows all of it */
     double low, high; /* the default y range (rl_plot_range) of what is drawn: centres, and
@@ -88,6 +90,14 @@ int rl_plot_write_curves(const rl_plot_experiment *e, size_t n, const char *plot
  * must be together in steps.csv (as gridrl writes it: by run), else RL_EPARSE. */
 int rl_plot_write_steps(const rl_plot_experiment *e, size_t n, const char *plots, bool bands,
                         rl_plot_curves_info *info, rl_error *err);
+
+/* Writes PLOTS/updates_COLUMN.csv from each DIR/updates.csv and DIR/runs.csv, for COLUMN
+ * "loss" or "value_rmse" (RL_EINVAL otherwise), as rl_plot_write_steps does per logged
+ * step: per selected configuration and logged update, the runs that logged it and the mean
+ * and 95% t-interval of their defined values. */
+int rl_plot_write_updates(const rl_plot_experiment *e, size_t n, const char *plots,
+                          const char *column, bool bands, rl_plot_curves_info *info,
+                          rl_error *err);
 
 /* Writes PLOTS/arrows.csv from DIR/policy.csv and DIR/runs.csv: for every row of a
  * replicate-0 run, x = col and y = row (row 0 at the top: y grows downwards, as rows do),

@@ -44,7 +44,7 @@ static int exact_values(const char *dir, size_t k, double *truth, size_t n, char
     if (rc == RL_OK && !(scratch = malloc(m->n_states * m->n_actions * sizeof *scratch)))
         rc = rl_error_set(&err, RL_ENOMEM, "out of memory");
     if (rc == RL_OK)
-        rc = rl_run_ground_truth(p, k, m, pi, scratch, truth, &err);
+        rc = rl_run_ground_truth(p, k, m, pi, NULL, scratch, truth, &err);
     if (rc != RL_OK)
         rl_error_format(&err, why, why_size);
     free(scratch);

@@ -68,6 +68,16 @@ static int config_error(parse_state *ps, int code, const char *key, int line, co
     return 0;
 }
 
+/* The first control character of text (a byte below 0x20 other than tab, or 0x7f), or NULL:
+ * values are one line of text, written back into config.ini and manifest.txt. */
+static const char *control_character(const char *text)
+{
+    for (const char *c = text; *c; c++)
+        if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
+            return c;
+    return NULL;
+}
+
 static int add_entry(rl_config *c, const char *section, const char *key, const char *value,
                      const char *source, int line)
 {
@@ -113,6 +123,14 @@ static int on_entry(void *user, const char *section, const char *name, const cha
         return config_error(ps, RL_ENOTFOUND, NULL, line,
                             "unknown section [%s] (valid: [experiment], [env], [agent])%s",
                             section, "");
+    const char *control = control_character(value);
+    if (control) {
+        char byte[8];
+        snprintf(byte, sizeof byte, "0x%02x", (unsigned char)*control);
+        return config_error(ps, RL_EINVAL, where, line,
+                            "the value holds a control character (byte %s)%s", byte,
+                            ": a value is one line of text");
+    }
     rl_config_entry *prev = (rl_config_entry *)rl_config_find(c, section, name);
     if (prev) {
         /* An indented line continues the value inih just gave us for the same key. */
@@ -204,6 +222,13 @@ int rl_config_load_file(const char *path, rl_config **out, rl_error *err)
     char *text = NULL;
     size_t len = 0, cap = 0;
     for (;;) {
+        if (len > RL_CONFIG_FILE_MAX) {
+            rl_free(text);
+            fclose(f);
+            rl_error_set(err, RL_ERANGE, "config file is larger than %d bytes (the limit)",
+                         RL_CONFIG_FILE_MAX);
+            return rl_error_locate(err, RL_ERANGE, path, 0, 0, NULL);
+        }
         if (len + 4096 + 1 > cap) {
             cap = cap ? 2 * cap : 8192;
             char *t = rl_realloc(text, cap);
@@ -214,16 +239,18 @@ int rl_config_load_file(const char *path, rl_config **out, rl_error *err)
             }
             text = t;
         }
+        errno = 0;
         size_t n = fread(text + len, 1, 4096, f);
         len += n;
         if (n < 4096)
             break;
     }
-    bool failed = ferror(f);
+    int failed = ferror(f) ? (errno ? errno : EIO) : 0;
     fclose(f);
     if (failed) {
         rl_free(text);
-        return rl_error_set(err, RL_EIO, "cannot read config file '%s'", path);
+        return rl_error_set(err, RL_EIO, "cannot read config file '%s': %s", path,
+                            strerror(failed));
     }
     text[len] = '\0';
     if (strlen(text) != len) {
@@ -265,6 +292,14 @@ int rl_config_override(rl_config *c, const char *assignment, rl_error *err)
                      known ? "override has no key"
                            : "unknown section (valid: experiment, env, agent)");
         return rl_error_locate(err, RL_ENOTFOUND, RL_CONFIG_OVERRIDE_SOURCE, 0, 0, where);
+    }
+    const char *control = control_character(value);
+    if (control) {
+        rl_error_set(err, RL_EINVAL,
+                     "the value holds a control character (byte 0x%02x): a value is one line "
+                     "of text",
+                     (unsigned char)*control);
+        return rl_error_locate(err, RL_EINVAL, RL_CONFIG_OVERRIDE_SOURCE, 0, 0, where);
     }
     rl_config_entry *e = (rl_config_entry *)rl_config_find(c, section, key);
     if (e) {

@@ -4,7 +4,8 @@
  * a line over inih's 200-character cap are errors naming file and line. An indented line
  * continues the previous value (inih's multi-line values), joined with a space. `-s
  * section.key=value` overrides replace an entry (or add one) and are located as
- * "command line". What the values mean is the plan's business (plan.h).
+ * "command line". A config file is at most RL_CONFIG_FILE_MAX bytes, and no value holds a
+ * control character. What the values mean is the plan's business (plan.h).
  */
 #ifndef GRIDRL_EXPERIMENTS_RUNNER_CONFIG_H
 #define GRIDRL_EXPERIMENTS_RUNNER_CONFIG_H
@@ -16,6 +17,9 @@
 #define RL_CONFIG_SECTION_MAX 16
 #define RL_CONFIG_KEY_MAX 64
 #define RL_CONFIG_OVERRIDE_SOURCE "command line"
+/* The largest config file read: far more than any experiment needs (a config is a few
+ * dozen lines; a line is at most 199 characters). */
+#define RL_CONFIG_FILE_MAX (1 << 20)
 
 typedef struct rl_config_entry {
     char section[RL_CONFIG_SECTION_MAX];

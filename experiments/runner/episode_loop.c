@@ -27,12 +27,16 @@ typedef struct loop {
     size_t *open_cells; /* decision states: start = uniform, and the value error's sum */
     size_t n_open;
     double *values; /* scratch for read-outs, n_states */
-    double *q, *pi; /* behavior_values: scratch, n_states * n_actions each; else NULL */
+    double *q;      /* scratch for action-value read-outs (n_states * n_actions), or NULL */
+    double *pi;     /* behavior_values: the behaviour policy, n_states * n_actions; else NULL */
     uint64_t *visits; /* the result's counts of (s, a) taken; NULL: not counted */
 } loop;
 
 /* The value error of the values in L->values, NaN without a ground truth: the root mean
- * squared difference over the decision states, summed in index order. */
+ * squared difference over the decision states, summed in index order. Finite values too
+ * large to square (a diverging learner's, say TD(lambda) at a large step) are scaled by
+ * the largest difference first, so that the error stays a number the result files can
+ * hold; an infinite value has no error to report (NaN), and the run is marked diverged. */
 static double values_rmse(const loop *L)
 {
     if (!L->o->truth || !L->n_open)
@@ -43,14 +47,29 @@ static double values_rmse(const loop *L)
         double d = v[L->open_cells[i]] - truth[L->open_cells[i]];
         sum += d * d;
     }
-    return sqrt(sum / (double)L->n_open);
+    double rmse = sqrt(sum / (double)L->n_open);
+    if (!isinf(rmse))
+        return rmse;
+    double big = 0.0;
+    for (size_t i = 0; i < L->n_open; i++) {
+        double d = fabs(v[L->open_cells[i]] - truth[L->open_cells[i]]);
+        big = d > big ? d : big;
+    }
+    if (!isfinite(big))
+        return NAN;
+    sum = 0.0;
+    for (size_t i = 0; i < L->n_open; i++) {
+        double d = (v[L->open_cells[i]] - truth[L->open_cells[i]]) / big;
+        sum += d * d;
+    }
+    return big * sqrt(sum / (double)L->n_open);
 }
 
 /* The values the options ask for into v: the learner's own, or sum_a b(a|s) q(s, a) under
  * the policy it acts with. False, v untouched, for a learner without values. */
 static bool read_values(loop *L, double *v)
 {
-    if (!L->q)
+    if (!L->pi)
         return rl_learner_values(L->learner, v);
     rl_learner_action_values(L->learner, L->q);
     rl_learner_behavior_policy(L->learner, L->pi);
@@ -82,13 +101,28 @@ static bool values_finite(const loop *L)
     return true;
 }
 
+/* Whether the learner's action values are all finite (true without them). A state value
+ * max_a q(s, a) can stay finite while some q(s, a) is -inf or NaN (a move whose reward
+ * overflowed, never chosen again): the agent then keeps taking the finite actions, and an
+ * episode with no other way out never ends. */
+static bool action_values_finite(const loop *L)
+{
+    if (!L->q || !rl_learner_action_values(L->learner, L->q))
+        return true;
+    size_t n = L->sp->n_states * L->sp->n_actions;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(L->q[i]))
+            return false;
+    return true;
+}
+
 /* Whether the learner's estimates stopped being finite, by its own word or in the values
- * last read into L->values (fresh: read them first); records the step: the learner's, else
- * steps_now. */
-static bool diverged(loop *L, size_t steps_now)
+ * last read into L->values (fresh: read them first), and with deep in its action values as
+ * well; records the step: the learner's, else steps_now. */
+static bool diverged(loop *L, size_t steps_now, bool deep)
 {
     size_t at = rl_learner_diverged(L->learner);
-    if (!at && values_finite(L))
+    if (!at && values_finite(L) && (!deep || action_values_finite(L)))
         return false;
     L->res->diverged_step = at ? at : steps_now;
     return true;
@@ -168,7 +202,7 @@ static int run_episode(loop *L, rl_error *err)
             if (o->stop && *o->stop)
                 return rl_error_set(err, RL_EINTERRUPTED, "interrupted");
             read_values(L, L->values);
-            if (diverged(L, res->steps + length)) {
+            if (diverged(L, res->steps + length, true)) {
                 res->steps += length;
                 return RL_EDIVERGED;
             }
@@ -212,7 +246,7 @@ static int run_updates(loop *L, rl_error *err)
         }
         if (!logged)
             read_values(L, L->values);
-        if (isinf(report.loss) || diverged(L, res->steps)) {
+        if (isinf(report.loss) || diverged(L, res->steps, false)) {
             if (!res->diverged_step)
                 res->diverged_step = res->steps;
             return RL_EDIVERGED;
@@ -237,11 +271,13 @@ static int setup(loop *L, rl_error *err)
     size_t n_sa = L->sp->n_states * L->sp->n_actions;
     L->values = rl_malloc(L->sp->n_states * sizeof *L->values);
     L->open_cells = rl_malloc(L->sp->n_states * sizeof *L->open_cells);
-    if (behavior) {
+    /* Action values are read every CHECK_STEPS steps of a long episode (divergence) and,
+     * for behavior_values, with every read-out. */
+    if (type->action_values)
         L->q = rl_malloc(n_sa * sizeof *L->q);
+    if (behavior)
         L->pi = rl_malloc(n_sa * sizeof *L->pi);
-    }
-    if (!L->values || !L->open_cells || (behavior && (!L->q || !L->pi)))
+    if (!L->values || !L->open_cells || (type->action_values && !L->q) || (behavior && !L->pi))
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     if (o->action_values) {
         int rc = rl_run_result_want_action_values(L->res, L->sp, true, err);
@@ -277,7 +313,7 @@ int rl_episode_loop(rl_env *env, rl_learner *learner, gsl_rng *r, const rl_loop_
             break;
         }
         int status = run_episode(&L, err);
-        if (status == RL_EDIVERGED || (status >= 0 && diverged(&L, res->steps))) {
+        if (status == RL_EDIVERGED || (status >= 0 && diverged(&L, res->steps, false))) {
             res->status = "diverged";
             break;
         }

@@ -12,8 +12,8 @@
  * A run ends after `episodes` episodes, when the steps budget is spent, when a learner that
  * converges reports it and no budget is set, when it stops at its own limit, or when its
  * values stop being finite (status diverged: checked after every episode and update, and
- * every few thousand steps inside an episode, so a run whose values blew up mid-episode
- * does not wander forever).
+ * every 65536 steps inside an episode, there in the action values as well, so a run whose
+ * estimates blew up mid-episode does not wander forever).
  *
  * This is library code: any program can drive any learner on any env through it.
  */

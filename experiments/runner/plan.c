@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,8 @@
 
 const rl_param_spec rl_experiment_params[] = {
     {"name", RL_PARAM_STRING, NULL, 0, 0, RL_PARAM_NO_SWEEP, NULL,
-     "experiment name (default: the config file's name)"},
+     "experiment name, the folder results/NAME (default: the config file's name): letters, "
+     "digits, _ - . +"},
     {"out", RL_PARAM_STRING, NULL, 0, 0, RL_PARAM_NO_SWEEP, NULL,
      "output directory (default results/<name>; -o overrides)"},
     {"seeds", RL_PARAM_INT, "1", 1, 1e6, 0, NULL,
@@ -36,6 +38,9 @@ const rl_param_spec rl_experiment_params[] = {
     {"log_every_updates", RL_PARAM_INT, NULL, 0, 1e15, 0, NULL,
      "learners with training updates: record loss and value_rmse every N updates into "
      "updates.csv (0: never; unset: every update)"},
+    {"ground_truth", RL_PARAM_BOOL, "true", 0, 0, RL_PARAM_NO_SWEEP, NULL,
+     "compute the exact values value_rmse measures against (once per distinct model in the "
+     "plan); false: no value_rmse, for models too large to solve"},
     {"values", RL_PARAM_CHOICE, "greedy", 0, 0, RL_PARAM_NO_SWEEP, "greedy|behavior",
      "learners: values.csv and value_rmse hold max_a q (greedy), or the value of the policy "
      "the learner acts with, sum_a b(a|s) q(s, a), measured against the best "
@@ -43,6 +48,9 @@ const rl_param_spec rl_experiment_params[] = {
     {"action_values", RL_PARAM_BOOL, "false", 0, 0, RL_PARAM_NO_SWEEP, NULL,
      "also write action_values.csv: every decision state's q(s, a) and, for learners, the "
      "times the run took (s, a)"},
+    {"log_every_episodes", RL_PARAM_INT, "1", 0, 1e12, 0, NULL,
+     "learners: episodes.csv and summary.csv keep every Nth episode (0: none); scores.csv "
+     "still counts every episode"},
     {"score_episodes", RL_PARAM_INT, "0", 0, 1e12, 0, NULL,
      "a run's score is its mean return over its last N episodes (0: all)"},
     {"plot", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,
@@ -355,6 +363,68 @@ static char *default_name(const rl_config *c)
     return name;
 }
 
+bool rl_plan_name_ok(const char *name)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len > RL_PLAN_NAME_MAX || name[0] == '.' || name[0] == '-')
+        return false;
+    for (const char *c = name; *c; c++)
+        if (!(isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.' || *c == '+'))
+            return false;
+    return true;
+}
+
+/* p->n_configurations, the product of the axes' lengths, and the number of runs, within
+ * RL_PLAN_MAX_CONFIGURATIONS and RL_PLAN_MAX_RUNS (which bound the memory the plan and the
+ * statistics take); else an error at the axis that goes past the limit. */
+static int count_configurations(rl_plan *p, rl_error *err)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < p->n_axes; i++) {
+        size_t k = p->axes[i].n_values;
+        bool over = n > RL_PLAN_MAX_CONFIGURATIONS / k;
+        if (over || n * k > RL_PLAN_MAX_CONFIGURATIONS) {
+            char so_far[64];
+            if (over && n > SIZE_MAX / k)
+                snprintf(so_far, sizeof so_far, "more than 2^64");
+            else
+                snprintf(so_far, sizeof so_far, "%zu", n * k);
+            rl_error_set(err, RL_ERANGE,
+                         "the sweep has too many configurations: with this axis's %zu values "
+                         "there are %s, and a plan has at most %d",
+                         k, so_far, RL_PLAN_MAX_CONFIGURATIONS);
+            return rl_config_locate(err, RL_ERANGE, p->axes[i].entry);
+        }
+        n *= k;
+    }
+    p->n_configurations = n;
+    if (p->seeds > RL_PLAN_MAX_RUNS / n) {
+        rl_error_set(err, RL_ERANGE,
+                     "the plan has too many runs: %zu configurations x %zu seeds, and a plan has "
+                     "at most %d runs",
+                     n, p->seeds, RL_PLAN_MAX_RUNS);
+        const rl_config_entry *e = rl_config_find(p->config, "experiment", "seeds");
+        return e ? rl_config_locate(err, RL_ERANGE, e)
+                 : rl_error_locate(err, RL_ERANGE, p->config->path, 0, 0, "experiment.seeds");
+    }
+    return RL_OK;
+}
+
+/* The experiment's name becomes one path component (results/NAME): checked here. */
+static int check_name(const rl_plan *p, rl_error *err)
+{
+    if (rl_plan_name_ok(p->name))
+        return RL_OK;
+    const rl_config_entry *e = rl_config_find(p->config, "experiment", "name");
+    rl_error_set(err, RL_EINVAL,
+                 "the experiment's name '%.80s'%s is not a folder name: use 1 to %d letters, "
+                 "digits, '_', '-', '.' or '+', not starting with '.' or '-'%s",
+                 p->name, e ? "" : " (from the config file's name)", RL_PLAN_NAME_MAX,
+                 e ? "" : "; set [experiment] name");
+    return e ? rl_config_locate(err, RL_EINVAL, e)
+             : rl_error_locate(err, RL_EINVAL, p->config->path, 0, 0, "experiment.name");
+}
+
 int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
 {
     *out = NULL;
@@ -383,11 +453,13 @@ int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
                       : default_name(c);
         if (!p->name)
             rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+        else
+            rc = check_name(p, err);
     }
-    /* Configurations: mixed radix over the axes, the last axis fastest. */
-    p->n_configurations = 1;
-    for (size_t i = 0; rc == RL_OK && i < p->n_axes; i++)
-        p->n_configurations *= p->axes[i].n_values;
+    /* Configurations: mixed radix over the axes, the last axis fastest. Their number is
+     * checked before anything is allocated for them. */
+    if (rc == RL_OK)
+        rc = count_configurations(p, err);
     if (rc == RL_OK && !(p->configurations = rl_calloc(p->n_configurations,
                                                     sizeof *p->configurations)))
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");

@@ -67,6 +67,19 @@ static inline size_t rl_plan_runs(const rl_plan *p)
  * error's code (err may be NULL). */
 int rl_plan_locate(const rl_plan *p, size_t k, int code, rl_error *err);
 
+/* The most configurations and runs a plan may have: each configuration keeps its parameter
+ * tables (about a kilobyte), each run a few words while the statistics are made. */
+#define RL_PLAN_MAX_CONFIGURATIONS 100000
+#define RL_PLAN_MAX_RUNS 10000000
+
+/* The longest experiment name. */
+#define RL_PLAN_NAME_MAX 128
+
+/* Whether name can name an experiment: one path component (results/NAME) of 1 to
+ * RL_PLAN_NAME_MAX letters, digits, '_', '-', '.' and '+', not starting with '.' or '-' (so
+ * never "", "." or "..", never a hidden file or something that reads as an option). */
+bool rl_plan_name_ok(const char *name);
+
 /* Keys whose values are paths, resolved against the config file's directory. */
 bool rl_plan_is_path_key(const char *key);
 

@@ -43,6 +43,7 @@ int rl_run_result_prepare(rl_run_result *r, rl_env *env, const rl_space *sp, rl_
     r->step_rows.size = sizeof(rl_step_row);
     r->update_rows.size = sizeof(rl_update_row);
     r->status = "completed";
+    r->log_every_episodes = 1;
     r->values = rl_calloc(sp->n_states, sizeof *r->values);
     r->truth = rl_calloc(sp->n_states, sizeof *r->truth);
     r->policy = rl_calloc(sp->n_states * sp->n_actions, sizeof *r->policy);

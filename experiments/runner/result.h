@@ -76,6 +76,11 @@ typedef struct rl_run_result {
     double *action_values; /* n_states * n_actions when asked for (NaN without); NULL */
     uint64_t *visits;      /* n_states * n_actions: times (s, a) was taken; NULL: none */
     bool has_truth;
+    /* Learners: the run's score (statistics.h), and which episodes episodes.csv keeps: every
+     * log_every_episodes-th (0: none). */
+    bool has_score;
+    double score;
+    size_t log_every_episodes;
     char *weight_rows; /* weights.csv's rows of a learner with weights (run, index, feature,
                           weight), formatted at the end of the run; NULL: none */
     size_t weight_rows_size;

@@ -10,15 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "envs/gridworld.h"
-#include "experiments/io/csv.h"
 #include "experiments/io/output.h"
 #include "experiments/runner/run_files.h"
+#include "experiments/runner/statistics.h"
 #include "rl/alloc.h"
-#include "rl/rng.h"
-#include "rl/stats.h"
 #include "rl/version.h"
 
 /* FNV-1a, 64 bits: identifies the map a result was computed on. */
@@ -304,240 +303,49 @@ static bool wanted(const rl_plan *p, const char *name)
     return true;
 }
 
-/* The header, then every run's rows in run order. */
-static int merge_file(const rl_plan *p, const char *dir, const char *name, const char *header,
-                      rl_error *err)
+#define N_MERGED (sizeof MERGED / sizeof MERGED[0])
+
+/* Every merged file at once, in one pass over the runs' files: each file's header, then
+ * every run's section of it in run order. On failure none of them is left. */
+static int merge_files(const rl_plan *p, const char *dir, rl_error *err)
 {
-    rl_output_file o;
-    int rc = rl_output_open(&o, dir, name, err);
-    if (rc != RL_OK)
-        return rc;
-    fprintf(o.f, "%s\n", header);
-    char buf[65536];
-    for (size_t run = 0; rc == RL_OK && run < rl_plan_runs(p); run++) {
-        char path[RL_OUTPUT_PATH_MAX];
-        rl_run_file_path(dir, run, name, path, sizeof path);
-        FILE *in = fopen(path, "r");
-        if (!in && rl_run_file_optional(name))
-            continue;
-        if (!in) {
-            rc = rl_error_set(err, RL_EIO, "run %zu has no %s (is the run complete?)", run, name);
-            break;
-        }
-        for (size_t n; (n = fread(buf, 1, sizeof buf, in)) > 0;)
-            fwrite(buf, 1, n, o.f);
-        fclose(in);
-    }
-    return rl_output_close(&o, rc, err);
-}
-
-/* One run's episodes: returns, lengths and value errors, read back from its file. */
-typedef struct episode_series {
-    double *ret, *length, *rmse;
-    size_t n;
-} episode_series;
-
-/* Frees e's arrays and empties it, so freeing twice is harmless. */
-static void series_free(episode_series *e)
-{
-    rl_free(e->ret);
-    rl_free(e->length);
-    rl_free(e->rmse);
-    memset(e, 0, sizeof *e);
-}
-
-static int read_series(const char *dir, size_t run, episode_series *e, rl_error *err)
-{
-    char path[RL_OUTPUT_PATH_MAX];
-    rl_run_file_path(dir, run, "episodes.csv", path, sizeof path);
-    memset(e, 0, sizeof *e);
-    rl_csv c;
-    int rc = rl_csv_open(&c, path, MERGED_EPISODES_HEADER, err);
-    if (rc != RL_OK)
-        return rc;
-    size_t capacity = 0;
-    /* The columns of MERGED_EPISODES_HEADER. */
-    enum { RETURN = 2, LENGTH = 4, RMSE = 6 };
-    while ((rc = rl_csv_next(&c, err)) == 1) {
-        rc = RL_OK;
-        if (e->n == capacity) {
-            capacity = capacity ? 2 * capacity : 256;
-            double *a = rl_realloc(e->ret, capacity * sizeof *a);
-            double *b = a ? rl_realloc(e->length, capacity * sizeof *b) : NULL;
-            double *d = b ? rl_realloc(e->rmse, capacity * sizeof *d) : NULL;
-            if (a)
-                e->ret = a;
-            if (b)
-                e->length = b;
-            if (d)
-                e->rmse = d;
-            if (!d) {
-                rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-                break;
-            }
-        }
-        if (!rl_csv_double(&c, RETURN, &e->ret[e->n]) ||
-            !rl_csv_double(&c, LENGTH, &e->length[e->n]) ||
-            !rl_csv_double(&c, RMSE, &e->rmse[e->n])) {
-            rc = rl_csv_error(&c, -1, err, "a return, length or value_rmse is not a number");
-            break;
-        }
-        e->n++;
-    }
-    rl_csv_close(&c);
-    if (rc != RL_OK)
-        series_free(e);
-    return rc;
-}
-
-static void put_summary(FILE *f, const double *x, size_t n)
-{
-    rl_summary s;
-    rl_summary_compute(x, n, &s);
-    const double v[4] = {s.mean, s.sd, s.ci95_low, s.ci95_high};
-    for (int i = 0; i < 4; i++) {
-        fputc(',', f);
-        if (isfinite(v[i]))
-            fprintf(f, "%.12g", v[i] + 0.0);
-    }
-}
-
-/* Per configuration and episode: mean, sd and t-interval across the runs that have it. */
-static int write_summary(FILE *f, const rl_plan *p, const episode_series *series, rl_error *err)
-{
-    fprintf(f, "config,episode,runs");
-    static const char *const METRICS[] = {"return", "length", "value_rmse"};
-    for (int m = 0; m < 3; m++)
-        fprintf(f, ",mean_%s,sd_%s,ci95_low_%s,ci95_high_%s", METRICS[m], METRICS[m],
-                METRICS[m], METRICS[m]);
-    fputc('\n', f);
-    double *x = rl_malloc(p->seeds * sizeof *x);
-    if (!x)
-        return rl_error_set(err, RL_ENOMEM, "out of memory");
-    for (size_t k = 0; k < p->n_configurations; k++) {
-        if (p->configurations[k].agent->kind != RL_AGENT_LEARNER)
-            continue;
-        const episode_series *runs = series + k * p->seeds;
-        size_t longest = 0;
-        for (size_t i = 0; i < p->seeds; i++)
-            longest = runs[i].n > longest ? runs[i].n : longest;
-        for (size_t e = 0; e < longest; e++) {
-            size_t n = 0;
-            for (size_t i = 0; i < p->seeds; i++)
-                n += e < runs[i].n;
-            fprintf(f, "%zu,%zu,%zu", k, e + 1, n);
-            for (int m = 0; m < 3; m++) {
-                size_t count = 0;
-                for (size_t i = 0; i < p->seeds; i++) {
-                    if (e >= runs[i].n)
-                        continue;
-                    double v = m == 0 ? runs[i].ret[e] : m == 1 ? runs[i].length[e] : runs[i].rmse[e];
-                    if (isfinite(v))
-                        x[count++] = v;
-                }
-                put_summary(f, x, count);
-            }
-            fputc('\n', f);
-        }
-    }
-    rl_free(x);
-    return RL_OK;
-}
-
-#define BOOTSTRAP_RESAMPLES 10000
-
-/* Per configuration: the runs' scores (mean return over the last score_episodes episodes),
- * their mean and interquartile mean with a percentile-bootstrap 95% interval of the IQM. The
- * bootstrap is seeded from (seed, configuration) so the file is reproducible. */
-static int write_scores(FILE *f, const rl_plan *p, const episode_series *series, rl_error *err)
-{
-    size_t last = (size_t)rl_params_int(p->experiment, "score_episodes");
-    char definition[96];
-    if (last)
-        snprintf(definition, sizeof definition, "mean return over the last %zu episodes", last);
-    else
-        snprintf(definition, sizeof definition, "mean return over all episodes");
-    fprintf(f, "config,runs,score,mean,iqm,iqm_ci95_low,iqm_ci95_high\n");
-    double *scores = rl_malloc(p->seeds * sizeof *scores);
-    double *sorted = rl_malloc(p->seeds * sizeof *sorted);
-    double *work = rl_malloc((p->seeds + BOOTSTRAP_RESAMPLES) * sizeof *work);
-    int rc = scores && sorted && work ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
-    for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++) {
-        if (p->configurations[k].agent->kind != RL_AGENT_LEARNER)
-            continue;
-        size_t n = 0;
-        for (size_t i = 0; i < p->seeds; i++) {
-            const episode_series *run = &series[k * p->seeds + i];
-            if (!run->n)
-                continue;
-            size_t from = last && last < run->n ? run->n - last : 0;
-            double sum = 0.0;
-            for (size_t e = from; e < run->n; e++)
-                sum += run->ret[e];
-            scores[n++] = sum / (double)(run->n - from);
-        }
-        fprintf(f, "%zu,%zu,%s,", k, n, definition);
-        if (!n) {
-            fprintf(f, ",,,\n");
-            continue;
-        }
-        rl_summary s;
-        rl_summary_compute(scores, n, &s);
-        memcpy(sorted, scores, n * sizeof *sorted);
-        double iqm = rl_iqm(sorted, n), low = iqm, high = iqm;
-        if (n >= 2)
-            rc = rl_iqm_bootstrap(scores, n, BOOTSTRAP_RESAMPLES,
-                                  rl_rng_seed(p->seed, k, p->seeds), &low, &high, work, err);
-        fprintf(f, "%.12g,%.12g,%.12g,%.12g\n", s.mean + 0.0, iqm + 0.0, low + 0.0, high + 0.0);
-    }
-    rl_free(scores);
-    rl_free(sorted);
-    rl_free(work);
-    return rc;
-}
-
-typedef int (*series_fn)(FILE *f, const rl_plan *p, const episode_series *series,
-                         rl_error *err);
-
-static int write_series_file(const char *dir, const char *name, series_fn fn, const rl_plan *p,
-                             const episode_series *series, rl_error *err)
-{
-    rl_output_file o;
-    int rc = rl_output_open(&o, dir, name, err);
-    if (rc != RL_OK)
-        return rc;
-    return rl_output_close(&o, fn(o.f, p, series, err), err);
-}
-
-static int write_statistics(const rl_plan *p, const char *dir, rl_error *err)
-{
-    size_t n = rl_plan_runs(p);
-    episode_series *series = rl_calloc(n, sizeof *series);
-    if (!series)
-        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    rl_output_file out[N_MERGED];
+    bool open[N_MERGED] = {false};
     int rc = RL_OK;
-    for (size_t run = 0; rc == RL_OK && run < n; run++)
-        if (p->configurations[run / p->seeds].agent->kind == RL_AGENT_LEARNER)
-            rc = read_series(dir, run, &series[run], err);
-    if (rc == RL_OK)
-        rc = write_series_file(dir, "summary.csv", write_summary, p, series, err);
-    if (rc == RL_OK)
-        rc = write_series_file(dir, "scores.csv", write_scores, p, series, err);
-    for (size_t run = 0; run < n; run++)
-        series_free(&series[run]);
-    rl_free(series);
+    for (size_t i = 0; rc == RL_OK && i < N_MERGED; i++) {
+        if (!wanted(p, MERGED[i].name))
+            continue;
+        rc = rl_output_open(&out[i], dir, MERGED[i].name, err);
+        open[i] = rc == RL_OK;
+        if (open[i])
+            fprintf(out[i].f, "%s\n", MERGED[i].header);
+    }
+    for (size_t run = 0; rc == RL_OK && run < rl_plan_runs(p); run++) {
+        rl_run_file rf;
+        rc = rl_run_file_open(dir, run, &rf, err);
+        for (size_t i = 0; rc == RL_OK && i < N_MERGED; i++) {
+            if (!open[i])
+                continue;
+            if (!rl_run_file_has(&rf, MERGED[i].name) && !rl_run_file_optional(MERGED[i].name))
+                rc = rl_error_set(err, RL_EPARSE, "run %zu has no %s rows in '%s'", run,
+                                  MERGED[i].name, rf.path);
+            else
+                rc = rl_run_file_copy(&rf, MERGED[i].name, out[i].f, err);
+        }
+        rl_run_file_close(&rf);
+    }
+    for (size_t i = 0; i < N_MERGED; i++)
+        if (open[i])
+            rc = rl_output_close(&out[i], rc, err);
     return rc;
 }
 
 int rl_results_finish(const rl_plan *p, const char *dir, const char *command_line,
-                      rl_error *err)
+                      size_t threads, rl_error *err)
 {
-    int rc = RL_OK;
-    for (size_t i = 0; rc == RL_OK && i < sizeof MERGED / sizeof MERGED[0]; i++)
-        if (wanted(p, MERGED[i].name))
-            rc = merge_file(p, dir, MERGED[i].name, MERGED[i].header, err);
+    int rc = merge_files(p, dir, err);
     if (rc == RL_OK && plan_has(p, RL_AGENT_LEARNER))
-        rc = write_statistics(p, dir, err);
+        rc = rl_statistics_write(p, dir, threads, err);
     if (rc != RL_OK)
         return rc;
     rl_output_file o;
@@ -547,6 +355,14 @@ int rl_results_finish(const rl_plan *p, const char *dir, const char *command_lin
         rc = rl_output_commit(&o, err);
     }
     return rc;
+}
+
+bool rl_results_finished(const char *dir)
+{
+    char path[RL_OUTPUT_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%.4000s/manifest.txt", dir);
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int rl_results_clear(const char *dir, rl_error *err)

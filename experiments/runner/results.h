@@ -2,6 +2,7 @@
 #ifndef GRIDRL_EXPERIMENTS_RUNNER_RESULTS_H
 #define GRIDRL_EXPERIMENTS_RUNNER_RESULTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "experiments/runner/plan.h"
@@ -15,13 +16,18 @@ int rl_results_begin(const rl_plan *p, const char *dir, rl_error *err);
 
 /* After every run's directory is complete: the experiment's files (runs.csv, timing.csv,
  * iterations.csv, episodes.csv, steps.csv, values.csv, policy.csv: the runs' rows in run
- * order under a header), summary.csv and scores.csv for learners, and manifest.txt. */
+ * order under a header), summary.csv and scores.csv for learners (statistics.h, on up to
+ * `threads` threads), and manifest.txt. */
 int rl_results_finish(const rl_plan *p, const char *dir, const char *command_line,
-                      rl_error *err);
+                      size_t threads, rl_error *err);
 
-/* The columns of a run's rows of the file called name (DIR/runs/NNNNNN/NAME has no header):
- * the header of the experiment's NAME, which is those rows concatenated; NULL for a name
- * that is not a run's file. What a reader of runs in progress (the live view) parses by. */
+/* True when dir holds a finished experiment: rl_results_finish wrote its manifest.txt last,
+ * after every other file. Its runs/ may be gone (each row stored once). */
+bool rl_results_finished(const char *dir);
+
+/* The columns of a run's rows of the file called name (its section of DIR/runs/NNNNNN.rows
+ * has no header): the header of the experiment's NAME, which is those rows concatenated;
+ * NULL for a name that is not a run's file. What a reader of runs in progress (the live view) parses by. */
 const char *rl_results_run_columns(const char *name);
 
 /* Removes every file a run writes into dir, and its runs/ (for --force), so no result of an

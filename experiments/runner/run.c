@@ -13,6 +13,9 @@
 #include "experiments/io/policy_io.h"
 #include "experiments/runner/episode_loop.h"
 #include "experiments/runner/start.h"
+#include "experiments/runner/statistics.h"
+#include "experiments/runner/truth.h"
+#include "experiments/runner/truth_cache.h"
 #include "rl/alloc.h"
 #include "rl/evaluate.h"
 #include "rl/ground_truth.h"
@@ -89,12 +92,6 @@ int rl_run_setup(const rl_plan *p, size_t k, rl_env **env, double **policy, rl_e
         *env = NULL;
     }
     return rc;
-}
-
-double rl_run_gamma(const rl_configuration *cfg)
-{
-    const rl_param_spec *table = rl_params_table(cfg->agent_params);
-    return rl_param_find(table, "gamma") ? rl_params_double(cfg->agent_params, "gamma") : 1.0;
 }
 
 int rl_run_loop_options(const rl_plan *p, const rl_configuration *cfg, const rl_space *sp,
@@ -193,75 +190,72 @@ static double now_seconds(void)
 
 /* The ground truth of configuration cfg into r->truth: v* for control agents, v_pi of the
  * evaluated policy (pi, or uniform when NULL) for prediction agents. */
+/* Configuration k's truth into r->truth, from the plan's cache when there is one;
+ * RL_ENOTFOUND when [experiment] ground_truth is off. */
 static int ground_truth(const rl_plan *p, size_t k, const rl_mdp *m, const double *pi,
+                        const volatile sig_atomic_t *stop, rl_truth_cache *truths,
                         rl_run_result *r, rl_error *err)
 {
-    return rl_run_ground_truth(p, k, m, pi, r->policy, r->truth, err);
+    if (!rl_params_bool(p->experiment, "ground_truth"))
+        return rl_error_set(err, RL_ENOTFOUND, "no ground truth asked for");
+    if (truths)
+        return rl_truth_cache_get(truths, k, m, pi, stop, r->policy, r->truth, err);
+    return rl_run_ground_truth(p, k, m, pi, stop, r->policy, r->truth, err);
 }
 
-/* The exploration rate a control agent is measured at: a planner's epsilon; with values =
- * behavior, a learner's final epsilon (1 for uniform behaviour, 0 for one that acts
- * greedily); else 0 (v*). */
-static double measured_epsilon(const rl_plan *p, const rl_configuration *cfg)
-{
-    const rl_params *ap = cfg->agent_params;
-    const rl_param_spec *table = rl_params_table(ap);
-    if (cfg->agent->kind == RL_AGENT_PLANNER)
-        return rl_param_find(table, "epsilon") ? rl_params_double(ap, "epsilon") : 0.0;
-    if (strcmp(rl_params_string(p->experiment, "values"), "behavior") != 0)
-        return 0.0;
-    if (rl_param_find(table, "behavior") && strcmp(rl_params_string(ap, "behavior"), "uniform") == 0)
-        return 1.0;
-    if (rl_param_find(table, "epsilon_final") && rl_params_is_set(ap, "epsilon_final"))
-        return rl_params_double(ap, "epsilon_final");
-    return rl_param_find(table, "epsilon") ? rl_params_double(ap, "epsilon") : 0.0;
-}
-
-int rl_run_ground_truth(const rl_plan *p, size_t k, const rl_mdp *m, const double *pi,
-                        double *scratch, double *truth, rl_error *err)
-{
-    const rl_configuration *cfg = &p->configurations[k];
-    double gamma = rl_run_gamma(cfg);
-    double epsilon = rl_agent_is_prediction(cfg->agent) ? 0.0 : measured_epsilon(p, cfg);
-    if (!rl_agent_is_prediction(cfg->agent))
-        return epsilon > 0.0 ? rl_ground_truth_epsilon_optimal(m, gamma, epsilon, truth, err)
-                             : rl_ground_truth_optimal(m, gamma, truth, err);
-    /* No given policy means the uniform one, built in scratch. */
-    if (!pi)
-        rl_policy_uniform(m->n_states, m->n_actions, scratch);
-    return rl_ground_truth_policy(m, pi ? pi : scratch, gamma, truth, err);
-}
-
+/* A planner iterates until it converges or stops; *stop (a signal) abandons the run between
+ * two iterations, and the ground truth between two of its sweeps. */
 static int run_planner(const rl_plan *p, const rl_configuration *cfg, const double *pi,
+                       const volatile sig_atomic_t *stop, rl_truth_cache *truths,
                        rl_run_result *r, rl_error *err)
 {
     const rl_mdp *m = rl_env_model(r->env);
-    int rc = ground_truth(p, r->configuration, m, pi, r, err);
-    if (rc != RL_OK)
-        return rl_plan_locate(p, r->configuration, rc, err);
+    /* A truth that cannot be had is not the sweep's failure: value_rmse stays empty, and a
+     * truth that diverged (rewards that overflow) marks the run diverged, as a learner's
+     * values that stop being finite do. Only running out of memory ends the sweep. */
+    rl_error why;
+    int truth = ground_truth(p, r->configuration, m, pi, stop, truths, r, &why);
+    if (truth == RL_ENOMEM || truth == RL_EINTERRUPTED)
+        return rl_error_set(err, truth, "%s", why.message);
+    r->has_truth = truth == RL_OK;
+    /* Models that pass the plan's checks have a proper, solvable truth: a solution that is
+     * not finite (RL_ESINGULAR from the exact solve) is the same overflow. */
+    bool overflowed = truth == RL_EDIVERGED || truth == RL_ESINGULAR;
+    rl_planner *planner;
+    int rc;
     if (rl_params_bool(p->experiment, "action_values") &&
         (rc = rl_run_result_want_action_values(r, rl_env_space(r->env), false, err)) != RL_OK)
         return rc;
-    rl_planner *planner;
     rc = rl_planner_alloc(cfg->agent->planner, m, cfg->agent_params, pi, &planner, err);
     if (rc != RL_OK)
         return rl_plan_locate(p, r->configuration, rc, err);
     do {
+        if (stop && *stop) {
+            rc = rl_error_set(err, RL_EINTERRUPTED, "interrupted");
+            break;
+        }
         rl_sweep_report report = {0};
         rc = rl_planner_iterate(planner, &report, err);
+        /* An exact evaluation whose solution is not finite, on a model whose truth
+         * overflowed: the same overflow, not a singular system. */
+        if (rc == RL_ESINGULAR && overflowed)
+            rc = RL_EDIVERGED;
         if (rc < 0 && rc != RL_EDIVERGED)
             break;
         rl_planner_values(planner, r->values);
         rl_iteration_row row = {r->iterations.n + 1, report.delta,
-                                rl_value_rmse(m, r->values, r->truth), report.policy_changes};
+                                r->has_truth ? rl_value_rmse(m, r->values, r->truth) : NAN,
+                                report.policy_changes};
         if (rl_rows_push(&r->iterations, &row, err) != RL_OK) {
             rc = RL_ENOMEM;
             break;
         }
     } while (rc == RL_CONTINUE);
     if (rc >= 0 || rc == RL_EDIVERGED) {
-        r->status = rc == RL_OK ? "converged" : rc == RL_STOPPED ? "stopped" : "diverged";
-        r->has_truth = true;
+        r->status = overflowed            ? "diverged"
+                    : rc == RL_OK         ? "converged"
+                    : rc == RL_STOPPED    ? "stopped"
+                                          : "diverged";
         rl_planner_values(planner, r->values);
         rl_planner_policy(planner, r->policy);
         if (r->action_values)
@@ -300,8 +294,8 @@ static int format_weights(const rl_learner *l, rl_run_result *r, rl_error *err)
 }
 
 static int run_learner(const rl_plan *p, const rl_configuration *cfg, const double *pi,
-                       gsl_rng *rng, const volatile sig_atomic_t *stop, rl_run_result *r,
-                       rl_error *err)
+                       gsl_rng *rng, const volatile sig_atomic_t *stop, rl_truth_cache *truths,
+                       rl_run_result *r, rl_error *err)
 {
     const rl_space *sp = rl_env_space(r->env);
     const rl_mdp *m = rl_env_model(r->env);
@@ -314,9 +308,9 @@ static int run_learner(const rl_plan *p, const rl_configuration *cfg, const doub
      * model, a learner without values) value_rmse stays empty. */
     if (m && cfg->agent->learner->values) {
         rl_error why;
-        int truth = ground_truth(p, r->configuration, m, pi, r, &why);
-        if (truth == RL_ENOMEM)
-            return rl_error_set(err, RL_ENOMEM, "%s", why.message);
+        int truth = ground_truth(p, r->configuration, m, pi, stop, truths, r, &why);
+        if (truth == RL_ENOMEM || truth == RL_EINTERRUPTED)
+            return rl_error_set(err, truth, "%s", why.message);
         r->has_truth = truth == RL_OK;
     }
     o.truth = r->has_truth ? r->truth : NULL;
@@ -324,6 +318,12 @@ static int run_learner(const rl_plan *p, const rl_configuration *cfg, const doub
     rc = rl_learner_alloc(cfg->agent->learner, sp, cfg->agent_params, pi, rng, &learner, err);
     if (rc == RL_OK)
         rc = rl_episode_loop(r->env, learner, rng, &o, r, err);
+    if (rc == RL_OK) {
+        r->has_score = true;
+        r->score = rl_statistics_run_score(
+            r, (size_t)rl_params_int(p->experiment, "score_episodes"));
+        r->log_every_episodes = (size_t)rl_params_int(p->experiment, "log_every_episodes");
+    }
     if (rc == RL_OK)
         rc = format_weights(learner, r, err);
     rl_learner_free(learner);
@@ -343,6 +343,12 @@ long rl_run_max_steps(const rl_plan *p, const rl_configuration *cfg)
 int rl_run_execute(const rl_plan *p, size_t run, const volatile sig_atomic_t *stop,
                    rl_run_result *r, rl_error *err)
 {
+    return rl_run_execute_with(p, run, stop, NULL, r, err);
+}
+
+int rl_run_execute_with(const rl_plan *p, size_t run, const volatile sig_atomic_t *stop,
+                        rl_truth_cache *truths, rl_run_result *r, rl_error *err)
+{
     size_t configuration = run / p->seeds, replicate = run % p->seeds;
     const rl_configuration *cfg = &p->configurations[configuration];
     rl_env *env;
@@ -361,11 +367,11 @@ int rl_run_execute(const rl_plan *p, size_t run, const volatile sig_atomic_t *st
     if (rc != RL_OK)
         ;
     else if (cfg->agent->kind == RL_AGENT_PLANNER)
-        rc = run_planner(p, cfg, pi, r, err);
+        rc = run_planner(p, cfg, pi, stop, truths, r, err);
     else if (!(rng = rl_rng_alloc(r->rng_seed, err)))
         rc = RL_ENOMEM;
     else
-        rc = run_learner(p, cfg, pi, rng, stop, r, err);
+        rc = run_learner(p, cfg, pi, rng, stop, truths, r, err);
     r->seconds = now_seconds() - start;
     rl_rng_free(rng);
     rl_free(pi);

@@ -12,6 +12,7 @@
 #include "experiments/runner/episode_loop.h"
 #include "experiments/runner/plan.h"
 #include "experiments/runner/result.h"
+#include "experiments/runner/truth.h"
 #include "rl/env.h"
 
 /* Builds configuration k's env and, for a prediction agent, the policy it evaluates
@@ -29,6 +30,11 @@ int rl_plan_check(const rl_plan *p, rl_error *err);
 int rl_run_execute(const rl_plan *p, size_t run, const volatile sig_atomic_t *stop,
                    rl_run_result *result, rl_error *err);
 
+/* The same, taking the ground truth from truths (truth_cache.h; NULL: computed here). */
+struct rl_truth_cache;
+int rl_run_execute_with(const rl_plan *p, size_t run, const volatile sig_atomic_t *stop,
+                        struct rl_truth_cache *truths, rl_run_result *result, rl_error *err);
+
 /* The time limit of configuration cfg's episodes: [experiment] max_steps if set, else the
  * preset's, else 0 (none). */
 long rl_run_max_steps(const rl_plan *p, const rl_configuration *cfg);
@@ -38,16 +44,7 @@ long rl_run_max_steps(const rl_plan *p, const rl_configuration *cfg);
 int rl_run_loop_options(const rl_plan *p, const rl_configuration *cfg, const rl_space *sp,
                         rl_loop_options *o, rl_error *err);
 
-/* The values a run of configuration k of p on model m is measured against (value_rmse), at
- * the agent's gamma: v_pi of the evaluated policy pi (NULL: uniform, built in scratch,
- * n_states x n_actions) for a prediction agent; for a control agent v*, or the values of
- * the best epsilon-greedy policy where the run is measured as one: a planner with
- * epsilon > 0, a learner read out with [experiment] values = behavior (at its final
- * epsilon; 1 for a uniform behaviour). */
-int rl_run_ground_truth(const rl_plan *p, size_t k, const rl_mdp *m, const double *pi,
-                        double *scratch, double *truth, rl_error *err);
 
-/* The discount of configuration cfg's agent: its gamma, or 1 when it has none. */
-double rl_run_gamma(const rl_configuration *cfg);
+
 
 #endif

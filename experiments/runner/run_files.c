@@ -1,10 +1,9 @@
-/* Per-run result directories: see run_files.h. Numbers use %.12g, which is enough for the
- * books' tables and stable, so the files are byte-identical from run to run. */
+/* Per-run result files: see run_files.h. Numbers use %.12g, which is enough for the books'
+ * tables and stable, so the files are byte-identical from run to run. */
 #include "experiments/runner/run_files.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,39 +11,50 @@
 #include <unistd.h>
 
 #include "experiments/io/output.h"
+#include "experiments/io/row.h"
+#include "rl/alloc.h"
 
 const char *const rl_run_file_names[] = {
     "runs.csv",   "timing.csv", "iterations.csv", "episodes.csv", "steps.csv",
-    "values.csv", "policy.csv", "updates.csv",    "weights.csv",  "action_values.csv", NULL,
+    "values.csv", "policy.csv", "updates.csv",    "weights.csv",  "action_values.csv",
+    "score.csv",  NULL,
 };
 
-void rl_run_file_path(const char *dir, size_t run, const char *name, char *out, size_t size)
+static void run_path(const char *dir, size_t run, const char *suffix, char *out, size_t size)
 {
-    snprintf(out, size, "%s/runs/%06zu/%s", dir, run, name);
+    snprintf(out, size, "%.4000s/runs/%s%06zu.rows%s", dir, *suffix ? "." : "", run, suffix);
 }
 
 bool rl_run_files_complete(const char *dir, size_t run)
 {
-    char path[RL_OUTPUT_PATH_MAX];
-    snprintf(path, sizeof path, "%s/runs/%06zu", dir, run);
+    char path[RL_OUTPUT_PATH_MAX + 64];
+    run_path(dir, run, "", path, sizeof path);
     struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode); /* a link is not a run's file */
 }
 
-/* A number, or an empty field for NaN (no value defined). */
-static void put_number(FILE *f, double x)
-{
-    if (!isnan(x))
-        fprintf(f, "%.12g", x + 0.0); /* + 0.0: no "-0" */
-}
+/* Numbers go through rl_row (experiments/io/row.h): "%.12g" without printf, and an empty
+ * field for NaN (no value defined) and for an infinity (a diverged run's return or delta),
+ * so every field reads back as a number or as no value. */
 
 static void write_runs(FILE *f, const rl_run_result *r)
 {
-    fprintf(f, "%zu,%zu,%zu,%lu,%s,%zu,%zu,%zu,", r->run, r->configuration, r->replicate,
-            r->rng_seed, r->status, r->episodes, r->steps, r->iterations.n);
+    rl_row row = RL_ROW_EMPTY;
+    const size_t counts[] = {r->run, r->configuration, r->replicate, (size_t)r->rng_seed};
+    for (size_t i = 0; i < 4; i++) {
+        rl_row_size(&row, counts[i]);
+        rl_row_comma(&row);
+    }
+    rl_row_text(&row, r->status);
+    const size_t after[] = {r->episodes, r->steps, r->iterations.n};
+    for (size_t i = 0; i < 3; i++) {
+        rl_row_comma(&row);
+        rl_row_size(&row, after[i]);
+    }
+    rl_row_comma(&row);
     if (r->diverged_step)
-        fprintf(f, "%zu", r->diverged_step);
-    fputc('\n', f);
+        rl_row_size(&row, r->diverged_step);
+    rl_row_end(&row, f);
 }
 
 static void write_timing(FILE *f, const rl_run_result *r)
@@ -57,50 +67,88 @@ static void write_timing(FILE *f, const rl_run_result *r)
 
 static void write_iterations(FILE *f, const rl_run_result *r)
 {
+    rl_row row = RL_ROW_EMPTY;
     for (size_t i = 0; i < r->iterations.n; i++) {
-        const rl_iteration_row *row = rl_rows_at(&r->iterations, i);
-        fprintf(f, "%zu,%zu,", r->run, row->iteration);
-        put_number(f, row->delta);
-        fputc(',', f);
-        put_number(f, row->value_rmse);
-        fprintf(f, ",%zu\n", row->policy_changes);
+        const rl_iteration_row *it = rl_rows_at(&r->iterations, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, it->iteration);
+        rl_row_comma(&row);
+        rl_row_number(&row, it->delta);
+        rl_row_comma(&row);
+        rl_row_number(&row, it->value_rmse);
+        rl_row_comma(&row);
+        rl_row_size(&row, it->policy_changes);
+        rl_row_end(&row, f);
     }
 }
 
+/* Every log_every_episodes-th episode (the N-th, 2N-th, ...; none for 0). */
 static void write_episodes(FILE *f, const rl_run_result *r)
 {
-    for (size_t i = 0; i < r->episode_rows.n; i++) {
-        const rl_episode_row *row = rl_rows_at(&r->episode_rows, i);
-        fprintf(f, "%zu,%zu,", r->run, row->episode);
-        put_number(f, row->ret);
-        fputc(',', f);
-        put_number(f, row->discounted_return);
-        fprintf(f, ",%zu,%s,", row->length, row->outcome);
-        put_number(f, row->value_rmse);
-        fputc('\n', f);
+    rl_row row = RL_ROW_EMPTY;
+    size_t every = r->log_every_episodes;
+    for (size_t i = every ? every - 1 : r->episode_rows.n; i < r->episode_rows.n; i += every) {
+        const rl_episode_row *e = rl_rows_at(&r->episode_rows, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, e->episode);
+        rl_row_comma(&row);
+        rl_row_number(&row, e->ret);
+        rl_row_comma(&row);
+        rl_row_number(&row, e->discounted_return);
+        rl_row_comma(&row);
+        rl_row_size(&row, e->length);
+        rl_row_comma(&row);
+        rl_row_text(&row, e->outcome);
+        rl_row_comma(&row);
+        rl_row_number(&row, e->value_rmse);
+        rl_row_end(&row, f);
     }
 }
 
 static void write_steps(FILE *f, const rl_run_result *r)
 {
+    rl_row row = RL_ROW_EMPTY;
     for (size_t i = 0; i < r->step_rows.n; i++) {
-        const rl_step_row *row = rl_rows_at(&r->step_rows, i);
-        fprintf(f, "%zu,%zu,%zu,", r->run, row->step, row->episode);
-        put_number(f, row->value_rmse);
-        fputc('\n', f);
+        const rl_step_row *st = rl_rows_at(&r->step_rows, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, st->step);
+        rl_row_comma(&row);
+        rl_row_size(&row, st->episode);
+        rl_row_comma(&row);
+        rl_row_number(&row, st->value_rmse);
+        rl_row_end(&row, f);
     }
+}
+
+/* run, state, row, col: the columns values.csv, policy.csv and action_values.csv start
+ * with. */
+static void put_cell(rl_row *row, const rl_run_result *r, const rl_space *sp, size_t s)
+{
+    rl_row_size(row, r->run);
+    rl_row_comma(row);
+    rl_row_size(row, s);
+    rl_row_comma(row);
+    rl_row_size(row, rl_space_row(sp, s));
+    rl_row_comma(row);
+    rl_row_size(row, rl_space_col(sp, s));
+    rl_row_comma(row);
 }
 
 /* The cell column is the space's map character ('.' for an env that has none). */
 static void write_values(FILE *f, const rl_run_result *r)
 {
     const rl_space *sp = rl_env_space(r->env);
+    rl_row row = RL_ROW_EMPTY;
     for (size_t s = 0; s < sp->n_states; s++) {
-        fprintf(f, "%zu,%zu,%zu,%zu,%c,", r->run, s, rl_space_row(sp, s), rl_space_col(sp, s),
-                sp->cell ? sp->cell[s] : '.');
+        put_cell(&row, r, sp, s);
+        rl_row_char(&row, sp->cell ? sp->cell[s] : '.');
+        rl_row_comma(&row);
         if (sp->kind[s] != RL_STATE_WALL)
-            put_number(f, sp->kind[s] == RL_STATE_TERMINAL ? 0.0 : r->values[s]);
-        fputc('\n', f);
+            rl_row_number(&row, sp->kind[s] == RL_STATE_TERMINAL ? 0.0 : r->values[s]);
+        rl_row_end(&row, f);
     }
 }
 
@@ -108,27 +156,35 @@ static void write_values(FILE *f, const rl_run_result *r)
 static void write_policy(FILE *f, const rl_run_result *r)
 {
     const rl_space *sp = rl_env_space(r->env);
+    rl_row row = RL_ROW_EMPTY;
     for (size_t s = 0; s < sp->n_states; s++) {
         if (!rl_space_is_decision(sp, s))
             continue;
         for (size_t a = 0; a < sp->n_actions; a++) {
-            fprintf(f, "%zu,%zu,%zu,%zu,%s,", r->run, s, rl_space_row(sp, s),
-                    rl_space_col(sp, s), sp->action_names[a]);
-            put_number(f, r->policy[s * sp->n_actions + a]);
-            fputc('\n', f);
+            put_cell(&row, r, sp, s);
+            rl_row_text(&row, sp->action_names[a]);
+            rl_row_comma(&row);
+            rl_row_number(&row, r->policy[s * sp->n_actions + a]);
+            rl_row_end(&row, f);
         }
     }
 }
 
 static void write_updates(FILE *f, const rl_run_result *r)
 {
+    rl_row row = RL_ROW_EMPTY;
     for (size_t i = 0; i < r->update_rows.n; i++) {
-        const rl_update_row *row = rl_rows_at(&r->update_rows, i);
-        fprintf(f, "%zu,%zu,%zu,", r->run, row->update, row->episode);
-        put_number(f, row->loss);
-        fputc(',', f);
-        put_number(f, row->value_rmse);
-        fputc('\n', f);
+        const rl_update_row *u = rl_rows_at(&r->update_rows, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, u->update);
+        rl_row_comma(&row);
+        rl_row_size(&row, u->episode);
+        rl_row_comma(&row);
+        rl_row_number(&row, u->loss);
+        rl_row_comma(&row);
+        rl_row_number(&row, u->value_rmse);
+        rl_row_end(&row, f);
     }
 }
 
@@ -142,25 +198,38 @@ static void write_weights(FILE *f, const rl_run_result *r)
 static void write_action_values(FILE *f, const rl_run_result *r)
 {
     const rl_space *sp = rl_env_space(r->env);
+    rl_row row = RL_ROW_EMPTY;
     for (size_t s = 0; s < sp->n_states; s++) {
         if (!rl_space_is_decision(sp, s))
             continue;
         for (size_t a = 0; a < sp->n_actions; a++) {
             size_t i = s * sp->n_actions + a;
-            fprintf(f, "%zu,%zu,%zu,%zu,%s,", r->run, s, rl_space_row(sp, s),
-                    rl_space_col(sp, s), sp->action_names[a]);
-            put_number(f, r->action_values[i]);
-            fputc(',', f);
+            put_cell(&row, r, sp, s);
+            rl_row_text(&row, sp->action_names[a]);
+            rl_row_comma(&row);
+            rl_row_number(&row, r->action_values[i]);
+            rl_row_comma(&row);
             if (r->visits)
-                fprintf(f, "%" PRIu64, r->visits[i]);
-            fputc('\n', f);
+                rl_row_size(&row, (size_t)r->visits[i]);
+            rl_row_end(&row, f);
         }
     }
+}
+
+/* run, episodes, score: what scores.csv needs of a learner's run, whatever episodes.csv
+ * keeps. The score is written to 17 digits, which read back to the same double. */
+static void write_score(FILE *f, const rl_run_result *r)
+{
+    fprintf(f, "%zu,%zu,", r->run, r->episode_rows.n);
+    if (isfinite(r->score))
+        fprintf(f, "%.17g", r->score + 0.0);
+    fputc('\n', f);
 }
 
 static void (*const WRITERS[])(FILE *, const rl_run_result *) = {
     write_runs,   write_timing, write_iterations, write_episodes, write_steps,
     write_values, write_policy, write_updates,    write_weights,  write_action_values,
+    write_score,
 };
 
 /* Files a run writes only when it has rows for them (learners with an update hook, with
@@ -168,7 +237,7 @@ static void (*const WRITERS[])(FILE *, const rl_run_result *) = {
 bool rl_run_file_optional(const char *name)
 {
     return strcmp(name, "updates.csv") == 0 || strcmp(name, "weights.csv") == 0 ||
-           strcmp(name, "action_values.csv") == 0;
+           strcmp(name, "action_values.csv") == 0 || strcmp(name, "score.csv") == 0;
 }
 
 /* Whether result r has rows for the optional file name. */
@@ -180,67 +249,62 @@ static bool has_rows(const rl_run_result *r, const char *name)
         return r->weight_rows != NULL;
     if (strcmp(name, "action_values.csv") == 0)
         return r->action_values != NULL;
+    if (strcmp(name, "score.csv") == 0)
+        return r->has_score;
     return true;
 }
 
-static int remove_dir(const char *path, rl_error *err)
+/* One section: "== NAME SIZE", then the rows WRITERS[i] makes of r, built in memory first
+ * for their size. */
+static int write_section(FILE *f, size_t i, const rl_run_result *r, rl_error *err)
 {
-    DIR *d = opendir(path);
-    if (!d)
-        return errno == ENOENT ? RL_OK
-                               : rl_error_set(err, RL_EIO, "cannot open '%s': %s", path,
-                                              strerror(errno));
-    int rc = RL_OK;
-    for (struct dirent *e; rc == RL_OK && (e = readdir(d));) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char child[RL_OUTPUT_PATH_MAX];
-        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-        struct stat st;
-        if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
-            rc = remove_dir(child, err);
-        else if (unlink(child) != 0)
-            rc = rl_error_set(err, RL_EIO, "cannot remove '%s': %s", child, strerror(errno));
+    char *text = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&text, &size);
+    if (!m)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    WRITERS[i](m, r);
+    if (fclose(m) != 0) {
+        free(text);
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
     }
-    closedir(d);
-    if (rc == RL_OK && rmdir(path) != 0)
-        rc = rl_error_set(err, RL_EIO, "cannot remove '%s': %s", path, strerror(errno));
-    return rc;
+    fprintf(f, "== %s %zu\n", rl_run_file_names[i], size);
+    fwrite(text, 1, size, f);
+    free(text);
+    return RL_OK;
 }
 
 int rl_run_files_write(const char *dir, const rl_run_result *r, rl_error *err)
 {
-    char runs[RL_OUTPUT_PATH_MAX], tmp[RL_OUTPUT_PATH_MAX], final[RL_OUTPUT_PATH_MAX];
-    /* Paths are bounded so that every name below fits (gcc checks the arithmetic). */
+    char runs[RL_OUTPUT_PATH_MAX], tmp[RL_OUTPUT_PATH_MAX + 64], final[RL_OUTPUT_PATH_MAX + 64];
     snprintf(runs, sizeof runs, "%.4000s/runs", dir);
-    snprintf(tmp, sizeof tmp, "%.4000s/runs/.%06zu.tmp", dir, r->run);
-    snprintf(final, sizeof final, "%.4000s/runs/%06zu", dir, r->run);
-    if (mkdir(runs, 0777) != 0 && errno != EEXIST)
-        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", runs, strerror(errno));
-    remove_dir(tmp, NULL); /* a leftover of an interrupted attempt */
-    if (mkdir(tmp, 0777) != 0)
-        return rl_error_set(err, RL_EIO, "cannot create '%s': %s", tmp, strerror(errno));
-    int rc = RL_OK;
-    for (size_t i = 0; rc == RL_OK && rl_run_file_names[i]; i++) {
-        if (!has_rows(r, rl_run_file_names[i]))
-            continue;
-        char path[RL_OUTPUT_PATH_MAX + 32];
-        snprintf(path, sizeof path, "%s/%.24s", tmp, rl_run_file_names[i]);
-        FILE *f = fopen(path, "w");
-        if (!f) {
-            rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", path, strerror(errno));
-            break;
+    run_path(dir, r->run, ".tmp", tmp, sizeof tmp);
+    run_path(dir, r->run, "", final, sizeof final);
+    int rc = rl_output_make_dir(runs, err);
+    if (rc != RL_OK)
+        return rc;
+    /* A leftover of an interrupted attempt, or a link planted there: replaced, never
+     * followed (rl_output_create). */
+    int fd = rl_output_create(tmp, err);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0) {
+            rl_error_set(err, RL_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+            close(fd);
         }
-        WRITERS[i](f, r);
-        bool failed = ferror(f) != 0;
-        failed |= fclose(f) != 0;
-        if (failed)
-            rc = rl_error_set(err, RL_EIO, "cannot write '%s'", path);
+        return RL_EIO;
     }
+    for (size_t i = 0; rc == RL_OK && rl_run_file_names[i]; i++)
+        if (has_rows(r, rl_run_file_names[i]))
+            rc = write_section(f, i, r, err);
+    errno = 0;
+    int failed = rl_output_finish_stream(f);
+    if (rc == RL_OK && failed)
+        rc = rl_error_set(err, RL_EIO, "cannot write '%s': %s", tmp, strerror(failed));
     if (rc == RL_OK && rename(tmp, final) != 0)
         rc = rl_error_set(err, RL_EIO, "cannot rename '%s': %s", tmp, strerror(errno));
     if (rc != RL_OK)
-        remove_dir(tmp, NULL);
+        unlink(tmp);
     return rc;
 }
 
@@ -248,5 +312,129 @@ int rl_run_files_clear(const char *dir, rl_error *err)
 {
     char runs[RL_OUTPUT_PATH_MAX];
     snprintf(runs, sizeof runs, "%s/runs", dir);
-    return remove_dir(runs, err);
+    return rl_output_remove_tree(runs, err);
+}
+
+/* ---- reading a run's file back ---- */
+
+static int section_index(const char *name)
+{
+    for (int i = 0; rl_run_file_names[i]; i++)
+        if (strcmp(rl_run_file_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static int malformed(rl_run_file *rf, long at, const char *what, rl_error *err)
+{
+    rl_error_set(err, RL_EPARSE, "'%s' is not a run's file: %s at byte %ld", rf->path, what, at);
+    rl_run_file_close(rf);
+    return RL_EPARSE;
+}
+
+int rl_run_file_open(const char *dir, size_t run, rl_run_file *rf, rl_error *err)
+{
+    memset(rf, 0, sizeof *rf);
+    for (int i = 0; i < RL_RUN_FILE_SECTIONS; i++)
+        rf->offset[i] = -1;
+    run_path(dir, run, "", rf->path, sizeof rf->path);
+    rf->f = fopen(rf->path, "r");
+    if (!rf->f)
+        return rl_error_set(err, errno == ENOENT ? RL_ENOTFOUND : RL_EIO,
+                            "run %zu has no file '%s' (is the run complete?): %s", run,
+                            rf->path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(rf->f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        rl_run_file_close(rf);
+        return rl_error_set(err, RL_EIO, "'%s' is not a file", rf->path);
+    }
+    long at = 0;
+    char line[128];
+    while (fgets(line, sizeof line, rf->f)) {
+        char name[32];
+        unsigned long long size;
+        int used = 0;
+        if (sscanf(line, "== %31s %llu%n", name, &size, &used) != 2 || line[used] != '\n')
+            return malformed(rf, at, "no section header", err);
+        int i = section_index(name);
+        if (i < 0)
+            return malformed(rf, at, "an unknown section", err);
+        if (rf->offset[i] >= 0)
+            return malformed(rf, at, "a section given twice", err);
+        long start = at + (long)strlen(line);
+        if (size > (unsigned long long)(st.st_size - start))
+            return malformed(rf, at, "a section longer than the file", err);
+        rf->offset[i] = start;
+        rf->size[i] = (size_t)size;
+        at = start + (long)size;
+        if (fseek(rf->f, at, SEEK_SET) != 0)
+            return malformed(rf, at, "a section that cannot be skipped", err);
+    }
+    if (ferror(rf->f)) {
+        rl_run_file_close(rf);
+        return rl_error_set(err, RL_EIO, "cannot read '%s'", rf->path);
+    }
+    if (at != st.st_size)
+        return malformed(rf, at, "a truncated section header", err);
+    return RL_OK;
+}
+
+void rl_run_file_close(rl_run_file *rf)
+{
+    if (rf->f)
+        fclose(rf->f);
+    rf->f = NULL;
+}
+
+bool rl_run_file_has(const rl_run_file *rf, const char *name)
+{
+    int i = section_index(name);
+    return i >= 0 && rf->offset[i] >= 0;
+}
+
+/* Positions rf at section name; its size, or 0 for an absent section (*present false). */
+static int seek_section(rl_run_file *rf, const char *name, size_t *size, rl_error *err)
+{
+    int i = section_index(name);
+    *size = 0;
+    if (i < 0 || rf->offset[i] < 0)
+        return RL_OK;
+    if (fseek(rf->f, rf->offset[i], SEEK_SET) != 0)
+        return rl_error_set(err, RL_EIO, "cannot read '%s': %s", rf->path, strerror(errno));
+    *size = rf->size[i];
+    return RL_OK;
+}
+
+int rl_run_file_copy(rl_run_file *rf, const char *name, FILE *out, rl_error *err)
+{
+    size_t left;
+    int rc = seek_section(rf, name, &left, err);
+    char buf[65536];
+    while (rc == RL_OK && left) {
+        size_t n = fread(buf, 1, left < sizeof buf ? left : sizeof buf, rf->f);
+        if (!n)
+            return rl_error_set(err, RL_EIO, "cannot read '%s': it ended early", rf->path);
+        fwrite(buf, 1, n, out);
+        left -= n;
+    }
+    return rc;
+}
+
+int rl_run_file_read(rl_run_file *rf, const char *name, char **data, size_t *size,
+                     rl_error *err)
+{
+    *data = NULL;
+    int rc = seek_section(rf, name, size, err);
+    if (rc != RL_OK || !*size)
+        return rc;
+    char *text = rl_malloc(*size + 1);
+    if (!text)
+        return rl_error_set(err, RL_ENOMEM, "out of memory for '%s'", rf->path);
+    if (fread(text, 1, *size, rf->f) != *size) {
+        rl_free(text);
+        return rl_error_set(err, RL_EIO, "cannot read '%s': it ended early", rf->path);
+    }
+    text[*size] = '\0';
+    *data = text;
+    return RL_OK;
 }

@@ -8,12 +8,14 @@
 #include <unistd.h>
 
 #include "experiments/runner/run_files.h"
+#include "experiments/runner/truth_cache.h"
 #include "rl/alloc.h"
 
 typedef struct pool {
     const rl_plan *p;
     const char *dir;
     const rl_schedule_options *options;
+    rl_truth_cache *truths; /* the plan's ground truths, each computed once */
     pthread_mutex_t lock;
     size_t next, completed, running, episodes;
     bool failed;
@@ -50,7 +52,7 @@ static void *worker(void *arg)
         rl_run_result result;
         rl_error err;
         rl_error_clear(&err);
-        int rc = rl_run_execute(w->p, run, w->options->stop, &result, &err);
+        int rc = rl_run_execute_with(w->p, run, w->options->stop, w->truths, &result, &err);
         if (rc == RL_OK)
             rc = rl_run_files_write(w->dir, &result, &err);
         if (rc != RL_OK) {
@@ -93,6 +95,9 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
                     rl_schedule_report *report, rl_error *err)
 {
     pool w = {.p = p, .dir = dir, .options = options};
+    int rc = rl_truth_cache_alloc(p, &w.truths, err);
+    if (rc != RL_OK)
+        return rc;
     pthread_mutex_init(&w.lock, NULL);
     size_t total = rl_plan_runs(p), skipped = 0;
     for (size_t run = 0; run < total; run++)
@@ -103,6 +108,7 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
     pthread_t *threads = rl_calloc(n, sizeof *threads);
     if (!threads) {
         pthread_mutex_destroy(&w.lock);
+        rl_truth_cache_free(w.truths);
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     }
     double started = now_seconds();
@@ -110,7 +116,6 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
     for (; launched < n; launched++)
         if (pthread_create(&threads[launched], NULL, worker, &w) != 0)
             break;
-    int rc = RL_OK;
     if (launched == 0) {
         rc = rl_error_set(err, RL_ENOMEM, "cannot start a worker thread");
     } else if (options->progress) {
@@ -131,6 +136,7 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
         report_progress(&w, total, skipped, started, true);
     rl_free(threads);
     pthread_mutex_destroy(&w.lock);
+    rl_truth_cache_free(w.truths);
     report->total = total;
     report->skipped = skipped;
     report->completed = w.completed + skipped;
