@@ -5,8 +5,9 @@
  * so every action bumps, and reward_bump swept over -1 and -2 with episodes cut at 4 steps:
  * every episode of configuration 0 returns exactly -4, of configuration 1 exactly -8. The
  * frame's curves must then lie on the rows of the y axis at -4 and -8, which the test finds
- * from the axis's own tick labels. Another experiment, long enough to interrupt, checks that
- * Ctrl-C ends the view with the run. Skipped when gnuplot is not installed.
+ * from the axis's own tick labels, also when episodes.csv keeps only every third episode.
+ * Another experiment, long enough to interrupt, checks that Ctrl-C ends the view with the
+ * run. Skipped when gnuplot is not installed.
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -153,6 +154,17 @@ static void test_known_curves(void **state)
     assert_close(row_value(frame, '#'), -8.0, per_row);
     /* After the view, the run's own report. */
     assert_contains(r.out, "known: 6 runs");
+    result_free(&r);
+
+    /* Episodes thinned by log_every_episodes (3, 6, ..., 30 kept): the same two lines. */
+    r = RUN_IN(tmpdir, "run", "known.ini", "-o", "thinned", "--live", "-s",
+               "experiment.log_every_episodes=3");
+    expect_status(&r, 0);
+    frame = last_frame(r.out);
+    assert_contains(frame, "6/6 finished runs");
+    per_row = value_per_row(frame);
+    assert_close(row_value(frame, '*'), -4.0, per_row);
+    assert_close(row_value(frame, '#'), -8.0, per_row);
     result_free(&r);
 
     /* The same from the config's own key. */

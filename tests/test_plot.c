@@ -1379,6 +1379,250 @@ static void test_overlay_pictures(void **state)
     }
 }
 
+/* ---- episodes thinned by log_every_episodes --------------------------------------------- */
+
+/* The random agent on Zhao's grid, 12 episodes x 4 runs of two configurations, scored over
+ * the last 6 episodes; run once as is and once keeping every 4th episode (episodes 4, 8,
+ * 12). Thinning changes what is written, never what is drawn, so the thinned experiment's
+ * numbers can be checked against the full one's files. */
+static const char thinned_config[] = "[experiment]\n"
+                                     "name = thinned\n"
+                                     "episodes = 12\n"
+                                     "seeds = 4\n"
+                                     "max_steps = 30\n"
+                                     "score_episodes = 6\n"
+                                     "\n"
+                                     "[env]\n"
+                                     "preset = zhao5x5\n"
+                                     "goal_terminal = true\n"
+                                     "reward_forbidden = -1, -10\n"
+                                     "\n"
+                                     "[agent]\n"
+                                     "algorithm = random\n"
+                                     "gamma = 0.9\n";
+
+/* Runs thinned_config into tmpdir/NAME with log_every_episodes = every. */
+static void run_thinned(const char *name, const char *every, char *dir, size_t size)
+{
+    char config[PATH_SIZE], set[64];
+    PATHF(config, "%s/thinned.ini", tmpdir);
+    write_file(config, thinned_config);
+    if (snprintf(dir, size, "%s/%s", tmpdir, name) >= (int)size)
+        fail_msg("path too long");
+    snprintf(set, sizeof set, "experiment.log_every_episodes=%s", every);
+    result r = RUN("run", config, "-o", dir, "-s", set, "--force", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+}
+
+/* The sweep of a thinned experiment is scores.csv's: each configuration's mean over its 4
+ * runs of their mean return over the last 6 episodes, summed here from the full
+ * experiment's episodes.csv; the mean has no interval (scores.csv keeps no spread), the IQM
+ * (of 4 values: the middle two, by hand) has scores.csv's bootstrap interval. Any other
+ * metric or window is refused, saying why. */
+static void test_thinned_sweep(void **state)
+{
+    (void)state;
+    char full[PATH_SIZE], thin[PATH_SIZE], path[PATH_SIZE];
+    run_thinned("thin_full", "1", full, sizeof full);
+    run_thinned("thin_4", "4", thin, sizeof thin);
+    PATHF(path, "%s/episodes.csv", thin);
+    table episodes = table_read(path);
+    assert_int_equal(episodes.n_rows, 8 * 3); /* 8 runs x episodes 4, 8, 12 */
+    table_free(&episodes);
+
+    PATHF(path, "%s/episodes.csv", full);
+    episodes = table_read(path);
+    assert_int_equal(episodes.n_rows, 8 * 12);
+    double score[8] = {0};
+    for (size_t i = 0; i < episodes.n_rows; i++) {
+        size_t run = (size_t)number_at(&episodes, i, "run");
+        assert_true(run < 8);
+        if (number_at(&episodes, i, "episode") > 6)
+            score[run] += number_at(&episodes, i, "return") / 6;
+    }
+    table_free(&episodes);
+
+    rl_plot_sweep_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(write_sweep(thin, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
+    PATHF(path, "%s/plots/sweep_return.csv", thin);
+    table t = table_read(path);
+    assert_int_equal(t.n_rows, 2);
+    for (size_t i = 0; i < 2; i++) {
+        size_t k = 1 - i; /* by x: reward_forbidden -10 (configuration 1) first */
+        const double *s4 = &score[4 * k];
+        double mean = (s4[0] + s4[1] + s4[2] + s4[3]) / 4;
+        assert_close(number_at(&t, i, "config"), k, 0);
+        assert_close(number_at(&t, i, "runs"), 4, 0);
+        assert_close(number_at(&t, i, "mean"), mean, 1e-9 * (1 + fabs(mean)));
+        assert_string_equal(text_at(&t, i, "ci95_low"), "");
+        assert_string_equal(text_at(&t, i, "ci95_high"), "");
+        assert_string_equal(text_at(&t, i, "summary"), "mean return over the last 6 episodes");
+    }
+    table_free(&t);
+
+    rl_plot_experiment e = experiment(thin);
+    assert_int_equal(e.log_every_episodes, 4);
+    assert_int_equal(e.score_episodes, 6);
+    assert_int_equal(rl_plot_write_sweep(&e, 1, plots_of(thin), RL_PLOT_RETURN, RL_PLOT_IQM, 0,
+                                         0, &info, &err),
+                     RL_OK);
+    assert_true(info.from_scores);
+    free(info.line_experiment);
+    free(info.line_config);
+    PATHF(path, "%s/scores.csv", thin);
+    table scores = table_read(path);
+    PATHF(path, "%s/plots/sweep_return.csv", thin);
+    t = table_read(path);
+    for (size_t i = 0; i < 2; i++) {
+        size_t k = 1 - i;
+        double s4[4];
+        memcpy(s4, &score[4 * k], sizeof s4);
+        for (size_t a = 0; a < 4; a++) /* sorted by hand: insertion */
+            for (size_t b = a; b > 0 && s4[b] < s4[b - 1]; b--) {
+                double tmp = s4[b];
+                s4[b] = s4[b - 1];
+                s4[b - 1] = tmp;
+            }
+        double iqm = (s4[1] + s4[2]) / 2;
+        assert_close(number_at(&t, i, "iqm"), iqm, 1e-9 * (1 + fabs(iqm)));
+        assert_close(number_at(&t, i, "ci95_low"), number_at(&scores, k, "iqm_ci95_low"), 0);
+        assert_close(number_at(&t, i, "ci95_high"), number_at(&scores, k, "iqm_ci95_high"), 0);
+        assert_true(number_at(&t, i, "ci95_low") <= iqm && iqm <= number_at(&t, i, "ci95_high"));
+    }
+    table_free(&t);
+    table_free(&scores);
+
+    /* What the logged episodes cannot give. */
+    const struct {
+        rl_plot_metric metric;
+        size_t first, last;
+    } REFUSED[] = {{RL_PLOT_RETURN, 4, 0}, {RL_PLOT_RETURN, 0, 3}, {RL_PLOT_LENGTH, 0, 0}};
+    for (size_t i = 0; i < 3; i++) {
+        rl_error_clear(&err);
+        assert_int_equal(rl_plot_write_sweep(&e, 1, plots_of(thin), REFUSED[i].metric,
+                                             RL_PLOT_MEAN, REFUSED[i].first, REFUSED[i].last,
+                                             &info, &err),
+                         RL_EUNSUPPORTED);
+        assert_contains(err.message, "thinned keeps one episode in 4 in episodes.csv "
+                                     "(log_every_episodes = 4)");
+        assert_contains(err.message, "the mean return over the last 6 episodes (scores.csv)");
+    }
+    /* --last equal to the score window is the score. */
+    assert_int_equal(rl_plot_write_sweep(&e, 1, plots_of(thin), RL_PLOT_RETURN, RL_PLOT_MEAN, 0,
+                                         6, &info, &err),
+                     RL_OK);
+    free(info.line_experiment);
+    free(info.line_config);
+    rl_plot_experiment_free(&e);
+
+    /* Through the program: drawn, and the log says where the scores came from. */
+    if (have_gnuplot) {
+        result r = RUN("plot", thin, "--what", "sweep");
+        expect_status(&r, 0);
+        assert_contains(r.out, "sweep_return.png (thinned episodes: scores from scores.csv, "
+                               "whose means have no interval)");
+        result_free(&r);
+        r = RUN("plot", thin, "--what", "sweep", "--first", "4");
+        expect_status(&r, 2);
+        assert_contains(r.out, "skipped sweep: thinned keeps one episode in 4");
+        result_free(&r);
+    }
+}
+
+/* The learning curves of the thinned experiment: points at episodes 4, 8 and 12 with the
+ * full experiment's summary.csv values there; smoothed over 8 episodes, point e is the mean
+ * of the logged points among episodes e - 7 .. e (4: itself; 8: 4 and 8; 12: 8 and 12), not
+ * of 8 points. With log_every_episodes = 0 there is no curve, and the sweep still draws. */
+static void test_thinned_curves(void **state)
+{
+    (void)state;
+    char full[PATH_SIZE], thin[PATH_SIZE], none[PATH_SIZE], path[PATH_SIZE];
+    run_thinned("thin_full", "1", full, sizeof full);
+    run_thinned("thin_4", "4", thin, sizeof thin);
+    PATHF(path, "%s/summary.csv", full);
+    table summary = table_read(path);
+    assert_int_equal(summary.n_rows, 24);
+    rl_plot_curves_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    for (size_t smooth = 0; smooth <= 8; smooth += 8) {
+        assert_int_equal(write_curves(thin, RL_PLOT_RETURN, smooth, &info, &err), RL_OK);
+        assert_int_equal(info.longest, 3);
+        assert_int_equal(info.n_defined, 6);
+        PATHF(path, "%s/plots/curves_return.csv", thin);
+        table t = table_read(path);
+        assert_int_equal(t.n_rows, 6);
+        for (size_t i = 0; i < 6; i++) {
+            size_t k = i / 3, episode = 4 * (i % 3 + 1);
+            assert_close(number_at(&t, i, "series"), k, 0);
+            assert_close(number_at(&t, i, "episode"), episode, 0);
+            assert_close(number_at(&t, i, "runs"), 4, 0);
+            /* summary.csv's row of (k, episode) is 12 k + episode - 1. */
+            double expected = number_at(&summary, 12 * k + episode - 1, "mean_return");
+            if (smooth && episode > 4)
+                expected = (expected + number_at(&summary, 12 * k + episode - 5, "mean_return")) / 2;
+            assert_close(number_at(&t, i, "mean_return"), expected, 1e-9 * (1 + fabs(expected)));
+        }
+        table_free(&t);
+    }
+    table_free(&summary);
+
+    /* IQM curves read the thinned episodes.csv the same way. */
+    rl_plot_experiment e = experiment(thin);
+    assert_int_equal(rl_plot_write_curves(&e, 1, plots_of(thin), RL_PLOT_RETURN, RL_PLOT_IQM, 0,
+                                          true, &info, &err),
+                     RL_OK);
+    rl_plot_experiment_free(&e);
+    assert_int_equal(info.longest, 3);
+
+    run_thinned("thin_0", "0", none, sizeof none);
+    assert_int_equal(write_curves(none, RL_PLOT_RETURN, 0, &info, &err), RL_OK);
+    assert_int_equal(info.longest, 0);
+    if (have_gnuplot) {
+        result r = RUN("plot", none, "--what", "curves,sweep");
+        expect_status(&r, 0);
+        assert_contains(r.out, "skipped learning curves: no episodes to draw "
+                               "(log_every_episodes = 0 keeps none");
+        assert_contains(r.out, "sweep_return.png (thinned episodes");
+        result_free(&r);
+    }
+}
+
+/* scores.csv read back as untrusted: a configuration configs.csv does not list, one given
+ * twice, more runs than runs.csv has of it; each refused at its line. */
+static void test_crafted_scores(void **state)
+{
+    (void)state;
+    char thin[PATH_SIZE], path[PATH_SIZE];
+    run_thinned("thin_crafted", "4", thin, sizeof thin);
+    PATHF(path, "%s/scores.csv", thin);
+    static const char header[] = "config,runs,score,mean,iqm,iqm_ci95_low,iqm_ci95_high\n";
+    const struct {
+        const char *rows, *message;
+        int line;
+    } CASES[] = {
+        {"0,4,s,-1,-1,-2,0\n2,4,s,-1,-1,-2,0\n", "configuration 2 is not in configs.csv", 3},
+        {"0,4,s,-1,-1,-2,0\n0,4,s,-1,-1,-2,0\n", "configuration 0 has a second row", 3},
+        {"0,5,s,-1,-1,-2,0\n", "5 runs, but runs.csv has 4 of configuration 0", 2},
+        {"18446744073709551616,4,s,-1,-1,-2,0\n", "is not a whole number", 2},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "%s%s", header, CASES[i].rows);
+        write_file(path, text);
+        rl_plot_sweep_info info;
+        rl_error err;
+        rl_error_clear(&err);
+        assert_int_equal(write_sweep(thin, RL_PLOT_RETURN, 0, 0, &info, &err), RL_EPARSE);
+        assert_contains(err.message, CASES[i].message);
+        assert_int_equal(err.line, CASES[i].line);
+        assert_contains(err.file, "scores.csv");
+    }
+}
+
 /* ---- crafted result files ------------------------------------------------------------------ */
 
 /* Every number read from a result file is untrusted. The issue's reproducer: runs.csv names
@@ -1684,6 +1928,9 @@ int main(void)
         cmocka_unit_test(test_surface_picture),
         cmocka_unit_test(test_crafted_config_number),
         cmocka_unit_test(test_crafted_sizes),
+        cmocka_unit_test(test_thinned_sweep),
+        cmocka_unit_test(test_thinned_curves),
+        cmocka_unit_test(test_crafted_scores),
         cmocka_unit_test(test_updates_numbers),
         cmocka_unit_test(test_updates_picture),
         cmocka_unit_test(test_no_gnuplot),

@@ -253,8 +253,13 @@ static int plot_curves(plotter *p, char *assignments, rl_error *err)
         if (rc != RL_OK)
             return rc;
         if (info.longest <= 1) {
-            note(p, "learning curves: %s", info.longest ? "one episode per run, no curve to draw"
-                                                        : "no episodes to draw");
+            const char *none = "no episodes to draw";
+            for (size_t k = 0; k < p->n; k++)
+                if (!p->e[k].log_every_episodes)
+                    none = "no episodes to draw (log_every_episodes = 0 keeps none in "
+                           "episodes.csv and summary.csv; scores.csv has the runs' scores)";
+            note(p, "learning curves: %s",
+                 info.longest ? "one episode per run, no curve to draw" : none);
             return RL_OK;
         }
         if (!info.n_defined) {
@@ -468,7 +473,14 @@ static int plot_sweep(plotter *p, char *assignments, rl_error *err)
     free(info.line_config);
     if (rc == RL_OK)
         rc = write_script(p, "sweep", script, sizeof script, err);
-    return rc == RL_OK ? run_gnuplot(p, script, assignments, picture, err) : rc;
+    p->remark = !info.from_scores ? NULL
+                : p->o->stat == RL_PLOT_IQM
+                    ? "thinned episodes: scores from scores.csv"
+                    : "thinned episodes: scores from scores.csv, whose means have no interval";
+    if (rc == RL_OK)
+        rc = run_gnuplot(p, script, assignments, picture, err);
+    p->remark = NULL;
+    return rc;
 }
 
 static int plot_grids(plotter *p, char *assignments, rl_error *err)

@@ -67,12 +67,20 @@ static int open_output(rl_output_file *o, const char *plots, const char *name, r
 
 /* ---- Learning curves ---- */
 
-/* out[i]: the mean of the defined values among x[i - window + 1 .. i]. rl_moving_average
- * takes finite values only, and a curve may lack values (value_rmse, a one-run interval). */
-static void moving_average(const double *x, size_t n, size_t window, double *out)
+/* out[i]: the mean of the defined values among x[j] whose episode[j] is one of the window
+ * episodes episode[i] - window + 1 .. episode[i] (episodes ascending). With every episode
+ * present that is x[i - window + 1 .. i]; episodes thinned by log_every_episodes leave
+ * fewer points in a window, never more episodes. rl_moving_average takes finite values only,
+ * and a curve may lack values (value_rmse, a one-run interval). */
+static void moving_average(const double *x, const size_t *episode, size_t n, size_t window,
+                           double *out)
 {
+    size_t start = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t start = i + 1 >= window ? i + 1 - window : 0, count = 0;
+        /* (Episode numbers are read from files: no sum that could wrap around.) */
+        while (start < i && (episode[start] > episode[i] || episode[i] - episode[start] >= window))
+            start++;
+        size_t count = 0;
         double sum = 0.0;
         for (size_t j = start; j <= i; j++)
             if (isfinite(x[j])) {
@@ -136,7 +144,7 @@ static int curve_flush(FILE *f, curve *c, size_t smooth, rl_plot_curves_info *in
         if (!tmp)
             return rl_error_set(err, RL_ENOMEM, "out of memory");
         for (int i = 0; i < 3; i++) {
-            moving_average(c->y[i], c->n, smooth, tmp);
+            moving_average(c->y[i], c->episode, c->n, smooth, tmp);
             memcpy(c->y[i], tmp, c->n * sizeof *tmp);
         }
         free(tmp);
@@ -776,27 +784,6 @@ static bool same_line(const rl_plot_experiment *t, size_t a, size_t b, size_t x)
     return true;
 }
 
-/* score_episodes from DIR/config.ini's [experiment] section; 0 when absent. */
-static size_t score_episodes(const char *dir)
-{
-    char path[RL_OUTPUT_PATH_MAX], line[512];
-    snprintf(path, sizeof path, "%.4000s/config.ini", dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    size_t n = 0;
-    bool experiment = false;
-    while (fgets(line, sizeof line, f)) {
-        if (line[0] == '[')
-            experiment = strncmp(line, "[experiment]", 12) == 0;
-        unsigned long long v;
-        if (experiment && sscanf(line, "score_episodes = %llu", &v) == 1)
-            n = (size_t)v;
-    }
-    fclose(f);
-    return n;
-}
-
 /* One run's running score: the metric's sum over its window, defined values only. */
 typedef struct run_score {
     double sum;
@@ -904,6 +891,61 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
     return rc;
 }
 
+/* A configuration's row of scores.csv (statistics.h): its runs' mean score, their IQM and
+ * its bootstrap interval. */
+typedef struct config_score {
+    bool seen;
+    size_t runs;
+    double mean, iqm, low, high;
+} config_score;
+
+/* Reads e's scores.csv into score[0 .. e->n_configs). Untrusted: each row's configuration
+ * must be one configs.csv lists, once, and its run count at most runs.csv's runs of it. */
+static int read_config_scores(const rl_plot_experiment *e, const run_table *runs,
+                              config_score *score, rl_error *err)
+{
+    for (size_t k = 0; k < e->n_configs; k++)
+        score[k] = (config_score){false, 0, NAN, NAN, NAN, NAN};
+    rl_csv in;
+    int rc = csv_open(&in, e->dir, "scores.csv", err);
+    if (rc != RL_OK)
+        return rc;
+    const char *const names[] = {"config", "runs", "mean", "iqm", "iqm_ci95_low",
+                                 "iqm_ci95_high"};
+    int col[6];
+    for (int i = 0; i < 6; i++)
+        if ((col[i] = rl_csv_column(&in, names[i], err)) < 0)
+            rc = RL_EPARSE;
+    while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
+        rc = RL_OK;
+        size_t config = 0, n = 0, of_config = 0;
+        if (!rl_csv_size(&in, col[0], &config))
+            rc = bad_number(&in, col[0], err);
+        else if (!rl_csv_size(&in, col[1], &n))
+            rc = bad_number(&in, col[1], err);
+        else if (config >= e->n_configs)
+            rc = rl_csv_error(&in, col[0], err, "configuration %zu is not in configs.csv (%zu "
+                                                "configurations)",
+                              config, e->n_configs);
+        else if (score[config].seen)
+            rc = rl_csv_error(&in, col[0], err, "configuration %zu has a second row", config);
+        if (rc != RL_OK)
+            break;
+        for (size_t r = 0; r < runs->n; r++)
+            of_config += runs->config[r] == config;
+        if (n > of_config) {
+            rc = rl_csv_error(&in, col[1], err, "%zu runs, but runs.csv has %zu of "
+                                                "configuration %zu",
+                              n, of_config, config);
+            break;
+        }
+        score[config] = (config_score){true, n, csv_number(&in, col[2]), csv_number(&in, col[3]),
+                                       csv_number(&in, col[4]), csv_number(&in, col[5])};
+    }
+    rl_csv_close(&in);
+    return rc;
+}
+
 /* "mean return over the first 100 episodes": what a run's score is. */
 static void describe_window(rl_plot_metric metric, rl_plot_stat stat, size_t first,
                             size_t last, char *out, size_t size)
@@ -936,13 +978,33 @@ static int sweep_rows(const rl_plot_experiment *e, size_t experiment, const char
             x = (int)j;
     if (x < 0)
         return rl_error_set(err, RL_EUNSUPPORTED, "%s does not sweep %s", e->name, key);
+    if (!first && !last)
+        last = e->score_episodes;
+    /* Episodes thinned by log_every_episodes: a run's mean over a window is no longer in
+     * episodes.csv, but its score (the mean return over the last score_episodes, counted
+     * over every episode) is summarised in scores.csv. */
+    bool thinned = e->log_every_episodes != 1;
+    if (thinned && (metric != RL_PLOT_RETURN || first || last != e->score_episodes)) {
+        char window[160];
+        describe_window(RL_PLOT_RETURN, RL_PLOT_MEAN, 0, e->score_episodes, window,
+                        sizeof window);
+        char kept[64];
+        if (e->log_every_episodes)
+            snprintf(kept, sizeof kept, "one episode in %zu", e->log_every_episodes);
+        else
+            snprintf(kept, sizeof kept, "no episode");
+        return rl_error_set(err, RL_EUNSUPPORTED,
+                            "%s keeps %s in episodes.csv (log_every_episodes = %zu): only its "
+                            "runs' score, the %s (scores.csv), can be drawn against %s",
+                            e->name, kept, e->log_every_episodes, window, key);
+    }
     run_table runs;
     int rc = run_table_read(e->dir, e->n_configs, &runs, err);
     if (rc != RL_OK)
         return rc;
-    if (!first && !last)
-        last = score_episodes(e->dir);
     describe_window(metric, stat, first, last, summary, summary_size);
+    config_score *scores = thinned ? malloc((e->n_configs ? e->n_configs : 1) * sizeof *scores)
+                                   : NULL;
     double *score = malloc((runs.n ? runs.n : 1) * sizeof *score);
     double *values = malloc((runs.n ? runs.n : 1) * sizeof *values);
     double *work = malloc((runs.n + RL_PLOT_BOOTSTRAP) * sizeof *work);
@@ -958,13 +1020,18 @@ static int sweep_rows(const rl_plot_experiment *e, size_t experiment, const char
                                           : NULL;
     if (line_config)
         info->line_config = line_config;
-    rc = score && values && work && line_of && x_of && line_config
+    rc = score && values && work && line_of && x_of && line_config && (scores || !thinned)
              ? RL_OK
              : rl_error_set(err, RL_ENOMEM, "out of memory");
-    if (rc == RL_OK)
+    if (rc == RL_OK && thinned) {
+        rc = read_config_scores(e, &runs, scores, err);
+        info->from_scores = true;
+    } else if (rc == RL_OK) {
         rc = read_run_scores(e->dir, metric, first, last, &runs, score, err);
+    }
     if (rc == RL_ENOTFOUND)
-        rc = rl_error_set(err, RL_EUNSUPPORTED, "no learner in %s (no episodes.csv)", e->name);
+        rc = rl_error_set(err, RL_EUNSUPPORTED, "no learner in %s (no %s)", e->name,
+                          thinned ? "scores.csv" : "episodes.csv");
     *numeric = true;
     for (size_t i = 0; i < e->n_configs; i++) {
         double v;
@@ -996,9 +1063,12 @@ static int sweep_rows(const rl_plot_experiment *e, size_t experiment, const char
         if (!e->selected[k])
             continue;
         size_t n = 0;
-        for (size_t r = 0; r < runs.n; r++)
-            if (runs.config[r] == k && isfinite(score[r]))
-                values[n++] = score[r];
+        if (thinned)
+            n = scores[k].seen && isfinite(scores[k].mean) ? scores[k].runs : 0;
+        else
+            for (size_t r = 0; r < runs.n; r++)
+                if (runs.config[r] == k && isfinite(score[r]))
+                    values[n++] = score[r];
         if (!n)
             continue; /* a planner, or no defined value */
         if (line == info->n_lines) {
@@ -1007,7 +1077,12 @@ static int sweep_rows(const rl_plot_experiment *e, size_t experiment, const char
             info->n_lines++;
         }
         double centre, low, high;
-        if (stat == RL_PLOT_IQM) {
+        if (thinned) {
+            /* scores.csv has no spread of the runs' scores: the mean gets no interval. */
+            centre = stat == RL_PLOT_IQM ? scores[k].iqm : scores[k].mean;
+            low = stat == RL_PLOT_IQM && n >= 2 ? scores[k].low : NAN;
+            high = stat == RL_PLOT_IQM && n >= 2 ? scores[k].high : NAN;
+        } else if (stat == RL_PLOT_IQM) {
             rl_iqm_bootstrap(values, n, RL_PLOT_BOOTSTRAP, (unsigned long)k + 1, &low, &high,
                              work, NULL);
             centre = rl_iqm(values, n);
@@ -1022,6 +1097,7 @@ static int sweep_rows(const rl_plot_experiment *e, size_t experiment, const char
         }
         rows[(*n_rows)++] = (sweep_row){experiment, k, line, position, centre, low, high, n};
     }
+    free(scores);
     free(score);
     free(values);
     free(work);

@@ -77,7 +77,8 @@ typedef struct rl_plot_curves_info {
  * runs of a configuration must be together in episodes.csv, as gridrl writes it, else
  * RL_EPARSE); without bands the IQM's interval is not computed (its columns are empty).
  * Point e of a smoothed curve is the mean of the values of episodes e - smooth + 1 .. e that
- * are defined (fewer at the start); the interval's bounds are smoothed the same way. */
+ * are logged and defined (fewer at the start, or with log_every_episodes); the interval's
+ * bounds are smoothed the same way. */
 int rl_plot_write_curves(const rl_plot_experiment *e, size_t n, const char *plots,
                          rl_plot_metric metric, rl_plot_stat stat, size_t smooth, bool bands,
                          rl_plot_curves_info *info, rl_error *err);
@@ -116,6 +117,7 @@ typedef struct rl_plot_sweep_info {
     char summary[160];    /* what each row's value is, e.g. "mean return over all episodes";
                              with several experiments of different windows, the first's */
     bool same_summary;    /* every experiment's rows have that summary */
+    bool from_scores;     /* an experiment's rows are its scores.csv's (thinned episodes) */
     size_t *line_experiment, *line_config; /* n_lines: a line's experiment and its first
                                               configuration (free both) */
 } rl_plot_sweep_info;
@@ -128,8 +130,12 @@ typedef struct rl_plot_sweep_info {
  * is a line, numbered across experiments. A run's score is its mean metric over its first
  * `first` or last `last` episodes (defined values only); each row is the mean of its
  * configuration's run scores with a 95% t-interval, or their IQM with a bootstrap interval.
+ * An experiment whose episodes.csv is thinned (log_every_episodes other than 1) has its
+ * runs' scores only as scores.csv summarises them: its rows are scores.csv's mean (without
+ * an interval) or IQM and interval, for the return over the score window alone.
  * RL_EUNSUPPORTED (with the reason in err) when there is no swept parameter besides the
- * algorithm, an experiment does not sweep it, or there is no learner. */
+ * algorithm, an experiment does not sweep it, there is no learner, or a thinned experiment
+ * is asked for another metric or window. */
 int rl_plot_write_sweep(const rl_plot_experiment *e, size_t n, const char *plots,
                         rl_plot_metric metric, rl_plot_stat stat, size_t first, size_t last,
                         rl_plot_sweep_info *info, rl_error *err);

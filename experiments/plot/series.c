@@ -1,7 +1,10 @@
 /* The lines of a picture, their labels and colours: see series.h. */
 #include "experiments/plot/series.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +53,18 @@ static bool ini_value(const char *dir, const char *section, const char *key, cha
     }
     fclose(f);
     return found;
+}
+
+/* A whole number of config.ini's [experiment] section, or fallback when it is absent or not
+ * a plain number (results of a version without the key). */
+static size_t experiment_count(const char *dir, const char *key, size_t fallback)
+{
+    char text[64], *end;
+    if (!ini_value(dir, "experiment", key, text, sizeof text) || !isdigit((unsigned char)text[0]))
+        return fallback;
+    errno = 0;
+    unsigned long long n = strtoull(text, &end, 10);
+    return errno || *end || n > SIZE_MAX ? fallback : (size_t)n;
 }
 
 int rl_plot_experiment_read(const char *dir, rl_plot_experiment *e, rl_error *err)
@@ -120,6 +135,8 @@ int rl_plot_experiment_read(const char *dir, rl_plot_experiment *e, rl_error *er
     /* A swept env: name it by its sweep, not by one of its values. */
     if (strchr(e->env, ','))
         e->env[0] = '\0';
+    e->log_every_episodes = experiment_count(dir, "log_every_episodes", 1);
+    e->score_episodes = experiment_count(dir, "score_episodes", 0);
     return RL_OK;
 }
 

@@ -33,6 +33,10 @@ typedef struct rl_plot_experiment {
     const char *dir;
     char name[128];     /* [experiment] name of config.ini, else the directory's name */
     char env[160];      /* [env] preset, or the map file's name; "" when unknown */
+    size_t log_every_episodes; /* [experiment] log_every_episodes: episodes.csv and
+                                  summary.csv keep every Nth episode (0: none); 1 when
+                                  config.ini does not say */
+    size_t score_episodes;     /* [experiment] score_episodes: scores.csv's window (0: all) */
     size_t n_configs, n_columns;
     char **columns;     /* configs.csv's header: config, algorithm, swept keys... */
     char **cells;       /* n_configs x n_columns */
@@ -40,7 +44,8 @@ typedef struct rl_plot_experiment {
     size_t first_id;    /* the series id of its configuration 0 */
 } rl_plot_experiment;
 
-/* Reads DIR/configs.csv and DIR/config.ini (name, env); every configuration selected. */
+/* Reads DIR/configs.csv and DIR/config.ini (name, env, the episode keys); every
+ * configuration selected. */
 int rl_plot_experiment_read(const char *dir, rl_plot_experiment *e, rl_error *err);
 void rl_plot_experiment_free(rl_plot_experiment *e);
 
