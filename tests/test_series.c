@@ -10,6 +10,7 @@
 #include "tests/process.h"
 #include "tests/support.h"
 
+#include "agents/registry.h"
 #include "experiments/plot/series.h"
 
 static char tmpdir[PATH_SIZE];
@@ -55,6 +56,9 @@ static void test_names(void **state)
         {"value_iteration", "value iteration", "value iteration"},
         {"td0", "TD(0)", "TD(0)"},
         {"mc_epsilon_greedy", "MC ε-greedy", "MC epsilon-greedy"},
+        {"td_lambda", "TD(λ)", "TD(lambda)"},
+        {"sarsa_lambda", "Sarsa(λ)", "Sarsa(lambda)"},
+        {"dqn", "DQN", "DQN"},
         {"my_new_agent", "my new agent", "my new agent"}, /* not in the table: '_' as ' ' */
     };
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
@@ -62,6 +66,29 @@ static void test_names(void **state)
         assert_string_equal(name, CASES[i][1]);
         rl_plot_algorithm_name(CASES[i][0], true, name, sizeof name);
         assert_string_equal(name, CASES[i][2]);
+    }
+    /* Every algorithm of the registry has a name written for people, not its identifier
+     * with spaces (the planners' and "random" read well as they are), and an ASCII one for
+     * the terminal. */
+    static const char *const AS_IS[] = {"policy_evaluation", "value_iteration",
+                                        "policy_iteration", "truncated_policy_iteration",
+                                        "random"};
+    for (size_t k = 0; rl_agent_at(k); k++) {
+        const char *algorithm = rl_agent_name(rl_agent_at(k));
+        char spaced[64];
+        snprintf(spaced, sizeof spaced, "%s", algorithm);
+        for (char *c = spaced; *c; c++)
+            *c = *c == '_' ? ' ' : *c;
+        bool as_is = false;
+        for (size_t i = 0; i < sizeof AS_IS / sizeof AS_IS[0]; i++)
+            as_is |= strcmp(algorithm, AS_IS[i]) == 0;
+        rl_plot_algorithm_name(algorithm, false, name, sizeof name);
+        if (!as_is && strcmp(name, spaced) == 0)
+            fail_msg("%s has no readable name in rl_plot_algorithm_name's table", algorithm);
+        rl_plot_algorithm_name(algorithm, true, name, sizeof name);
+        for (const char *c = name; *c; c++)
+            if ((unsigned char)*c >= 0x80)
+                fail_msg("%s's ASCII name '%s' is not ASCII", algorithm, name);
     }
 }
 
