@@ -73,6 +73,8 @@ do for [p=1:panels] {
 stats data_of(word(metric, 1)) using 3 nooutput
 # Values spread over two or more decades (step sizes 0.001 ... 0.1) go on a log scale.
 logx = !categorical && STATS_min > 0 && STATS_max >= 100 * STATS_min
+xlo = STATS_min
+xhi = STATS_max
 # What each point is: one summary, or one per experiment (then the legend says which).
 summary = ''
 mixed = 0
@@ -87,10 +89,12 @@ key_columns = longest > 30 ? 1 : 2
 legend_rows = int((n_lines + key_columns - 1) / key_columns)
 panel_height = panels == 1 ? 520 : 330
 height = panel_height * panels + 40 + 22 * legend_rows
+# Enhanced text for the powers of ten of a log x axis; every label is noenhanced (names hold
+# '_').
 if (term eq 'pdfcairo') {
-    eval sprintf("set terminal pdfcairo size %g,%g font ',11' noenhanced", width / 72.0, height / 72.0)
+    eval sprintf("set terminal pdfcairo size %g,%g font ',11' enhanced", width / 72.0, height / 72.0)
 } else {
-    eval sprintf("set terminal %s size %d,%d font ',11' noenhanced", term, width, height)
+    eval sprintf("set terminal %s size %d,%d font ',11' enhanced", term, width, height)
 }
 set output out
 set encoding utf8
@@ -108,12 +112,25 @@ set tics nomirror
 set style fill transparent solid 0.2 noborder
 set autoscale xfix
 set offsets graph 0.03, graph 0.03, 0, 0
-if (logx) { set logscale x }
+set xtics noenhanced
+if (logx) {
+    set logscale x
+    # Every tic as a power of ten, 10^n, as the other pictures' log axes; within less than
+    # three decades also 2 and 5 times them.
+    set xtics enhanced
+    set format x '10^{%T}'
+    if (xhi / xlo < 1000) {
+        do for [e=floor(log10(xlo)):ceil(log10(xhi))] {
+            eval sprintf("set xtics add ('2·10^{%d}' %g, '5·10^{%d}' %g)", e, 2 * 10.0**e, e, 5 * 10.0**e)
+        }
+    }
+}
 x_name = key eq 'alpha' ? 'α (step size)' : key eq 'epsilon' ? 'ε' : key eq 'gamma' ? 'γ' : \
          key eq 'lambda' ? 'λ' : key
 
 mine(l, x) = int($1) == l ? x : NaN
-set multiplot title heading
+set key noenhanced
+set multiplot title heading noenhanced
 legend_space = (14.0 + 22.0 * legend_rows) / height
 title_space = (title eq '' ? 40.0 : 58.0) / height
 panel_frac = (1.0 - legend_space - title_space) / panels
@@ -128,8 +145,8 @@ do for [p=1:panels] {
     set bmargin at screen 1.0 - title_space - p * panel_frac + (p == panels ? 80.0 : 45.0) / height
     # One panel: the summary says it all; several: each its metric, the window above them.
     short = m eq 'return' ? 'return' : m eq 'length' ? 'episode length' : 'value RMSE'
-    set ylabel (mixed ? short.' (window as in the legend)' : panels == 1 ? what_m : short)
-    set xlabel (p == panels ? x_name : '')
+    set ylabel (mixed ? short.' (window as in the legend)' : panels == 1 ? what_m : short) noenhanced
+    set xlabel (p == panels ? x_name : '') noenhanced
     set yrange [*:*]
     lo_name = exists('ymin_'.m) ? 'ymin_'.m : 'ymin'
     hi_name = exists('ymax_'.m) ? 'ymax_'.m : 'ymax'

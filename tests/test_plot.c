@@ -446,6 +446,82 @@ static void test_formats(void **state)
     expect_picture(vi_dir, "convergence.pdf", RL_PLOT_PDF);
 }
 
+/* The text of every <text> element of an SVG picture gnuplot drew, one a line, with '^'
+ * before a raised part (enhanced text: 10^{-2} is "10" then a raised "-2"). */
+static char *svg_texts(const char *path)
+{
+    char *svg = slurp(path);
+    if (!svg)
+        fail_msg("cannot read %s", path);
+    char *out = calloc(strlen(svg) + 1, 1);
+    assert_non_null(out);
+    size_t n = 0;
+    for (const char *t = svg; (t = strstr(t, "<text>"));) {
+        const char *end = strstr(t, "</text>");
+        assert_non_null(end);
+        if (t[6] != '<') /* plain text, no parts */
+            for (const char *c = t + 6; c < end; c++)
+                out[n++] = *c;
+        for (const char *span = t; (span = strstr(span, "<tspan")) && span < end;) {
+            const char *close = strchr(span, '>');
+            const char *raised = strstr(span, "dy=\"-");
+            if (raised && raised < close)
+                out[n++] = '^';
+            for (const char *c = close + 1; *c && *c != '<'; c++)
+                out[n++] = *c;
+            span = close;
+        }
+        out[n++] = '\n';
+        t = end;
+    }
+    free(svg);
+    return out;
+}
+
+/* Log axes are labelled one way, in powers of ten: the steps picture's y axis (value errors
+ * from about 10 down to 10^-2 here) and a sweep's x axis over step sizes 0.001, 0.01, 0.1
+ * (two decades: also 2 and 5 times the powers). No tick reads 0.01 or 1e-05. */
+static void test_log_ticks(void **state)
+{
+    (void)state;
+    need_gnuplot();
+    result r = RUN("plot", steps_dir, "--what", "steps", "--format", "svg");
+    expect_status(&r, 0);
+    result_free(&r);
+    char path[PATH_SIZE];
+    PATHF(path, "%s/plots/steps_value_rmse.svg", steps_dir);
+    char *texts = svg_texts(path);
+    assert_contains(texts, "\n10^0\n");
+    assert_contains(texts, "\n10^1\n");
+    assert_true(strstr(texts, "\n0.1\n") == NULL && strstr(texts, "e-0") == NULL &&
+                strstr(texts, "e+0") == NULL);
+    free(texts);
+
+    char config[PATH_SIZE], dir[PATH_SIZE];
+    PATHF(config, "%s/logx.ini", tmpdir);
+    write_file(config, "[experiment]\nname = logx\nepisodes = 4\nseeds = 2\nmax_steps = 20\n"
+                       "[env]\npreset = zhao5x5\n"
+                       "[agent]\nalgorithm = q_learning\nalpha = 0.001, 0.01, 0.1\n");
+    PATHF(dir, "%s/logx", tmpdir);
+    r = RUN("run", config, "-o", dir, "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    r = RUN("plot", dir, "--what", "sweep", "--format", "svg");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(path, "%s/plots/sweep_return.svg", dir);
+    texts = svg_texts(path);
+    assert_contains(texts, "\n10^-3\n");
+    assert_contains(texts, "\n10^-2\n");
+    assert_contains(texts, "\n10^-1\n");
+    assert_contains(texts, "\n2·10^-3\n");
+    assert_contains(texts, "\n5·10^-2\n");
+    assert_true(strstr(texts, "\n0.01\n") == NULL && strstr(texts, "\n0.001\n") == NULL);
+    /* Names keep their underscores (no enhanced-text subscripts): the legend. */
+    assert_contains(texts, "Q-learning");
+    free(texts);
+}
+
 /* The library entry point the runner calls, with the defaults. */
 static void test_plot_dir_function(void **state)
 {
@@ -1911,6 +1987,7 @@ int main(void)
         cmocka_unit_test(test_planner_pictures),
         cmocka_unit_test(test_learner_pictures),
         cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_log_ticks),
         cmocka_unit_test(test_plot_dir_function),
         cmocka_unit_test(test_arrows_match_policy),
         cmocka_unit_test(test_arrow_directions),
