@@ -1,5 +1,5 @@
 # Bash completion for gridrl: commands, each command's options, and the names a config can
-# use (presets and their aliases, algorithms, [experiment] keys, feature kinds).
+# use (env types, presets and their aliases, algorithms, [experiment] keys, feature kinds).
 #
 # Names come from the program being completed (`gridrl help`, `gridrl COMMAND --help`,
 # `gridrl list --names`), so they never go stale; only the few fixed choices of `gridrl
@@ -99,6 +99,11 @@ _gridrl()
             reply=($(compgen -P agent.algorithm= -W "$(_gridrl_names "$program" agents)" \
                 -- "${cur#agent.algorithm=}"))
             ;;
+        env.type=* | type=*)
+            local key=${cur%%=*}=
+            reply=($(compgen -P "$key" -W "$(_gridrl_names "$program" envs)" \
+                -- "${cur#*=}"))
+            ;;
         env.preset=* | preset=*)
             local key=${cur%%=*}=
             reply=($(compgen -P "$key" -W "$(_gridrl_names "$program" presets)" \
@@ -114,7 +119,7 @@ _gridrl()
                 -- "${cur#experiment.}"))
             ;;
         *)
-            reply=($(compgen -W "experiment. env. agent. env.preset= agent.algorithm=" \
+            reply=($(compgen -W "experiment. env. agent. env.type= env.preset= agent.algorithm=" \
                 -- "$cur"))
             ;;
         esac

@@ -12,6 +12,7 @@ typedef struct rl_preset {
     const char *name;
     const char *doc;      /* one line, with the book reference */
     const char *map;      /* name of the embedded map (envs/maps/NAME.map) */
+    const char *map_after; /* the embedded map after a map change (change_at), or NULL */
     const char *settings; /* [env] defaults it replaces: "key = value" lines */
     double gamma;         /* suggested agent.gamma; < 0 when none */
     long max_steps;       /* suggested experiment.max_steps; 0 when none */

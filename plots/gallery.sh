@@ -50,4 +50,20 @@ cp "$out/vi_gamma/plots/convergence.png" "$gallery/zhao_fig3_4a_gamma_convergenc
 cp "$out/zhao_fig8_7_td_linear/plots/learning_curve_value_rmse.png" "$gallery/zhao_fig8_7_td_linear_rmse.png"
 cp "$out/zhao_fig8_7_td_linear/plots/surface_5.png" "$gallery/zhao_fig8_8_surface.png"
 
+"$gridrl" run "$configs/sb_fig8_2_dyna_maze.ini" -o "$out/sb_fig8_2_dyna_maze" -q
+"$gridrl" plot "$out/sb_fig8_2_dyna_maze" --what curves --metric length --ymax 800
+cp "$out/sb_fig8_2_dyna_maze/plots/learning_curve_length.png" "$gallery/sb_fig8_2_dyna_maze_length.png"
+
+"$gridrl" run "$configs/sb_fig8_4_blocking_maze.ini" -o "$out/sb_fig8_4_blocking_maze" -q
+"$gridrl" plot "$out/sb_fig8_4_blocking_maze" --what steps
+cp "$out/sb_fig8_4_blocking_maze/plots/steps_cumulative_reward.png" "$gallery/sb_fig8_4_blocking_maze.png"
+
+"$gridrl" run "$configs/sb_fig8_5_shortcut_maze.ini" -o "$out/sb_fig8_5_shortcut_maze" -q
+"$gridrl" plot "$out/sb_fig8_5_shortcut_maze" --what steps
+cp "$out/sb_fig8_5_shortcut_maze/plots/steps_cumulative_reward.png" "$gallery/sb_fig8_5_shortcut_maze.png"
+
+"$gridrl" run "$configs/sb_fig6_5_maximization_bias.ini" -o "$out/sb_fig6_5_maximization_bias" -q
+"$gridrl" plot "$out/sb_fig6_5_maximization_bias" --what curves
+cp "$out/sb_fig6_5_maximization_bias/plots/choices_fraction.png" "$gallery/sb_fig6_5_maximization_bias.png"
+
 echo "gallery regenerated in $gallery/"

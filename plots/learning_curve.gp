@@ -2,8 +2,10 @@
 # mean) over the runs of each episode's return, length or value error, with its 95% interval
 # as a shaded band, as in Sutton & Barto's Figure 6.4 (cliff walking) and Zhao's Figs 7.2-7.3;
 # several metrics as panels of one figure (Zhao's Fig 7.2 draws return and length); or, with
-# xaxis='step', the value error per logged step (Zhao Figs 7.4-7.5); or, with
-# xaxis='update', the training loss or the value error per logged update (Zhao Fig 8.11).
+# xaxis='step', the value error or the cumulative reward per logged step (Zhao Figs 7.4-7.5,
+# Sutton & Barto's Figs 8.4-8.5); or, with xaxis='update', the training loss or the value
+# error per logged update (Zhao Fig 8.11); or the share of counted choices per episode
+# (Sutton & Barto's Fig 6.5).
 #
 #   gnuplot -e "dir='results/x'" plots/learning_curve.gp
 #   gnuplot -e "dir='results/x'; metric='return length'; term='svg'" plots/learning_curve.gp
@@ -15,16 +17,20 @@
 # Reads, for each metric M, the file data_M (default DIR/summary.csv) with the columns series
 # (or config), episode (or step, or update), runs, STAT_M, ci95_low_M, ci95_high_M: `gridrl
 # plot` writes PLOTS/curves_M.csv (several experiments' configurations as series, smoothed
-# when asked, the IQM when asked), PLOTS/steps_value_rmse.csv (steps.csv summarised per
-# logged step) and PLOTS/updates_M.csv (updates.csv summarised per logged update). The lines'
+# when asked, the IQM when asked), PLOTS/steps_value_rmse.csv and
+# PLOTS/steps_cumulative_reward.csv (steps.csv summarised per logged step),
+# PLOTS/updates_M.csv (updates.csv summarised per logged update) and
+# PLOTS/choices_fraction.csv (choices.csv summarised per episode). The lines'
 # labels, colours and dash patterns come from the tab-separated file `series` (series,
 # experiment, config, label, colour, dash) that `gridrl plot` writes; without it, from
 # DIR/configs.csv.
 #
 # Variables (-e "name=value; ..."):
 #   dir     the results directory (required)
-#   metric  'return' (default), 'length', 'value_rmse', (per update) 'loss', or several
-#           separated by spaces: one panel each, one above the other
+#   metric  'return' (default), 'length', 'value_rmse', (per update) 'loss', (per step)
+#           'cumulative_reward', (per episode) 'fraction' (choices_fraction.csv: the share of
+#           marked choices), or several separated by spaces: one panel each, one above the
+#           other
 #   data_M  the curves of metric M (default DIR/summary.csv)
 #   series  the lines' labels and colours (default: from DIR/configs.csv)
 #   stat    'mean' (default) or 'iqm': which column is the curve
@@ -154,6 +160,8 @@ xname = sprintf('%s%s', xaxis, smooth > 1 ? \
 name_of(m) = m eq 'return' ? 'return (sum of rewards during the episode)' : \
              m eq 'length' ? 'episode length (steps)' : \
              m eq 'loss' ? 'training loss (mean over the batch)' : \
+             m eq 'cumulative_reward' ? 'cumulative reward (every reward of the run so far)' : \
+             m eq 'fraction' ? 'fraction of the counted choices (choices.csv)' : \
              'RMSE of the values against the truth'
 # The last x tic's label is centred on the right border: room for half of a long one.
 digits = strlen(sprintf('%d', int(xmax)))

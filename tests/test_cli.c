@@ -458,8 +458,8 @@ static void test_gymnasium_aliases(void **state)
     result_free(&r);
 }
 
-/* --names: one name a line, every preset and alias (counted by hand: 10 + 3), every
- * algorithm of the registry. */
+/* --names: one name a line, every preset and alias (counted by hand: 12 + 3), every env
+ * type (gridworld and mdp), every algorithm of the registry. */
 static void test_list_names_only(void **state)
 {
     (void)state;
@@ -468,9 +468,15 @@ static void test_list_names_only(void **state)
     size_t lines = 0;
     for (const char *c = r.out; *c; c++)
         lines += *c == '\n';
-    assert_int_equal(lines, 13);
+    assert_int_equal(lines, 15);
     assert_contains(r.out, "zhao5x5\n");
+    assert_contains(r.out, "\nblocking_maze\n");
+    assert_contains(r.out, "\nshortcut_maze\n");
     assert_contains(r.out, "\nFrozenLake8x8-v1\n");
+    result_free(&r);
+    r = RUN("list", "--names", "envs");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "gridworld\nmdp\n");
     result_free(&r);
     r = RUN("list", "--names", "agents");
     assert_int_equal(r.status, 0);

@@ -98,8 +98,8 @@ static void test_options(void **state)
     expect_completion("list --na", "--names\n");
 }
 
-/* Names a config uses, from `gridrl list --names`: presets with Gymnasium's aliases, and
- * algorithms inside -s agent.algorithm=. */
+/* Names a config uses, from `gridrl list --names`: presets with Gymnasium's aliases, env
+ * types inside -s env.type=, and algorithms inside -s agent.algorithm=. */
 static void test_names(void **state)
 {
     (void)state;
@@ -109,6 +109,12 @@ static void test_names(void **state)
     /* bash replaces the word after '=', so the replies are the values alone. */
     expect_completion("run x.ini -s agent.algorithm=q_", "q_learning\nq_learning_linear\n");
     expect_completion("run x.ini -s env.preset=zhao", "zhao5x5\n");
+    /* The planning presets and learners, and the env types (gridworld, an MDP file). */
+    expect_completion("show b", "blocking_maze\n");
+    expect_completion("run x.ini -s env.preset=sh", "shortcut_maze\n");
+    expect_completion("run x.ini -s agent.algorithm=dyna", "dyna_q\ndyna_q_plus\n");
+    expect_completion("run x.ini -s env.type=", "gridworld\nmdp\n");
+    expect_completion("run x.ini -s env.t", "env.type=\n");
     expect_completion("run x.ini -s experiment.seed", "experiment.seed=\nexperiment.seeds=\n");
 }
 

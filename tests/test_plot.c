@@ -687,7 +687,8 @@ static void test_arrow_directions(void **state)
     write_file(path, "run,state,row,col,action,probability\n"
                      "0,7,1,2,up,0.5\n"
                      "0,7,1,2,jump,0.5\n");
-    assert_int_equal(rl_plot_write_arrows(dir, plots_of(dir), &err), RL_EPARSE);
+    /* Not a move on a grid (an MDP file's action): unsupported, the grid picture skipped. */
+    assert_int_equal(rl_plot_write_arrows(dir, plots_of(dir), &err), RL_EUNSUPPORTED);
     assert_contains(err.message, "'jump'");
     assert_contains(err.file, "policy.csv");
     assert_int_equal(err.line, 3);
@@ -1791,6 +1792,133 @@ static void test_crafted_sizes(void **state)
     table_free(&t);
 }
 
+/* steps.csv with cumulative_reward (log_cumulative_reward) and choices.csv (an env with
+ * counted choices): summarised per series and x like value_rmse; two runs a, b give mean
+ * (a + b) / 2 and half width t_{0.975,1} |a - b| / 2. Two experiments overlay as series
+ * 0, 1 and 2, 3. Without the column in any experiment the cumulative reward is RL_ENOTFOUND
+ * (not drawn), in only some RL_EUNSUPPORTED naming the one without; without it choices.csv
+ * is malformed. */
+static void test_cumulative_reward_and_choices(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE], other[PATH_SIZE], out[PATH_SIZE], path[PATH_SIZE + 32];
+    PATHF(dir, "%s/reward_choices", tmpdir);
+    PATHF(other, "%s/reward_choices_other", tmpdir);
+    PATHF(out, "%s/reward_choices_overlay", tmpdir);
+    mkdir(out, 0777);
+    for (int k = 0; k < 2; k++) {
+        const char *d = k ? other : dir;
+        mkdir(d, 0777);
+        PATHF(path, "%s/configs.csv", d);
+        write_file(path, "config,algorithm\n0,dyna_q\n1,dyna_q_plus\n");
+        PATHF(path, "%s/summary.csv", d);
+        write_file(path, "config,episode,runs,mean_return,sd_return,ci95_low_return,"
+                         "ci95_high_return\n");
+        PATHF(path, "%s/runs.csv", d);
+        write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                         "0,0,0,1,completed,2,20,0\n1,0,1,2,completed,1,20,0\n"
+                         "2,1,0,3,completed,1,20,0\n3,1,1,4,completed,1,20,0\n");
+        PATHF(path, "%s/steps.csv", d);
+        write_file(path, "run,step,episode,value_rmse,cumulative_reward\n"
+                         "0,10,1,,1\n0,20,2,,3\n1,10,1,,0\n1,20,1,,1\n"
+                         "2,10,1,,2\n2,20,1,,2\n3,10,1,,4\n3,20,1,,6\n");
+    }
+    rl_plot_experiment e = experiment(dir);
+    rl_plot_curves_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_cumulative_reward(&e, 1, plots_of(dir), true, &info, &err),
+                     RL_OK);
+    assert_int_equal(info.longest, 2);
+    assert_int_equal(info.n_defined, 4);
+    PATHF(path, "%s/plots/steps_cumulative_reward.csv", dir);
+    table t = table_read(path);
+    assert_int_equal(t.n_rows, 4);
+    const double mean[4] = {0.5, 2, 3, 4}, spread[4] = {1, 2, 2, 4};
+    for (size_t i = 0; i < 4; i++) {
+        assert_close(number_at(&t, i, "series"), i / 2, 0);
+        assert_close(number_at(&t, i, "step"), i % 2 ? 20 : 10, 0);
+        assert_close(number_at(&t, i, "mean_cumulative_reward"), mean[i], 1e-12);
+        double half = 12.706204736174698 * spread[i] / 2;
+        assert_close(number_at(&t, i, "ci95_high_cumulative_reward"), mean[i] + half, 1e-9);
+    }
+    table_free(&t);
+    /* The default y range, lines only: the later points (each series' second) 2 and 4 have
+     * the 1% and 99% quantiles 2.02 and 3.98, widened by half their span 0.98 to 1.04 and
+     * 4.96, which the largest value 4 caps; 5% of the span 2.96 on each side. */
+    assert_int_equal(rl_plot_write_cumulative_reward(&e, 1, plots_of(dir), false, &info, &err),
+                     RL_OK);
+    assert_close(info.low, 1.04 - 0.148, 1e-12);
+    assert_close(info.high, 4 + 0.148, 1e-12);
+
+    /* Two experiments: the second's configurations are series 2 and 3, with its values. */
+    rl_plot_experiment both[2] = {experiment(dir), experiment(other)};
+    both[1].first_id = both[0].n_configs;
+    assert_int_equal(rl_plot_write_cumulative_reward(both, 2, out, true, &info, &err), RL_OK);
+    PATHF(path, "%s/steps_cumulative_reward.csv", out);
+    t = table_read(path);
+    assert_int_equal(t.n_rows, 8);
+    for (size_t i = 0; i < 8; i++) {
+        assert_close(number_at(&t, i, "series"), i / 2, 0);
+        assert_close(number_at(&t, i, "mean_cumulative_reward"), mean[i % 4], 1e-12);
+    }
+    table_free(&t);
+
+    PATHF(path, "%s/choices.csv", dir);
+    write_file(path, "run,episode,decisions,chosen,fraction\n"
+                     "0,1,1,1,1\n0,2,1,0,0\n1,1,1,1,1\n1,2,1,1,1\n"
+                     "2,1,1,0,0\n2,2,2,1,0.5\n3,1,0,0,\n3,2,1,0,0\n");
+    assert_int_equal(rl_plot_write_choices(&e, 1, plots_of(dir), true, &info, &err), RL_OK);
+    PATHF(path, "%s/plots/choices_fraction.csv", dir);
+    t = table_read(path);
+    assert_int_equal(t.n_rows, 4);
+    /* series 1, episode 1: one defined value (run 3 took no counted decision) */
+    const double fraction[4] = {1, 0.5, 0, 0.25};
+    for (size_t i = 0; i < 4; i++) {
+        assert_close(number_at(&t, i, "series"), i / 2, 0);
+        assert_close(number_at(&t, i, "episode"), i % 2 + 1, 0);
+        assert_close(number_at(&t, i, "mean_fraction"), fraction[i], 1e-12);
+    }
+    assert_string_equal(text_at(&t, 2, "ci95_low_fraction"), "");
+    table_free(&t);
+    if (have_gnuplot) {
+        result r = RUN("plot", dir, "--what", "curves,steps");
+        expect_status(&r, 0);
+        assert_contains(r.out, "choices_fraction.png");
+        assert_contains(r.out, "steps_cumulative_reward.png");
+        result_free(&r);
+        /* The legend names the algorithms (series.h), as for every other curve. */
+        PATHF(path, "%s/plots/choices_series.tsv", dir);
+        char *series = slurp(path);
+        assert_non_null(series);
+        assert_contains(series, "\tDyna-Q\t");
+        assert_contains(series, "\tDyna-Q+\t");
+        free(series);
+        /* The other experiment has no choices.csv: said, and the rest drawn. */
+        r = RUN("plot", dir, other, "-o", out, "--what", "curves,steps");
+        expect_status(&r, 0);
+        assert_contains(r.out, "skipped choices: no choices.csv in ");
+        assert_contains(r.out, "steps_cumulative_reward.png");
+        result_free(&r);
+    }
+    PATHF(path, "%s/steps.csv", other);
+    write_file(path, "run,step,episode,value_rmse\n0,10,1,\n");
+    assert_int_equal(rl_plot_write_cumulative_reward(both, 2, out, true, &info, &err),
+                     RL_EUNSUPPORTED);
+    assert_contains(err.message, other);
+    assert_contains(err.message, "log_cumulative_reward");
+    assert_int_equal(rl_plot_write_cumulative_reward(&both[1], 1, out, true, &info, &err),
+                     RL_ENOTFOUND);
+    assert_contains(err.message, "cumulative_reward");
+    PATHF(path, "%s/choices.csv", dir);
+    write_file(path, "run,episode,decisions,chosen\n0,1,1,1\n");
+    assert_int_equal(rl_plot_write_choices(&e, 1, plots_of(dir), true, &info, &err),
+                     RL_EPARSE);
+    rl_plot_experiment_free(&e);
+    rl_plot_experiment_free(&both[0]);
+    rl_plot_experiment_free(&both[1]);
+}
+
 /* ---- errors --------------------------------------------------------------------------------- */
 
 /* Zhao Fig 8.6(b): the uniform policy's values on the 5x5 grid world (baseline rewards,
@@ -1996,6 +2124,7 @@ int main(void)
         cmocka_unit_test(test_curves_smoothing),
         cmocka_unit_test(test_steps_numbers),
         cmocka_unit_test(test_steps_picture),
+        cmocka_unit_test(test_cumulative_reward_and_choices),
         cmocka_unit_test(test_steps_fixture),
         cmocka_unit_test(test_default_range),
         cmocka_unit_test(test_iqm_curves),

@@ -59,6 +59,8 @@ static void test_names(void **state)
         {"td_lambda", "TD(λ)", "TD(lambda)"},
         {"sarsa_lambda", "Sarsa(λ)", "Sarsa(lambda)"},
         {"dqn", "DQN", "DQN"},
+        {"dyna_q", "Dyna-Q", "Dyna-Q"},
+        {"dyna_q_plus", "Dyna-Q+", "Dyna-Q+"},
         {"my_new_agent", "my new agent", "my new agent"}, /* not in the table: '_' as ' ' */
     };
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
@@ -116,6 +118,20 @@ static void test_experiment_and_labels(void **state)
     char title[256];
     rl_plot_title(&e, 1, title, sizeof title);
     assert_string_equal(title, "fig8_7 on rooms30.map");
+    assert_false(e.cumulative_reward);
+    rl_plot_experiment_free(&e);
+
+    /* An MDP file is named by its file too; log_cumulative_reward says steps.csv's rows
+     * have the column. */
+    make_dir(dir, sizeof dir, "mdp", "config,algorithm\n0,q_learning\n1,double_q_learning\n",
+             "[experiment]\nname = fig6_5\nlog_every_steps = 1\nlog_cumulative_reward = true\n"
+             "[env]\ntype = mdp\nfile = /some/where/maximization_bias.mdp\n");
+    e = read_experiment(dir);
+    rl_plot_title(&e, 1, title, sizeof title);
+    assert_string_equal(title, "fig6_5 on maximization_bias.mdp");
+    assert_true(e.cumulative_reward);
+    rl_plot_label(&e, 1, NULL, false, false, label, sizeof label);
+    assert_string_equal(label, "Double Q-learning");
     rl_plot_experiment_free(&e);
 
     /* A preset is named as it is; without config.ini, the directory's name. */

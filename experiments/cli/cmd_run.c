@@ -209,11 +209,19 @@ static void print_run(const rl_plan *p, const rl_run_result *r, const rl_grid_st
         double best = 0.0;
         for (size_t a = 0; a < m->n_actions; a++)
             best = pi[a] > best ? pi[a] : best;
-        for (size_t a = 0; a < m->n_actions; a++)
-            if (pi[a] >= best - 1e-12)
-                strncat(arrows[s], rl_grid_arrow(m->action_drow[a], m->action_dcol[a],
-                                                 style->ascii),
-                        sizeof arrows[s] - strlen(arrows[s]) - 1);
+        for (size_t a = 0; a < m->n_actions; a++) {
+            if (!(pi[a] >= best - 1e-12))
+                continue;
+            /* An action that is no move (an MDP file's) shows by its name. */
+            bool named = m->action_drow[a] == 0 && m->action_dcol[a] == 0 &&
+                         strcmp(m->action_names[a], "stay") != 0;
+            if (named && arrows[s][0])
+                strncat(arrows[s], ",", sizeof arrows[s] - strlen(arrows[s]) - 1);
+            strncat(arrows[s],
+                    named ? m->action_names[a]
+                          : rl_grid_arrow(m->action_drow[a], m->action_dcol[a], style->ascii),
+                    sizeof arrows[s] - strlen(arrows[s]) - 1);
+        }
         arrow_ptrs[s] = arrows[s];
     }
     printf("\nconfiguration %zu (%s", r->configuration, rl_agent_name(cfg->agent));

@@ -146,16 +146,18 @@ static bool sums_add(sums *s, size_t episode, double value)
     return true;
 }
 
-/* Section name of an open run file as CSV rows (the experiment file's columns): its text in
- * *data (free it after closing c). False when it is absent or unreadable. */
-static bool open_section(rl_run_file *rf, const char *name, char **data, rl_csv *c)
+/* Section name of an open run file of l's experiment as CSV rows (the experiment file's
+ * columns): its text in *data (free it after closing c). False when it is absent or
+ * unreadable. */
+static bool open_section(const rl_live *l, rl_run_file *rf, const char *name, char **data,
+                         rl_csv *c)
 {
     size_t size;
     *data = NULL;
     if (rl_run_file_read(rf, name, data, &size, NULL) != RL_OK || !*data)
         return false;
-    if (rl_csv_open_memory(c, rf->path, *data, size, rl_results_run_columns(name), NULL) !=
-        RL_OK) {
+    const char *columns = rl_results_run_columns(name, l->experiment.cumulative_reward);
+    if (rl_csv_open_memory(c, rf->path, *data, size, columns, NULL) != RL_OK) {
         free(*data);
         *data = NULL;
         return false;
@@ -174,7 +176,7 @@ static void read_run(rl_live *l, size_t run)
     rl_csv in;
     char *data;
     size_t config = (size_t)-1;
-    if (open_section(&rf, "runs.csv", &data, &in)) {
+    if (open_section(l, &rf, "runs.csv", &data, &in)) {
         int col = rl_csv_column(&in, "config", NULL);
         if (col < 0 || rl_csv_next(&in, NULL) != 1 || !rl_csv_size(&in, col, &config))
             config = (size_t)-1;
@@ -183,7 +185,7 @@ static void read_run(rl_live *l, size_t run)
     }
     /* Untrusted: a configuration past configs.csv's is no series. A planner has no
      * episodes. */
-    if (config < l->experiment.n_configs && open_section(&rf, "episodes.csv", &data, &in)) {
+    if (config < l->experiment.n_configs && open_section(l, &rf, "episodes.csv", &data, &in)) {
         int col_episode = rl_csv_column(&in, "episode", NULL);
         int col_return = rl_csv_column(&in, "return", NULL);
         while (col_episode >= 0 && col_return >= 0 && rl_csv_next(&in, NULL) == 1) {

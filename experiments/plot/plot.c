@@ -307,7 +307,43 @@ static int plot_curves(plotter *p, char *assignments, rl_error *err)
     return rc;
 }
 
-/* The value error per logged step: learning_curve.gp with step on the x axis. */
+/* A quantity logged by the runs and summarised across them into PLOTS/NAME.csv (by
+ * rl_plot_write_steps and its kind) drawn by learning_curve.gp as curves of the selected
+ * series (written as PLOTS/SERIES): metric names the data's columns, xaxis what its second
+ * column counts; error_like as for log_axis. */
+static int draw_logged(plotter *p, const char *name, const char *series, const char *metric,
+                       const char *xaxis, bool error_like, const rl_plot_curves_info *info,
+                       char *assignments, rl_error *err)
+{
+    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], variable[64],
+        data[RL_OUTPUT_PATH_MAX + 64];
+    int rc = write_script(p, "learning_curve", script, sizeof script, err);
+    if (rc != RL_OK)
+        return rc;
+    snprintf(data, sizeof data, "%.4000s/%s.csv", p->plots, name);
+    common_assignments(p, name, assignments, picture);
+    size_t n_series;
+    rc = series_assignment(p, series, NULL, &n_series, assignments, err);
+    if (rc != RL_OK)
+        return rc;
+    assign(assignments, ASSIGNMENTS_MAX, "metric", metric);
+    snprintf(variable, sizeof variable, "data_%s", metric);
+    assign(assignments, ASSIGNMENTS_MAX, variable, data);
+    assign(assignments, ASSIGNMENTS_MAX, "xaxis", xaxis);
+    assign_number(assignments, ASSIGNMENTS_MAX, "bands", p->o->bands);
+    bool log = log_axis(p, error_like, info);
+    snprintf(variable, sizeof variable, "logy_%s", metric);
+    assign_number(assignments, ASSIGNMENTS_MAX, variable, log);
+    range_assignments(p, metric, log, info, assignments);
+    p->remark = log_remark(p, log);
+    rc = run_gnuplot(p, script, assignments, picture, err);
+    p->remark = NULL;
+    return rc;
+}
+
+/* The value error per logged step, and the cumulative reward where steps.csv has it
+ * (log_cumulative_reward, S&B Figs 8.4 and 8.5): learning_curve.gp with step on the x
+ * axis. */
 static int plot_steps(plotter *p, char *assignments, rl_error *err)
 {
     const char *missing = lacking(p, "steps.csv");
@@ -326,31 +362,57 @@ static int plot_steps(plotter *p, char *assignments, rl_error *err)
                                                    : "steps.csv has no rows");
         return RL_OK;
     }
-    if (!info.n_defined) {
-        note(p, "per-step curve: no value_rmse in steps.csv (no ground truth for these runs)");
+    if (!info.n_defined)
+        note(p, "per-step value error: no value_rmse in steps.csv (no ground truth for these "
+                "runs)");
+    else if ((rc = draw_logged(p, "steps_value_rmse", "steps_series.tsv", "value_rmse", "step", true, &info,
+                               assignments, err)) != RL_OK)
+        return rc;
+    rl_error why;
+    rl_error_clear(&why);
+    rc = rl_plot_write_cumulative_reward(p->e, p->n, p->plots, p->o->bands, &info, &why);
+    if (rc == RL_ENOTFOUND) /* no experiment logged it */
+        return RL_OK;
+    if (rc == RL_EUNSUPPORTED) {
+        note(p, "cumulative reward: %s", why.message);
         return RL_OK;
     }
-    char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX],
-        data[RL_OUTPUT_PATH_MAX + 64];
-    if ((rc = write_script(p, "learning_curve", script, sizeof script, err)) != RL_OK)
+    if (rc != RL_OK) {
+        if (err)
+            *err = why;
         return rc;
-    snprintf(data, sizeof data, "%.4000s/steps_value_rmse.csv", p->plots);
-    common_assignments(p, "steps_value_rmse", assignments, picture);
-    size_t n_series;
-    rc = series_assignment(p, "steps_series.tsv", NULL, &n_series, assignments, err);
+    }
+    return draw_logged(p, "steps_cumulative_reward", "steps_series.tsv", "cumulative_reward",
+                       "step", false, &info, assignments, err);
+}
+
+/* The fraction of marked choices per episode (choices.csv: an env with `count` lines, S&B
+ * Fig 6.5's "% left actions from A"), drawn with the learning curves when an experiment has
+ * choices.csv. */
+static int plot_choices(plotter *p, char *assignments, rl_error *err)
+{
+    size_t with = 0;
+    for (size_t i = 0; i < p->n; i++)
+        with += has_file(p->e[i].dir, "choices.csv");
+    if (!with) /* no env with counted choices: nothing to say */
+        return RL_OK;
+    const char *missing = lacking(p, "choices.csv");
+    if (missing) {
+        note(p, "choices: no choices.csv in %s (an env without counted choices)", missing);
+        return RL_OK;
+    }
+    rl_plot_curves_info info;
+    int rc = rl_plot_write_choices(p->e, p->n, p->plots, p->o->bands, &info, err);
     if (rc != RL_OK)
         return rc;
-    assign(assignments, ASSIGNMENTS_MAX, "metric", "value_rmse");
-    assign(assignments, ASSIGNMENTS_MAX, "data_value_rmse", data);
-    assign(assignments, ASSIGNMENTS_MAX, "xaxis", "step");
-    assign_number(assignments, ASSIGNMENTS_MAX, "bands", p->o->bands);
-    bool log = log_axis(p, true, &info);
-    assign_number(assignments, ASSIGNMENTS_MAX, "logy_value_rmse", log);
-    range_assignments(p, "value_rmse", log, &info, assignments);
-    p->remark = log_remark(p, log);
-    rc = run_gnuplot(p, script, assignments, picture, err);
-    p->remark = NULL;
-    return rc;
+    if (info.longest <= 1 || !info.n_defined) {
+        note(p, "choices: %s", info.longest <= 1 ? "at most one episode per run, no curve to "
+                                                   "draw"
+                                                 : "no episode took a counted decision");
+        return RL_OK;
+    }
+    return draw_logged(p, "choices_fraction", "choices_series.tsv", "fraction", "episode", false,
+                       &info, assignments, err);
 }
 
 /* The loss and the value error per logged training update (Zhao Fig 8.11(d), (e)):
@@ -382,29 +444,10 @@ static int plot_updates(plotter *p, char *assignments, rl_error *err)
                  k ? " (no ground truth for these runs)" : "");
             continue;
         }
-        char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[64], variable[64],
-            data[RL_OUTPUT_PATH_MAX + 64];
-        if ((rc = write_script(p, "learning_curve", script, sizeof script, err)) != RL_OK)
-            return rc;
+        char name[64];
         snprintf(name, sizeof name, "updates_%s", columns[k]);
-        snprintf(data, sizeof data, "%.4000s/updates_%s.csv", p->plots, columns[k]);
-        common_assignments(p, name, assignments, picture);
-        size_t n_series;
-        rc = series_assignment(p, "updates_series.tsv", NULL, &n_series, assignments, err);
-        if (rc != RL_OK)
-            return rc;
-        assign(assignments, ASSIGNMENTS_MAX, "metric", columns[k]);
-        snprintf(variable, sizeof variable, "data_%s", columns[k]);
-        assign(assignments, ASSIGNMENTS_MAX, variable, data);
-        assign(assignments, ASSIGNMENTS_MAX, "xaxis", "update");
-        assign_number(assignments, ASSIGNMENTS_MAX, "bands", p->o->bands);
-        bool log = log_axis(p, true, &info);
-        snprintf(variable, sizeof variable, "logy_%s", columns[k]);
-        assign_number(assignments, ASSIGNMENTS_MAX, variable, log);
-        range_assignments(p, columns[k], log, &info, assignments);
-        p->remark = log_remark(p, log);
-        rc = run_gnuplot(p, script, assignments, picture, err);
-        p->remark = NULL;
+        rc = draw_logged(p, name, "updates_series.tsv", columns[k], "update", true, &info,
+                         assignments, err);
         if (rc != RL_OK)
             return rc;
     }
@@ -499,7 +542,15 @@ static int plot_grids(plotter *p, char *assignments, rl_error *err)
              MAX_GRID_CELLS);
         return RL_OK;
     }
-    int rc = rl_plot_write_arrows(p->dir, p->plots, err);
+    rl_error why;
+    rl_error_clear(&why);
+    int rc = rl_plot_write_arrows(p->dir, p->plots, &why);
+    if (rc == RL_EUNSUPPORTED) { /* actions without a direction: not a grid */
+        note(p, "grids: %s", why.message);
+        return RL_OK;
+    }
+    if (rc != RL_OK && err)
+        *err = why;
     char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[64],
         arrows[RL_OUTPUT_PATH_MAX + 64];
     snprintf(arrows, sizeof arrows, "%.4000s/arrows.csv", p->plots);
@@ -627,6 +678,8 @@ static int draw(plotter *p, rl_error *err)
     int rc = RL_OK;
     if (what & RL_PLOT_CURVES)
         rc = plot_curves(p, assignments, err);
+    if (rc == RL_OK && (what & RL_PLOT_CURVES))
+        rc = plot_choices(p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_STEPS))
         rc = plot_steps(p, assignments, err);
     if (rc == RL_OK && (what & RL_PLOT_UPDATES))

@@ -33,12 +33,13 @@ typedef enum rl_plot_format { RL_PLOT_PNG, RL_PLOT_SVG, RL_PLOT_PDF } rl_plot_fo
 
 /* What to draw: a set of these bits. */
 enum {
-    RL_PLOT_CURVES = 1u,      /* learning curves (learners: summary.csv) */
+    RL_PLOT_CURVES = 1u,      /* learning curves (learners: summary.csv), and the fraction
+                                 of counted choices (choices.csv) */
     RL_PLOT_GRID = 2u,        /* policy and values on the map, one picture per configuration */
     RL_PLOT_SWEEP = 4u,       /* a summary against a swept parameter (learners) */
     RL_PLOT_CONVERGENCE = 8u, /* delta and value error per sweep (planners: iterations.csv) */
-    RL_PLOT_STEPS = 16u,      /* value error per logged step (learners with log_every_steps:
-                                 steps.csv) */
+    RL_PLOT_STEPS = 16u,      /* value error, and cumulative reward where logged, per logged
+                                 step (learners with log_every_steps: steps.csv) */
     RL_PLOT_UPDATES = 32u,    /* loss and value error per logged training update (learners
                                  with an update hook: updates.csv) */
     RL_PLOT_SURFACE = 64u,    /* estimated and exact values as surfaces (Zhao Fig 8.8); in

@@ -535,10 +535,12 @@ int rl_plot_write_arrows(const char *dir, const char *plots, rl_error *err)
             continue;
         double ux, uy, p = csv_number(&in, col_p);
         if (!action_direction(in.field[col_action], &ux, &uy)) {
-            rl_error_set(err, RL_EPARSE, "unknown action '%s' (actions are words up, down, "
-                                         "left, right or stay joined by '_')",
+            /* Not malformed: an env whose actions are not moves (an MDP file's). */
+            rl_error_set(err, RL_EUNSUPPORTED, "action '%s' is not a move on a grid (words up, "
+                                               "down, left, right or stay joined by '_')",
                          in.field[col_action]);
-            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_action + 1, "action");
+            rc = rl_error_locate(err, RL_EUNSUPPORTED, in.path, (int)in.line_no, col_action + 1,
+                                 "action");
             break;
         }
         if (!isfinite(p))
@@ -564,7 +566,7 @@ int rl_plot_write_arrows(const char *dir, const char *plots, rl_error *err)
     return rl_output_close(&o, rc, err);
 }
 
-/* ---- Per logged step, per logged update ---- */
+/* ---- Per logged step, per logged update, per episode of choices.csv ---- */
 
 /* One row of steps.csv (updates.csv): a run's value (NaN: empty) at a logged step
  * (update). */
@@ -743,6 +745,47 @@ int rl_plot_write_updates(const rl_plot_experiment *e, size_t n, const char *plo
     char out_name[64];
     snprintf(out_name, sizeof out_name, "updates_%s.csv", column);
     const logged_file what = {"updates.csv", "update", column, out_name};
+    return write_logged(e, n, plots, &what, bands, info, err);
+}
+
+/* Whether DIR/NAME has a column COLUMN (false when it cannot be read). */
+static bool has_column(const char *dir, const char *name, const char *column)
+{
+    rl_csv in;
+    if (csv_open(&in, dir, name, NULL) != RL_OK)
+        return false;
+    bool found = rl_csv_column(&in, column, NULL) >= 0;
+    rl_csv_close(&in);
+    return found;
+}
+
+int rl_plot_write_cumulative_reward(const rl_plot_experiment *e, size_t n, const char *plots,
+                                    bool bands, rl_plot_curves_info *info, rl_error *err)
+{
+    size_t with = 0;
+    const char *without = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (has_column(e[i].dir, "steps.csv", "cumulative_reward"))
+            with++;
+        else if (!without)
+            without = e[i].dir;
+    }
+    if (without) {
+        memset(info, 0, sizeof *info);
+        return rl_error_set(err, with ? RL_EUNSUPPORTED : RL_ENOTFOUND,
+                            "'%s/steps.csv' has no column 'cumulative_reward' (set "
+                            "[experiment] log_cumulative_reward)",
+                            without);
+    }
+    const logged_file what = {"steps.csv", "step", "cumulative_reward",
+                              "steps_cumulative_reward.csv"};
+    return write_logged(e, n, plots, &what, bands, info, err);
+}
+
+int rl_plot_write_choices(const rl_plot_experiment *e, size_t n, const char *plots, bool bands,
+                          rl_plot_curves_info *info, rl_error *err)
+{
+    const logged_file what = {"choices.csv", "episode", "fraction", "choices_fraction.csv"};
     return write_logged(e, n, plots, &what, bands, info, err);
 }
 

@@ -13,6 +13,10 @@
  *                      configuration's runs per logged step, as summary.csv per episode
  *   updates_M.csv      series, update, runs, mean_M, ci95_low_M, ci95_high_M for M = loss
  *                      or value_rmse: updates.csv summarised the same way per logged update
+ *   steps_cumulative_reward.csv  the same for steps.csv's cumulative_reward (written with
+ *                      [experiment] log_cumulative_reward)
+ *   choices_fraction.csv  series, episode, runs, mean_fraction, ...: choices.csv's fraction
+ *                      of marked choices per episode, summarised the same way
  *   arrows.csv         config, run, state, row, col, action, probability, x, y, dx, dy, x0,
  *                      y0: the policy of replicate 0 of each configuration as arrow vectors
  *   sweep_METRIC.csv   line, key, x, xtic, config, runs, STAT, ci95_low, ci95_high, summary:
@@ -100,13 +104,26 @@ int rl_plot_write_updates(const rl_plot_experiment *e, size_t n, const char *plo
                           const char *column, bool bands, rl_plot_curves_info *info,
                           rl_error *err);
 
+/* The same for steps.csv's cumulative_reward into PLOTS/steps_cumulative_reward.csv.
+ * RL_ENOTFOUND (err set) when no experiment's steps.csv has that column (none set
+ * [experiment] log_cumulative_reward); RL_EUNSUPPORTED naming the first experiment without
+ * it when only some have it. */
+int rl_plot_write_cumulative_reward(const rl_plot_experiment *e, size_t n, const char *plots,
+                                    bool bands, rl_plot_curves_info *info, rl_error *err);
+
+/* The same for each DIR/choices.csv's fraction per episode into PLOTS/choices_fraction.csv
+ * (every experiment must have choices.csv: an env with marked choices). */
+int rl_plot_write_choices(const rl_plot_experiment *e, size_t n, const char *plots, bool bands,
+                          rl_plot_curves_info *info, rl_error *err);
+
 /* Writes PLOTS/arrows.csv from DIR/policy.csv and DIR/runs.csv: for every row of a
  * replicate-0 run, x = col and y = row (row 0 at the top: y grows downwards, as rows do),
  * and the displacement (dx, dy) of length probability * RL_PLOT_ARROW_SCALE in the action's
  * direction (up: dy < 0; diagonals at 45 degrees; stay: 0, 0). The arrow's tail (x0, y0):
  * an action of probability 1 is centred on its cell (x - dx/2, y - dy/2); the arrows of a
  * stochastic choice start at the centre (x, y), a star whose rays read as probabilities. An
- * action name is words joined by '_', each of up, down, left, right or stay. */
+ * action name is words joined by '_', each of up, down, left, right or stay; any other is
+ * RL_EUNSUPPORTED (the actions of an MDP file need not be moves). */
 int rl_plot_write_arrows(const char *dir, const char *plots, rl_error *err);
 
 /* What a sweep file holds. */

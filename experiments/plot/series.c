@@ -125,8 +125,10 @@ int rl_plot_experiment_read(const char *dir, rl_plot_experiment *e, rl_error *er
         const char *slash = strrchr(dir, '/');
         snprintf(e->name, sizeof e->name, "%s", slash && slash[1] ? slash + 1 : dir);
     }
+    /* A map file or an MDP file is named by its file name. */
     char map[RL_OUTPUT_PATH_MAX];
-    if (ini_value(dir, "env", "map", map, sizeof map) && map[0]) {
+    if ((ini_value(dir, "env", "map", map, sizeof map) && map[0]) ||
+        (ini_value(dir, "env", "file", map, sizeof map) && map[0])) {
         const char *slash = strrchr(map, '/');
         snprintf(e->env, sizeof e->env, "%.150s", slash ? slash + 1 : map);
     } else {
@@ -137,6 +139,10 @@ int rl_plot_experiment_read(const char *dir, rl_plot_experiment *e, rl_error *er
         e->env[0] = '\0';
     e->log_every_episodes = experiment_count(dir, "log_every_episodes", 1);
     e->score_episodes = experiment_count(dir, "score_episodes", 0);
+    char flag[16];
+    e->cumulative_reward = ini_value(dir, "experiment", "log_cumulative_reward", flag,
+                                     sizeof flag) &&
+                           strcmp(flag, "true") == 0;
     return RL_OK;
 }
 
@@ -291,6 +297,8 @@ void rl_plot_algorithm_name(const char *algorithm, bool ascii, char *out, size_t
         {"sarsa_lambda", "Sarsa(λ)", "Sarsa(lambda)"},
         {"q_learning", "Q-learning", NULL},
         {"double_q_learning", "Double Q-learning", NULL},
+        {"dyna_q", "Dyna-Q", NULL},
+        {"dyna_q_plus", "Dyna-Q+", NULL},
         {"td_linear", "TD-Linear", NULL},
         {"sarsa_linear", "Sarsa (linear)", NULL},
         {"q_learning_linear", "Q-learning (linear)", NULL},

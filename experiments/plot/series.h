@@ -32,11 +32,13 @@
 typedef struct rl_plot_experiment {
     const char *dir;
     char name[128];     /* [experiment] name of config.ini, else the directory's name */
-    char env[160];      /* [env] preset, or the map file's name; "" when unknown */
+    char env[160];      /* [env] preset, or the map or MDP file's name; "" when unknown */
     size_t log_every_episodes; /* [experiment] log_every_episodes: episodes.csv and
                                   summary.csv keep every Nth episode (0: none); 1 when
                                   config.ini does not say */
     size_t score_episodes;     /* [experiment] score_episodes: scores.csv's window (0: all) */
+    bool cumulative_reward;    /* [experiment] log_cumulative_reward: steps.csv (and each
+                                  run's rows of it) has the column cumulative_reward */
     size_t n_configs, n_columns;
     char **columns;     /* configs.csv's header: config, algorithm, swept keys... */
     char **cells;       /* n_configs x n_columns */
@@ -44,8 +46,8 @@ typedef struct rl_plot_experiment {
     size_t first_id;    /* the series id of its configuration 0 */
 } rl_plot_experiment;
 
-/* Reads DIR/configs.csv and DIR/config.ini (name, env, the episode keys); every
- * configuration selected. */
+/* Reads DIR/configs.csv and DIR/config.ini (name, env, the episode keys,
+ * log_cumulative_reward); every configuration selected. */
 int rl_plot_experiment_read(const char *dir, rl_plot_experiment *e, rl_error *err);
 void rl_plot_experiment_free(rl_plot_experiment *e);
 

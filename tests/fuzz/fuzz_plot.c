@@ -1,10 +1,10 @@
 /* Fuzz target: the readers of `gridrl plot` (experiments/plot/plot_data.h), which take every
  * number in a results folder as untrusted. Input: result files, each introduced by a line
  * "=== NAME" (configs.csv, runs.csv, steps.csv, summary.csv, episodes.csv, policy.csv,
- * values.csv, config.ini, updates.csv, iterations.csv or scores.csv), written into a
- * scratch folder; then every derived data file is made from them (curves for each metric,
- * statistic and smoothing, steps, updates, convergence, arrows, sweeps, the configuration
- * count), as the pictures would need. */
+ * values.csv, config.ini, updates.csv, iterations.csv, scores.csv or choices.csv), written
+ * into a scratch folder; then every derived data file is made from them (curves for each
+ * metric, statistic and smoothing, steps, cumulative reward, updates, choices, convergence,
+ * arrows, sweeps, the configuration count), as the pictures would need. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
@@ -20,7 +20,7 @@
 static const char *const NAMES[] = {"configs.csv",  "runs.csv",     "steps.csv",
                                     "summary.csv",  "episodes.csv", "policy.csv",
                                     "values.csv",   "config.ini",   "updates.csv",
-                                    "iterations.csv", "scores.csv", NULL};
+                                    "iterations.csv", "scores.csv", "choices.csv", NULL};
 
 static char dir[64];
 
@@ -103,7 +103,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
         rl_plot_write_steps(&e, 1, plots, true, &curves, &err);
+        rl_plot_write_cumulative_reward(&e, 1, plots, false, &curves, &err);
         rl_plot_write_updates(&e, 1, plots, "loss", true, &curves, &err);
+        rl_plot_write_choices(&e, 1, plots, true, &curves, &err);
         size_t n_series;
         rl_plot_write_convergence(&e, 1, plots, &n_series, &err);
         rl_plot_experiment_free(&e);
