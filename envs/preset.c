@@ -185,14 +185,29 @@ const rl_preset *const rl_presets[] = {
     NULL,
 };
 
+/* Gymnasium's ids for the same environments (same map, dynamics, rewards and time limit). */
+const rl_preset_alias rl_preset_aliases[] = {
+    {"FrozenLake-v1", "frozenlake4x4"},
+    {"FrozenLake8x8-v1", "frozenlake8x8"},
+    {"CliffWalking-v0", "cliff_walking"},
+    {NULL, NULL},
+};
+
 const rl_preset *rl_preset_find(const char *name, rl_error *err)
 {
     char names[RL_ERROR_MESSAGE_MAX - 128] = "";
+    for (const rl_preset_alias *a = rl_preset_aliases; a->alias; a++)
+        if (strcmp(a->alias, name) == 0) {
+            name = a->name;
+            break;
+        }
     for (const rl_preset *const *p = rl_presets; *p; p++) {
         if (strcmp((*p)->name, name) == 0)
             return *p;
         rl_names_append(names, sizeof names, (*p)->name);
     }
+    for (const rl_preset_alias *a = rl_preset_aliases; a->alias; a++)
+        rl_names_append(names, sizeof names, a->alias);
     rl_error_set(err, RL_ENOTFOUND, "unknown preset '%s' (valid: %s)", name, names);
     return NULL;
 }

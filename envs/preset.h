@@ -21,7 +21,17 @@ typedef struct rl_preset {
 /* NULL-terminated, in the order `gridrl list` prints them. */
 extern const rl_preset *const rl_presets[];
 
-/* The preset named name; NULL with RL_ENOTFOUND listing the valid names otherwise. */
+/* Another name for a preset: Gymnasium's ids, so a config can say what a Gymnasium user knows
+ * (their action order differs from ours: see README.md, "Presets"). */
+typedef struct rl_preset_alias {
+    const char *alias, *name;
+} rl_preset_alias;
+
+/* Terminated by an entry whose alias is NULL. */
+extern const rl_preset_alias rl_preset_aliases[];
+
+/* The preset named name or one of its aliases; NULL with RL_ENOTFOUND listing the valid names
+ * otherwise. */
 const rl_preset *rl_preset_find(const char *name, rl_error *err);
 
 /* The text of the embedded map called name, or NULL. */

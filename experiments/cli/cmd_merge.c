@@ -23,10 +23,10 @@ const char rl_cli_merge_help[] =
     "\n"
     "Writes the experiment's files in DIR (runs.csv, episodes.csv, summary.csv, scores.csv,\n"
     "...) from the runs' files in DIR/runs/, once every run of the plan in DIR/config.ini is\n"
-    "complete: after `gridrl run --shard K/N` for every K, or after an interrupted run. The\n"
-    "files are byte-identical to those `gridrl run -j 1` writes for the same config (but for\n"
-    "timing.csv and manifest.txt). With runs missing, it names them and the command that\n"
-    "completes them, writes nothing and exits with status 2.\n"
+    "complete: after `gridrl run CONFIG -o DIR` with `--shard K/N` for every K, or after an\n"
+    "interrupted run. The files are byte-identical to those `gridrl run -j 1` writes for the\n"
+    "same config (but for timing.csv and manifest.txt). With runs missing, it names them and\n"
+    "the command that completes them, writes nothing and exits with status 2.\n"
     "\n"
     "options:\n"
     "  -j N          compute the statistics on N threads (default: the number of cores)\n"
@@ -36,9 +36,8 @@ const char rl_cli_merge_help[] =
     "  --quiet       print nothing but errors\n"
     "\n"
     "examples:\n"
-    "  gridrl run experiments/configs/sb_fig6_3_interim.ini -o results/f63 --shard 0/2\n"
-    "  gridrl run experiments/configs/sb_fig6_3_interim.ini -o results/f63 --shard 1/2\n"
-    "  gridrl merge results/f63 --shards 2\n";
+    "  gridrl merge results/f63\n"
+    "  gridrl merge results/f63 --shards 2 -j 8\n";
 
 static double now_seconds(void)
 {

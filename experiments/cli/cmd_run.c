@@ -1,7 +1,9 @@
 /* `gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--shard K/N]
- * [--resume|--force] [--keep-runs] [--quiet]`: validates the whole plan, then runs it on N
- * threads, each run into its own file, and assembles the output files; the results of each
- * configuration are then drawn as the books draw them (values in the cells, greedy arrows).
+ * [--resume|--force] [--keep-runs] [--quiet] [--live]`: validates the whole plan, then runs
+ * it on N threads, each run into its own file, and assembles the output files; the results of
+ * each configuration are then drawn as the books draw them (values in the cells, greedy
+ * arrows). --live draws the learning curve of the finished runs meanwhile
+ * (experiments/plot/live.h), in place of the progress bar.
  *
  * With --shard K/N it runs only the runs with run % N == K, into a folder that the other
  * shards share, and leaves the merge to `gridrl merge`; under an MPI launcher every rank is a
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,6 +29,7 @@
 #include "experiments/cli/run_command.h"
 #include "experiments/cli/shell.h"
 #include "experiments/io/output.h"
+#include "experiments/plot/live.h"
 #include "experiments/runner/results.h"
 #include "experiments/runner/run.h"
 #include "experiments/runner/run_files.h"
@@ -36,7 +40,7 @@
 
 const char rl_cli_run_help[] =
     "usage: gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--shard K/N]\n"
-    "                  [--resume|--force] [--keep-runs] [--quiet]\n"
+    "                  [--resume|--force] [--keep-runs] [--quiet] [--live]\n"
     "\n"
     "Runs the experiment CONFIG describes (an INI file: [experiment], [env], [agent]) and\n"
     "writes its results into DIR. Without CONFIG, runs the built-in " DEFAULT_CONFIG "\n"
@@ -60,7 +64,14 @@ const char rl_cli_run_help[] =
     "                       (not with --shard: a shard never removes another's runs)\n"
     "  --keep-runs          keep runs/ (each run's rows) once the experiment's files are\n"
     "                       written; by default every row is stored once, in those files\n"
-    "  --quiet              print nothing but errors (no progress bar, no grids)\n"
+    "  --quiet              print nothing but errors (no progress bar, no grids, no live\n"
+    "                       view)\n"
+    "  --live               while it runs, draw the mean return per episode of the runs\n"
+    "                       finished so far, every 2 s (also [experiment] live = true): in a\n"
+    "                       gnuplot window when a display exists (DISPLAY or\n"
+    "                       WAYLAND_DISPLAY) and gnuplot has one (qt, wxt, x11), else as\n"
+    "                       text in the terminal (gnuplot's dumb terminal); it ends with the\n"
+    "                       run or on Ctrl-C, and never slows the runs\n"
     "\n"
     "Under mpirun (gridrl built with MPI), rank r of N runs shard r/N on -j threads, rank 0\n"
     "prepares DIR, shows the progress and merges; see the README, \"Running on a cluster\".\n"
@@ -74,8 +85,8 @@ const char rl_cli_run_help[] =
     "  gridrl run\n"
     "  gridrl run experiments/configs/zhao_fig4_4.ini -o results/fig4_4\n"
     "  gridrl run experiments/configs/zhao_fig3_4a.ini -s agent.gamma=0.5,0.9 --force\n"
-    "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini -j 2\n"
-    "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini --resume\n"
+    "  gridrl run experiments/configs/sb_example6_6_cliff.ini -j 2 --live\n"
+    "  gridrl run experiments/configs/sb_example6_6_cliff.ini --resume\n"
     "  gridrl run experiments/configs/sb_fig6_3_interim.ini -o results/f63 --shard 0/4\n"
     "  mpirun -n 4 gridrl run experiments/configs/sb_fig6_3_interim.ini -o results/f63\n";
 
@@ -96,6 +107,7 @@ int rl_run_options_parse(const rl_cli_command *cmd, int argc, char **argv, run_o
         {"--resume", RL_OPTION_FLAG, &o->resume, NULL, 0, 0},
         {"--keep-runs", RL_OPTION_FLAG, &o->keep_runs, NULL, 0, 0},
         {"-q|--quiet", RL_OPTION_FLAG, &o->quiet, NULL, 0, 0},
+        {"--live", RL_OPTION_FLAG, &o->live, NULL, 0, 0},
         {NULL, 0, NULL, NULL, 0, 0},
     };
     rl_positionals pos = {&o->config, 1, 0, "CONFIG"};
@@ -104,6 +116,8 @@ int rl_run_options_parse(const rl_cli_command *cmd, int argc, char **argv, run_o
         return rc;
     if (o->force && o->resume)
         return rl_cli_usage_error(cmd, "--resume and --force exclude each other");
+    if (o->live && o->quiet)
+        return rl_cli_usage_error(cmd, "--live and --quiet exclude each other");
     if (o->shard_text) {
         rl_error err;
         if (rl_shard_parse(o->shard_text, &o->shard, &err) != RL_OK)
@@ -324,6 +338,44 @@ int rl_run_prepare(const rl_plan *p, const run_options *o, const char *dir, rl_e
     return rc;
 }
 
+static bool has_display(void)
+{
+    const char *x = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+    return (x && x[0]) || (wayland && wayland[0]);
+}
+
+rl_live *rl_run_start_live(const rl_plan *p, const run_options *o, const char *dir)
+{
+    if (o->quiet || !(o->live || rl_params_bool(p->experiment, "live")))
+        return NULL;
+    rl_live_options lo = {
+        .dir = dir,
+        .n_runs = p->n_configurations * p->seeds,
+        .interval = 2.0,
+        .out = stdout,
+        .redraw = rl_cli_isatty(stdout),
+        .width = 100,
+        .height = 30,
+        .window = has_display(),
+        .log = stderr,
+    };
+    struct winsize ws;
+    if (lo.redraw && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40 &&
+        ws.ws_row >= 12) {
+        lo.width = ws.ws_col - 1;
+        lo.height = ws.ws_row - 1;
+    }
+    rl_live *view = NULL;
+    rl_error err;
+    rl_error_clear(&err);
+    if (rl_live_start(&lo, &view, &err) != RL_OK) {
+        char buf[RL_ERROR_MESSAGE_MAX + RL_ERROR_FILE_MAX + 64];
+        rl_error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "gridrl: no live view: %s\n", buf);
+    }
+    return view;
+}
+
 /* The whole plan in this process: runs, then the experiment's files, then the grids. */
 static int execute(const rl_plan *p, const run_options *o, const char *dir, const char *cmdline,
                    rl_error *err)
@@ -339,9 +391,11 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
     rl_run_result *keep = calloc(p->n_configurations, sizeof *keep);
     if (!keep)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
+    rl_live *view = rl_run_start_live(p, o, dir);
     rl_schedule_options options = {
         .threads = rl_run_threads(o, 1),
-        .progress = !o->quiet && rl_cli_isatty(stderr) ? rl_cli_draw_progress : NULL,
+        /* The live view says how many runs are done: no progress bar under it. */
+        .progress = !o->quiet && !view && rl_cli_isatty(stderr) ? rl_cli_draw_progress : NULL,
         .stop = rl_interrupt_flag(),
         .keep = o->quiet ? NULL : keep,
     };
@@ -349,6 +403,8 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
     rl_interrupt_catch(true);
     int rc = rl_schedule_run(p, dir, &options, &report, err);
     rl_interrupt_catch(false);
+    /* A last frame of the finished experiment; none after Ctrl-C. */
+    rl_live_finish(view, rc == RL_OK);
     if (rc == RL_EINTERRUPTED)
         rl_run_print_resume(o, "interrupted: ", dir, report.completed, report.total);
     if (rc == RL_OK)
@@ -405,16 +461,19 @@ static int execute_shard(const rl_plan *p, const run_options *o, const char *dir
                             rl_shard_runs(&o->shard, rl_plan_runs(p)), done == 1 ? "is" : "are",
                             dir);
     }
+    /* The live view draws every run finished in the folder, whichever shard ran it. */
+    rl_live *view = rl_run_start_live(p, o, dir);
     rl_schedule_options options = {
         .threads = rl_run_threads(o, 1),
         .shard = &o->shard,
-        .progress = !o->quiet && rl_cli_isatty(stderr) ? rl_cli_draw_progress : NULL,
+        .progress = !o->quiet && !view && rl_cli_isatty(stderr) ? rl_cli_draw_progress : NULL,
         .stop = rl_interrupt_flag(),
     };
     rl_schedule_report report;
     rl_interrupt_catch(true);
     rc = rl_schedule_run(p, dir, &options, &report, err);
     rl_interrupt_catch(false);
+    rl_live_finish(view, rc == RL_OK);
     if (rc == RL_EINTERRUPTED) {
         char why[64];
         snprintf(why, sizeof why, "interrupted: %s: ", name);

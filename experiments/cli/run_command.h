@@ -18,7 +18,7 @@ typedef struct run_options {
     const char *config, *out, *shard_text;
     rl_option_list overrides;
     size_t threads;
-    bool force, quiet, resume, keep_runs, has_shard;
+    bool force, quiet, resume, keep_runs, has_shard, live;
     rl_shard shard; /* --shard K/N */
     int argc;       /* the command's arguments, for the resume hint and the manifest */
     char **argv;
@@ -41,6 +41,11 @@ void rl_run_output_dir(const rl_plan *p, const run_options *o, char *dir, size_t
  * --force (its results removed); writes config.ini and configs.csv. What it created goes
  * again when it fails. */
 int rl_run_prepare(const rl_plan *p, const run_options *o, const char *dir, rl_error *err);
+
+/* The live view of dir (--live or [experiment] live; experiments/plot/live.h), or NULL:
+ * without it the runs go on, with a note on stderr saying why. */
+struct rl_live;
+struct rl_live *rl_run_start_live(const rl_plan *p, const run_options *o, const char *dir);
 
 /* Threads per process: -j, else this machine's cores shared among `processes` processes. */
 size_t rl_run_threads(const run_options *o, int processes);

@@ -28,6 +28,7 @@
 #include "experiments/cli/run_command.h"
 #include "experiments/cli/shell.h"
 #include "experiments/io/output.h"
+#include "experiments/plot/live.h"
 #include "experiments/runner/results.h"
 #include "experiments/runner/scheduler.h"
 
@@ -295,9 +296,16 @@ static int run_ranks(rl_ranks *ranks, const rl_cli_command *cmd, int argc, char 
         reports[i].total = rl_shard_runs(&(rl_shard){(size_t)i, (size_t)size}, rl_plan_runs(plan));
     ranks_run run = {.ranks = ranks, .rank = rank, .size = size, .reports = reports,
                      .draw = rank == 0 && !o.quiet, .terminal = rl_cli_isatty(stderr)};
+    /* Rank 0's live view draws every rank's finished runs (they share the folder). */
+    rl_live *view = rank == 0 ? rl_run_start_live(plan, &o, dir) : NULL;
+    run.draw &= !view;
     rl_interrupt_catch(true);
     run_shard(&run, plan, &o, dir);
     rl_interrupt_catch(false);
+    bool all_ok = true;
+    for (int i = 0; reports && i < size; i++)
+        all_ok &= reports[i].rc == RL_OK;
+    rl_live_finish(view, all_ok); /* a last frame of the finished runs; none after a stop */
     if (rank == 0)
         status = conclude(&run, plan, &o, dir, cmdline);
     free(reports);

@@ -58,6 +58,9 @@ const rl_param_spec rl_experiment_params[] = {
      "a run's score is its mean return over its last N episodes (0: all)"},
     {"plot", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,
      "draw the pictures (gridrl plot DIR) when the experiment is complete"},
+    {"live", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,
+     "draw the learning curve of the finished runs while the experiment runs (as gridrl run "
+     "--live)"},
     {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
 };
 

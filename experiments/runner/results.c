@@ -413,6 +413,16 @@ static const struct {
 /* steps.csv's header with log_cumulative_reward. */
 #define STEPS_REWARD_HEADER "run,step,episode,value_rmse,cumulative_reward"
 
+const char *rl_results_run_columns(const char *name, bool cumulative_reward)
+{
+    if (cumulative_reward && strcmp(name, "steps.csv") == 0)
+        return STEPS_REWARD_HEADER;
+    for (size_t i = 0; i < sizeof MERGED / sizeof MERGED[0]; i++)
+        if (strcmp(MERGED[i].name, name) == 0)
+            return MERGED[i].header;
+    return NULL;
+}
+
 /* A learner of the plan has a weight vector (linear learners). */
 static bool plan_has_weights(const rl_plan *p)
 {
@@ -470,10 +480,8 @@ static int open_merged(const rl_plan *p, const char *dir, size_t i, rl_output_fi
     int rc = rl_output_open(out, dir, MERGED[i].name, err);
     if (rc == RL_OK)
         fprintf(out->f, "%s\n",
-                strcmp(MERGED[i].name, "steps.csv") == 0 &&
-                        rl_params_bool(p->experiment, "log_cumulative_reward")
-                    ? STEPS_REWARD_HEADER
-                    : MERGED[i].header);
+                rl_results_run_columns(MERGED[i].name,
+                                       rl_params_bool(p->experiment, "log_cumulative_reward")));
     return rc;
 }
 

@@ -33,6 +33,13 @@ int rl_results_finish(const rl_plan *p, const char *dir, const char *command_lin
  * after every other file. Its runs/ may be gone (each row stored once). */
 bool rl_results_finished(const char *dir);
 
+/* The columns of a run's rows of the file called name (its section of DIR/runs/NNNNNN.rows
+ * has no header): the header of the experiment's NAME, which is those rows concatenated;
+ * NULL for a name that is not a run's file. cumulative_reward: the experiment sets
+ * [experiment] log_cumulative_reward, which adds steps.csv's column cumulative_reward. What
+ * a reader of runs in progress (the live view) parses by. */
+const char *rl_results_run_columns(const char *name, bool cumulative_reward);
+
 /* Removes every file a run writes into dir, and its runs/ (for --force), so no result of an
  * earlier experiment stays next to the new ones. Other files are left alone. */
 int rl_results_clear(const char *dir, rl_error *err);
