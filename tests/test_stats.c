@@ -10,6 +10,8 @@
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics.h>
 
 #include "rl/rng.h"
 #include "rl/stats.h"
@@ -266,6 +268,60 @@ static void test_bootstrap_reproducible(void **state)
 }
 
 /* Bad arguments are errors with a message, never a crash; the outputs become NaN. */
+/* The bootstrap sorts each resample by counting ranks instead of sorting it: its
+ * intervals must be those of the plain way, written here (gsl_ran_sample, gsl_sort, the
+ * trimmed mean, the 2.5% and 97.5% quantiles of the sorted IQMs), to the bit: on values
+ * with many ties, distinct values, and with a NaN or a -0.0 (where it takes the plain way). */
+static void plain_bootstrap(const double *x, size_t n, size_t resamples, unsigned long seed,
+                            double *low, double *high)
+{
+    double *sample = malloc(n * sizeof *sample), *iqms = malloc(resamples * sizeof *iqms);
+    assert_true(sample && iqms);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    assert_non_null(r);
+    gsl_rng_set(r, seed);
+    for (size_t b = 0; b < resamples; b++) {
+        gsl_ran_sample(r, sample, n, (void *)x, n, sizeof *sample);
+        gsl_sort(sample, 1, n);
+        iqms[b] = gsl_stats_trmean_from_sorted_data(0.25, sample, 1, n);
+    }
+    gsl_sort(iqms, 1, resamples);
+    *low = gsl_stats_quantile_from_sorted_data(iqms, 1, resamples, 0.025);
+    *high = gsl_stats_quantile_from_sorted_data(iqms, 1, resamples, 0.975);
+    gsl_rng_free(r);
+    free(sample);
+    free(iqms);
+}
+
+static void test_bootstrap_as_plain(void **state)
+{
+    (void)state;
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_taus2);
+    assert_non_null(g);
+    gsl_rng_set(g, 12345);
+    double x[37], work[37 + 500];
+    for (int trial = 0; trial < 60; trial++) {
+        size_t n = 1 + (size_t)trial % 37;
+        for (size_t i = 0; i < n; i++)
+            x[i] = trial % 3 == 0 ? (double)gsl_rng_uniform_int(g, 4) - 2.0
+                                  : gsl_ran_gaussian(g, 10.0);
+        if (trial % 7 == 5)
+            x[n / 2] = NAN;
+        if (trial % 11 == 4)
+            x[0] = -0.0;
+        double low, high, want_low, want_high;
+        rl_error err;
+        assert_int_equal(rl_iqm_bootstrap(x, n, 500, (unsigned long)trial + 1, &low, &high,
+                                          work, &err),
+                         0);
+        plain_bootstrap(x, n, 500, (unsigned long)trial + 1, &want_low, &want_high);
+        if (memcmp(&low, &want_low, sizeof low) != 0 || memcmp(&high, &want_high, sizeof high))
+            fail_msg("trial %d (n = %zu): [%.17g, %.17g], the plain bootstrap [%.17g, %.17g]",
+                     trial, n, low, high, want_low, want_high);
+    }
+    gsl_rng_free(g);
+}
+
 static void test_bootstrap_errors(void **state)
 {
     (void)state;
@@ -333,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_bootstrap_two_points),
         cmocka_unit_test(test_bootstrap_exact_quantiles),
         cmocka_unit_test(test_bootstrap_reproducible),
+        cmocka_unit_test(test_bootstrap_as_plain),
         cmocka_unit_test(test_bootstrap_errors),
         cmocka_unit_test(test_moving_average),
     };
