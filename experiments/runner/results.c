@@ -15,6 +15,7 @@
 
 #include "envs/gridworld.h"
 #include "experiments/io/output.h"
+#include "experiments/runner/run.h"
 #include "experiments/runner/run_files.h"
 #include "experiments/runner/statistics.h"
 #include "rl/alloc.h"
@@ -53,24 +54,84 @@ static const char *common_value(const rl_plan *p, bool env, const char *key)
     return value;
 }
 
-/* A path key as absolute paths (a sweep: each of its values), so config.ini runs from any
- * directory. */
-static void write_paths(FILE *f, const rl_plan *p, const rl_config_entry *e)
+/* config.ini is read back by inih, whose lines are at most INI_LINE_CAP - 1 characters
+ * (config.h): longer lines are broken at spaces into indented continuation lines, which the
+ * loader joins again with one space. */
+#define INI_LINE_CAP 200
+#define CONTINUATION_INDENT "    "
+
+/* Writes prefix and then text, wrapped at spaces so that no line reaches INI_LINE_CAP; each
+ * continuation line starts with next (an indent for a value, "; " for a comment). A word
+ * too long for any line is written whole (the loader then names the line). */
+static void write_wrapped(FILE *f, const char *prefix, const char *text, const char *next)
 {
-    const rl_plan_axis *axis = NULL;
-    for (size_t i = 0; i < p->n_axes; i++)
+    size_t used = strlen(prefix);
+    fputs(prefix, f);
+    bool first_word = true;
+    for (const char *w = text; *w;) {
+        size_t len = strcspn(w, " ");
+        if (!first_word && used + 1 + len >= INI_LINE_CAP) {
+            fprintf(f, "\n%s", next);
+            used = strlen(next);
+        } else if (!first_word) {
+            fputc(' ', f);
+            used++;
+        }
+        fwrite(w, 1, len, f);
+        used += len;
+        first_word = false;
+        w += len;
+        w += strspn(w, " ");
+    }
+    fputc('\n', f);
+}
+
+static void write_entry(FILE *f, const char *key, const char *value)
+{
+    char prefix[RL_CONFIG_KEY_MAX + 4];
+    snprintf(prefix, sizeof prefix, "%s = ", key);
+    /* A value without a space that is too long could only be written whole. */
+    if (strlen(prefix) + strlen(value) < INI_LINE_CAP)
+        fprintf(f, "%s%s\n", prefix, value);
+    else
+        write_wrapped(f, prefix, value, CONTINUATION_INDENT);
+}
+
+/* The sweep axis of entry e, or NULL. */
+static const rl_plan_axis *axis_of(const rl_plan *p, const rl_config_entry *e)
+{
+    for (size_t i = 0; e && i < p->n_axes; i++)
         if (p->axes[i].entry == e)
-            axis = &p->axes[i];
-    fprintf(f, "%s = ", e->key);
+            return &p->axes[i];
+    return NULL;
+}
+
+/* A key's values in config.ini: an axis's values joined by ", " (or the entry's value),
+ * path keys as absolute paths, so config.ini runs from any directory. */
+static int write_values(FILE *f, const rl_plan *p, const rl_config_entry *e, rl_error *err)
+{
+    const rl_plan_axis *axis = axis_of(p, e);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&text, &size);
+    if (!m)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
     size_t n = axis ? axis->n_values : 1;
     for (size_t i = 0; i < n; i++) {
         char path[4096];
         const char *value = axis ? axis->values[i] : e->value;
-        if (rl_plan_absolute_path(p, e, value, path, sizeof path) != RL_OK)
-            snprintf(path, sizeof path, "%s", value);
-        fprintf(f, "%s%s", i ? ", " : "", path);
+        if (rl_plan_is_path_key(e->key) &&
+            rl_plan_absolute_path(p, e, value, path, sizeof path) == RL_OK)
+            value = path;
+        fprintf(m, "%s%s", i ? ", " : "", value);
     }
-    fputc('\n', f);
+    if (fclose(m) != 0) {
+        free(text);
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    }
+    write_entry(f, e->key, text);
+    free(text);
+    return RL_OK;
 }
 
 /* Keys already written into a section: a key the plan's algorithms share is written once,
@@ -90,26 +151,83 @@ static bool once(written_keys *w, const char *name)
     return true;
 }
 
-static void write_section_keys(FILE *f, const rl_plan *p, const char *section,
-                               const rl_param_spec *table, written_keys *written)
+/* A section's keys in table order, each with its resolved value; the sweep axes are left
+ * to write_axes, which keeps their order. */
+static int write_section_keys(FILE *f, const rl_plan *p, const char *section,
+                              const rl_param_spec *table, written_keys *written, rl_error *err)
 {
     bool env = strcmp(section, "env") == 0;
     for (const rl_param_spec *s = table; s->name; s++) {
-        if (written && !once(written, s->name))
-            continue;
         const rl_config_entry *e = rl_config_find(p->config, section, s->name);
-        const char *value = common_value(p, env, s->name);
-        if (e && rl_plan_is_path_key(s->name)) {
-            write_paths(f, p, e);
+        if (axis_of(p, e) || (written && !once(written, s->name)))
             continue;
-        }
-        if (e && strchr(e->value, ',') && !(s->flags & RL_PARAM_NO_SWEEP))
-            fprintf(f, "%s = %s\n", s->name, e->value); /* a sweep axis */
+        const char *value = common_value(p, env, s->name);
+        int rc = RL_OK;
+        if (e && rl_plan_is_path_key(s->name))
+            rc = write_values(f, p, e, err);
         else if (value && value[0])
-            fprintf(f, "%s = %s\n", s->name, value);
+            write_entry(f, s->name, value);
         else if (!value)
             fprintf(f, "; %s differs between configurations (see configs.csv)\n", s->name);
+        if (rc != RL_OK)
+            return rc;
     }
+    return RL_OK;
+}
+
+/* The sweep axes from *next on, in the plan's order (which numbers the configurations): while
+ * they belong to section (NULL: any), each after a header when its section is not the one
+ * written last (*current). */
+static int write_axes(FILE *f, const rl_plan *p, const char *section, size_t *next,
+                      const char **current, rl_error *err)
+{
+    for (; *next < p->n_axes; ++*next) {
+        const rl_config_entry *e = p->axes[*next].entry;
+        if (section && strcmp(e->section, section) != 0)
+            break;
+        if (strcmp(e->section, *current) != 0) {
+            fprintf(f, "\n[%s]\n", e->section);
+            *current = e->section;
+        }
+        int rc = write_values(f, p, e, err);
+        if (rc != RL_OK)
+            return rc;
+    }
+    return RL_OK;
+}
+
+/* [experiment] max_steps as the runs use it: unless the config sets it, each configuration's
+ * preset may supply one, so the value written is the one they share; when presets differ
+ * it is left out, and each configuration's preset supplies it again. */
+static void write_max_steps(FILE *f, const rl_plan *p)
+{
+    if (rl_params_is_set(p->experiment, "max_steps") || !p->n_configurations) {
+        fprintf(f, "max_steps = %s\n", rl_params_text(p->experiment, "max_steps"));
+        return;
+    }
+    long shared = rl_run_max_steps(p, &p->configurations[0]);
+    for (size_t k = 1; k < p->n_configurations; k++)
+        if (rl_run_max_steps(p, &p->configurations[k]) != shared) {
+            fprintf(f, "; max_steps differs between configurations (their presets' time "
+                       "limits)\n");
+            return;
+        }
+    fprintf(f, "max_steps = %ld\n", shared);
+}
+
+/* path made absolute against the working directory (as the run resolved it), so that the
+ * config.ini of a re-run names the same file the same way. */
+static void absolute_path(const char *path, char *out, size_t size)
+{
+    char cwd[4096];
+    const char *rest = strncmp(path, "./", 2) == 0 ? path + 2 : path;
+    if (path[0] == '/' || !getcwd(cwd, sizeof cwd) || strlen(cwd) + strlen(rest) + 2 > size) {
+        snprintf(out, size, "%s", path);
+        return;
+    }
+    strcpy(out, cwd);
+    strcat(out, "/");
+    strcat(out, rest);
 }
 
 static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
@@ -126,36 +244,58 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
                                 "cannot reload the map of configuration %zu: %s", k,
                                 why.message);
         const rl_params *env = p->configurations[k].env;
-        fprintf(f, "; map of configuration %zu: %s%s, %zux%zu, fnv1a64 %016llx\n", k,
-                rl_params_has(env, "map") ? "" : "preset ",
-                rl_params_has(env, "map") ? rl_params_string(env, "map")
-                                          : rl_params_string(env, "preset"),
-                map->rows, map->cols, map_hash(map));
+        char line[4400], path[4096];
+        if (rl_params_has(env, "map"))
+            absolute_path(rl_params_string(env, "map"), path, sizeof path);
+        snprintf(line, sizeof line, "map of configuration %zu: %s%s, %zux%zu, fnv1a64 %016llx",
+                 k, rl_params_has(env, "map") ? "" : "preset ",
+                 rl_params_has(env, "map") ? path : rl_params_string(env, "preset"),
+                 map->rows, map->cols, map_hash(map));
+        write_wrapped(f, "; ", line, "; ");
         rl_map_free(map);
     }
     fprintf(f, "\n[experiment]\nname = %s\n", p->name);
-    for (const rl_param_spec *s = rl_experiment_params; s->name; s++)
-        if (strcmp(s->name, "name") != 0 && rl_params_has(p->experiment, s->name))
-            fprintf(f, "%s = %s\n", s->name, rl_params_text(p->experiment, s->name));
+    for (const rl_param_spec *s = rl_experiment_params; s->name; s++) {
+        if (strcmp(s->name, "max_steps") == 0)
+            write_max_steps(f, p);
+        else if (strcmp(s->name, "name") != 0 && rl_params_has(p->experiment, s->name))
+            write_entry(f, s->name, rl_params_text(p->experiment, s->name));
+    }
+    /* The axes keep the order they had in the config, which numbers the configurations:
+     * each section's axes come after its other keys, and any axis out of the sections'
+     * order goes after [agent] under its section's header again. */
+    size_t next_axis = 0;
+    const char *current = "env";
     fprintf(f, "\n[env]\n");
     if (rl_config_find(p->config, "env", "type"))
         fprintf(f, "type = %s\n", p->env_type->name);
-    write_section_keys(f, p, "env", p->env_type->params, NULL);
-    fprintf(f, "\n[agent]\nalgorithm = %s\n",
-            rl_config_find(p->config, "agent", "algorithm")->value);
+    int rc = write_section_keys(f, p, "env", p->env_type->params, NULL, err);
+    if (rc == RL_OK)
+        rc = write_axes(f, p, "env", &next_axis, &current, err);
+    if (rc != RL_OK)
+        return rc;
+    fprintf(f, "\n[agent]\n");
+    current = "agent";
+    const rl_config_entry *algorithm = rl_config_find(p->config, "agent", "algorithm");
+    if (!axis_of(p, algorithm))
+        write_entry(f, "algorithm", algorithm->value);
     written_keys *written = rl_calloc(1, sizeof *written);
     if (!written)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
-    for (size_t k = 0; k < p->n_configurations; k++) {
+    for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++) {
         bool first = true;
         for (size_t j = 0; j < k; j++)
             first &= p->configurations[j].agent != p->configurations[k].agent;
         if (first)
-            write_section_keys(f, p, "agent", rl_agent_params(p->configurations[k].agent),
-                               written);
+            rc = write_section_keys(f, p, "agent",
+                                    rl_agent_params(p->configurations[k].agent), written, err);
     }
     rl_free(written);
-    return RL_OK;
+    if (rc == RL_OK)
+        rc = write_axes(f, p, "agent", &next_axis, &current, err);
+    if (rc == RL_OK)
+        rc = write_axes(f, p, NULL, &next_axis, &current, err);
+    return rc;
 }
 
 static int write_configs_csv(FILE *f, const rl_plan *p, rl_error *err)
