@@ -434,6 +434,9 @@ static void test_sweep_resume(void **state)
     expect_status(&r, 2);
     assert_contains(r.err, "config.ini");
     assert_contains(r.err, "resume");
+    /* It names the line that differs, and quotes both versions of it. */
+    assert_contains(r.err, "'slip = 0, 0.1, 0.2'");
+    assert_contains(r.err, "'slip = 0.3'");
     result_free(&r);
     PATHF(path, "%s/runs/000013.rows", sweep_j1);
     assert_false(exists(path));

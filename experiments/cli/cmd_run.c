@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,17 +34,20 @@
 #define DEFAULT_CONFIG "zhao_fig3_4a"
 
 const char rl_cli_run_help[] =
-    "usage: gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--resume|--force]\n"
-    "                  [--keep-runs] [--quiet]\n"
+    "usage: gridrl run [CONFIG] [section.key=value ...] [-o DIR] [-s section.key=value ...]\n"
+    "                  [-j N] [--resume|--force] [--keep-runs] [--quiet]\n"
     "\n"
     "Runs the experiment CONFIG describes (an INI file: [experiment], [env], [agent]) and\n"
     "writes its results into DIR. Without CONFIG, runs the built-in " DEFAULT_CONFIG "\n"
     "(Zhao Fig 3.4(a): optimal values of the 5x5 grid world). Every config error is\n"
-    "reported, with file:line and key, before anything runs or is written.\n"
+    "reported, each with file:line and key, before anything runs or is written.\n"
     "\n"
     "options:\n"
     "  -o DIR               output directory (default: [experiment] out, else results/NAME)\n"
-    "  -s section.key=value override a config value; a comma list makes a sweep axis\n"
+    "  -s, --set section.key=value\n"
+    "                       override a config value; a comma list makes a sweep axis; each\n"
+    "                       key at most once. An argument section.key=value without -s\n"
+    "                       does the same\n"
     "  -j N                 run N runs at a time (default: the number of cores); the output\n"
     "                       files are the same for any N\n"
     "  --resume             finish an interrupted experiment in DIR: runs already complete are\n"
@@ -62,12 +66,13 @@ const char rl_cli_run_help[] =
     "  gridrl run\n"
     "  gridrl run experiments/configs/zhao_fig4_4.ini -o results/fig4_4\n"
     "  gridrl run experiments/configs/zhao_fig3_4a.ini -s agent.gamma=0.5,0.9 --force\n"
+    "  gridrl run experiments/configs/zhao_fig3_4a.ini agent.gamma=0.5 -o results/g\n"
     "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini -j 2\n"
     "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini --resume\n";
 
 typedef struct run_options {
     const char *config, *out;
-    rl_option_list overrides;
+    rl_option_list overrides; /* -s, then the section.key=value arguments */
     size_t threads;
     bool force, quiet, resume, keep_runs;
     int argc; /* the command's arguments, for the resume hint */
@@ -86,8 +91,24 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
         {"-q|--quiet", RL_OPTION_FLAG, &o->quiet, NULL, 0, 0},
         {NULL, 0, NULL, NULL, 0, 0},
     };
-    rl_positionals pos = {&o->config, 1, 0, "CONFIG"};
+    const char **args = calloc((size_t)argc, sizeof *args);
+    if (!args)
+        return RL_CLI_FAILURE;
+    rl_positionals pos = {args, (size_t)argc, 0, "CONFIG"};
     int rc = rl_options_parse(cmd, argc, argv, options, &pos);
+    /* section.key=value arguments are overrides, as Hydra takes them; anything else is the
+     * config (./a=b.ini names a file with '=' in its name). */
+    for (size_t i = 0; rc == RL_CLI_OK && i < pos.n; i++) {
+        const char *eq = strchr(args[i], '=');
+        if (eq && !memchr(args[i], '/', (size_t)(eq - args[i])))
+            o->overrides.values[o->overrides.n++] = args[i];
+        else if (o->config)
+            rc = rl_cli_usage_error(cmd, "more than one CONFIG ('%s', '%s')", o->config,
+                                    args[i]);
+        else
+            o->config = args[i];
+    }
+    free(args);
     if (rc != RL_CLI_OK)
         return rc;
     if (o->force && o->resume)
@@ -95,22 +116,61 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
     return RL_CLI_OK;
 }
 
-static int load_config(const run_options *o, rl_config **c, rl_error *err)
+/* The config with its overrides, and its plan built and checked: every error of the file,
+ * of the overrides and of the plan goes into errors (sorted by line). Returns the first
+ * one's code. What can be checked goes on past an error: the entries of a file with a
+ * syntax error still have their keys and values checked, but only a plan without errors
+ * has its envs and agents built. */
+static int load_plan(const run_options *o, rl_config **c, rl_plan **plan, rl_error_list *errors)
 {
     int rc;
     if (o->config) {
-        rc = rl_config_load_file(o->config, c, err);
+        rc = rl_config_read_file(o->config, c, errors);
     } else {
         const rl_embedded_file *f = rl_embedded_configs;
         while (f->name && strcmp(f->name, DEFAULT_CONFIG) != 0)
             f++;
-        if (!f->name)
-            return rl_error_set(err, RL_ENOTFOUND, "the built-in config is missing");
-        rc = rl_config_load_string(f->text, DEFAULT_CONFIG ".ini", ".", c, err);
+        if (!f->name) {
+            rl_error err;
+            rl_error_set(&err, RL_ENOTFOUND, "the built-in config is missing");
+            return rl_error_list_add(errors, &err);
+        }
+        rc = rl_config_read_string(f->text, DEFAULT_CONFIG ".ini", ".", c, errors);
     }
-    for (size_t i = 0; rc == RL_OK && i < o->overrides.n; i++)
-        rc = rl_config_override(*c, o->overrides.values[i], err);
-    return rc;
+    if (!*c || rc == RL_ENOMEM)
+        return rc;
+    for (size_t i = 0; i < o->overrides.n; i++) {
+        rl_error err;
+        rl_error_clear(&err);
+        if (rl_config_override(*c, o->overrides.values[i], &err) != RL_OK) {
+            rl_error_list_add(errors, &err);
+            if (err.code == RL_ENOMEM)
+                return RL_ENOMEM;
+        }
+    }
+    bool clean = errors->n == 0 && errors->more == 0;
+    int built = rl_plan_build_all(*c, plan, errors);
+    if (built == RL_OK && clean && rl_plan_check_all(*plan, errors) != RL_OK) {
+        rl_plan_free(*plan);
+        *plan = NULL;
+    }
+    rl_error_list_sort(errors, (*c)->path);
+    return rl_error_list_code(errors);
+}
+
+/* Prints every error of the list; returns the exit status of the first. */
+static int print_errors(const rl_error_list *errors)
+{
+    int status = RL_CLI_OK;
+    for (size_t i = 0; i < errors->n; i++) {
+        int s = rl_cli_error(&errors->items[i]);
+        if (i == 0)
+            status = s;
+    }
+    if (errors->more)
+        fprintf(stderr, "gridrl: and %zu more error%s\n", errors->more,
+                errors->more == 1 ? "" : "s");
+    return status;
 }
 
 static void output_dir(const rl_plan *p, const run_options *o, char *dir, size_t size)
@@ -280,6 +340,71 @@ static size_t default_threads(void)
     return n > 0 ? (size_t)n : 1;
 }
 
+/* The next line of *text from *number on (keys_only: skipping comments and blank lines):
+ * its start and length, *number its 1-based number; NULL at the end. */
+static const char *next_line(const char **text, int *number, bool keys_only, int *len)
+{
+    while (**text) {
+        const char *line = *text;
+        *len = (int)strcspn(line, "\n");
+        *text += *len + (line[*len] == '\n');
+        ++*number;
+        if (!keys_only || (*len > 0 && line[0] != ';'))
+            return line;
+    }
+    return NULL;
+}
+
+/* Where texts a (the file's) and b (this run's) first differ, line by line: among the lines
+ * that set something first (sections and keys), else among all of them (the header's map
+ * hashes). Fills the file's line number and both lines (NULL past the end). False when they
+ * are the same. */
+static bool first_difference(const char *a, const char *b, int *number, const char **la,
+                             int *na, const char **lb, int *nb)
+{
+    for (int keys_only = 1; keys_only >= 0; keys_only--) {
+        const char *pa = a, *pb = b;
+        int number_a = 0, number_b = 0;
+        for (;;) {
+            *la = next_line(&pa, &number_a, keys_only, na);
+            *lb = next_line(&pb, &number_b, keys_only, nb);
+            if (!*la && !*lb)
+                break;
+            if (!*la || !*lb || *na != *nb || memcmp(*la, *lb, (size_t)*na) != 0) {
+                *number = *la ? number_a : number_a + 1;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* The first key whose value differs between the file's config (a) and this run's (b), as
+ * "key = value" of each side ("" where a side lacks the key) and the file's line (that of
+ * its [section] when it lacks the key): what a user changed, however config.ini orders the
+ * keys. False when every key has the same value on both sides. */
+static bool first_key_difference(const rl_config *a, const rl_config *b, int *number,
+                                 char *in_a, char *in_b, size_t size)
+{
+    for (int side = 0; side < 2; side++) {
+        const rl_config *x = side ? b : a, *y = side ? a : b;
+        for (size_t i = 0; i < x->n_entries; i++) {
+            const rl_config_entry *e = &x->entries[i];
+            const rl_config_entry *other = rl_config_find(y, e->section, e->key);
+            if (other && strcmp(other->value, e->value) == 0)
+                continue;
+            const rl_config_entry *mine = side ? other : e, *theirs = side ? e : other;
+            snprintf(in_a, size, "%.63s%s%.200s", mine ? mine->key : "", mine ? " = " : "",
+                     mine ? mine->value : "");
+            snprintf(in_b, size, "%.63s%s%.200s", theirs ? theirs->key : "",
+                     theirs ? " = " : "", theirs ? theirs->value : "");
+            *number = mine ? mine->line : 0;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* --resume: the directory must hold the same resolved config. */
 static int check_resume(const char *dir, const char *config_text, rl_error *err)
 {
@@ -291,28 +416,49 @@ static int check_resume(const char *dir, const char *config_text, rl_error *err)
             return RL_ENOTFOUND; /* nothing to resume: start afresh */
         return rl_error_set(err, RL_EIO, "cannot read '%s': %s", path, strerror(errno));
     }
-    char line[1024];
-    const char *expected = config_text;
-    int number = 0, rc = RL_OK;
-    while (rc == RL_OK && fgets(line, sizeof line, f)) {
-        number++;
-        size_t len = strlen(line);
-        if (strncmp(expected, line, len) != 0)
-            rc = RL_EINVAL;
-        else
-            expected += len;
-    }
+    /* Read as the config it is (at most RL_CONFIG_FILE_MAX bytes; a NUL ends it early,
+     * which can only make it differ). */
+    char *text = malloc(RL_CONFIG_FILE_MAX + 1);
+    size_t n = text ? fread(text, 1, RL_CONFIG_FILE_MAX, f) : 0;
+    bool failed = !text || ferror(f);
     fclose(f);
-    if (rc == RL_OK && *expected)
-        rc = RL_EINVAL, number++;
-    if (rc != RL_OK) {
-        rl_error_set(err, RL_EINVAL,
-                     "cannot resume: this config differs from the one the results in '%s' "
-                     "came from (config.ini line %d); use another -o DIR or --force",
-                     dir, number);
-        return rl_error_locate(err, RL_EINVAL, path, number, 0, NULL);
+    if (failed) {
+        free(text);
+        return rl_error_set(err, RL_EIO, "cannot read '%s'", path);
     }
-    return RL_OK;
+    text[n] = '\0';
+    int number = 0, na = 0, nb = 0;
+    const char *la, *lb;
+    bool differs = first_difference(text, config_text, &number, &la, &na, &lb, &nb);
+    /* Read as configs, the two say which key changed, wherever config.ini writes it. */
+    rl_config *mine = NULL, *theirs = NULL;
+    rl_error_list ignored = {0};
+    char in_a[320], in_b[320];
+    if (differs && rl_config_read_string(text, path, dir, &mine, &ignored) == RL_OK &&
+        rl_config_read_string(config_text, path, dir, &theirs, &ignored) == RL_OK &&
+        first_key_difference(mine, theirs, &number, in_a, in_b, sizeof in_a)) {
+        la = in_a[0] ? in_a : NULL;
+        lb = in_b[0] ? in_b : NULL;
+        na = (int)strlen(in_a);
+        nb = (int)strlen(in_b);
+    }
+    rl_config_free(mine);
+    rl_config_free(theirs);
+    rl_error_list_free(&ignored);
+    int rc = RL_OK;
+    if (differs) {
+        /* Both versions of the line that differs, as config.ini holds them. */
+        rl_error_set(err, RL_EINVAL,
+                     "cannot resume: the results in '%s' came from another config: this line "
+                     "is %s%.*s%s where this run's config.ini has %s%.*s%s; use the same "
+                     "config and overrides, another -o DIR, or --force",
+                     dir, la ? "'" : "", la ? (na > 200 ? 200 : na) : 7, la ? la : "missing",
+                     la ? "'" : "", lb ? "'" : "", lb ? (nb > 200 ? 200 : nb) : 7,
+                     lb ? lb : "nothing", lb ? "'" : "");
+        rc = rl_error_locate(err, RL_EINVAL, path, number, 0, NULL);
+    }
+    free(text);
+    return rc;
 }
 
 /* The first component of path (path itself, or a parent of it) that does not exist, into
@@ -449,16 +595,25 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
     rl_plan *plan = NULL;
     char dir[RL_OUTPUT_PATH_MAX];
     char *cmdline = command_line(argc, argv, false);
-    int rc = cmdline ? load_config(&o, &config, &err) : rl_error_set(&err, RL_ENOMEM, "no memory");
-    if (rc == RL_OK)
-        rc = rl_plan_build(config, &plan, &err);
-    if (rc == RL_OK)
-        rc = rl_plan_check(plan, &err);
-    /* Everything that fails up to here is about the input (the config, a file it names,
-     * gamma = 1 on a model that needs gamma < 1): exit 2. The output directory's errors
-     * say themselves what they are: one that is not empty is bad input, a full disk is
-     * not. */
-    bool input_error = rc != RL_OK && rc != RL_ENOMEM;
+    rl_error_list errors = {0};
+    int rc = cmdline ? load_plan(&o, &config, &plan, &errors)
+                     : rl_error_set(&err, RL_ENOMEM, "no memory");
+    if (rc != RL_OK && rc != RL_ENOMEM) {
+        /* Everything that fails up to here is about the input (the config, a file it
+         * names, gamma = 1 on a model that needs gamma < 1): exit 2, every error said. */
+        print_errors(&errors);
+        rl_error_list_free(&errors);
+        rl_plan_free(plan);
+        rl_config_free(config);
+        free(cmdline);
+        free(o.overrides.values);
+        return RL_CLI_USAGE;
+    }
+    if (rc == RL_ENOMEM)
+        rl_error_set(&err, RL_ENOMEM, "out of memory");
+    rl_error_list_free(&errors);
+    /* The output directory's errors say themselves what they are: one that is not empty
+     * is bad input, a full disk is not. */
     if (rc == RL_OK) {
         output_dir(plan, &o, dir, sizeof dir);
         char made[RL_OUTPUT_PATH_MAX];
@@ -478,8 +633,6 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
         status = RL_CLI_OK;
     } else {
         status = rl_cli_error(&err);
-        if (input_error)
-            status = RL_CLI_USAGE;
     }
     rl_plan_free(plan);
     rl_config_free(config);

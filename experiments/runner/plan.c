@@ -191,60 +191,101 @@ static int read_algorithms(const rl_config *c, const rl_agent ***out, size_t *n,
     return rc;
 }
 
-/* Checks every entry's key and every value of every list, and records the axes. */
+/* Checks entry e's key and every value of its list, and records its axis (*axis_entry
+ * true when e is a sweep axis, so that an error in it leaves the plan's shape unknown). */
+static int check_entry(rl_plan *p, const rl_config_entry *e, const rl_agent *const *algorithms,
+                       size_t n_alg, bool *axis_entry, rl_error *err)
+{
+    bool is_experiment = strcmp(e->section, "experiment") == 0;
+    bool is_algorithm = strcmp(e->section, "agent") == 0 && strcmp(e->key, "algorithm") == 0;
+    *axis_entry = false;
+    if (is_env_type(e))
+        return RL_OK; /* read by read_env_type */
+    const rl_param_spec *spec = is_algorithm ? NULL : entry_spec(p, e, algorithms, n_alg);
+    if (!spec && !is_algorithm) {
+        if (is_experiment)
+            return unknown_key(e, rl_experiment_params, "[experiment]", err);
+        if (strcmp(e->section, "env") == 0)
+            return unknown_key(e, p->env_type->params, "[env]", err);
+        /* The valid agent keys: those of the plan's algorithms. */
+        char names[RL_ERROR_MESSAGE_MAX - 128] = "algorithm";
+        for (size_t a = 0; a < n_alg; a++)
+            for (const rl_param_spec *s = rl_agent_params(algorithms[a]); s->name; s++)
+                if (!agent_key_spec(algorithms, a, s->name)) /* not listed yet */
+                    rl_names_append(names, sizeof names, s->name);
+        rl_error_set(err, RL_ENOTFOUND, "unknown key '%s' for the plan's algorithms "
+                     "(valid: %s)", e->key, names);
+        return rl_config_locate(err, RL_ENOTFOUND, e);
+    }
+    bool sweeps = strchr(e->value, ',') && (is_algorithm || !(spec->flags & RL_PARAM_NO_SWEEP));
+    if (is_experiment && strchr(e->value, ',')) {
+        rl_error_set(err, RL_EINVAL, "[experiment] keys do not sweep: '%s' has a comma",
+                     e->value);
+        return rl_config_locate(err, RL_EINVAL, e);
+    }
+    rl_plan_axis axis = {0};
+    if (sweeps) {
+        *axis_entry = true;
+        int rc = split_list(e, &axis, err);
+        p->axes[p->n_axes++] = axis; /* freed with the plan even on error */
+        if (rc != RL_OK)
+            return rc;
+    }
+    if (is_algorithm)
+        return RL_OK;
+    /* Each value must parse under at least one algorithm that knows the key; the
+     * configurations then check it under their own algorithm. */
+    size_t n_values = sweeps ? axis.n_values : 1;
+    for (size_t v = 0; v < n_values; v++) {
+        rl_param_value parsed;
+        const char *text = sweeps ? axis.values[v] : e->value;
+        int rc = rl_param_parse(spec, text, &parsed, err);
+        if (rc != RL_OK)
+            return rl_config_locate(err, rc, e);
+    }
+    return RL_OK;
+}
+
+/* What building a plan has found wrong so far: every error goes into the list, and which
+ * entries had one (bad[i] for entry i), so that the configurations are built without them
+ * and report only errors of their own. */
+typedef struct build_errors {
+    rl_error_list *list;
+    bool *bad;
+    bool shapeless; /* an axis, the env type or an algorithm is wrong: no configurations */
+} build_errors;
+
+static int record(build_errors *be, int rc, const rl_error *err)
+{
+    rl_error_list_add(be->list, err);
+    return rc;
+}
+
+/* Checks every entry's key and every value of every list, and records the axes. Entries of
+ * [env] are checked only with a known env type, and of [agent] with known algorithms. */
 static int read_entries(rl_plan *p, const rl_agent *const *algorithms, size_t n_alg,
-                        rl_error *err)
+                        bool env_known, bool algorithms_known, build_errors *be)
 {
     const rl_config *c = p->config;
-    p->axes = rl_calloc(c->n_entries, sizeof *p->axes);
+    rl_error err;
+    p->axes = rl_calloc(c->n_entries ? c->n_entries : 1, sizeof *p->axes);
     if (!p->axes)
-        return rl_error_set(err, RL_ENOMEM, "out of memory");
+        return record(be, rl_error_set(&err, RL_ENOMEM, "out of memory"), &err);
     for (size_t i = 0; i < c->n_entries; i++) {
         const rl_config_entry *e = &c->entries[i];
-        bool is_experiment = strcmp(e->section, "experiment") == 0;
-        bool is_algorithm = strcmp(e->section, "agent") == 0 && strcmp(e->key, "algorithm") == 0;
-        if (is_env_type(e))
-            continue; /* read by read_env_type */
-        const rl_param_spec *spec = is_algorithm ? NULL : entry_spec(p, e, algorithms, n_alg);
-        if (!spec && !is_algorithm) {
-            if (is_experiment)
-                return unknown_key(e, rl_experiment_params, "[experiment]", err);
-            if (strcmp(e->section, "env") == 0)
-                return unknown_key(e, p->env_type->params, "[env]", err);
-            /* The valid agent keys: those of the plan's algorithms. */
-            char names[RL_ERROR_MESSAGE_MAX - 128] = "algorithm";
-            for (size_t a = 0; a < n_alg; a++)
-                for (const rl_param_spec *s = rl_agent_params(algorithms[a]); s->name; s++)
-                    if (!agent_key_spec(algorithms, a, s->name)) /* not listed yet */
-                        rl_names_append(names, sizeof names, s->name);
-            rl_error_set(err, RL_ENOTFOUND, "unknown key '%s' for the plan's algorithms "
-                         "(valid: %s)", e->key, names);
-            return rl_config_locate(err, RL_ENOTFOUND, e);
-        }
-        bool sweeps = strchr(e->value, ',') && (is_algorithm || !(spec->flags & RL_PARAM_NO_SWEEP));
-        if (is_experiment && strchr(e->value, ',')) {
-            rl_error_set(err, RL_EINVAL, "[experiment] keys do not sweep: '%s' has a comma",
-                         e->value);
-            return rl_config_locate(err, RL_EINVAL, e);
-        }
-        rl_plan_axis axis = {0};
-        if (sweeps) {
-            int rc = split_list(e, &axis, err);
-            p->axes[p->n_axes++] = axis; /* freed with the plan even on error */
-            if (rc != RL_OK)
-                return rc;
-        }
-        if (is_algorithm)
+        if ((strcmp(e->section, "env") == 0 && !env_known) ||
+            (strcmp(e->section, "agent") == 0 && !algorithms_known)) {
+            be->bad[i] = true;
             continue;
-        /* Each value must parse under at least one algorithm that knows the key; the
-         * configurations then check it under their own algorithm. */
-        size_t n_values = sweeps ? axis.n_values : 1;
-        for (size_t v = 0; v < n_values; v++) {
-            rl_param_value parsed;
-            const char *text = sweeps ? axis.values[v] : e->value;
-            int rc = rl_param_parse(spec, text, &parsed, err);
-            if (rc != RL_OK)
-                return rl_config_locate(err, rc, e);
+        }
+        bool axis = false;
+        int rc = check_entry(p, e, algorithms, n_alg, &axis, &err);
+        if (rc == RL_ENOMEM)
+            return record(be, rc, &err);
+        if (rc != RL_OK) {
+            record(be, rc, &err);
+            be->bad[i] = true;
+            be->shapeless |= axis;
         }
     }
     return RL_OK;
@@ -302,7 +343,7 @@ static int set_value(const rl_plan *p, rl_params *params, const rl_config_entry 
     return rc == RL_OK ? RL_OK : rl_config_locate(err, rc, e);
 }
 
-static int build_configuration(rl_plan *p, size_t k, rl_error *err)
+static int build_configuration(rl_plan *p, size_t k, const bool *bad, rl_error *err)
 {
     rl_configuration *cfg = &p->configurations[k];
     const rl_config *c = p->config;
@@ -318,6 +359,8 @@ static int build_configuration(rl_plan *p, size_t k, rl_error *err)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t i = 0; i < c->n_entries; i++) {
         const rl_config_entry *e = &c->entries[i];
+        if (bad[i])
+            continue; /* its error is reported */
         const char *value = value_in(p, k, e);
         int rc = RL_OK;
         if (strcmp(e->section, "env") == 0 && !is_env_type(e))
@@ -422,49 +465,69 @@ static int check_name(const rl_plan *p, rl_error *err)
              : rl_error_locate(err, RL_EINVAL, p->config->path, 0, 0, "experiment.name");
 }
 
-int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
+int rl_plan_build_all(const rl_config *c, rl_plan **out, rl_error_list *errors)
 {
     *out = NULL;
+    size_t before = errors->n + errors->more;
+    rl_error err;
+    rl_error_clear(&err);
+    build_errors be = {.list = errors};
     rl_plan *p = rl_calloc(1, sizeof *p);
-    if (!p)
-        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    be.bad = rl_calloc(c->n_entries ? c->n_entries : 1, sizeof *be.bad);
+    if (!p || !be.bad) {
+        rl_free(p);
+        rl_free(be.bad);
+        return record(&be, rl_error_set(&err, RL_ENOMEM, "out of memory"), &err);
+    }
     p->config = c;
     const rl_agent **algorithms = NULL;
     size_t n_alg = 0;
-    int rc = read_env_type(p, err);
-    if (rc == RL_OK)
-        rc = read_algorithms(c, &algorithms, &n_alg, err);
-    if (rc == RL_OK)
-        rc = read_entries(p, algorithms, n_alg, err);
+    int rc = RL_OK;
+    bool env_known = read_env_type(p, &err) == RL_OK;
+    if (!env_known)
+        record(&be, err.code, &err);
+    bool algorithms_known = (rc = read_algorithms(c, &algorithms, &n_alg, &err)) == RL_OK;
+    if (!algorithms_known)
+        rc = record(&be, rc, &err);
+    be.shapeless = !env_known || !algorithms_known;
+    if (rc != RL_ENOMEM)
+        rc = read_entries(p, algorithms, n_alg, env_known, algorithms_known, &be);
     rl_free(algorithms);
-    if (rc == RL_OK && !(p->experiment = rl_params_alloc(rl_experiment_params)))
-        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == RL_OK && i < c->n_entries; i++)
-        if (strcmp(c->entries[i].section, "experiment") == 0)
-            rc = set_value(p, p->experiment, &c->entries[i], c->entries[i].value, err);
-    if (rc == RL_OK) {
+    if (rc != RL_ENOMEM && !(p->experiment = rl_params_alloc(rl_experiment_params)))
+        rc = record(&be, rl_error_set(&err, RL_ENOMEM, "out of memory"), &err);
+    for (size_t i = 0; rc != RL_ENOMEM && i < c->n_entries; i++)
+        if (strcmp(c->entries[i].section, "experiment") == 0 && !be.bad[i] &&
+            set_value(p, p->experiment, &c->entries[i], c->entries[i].value, &err) != RL_OK)
+            rc = record(&be, err.code, &err);
+    if (rc != RL_ENOMEM) {
         p->seeds = (size_t)rl_params_int(p->experiment, "seeds");
         p->seed = (unsigned long)rl_params_int(p->experiment, "seed");
         p->name = rl_params_has(p->experiment, "name")
                       ? rl_strdup(rl_params_string(p->experiment, "name"))
                       : default_name(c);
         if (!p->name)
-            rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-        else
-            rc = check_name(p, err);
+            rc = record(&be, rl_error_set(&err, RL_ENOMEM, "out of memory"), &err);
+        else if (check_name(p, &err) != RL_OK)
+            record(&be, err.code, &err);
     }
     /* Configurations: mixed radix over the axes, the last axis fastest. Their number is
-     * checked before anything is allocated for them. */
-    if (rc == RL_OK)
-        rc = count_configurations(p, err);
-    if (rc == RL_OK && !(p->configurations = rl_calloc(p->n_configurations,
-                                                    sizeof *p->configurations)))
-        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-    for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++) {
+     * checked before anything is allocated for them; without a known shape (a wrong axis,
+     * env type or algorithm) there are none to build. */
+    bool shaped = rc != RL_ENOMEM && !be.shapeless;
+    if (shaped && count_configurations(p, &err) != RL_OK) {
+        rc = record(&be, err.code, &err);
+        shaped = false;
+    }
+    if (shaped && !(p->configurations = rl_calloc(p->n_configurations,
+                                                  sizeof *p->configurations))) {
+        rc = record(&be, rl_error_set(&err, RL_ENOMEM, "out of memory"), &err);
+        shaped = false;
+    }
+    for (size_t k = 0; shaped && k < p->n_configurations; k++) {
         rl_configuration *cfg = &p->configurations[k];
         cfg->choice = rl_calloc(p->n_axes ? p->n_axes : 1, sizeof *cfg->choice);
         if (!cfg->choice) {
-            rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+            rc = record(&be, rl_error_set(&err, RL_ENOMEM, "out of memory"), &err);
             break;
         }
         size_t rest = k;
@@ -472,14 +535,34 @@ int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
             cfg->choice[i] = rest % p->axes[i].n_values;
             rest /= p->axes[i].n_values;
         }
-        rc = build_configuration(p, k, err);
+        /* Each configuration stops at its first error; the same error in several (a map
+         * they share) is listed once. */
+        if (build_configuration(p, k, be.bad, &err) != RL_OK) {
+            rc = record(&be, err.code, &err);
+            if (rc == RL_ENOMEM)
+                break;
+        }
     }
-    if (rc != RL_OK) {
+    rl_free(be.bad);
+    rl_error_list_sort(errors, c->path);
+    if (errors->n + errors->more > before) {
         rl_plan_free(p);
-        return rc;
+        return rc == RL_ENOMEM ? RL_ENOMEM : rl_error_list_code(errors);
     }
     *out = p;
     return RL_OK;
+}
+
+int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
+{
+    rl_error_list errors = {0};
+    int rc = rl_plan_build_all(c, out, &errors);
+    if (rc == RL_ENOMEM)
+        rl_error_set(err, RL_ENOMEM, "out of memory");
+    else if (rc != RL_OK && errors.n && err)
+        *err = errors.items[0];
+    rl_error_list_free(&errors);
+    return rc;
 }
 
 int rl_plan_locate(const rl_plan *p, size_t k, int code, rl_error *err)

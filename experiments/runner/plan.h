@@ -54,6 +54,11 @@ extern const rl_param_spec rl_experiment_params[];
 /* Builds and validates the plan (models compiled and planners set once, to catch errors
  * such as gamma = 1 on a model where a state never reaches a terminal). */
 int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err);
+
+/* The same, reporting every error into errors rather than the first: each key's and each
+ * value's, and each configuration's first (the same error in several listed once), sorted
+ * by line. Returns the first one's code; *out is NULL on any error. */
+int rl_plan_build_all(const rl_config *c, rl_plan **out, rl_error_list *errors);
 void rl_plan_free(rl_plan *p);
 
 static inline size_t rl_plan_runs(const rl_plan *p)

@@ -154,31 +154,54 @@ static int check_learner(const rl_plan *p, size_t k, const rl_env *env, const do
     return rc == RL_OK ? RL_OK : rl_plan_locate(p, k, rc, err);
 }
 
+/* Configuration k's env and agent built once. */
+static int check_configuration(const rl_plan *p, size_t k, rl_error *err)
+{
+    rl_env *env;
+    double *pi;
+    int rc = rl_run_setup(p, k, &env, &pi, err);
+    if (rc != RL_OK)
+        return rc;
+    const rl_configuration *cfg = &p->configurations[k];
+    if (cfg->agent->kind == RL_AGENT_PLANNER) {
+        rl_planner *planner;
+        rc = rl_planner_alloc(cfg->agent->planner, rl_env_model(env), cfg->agent_params,
+                              pi, &planner, err);
+        if (rc != RL_OK)
+            rc = rl_plan_locate(p, k, rc, err);
+        rl_planner_free(planner);
+    } else {
+        rc = check_learner(p, k, env, pi, err);
+    }
+    rl_free(pi);
+    rl_env_free(env);
+    return rc;
+}
+
 int rl_plan_check(const rl_plan *p, rl_error *err)
 {
     for (size_t k = 0; k < p->n_configurations; k++) {
-        rl_env *env;
-        double *pi;
-        int rc = rl_run_setup(p, k, &env, &pi, err);
-        if (rc != RL_OK)
-            return rc;
-        const rl_configuration *cfg = &p->configurations[k];
-        if (cfg->agent->kind == RL_AGENT_PLANNER) {
-            rl_planner *planner;
-            rc = rl_planner_alloc(cfg->agent->planner, rl_env_model(env), cfg->agent_params,
-                                  pi, &planner, err);
-            if (rc != RL_OK)
-                rc = rl_plan_locate(p, k, rc, err);
-            rl_planner_free(planner);
-        } else {
-            rc = check_learner(p, k, env, pi, err);
-        }
-        rl_free(pi);
-        rl_env_free(env);
+        int rc = check_configuration(p, k, err);
         if (rc != RL_OK)
             return rc;
     }
     return RL_OK;
+}
+
+int rl_plan_check_all(const rl_plan *p, rl_error_list *errors)
+{
+    size_t before = errors->n + errors->more;
+    for (size_t k = 0; k < p->n_configurations; k++) {
+        rl_error err;
+        rl_error_clear(&err);
+        int rc = check_configuration(p, k, &err);
+        if (rc != RL_OK)
+            rl_error_list_add(errors, &err);
+        if (rc == RL_ENOMEM)
+            return rc;
+    }
+    rl_error_list_sort(errors, p->config->path);
+    return errors->n + errors->more > before ? rl_error_list_code(errors) : RL_OK;
 }
 
 static double now_seconds(void)

@@ -24,6 +24,10 @@ int rl_run_setup(const rl_plan *p, size_t k, rl_env **env, double **given_policy
  * is reported before any run starts. */
 int rl_plan_check(const rl_plan *p, rl_error *err);
 
+/* The same going through every configuration: each one's first error into errors (the
+ * same error in several listed once, sorted by line); returns the first one's code. */
+int rl_plan_check_all(const rl_plan *p, rl_error_list *errors);
+
 /* Executes run number `run` of the plan into result (prepared here; free it with
  * rl_run_result_free even on failure). *stop, when it becomes nonzero (a signal), abandons
  * the run with RL_EINTERRUPTED. */
