@@ -895,6 +895,83 @@ static void test_every_check_error(void **state)
     rl_config_free(c);
 }
 
+/* ---- [experiment] only ---------------------------------------------------------------- */
+
+/* The configurations only = spec selects in the plan of SELECT_PLAN, as a string of 0s and
+ * 1s ("" when the plan fails; err then holds why). SELECT_PLAN has 2 algorithms x alpha
+ * 0.1, 0.2, 0.5: configuration k is algorithm k / 3 (sarsa, q_learning) and alpha k % 3. */
+#define SELECT_PLAN                                                                         \
+    "[experiment]\nepisodes = 1\n[env]\npreset = cliff_walking\n[agent]\n"                  \
+    "algorithm = sarsa, q_learning\nalpha = 0.1, 0.2, 0.5\n"
+
+static const char *selected(const char *spec, rl_error *err)
+{
+    static char bits[16];
+    char text[512];
+    snprintf(text, sizeof text, "%sepsilon = 0.1\n", SELECT_PLAN);
+    rl_config *c = load(text);
+    char assignment[256];
+    snprintf(assignment, sizeof assignment, "experiment.only=%s", spec);
+    assert_int_equal(rl_config_override(c, assignment, err), RL_OK);
+    rl_plan *p = NULL;
+    bits[0] = '\0';
+    if (rl_plan_build(c, &p, err) == RL_OK) {
+        size_t n = 0;
+        for (size_t k = 0; k < p->n_configurations; k++) {
+            bits[k] = rl_plan_selected(p, k) ? '1' : '0';
+            n += rl_plan_selected(p, k);
+        }
+        bits[p->n_configurations] = '\0';
+        assert_int_equal(p->n_selected, n);
+        assert_int_equal(rl_plan_selected_runs(p), n * p->seeds);
+        assert_int_equal(rl_plan_runs(p), 6 * p->seeds); /* the numbering is the plan's */
+    }
+    rl_plan_free(p);
+    rl_config_free(c);
+    return bits;
+}
+
+static void test_only(void **state)
+{
+    (void)state;
+    rl_error err;
+    rl_error_clear(&err);
+    /* By number: one, a list, a range, both. */
+    assert_string_equal(selected("3", &err), "000100");
+    assert_string_equal(selected("0,5", &err), "100001");
+    assert_string_equal(selected("1-3", &err), "011100");
+    assert_string_equal(selected("0,2-3", &err), "101100");
+    /* By values: a swept key with or without its section, numbers compared as numbers,
+     * the algorithm, and a fixed key (epsilon is 0.1 everywhere). */
+    assert_string_equal(selected("agent.alpha=0.2", &err), "010010");
+    assert_string_equal(selected("alpha=0.10,0.5", &err), "101101");
+    assert_string_equal(selected("algorithm=q_learning", &err), "000111");
+    assert_string_equal(selected("epsilon=0.1", &err), "111111");
+    /* Several parts: all must match. */
+    assert_string_equal(selected("algorithm=sarsa alpha=0.5", &err), "001000");
+    assert_string_equal(selected("0-4 algorithm=q_learning", &err), "000110");
+
+    /* Errors, located at the override. */
+    static const struct {
+        const char *spec, *message;
+    } bad[] = {
+        {"6", "configuration 6 is not in the plan (it has 6: 0 to 5)"},
+        {"4-2", "the range 4-2 goes down"},
+        {"2-9", "configuration 9 is not in the plan"},
+        {"1x", "is neither configuration numbers"},
+        {"alpha=0.3", "'alpha=0.3' selects no configuration (alpha takes 0.1, 0.2, 0.5)"},
+        {"lambda=0.5", "'lambda' is not a key of the plan's env or algorithms"},
+        {"experiment.seeds=1", "a configuration is chosen by an [env] or [agent] key"},
+        {"0 algorithm=q_learning", "no configuration matches all of"},
+        {" ", "names no configuration"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        rl_error_clear(&err);
+        assert_string_equal(selected(bad[i].spec, &err), "");
+        expect_error(&err, err.code, "command line", 0, "experiment.only", bad[i].message);
+    }
+}
+
 int main(void)
 {
     rl_gsl_init();
@@ -927,6 +1004,7 @@ int main(void)
         cmocka_unit_test(test_every_parse_error),
         cmocka_unit_test(test_every_plan_error),
         cmocka_unit_test(test_every_check_error),
+        cmocka_unit_test(test_only),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -721,6 +721,106 @@ static void test_output_dir(void **state)
     free(episodes);
 }
 
+/* ---- part of a plan: --only ---------------------------------------------------------------- */
+
+/* The data lines of DIR/NAME whose first field is one of keep (a NULL-terminated list), in
+ * order. */
+static char *lines_with_first(const char *dir, const char *name, const char *const *keep)
+{
+    char path[PATH_SIZE];
+    PATHF(path, "%s/%s", dir, name);
+    char *text = slurp(path);
+    if (!text)
+        fail_msg("no %s", path);
+    char *out = calloc(strlen(text) + 1, 1);
+    assert_non_null(out);
+    const char *line = strchr(text, '\n') + 1; /* after the header */
+    while (*line) {
+        size_t len = strcspn(line, "\n"), first = strcspn(line, ",\n");
+        for (const char *const *k = keep; *k; k++)
+            if (strlen(*k) == first && strncmp(line, *k, first) == 0)
+                strncat(out, line, len + 1);
+        line += len + (line[len] == '\n');
+    }
+    free(text);
+    return out;
+}
+
+/* Everything after the header of DIR/NAME. */
+static char *data_lines(const char *dir, const char *name)
+{
+    char path[PATH_SIZE];
+    PATHF(path, "%s/%s", dir, name);
+    char *text = slurp(path);
+    if (!text)
+        fail_msg("no %s", path);
+    char *rows = strdup(strchr(text, '\n') + 1);
+    free(text);
+    return rows;
+}
+
+static void test_only(void **state)
+{
+    (void)state;
+    char ini[PATH_SIZE], full[PATH_SIZE], part[PATH_SIZE], again[PATH_SIZE], part_ini[PATH_SIZE];
+    in_tmp(ini, "only.ini");
+    in_tmp(full, "only_full");
+    in_tmp(part, "only_part");
+    in_tmp(again, "only_again");
+    write_file(ini, "[experiment]\nepisodes = 5\nseeds = 3\n[env]\npreset = cliff_walking\n"
+                    "[agent]\nalgorithm = sarsa, q_learning\nalpha = 0.1, 0.5\n");
+    result r = RUN("run", ini, "-o", full, "-q");
+    expect_status(&r, 0);
+    result_free(&r);
+    /* q_learning with alpha 0.5 is configuration 3 (1 x 2 + 1), runs 9, 10, 11. */
+    r = RUN("run", ini, "-o", part, "--only", "algorithm=q_learning", "--only", "alpha=0.5");
+    expect_status(&r, 0);
+    assert_contains(r.out, "3 runs");
+    result_free(&r);
+    const char *const runs[] = {"9", "10", "11", NULL}, *const configs[] = {"3", NULL};
+    static const char *const BY_RUN[] = {"runs.csv", "episodes.csv", "values.csv",
+                                         "policy.csv"};
+    static const char *const BY_CONFIG[] = {"summary.csv", "scores.csv"};
+    for (size_t i = 0; i < 6; i++) {
+        const char *name = i < 4 ? BY_RUN[i] : BY_CONFIG[i - 4];
+        char *expected = lines_with_first(full, name, i < 4 ? runs : configs);
+        char *got = data_lines(part, name);
+        assert_true(expected[0] != '\0');
+        if (strcmp(expected, got) != 0)
+            fail_msg("%s of the partial run is not the full run's rows:\n%s---\n%s", name,
+                     got, expected);
+        free(expected);
+        free(got);
+    }
+    /* configs.csv lists the whole plan; config.ini says which part ran, and runs it again. */
+    char *a = data_lines(full, "configs.csv"), *b = data_lines(part, "configs.csv");
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    PATHF(part_ini, "%s/config.ini", part);
+    char *text = slurp(part_ini);
+    assert_contains(text, "\nonly = algorithm=q_learning alpha=0.5\n");
+    free(text);
+    r = RUN("run", part_ini, "-o", again, "-q");
+    expect_status(&r, 0);
+    result_free(&r);
+    a = data_lines(part, "episodes.csv");
+    b = data_lines(again, "episodes.csv");
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    /* Resuming with another part is resuming another experiment. */
+    r = RUN("run", ini, "-o", part, "--only", "2", "--resume");
+    expect_status(&r, 2);
+    assert_contains(r.err, "only = ");
+    result_free(&r);
+    /* A selection that matches nothing is a config error. */
+    r = RUN("run", ini, "-o", again, "--force", "--only", "alpha=0.3");
+    expect_status(&r, 2);
+    assert_contains(r.err, "command line: experiment.only: 'alpha=0.3' selects no configuration");
+    result_free(&r);
+}
+
 int main(void)
 {
     rl_gsl_init();
@@ -731,6 +831,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sweep_threads),
         cmocka_unit_test(test_sweep_resume),
+        cmocka_unit_test(test_only),
         cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_output_dir),

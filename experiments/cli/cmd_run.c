@@ -35,7 +35,8 @@
 
 const char rl_cli_run_help[] =
     "usage: gridrl run [CONFIG] [section.key=value ...] [-o DIR] [-s section.key=value ...]\n"
-    "                  [-j N] [--resume|--force] [--keep-runs] [--quiet]\n"
+    "                  [--only SELECTION ...] [-j N] [--resume|--force] [--keep-runs]\n"
+    "                  [--quiet]\n"
     "\n"
     "Runs the experiment CONFIG describes (an INI file: [experiment], [env], [agent]) and\n"
     "writes its results into DIR. Without CONFIG, runs the built-in " DEFAULT_CONFIG "\n"
@@ -52,6 +53,10 @@ const char rl_cli_run_help[] =
     "                       files are the same for any N\n"
     "  --resume             finish an interrupted experiment in DIR: runs already complete are\n"
     "                       kept, the rest are run (DIR must come from the same config)\n"
+    "  --only SELECTION     run part of the plan: configurations by number (3, 0-2, 1,4)\n"
+    "                       or by values (agent.alpha=0.1,0.2, algorithm=sarsa); several\n"
+    "                       must all match. Their rows are the whole plan's rows for them\n"
+    "                       (the same run numbers and seeds); config.ini says 'only'\n"
     "  --force              write into a non-empty output directory, replacing its results\n"
     "  --keep-runs          keep runs/ (each run's rows) once the experiment's files are\n"
     "                       written; by default every row is stored once, in those files\n"
@@ -73,6 +78,8 @@ const char rl_cli_run_help[] =
 typedef struct run_options {
     const char *config, *out;
     rl_option_list overrides; /* -s, then the section.key=value arguments */
+    rl_option_list only;      /* --only: joined into one experiment.only override */
+    char *only_override;
     size_t threads;
     bool force, quiet, resume, keep_runs;
     int argc; /* the command's arguments, for the resume hint */
@@ -84,6 +91,7 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
     const rl_option options[] = {
         {"-o|--out", RL_OPTION_STRING, &o->out, NULL, 0, 0},
         {"-s|--set", RL_OPTION_LIST, &o->overrides, NULL, 0, 0},
+        {"--only", RL_OPTION_LIST, &o->only, NULL, 0, 0},
         {"-j|--jobs", RL_OPTION_COUNT, &o->threads, NULL, 1, 1024},
         {"--force", RL_OPTION_FLAG, &o->force, NULL, 0, 0},
         {"--resume", RL_OPTION_FLAG, &o->resume, NULL, 0, 0},
@@ -111,6 +119,21 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
     free(args);
     if (rc != RL_CLI_OK)
         return rc;
+    if (o->only.n) {
+        /* Each --only is one selector of experiment.only: all of them must match. */
+        size_t len = strlen("experiment.only=") + 1;
+        for (size_t i = 0; i < o->only.n; i++)
+            len += strlen(o->only.values[i]) + 1;
+        if (!(o->only_override = malloc(len)))
+            return RL_CLI_FAILURE;
+        strcpy(o->only_override, "experiment.only=");
+        for (size_t i = 0; i < o->only.n; i++) {
+            if (i)
+                strcat(o->only_override, " ");
+            strcat(o->only_override, o->only.values[i]);
+        }
+        o->overrides.values[o->overrides.n++] = o->only_override;
+    }
     if (o->force && o->resume)
         return rl_cli_usage_error(cmd, "--resume and --force exclude each other");
     return RL_CLI_OK;
@@ -530,7 +553,8 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
     int rc;
     if (o->resume && rl_results_finished(dir)) {
         /* Its files are written and its runs' rows are in them: nothing is left to do. */
-        report = (rl_schedule_report){rl_plan_runs(p), rl_plan_runs(p), rl_plan_runs(p), 0.0};
+        size_t runs = rl_plan_selected_runs(p);
+        report = (rl_schedule_report){runs, runs, runs, 0.0};
         if (!o->quiet)
             printf("%s: %zu run%s (%zu already complete): the experiment in %s/ is finished\n",
                    p->name, report.total, report.total == 1 ? "" : "s", report.skipped, dir);
@@ -581,12 +605,15 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
 int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
 {
     run_options o = {.argc = argc, .argv = argv};
-    o.overrides.values = calloc((size_t)argc, sizeof *o.overrides.values);
-    if (!o.overrides.values)
+    o.overrides.values = calloc((size_t)argc + 1, sizeof *o.overrides.values);
+    o.only.values = calloc((size_t)argc, sizeof *o.only.values);
+    if (!o.overrides.values || !o.only.values)
         return RL_CLI_FAILURE;
     int status = parse_options(cmd, argc, argv, &o);
     if (status != RL_CLI_OK) {
         free(o.overrides.values);
+        free(o.only.values);
+        free(o.only_override);
         return status == RL_OPTIONS_HELP ? RL_CLI_OK : status;
     }
     rl_error err;
@@ -607,6 +634,8 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
         rl_config_free(config);
         free(cmdline);
         free(o.overrides.values);
+        free(o.only.values);
+        free(o.only_override);
         return RL_CLI_USAGE;
     }
     if (rc == RL_ENOMEM)
@@ -638,5 +667,7 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
     rl_config_free(config);
     free(cmdline);
     free(o.overrides.values);
+    free(o.only.values);
+    free(o.only_override);
     return status;
 }

@@ -437,13 +437,17 @@ static int plot_grids(plotter *p, char *assignments, rl_error *err)
     char script[RL_OUTPUT_PATH_MAX], picture[RL_OUTPUT_PATH_MAX], name[64];
     if (rc == RL_OK)
         rc = write_script(p, "grid", script, sizeof script, err);
+    bool *ran = rl_plot_configs_with_runs(p->dir, n);
     for (size_t k = 0; rc == RL_OK && k < n; k++) {
+        if (ran && !ran[k])
+            continue; /* left out of a partial experiment (--only) */
         snprintf(name, sizeof name, "grid_%zu", k);
         common_assignments(p, name, assignments, picture);
         assign_number(assignments, ASSIGNMENTS_MAX, "config", (double)k);
         assign_number(assignments, ASSIGNMENTS_MAX, "heat", p->o->heat);
         rc = run_gnuplot(p, script, assignments, picture, err);
     }
+    free(ran);
     return rc;
 }
 

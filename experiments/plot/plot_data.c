@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "experiments/io/csv.h"
+#include "experiments/runner/plan.h"
 #include "experiments/io/output.h"
 #include "rl/stats.h"
 
@@ -240,7 +241,10 @@ static size_t count_configs(const char *dir, rl_error *err, int *rc);
 
 /* run -> (config, replicate) from DIR/runs.csv, and the most episodes of a run. Every
  * number read from a result file is untrusted: a run's configuration must be one that
- * DIR/configs.csv lists, so that it can index per-configuration arrays. */
+ * DIR/configs.csv lists, so that it can index per-configuration arrays. Runs come in
+ * increasing order; a run a partial experiment (--only) did not run has config RUN_ABSENT. */
+#define RUN_ABSENT ((size_t)-1)
+
 typedef struct run_table {
     size_t n, most_episodes;
     size_t *config, *replicate;
@@ -282,8 +286,9 @@ static int run_table_read(const char *dir, run_table *t, rl_error *err)
             rc = bad_number(&in, col_replicate, err);
         else if (!rl_csv_size(&in, col_episodes, &episodes))
             rc = bad_number(&in, col_episodes, err);
-        else if (run != t->n) {
-            rl_error_set(err, RL_EPARSE, "run %zu where run %zu was expected", run, t->n);
+        else if (run < t->n || run >= RL_PLAN_MAX_RUNS) {
+            rl_error_set(err, RL_EPARSE, "run %zu where a run from %zu on was expected", run,
+                         t->n);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         } else if (config >= n_configs) {
             rl_error_set(err, RL_EPARSE, "configuration %zu is not in configs.csv (%zu "
@@ -294,8 +299,9 @@ static int run_table_read(const char *dir, run_table *t, rl_error *err)
         }
         if (rc != RL_OK)
             break;
-        if (t->n == capacity) {
-            capacity = capacity ? 2 * capacity : 64;
+        if (run >= capacity) {
+            while (run >= capacity)
+                capacity = capacity ? 2 * capacity : 64;
             size_t *a = realloc(t->config, capacity * sizeof *a);
             if (a)
                 t->config = a;
@@ -307,6 +313,8 @@ static int run_table_read(const char *dir, run_table *t, rl_error *err)
                 break;
             }
         }
+        for (; t->n < run; t->n++) /* runs the experiment left out */
+            t->config[t->n] = RUN_ABSENT;
         t->config[t->n] = config;
         t->replicate[t->n] = replicate;
         t->most_episodes = episodes > t->most_episodes ? episodes : t->most_episodes;
@@ -357,7 +365,7 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
             rc = bad_number(&in, col_row, err);
         else if (!rl_csv_size(&in, col_col, &col))
             rc = bad_number(&in, col_col, err);
-        else if (run >= runs.n) {
+        else if (run >= runs.n || runs.config[run] == RUN_ABSENT) {
             rl_error_set(err, RL_EPARSE, "run %zu is not in runs.csv", run);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         }
@@ -457,7 +465,8 @@ static int write_logged(const char *dir, const char *in_name, const char *x_name
         col_value = rl_csv_column(&in, value_name, err);
     size_t n_configs = 0;
     for (size_t r = 0; r < runs.n; r++)
-        n_configs = runs.config[r] + 1 > n_configs ? runs.config[r] + 1 : n_configs;
+        if (runs.config[r] != RUN_ABSENT && runs.config[r] + 1 > n_configs)
+            n_configs = runs.config[r] + 1;
     /* The configurations already written: their runs must not come back later. */
     bool *done = calloc(n_configs ? n_configs : 1, sizeof *done);
     rl_output_file o;
@@ -487,7 +496,7 @@ static int write_logged(const char *dir, const char *in_name, const char *x_name
             rc = bad_number(&in, col_run, err);
         else if (!rl_csv_size(&in, col_step, &step))
             rc = bad_number(&in, col_step, err);
-        else if (run >= runs.n) {
+        else if (run >= runs.n || runs.config[run] == RUN_ABSENT) {
             rl_error_set(err, RL_EPARSE, "run %zu is not in runs.csv", run);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         }
@@ -746,7 +755,8 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
                 rc = bad_number(&in, col_run, err);
             else if (!rl_csv_size(&in, col_episode, &episode))
                 rc = bad_number(&in, col_episode, err);
-            else if (run >= runs->n || (current != (size_t)-1 && run < current)) {
+            else if (run >= runs->n || runs->config[run] == RUN_ABSENT ||
+                     (current != (size_t)-1 && run < current)) {
                 rl_error_set(err, RL_EPARSE, "run %zu is out of order or not in runs.csv", run);
                 rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
             }
@@ -854,14 +864,20 @@ int rl_plot_write_sweep(const char *dir, rl_plot_metric metric, size_t first, si
     }
     size_t n_rows = 0, n_distinct = 0;
     for (size_t k = 0; rc == RL_OK && k < t.n_rows; k++) {
+        size_t n = 0;
+        for (size_t r = 0; r < runs.n; r++)
+            if (runs.config[r] == k && isfinite(score[r]))
+                values[n++] = score[r];
+        /* Lines are numbered among the configurations with a value (not a planner's, nor
+         * one a partial experiment left out), so that every line has points. */
         size_t line = info->n_lines;
-        for (size_t j = 0; j < k; j++)
-            if (same_line(&t, j, k, (size_t)x)) {
+        for (size_t j = 0; n && j < k; j++)
+            if (line_of[j] != RUN_ABSENT && same_line(&t, j, k, (size_t)x)) {
                 line = line_of[j];
                 break;
             }
-        line_of[k] = line;
-        if (line == info->n_lines)
+        line_of[k] = n ? line : RUN_ABSENT;
+        if (n && line == info->n_lines)
             info->n_lines++;
         double position = (double)n_distinct;
         if (numeric) {
@@ -876,10 +892,6 @@ int rl_plot_write_sweep(const char *dir, rl_plot_metric metric, size_t first, si
                 n_distinct++;
         }
         x_of[k] = position;
-        size_t n = 0;
-        for (size_t r = 0; r < runs.n; r++)
-            if (runs.config[r] == k && isfinite(score[r]))
-                values[n++] = score[r];
         if (!n)
             continue; /* a planner, or no defined value */
         rl_summary s;
@@ -947,4 +959,19 @@ size_t rl_plot_count_configs(const char *dir, size_t *cells)
         }
     }
     return n;
+}
+
+bool *rl_plot_configs_with_runs(const char *dir, size_t n)
+{
+    run_table runs;
+    bool *ran = calloc(n ? n : 1, sizeof *ran);
+    if (!ran || run_table_read(dir, &runs, NULL) != RL_OK) {
+        free(ran);
+        return NULL;
+    }
+    for (size_t r = 0; r < runs.n; r++)
+        if (runs.config[r] < n)
+            ran[runs.config[r]] = true;
+    run_table_free(&runs);
+    return ran;
 }

@@ -55,6 +55,10 @@ const rl_param_spec rl_experiment_params[] = {
      "a run's score is its mean return over its last N episodes (0: all)"},
     {"plot", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,
      "draw the pictures (gridrl plot DIR) when the experiment is complete"},
+    {"only", RL_PARAM_STRING, NULL, 0, 0, RL_PARAM_NO_SWEEP, NULL,
+     "run part of the plan (--only): configurations by number (3, 0-2, 1,4) or by values "
+     "(agent.alpha=0.1,0.2, algorithm=sarsa), several separated by spaces, all to match; "
+     "their rows are those of the whole plan's run"},
     {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -218,7 +222,7 @@ static int check_entry(rl_plan *p, const rl_config_entry *e, const rl_agent *con
         return rl_config_locate(err, RL_ENOTFOUND, e);
     }
     bool sweeps = strchr(e->value, ',') && (is_algorithm || !(spec->flags & RL_PARAM_NO_SWEEP));
-    if (is_experiment && strchr(e->value, ',')) {
+    if (is_experiment && strchr(e->value, ',') && strcmp(e->key, "only") != 0) {
         rl_error_set(err, RL_EINVAL, "[experiment] keys do not sweep: '%s' has a comma",
                      e->value);
         return rl_config_locate(err, RL_EINVAL, e);
@@ -465,6 +469,218 @@ static int check_name(const rl_plan *p, rl_error *err)
              : rl_error_locate(err, RL_EINVAL, p->config->path, 0, 0, "experiment.name");
 }
 
+/* ---- [experiment] only: part of the plan ---------------------------------------------- */
+
+/* Whether a and b name the same value: the same text, or the same number ("0.10", "0.1"). */
+static bool same_value(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return true;
+    char *end_a, *end_b;
+    double x = strtod(a, &end_a), y = strtod(b, &end_b);
+    return end_a != a && end_b != b && !*end_a && !*end_b && x == y;
+}
+
+/* What a key of a selector names: the algorithm, a sweep axis, or a fixed [env] or [agent]
+ * key (section "env" or "agent"). */
+typedef struct selector_key {
+    bool algorithm;
+    const rl_plan_axis *axis;
+    size_t axis_index;
+    const char *section, *key;
+} selector_key;
+
+/* Configuration k's value of key, or NULL when its algorithm has no such key. */
+static const char *selector_value(const rl_plan *p, size_t k, const selector_key *sk)
+{
+    const rl_configuration *cfg = &p->configurations[k];
+    if (sk->algorithm)
+        return rl_agent_name(cfg->agent);
+    if (sk->axis)
+        return sk->axis->values[cfg->choice[sk->axis_index]];
+    const rl_params *params = strcmp(sk->section, "env") == 0 ? cfg->env : cfg->agent_params;
+    if (!rl_param_find(rl_params_table(params), sk->key))
+        return NULL;
+    return rl_params_text(params, sk->key);
+}
+
+/* Reads "section.key" or "key" of a selector (name, len characters) into sk. */
+static int selector_key_of(const rl_plan *p, const char *name, size_t len, selector_key *sk,
+                           char *text, size_t size, rl_error *err)
+{
+    snprintf(text, size, "%.*s", (int)len, name);
+    memset(sk, 0, sizeof *sk);
+    char *dot = strchr(text, '.');
+    const char *section = NULL, *key = text;
+    if (dot) {
+        *dot = '\0';
+        section = text;
+        key = dot + 1;
+        if (strcmp(section, "env") != 0 && strcmp(section, "agent") != 0)
+            return rl_error_set(err, RL_ENOTFOUND,
+                                "'%s.%s': a configuration is chosen by an [env] or [agent] key",
+                                section, key);
+    }
+    if (strcmp(key, "algorithm") == 0 && (!section || strcmp(section, "agent") == 0)) {
+        sk->algorithm = true;
+        sk->key = key;
+        return RL_OK;
+    }
+    for (size_t i = 0; i < p->n_axes; i++) {
+        const rl_config_entry *e = p->axes[i].entry;
+        if (strcmp(e->key, key) != 0 || (section && strcmp(e->section, section) != 0))
+            continue;
+        if (sk->axis)
+            return rl_error_set(err, RL_EINVAL,
+                                "'%s' is swept in [env] and in [agent]: say env.%s or agent.%s",
+                                key, key, key);
+        sk->axis = &p->axes[i];
+        sk->axis_index = i;
+        sk->section = e->section;
+        sk->key = key;
+    }
+    if (sk->axis)
+        return RL_OK;
+    sk->key = key;
+    if ((!section || strcmp(section, "env") == 0) && rl_param_find(p->env_type->params, key)) {
+        sk->section = "env";
+        return RL_OK;
+    }
+    for (size_t k = 0; (!section || strcmp(section, "agent") == 0) && k < p->n_configurations;
+         k++)
+        if (rl_param_find(rl_agent_params(p->configurations[k].agent), key)) {
+            sk->section = "agent";
+            return RL_OK;
+        }
+    return rl_error_set(err, RL_ENOTFOUND, "'%s' is not a key of the plan's env or algorithms",
+                        key);
+}
+
+/* The configurations selector `key=v1,v2` matches into match. */
+static int match_values(const rl_plan *p, const char *token, size_t len, bool *match,
+                        rl_error *err)
+{
+    const char *eq = memchr(token, '=', len);
+    char key_text[RL_CONFIG_KEY_MAX + RL_CONFIG_SECTION_MAX + 2];
+    selector_key sk;
+    int rc = selector_key_of(p, token, (size_t)(eq - token), &sk, key_text, sizeof key_text,
+                             err);
+    if (rc != RL_OK)
+        return rc;
+    char values[512];
+    snprintf(values, sizeof values, "%.*s", (int)(len - (size_t)(eq - token) - 1), eq + 1);
+    size_t matched = 0;
+    for (size_t k = 0; k < p->n_configurations; k++) {
+        const char *have = selector_value(p, k, &sk);
+        match[k] = false;
+        for (char *v = values; have && *v && !match[k];) {
+            size_t n = strcspn(v, ",");
+            char one[256];
+            snprintf(one, sizeof one, "%.*s", (int)n, v);
+            match[k] = same_value(have, one);
+            v += n + (v[n] == ',');
+        }
+        matched += match[k];
+    }
+    if (matched)
+        return RL_OK;
+    /* Say which values there are to choose from. */
+    char taken[RL_ERROR_MESSAGE_MAX / 2] = "";
+    for (size_t k = 0; k < p->n_configurations; k++) {
+        const char *have = selector_value(p, k, &sk);
+        bool listed = false;
+        for (size_t j = 0; have && j < k; j++) {
+            const char *before = selector_value(p, j, &sk);
+            listed |= before && strcmp(before, have) == 0;
+        }
+        if (have && !listed)
+            rl_names_append(taken, sizeof taken, have[0] ? have : "(none)");
+    }
+    return rl_error_set(err, RL_EINVAL, "'%.*s' selects no configuration (%s takes %s)",
+                        (int)len, token, sk.key, taken[0] ? taken : "no value");
+}
+
+/* The configurations the index selector `3`, `0-2` or `1,4,6-7` names into match. */
+static int match_indices(const rl_plan *p, const char *token, size_t len, bool *match,
+                         rl_error *err)
+{
+    memset(match, 0, p->n_configurations * sizeof *match);
+    for (const char *c = token; c < token + len;) {
+        char *end;
+        unsigned long long from = strtoull(c, &end, 10), to = from;
+        if (end == c || !isdigit((unsigned char)*c))
+            break;
+        if (*end == '-') {
+            const char *second = end + 1;
+            to = strtoull(second, &end, 10);
+            if (end == second || !isdigit((unsigned char)*second))
+                break;
+        }
+        if (from > to)
+            return rl_error_set(err, RL_EINVAL, "the range %llu-%llu goes down", from, to);
+        if (to >= p->n_configurations)
+            return rl_error_set(err, RL_ERANGE,
+                                "configuration %llu is not in the plan (it has %zu: 0 to %zu)",
+                                to, p->n_configurations, p->n_configurations - 1);
+        for (unsigned long long k = from; k <= to; k++)
+            match[k] = true;
+        c = end;
+        if (c < token + len && *c == ',')
+            c++;
+        else if (c < token + len)
+            break;
+        if (c == token + len)
+            return RL_OK;
+    }
+    return rl_error_set(err, RL_EINVAL,
+                        "'%.*s' is neither configuration numbers (3, 0-2, 1,4) nor key=values "
+                        "(agent.alpha=0.1,0.2)",
+                        (int)len, token);
+}
+
+/* [experiment] only into p->selected and p->n_selected: every configuration that all of its
+ * space-separated selectors match. Without it, every configuration. */
+static int select_configurations(rl_plan *p, rl_error *err)
+{
+    p->n_selected = p->n_configurations;
+    if (!rl_params_has(p->experiment, "only"))
+        return RL_OK;
+    const char *spec = rl_params_string(p->experiment, "only");
+    p->selected = rl_malloc(p->n_configurations * sizeof *p->selected);
+    bool *match = rl_malloc(p->n_configurations * sizeof *match);
+    int rc = p->selected && match ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
+    for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++)
+        p->selected[k] = true;
+    size_t tokens = 0;
+    for (const char *t = spec; rc == RL_OK && *t;) {
+        t += strspn(t, " \t");
+        size_t len = strcspn(t, " \t");
+        if (!len)
+            break;
+        tokens++;
+        rc = memchr(t, '=', len) ? match_values(p, t, len, match, err)
+                                 : match_indices(p, t, len, match, err);
+        for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++)
+            p->selected[k] &= match[k];
+        t += len;
+    }
+    p->n_selected = 0;
+    for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++)
+        p->n_selected += p->selected[k];
+    if (rc == RL_OK && !tokens)
+        rc = rl_error_set(err, RL_EINVAL, "'only' names no configuration");
+    else if (rc == RL_OK && !p->n_selected)
+        rc = rl_error_set(err, RL_EINVAL,
+                          "no configuration matches all of '%s' (each part matches some)", spec);
+    rl_free(match);
+    if (rc != RL_OK && rc != RL_ENOMEM) {
+        const rl_config_entry *e = rl_config_find(p->config, "experiment", "only");
+        return e ? rl_config_locate(err, rc, e)
+                 : rl_error_locate(err, rc, p->config->path, 0, 0, "experiment.only");
+    }
+    return rc;
+}
+
 int rl_plan_build_all(const rl_config *c, rl_plan **out, rl_error_list *errors)
 {
     *out = NULL;
@@ -544,6 +760,9 @@ int rl_plan_build_all(const rl_config *c, rl_plan **out, rl_error_list *errors)
         }
     }
     rl_free(be.bad);
+    if (shaped && rc != RL_ENOMEM && errors->n + errors->more == before &&
+        select_configurations(p, &err) != RL_OK)
+        rc = record(&be, err.code, &err);
     rl_error_list_sort(errors, c->path);
     if (errors->n + errors->more > before) {
         rl_plan_free(p);
@@ -619,6 +838,7 @@ void rl_plan_free(rl_plan *p)
         rl_free(p->configurations[k].choice);
     }
     rl_free(p->configurations);
+    rl_free(p->selected);
     rl_params_free(p->experiment);
     rl_free(p->name);
     rl_free(p);

@@ -1,7 +1,8 @@
 /* The experiment plan: a loaded config turned into numbered configurations and runs.
  *
  * A comma list in a scalar [env] or [agent] key is a sweep axis. Configurations are the
- * cartesian product of the axes in the order the keys appear, the last varying fastest;
+ * cartesian product of the axes in the order the keys appear, the last varying fastest
+ * ([experiment] only runs some of them, keeping their numbers);
  * each has `seeds` replicates, run = configuration * seeds + replicate, and a run's
  * generator is seeded from (seed, configuration, replicate) alone (rl/rng.h).
  *
@@ -43,6 +44,10 @@ typedef struct rl_plan {
     size_t n_axes;
     rl_configuration *configurations;
     size_t n_configurations;
+    /* [experiment] only: the configurations that run (NULL: all), and how many. The others
+     * keep their numbers, so a run's number and rows are those of the whole plan's run. */
+    bool *selected;
+    size_t n_selected;
 } rl_plan;
 
 /* The env type of a config without [env] type. */
@@ -61,9 +66,28 @@ int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err);
 int rl_plan_build_all(const rl_config *c, rl_plan **out, rl_error_list *errors);
 void rl_plan_free(rl_plan *p);
 
+/* The runs of the whole plan: run numbers are below this. */
 static inline size_t rl_plan_runs(const rl_plan *p)
 {
     return p->n_configurations * p->seeds;
+}
+
+/* Whether configuration k runs ([experiment] only). */
+static inline bool rl_plan_selected(const rl_plan *p, size_t k)
+{
+    return !p->selected || p->selected[k];
+}
+
+/* Whether run number `run` is one of the selected configurations'. */
+static inline bool rl_plan_run_selected(const rl_plan *p, size_t run)
+{
+    return rl_plan_selected(p, run / p->seeds);
+}
+
+/* The runs that run: those of the selected configurations. */
+static inline size_t rl_plan_selected_runs(const rl_plan *p)
+{
+    return p->n_selected * p->seeds;
 }
 
 /* Locates err (whose key is a bare parameter name such as "gamma", set by the library) at

@@ -329,7 +329,10 @@ static int write_manifest(FILE *f, const rl_plan *p, const char *command_line, s
     fprintf(f, "command: %s\nversion: %s\ncommit: %s\ndate: %s\nhost: %s\n", command_line,
             rl_version(), rl_build_commit(), date, host);
     fprintf(f, "config: %s\nexperiment: %s\nconfigurations: %zu\nseeds: %zu\nruns: %zu\n",
-            p->config->path, p->name, p->n_configurations, p->seeds, n);
+            p->config->path, p->name, p->n_selected, p->seeds, n);
+    if (p->selected)
+        fprintf(f, "only: %s (%zu of the plan's %zu configurations)\n",
+                rl_params_string(p->experiment, "only"), p->n_selected, p->n_configurations);
     return RL_OK;
 }
 
@@ -373,7 +376,7 @@ int rl_results_begin(const rl_plan *p, const char *dir, rl_error *err)
 static bool plan_has(const rl_plan *p, rl_agent_kind kind)
 {
     for (size_t k = 0; k < p->n_configurations; k++)
-        if (p->configurations[k].agent->kind == kind)
+        if (rl_plan_selected(p, k) && p->configurations[k].agent->kind == kind)
             return true;
     return false;
 }
@@ -400,7 +403,7 @@ static bool plan_has_weights(const rl_plan *p)
 {
     for (size_t k = 0; k < p->n_configurations; k++) {
         const rl_agent *a = p->configurations[k].agent;
-        if (a->kind == RL_AGENT_LEARNER && a->learner->weights)
+        if (rl_plan_selected(p, k) && a->kind == RL_AGENT_LEARNER && a->learner->weights)
             return true;
     }
     return false;
@@ -411,7 +414,7 @@ static bool plan_has_updates(const rl_plan *p)
 {
     for (size_t k = 0; k < p->n_configurations; k++) {
         const rl_agent *a = p->configurations[k].agent;
-        if (a->kind == RL_AGENT_LEARNER && a->learner->update)
+        if (rl_plan_selected(p, k) && a->kind == RL_AGENT_LEARNER && a->learner->update)
             return true;
     }
     return false;
@@ -453,6 +456,8 @@ static int merge_files(const rl_plan *p, const char *dir, rl_error *err)
             fprintf(out[i].f, "%s\n", MERGED[i].header);
     }
     for (size_t run = 0; rc == RL_OK && run < rl_plan_runs(p); run++) {
+        if (!rl_plan_run_selected(p, run))
+            continue;
         rl_run_file rf;
         rc = rl_run_file_open(dir, run, &rf, err);
         for (size_t i = 0; rc == RL_OK && i < N_MERGED; i++) {
@@ -483,7 +488,7 @@ int rl_results_finish(const rl_plan *p, const char *dir, const char *command_lin
     rl_output_file o;
     rc = rl_output_open(&o, dir, "manifest.txt", err);
     if (rc == RL_OK) {
-        write_manifest(o.f, p, command_line, rl_plan_runs(p), err);
+        write_manifest(o.f, p, command_line, rl_plan_selected_runs(p), err);
         rc = rl_output_commit(&o, err);
     }
     return rc;

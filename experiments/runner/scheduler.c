@@ -42,7 +42,8 @@ static void *worker(void *arg)
     size_t runs = rl_plan_runs(w->p);
     for (;;) {
         pthread_mutex_lock(&w->lock);
-        while (w->next < runs && rl_run_files_complete(w->dir, w->next))
+        while (w->next < runs && (!rl_plan_run_selected(w->p, w->next) ||
+                                  rl_run_files_complete(w->dir, w->next)))
             w->next++;
         size_t run = w->next++;
         bool halted = w->halt;
@@ -99,9 +100,9 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
     if (rc != RL_OK)
         return rc;
     pthread_mutex_init(&w.lock, NULL);
-    size_t total = rl_plan_runs(p), skipped = 0;
-    for (size_t run = 0; run < total; run++)
-        skipped += rl_run_files_complete(dir, run);
+    size_t total = rl_plan_selected_runs(p), skipped = 0;
+    for (size_t run = 0; run < rl_plan_runs(p); run++)
+        skipped += rl_plan_run_selected(p, run) && rl_run_files_complete(dir, run);
     size_t n = options->threads ? options->threads : 1;
     if (n > total - skipped)
         n = total - skipped ? total - skipped : 1;

@@ -36,7 +36,8 @@ typedef struct rl_schedule_report {
     double seconds;
 } rl_schedule_report;
 
-/* Runs every run of p whose directory under dir is not complete. RL_EINTERRUPTED when
+/* Runs every run of p's selected configurations whose file under dir is not complete
+ * (total counts those runs). RL_EINTERRUPTED when
  * stopped; the first run error otherwise (the remaining runs are not started). */
 int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options *options,
                     rl_schedule_report *report, rl_error *err);

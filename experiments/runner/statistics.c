@@ -289,9 +289,10 @@ static int compute_chunk(const pool *w, size_t k, chunk *c, rl_error *err)
     return rc;
 }
 
+/* Configuration k has statistics to compute: a learner's, and it ran. */
 static bool is_learner(const rl_plan *p, size_t k)
 {
-    return p->configurations[k].agent->kind == RL_AGENT_LEARNER;
+    return rl_plan_selected(p, k) && p->configurations[k].agent->kind == RL_AGENT_LEARNER;
 }
 
 /* Writes every ready chunk from next_write on, in order, and frees its summary text (the
