@@ -710,11 +710,12 @@ static void test_summary_three_runs(void **state)
     (void)state;
     char dir[512];
     snprintf(dir, sizeof dir, "%s/stats3", tmpdir);
-    /* run, episode, return, discounted_return, length, outcome, value_rmse */
+    /* run, episode, return, discounted_return, length, outcome, value_rmse, and the
+     * configuration's label: config 0, algorithm random (no axis). */
     static const char *const rows[] = {
-        "0,1,1,0.5,10,terminated,0.5\n0,2,4,2,20,truncated,\n",
-        "1,1,2,1,20,terminated,0.7\n1,2,5,2.5,30,terminated,\n",
-        "2,1,3,1.5,60,budget,0.3\n2,2,6,3,40,terminated,0.25\n",
+        "0,1,1,0.5,10,terminated,0.5,0,random\n0,2,4,2,20,truncated,,0,random\n",
+        "1,1,2,1,20,terminated,0.7,0,random\n1,2,5,2.5,30,terminated,,0,random\n",
+        "2,1,3,1.5,60,budget,0.3,0,random\n2,2,6,3,40,terminated,0.25,0,random\n",
     };
     /* run, episodes, score: each run's mean return over all its episodes. */
     static const char *const scores_in[] = {"0,2,2.5\n", "1,2,3.5\n", "2,2,4.5\n"};
@@ -733,7 +734,9 @@ static void test_summary_three_runs(void **state)
     assert_non_null(episodes);
     char expected[1024];
     snprintf(expected, sizeof expected,
-             "run,episode,return,discounted_return,length,outcome,value_rmse\n%s%s%s", rows[0],
+             "run,episode,return,discounted_return,length,outcome,value_rmse,config,algorithm\n"
+             "%s%s%s",
+             rows[0],
              rows[1], rows[2]);
     assert_string_equal(episodes, expected);
     free(episodes);
@@ -744,12 +747,13 @@ static void test_summary_three_runs(void **state)
     assert_contains(summary, "config,episode,runs,mean_return,sd_return,ci95_low_return,"
                              "ci95_high_return,mean_length,sd_length,ci95_low_length,"
                              "ci95_high_length,mean_value_rmse,sd_value_rmse,"
-                             "ci95_low_value_rmse,ci95_high_value_rmse\n");
+                             "ci95_low_value_rmse,ci95_high_value_rmse,algorithm\n");
     char fields[16][64];
     /* Episode 1: returns 1, 2, 3: mean 2, sd 1; lengths 10, 20, 60: mean 30, sd
      * sqrt((400 + 100 + 900) / 2) = sqrt(700); value errors 0.5, 0.7, 0.3: mean 0.5,
      * sd sqrt((0 + 0.04 + 0.04) / 2) = 0.2; each interval mean -/+ 4.30265273 sd / sqrt(3). */
-    assert_int_equal(csv_fields(summary, "0,1,", fields, 16), 15);
+    assert_int_equal(csv_fields(summary, "0,1,", fields, 16), 16);
+    assert_string_equal(fields[15], "random");
     assert_string_equal(fields[2], "3");
     check_summary(fields, 3, 2.0, 1.0, T_975_2, 3);
     assert_close(field_number(fields[5]), 2.0 - 2.48413771, 1e-7); /* 4.30265273 / sqrt 3 */
@@ -757,7 +761,7 @@ static void test_summary_three_runs(void **state)
     check_summary(fields, 11, 0.5, 0.2, T_975_2, 3);
     /* Episode 2: returns 4, 5, 6; lengths 20, 30, 40: sd 10; one value error (0.25): its
      * mean, and empty sd and interval. */
-    assert_int_equal(csv_fields(summary, "0,2,", fields, 16), 15);
+    assert_int_equal(csv_fields(summary, "0,2,", fields, 16), 16);
     assert_string_equal(fields[2], "3");
     check_summary(fields, 3, 5.0, 1.0, T_975_2, 3);
     check_summary(fields, 7, 30.0, 10.0, T_975_2, 3);
@@ -772,8 +776,9 @@ static void test_summary_three_runs(void **state)
     snprintf(path, sizeof path, "%s/scores.csv", dir);
     char *scores = slurp(path);
     assert_non_null(scores);
-    assert_contains(scores, "config,runs,score,mean,iqm,iqm_ci95_low,iqm_ci95_high\n");
-    assert_int_equal(csv_fields(scores, "0,", fields, 16), 7);
+    assert_contains(scores, "config,runs,score,mean,iqm,iqm_ci95_low,iqm_ci95_high,algorithm\n");
+    assert_int_equal(csv_fields(scores, "0,", fields, 16), 8);
+    assert_string_equal(fields[7], "random");
     assert_string_equal(fields[1], "3");
     assert_string_equal(fields[2], "mean return over all episodes");
     assert_close(field_number(fields[3]), 3.5, 1e-12);
@@ -790,13 +795,18 @@ static void test_scores_iqm(void **state)
     (void)state;
     char dir[512];
     snprintf(dir, sizeof dir, "%s/stats5", tmpdir);
-    /* Returns per run (episodes 1, 2, 3); run 4 has only two episodes. */
+    /* Returns per run (episodes 1, 2, 3); run 4 has only two episodes. Each row ends with
+     * the configuration's label (config 0, algorithm random). */
     static const char *const rows[] = {
-        "0,1,0,0,5,terminated,\n0,2,0,0,5,terminated,\n0,3,10,10,5,terminated,\n",
-        "1,1,1,1,5,terminated,\n1,2,1,1,5,terminated,\n1,3,0,0,5,terminated,\n",
-        "2,1,2,2,5,terminated,\n2,2,2,2,5,terminated,\n2,3,2,2,5,terminated,\n",
-        "3,1,3,3,5,terminated,\n3,2,3,3,5,terminated,\n3,3,4,4,5,terminated,\n",
-        "4,1,4,4,5,terminated,\n4,2,100,100,5,budget,\n",
+        "0,1,0,0,5,terminated,,0,random\n0,2,0,0,5,terminated,,0,random\n"
+        "0,3,10,10,5,terminated,,0,random\n",
+        "1,1,1,1,5,terminated,,0,random\n1,2,1,1,5,terminated,,0,random\n"
+        "1,3,0,0,5,terminated,,0,random\n",
+        "2,1,2,2,5,terminated,,0,random\n2,2,2,2,5,terminated,,0,random\n"
+        "2,3,2,2,5,terminated,,0,random\n",
+        "3,1,3,3,5,terminated,,0,random\n3,2,3,3,5,terminated,,0,random\n"
+        "3,3,4,4,5,terminated,,0,random\n",
+        "4,1,4,4,5,terminated,,0,random\n4,2,100,100,5,budget,,0,random\n",
     };
     /* score_episodes = 1: each run's last return. */
     static const char *const scores_in[] = {"0,3,10\n", "1,3,0\n", "2,3,2\n", "3,3,4\n",
@@ -842,6 +852,29 @@ static void test_scores_iqm(void **state)
     /* A resample's IQM is the mean of 3 of the 5 scores (with repeats): within [0, 100]. */
     assert_true(0.0 <= low && low <= 16.0 / 3.0 && 16.0 / 3.0 <= high && high <= 100.0);
     free(scores);
+    fixture_free(&f);
+}
+
+
+/* A run's episode rows are read back by name and checked: a row that says it belongs to
+ * another configuration is an error naming the run's file. */
+static void test_statistics_reject_foreign_rows(void **state)
+{
+    (void)state;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/stats_foreign", tmpdir);
+    static const char *const rows[] = {"0,1,1,1,5,terminated,,0,random\n",
+                                       "1,1,1,1,5,terminated,,7,random\n"};
+    static const char *const scores_in[] = {"0,1,1\n", "1,1,1\n"};
+    write_run_dirs(dir, rows, scores_in, 2);
+    fixture f;
+    fixture_build(&f, "[experiment]\nseeds = 2\nepisodes = 1\n[env]\npreset = frozenlake4x4\n"
+                      "[agent]\nalgorithm = random\n");
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_results_finish(f.plan, dir, "gridrl test", 1, &err), RL_EPARSE);
+    assert_contains(err.message, "not configuration 0's");
+    assert_contains(err.file, "000001.rows");
     fixture_free(&f);
 }
 
@@ -1362,6 +1395,7 @@ int main(void)
         cmocka_unit_test(test_start_errors),
         cmocka_unit_test(test_summary_three_runs),
         cmocka_unit_test(test_scores_iqm),
+        cmocka_unit_test(test_statistics_reject_foreign_rows),
         cmocka_unit_test(test_finish_needs_every_run),
         cmocka_unit_test(test_run_file_malformed),
         cmocka_unit_test(test_execute_random),

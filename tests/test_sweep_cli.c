@@ -262,16 +262,25 @@ static void check_sweep_plan(const char *dir)
     char *episodes = slurp(path);
     assert_non_null(episodes);
     assert_int_equal(count_lines(episodes), 1 + 60 * 50);
+    /* Each row ends with its configuration: number, algorithm, slip. */
+    assert_true(nth_line(episodes, 0, line, sizeof line));
+    assert_string_equal(line, "run,episode,return,discounted_return,length,outcome,value_rmse,"
+                              "config,algorithm,slip");
+    static const char *const SLIP[] = {"0", "0.1", "0.2"};
     size_t lengths[60] = {0};
     for (size_t i = 1; i <= 60 * 50; i++) {
         assert_true(nth_line(episodes, i, line, sizeof line));
-        size_t run, ep, length;
+        size_t run, ep, length, config;
         double ret, disc;
-        char outcome[32];
+        char outcome[32], label[64];
         int used = 0;
-        if (sscanf(line, "%zu,%zu,%lf,%lf,%zu,%31[a-z],%n", &run, &ep, &ret, &disc, &length,
-                   outcome, &used) != 6 || line[used] != '\0')
+        if (sscanf(line, "%zu,%zu,%lf,%lf,%zu,%31[a-z],,%zu,%63s%n", &run, &ep, &ret, &disc,
+                   &length, outcome, &config, label, &used) != 8 || line[used] != '\0')
             fail_msg("episodes.csv line %zu: '%s'", i, line);
+        char expected[64];
+        PATHF(expected, "random,%s", SLIP[(i - 1) / 50 / 20]);
+        assert_int_equal(config, (i - 1) / 50 / 20);
+        assert_string_equal(label, expected);
         /* Rows in run order, episodes 1..50 in each. */
         assert_int_equal(run, (i - 1) / 50);
         assert_int_equal(ep, (i - 1) % 50 + 1);

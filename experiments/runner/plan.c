@@ -295,6 +295,71 @@ static int read_entries(rl_plan *p, const rl_agent *const *algorithms, size_t n_
     return RL_OK;
 }
 
+bool rl_plan_has_kind(const rl_plan *p, rl_agent_kind kind)
+{
+    for (size_t k = 0; k < p->n_configurations; k++)
+        if (rl_plan_selected(p, k) && p->configurations[k].agent->kind == kind)
+            return true;
+    return false;
+}
+
+/* Columns of the result files a configuration's label is written beside: an axis named like
+ * one of them is written as section.key. */
+static const char *const RESULT_COLUMNS[] = {
+    "run", "config", "replicate", "rng_seed", "status", "episodes", "steps", "iterations",
+    "diverged_step", "score", "episode", "return", "discounted_return", "length", "outcome",
+    "value_rmse", "runs", "mean", "iqm", "iqm_ci95_low", "iqm_ci95_high", "algorithm", NULL};
+
+static bool is_label_axis(const rl_plan *p, size_t i)
+{
+    return strcmp(p->axes[i].entry->key, "algorithm") != 0;
+}
+
+/* Axis i's column name into buf. */
+static void axis_column(const rl_plan *p, size_t i, char *buf, size_t size)
+{
+    const rl_config_entry *e = p->axes[i].entry;
+    bool clash = false;
+    for (const char *const *c = RESULT_COLUMNS; *c; c++)
+        clash |= strcmp(*c, e->key) == 0;
+    for (size_t j = 0; j < p->n_axes; j++)
+        clash |= j != i && strcmp(p->axes[j].entry->key, e->key) == 0;
+    snprintf(buf, size, "%s%s%s", clash ? e->section : "", clash ? "." : "", e->key);
+}
+
+/* "first" then ",item" for each label axis, item(i) into a buffer: malloc'd. */
+static char *label_text(const rl_plan *p, size_t k, bool header)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    if (!f)
+        return NULL;
+    fputs(header ? "algorithm" : rl_agent_name(p->configurations[k].agent), f);
+    for (size_t i = 0; i < p->n_axes; i++) {
+        if (!is_label_axis(p, i))
+            continue;
+        char column[RL_CONFIG_SECTION_MAX + RL_CONFIG_KEY_MAX + 2];
+        axis_column(p, i, column, sizeof column);
+        fprintf(f, ",%s", header ? column : p->axes[i].values[p->configurations[k].choice[i]]);
+    }
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+char *rl_plan_label_header(const rl_plan *p)
+{
+    return label_text(p, 0, true);
+}
+
+char *rl_plan_label(const rl_plan *p, size_t k)
+{
+    return label_text(p, k, false);
+}
+
 /* Resolves a path value against the config's directory (overrides: the working
  * directory). */
 static int resolve_path(const rl_plan *p, const rl_config_entry *e, const char *value,
@@ -423,6 +488,11 @@ bool rl_plan_name_ok(const char *name)
  * statistics take); else an error at the axis that goes past the limit. */
 static int count_configurations(rl_plan *p, rl_error *err)
 {
+    if (p->n_axes > RL_PLAN_MAX_AXES) {
+        rl_error_set(err, RL_ERANGE, "the sweep has %zu axes, and a plan has at most %d",
+                     p->n_axes, RL_PLAN_MAX_AXES);
+        return rl_config_locate(err, RL_ERANGE, p->axes[RL_PLAN_MAX_AXES].entry);
+    }
     size_t n = 1;
     for (size_t i = 0; i < p->n_axes; i++) {
         size_t k = p->axes[i].n_values;

@@ -84,6 +84,9 @@ static inline bool rl_plan_run_selected(const rl_plan *p, size_t run)
     return rl_plan_selected(p, run / p->seeds);
 }
 
+/* Whether a selected configuration's algorithm is of this kind (a learner, a planner). */
+bool rl_plan_has_kind(const rl_plan *p, rl_agent_kind kind);
+
 /* The runs that run: those of the selected configurations. */
 static inline size_t rl_plan_selected_runs(const rl_plan *p)
 {
@@ -108,6 +111,19 @@ int rl_plan_locate(const rl_plan *p, size_t k, int code, rl_error *err);
  * RL_PLAN_NAME_MAX letters, digits, '_', '-', '.' and '+', not starting with '.' or '-' (so
  * never "", "." or "..", never a hidden file or something that reads as an option). */
 bool rl_plan_name_ok(const char *name);
+
+/* The columns that name a configuration in the result files (configs.csv, and the end of
+ * episodes.csv, summary.csv and scores.csv rows): its algorithm, then its value on each
+ * sweep axis but the algorithm, as the config writes it. rl_plan_label_header gives their
+ * names ("algorithm,alpha"): each axis by its key, or section.key where the key is also
+ * another axis's or a column these files have already. rl_plan_label gives configuration
+ * k's ("sarsa,0.1"). Both malloc'd; NULL when out of memory. */
+char *rl_plan_label_header(const rl_plan *p);
+char *rl_plan_label(const rl_plan *p, size_t k);
+
+/* The most sweep axes a plan may have: a result file's row holds them all, and a CSV row is
+ * read back with at most RL_CSV_MAX_FIELDS (64) fields. */
+#define RL_PLAN_MAX_AXES 48
 
 /* Keys whose values are paths, resolved against the config file's directory. */
 bool rl_plan_is_path_key(const char *key);

@@ -300,18 +300,17 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
 
 static int write_configs_csv(FILE *f, const rl_plan *p, rl_error *err)
 {
-    (void)err;
-    fprintf(f, "config,algorithm");
-    for (size_t i = 0; i < p->n_axes; i++)
-        if (strcmp(p->axes[i].entry->key, "algorithm") != 0)
-            fprintf(f, ",%s", p->axes[i].entry->key);
-    fprintf(f, "\n");
+    char *header = rl_plan_label_header(p);
+    if (!header)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    fprintf(f, "config,%s\n", header);
+    rl_free(header); /* open_memstream's buffer: plain free, as rl_free is */
     for (size_t k = 0; k < p->n_configurations; k++) {
-        fprintf(f, "%zu,%s", k, rl_agent_name(p->configurations[k].agent));
-        for (size_t i = 0; i < p->n_axes; i++)
-            if (strcmp(p->axes[i].entry->key, "algorithm") != 0)
-                fprintf(f, ",%s", p->axes[i].values[p->configurations[k].choice[i]]);
-        fprintf(f, "\n");
+        char *label = rl_plan_label(p, k);
+        if (!label)
+            return rl_error_set(err, RL_ENOMEM, "out of memory");
+        fprintf(f, "%zu,%s\n", k, label);
+        rl_free(label);
     }
     return RL_OK;
 }
@@ -375,10 +374,7 @@ int rl_results_begin(const rl_plan *p, const char *dir, rl_error *err)
 
 static bool plan_has(const rl_plan *p, rl_agent_kind kind)
 {
-    for (size_t k = 0; k < p->n_configurations; k++)
-        if (rl_plan_selected(p, k) && p->configurations[k].agent->kind == kind)
-            return true;
-    return false;
+    return rl_plan_has_kind(p, kind);
 }
 
 #define MERGED_EPISODES_HEADER "run,episode,return,discounted_return,length,outcome,value_rmse"
@@ -447,14 +443,21 @@ static int merge_files(const rl_plan *p, const char *dir, rl_error *err)
     rl_output_file out[N_MERGED];
     bool open[N_MERGED] = {false};
     int rc = RL_OK;
+    char *label = rl_plan_label_header(p);
+    if (!label)
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t i = 0; rc == RL_OK && i < N_MERGED; i++) {
         if (!wanted(p, MERGED[i].name))
             continue;
         rc = rl_output_open(&out[i], dir, MERGED[i].name, err);
         open[i] = rc == RL_OK;
-        if (open[i])
+        /* episodes.csv's rows end with their configuration's label (result.h). */
+        if (open[i] && strcmp(MERGED[i].name, "episodes.csv") == 0)
+            fprintf(out[i].f, "%s,config,%s\n", MERGED[i].header, label);
+        else if (open[i])
             fprintf(out[i].f, "%s\n", MERGED[i].header);
     }
+    rl_free(label); /* open_memstream's buffer: plain free, as rl_free is */
     for (size_t run = 0; rc == RL_OK && run < rl_plan_runs(p); run++) {
         if (!rl_plan_run_selected(p, run))
             continue;

@@ -385,6 +385,15 @@ int rl_run_execute_with(const rl_plan *p, size_t run, const volatile sig_atomic_
     r->configuration = configuration;
     r->replicate = replicate;
     r->rng_seed = rl_rng_seed(p->seed, configuration, replicate);
+    char *label = rc == RL_OK ? rl_plan_label(p, configuration) : NULL;
+    if (label) {
+        size_t size = strlen(label) + 32;
+        if ((r->label = rl_malloc(size)))
+            snprintf(r->label, size, "%zu,%s", configuration, label);
+        rl_free(label); /* open_memstream's buffer: plain free, as rl_free is */
+    }
+    if (rc == RL_OK && !r->label)
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     gsl_rng *rng = NULL;
     double start = now_seconds();
     if (rc != RL_OK)

@@ -83,7 +83,8 @@ static void write_iterations(FILE *f, const rl_run_result *r)
     }
 }
 
-/* Every log_every_episodes-th episode (the N-th, 2N-th, ...; none for 0). */
+/* Every log_every_episodes-th episode (the N-th, 2N-th, ...; none for 0), each ending
+ * with the configuration's label (result.h). */
 static void write_episodes(FILE *f, const rl_run_result *r)
 {
     rl_row row = RL_ROW_EMPTY;
@@ -103,7 +104,10 @@ static void write_episodes(FILE *f, const rl_run_result *r)
         rl_row_text(&row, e->outcome);
         rl_row_comma(&row);
         rl_row_number(&row, e->value_rmse);
-        rl_row_end(&row, f);
+        if (r->label)
+            rl_row_end_with(&row, r->label, f);
+        else
+            rl_row_end(&row, f);
     }
 }
 

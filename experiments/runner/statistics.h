@@ -19,6 +19,8 @@
 #include "experiments/runner/plan.h"
 #include "experiments/runner/result.h"
 
+/* The columns of summary.csv and scores.csv; each row then ends with its configuration's
+ * label: algorithm and swept values (plan.h, rl_plan_label). */
 #define RL_SUMMARY_HEADER                                                                   \
     "config,episode,runs,mean_return,sd_return,ci95_low_return,ci95_high_return,"           \
     "mean_length,sd_length,ci95_low_length,ci95_high_length,mean_value_rmse,"              \
