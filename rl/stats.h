@@ -52,6 +52,24 @@ double rl_iqm(double *x, size_t n);
 int rl_iqm_bootstrap(const double *x, size_t n, size_t resamples, unsigned long seed,
                      double *low, double *high, double *work, rl_error *err);
 
+/* rliable's probability of improvement of X over Y: the chance that a run of X scores
+ * higher than a run of Y, P(X > Y) = (#{x_i > y_j} + #{x_i = y_j} / 2) / (n m) over all n m
+ * pairs (ties count half; the Mann-Whitney U statistic over n m). work holds n + m doubles
+ * (overwritten); x and y are left as they are. NaN when n or m is 0 or a pointer is NULL. */
+double rl_probability_of_improvement(const double *x, size_t n, const double *y, size_t m,
+                                     double *work);
+
+/* Percentile-bootstrap 95% interval of P(X > Y), as rliable makes it: each resample draws n
+ * runs of X and m runs of Y with replacement, each side on its own (a stratified bootstrap),
+ * and the 2.5% and 97.5% quantiles of the resamples' P(X > Y) are taken as for the IQM. The
+ * draws come from a private taus2 generator seeded with seed. work holds n + m + resamples
+ * doubles. Returns 0, or RL_EINVAL / RL_ENOMEM as rl_iqm_bootstrap does (*low and *high
+ * NaN). */
+int rl_probability_of_improvement_bootstrap(const double *x, size_t n, const double *y,
+                                            size_t m, size_t resamples, unsigned long seed,
+                                            double *low, double *high, double *work,
+                                            rl_error *err);
+
 /* Trailing moving average: out[i] is the mean of x[i - window + 1 .. i], or of x[0 .. i]
  * while fewer than `window` values precede i, so the curve starts at x[0] instead of being
  * empty. window >= 1; window = 0 fills out with NaN. out must not overlap x. */

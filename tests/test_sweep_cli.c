@@ -257,7 +257,7 @@ static void check_sweep_plan(const char *dir)
     assert_true(nth_line(runs, 0, line, sizeof line));
     assert_string_equal(line,
                         "run,config,replicate,rng_seed,status,episodes,steps,iterations,"
-                        "diverged_step");
+                        "diverged_step,score");
     PATHF(path, "%s/episodes.csv", dir);
     char *episodes = slurp(path);
     assert_non_null(episodes);

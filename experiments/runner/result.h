@@ -80,6 +80,7 @@ typedef struct rl_run_result {
      * log_every_episodes-th (0: none). */
     bool has_score;
     double score;
+    bool score_column; /* runs.csv has a score column: the plan has learners */
     size_t log_every_episodes;
     char *weight_rows; /* weights.csv's rows of a learner with weights (run, index, feature,
                           weight), formatted at the end of the run; NULL: none */

@@ -454,6 +454,9 @@ static int merge_files(const rl_plan *p, const char *dir, rl_error *err)
         /* episodes.csv's rows end with their configuration's label (result.h). */
         if (open[i] && strcmp(MERGED[i].name, "episodes.csv") == 0)
             fprintf(out[i].f, "%s,config,%s\n", MERGED[i].header, label);
+        else if (open[i] && strcmp(MERGED[i].name, "runs.csv") == 0)
+            fprintf(out[i].f, "%s%s\n", MERGED[i].header,
+                    plan_has(p, RL_AGENT_LEARNER) ? ",score" : ""); /* learners' (result.h) */
         else if (open[i])
             fprintf(out[i].f, "%s\n", MERGED[i].header);
     }

@@ -385,6 +385,7 @@ int rl_run_execute_with(const rl_plan *p, size_t run, const volatile sig_atomic_
     r->configuration = configuration;
     r->replicate = replicate;
     r->rng_seed = rl_rng_seed(p->seed, configuration, replicate);
+    r->score_column = rl_plan_has_kind(p, RL_AGENT_LEARNER);
     char *label = rc == RL_OK ? rl_plan_label(p, configuration) : NULL;
     if (label) {
         size_t size = strlen(label) + 32;

@@ -54,6 +54,11 @@ static void write_runs(FILE *f, const rl_run_result *r)
     rl_row_comma(&row);
     if (r->diverged_step)
         rl_row_size(&row, r->diverged_step);
+    if (r->score_column) {
+        rl_row_comma(&row);
+        if (r->has_score)
+            rl_row_number(&row, r->score);
+    }
     rl_row_end(&row, f);
 }
 

@@ -30,7 +30,7 @@ double rl_statistics_run_score(const rl_run_result *r, size_t score_episodes)
     double sum = 0.0;
     for (size_t e = from; e < n; e++)
         sum += rl_number_round12(((const rl_episode_row *)rl_rows_at(&r->episode_rows, e))->ret);
-    return sum / (double)(n - from);
+    return rl_number_round12(sum / (double)(n - from));
 }
 
 /* One run's logged episodes: returns, lengths and value errors, read back from its file. */
