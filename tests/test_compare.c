@@ -115,6 +115,8 @@ static void test_one_experiment(void **state)
     assert_string_equal(t->rows[0].algorithm, "sarsa");
     assert_string_equal(t->rows[0].values, "alpha=0.5");
     assert_true(t->rows[0].iqm_low >= 0 && t->rows[0].iqm_high <= 10);
+    assert_string_equal(t->rows[0].status, "5 completed");
+    assert_string_equal(t->rows[2].status, "3 completed, 1 diverged");
     assert_close(t->rows[2].iqm_low, 1, 0);
     assert_close(t->rows[2].iqm_high, 1, 0);
     /* The best has no probability of improvement over itself. */

@@ -642,6 +642,26 @@ static void test_override_arguments(void **state)
     result_free(&r);
 }
 
+/* A planner sweep of more than four configurations: one line each, no grids. */
+static void test_many_planner_lines(void **state)
+{
+    (void)state;
+    const char *config = write_file(tmp_path("small.ini"), ZHAO_CONFIG);
+    char dir[PATH_SIZE];
+    snprintf(dir, sizeof dir, "%s", tmp_path("many_lines"));
+    result r = RUN("run", config, "-s", "agent.gamma=0.1,0.2,0.3,0.5,0.9", "-o", dir);
+    expect_success(&r);
+    assert_null(strstr(r.out, "legend:"));
+    static const char *const GAMMA[] = {"0.1", "0.2", "0.3", "0.5", "0.9"};
+    for (size_t k = 0; k < 5; k++) {
+        char line[128];
+        snprintf(line, sizeof line, "\nconfiguration %zu (value_iteration, gamma = %s): converged",
+                 k, GAMMA[k]);
+        assert_contains(r.out, line);
+    }
+    result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -655,6 +675,7 @@ int main(void)
         cmocka_unit_test(test_rerun_config_ini_with_map),
         cmocka_unit_test(test_every_error_at_once),
         cmocka_unit_test(test_override_arguments),
+        cmocka_unit_test(test_many_planner_lines),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -7,6 +7,7 @@
 #define _XOPEN_SOURCE 700 /* nanosleep, kill */
 
 #include <dirent.h>
+#include <math.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -830,6 +831,79 @@ static void test_only(void **state)
     result_free(&r);
 }
 
+/* ---- the summary after a run ------------------------------------------------------------ */
+
+/* The field of DIR/scores.csv's row for configuration k in column (0-based). */
+static double scores_field(const char *dir, size_t k, size_t column)
+{
+    char path[PATH_SIZE], line[512], prefix[32];
+    PATHF(path, "%s/scores.csv", dir);
+    char *text = slurp(path);
+    assert_non_null(text);
+    PATHF(prefix, "%zu,", k);
+    double x = NAN;
+    for (size_t i = 1; nth_line(text, i, line, sizeof line); i++) {
+        if (strncmp(line, prefix, strlen(prefix)) != 0)
+            continue;
+        const char *field = line;
+        for (size_t c = 0; c < column; c++)
+            field = strchr(field, ',') + 1;
+        x = strtod(field, NULL);
+    }
+    free(text);
+    return x;
+}
+
+/* Six learner configurations: no grids, one line each with its runs, mean and IQM as
+ * scores.csv has them (4 significant digits); two: their grids too. --no-progress keeps
+ * the summary, --quiet drops it. */
+static void test_summary(void **state)
+{
+    (void)state;
+    char ini[PATH_SIZE], out[PATH_SIZE];
+    in_tmp(ini, "summary.ini");
+    in_tmp(out, "summary_out");
+    write_file(ini, "[experiment]\nepisodes = 5\nseeds = 3\n[env]\npreset = cliff_walking\n"
+                    "[agent]\nalgorithm = sarsa, q_learning\nalpha = 0.1, 0.2, 0.5\n");
+    result r = RUN("run", ini, "-o", out, "--no-progress");
+    expect_status(&r, 0);
+    assert_string_equal(r.err, "");
+    assert_null(strstr(r.out, "legend:"));
+    assert_contains(r.out, "scores (a run's score: mean return over all episodes):");
+    assert_contains(r.out, "config  algorithm alpha");
+    for (size_t k = 0; k < 6; k++) {
+        char line[256];
+        PATHF(line, "\n  %zu       %s %s ", k, k < 3 ? "sarsa" : "q_learning",
+              (const char *const[]){"0.1", "0.2", "0.5"}[k % 3]);
+        const char *at = strstr(r.out, line);
+        if (!at)
+            fail_msg("no line '%s' in:\n%s", line + 1, r.out);
+        char mean[32], iqm[32];
+        PATHF(mean, "  %.4g  ", scores_field(out, k, 3));
+        PATHF(iqm, "%.4g [", scores_field(out, k, 4));
+        const char *end = strchr(at + 1, '\n');
+        assert_true(strstr(at, "3 completed") < end);
+        if (!strstr(at, mean) || strstr(at, mean) > end || !strstr(at, iqm) ||
+            strstr(at, iqm) > end)
+            fail_msg("line '%.*s' lacks mean%s or IQM %s", (int)(end - at - 1), at + 1, mean,
+                     iqm);
+    }
+    result_free(&r);
+    /* Two configurations: each drawn. */
+    r = RUN("run", ini, "-o", out, "--force", "--only", "alpha=0.5", "--no-progress");
+    expect_status(&r, 0);
+    assert_contains(r.out, "configuration 2 (sarsa, alpha = 0.5): run 0 completed");
+    assert_contains(r.out, "legend:");
+    const char *five = strstr(r.out, "\n  5       q_learning 0.5 ");
+    assert_non_null(five);
+    assert_true(strstr(five, "3 completed") < strchr(five + 1, '\n'));
+    result_free(&r);
+    r = RUN("run", ini, "-o", out, "--force", "--quiet");
+    expect_status(&r, 0);
+    assert_string_equal(r.out, "");
+    result_free(&r);
+}
+
 int main(void)
 {
     rl_gsl_init();
@@ -841,6 +915,7 @@ int main(void)
         cmocka_unit_test(test_sweep_threads),
         cmocka_unit_test(test_sweep_resume),
         cmocka_unit_test(test_only),
+        cmocka_unit_test(test_summary),
         cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_output_dir),

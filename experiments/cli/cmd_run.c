@@ -20,6 +20,7 @@
 #include "experiments/cli/cli.h"
 #include "experiments/runner/config.h"
 #include "experiments/cli/configs_embedded.h"
+#include "experiments/compare/compare.h"
 #include "experiments/cli/grid_draw.h"
 #include "experiments/cli/options.h"
 #include "experiments/io/output.h"
@@ -36,7 +37,7 @@
 const char rl_cli_run_help[] =
     "usage: gridrl run [CONFIG] [section.key=value ...] [-o DIR] [-s section.key=value ...]\n"
     "                  [--only SELECTION ...] [-j N] [--resume|--force] [--keep-runs]\n"
-    "                  [--quiet]\n"
+    "                  [--no-progress] [--quiet]\n"
     "\n"
     "Runs the experiment CONFIG describes (an INI file: [experiment], [env], [agent]) and\n"
     "writes its results into DIR. Without CONFIG, runs the built-in " DEFAULT_CONFIG "\n"
@@ -60,7 +61,8 @@ const char rl_cli_run_help[] =
     "  --force              write into a non-empty output directory, replacing its results\n"
     "  --keep-runs          keep runs/ (each run's rows) once the experiment's files are\n"
     "                       written; by default every row is stored once, in those files\n"
-    "  --quiet              print nothing but errors (no progress bar, no grids)\n"
+    "  --no-progress        no progress bar (it is drawn only when stderr is a terminal)\n"
+    "  -q, --quiet          print nothing but errors: no progress bar, no summary\n"
     "\n"
     "output files: config.ini configs.csv runs.csv timing.csv values.csv policy.csv,\n"
     "              iterations.csv (planners), episodes.csv summary.csv scores.csv\n"
@@ -81,7 +83,7 @@ typedef struct run_options {
     rl_option_list only;      /* --only: joined into one experiment.only override */
     char *only_override;
     size_t threads;
-    bool force, quiet, resume, keep_runs;
+    bool force, quiet, no_progress, resume, keep_runs;
     int argc; /* the command's arguments, for the resume hint */
     char **argv;
 } run_options;
@@ -97,6 +99,7 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
         {"--resume", RL_OPTION_FLAG, &o->resume, NULL, 0, 0},
         {"--keep-runs", RL_OPTION_FLAG, &o->keep_runs, NULL, 0, 0},
         {"-q|--quiet", RL_OPTION_FLAG, &o->quiet, NULL, 0, 0},
+        {"--no-progress", RL_OPTION_FLAG, &o->no_progress, NULL, 0, 0},
         {NULL, 0, NULL, NULL, 0, 0},
     };
     const char **args = calloc((size_t)argc, sizeof *args);
@@ -253,11 +256,35 @@ static char *command_line(int argc, char **argv, bool for_resume)
     return line;
 }
 
+/* The line that says how configuration r's replicate 0 ended (a blank line before it when
+ * a grid follows). */
+static void print_run_line(const rl_plan *p, const rl_run_result *r, bool blank)
+{
+    const rl_configuration *cfg = &p->configurations[r->configuration];
+    printf("%sconfiguration %zu (%s", blank ? "\n" : "", r->configuration,
+           rl_agent_name(cfg->agent));
+    for (size_t i = 0; i < p->n_axes; i++)
+        if (strcmp(p->axes[i].entry->key, "algorithm") != 0)
+            printf(", %s = %s", p->axes[i].entry->key, p->axes[i].values[cfg->choice[i]]);
+    if (r->iterations.n) {
+        const rl_iteration_row *last = rl_rows_at(&r->iterations, r->iterations.n - 1);
+        printf("): %s after %zu iteration%s, value error %.3g\n", r->status, r->iterations.n,
+               r->iterations.n == 1 ? "" : "s", last->value_rmse);
+    } else {
+        printf("): run 0 %s after %zu episodes, %zu steps", r->status, r->episodes, r->steps);
+        if (r->episode_rows.n) {
+            const rl_episode_row *last = rl_rows_at(&r->episode_rows, r->episode_rows.n - 1);
+            if (isfinite(last->value_rmse))
+                printf(", value error %.3g", last->value_rmse);
+        }
+        printf("\n");
+    }
+}
+
 /* The configuration's values and greedy arrows drawn on its map (replicate 0). */
 static void print_run(const rl_plan *p, const rl_run_result *r, const rl_grid_style *style)
 {
     const rl_space *m = rl_env_space(r->env);
-    const rl_configuration *cfg = &p->configurations[r->configuration];
     char (*text)[16] = calloc(m->n_states, sizeof *text);
     const char **texts = calloc(m->n_states, sizeof *texts);
     char (*arrows)[32] = calloc(m->n_states, sizeof *arrows);
@@ -285,23 +312,7 @@ static void print_run(const rl_plan *p, const rl_run_result *r, const rl_grid_st
                         sizeof arrows[s] - strlen(arrows[s]) - 1);
         arrow_ptrs[s] = arrows[s];
     }
-    printf("\nconfiguration %zu (%s", r->configuration, rl_agent_name(cfg->agent));
-    for (size_t i = 0; i < p->n_axes; i++)
-        if (strcmp(p->axes[i].entry->key, "algorithm") != 0)
-            printf(", %s = %s", p->axes[i].entry->key, p->axes[i].values[cfg->choice[i]]);
-    if (r->iterations.n) {
-        const rl_iteration_row *last = rl_rows_at(&r->iterations, r->iterations.n - 1);
-        printf("): %s after %zu iteration%s, value error %.3g\n", r->status, r->iterations.n,
-               r->iterations.n == 1 ? "" : "s", last->value_rmse);
-    } else {
-        printf("): run 0 %s after %zu episodes, %zu steps", r->status, r->episodes, r->steps);
-        if (r->episode_rows.n) {
-            const rl_episode_row *last = rl_rows_at(&r->episode_rows, r->episode_rows.n - 1);
-            if (isfinite(last->value_rmse))
-                printf(", value error %.3g", last->value_rmse);
-        }
-        printf("\n");
-    }
+    print_run_line(p, r, true);
     rl_grid_view view = {.rows = m->rows,
                          .cols = m->cols,
                          .cells = m->cell,
@@ -315,6 +326,94 @@ done:
     free(texts);
     free(arrows);
     free(arrow_ptrs);
+}
+
+/* The most configurations whose grids are drawn after a run; more get one line each. */
+#define GRIDS_MAX 4
+
+/* The scores of a learner sweep, one line per configuration in plan order: its runs and how
+ * they ended, the mean score and the IQM with its interval (as gridrl compare computes
+ * them from runs.csv). */
+static void print_scores(const rl_plan *p, const char *dir)
+{
+    rl_compare_table *t = NULL;
+    rl_error err;
+    const char *dirs[] = {dir};
+    if (rl_compare_read(dirs, 1, &t, &err) != RL_OK) {
+        char buf[RL_ERROR_MESSAGE_MAX + RL_ERROR_FILE_MAX + 64];
+        rl_error_format(&err, buf, sizeof buf);
+        printf("\nno scores to show: %s\n", buf);
+        return;
+    }
+    size_t n_cols = 5, n_rows = 1;
+    char (*text)[200] = calloc((p->n_configurations + 1) * n_cols, sizeof *text);
+    const char **cells = calloc((p->n_configurations + 1) * n_cols, sizeof *cells);
+    if (!text || !cells)
+        goto done;
+    static const char *const HEAD[] = {"config", "algorithm and values", "runs", "mean",
+                                       "IQM [95% CI]"};
+    for (size_t c = 0; c < n_cols; c++)
+        cells[c] = HEAD[c];
+    for (size_t k = 0; k < p->n_configurations; k++) {
+        if (!rl_plan_selected(p, k) || p->configurations[k].agent->kind != RL_AGENT_LEARNER)
+            continue;
+        const rl_compare_row *r = NULL;
+        for (size_t i = 0; i < t->n_rows; i++)
+            if (t->rows[i].config == k)
+                r = &t->rows[i];
+        char(*row)[200] = text + n_rows * n_cols;
+        char *label = rl_plan_label(p, k);
+        snprintf(row[0], sizeof row[0], "%zu", k);
+        snprintf(row[1], sizeof row[1], "%s", label ? label : "");
+        for (char *c = row[1]; *c; c++)
+            *c = *c == ',' ? ' ' : *c; /* "sarsa 0.1": the values in the header's order */
+        free(label);
+        if (r) {
+            snprintf(row[2], sizeof row[2], "%s", r->status);
+            snprintf(row[3], sizeof row[3], "%.4g", r->mean);
+            snprintf(row[4], sizeof row[4], "%.4g [%.4g, %.4g]", r->iqm, r->iqm_low,
+                     r->iqm_high);
+        } else {
+            snprintf(row[2], sizeof row[2], "no run with a score");
+        }
+        for (size_t c = 0; c < n_cols; c++)
+            cells[n_rows * n_cols + c] = row[c];
+        n_rows++;
+    }
+    char *header = rl_plan_label_header(p);
+    if (header) {
+        for (char *c = header; *c; c++)
+            *c = *c == ',' ? ' ' : *c;
+        cells[1] = header;
+    }
+    printf("\nscores (a run's score: %s):\n", t->experiments[0].score);
+    rl_cli_print_table(stdout, "  ", n_rows, n_cols, cells);
+    free(header);
+done:
+    free(text);
+    free(cells);
+    rl_compare_free(t);
+}
+
+/* After a run: each configuration's replicate 0 drawn on its map when there are few, one line
+ * each when there are many; then the learners' scores. */
+static void print_summary(const rl_plan *p, const rl_run_result *keep, const char *dir)
+{
+    rl_grid_style style = {.color = rl_cli_use_color(stdout, RL_CLI_COLOR_AUTO)};
+    bool grids = p->n_selected <= GRIDS_MAX;
+    bool learners = rl_plan_has_kind(p, RL_AGENT_LEARNER);
+    if (!grids && rl_plan_has_kind(p, RL_AGENT_PLANNER))
+        printf("\n");
+    for (size_t k = 0; k < p->n_configurations; k++) {
+        if (!keep[k].env)
+            continue;
+        if (grids)
+            print_run(p, &keep[k], &style);
+        else if (p->configurations[k].agent->kind == RL_AGENT_PLANNER)
+            print_run_line(p, &keep[k], false);
+    }
+    if (learners)
+        print_scores(p, dir);
 }
 
 /* "[#####.....] 12/40 runs  850 episodes/s  ETA 0:12" on one line of stderr. */
@@ -545,7 +644,8 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     rl_schedule_options options = {
         .threads = o->threads ? o->threads : default_threads(),
-        .progress = !o->quiet && rl_cli_isatty(stderr) ? draw_progress : NULL,
+        .progress = !o->quiet && !o->no_progress && rl_cli_isatty(stderr) ? draw_progress
+                                                                           : NULL,
         .stop = &stop_requested,
         .keep = o->quiet ? NULL : keep,
     };
@@ -589,10 +689,7 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
         }
     }
     if (rc == RL_OK && !o->quiet) {
-        rl_grid_style style = {.color = rl_cli_use_color(stdout, RL_CLI_COLOR_AUTO)};
-        for (size_t k = 0; k < p->n_configurations; k++)
-            if (keep[k].env)
-                print_run(p, &keep[k], &style);
+        print_summary(p, keep, dir);
         printf("\n%s: %zu run%s (%zu already complete) in %.2f s, results in %s/\n", p->name,
                report.total, report.total == 1 ? "" : "s", report.skipped, report.seconds, dir);
     }

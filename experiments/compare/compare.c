@@ -34,6 +34,7 @@ static void rows_free(rl_compare_row *rows, size_t n)
         free(rows[i].algorithm);
         free(rows[i].values);
         free(rows[i].scores);
+        free(rows[i].status);
     }
     free(rows);
 }
@@ -110,6 +111,27 @@ static int add_score(rl_compare_row *row, double score, rl_error *err)
     return RL_OK;
 }
 
+/* The statuses a run ends with (README.md, runs.csv), as the table counts them. */
+static const char *const STATUSES[RL_COMPARE_STATUSES] = {"completed", "converged", "stopped",
+                                                          "diverged"};
+
+/* "18 completed, 2 diverged" from the row's counts. */
+static int format_status(rl_compare_row *row, rl_error *err)
+{
+    char text[256] = "";
+    for (size_t i = 0; i <= RL_COMPARE_STATUSES; i++) {
+        if (!row->statuses[i])
+            continue;
+        char part[64];
+        snprintf(part, sizeof part, "%s%zu %s", text[0] ? ", " : "", row->statuses[i],
+                 i < RL_COMPARE_STATUSES ? STATUSES[i] : "other");
+        strncat(text, part, sizeof text - strlen(text) - 1);
+    }
+    if (!(row->status = strdup(text)))
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    return RL_OK;
+}
+
 /* runs.csv: each run's configuration and score (an empty score is an unscored run). */
 static int read_runs(const char *dir, reading *r, rl_error *err)
 {
@@ -119,6 +141,7 @@ static int read_runs(const char *dir, reading *r, rl_error *err)
         return rc;
     int col_config = rl_csv_column(&c, "config", err);
     int col_score = col_config >= 0 ? rl_csv_column(&c, "score", NULL) : -1;
+    int col_status = rl_csv_column(&c, "status", NULL);
     if (col_config < 0) {
         rl_csv_close(&c);
         return RL_EPARSE;
@@ -146,8 +169,15 @@ static int read_runs(const char *dir, reading *r, rl_error *err)
         r->rows[config].runs++;
         if (isfinite(score) && (rc = add_score(&r->rows[config], score, err)) != RL_OK)
             break;
+        const char *status = col_status >= 0 ? rl_csv_field(&c, col_status) : "";
+        size_t i = 0;
+        while (i < RL_COMPARE_STATUSES && strcmp(status, STATUSES[i]) != 0)
+            i++;
+        r->rows[config].statuses[i]++;
     }
     rl_csv_close(&c);
+    for (size_t k = 0; rc >= 0 && k < r->n; k++)
+        rc = format_status(&r->rows[k], err);
     return rc < 0 ? rc : RL_OK;
 }
 

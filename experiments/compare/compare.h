@@ -24,6 +24,9 @@
 #define RL_COMPARE_RESAMPLES 10000
 #define RL_COMPARE_SEED 1
 
+/* The run statuses counted by name (runs.csv): completed, converged, stopped, diverged. */
+#define RL_COMPARE_STATUSES 4
+
 typedef struct rl_compare_row {
     size_t experiment; /* index into the table's experiments */
     size_t config;     /* the configuration's number in its experiment */
@@ -32,6 +35,9 @@ typedef struct rl_compare_row {
     double *scores;    /* the finite scores of its runs, in runs.csv's order */
     size_t n;
     size_t runs;       /* its rows in runs.csv (n of them scored) */
+    size_t statuses[RL_COMPARE_STATUSES + 1]; /* its runs by status: completed, converged,
+                                                 stopped, diverged, any other */
+    char *status;      /* the same as text: "18 completed, 2 diverged" */
     double mean, iqm, iqm_low, iqm_high;
     double p, p_low, p_high; /* P(best > this) and its interval; NaN for the best itself */
 } rl_compare_row;
