@@ -41,6 +41,11 @@ void rl_summary_compute_t(const double *x, size_t n, double t975, rl_summary *ou
  * when n = 0. */
 double rl_iqm(double *x, size_t n);
 
+/* The bootstraps of the result files and of `gridrl compare`: resamples, and the fixed seed
+ * of their generators, so an interval depends on the values alone. */
+#define RL_BOOTSTRAP_RESAMPLES 10000
+#define RL_BOOTSTRAP_SEED 1
+
 /* Percentile-bootstrap 95% interval of the IQM of x[0..n): draws `resamples` samples of n
  * values with replacement, takes the IQM of each, and returns the 2.5% and 97.5% quantiles
  * (linear interpolation between order statistics, as numpy's default) in *low and *high.

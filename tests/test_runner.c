@@ -52,6 +52,8 @@ static struct recorder {
     size_t n;                  /* transitions seen (counted past MAX_RECORDED) */
     size_t begins, ends, hooks;
     size_t first_state[MAX_STATES]; /* begin_episode's state, counted */
+    size_t starts[MAX_RECORDED];    /* begin_episode's state, in order */
+    size_t draws;                   /* numbers it draws from its generator at each step */
     size_t n_states, n_actions;
     bool nan_q;                /* action value (0, 0) is NaN, the state values stay 0 */
 } rec;
@@ -90,6 +92,8 @@ static size_t double_begin(void *state, size_t s, gsl_rng *r)
 {
     (void)state;
     (void)r;
+    if (rec.begins < MAX_RECORDED)
+        rec.starts[rec.begins] = s;
     rec.begins++;
     if (s < MAX_STATES)
         rec.first_state[s]++;
@@ -99,7 +103,8 @@ static size_t double_begin(void *state, size_t s, gsl_rng *r)
 static size_t double_observe(void *state, const rl_transition *t, gsl_rng *r)
 {
     (void)state;
-    (void)r;
+    for (size_t i = 0; i < rec.draws; i++)
+        gsl_rng_uniform(r);
     if (rec.n < MAX_RECORDED)
         rec.t[rec.n] = *t;
     rec.n++;
@@ -209,8 +214,10 @@ static void fixture_free(fixture *f)
 }
 
 /* Runs the double as configuration 0's agent (keeping the plan's agent parameters, so gamma
- * comes from [agent]) into res, which the caller frees. */
-static void run_double(const fixture *f, rl_run_result *res)
+ * comes from [agent]) into res, which the caller frees: its generator seeded with seed, the
+ * env's with env_seed (0: the double's, shared). */
+static void run_double_seeded(const fixture *f, rl_run_result *res, unsigned long seed,
+                              unsigned long env_seed)
 {
     const rl_plan *p = f->plan;
     const rl_configuration *cfg = &p->configurations[0];
@@ -228,8 +235,10 @@ static void run_double(const fixture *f, rl_run_result *res)
     res->has_truth =
         rl_ground_truth_optimal(rl_env_model(env), rl_run_gamma(cfg), res->truth, NULL) == RL_OK;
     o.truth = res->has_truth ? res->truth : NULL;
-    gsl_rng *r = rl_rng_alloc(20240601, NULL);
+    gsl_rng *r = rl_rng_alloc(seed, NULL);
+    gsl_rng *env_r = env_seed ? rl_rng_alloc(env_seed, NULL) : NULL;
     assert_non_null(r);
+    o.env_r = env_r;
     rl_learner *learner;
     assert_int_equal(rl_learner_alloc(&double_type, sp, cfg->agent_params, NULL, r, &learner,
                                       &err),
@@ -237,8 +246,14 @@ static void run_double(const fixture *f, rl_run_result *res)
     int rc = rl_episode_loop(env, learner, r, &o, res, &err);
     rl_learner_free(learner);
     rl_rng_free(r);
+    rl_rng_free(env_r);
     if (rc != RL_OK)
         fail_msg("rl_episode_loop: %d %s", rc, err.message);
+}
+
+static void run_double(const fixture *f, rl_run_result *res)
+{
+    run_double_seeded(f, res, 20240601, 0);
 }
 
 static const rl_episode_row *episode(const rl_run_result *res, size_t i)
@@ -579,6 +594,45 @@ static void test_start_uniform(void **state)
     run_double(&f, &res);
     assert_int_equal(rec.first_state[0], 20);
     rl_run_result_free(&res);
+    fixture_free(&f);
+}
+
+
+/* The env's own generator (rl_loop_options.env_r, the runner's env stream): the env's draws
+ * do not depend on the learner's. With start = uniform on a deterministic map every draw
+ * of the env is an episode's start, so the 40 starts are the same whether the learner draws
+ * nothing or three numbers a step, and whatever its own seed. Sharing one generator, its
+ * draws move the starts: the 40 starts of 3 cells agree by chance with probability 3^-40. */
+static void test_env_stream(void **state)
+{
+    (void)state;
+    char text[1024];
+    small_map_config(text, sizeof text, "episodes = 40\nmax_steps = 2\nstart = uniform");
+    fixture f;
+    fixture_build(&f, text);
+    rl_run_result res;
+    size_t quiet[40], busy[40];
+    recorder_reset(4); /* stay: two steps, truncated */
+    run_double_seeded(&f, &res, 11, 99);
+    assert_int_equal(rec.begins, 40);
+    memcpy(quiet, rec.starts, sizeof quiet);
+    rl_run_result_free(&res);
+    recorder_reset(4);
+    rec.draws = 3;
+    run_double_seeded(&f, &res, 12, 99);
+    memcpy(busy, rec.starts, sizeof busy);
+    rl_run_result_free(&res);
+    assert_memory_equal(quiet, busy, sizeof quiet);
+    /* One generator for both: the learner's draws change the starts. */
+    recorder_reset(4);
+    run_double_seeded(&f, &res, 99, 0);
+    memcpy(quiet, rec.starts, sizeof quiet);
+    rl_run_result_free(&res);
+    recorder_reset(4);
+    rec.draws = 3;
+    run_double_seeded(&f, &res, 99, 0);
+    rl_run_result_free(&res);
+    assert_true(memcmp(quiet, rec.starts, sizeof quiet) != 0);
     fixture_free(&f);
 }
 
@@ -1392,6 +1446,7 @@ int main(void)
         cmocka_unit_test(test_log_every_steps),
         cmocka_unit_test(test_start_hook),
         cmocka_unit_test(test_start_uniform),
+        cmocka_unit_test(test_env_stream),
         cmocka_unit_test(test_start_errors),
         cmocka_unit_test(test_summary_three_runs),
         cmocka_unit_test(test_scores_iqm),

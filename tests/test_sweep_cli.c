@@ -249,8 +249,8 @@ static void check_sweep_plan(const char *dir)
                                  "2,random,0.2\n");
     free(configs);
 
-    /* runs.csv: 60 rows, run = config * 20 + replicate, seeds all different and derived
-     * from (seed 1, config, replicate); steps = the sum of the run's episode lengths. */
+    /* runs.csv: 60 rows, run = config * 20 + replicate, seeds derived from (seed 1,
+     * replicate); steps = the sum of the run's episode lengths. */
     PATHF(path, "%s/runs.csv", dir);
     char *runs = slurp(path);
     assert_non_null(runs);
@@ -311,10 +311,13 @@ static void check_sweep_plan(const char *dir)
         assert_int_equal(eps, 50);
         assert_int_equal(steps, lengths[i]);
         assert_int_equal(iterations, 0);
-        assert_int_equal(seed, rl_rng_seed(1, config, replicate));
+        /* The run's seed: from the experiment's seed (1) and the replicate alone, the same
+         * for each configuration's run of a replicate (common random numbers), different
+         * between replicates. */
+        assert_int_equal(seed, rl_rng_run_seed(1, replicate));
         for (size_t j = 0; j < i; j++)
-            if (seeds[j] == seed)
-                fail_msg("runs %zu and %zu share rng_seed %lu", j, i, seed);
+            if ((seeds[j] == seed) != (j % 20 == replicate))
+                fail_msg("runs %zu and %zu: rng_seed %lu and %lu", j, i, seeds[j], seed);
         seeds[i] = seed;
     }
     free(runs);
@@ -904,6 +907,103 @@ static void test_summary(void **state)
     result_free(&r);
 }
 
+/* ---- a run is its configuration's, whatever the plan --------------------------------------- */
+
+/* The rows of DIR/episodes.csv (runs.csv) of the configurations whose alpha is the given one
+ * (all of them when alpha is not swept), each without the run and config numbers, which are
+ * positions in the plan, and without episodes.csv's label: "episode,...,value_rmse" for
+ * episodes.csv, "replicate,rng_seed,...,score" for runs.csv. */
+static char *rows_of_alpha(const char *dir, const char *name, const char *alpha)
+{
+    char path[PATH_SIZE], line[512];
+    PATHF(path, "%s/configs.csv", dir);
+    char *configs = slurp(path);
+    assert_non_null(configs);
+    bool swept = nth_line(configs, 0, line, sizeof line) && strstr(line, ",alpha");
+    bool mine[8] = {false};
+    for (size_t i = 1; i <= 8 && nth_line(configs, i, line, sizeof line); i++)
+        mine[i - 1] = !swept || strcmp(strrchr(line, ',') + 1, alpha) == 0;
+    free(configs);
+    PATHF(path, "%s/%s", dir, name);
+    char *text = slurp(path);
+    if (!text)
+        fail_msg("no %s", path);
+    bool episodes = strcmp(name, "episodes.csv") == 0;
+    char *out = calloc(strlen(text) + 1, 1);
+    assert_non_null(out);
+    for (size_t i = 1; nth_line(text, i, line, sizeof line); i++) {
+        /* episodes.csv: run,episode,...,value_rmse,config,label; runs.csv: run,config,... */
+        char *field[32];
+        size_t n = 0;
+        for (char *c = line; n < 32; c++) {
+            field[n++] = c;
+            c = strchr(c, ',');
+            if (!c)
+                break;
+            *c = '\0';
+        }
+        size_t config = strtoul(field[episodes ? 7 : 1], NULL, 10);
+        if (config >= 8 || !mine[config])
+            continue;
+        size_t from = episodes ? 1 : 2, to = episodes ? 7 : n;
+        for (size_t j = from; j < to; j++) {
+            strcat(out, field[j]);
+            strcat(out, j + 1 < to ? "," : "\n");
+        }
+    }
+    free(text);
+    return out;
+}
+
+/* Seeds from values (README.md, "Running experiments"): alpha 0.1's runs are the same in a
+ * sweep of alpha 0.1, 0.2 (configuration 0), alone, in the sweep extended to 0.05, 0.1, 0.2
+ * (configuration 1) and in a partial run of it (--only alpha=0.1): the same returns, lengths,
+ * value errors and seeds, episode for episode, on a slippery map where the env draws too. */
+static void test_seeds_from_values(void **state)
+{
+    (void)state;
+    char ini[PATH_SIZE], dirs[4][PATH_SIZE];
+    in_tmp(ini, "values.ini");
+    static const char *const NAMES[] = {"values_sweep", "values_alone", "values_extended",
+                                        "values_only"};
+    for (size_t i = 0; i < 4; i++)
+        in_tmp(dirs[i], NAMES[i]);
+    write_file(ini, "[experiment]\nepisodes = 30\nseeds = 4\n[env]\npreset = frozenlake4x4\n"
+                    "[agent]\nalgorithm = q_learning\nepsilon = 0.2\nalpha = 0.1, 0.2\n");
+    result r = RUN("run", ini, "-o", dirs[0], "-q");
+    expect_status(&r, 0);
+    result_free(&r);
+    r = RUN("run", ini, "-o", dirs[1], "-q", "-s", "agent.alpha=0.1");
+    expect_status(&r, 0);
+    result_free(&r);
+    r = RUN("run", ini, "-o", dirs[2], "-q", "-s", "agent.alpha=0.05,0.1,0.2");
+    expect_status(&r, 0);
+    result_free(&r);
+    r = RUN("run", ini, "-o", dirs[3], "-q", "-s", "agent.alpha=0.05,0.1,0.2", "--only",
+            "alpha=0.1");
+    expect_status(&r, 0);
+    result_free(&r);
+    static const char *const FILES[] = {"episodes.csv", "runs.csv"};
+    for (size_t f = 0; f < 2; f++) {
+        char *sweep = rows_of_alpha(dirs[0], FILES[f], "0.1");
+        assert_int_equal(count_lines(sweep), f ? 4 : 4 * 30);
+        for (size_t i = 1; i < 4; i++) {
+            char *other = rows_of_alpha(dirs[i], FILES[f], "0.1");
+            if (strcmp(sweep, other) != 0)
+                fail_msg("alpha 0.1's %s rows differ between %s and %s:\n%s---\n%s", FILES[f],
+                         NAMES[0], NAMES[i], sweep, other);
+            free(other);
+        }
+        free(sweep);
+    }
+    /* The configurations of a replicate share its seed, and the two alphas learn apart. */
+    char *a = rows_of_alpha(dirs[0], "episodes.csv", "0.1");
+    char *b = rows_of_alpha(dirs[0], "episodes.csv", "0.2");
+    assert_true(strcmp(a, b) != 0);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     rl_gsl_init();
@@ -916,6 +1016,7 @@ int main(void)
         cmocka_unit_test(test_sweep_resume),
         cmocka_unit_test(test_only),
         cmocka_unit_test(test_summary),
+        cmocka_unit_test(test_seeds_from_values),
         cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_output_dir),

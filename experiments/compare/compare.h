@@ -19,10 +19,12 @@
 #include <stddef.h>
 
 #include "rl/error.h"
+#include "rl/stats.h"
 
-/* The bootstraps: resamples, and their generators' seed. */
-#define RL_COMPARE_RESAMPLES 10000
-#define RL_COMPARE_SEED 1
+/* The bootstraps: resamples, and their generators' seed (those of scores.csv, so that the
+ * IQM intervals agree with it). */
+#define RL_COMPARE_RESAMPLES RL_BOOTSTRAP_RESAMPLES
+#define RL_COMPARE_SEED RL_BOOTSTRAP_SEED
 
 /* The run statuses counted by name (runs.csv): completed, converged, stopped, diverged. */
 #define RL_COMPARE_STATUSES 4

@@ -22,7 +22,8 @@ const rl_param_spec rl_experiment_params[] = {
     {"seeds", RL_PARAM_INT, "1", 1, 1e6, 0, NULL,
      "independent runs (replicates) of each configuration"},
     {"seed", RL_PARAM_INT, "1", 0, 4294967295.0, 0, NULL,
-     "base seed: a run's generator is seeded from (seed, configuration, replicate)"},
+     "base seed: a run's two generators (env, agent) are seeded from (seed, replicate), the "
+     "same for every configuration"},
     {"episodes", RL_PARAM_INT, NULL, 1, 1e12, 0, NULL,
      "learners: episodes per run (or set steps, or neither for a learner that converges)"},
     {"steps", RL_PARAM_INT, NULL, 1, 1e15, 0, NULL,

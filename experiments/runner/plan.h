@@ -4,7 +4,8 @@
  * cartesian product of the axes in the order the keys appear, the last varying fastest
  * ([experiment] only runs some of them, keeping their numbers);
  * each has `seeds` replicates, run = configuration * seeds + replicate, and a run's
- * generator is seeded from (seed, configuration, replicate) alone (rl/rng.h).
+ * generators are seeded from (seed, replicate) alone (rl/rng.h): the same in every plan
+ * that has its configuration.
  *
  * Building the plan validates every value against the env's and the algorithms' parameter
  * tables, so every config error is found before any run starts, located at file:line:key.

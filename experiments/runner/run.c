@@ -143,7 +143,8 @@ static int check_learner(const rl_plan *p, size_t k, const rl_env *env, const do
         return e ? rl_config_locate(err, RL_EINVAL, e) : RL_EINVAL;
     }
     /* Initial weights are drawn at init: a generator as the run would have it. */
-    gsl_rng *r = rl_rng_alloc(rl_rng_seed(p->seed, k, 0), err);
+    gsl_rng *r = rl_rng_alloc(rl_rng_stream_seed(rl_rng_run_seed(p->seed, 0), RL_RNG_AGENT),
+                              err);
     if (!r)
         return RL_ENOMEM;
     rl_learner *learner;
@@ -316,9 +317,10 @@ static int format_weights(const rl_learner *l, rl_run_result *r, rl_error *err)
     return RL_OK;
 }
 
+/* A learner's run: its draws from rng, the env's from env_rng (rl/rng.h). */
 static int run_learner(const rl_plan *p, const rl_configuration *cfg, const double *pi,
-                       gsl_rng *rng, const volatile sig_atomic_t *stop, rl_truth_cache *truths,
-                       rl_run_result *r, rl_error *err)
+                       gsl_rng *rng, gsl_rng *env_rng, const volatile sig_atomic_t *stop,
+                       rl_truth_cache *truths, rl_run_result *r, rl_error *err)
 {
     const rl_space *sp = rl_env_space(r->env);
     const rl_mdp *m = rl_env_model(r->env);
@@ -327,6 +329,7 @@ static int run_learner(const rl_plan *p, const rl_configuration *cfg, const doub
     if (rc != RL_OK)
         return rc;
     o.stop = stop;
+    o.env_r = env_rng;
     /* Where the truth is undefined (gamma = 1 without terminal states, an env without a
      * model, a learner without values) value_rmse stays empty. */
     if (m && cfg->agent->learner->values) {
@@ -384,7 +387,7 @@ int rl_run_execute_with(const rl_plan *p, size_t run, const volatile sig_atomic_
     r->run = run;
     r->configuration = configuration;
     r->replicate = replicate;
-    r->rng_seed = rl_rng_seed(p->seed, configuration, replicate);
+    r->rng_seed = rl_rng_run_seed(p->seed, replicate);
     r->score_column = rl_plan_has_kind(p, RL_AGENT_LEARNER);
     char *label = rc == RL_OK ? rl_plan_label(p, configuration) : NULL;
     if (label) {
@@ -395,18 +398,20 @@ int rl_run_execute_with(const rl_plan *p, size_t run, const volatile sig_atomic_
     }
     if (rc == RL_OK && !r->label)
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-    gsl_rng *rng = NULL;
+    gsl_rng *rng = NULL, *env_rng = NULL;
     double start = now_seconds();
     if (rc != RL_OK)
         ;
     else if (cfg->agent->kind == RL_AGENT_PLANNER)
         rc = run_planner(p, cfg, pi, stop, truths, r, err);
-    else if (!(rng = rl_rng_alloc(r->rng_seed, err)))
+    else if (!(rng = rl_rng_alloc(rl_rng_stream_seed(r->rng_seed, RL_RNG_AGENT), err)) ||
+             !(env_rng = rl_rng_alloc(rl_rng_stream_seed(r->rng_seed, RL_RNG_ENV), err)))
         rc = RL_ENOMEM;
     else
-        rc = run_learner(p, cfg, pi, rng, stop, truths, r, err);
+        rc = run_learner(p, cfg, pi, rng, env_rng, stop, truths, r, err);
     r->seconds = now_seconds() - start;
     rl_rng_free(rng);
+    rl_rng_free(env_rng);
     rl_free(pi);
     return rc;
 }

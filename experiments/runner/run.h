@@ -1,7 +1,8 @@
 /* One run of a plan: a configuration's env and agent built from the plan, driven to the end
  * (a planner's iterations here, a learner through the episode loop), with everything the
- * output files need kept in memory. A run depends only on its place in the plan
- * (configuration, replicate), so runs can go in any order or process.
+ * output files need kept in memory. A run depends only on its configuration's values, its
+ * replicate and the experiment's seed (rl/rng.h), so runs can go in any order or process,
+ * and a configuration's runs are the same in any plan that has it.
  */
 #ifndef GRIDRL_EXPERIMENTS_RUNNER_RUN_H
 #define GRIDRL_EXPERIMENTS_RUNNER_RUN_H

@@ -1,6 +1,6 @@
-/* Running a plan's runs on N threads. Each run is independent (its seed depends only on its
- * place in the plan) and lands in its own directory (run_files.h), so the thread count and
- * the finishing order change nothing in the output files.
+/* Running a plan's runs on N threads. Each run is independent (its seeds depend only on the
+ * experiment's seed and its replicate, rl/rng.h) and lands in its own file (run_files.h), so
+ * the thread count and the finishing order change nothing in the output files.
  */
 #ifndef GRIDRL_EXPERIMENTS_RUNNER_SCHEDULER_H
 #define GRIDRL_EXPERIMENTS_RUNNER_SCHEDULER_H

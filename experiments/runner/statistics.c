@@ -13,10 +13,8 @@
 #include "experiments/io/row.h"
 #include "experiments/runner/run_files.h"
 #include "rl/alloc.h"
-#include "rl/rng.h"
 #include "rl/stats.h"
 
-#define BOOTSTRAP_RESAMPLES 10000
 
 /* The columns of a run's episodes.csv (rows without a header) up to its label's. */
 #define EPISODE_COLUMNS "run,episode,return,discounted_return,length,outcome,value_rmse"
@@ -209,7 +207,8 @@ static void write_summary_rows(FILE *f, const pool *w, size_t k, const series *r
 }
 
 /* The scores row: the runs' scores (runs without episodes left out), their mean and IQM
- * with a percentile-bootstrap interval seeded from (seed, configuration). */
+ * with a percentile-bootstrap interval from the fixed seed (rl/stats.h), so the interval is
+ * a function of the scores alone, as gridrl compare's. */
 static int write_scores_row(FILE *f, const pool *w, size_t k, const size_t *run_episodes,
                             const double *run_scores, double *scores, double *work,
                             const char *label, rl_error *err)
@@ -239,13 +238,13 @@ static int write_scores_row(FILE *f, const pool *w, size_t k, const size_t *run_
     }
     rl_summary s;
     rl_summary_compute_t(scores, n, n >= 2 ? w->t975[n] : NAN, &s);
-    double *sorted = work + n + BOOTSTRAP_RESAMPLES;
+    double *sorted = work + n + RL_BOOTSTRAP_RESAMPLES;
     memcpy(sorted, scores, n * sizeof *sorted);
     double iqm = rl_iqm(sorted, n), low = iqm, high = iqm;
     int rc = RL_OK;
     if (n >= 2)
-        rc = rl_iqm_bootstrap(scores, n, BOOTSTRAP_RESAMPLES, rl_rng_seed(p->seed, k, p->seeds),
-                              &low, &high, work, err);
+        rc = rl_iqm_bootstrap(scores, n, RL_BOOTSTRAP_RESAMPLES, RL_BOOTSTRAP_SEED, &low, &high,
+                              work, err);
     const double v[4] = {s.mean, iqm, low, high};
     for (int i = 0; i < 4; i++) {
         if (i)
@@ -265,7 +264,7 @@ static int compute_chunk(const pool *w, size_t k, chunk *c, rl_error *err)
     double *run_scores = rl_malloc(seeds * sizeof *run_scores);
     size_t *run_episodes = rl_malloc(seeds * sizeof *run_episodes);
     double *x = rl_malloc(seeds * sizeof *x);
-    double *work = rl_malloc((2 * seeds + BOOTSTRAP_RESAMPLES) * sizeof *work);
+    double *work = rl_malloc((2 * seeds + RL_BOOTSTRAP_RESAMPLES) * sizeof *work);
     char *label = rl_plan_label(p, k);
     int rc = runs && run_scores && run_episodes && x && work && label
                  ? RL_OK
