@@ -70,6 +70,9 @@ typedef struct rl_learner_type {
     size_t size; /* of the private state */
     bool prediction; /* evaluates a given policy (ground truth v_pi), else improves one (v*) */
     bool converges;  /* may report convergence, so a run needs no episode or step budget */
+    /* chooses only among each state's own actions where the space lists them (space->allowed);
+     * the episode loop refuses a learner without it on such an env */
+    bool state_actions;
 
     /* space: valid while the learner lives. given_policy: the policy a prediction learner
      * evaluates (n_states * n_actions, copied; NULL: uniform); control learners ignore it.

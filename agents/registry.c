@@ -6,6 +6,7 @@
 
 #include "agents/dp.h"
 #include "agents/dqn.h"
+#include "agents/dyna.h"
 #include "agents/linear.h"
 #include "agents/mc.h"
 #include "agents/random.h"
@@ -35,6 +36,8 @@ static const rl_agent agents[] = {
     LEARNER(rl_sarsa_lambda_type),
     LEARNER(rl_q_learning_type),
     LEARNER(rl_double_q_learning_type),
+    LEARNER(rl_dyna_q_type),
+    LEARNER(rl_dyna_q_plus_type),
     LEARNER(rl_td_linear_type),
     LEARNER(rl_sarsa_linear_type),
     LEARNER(rl_q_learning_linear_type),

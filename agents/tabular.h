@@ -2,6 +2,11 @@
  * size (constant or 1/n per state-action visit, agents/schedule.h), the exploration rate
  * (constant or decayed over episodes), Zhao's epsilon-greedy rule (agents/explore.h) and the
  * read-outs.
+ *
+ * States with actions of their own (space->allowed): every choice, maximum, expectation and
+ * read-out below is over the state's own actions, gathered into a compact row first, so the
+ * draws per decision are the same as without (one), over fewer actions. The entries of
+ * actions a state does not have stay at q0 and are never chosen.
  */
 #ifndef GRIDRL_AGENTS_TABULAR_H
 #define GRIDRL_AGENTS_TABULAR_H
@@ -29,6 +34,9 @@ typedef struct rl_tabular {
     double gamma;        /* 1 when the table has no gamma */
     rl_step_size step;   /* counters per (s, a) */
     rl_epsilon_schedule explore;
+    /* NULL without per-state action sets; else per state its own actions in order,
+     * own[s * n_actions + i] for i < n_own[s]. */
+    uint8_t *own, *n_own;
 } rl_tabular;
 
 /* Reads the shared parameters present in params' table; q starts at q0 (0 on terminal
@@ -37,9 +45,21 @@ int rl_tabular_init(rl_tabular *t, const rl_space *space, const rl_params *param
                     rl_error *err);
 void rl_tabular_release(rl_tabular *t);
 
+/* The same choices and maxima over a state's own actions (t->own set): out of line, so that
+ * the inline paths below stay as small as they are without per-state action sets. */
+size_t rl_tabular_select_own(const rl_tabular *t, size_t s, gsl_rng *r);
+size_t rl_tabular_greedy_own(const rl_tabular *t, size_t s, gsl_rng *r);
+size_t rl_tabular_uniform_own(const rl_tabular *t, size_t s, gsl_rng *r);
+double rl_tabular_max_own(const rl_tabular *t, size_t s);
+size_t rl_tabular_argmax_first_own(const rl_tabular *t, size_t s);
+double rl_tabular_expected_own(const rl_tabular *t, size_t s);
+void rl_tabular_write_own(rl_tabular *t, size_t s, size_t a, double value);
+
 /* Epsilon-greedy action in s with one draw (rl_explore_epsilon_greedy). */
 static inline size_t rl_tabular_select(const rl_tabular *t, size_t s, gsl_rng *r)
 {
+    if (t->own)
+        return rl_tabular_select_own(t, s, r);
     return rl_explore_epsilon_greedy(t->q + s * t->n_actions, t->n_actions, t->explore.epsilon,
                                      r);
 }
@@ -47,7 +67,33 @@ static inline size_t rl_tabular_select(const rl_tabular *t, size_t s, gsl_rng *r
 /* Greedy action in s, ties uniformly at random with one draw. */
 static inline size_t rl_tabular_greedy(const rl_tabular *t, size_t s, gsl_rng *r)
 {
+    if (t->own)
+        return rl_tabular_greedy_own(t, s, r);
     return rl_explore_greedy(t->q + s * t->n_actions, t->n_actions, r);
+}
+
+/* A uniformly random action of s with one draw (rl_explore_uniform). */
+static inline size_t rl_tabular_uniform(const rl_tabular *t, size_t s, gsl_rng *r)
+{
+    if (t->own)
+        return rl_tabular_uniform_own(t, s, r);
+    return rl_explore_uniform(t->n_actions, r);
+}
+
+/* max_a q(s, a). */
+static inline double rl_tabular_max(const rl_tabular *t, size_t s)
+{
+    if (t->own)
+        return rl_tabular_max_own(t, s);
+    return rl_explore_max(t->q + s * t->n_actions, t->n_actions);
+}
+
+/* The first action of s at the exact maximum of q(s, .) (rl_argmax_first). */
+static inline size_t rl_tabular_argmax_first(const rl_tabular *t, size_t s)
+{
+    if (t->own)
+        return rl_tabular_argmax_first_own(t, s);
+    return rl_argmax_first(t->q + s * t->n_actions, t->n_actions);
 }
 
 /* Sets q(s, a) and keeps vmax[s] = max_a q(s, a) current, so that the runner's per-episode
@@ -55,6 +101,10 @@ static inline size_t rl_tabular_greedy(const rl_tabular *t, size_t s, gsl_rng *r
  * row only when its maximum itself went down. A NaN sticks in vmax, for divergence checks. */
 static inline void rl_tabular_write(rl_tabular *t, size_t s, size_t a, double value)
 {
+    if (t->own) {
+        rl_tabular_write_own(t, s, a, value);
+        return;
+    }
     double *row = t->q + s * t->n_actions;
     double old = row[a];
     row[a] = value;
@@ -71,15 +121,11 @@ static inline double rl_tabular_step_size(rl_tabular *t, size_t s, size_t a)
     return rl_step_size_next(&t->step, s * t->n_actions + a);
 }
 
-/* max_a q(s, a). */
-static inline double rl_tabular_max(const rl_tabular *t, size_t s)
-{
-    return rl_explore_max(t->q + s * t->n_actions, t->n_actions);
-}
-
 /* Expected q(s, .) under the current epsilon-greedy policy (ties share the greedy mass). */
 static inline double rl_tabular_expected(const rl_tabular *t, size_t s)
 {
+    if (t->own)
+        return rl_tabular_expected_own(t, s);
     return rl_explore_expected(t->q + s * t->n_actions, t->n_actions, t->explore.epsilon);
 }
 

@@ -417,6 +417,7 @@ const rl_learner_type rl_sarsa_type = {
     .doc = SARSA_DOC,
     .params = sarsa_params,
     .size = sizeof(td_control),
+    .state_actions = true,
     .init = control_init,
     .release = control_release,
     .begin_episode = control_begin,
@@ -451,6 +452,7 @@ const rl_learner_type rl_expected_sarsa_type = {
     .doc = EXPECTED_SARSA_DOC,
     .params = sarsa_params,
     .size = sizeof(td_control),
+    .state_actions = true,
     .init = control_init,
     .release = control_release,
     .begin_episode = control_begin,
@@ -478,7 +480,7 @@ static size_t behave(const td_control *c, size_t s, gsl_rng *r)
 {
     if (!c->uniform_behavior)
         return rl_tabular_select(&c->t, s, r);
-    return rl_explore_uniform(c->t.n_actions, r);
+    return rl_tabular_uniform(&c->t, s, r);
 }
 
 static size_t q_learning_begin(void *state, size_t s, gsl_rng *r)
@@ -507,6 +509,7 @@ const rl_learner_type rl_q_learning_type = {
     .doc = Q_LEARNING_DOC,
     .params = q_learning_params,
     .size = sizeof(td_control),
+    .state_actions = true,
     .init = q_learning_init,
     .release = control_release,
     .begin_episode = q_learning_begin,
@@ -633,6 +636,7 @@ const rl_learner_type rl_n_step_sarsa_type = {
     .doc = N_STEP_SARSA_DOC,
     .params = n_step_params,
     .size = sizeof(td_control),
+    .state_actions = true,
     .init = n_step_init,
     .release = control_release,
     .begin_episode = n_step_begin,
@@ -684,7 +688,7 @@ static size_t double_q_observe(void *state, const rl_transition *tr, gsl_rng *r)
     if (!tr->terminated) {
         /* The exact first maximum: the update's own argmax needs no draw, and which of
          * several tied actions it picks does not bias the other table's estimate. */
-        size_t best = rl_argmax_first(learn->q + tr->next * n, n);
+        size_t best = rl_tabular_argmax_first(learn, tr->next);
         target += learn->gamma * judge->q[tr->next * n + best];
     }
     update(learn, tr->state, tr->action, target);
@@ -739,6 +743,7 @@ const rl_learner_type rl_double_q_learning_type = {
     .doc = DOUBLE_Q_DOC,
     .params = sarsa_params,
     .size = sizeof(td_control),
+    .state_actions = true,
     .init = double_q_init,
     .release = control_release,
     .begin_episode = double_q_begin,

@@ -7,7 +7,7 @@
  * - td0, n_step_td: one uniform draw, inverted through the cumulative policy row; so with
  *   n = 1, n_step_td takes td0's very steps.
  * - sarsa, expected_sarsa, n_step_sarsa, q_learning: one draw (rl_tabular_select, or for
- *   q_learning's uniform behaviour floor(u |A|)).
+ *   q_learning's uniform behaviour floor(u |A(s)|), A(s) the state's own actions).
  * - double_q_learning: first one draw u choosing the table to update (u < 0.5: the first),
  *   then the decision's draw.
  * No draw is taken for a decision that will not be used: after a terminal transition, nor

@@ -34,7 +34,8 @@
  *   replacing traces, z(S, A) = 1 and the traces of S's other actions cleared to 0: the
  *   convention of S&B's first edition for control (section 7.8, eq. 7.14), so that leaving
  *   a state by another action withdraws the credit of the earlier ones; then q += alpha
- *   delta z. lambda = 0 is Sarsa step for step.
+ *   delta z. lambda = 0 is Sarsa step for step. Where states have their own action sets,
+ *   it chooses among them (agents/tabular.h), so only their pairs ever get a trace.
  *
  * Terminal transitions bootstrap from nothing; truncated ones (the runner's time limit)
  * bootstrap as usual, the episode having been cut, not finished. The step size is a
@@ -512,6 +513,7 @@ const rl_learner_type rl_sarsa_lambda_type = {
            "epsilon-greedy (S&B 12.7)",
     .params = sarsa_lambda_params,
     .size = sizeof(sarsa_lambda),
+    .state_actions = true, /* its choices and read-outs are rl_tabular's */
     .init = sarsa_lambda_init,
     .release = sarsa_lambda_release,
     .begin_episode = sarsa_lambda_begin,

@@ -43,3 +43,7 @@ file(RELATIVE_PATH GRIDRL_PC_TO_PREFIX
      ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
 configure_file(${PROJECT_SOURCE_DIR}/cmake/gridrl.pc.in ${PROJECT_BINARY_DIR}/gridrl.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/gridrl.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# Bash completion, where bash-completion looks for it by the command's name.
+install(FILES ${PROJECT_SOURCE_DIR}/completions/gridrl.bash
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME gridrl)

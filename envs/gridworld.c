@@ -12,6 +12,14 @@
  *   4. otherwise the agent lands and earns the landing cell's reward.
  * Cliff cells send the agent back to a start cell; holes and (with goal_terminal) goals end
  * the episode.
+ *
+ * A map change (map_after, change_at; S&B's blocking and shortcut mazes): the env counts its
+ * steps from its creation, and from step change_at + 1 on it samples the second map's model
+ * (same size, same terminal cells, same parameters). Its space is the union of the two maps
+ * (a cell is a wall only where both have one), so every state the agent can be in is a
+ * state of the space; the agent caught in a cell that is a wall of the map in force (or put
+ * there by reset_to) leaves it as from a plain cell of that map, and nothing enters it. Such
+ * an env has no single exact model: model() is NULL.
  */
 #include "envs/gridworld.h"
 
@@ -58,6 +66,10 @@ const rl_param_spec rl_gridworld_params[] = {
     {"bump_from_forbidden", RL_PARAM_CHOICE, "bump", 0, 0, 0, "bump|sum",
      "a bump made from a forbidden cell X earns reward_bump (Zhao's text), or "
      "reward_bump + reward_forbidden (sum: Zhao's printed Figs 5.6-5.7)"},
+    {"map_after", RL_PARAM_STRING, NULL, 0, 0, 0, NULL,
+     "path of a second map of the same size that replaces the first after change_at steps"},
+    {"change_at", RL_PARAM_INT, NULL, 1, 1e15, 0, NULL,
+     "the env's step count (from its creation) after which map_after is in force"},
     {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -490,21 +502,153 @@ int rl_gridworld_load_map(const rl_params *params, rl_map **out, rl_error *err)
     return rl_map_parse(rl_preset_map_text(preset->map), source, out, err);
 }
 
+int rl_gridworld_load_map_after(const rl_params *params, rl_map **out, rl_error *err)
+{
+    *out = NULL;
+    if (rl_params_has(params, "map_after") && rl_params_string(params, "map_after")[0])
+        return rl_map_load(rl_params_string(params, "map_after"), out, err);
+    if (!rl_params_has(params, "preset"))
+        return RL_OK;
+    const rl_preset *preset = rl_preset_find(rl_params_string(params, "preset"), err);
+    if (!preset)
+        return param_error(err, RL_ENOTFOUND, "preset");
+    if (!preset->map_after)
+        return RL_OK;
+    char source[96];
+    snprintf(source, sizeof source, "preset %s (after the change)", preset->name);
+    return rl_map_parse(rl_preset_map_text(preset->map_after), source, out, err);
+}
+
 /* ---- the env: samples the compiled model ---- */
 
-typedef struct gridworld {
+/* The model of one map, and for a map change, what the agent needs in cells that are walls
+ * of this map but not of the other. */
+typedef struct phase {
     rl_mdp *model;
-    rl_space space; /* a view of the model's */
-    size_t *starts;
+    rl_mdp *escape; /* NULL, or the map with those cells plain: their rows only are read */
+    size_t *starts; /* uniform among them */
     size_t n_starts;
+} phase;
+
+typedef struct gridworld {
+    phase now[2]; /* the first map, and the second of a map change */
+    bool changes;
+    unsigned long long change_at, steps; /* a map change: the step count it happens at */
+    rl_space space; /* a view of the model's; the union of the maps' with a change */
+    uint8_t *kind;  /* the union's, with a change */
+    char *cell;
     size_t current;
 } gridworld;
+
+static void phase_free(phase *p)
+{
+    rl_mdp_free(p->model);
+    rl_mdp_free(p->escape);
+    rl_free(p->starts);
+}
 
 static void gridworld_release(void *state)
 {
     gridworld *w = state;
-    rl_mdp_free(w->model);
-    rl_free(w->starts);
+    phase_free(&w->now[0]);
+    phase_free(&w->now[1]);
+    rl_free(w->kind);
+    rl_free(w->cell);
+}
+
+static int phase_starts(phase *p, rl_error *err)
+{
+    const rl_mdp *m = p->model;
+    p->starts = rl_malloc(m->n_states * sizeof *p->starts);
+    if (!p->starts)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    for (size_t s = 0; s < m->n_states; s++)
+        if (m->start[s] > 0)
+            p->starts[p->n_starts++] = s;
+    return RL_OK;
+}
+
+/* Compiles map into p; other (the map of the other phase, or NULL) decides the escape
+ * cells: walls here but not there. */
+static int phase_build(phase *p, const rl_map *map, const rl_map *other,
+                       const rl_params *params, rl_error *err)
+{
+    int rc = rl_gridworld_compile(map, params, &p->model, err);
+    if (rc == RL_OK)
+        rc = phase_starts(p, err);
+    if (rc != RL_OK || !other)
+        return rc;
+    size_t n = map->rows * map->cols, escapes = 0;
+    for (size_t s = 0; s < n; s++)
+        escapes += map->cells[s] == '#' && other->cells[s] != '#';
+    if (!escapes)
+        return RL_OK;
+    rl_map plain = {map->rows, map->cols, rl_malloc(n)};
+    if (!plain.cells)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    for (size_t s = 0; s < n; s++)
+        plain.cells[s] = map->cells[s] == '#' && other->cells[s] != '#' ? '.' : map->cells[s];
+    rc = rl_gridworld_compile(&plain, params, &p->escape, err);
+    rl_free(plain.cells);
+    return rc;
+}
+
+/* A map change needs both keys (after is NULL without map_after) and maps of one size. */
+static int check_change(const rl_map *map, const rl_map *after, const rl_params *params,
+                        rl_error *err)
+{
+    if (!after && rl_params_has(params, "change_at")) {
+        rl_error_set(err, RL_EINVAL, "change_at needs map_after: the map in force after it");
+        return param_error(err, RL_EINVAL, "map_after");
+    }
+    if (!after)
+        return RL_OK;
+    if (!rl_params_has(params, "change_at")) {
+        rl_error_set(err, RL_EINVAL, "map_after needs change_at: the step after which the "
+                                     "second map is in force");
+        return param_error(err, RL_EINVAL, "change_at");
+    }
+    if (after->rows != map->rows || after->cols != map->cols) {
+        rl_error_set(err, RL_EINVAL, "the map after the change is %zux%zu, the first %zux%zu: "
+                                     "they must be the same size",
+                     after->rows, after->cols, map->rows, map->cols);
+        return param_error(err, RL_EINVAL, "map_after");
+    }
+    return RL_OK;
+}
+
+/* The maps' models agree on the terminal cells (the learners' state kinds stay true). */
+static int check_terminals(const rl_mdp *first, const rl_mdp *second, rl_error *err)
+{
+    for (size_t s = 0; s < first->n_states; s++) {
+        if ((first->kind[s] == RL_STATE_TERMINAL) != (second->kind[s] == RL_STATE_TERMINAL)) {
+            rl_error_set(err, RL_EINVAL, "cell (%zu, %zu) is terminal in %s map only: the "
+                                         "terminal cells must stay the same",
+                         rl_mdp_row(first, s), rl_mdp_col(first, s),
+                         first->kind[s] == RL_STATE_TERMINAL ? "the first" : "the second");
+            return param_error(err, RL_EINVAL, "map_after");
+        }
+    }
+    return RL_OK;
+}
+
+/* The union of the two maps, for the space: a wall only where both have one; the first
+ * map's character, or the second's where the first has a wall. */
+static int build_union(gridworld *w, rl_error *err)
+{
+    const rl_mdp *a = w->now[0].model, *b = w->now[1].model;
+    w->kind = rl_malloc(a->n_states);
+    w->cell = rl_malloc(a->n_states);
+    if (!w->kind || !w->cell)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    for (size_t s = 0; s < a->n_states; s++) {
+        bool first_wall = a->kind[s] == RL_STATE_WALL;
+        w->kind[s] = first_wall ? b->kind[s] : a->kind[s];
+        w->cell[s] = first_wall ? b->cell[s] : a->cell[s];
+    }
+    w->space.kind = w->kind;
+    w->space.cell = w->cell;
+    return RL_OK;
 }
 
 /* A preset's settings apply under the caller's own keys, whoever creates the env: a program
@@ -517,71 +661,107 @@ static int gridworld_init(void *state, const rl_params *given, rl_error *err)
     int rc = rl_params_copy(given, &params, err);
     if (rc != RL_OK)
         return rc;
-    rl_map *map = NULL;
+    rl_map *map = NULL, *after = NULL;
     if ((rc = rl_gridworld_apply_preset(params, err)) == RL_OK &&
         (rc = rl_gridworld_load_map(params, &map, err)) == RL_OK)
-        rc = rl_gridworld_compile(map, params, &w->model, err);
-    rl_map_free(map);
-    rl_params_free(params);
-    if (rc != RL_OK)
-        return rc;
-    const rl_mdp *m = w->model;
-    w->space = rl_mdp_space(m);
-    w->starts = rl_malloc(m->n_states * sizeof *w->starts);
-    if (!w->starts) {
-        gridworld_release(w);
-        return rl_error_set(err, RL_ENOMEM, "out of memory");
+        rc = rl_gridworld_load_map_after(params, &after, err);
+    if (rc == RL_OK)
+        rc = check_change(map, after, params, err);
+    if (rc == RL_OK)
+        rc = phase_build(&w->now[0], map, after, params, err);
+    if (rc == RL_OK && after) {
+        w->changes = true;
+        w->change_at = (unsigned long long)rl_params_int(params, "change_at");
+        rc = phase_build(&w->now[1], after, map, params, err);
+        if (rc == RL_OK)
+            rc = check_terminals(w->now[0].model, w->now[1].model, err);
     }
-    for (size_t s = 0; s < m->n_states; s++)
-        if (m->start[s] > 0)
-            w->starts[w->n_starts++] = s;
-    w->current = w->starts[0];
+    rl_map_free(map);
+    rl_map_free(after);
+    rl_params_free(params);
+    if (rc == RL_OK) {
+        w->space = rl_mdp_space(w->now[0].model);
+        if (w->changes)
+            rc = build_union(w, err);
+    }
+    if (rc != RL_OK) {
+        gridworld_release(w);
+        return rc;
+    }
+    w->current = w->now[0].starts[0];
     return RL_OK;
+}
+
+/* The map in force: the second after change_at steps. */
+static const phase *active(const gridworld *w)
+{
+    return &w->now[w->changes && w->steps >= w->change_at];
 }
 
 /* Starts are uniform over their cells (the compiler builds them so), so one integer draw. */
 static size_t gridworld_reset(void *state, gsl_rng *r)
 {
     gridworld *w = state;
-    w->current = w->n_starts == 1 ? w->starts[0] : w->starts[gsl_rng_uniform_int(r, w->n_starts)];
+    const phase *p = active(w);
+    w->current = p->n_starts == 1 ? p->starts[0] : p->starts[gsl_rng_uniform_int(r, p->n_starts)];
     return w->current;
 }
 
 /* A deterministic (s, a) is one lookup in the compact form and draws nothing; otherwise one
  * uniform draw samples the outcome list. */
-static rl_step gridworld_step(void *state, size_t action, gsl_rng *r)
+static inline rl_step sample(const rl_mdp *m, size_t *current, size_t action, gsl_rng *r)
 {
-    gridworld *w = state;
-    const rl_mdp *m = w->model;
-    size_t sa = w->current * m->n_actions + action;
+    size_t sa = *current * m->n_actions + action;
     int32_t next = m->sure_next[sa];
     if (next >= 0) {
-        w->current = (size_t)next;
+        *current = (size_t)next;
         return (rl_step){(size_t)next, m->reward_table[m->sure_reward[sa]],
                          m->kind[next] == RL_STATE_TERMINAL};
     }
     size_t next_state;
-    const rl_outcome *o = rl_mdp_sample(m, w->current, action, gsl_rng_uniform(r), &next_state);
-    w->current = next_state;
+    const rl_outcome *o = rl_mdp_sample(m, *current, action, gsl_rng_uniform(r), &next_state);
+    *current = next_state;
     return (rl_step){next_state, o->reward, o->terminal != 0};
+}
+
+/* With a map change, the step count decides the map; in a wall of that map the agent moves
+ * as from a plain cell. */
+static rl_step changing_step(gridworld *w, size_t action, gsl_rng *r)
+{
+    const phase *p = active(w);
+    w->steps++;
+    const rl_mdp *m = p->model;
+    if (m->kind[w->current] == RL_STATE_WALL && p->escape)
+        m = p->escape;
+    return sample(m, &w->current, action, r);
+}
+
+static rl_step gridworld_step(void *state, size_t action, gsl_rng *r)
+{
+    gridworld *w = state;
+    if (w->changes)
+        return changing_step(w, action, r);
+    return sample(w->now[0].model, &w->current, action, r);
 }
 
 static int gridworld_reset_to(void *state, size_t s, rl_error *err)
 {
     gridworld *w = state;
-    if (s >= w->model->n_states)
+    if (s >= w->space.n_states)
         return rl_error_set(err, RL_ERANGE, "state %zu is outside the model (%zu states)", s,
-                            w->model->n_states);
-    int rc = rl_space_check_start(&w->space, (long)rl_mdp_row(w->model, s),
-                                      (long)rl_mdp_col(w->model, s), err);
+                            w->space.n_states);
+    int rc = rl_space_check_start(&w->space, (long)rl_space_row(&w->space, s),
+                                  (long)rl_space_col(&w->space, s), err);
     if (rc == RL_OK)
         w->current = s;
     return rc;
 }
 
+/* None with a map change: which map's would be the exact one depends on the step. */
 static const rl_mdp *gridworld_model(const void *state)
 {
-    return ((const gridworld *)state)->model;
+    const gridworld *w = state;
+    return w->changes ? NULL : w->now[0].model;
 }
 
 static const rl_space *gridworld_space(const void *state)

@@ -24,6 +24,10 @@ int rl_gridworld_apply_preset(rl_params *params, rl_error *err);
  * the key map. */
 int rl_gridworld_load_map(const rl_params *params, rl_map **out, rl_error *err);
 
+/* Loads the map in force after a map change: the file at `map_after` if set, else the
+ * preset's second map if it has one; *out is NULL (and RL_OK) without a map change. */
+int rl_gridworld_load_map_after(const rl_params *params, rl_map **out, rl_error *err);
+
 /* Compiles map and parameters (preset already applied) into a finished model. Parameter
  * errors (wind length, jump cells) name their key. */
 int rl_gridworld_compile(const rl_map *map, const rl_params *params, rl_mdp **out,

@@ -114,6 +114,40 @@ static const rl_preset dyna_maze = {
     .gamma = 0.95,
 };
 
+/* S&B Figs 8.4 and 8.5, as read from the book's drawings (and as Zhang's reproduction has
+ * them): 6x9, start S at (5, 3) on the bottom row, goal G at (0, 8) in the top right corner,
+ * a wall along row 3. Blocking maze: the wall covers columns 0-7 (the way round is on the
+ * right) and after 1000 steps columns 1-8 (the way round moves to the left, a longer path).
+ * Shortcut maze: the wall covers columns 1-8 (the way is on the left) and after 3000 steps
+ * columns 1-7, opening a shorter way on the right while the left stays open. Rewards and
+ * discount as the Dyna maze's (Example 8.1). */
+#define CHANGING_MAZE_SETTINGS                                                              \
+    "actions = 4\n"                                                                         \
+    "reward_step = 0\n"                                                                     \
+    "reward_bump = 0\n"                                                                     \
+    "reward_goal = 1\n"                                                                     \
+    "goal_terminal = true\n"
+
+static const rl_preset blocking_maze = {
+    .name = "blocking_maze",
+    .doc = "Sutton & Barto Example 8.2 (Fig 8.4): 6x9, the way round the wall moves from "
+           "right to left after 1000 steps",
+    .map = "blocking_maze",
+    .map_after = "blocking_maze_after",
+    .settings = CHANGING_MAZE_SETTINGS "change_at = 1000\n",
+    .gamma = 0.95,
+};
+
+static const rl_preset shortcut_maze = {
+    .name = "shortcut_maze",
+    .doc = "Sutton & Barto Example 8.3 (Fig 8.5): 6x9, a shorter way opens on the right "
+           "after 3000 steps",
+    .map = "shortcut_maze",
+    .map_after = "shortcut_maze_after",
+    .settings = CHANGING_MAZE_SETTINGS "change_at = 3000\n",
+    .gamma = 0.95,
+};
+
 /* The random walks of S&B ch. 6, 7 and 12: one row, actions left and right, both ends
  * terminal (H on the left, G on the right), the start in the middle. Under the uniform
  * policy the values are linear in the position: 1/6, 2/6, ..., 5/6 for random_walk5 (A-E, S&B
@@ -147,17 +181,33 @@ static const rl_preset random_walk19 = {
 const rl_preset *const rl_presets[] = {
     &zhao5x5,       &sb_gridworld4x4, &sb_gridworld5x5, &windy_gridworld,
     &cliff_walking, &frozenlake4x4,   &frozenlake8x8,   &dyna_maze,
-    &random_walk5,  &random_walk19,   NULL,
+    &blocking_maze, &shortcut_maze,   &random_walk5,    &random_walk19,
+    NULL,
+};
+
+/* Gymnasium's ids for the same environments (same map, dynamics, rewards and time limit). */
+const rl_preset_alias rl_preset_aliases[] = {
+    {"FrozenLake-v1", "frozenlake4x4"},
+    {"FrozenLake8x8-v1", "frozenlake8x8"},
+    {"CliffWalking-v0", "cliff_walking"},
+    {NULL, NULL},
 };
 
 const rl_preset *rl_preset_find(const char *name, rl_error *err)
 {
     char names[RL_ERROR_MESSAGE_MAX - 128] = "";
+    for (const rl_preset_alias *a = rl_preset_aliases; a->alias; a++)
+        if (strcmp(a->alias, name) == 0) {
+            name = a->name;
+            break;
+        }
     for (const rl_preset *const *p = rl_presets; *p; p++) {
         if (strcmp((*p)->name, name) == 0)
             return *p;
         rl_names_append(names, sizeof names, (*p)->name);
     }
+    for (const rl_preset_alias *a = rl_preset_aliases; a->alias; a++)
+        rl_names_append(names, sizeof names, a->alias);
     rl_error_set(err, RL_ENOTFOUND, "unknown preset '%s' (valid: %s)", name, names);
     return NULL;
 }

@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "envs/gridworld.h"
+#include "envs/mdp_env.h"
 
 const rl_env_type *const rl_env_types[] = {
     &rl_gridworld_type,
+    &rl_mdp_env_type,
     NULL,
 };
 

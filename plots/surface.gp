@@ -12,6 +12,8 @@
 # Variables (-e "name=value; ..."):
 #   dir     the results directory (required)
 #   config  the configuration to draw (default 0)
+#   label   what the configuration is (default: from configs.csv), and title, the
+#           experiment (default none): the picture's title
 #   data    the surface file (default DIR/plots/surface_CONFIG.csv)
 #   term    pngcairo (default), svg or pdfcairo
 #   out     the picture (default DIR/plots/surface_CONFIG.png, .svg or .pdf)
@@ -32,10 +34,12 @@ stats dir.'/configs.csv' every ::0::0 using (0) nooutput
 n_columns = STATS_columns
 array header[n_columns]
 stats dir.'/configs.csv' every ::0::0 using (sum [i=1:n_columns] (header[i] = strcol(i), 0)) nooutput
-label = ''
-stats dir.'/configs.csv' every ::1 using (int($1) == config ? (label = strcol(2), \
-      sum [i=3:n_columns] (label = label.', '.header[i].' = '.strcol(i), 0)) : 0) nooutput
-if (label eq '') exit error sprintf("surface.gp: no configuration %d in %s/configs.csv", config, dir)
+found = ''
+stats dir.'/configs.csv' every ::1 using (int($1) == config ? (found = strcol(2), \
+      sum [i=3:n_columns] (found = found.', '.header[i].' = '.strcol(i), 0)) : 0) nooutput
+if (found eq '') exit error sprintf("surface.gp: no configuration %d in %s/configs.csv", config, dir)
+if (!exists("label")) label = found
+heading = exists("title") && title ne '' ? title."\n".label : label
 
 set datafile columnheaders
 stats data using 2:1 nooutput
@@ -79,7 +83,7 @@ if (cols > 12) { set xtics 5 }
 if (rows > 12) { set ytics 5 }
 
 if (has_truth) {
-    set multiplot layout 1, 2 title label noenhanced
+    set multiplot layout 1, 2 title heading noenhanced
     set title 'exact values'
     splot data using 2:1:4 with pm3d
     set title 'estimate (replicate 0)'

@@ -12,6 +12,9 @@
 #include <cblas.h>
 #include <gsl/gsl_errno.h>
 
+/* The threaded OpenBLAS's own; absent (NULL) from its serial build. */
+extern int blas_thread_shutdown_(void) __attribute__((weak));
+
 /* SplitMix64's increment (2^64 / golden ratio, odd) and finalizer (Steele, Lea and Flood,
  * "Fast splittable pseudorandom number generators", 2014; constants from Vigna's
  * splitmix64.c). The finalizer is a bijection on 64 bits. */
@@ -98,4 +101,11 @@ void rl_gsl_init(void)
      * across runs, and its systems are small: BLAS threads would only compete with the runs
      * (and spin after each solve). */
     openblas_set_num_threads(1);
+    /* The threaded OpenBLAS starts its workers when it loads, and they spin (sched_yield)
+     * for about 0.1 s waiting for work: in a short sweep that is a core taken from the runs.
+     * blas_thread_shutdown_ (exported by that build, used by its own fork handler) stops
+     * them; with one thread they are never started again. The serial build has no such
+     * function: a weak reference is NULL there. */
+    if (blas_thread_shutdown_)
+        blas_thread_shutdown_();
 }

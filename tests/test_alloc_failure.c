@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agents/registry.h"
+#include "envs/registry.h"
 #include "experiments/runner/config.h"
 #include "experiments/runner/plan.h"
 #include "experiments/runner/results.h"
@@ -129,6 +131,7 @@ static char *contents(const char *dir)
     const char *const names[] = {"config.ini", "configs.csv", "episodes.csv", "iterations.csv",
                                  "policy.csv", "runs.csv", "scores.csv", "steps.csv",
                                  "summary.csv", "updates.csv", "values.csv", "weights.csv",
+                                 "choices.csv",
                                  NULL};
     size_t size = 0;
     char *all = NULL;
@@ -333,6 +336,97 @@ static void test_dqn_learner(void **state)
          true);
 }
 
+/* Dyna-Q and Dyna-Q+ on the blocking maze with its map change, logging the cumulative
+ * reward: the files of learners on a changing env. */
+static void test_dyna(void **state)
+{
+    (void)state;
+    walk("dyna", "[experiment]\n"
+                 "name = dyna\n"
+                 "steps = 300\n"
+                 "seeds = 2\n"
+                 "log_every_steps = 50\n"
+                 "log_cumulative_reward = true\n"
+                 "[env]\n"
+                 "preset = blocking_maze\n"
+                 "change_at = 100\n"
+                 "[agent]\n"
+                 "algorithm = dyna_q, dyna_q_plus\n"
+                 "planning_steps = 3\n",
+         true);
+}
+
+/* An MDP file with per-state actions and a counted choice: choices.csv. */
+static void test_mdp_env(void **state)
+{
+    (void)state;
+    walk("mdp", "[experiment]\n"
+                "name = mdp\n"
+                "episodes = 3\n"
+                "seeds = 2\n"
+                "[env]\n"
+                "type = mdp\n"
+                "file = " GRIDRL_SOURCE_DIR "/experiments/configs/maps/maximization_bias.mdp\n"
+                "[agent]\n"
+                "algorithm = q_learning, double_q_learning, dyna_q_plus\n",
+         true);
+}
+
+/* The Dyna learners allocate everything at init: their steps (and the steps of the envs
+ * they run on, a map change and an MDP file among them) allocate nothing. */
+static void test_no_allocation_per_step(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *type, *key, *value, *algorithm;
+    } cases[] = {
+        {"gridworld", "preset", "blocking_maze", "dyna_q"},
+        {"gridworld", "preset", "shortcut_maze", "dyna_q_plus"},
+        {"mdp", "file", GRIDRL_SOURCE_DIR "/experiments/configs/maps/maximization_bias.mdp",
+         "dyna_q_plus"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        fail_at = 0;
+        const rl_env_type *type = rl_env_type_find(cases[k].type, NULL);
+        rl_params *ep = rl_params_alloc(type->params);
+        rl_error err;
+        assert_int_equal(rl_params_set(ep, cases[k].key, cases[k].value, &err), RL_OK);
+        if (strcmp(cases[k].type, "gridworld") == 0)
+            assert_int_equal(rl_params_set(ep, "change_at", "500", &err), RL_OK);
+        rl_env *env;
+        assert_int_equal(rl_env_alloc(type, ep, &env, &err), RL_OK);
+        const rl_agent *agent = rl_agent_find(cases[k].algorithm, NULL);
+        rl_params *ap = rl_params_alloc(agent->learner->params);
+        assert_int_equal(rl_params_set(ap, "planning_steps", "10", &err), RL_OK);
+        gsl_rng *r = rl_rng_alloc(1, NULL);
+        rl_learner *l;
+        assert_int_equal(rl_learner_alloc(agent->learner, rl_env_space(env), ap, NULL, r, &l,
+                                          &err),
+                         RL_OK);
+        allocations = 0;
+        size_t s = rl_env_reset(env, r), a = rl_learner_begin_episode(l, s, r);
+        for (int i = 0; i < 2000; i++) {
+            rl_step st = rl_env_step(env, a, r);
+            rl_transition t = {s, a, st.reward, st.next, st.terminated, false};
+            a = rl_learner_observe(l, &t, r);
+            s = st.next;
+            if (st.terminated) {
+                rl_learner_end_episode(l, &err);
+                s = rl_env_reset(env, r);
+                a = rl_learner_begin_episode(l, s, r);
+            }
+        }
+        if (allocations)
+            fail_msg("%s on %s: %zu allocations in 2000 steps", cases[k].algorithm,
+                     cases[k].value, allocations);
+        rl_learner_free(l);
+        rl_rng_free(r);
+        rl_params_free(ap);
+        rl_env_free(env);
+        rl_params_free(ep);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -356,6 +450,9 @@ int main(void)
         cmocka_unit_test(test_learner_files),
         cmocka_unit_test(test_linear_learners),
         cmocka_unit_test(test_dqn_learner),
+        cmocka_unit_test(test_dyna),
+        cmocka_unit_test(test_mdp_env),
+        cmocka_unit_test(test_no_allocation_per_step),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

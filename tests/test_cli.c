@@ -140,7 +140,7 @@ static void test_list_sections(void **state)
     assert_int_equal(r.status, 0);
     static const char *const EXPERIMENT_KEYS[] = {
         "name", "out", "seeds", "seed", "episodes", "steps", "max_steps", "start",
-        "log_every_steps", "score_episodes", "plot",
+        "log_every_steps", "score_episodes", "plot", "live",
     };
     for (size_t i = 0; i < sizeof EXPERIMENT_KEYS / sizeof EXPERIMENT_KEYS[0]; i++) {
         char row[64];
@@ -415,7 +415,99 @@ static void test_show_map_file(void **state)
     unlink(path);
 }
 
-/* `help` lists the commands; each one's --help, -h and `help NAME` print its usage. */
+/* Gymnasium's ids name the same environments: the maps Gymnasium documents, row by row
+ * (FrozenLake's F is our plain cell '.'), and the same time limit. */
+static void test_gymnasium_aliases(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *id;
+        const char *rows[8];
+        const char *limit;
+    } CASES[] = {
+        {"FrozenLake-v1", {"S...", ".H.H", "...H", "H..G"}, "experiment.max_steps = 100"},
+        {"FrozenLake8x8-v1",
+         {"S.......", "........", "...H....", ".....H..", "...H....", ".HH...H.", ".H..H.H.",
+          "...H...G"},
+         "experiment.max_steps = 200"},
+        {"CliffWalking-v0", {"............", "............", "............", "SCCCCCCCCCCG"},
+         "no experiment.max_steps"},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        result r = RUN("show", CASES[i].id, "--ascii");
+        assert_int_equal(r.status, 0);
+        for (size_t row = 0; row < 8 && CASES[i].rows[row]; row++) {
+            /* "0 | S . . . |": the map's characters separated by spaces. */
+            char prefix[16], expected[64], line[256];
+            size_t n = (size_t)snprintf(expected, sizeof expected, "%zu |", row);
+            for (const char *c = CASES[i].rows[row]; *c; c++)
+                n += (size_t)snprintf(expected + n, sizeof expected - n, " %c", *c);
+            snprintf(expected + n, sizeof expected - n, " |");
+            snprintf(prefix, sizeof prefix, "%zu |", row);
+            assert_true(find_line(r.out, prefix, line, sizeof line));
+            assert_string_equal(line, expected);
+        }
+        assert_contains(r.out, CASES[i].limit);
+        result_free(&r);
+    }
+    /* An alias is a name a config accepts wherever a preset's is (the rest of a run is
+     * checked with the preset's own name elsewhere). */
+    result r = RUN("list", "presets");
+    assert_contains(r.out, "FrozenLake-v1 = frozenlake4x4");
+    assert_contains(r.out, "CliffWalking-v0 = cliff_walking");
+    result_free(&r);
+}
+
+/* --names: one name a line, every preset and alias (counted by hand: 12 + 3), every env
+ * type (gridworld and mdp), every algorithm of the registry. */
+static void test_list_names_only(void **state)
+{
+    (void)state;
+    result r = RUN("list", "--names", "presets");
+    assert_int_equal(r.status, 0);
+    size_t lines = 0;
+    for (const char *c = r.out; *c; c++)
+        lines += *c == '\n';
+    assert_int_equal(lines, 15);
+    assert_contains(r.out, "zhao5x5\n");
+    assert_contains(r.out, "\nblocking_maze\n");
+    assert_contains(r.out, "\nshortcut_maze\n");
+    assert_contains(r.out, "\nFrozenLake8x8-v1\n");
+    result_free(&r);
+    r = RUN("list", "--names", "envs");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "gridworld\nmdp\n");
+    result_free(&r);
+    r = RUN("list", "--names", "agents");
+    assert_int_equal(r.status, 0);
+    lines = 0;
+    for (const char *c = r.out; *c; c++)
+        lines += *c == '\n';
+    size_t n = 0;
+    while (rl_agent_at(n))
+        n++;
+    assert_int_equal(lines, n);
+    assert_contains(r.out, "\nq_learning\n");
+    assert_null(strstr(r.out, " "));
+    result_free(&r);
+}
+
+/* Every repository path a help text names (a word starting "experiments/") is a file of the
+ * source tree, so its examples can be typed as they stand from the top folder. */
+static void expect_named_files_exist(const char *text)
+{
+    for (const char *p = text; (p = strstr(p, "experiments/"));) {
+        size_t len = strcspn(p, " \n\t'\"),");
+        char path[PATH_SIZE];
+        snprintf(path, sizeof path, "%s/%.*s", GRIDRL_SOURCE_DIR, (int)len, p);
+        if (access(path, R_OK) != 0)
+            fail_msg("a help text names %.*s, which is not in the source tree", (int)len, p);
+        p += len;
+    }
+}
+
+/* `help` lists the commands; each one's --help, -h and `help NAME` print its usage, and the
+ * files its examples name exist. */
 static void test_help(void **state)
 {
     (void)state;
@@ -438,6 +530,8 @@ static void test_help(void **state)
                 fail_msg("'%s %s' gave status %d and:\n%s", forms[k][0], forms[k][1], r.status,
                          r.out);
             assert_contains(r.out, "examples:");
+            if (k == 0)
+                expect_named_files_exist(r.out);
             result_free(&r);
         }
         n_commands++;
@@ -536,6 +630,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_list_names),
         cmocka_unit_test(test_list_sections),
+        cmocka_unit_test(test_gymnasium_aliases),
+        cmocka_unit_test(test_list_names_only),
         cmocka_unit_test(test_show_zhao),
         cmocka_unit_test(test_show_zhao_ascii),
         cmocka_unit_test(test_show_color),

@@ -383,7 +383,8 @@ static void test_unknown_env_key(void **state)
     /* the valid keys, from README.md's [env] keys (gridrl list envs) */
     assert_contains(err.message, "(valid: preset, map, actions, reward_step, reward_bump, "
                                  "reward_forbidden, reward_goal, reward_cliff, reward_hole, "
-                                 "goal_terminal, slip, wind, wind_noise, jumps, bump_from_forbidden)");
+                                 "goal_terminal, slip, wind, wind_noise, jumps, bump_from_forbidden, "
+                                 "map_after, change_at)");
 }
 
 static void test_unknown_agent_key(void **state)

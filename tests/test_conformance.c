@@ -304,6 +304,10 @@ static void test_every_preset(void **state)
     (void)state;
     size_t n = 0;
     for (const rl_preset *const *p = rl_presets; *p; p++, n++) {
+        /* A map change has no single model to compare with; test_gridworld checks both
+         * maps of the blocking and shortcut mazes and the step at which they change. */
+        if ((*p)->map_after)
+            continue;
         gw_fixture g;
         build_variant(&g, (*p)->name, NULL);
         size_t n_stochastic = check_env(&g, (*p)->name);
@@ -314,7 +318,7 @@ static void test_every_preset(void **state)
             assert_int_equal(n_stochastic, 0);
         gw_free(&g);
     }
-    assert_int_equal(n, 10);
+    assert_int_equal(n, 12); /* 8 + the two changing mazes + the two random walks */
 }
 
 static void test_stochastic_variants(void **state)

@@ -841,6 +841,147 @@ static void test_value_iteration_max_iterations(void **state)
     rl_mdp_free(m);
 }
 
+/* ---- 8b. Synchronous value iteration over patterns, to the bit ---- */
+
+/* The gridworld model of map text with [env] keys kv. */
+static rl_mdp *model_from_text(const char *text, const char *const *kv)
+{
+    rl_error err;
+    rl_error_clear(&err);
+    rl_params *env = rl_params_alloc(rl_gridworld_params);
+    assert_non_null(env);
+    int rc = RL_OK;
+    for (size_t i = 0; kv && kv[i]; i += 2)
+        if (rc == RL_OK)
+            rc = rl_params_set(env, kv[i], kv[i + 1], &err);
+    rl_map *map = NULL;
+    if (rc == RL_OK)
+        rc = rl_map_parse(text, "test.map", &map, &err);
+    rl_mdp *m = NULL;
+    if (rc == RL_OK)
+        rc = rl_gridworld_compile(map, env, &m, &err);
+    rl_map_free(map);
+    rl_params_free(env);
+    if (rc != RL_OK)
+        fail_error("model_from_text", rc, &err);
+    return m;
+}
+
+/* Synchronous sweeps of value_iteration against the Bellman optimality sweep written here
+ * over the outcome lists (own_q, first maximum in action order): every value, the sweep's
+ * max-norm change and its count of changed greedy actions (none for the first sweep, which
+ * has no earlier policy) must be equal, not close, as the vector passes promise. */
+static void check_sweeps_bitwise(const rl_mdp *m, const char *what)
+{
+    const size_t n = m->n_states;
+    double *v = alloc_doubles(n), *w = alloc_doubles(n);
+    size_t *greedy = calloc(n, sizeof *greedy);
+    assert_non_null(greedy);
+    rl_planner *p = planner_make(&rl_value_iteration_type, m,
+                                 (const char *const[]){"gamma", "0.9", "theta", "1e-300",
+                                                       "max_iterations", "60", NULL},
+                                 NULL);
+    for (size_t sweep = 1; sweep <= 60; sweep++) {
+        double delta = 0.0;
+        size_t changes = 0;
+        for (size_t s = 0; s < n; s++) {
+            w[s] = v[s];
+            if (!rl_mdp_is_decision(m, s))
+                continue;
+            size_t arg = 0;
+            double best = own_q(m, s, 0, v, 0.9);
+            for (size_t a = 1; a < m->n_actions; a++) {
+                double q = own_q(m, s, a, v, 0.9);
+                if (q > best) {
+                    best = q;
+                    arg = a;
+                }
+            }
+            w[s] = best;
+            delta = fabs(best - v[s]) > delta ? fabs(best - v[s]) : delta;
+            changes += arg != greedy[s];
+            greedy[s] = arg;
+        }
+        memcpy(v, w, n * sizeof *v);
+        if (sweep == 1)
+            changes = 0;
+        rl_sweep_report report;
+        rl_error err;
+        rl_error_clear(&err);
+        int rc = rl_planner_iterate(p, &report, &err);
+        if (rc < 0)
+            fail_error(what, rc, &err);
+        const double *got = values_of(p, n);
+        for (size_t s = 0; s < n; s++)
+            if (memcmp(&got[s], &v[s], sizeof v[s]) != 0)
+                fail_msg("%s: sweep %zu, state %zu: %.17g, the sweep written out gives %.17g",
+                         what, sweep, s, got[s], v[s]);
+        if (memcmp(&report.delta, &delta, sizeof delta) != 0 || report.policy_changes != changes)
+            fail_msg("%s: sweep %zu: delta %.17g and %zu changes, expected %.17g and %zu", what,
+                     sweep, report.delta, report.policy_changes, delta, changes);
+        if (rc != RL_CONTINUE)
+            break;
+    }
+    rl_planner_free(p);
+    free(greedy);
+    free(v);
+    free(w);
+}
+
+/* Maps whose rows are runs of every length mod 4 (the AVX2 pass takes 4 states a step, the
+ * SSE2 pass 2, the rest goes through the scalar loop), with walls, a goal inside, bumps
+ * costing more than moves, and cells of other rewards breaking the runs. */
+static const char *const pattern_maps[] = {
+    "S....................................\n"
+    ".......#.............................\n"
+    ".......#......X......................\n"
+    "..............X.........G............\n"
+    "....................................#\n"
+    "#####.......................##.......\n",
+    "S.........\n"
+    "...##.....\n"
+    "....G.X...\n",
+    "S..\n"
+    ".#.\n"
+    "..G\n",
+};
+
+static void check_pattern_models(void)
+{
+    static const char *const actions[] = {"4", "5", "8", "9"};
+    for (size_t i = 0; i < sizeof pattern_maps / sizeof *pattern_maps; i++) {
+        for (size_t k = 0; k < sizeof actions / sizeof *actions; k++) {
+            rl_mdp *m = model_from_text(
+                pattern_maps[i],
+                (const char *const[]){"actions", actions[k], "goal_terminal", "true",
+                                      "reward_step", "-1", "reward_bump", "-3",
+                                      "reward_forbidden", "-10", NULL});
+            char what[64];
+            snprintf(what, sizeof what, "map %zu, %s actions", i, actions[k]);
+            assert_non_null(m->pattern); /* the models these sweeps are for */
+            check_sweeps_bitwise(m, what);
+            rl_mdp_free(m);
+        }
+    }
+    /* Presets with teleports, wind and cliffs: few or short runs. */
+    static const char *const presets[] = {"zhao5x5", "sb_gridworld5x5", "windy_gridworld",
+                                          "cliff_walking", "dyna_maze"};
+    for (size_t i = 0; i < sizeof presets / sizeof *presets; i++) {
+        rl_mdp *m = model_build(presets[i], NULL);
+        check_sweeps_bitwise(m, presets[i]);
+        rl_mdp_free(m);
+    }
+}
+
+static void test_pattern_sweeps_bitwise(void **state)
+{
+    (void)state;
+    check_pattern_models(); /* with the AVX2 pass where the CPU has it */
+    assert_int_equal(setenv("GRIDRL_NO_AVX2", "1", 1), 0);
+    check_pattern_models(); /* the SSE2 pass */
+    assert_int_equal(unsetenv("GRIDRL_NO_AVX2"), 0);
+}
+
 /* ---- 9. The epsilon-greedy read-out ---- */
 
 /* Zhao p.89 with epsilon = 0.2 and 5 actions: the greedy action 1 - 0.2 * 4 / 5 = 0.84, each
@@ -1006,6 +1147,7 @@ int main(void)
         cmocka_unit_test(test_initial_stay_needs_stay_action),
         cmocka_unit_test(test_gamma_one_without_terminal),
         cmocka_unit_test(test_value_iteration_max_iterations),
+        cmocka_unit_test(test_pattern_sweeps_bitwise),
         cmocka_unit_test(test_epsilon_greedy_planning),
         cmocka_unit_test(test_cliff_epsilon_greedy_value),
         cmocka_unit_test(test_frozenlake_optimal_success),

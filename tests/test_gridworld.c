@@ -623,7 +623,7 @@ static void test_error_unknown_preset(void **state)
     size_t n = 0;
     for (const rl_preset *const *p = rl_presets; *p; p++, n++)
         assert_contains(buf, (*p)->name);
-    assert_int_equal(n, 10);
+    assert_int_equal(n, 12);
 
     /* The lookup itself. */
     assert_null(rl_preset_find("zhao6x6", &err));

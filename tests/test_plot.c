@@ -133,10 +133,8 @@ static double number_at(const table *t, size_t row, const char *name)
 
 /* Checks that path is a file of the format (its signature) and larger than 2 KB, which no
  * picture with axes, cells or curves is below. */
-static void expect_picture(const char *dir, const char *name, rl_plot_format format)
+static void expect_picture_file(const char *path, rl_plot_format format)
 {
-    char path[PATH_SIZE];
-    PATHF(path, "%s/plots/%s", dir, name);
     struct stat st;
     if (stat(path, &st) != 0)
         fail_msg("no picture %s", path);
@@ -156,12 +154,83 @@ static void expect_picture(const char *dir, const char *name, rl_plot_format for
         assert_memory_equal(head, "%PDF", 4);
 }
 
+static void expect_picture(const char *dir, const char *name, rl_plot_format format)
+{
+    char path[PATH_SIZE];
+    PATHF(path, "%s/plots/%s", dir, name);
+    expect_picture_file(path, format);
+}
+
 static void expect_no_file(const char *dir, const char *name)
 {
     char path[PATH_SIZE];
     PATHF(path, "%s/plots/%s", dir, name);
     if (exists(path))
         fail_msg("%s should not exist", path);
+}
+
+/* ---- the data writers on one experiment ------------------------------------------------ */
+
+/* DIR/plots, the default picture folder (one static buffer per call site is not needed:
+ * callers use it at once). */
+static const char *plots_of(const char *dir)
+{
+    static char plots[4][PATH_SIZE + 16];
+    static int next;
+    char *p = plots[next++ % 4];
+    snprintf(p, PATH_SIZE + 16, "%s/plots", dir);
+    return p;
+}
+
+/* The experiment in dir with every configuration selected; fails the test if unreadable. */
+static rl_plot_experiment experiment(const char *dir)
+{
+    rl_plot_experiment e;
+    rl_error err;
+    rl_error_clear(&err);
+    if (rl_plot_experiment_read(dir, &e, &err) != RL_OK)
+        fail_msg("cannot read the experiment in %s: %s", dir, err.message);
+    return e;
+}
+
+static int write_sweep(const char *dir, rl_plot_metric metric, size_t first, size_t last,
+                       rl_plot_sweep_info *info, rl_error *err)
+{
+    rl_plot_experiment e = experiment(dir);
+    int rc = rl_plot_write_sweep(&e, 1, plots_of(dir), metric, RL_PLOT_MEAN, first, last, info,
+                                 err);
+    free(info->line_experiment);
+    free(info->line_config);
+    info->line_experiment = info->line_config = NULL;
+    rl_plot_experiment_free(&e);
+    return rc;
+}
+
+static int write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
+                        rl_plot_curves_info *info, rl_error *err)
+{
+    rl_plot_experiment e = experiment(dir);
+    int rc = rl_plot_write_curves(&e, 1, plots_of(dir), metric, RL_PLOT_MEAN, smooth, true,
+                                  info, err);
+    rl_plot_experiment_free(&e);
+    return rc;
+}
+
+static int write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err)
+{
+    rl_plot_experiment e = experiment(dir);
+    int rc = rl_plot_write_steps(&e, 1, plots_of(dir), true, info, err);
+    rl_plot_experiment_free(&e);
+    return rc;
+}
+
+static int write_updates(const char *dir, const char *column, rl_plot_curves_info *info,
+                         rl_error *err)
+{
+    rl_plot_experiment e = experiment(dir);
+    int rc = rl_plot_write_updates(&e, 1, plots_of(dir), column, true, info, err);
+    rl_plot_experiment_free(&e);
+    return rc;
 }
 
 /* ---- the experiments ------------------------------------------------------------------- */
@@ -377,6 +446,82 @@ static void test_formats(void **state)
     expect_picture(vi_dir, "convergence.pdf", RL_PLOT_PDF);
 }
 
+/* The text of every <text> element of an SVG picture gnuplot drew, one a line, with '^'
+ * before a raised part (enhanced text: 10^{-2} is "10" then a raised "-2"). */
+static char *svg_texts(const char *path)
+{
+    char *svg = slurp(path);
+    if (!svg)
+        fail_msg("cannot read %s", path);
+    char *out = calloc(strlen(svg) + 1, 1);
+    assert_non_null(out);
+    size_t n = 0;
+    for (const char *t = svg; (t = strstr(t, "<text>"));) {
+        const char *end = strstr(t, "</text>");
+        assert_non_null(end);
+        if (t[6] != '<') /* plain text, no parts */
+            for (const char *c = t + 6; c < end; c++)
+                out[n++] = *c;
+        for (const char *span = t; (span = strstr(span, "<tspan")) && span < end;) {
+            const char *close = strchr(span, '>');
+            const char *raised = strstr(span, "dy=\"-");
+            if (raised && raised < close)
+                out[n++] = '^';
+            for (const char *c = close + 1; *c && *c != '<'; c++)
+                out[n++] = *c;
+            span = close;
+        }
+        out[n++] = '\n';
+        t = end;
+    }
+    free(svg);
+    return out;
+}
+
+/* Log axes are labelled one way, in powers of ten: the steps picture's y axis (value errors
+ * from about 10 down to 10^-2 here) and a sweep's x axis over step sizes 0.001, 0.01, 0.1
+ * (two decades: also 2 and 5 times the powers). No tick reads 0.01 or 1e-05. */
+static void test_log_ticks(void **state)
+{
+    (void)state;
+    need_gnuplot();
+    result r = RUN("plot", steps_dir, "--what", "steps", "--format", "svg");
+    expect_status(&r, 0);
+    result_free(&r);
+    char path[PATH_SIZE];
+    PATHF(path, "%s/plots/steps_value_rmse.svg", steps_dir);
+    char *texts = svg_texts(path);
+    assert_contains(texts, "\n10^0\n");
+    assert_contains(texts, "\n10^1\n");
+    assert_true(strstr(texts, "\n0.1\n") == NULL && strstr(texts, "e-0") == NULL &&
+                strstr(texts, "e+0") == NULL);
+    free(texts);
+
+    char config[PATH_SIZE], dir[PATH_SIZE];
+    PATHF(config, "%s/logx.ini", tmpdir);
+    write_file(config, "[experiment]\nname = logx\nepisodes = 4\nseeds = 2\nmax_steps = 20\n"
+                       "[env]\npreset = zhao5x5\n"
+                       "[agent]\nalgorithm = q_learning\nalpha = 0.001, 0.01, 0.1\n");
+    PATHF(dir, "%s/logx", tmpdir);
+    r = RUN("run", config, "-o", dir, "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    r = RUN("plot", dir, "--what", "sweep", "--format", "svg");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(path, "%s/plots/sweep_return.svg", dir);
+    texts = svg_texts(path);
+    assert_contains(texts, "\n10^-3\n");
+    assert_contains(texts, "\n10^-2\n");
+    assert_contains(texts, "\n10^-1\n");
+    assert_contains(texts, "\n2·10^-3\n");
+    assert_contains(texts, "\n5·10^-2\n");
+    assert_true(strstr(texts, "\n0.01\n") == NULL && strstr(texts, "\n0.001\n") == NULL);
+    /* Names keep their underscores (no enhanced-text subscripts): the legend. */
+    assert_contains(texts, "Q-learning");
+    free(texts);
+}
+
 /* The library entry point the runner calls, with the defaults. */
 static void test_plot_dir_function(void **state)
 {
@@ -449,6 +594,13 @@ static void check_arrows(const char *dir, size_t seeds, size_t expected_rows)
         direction(text_at(&policy, i, "action"), &ux, &uy);
         assert_close(number_at(&arrows, a, "dx"), 0.42 * p * ux, 1e-11);
         assert_close(number_at(&arrows, a, "dy"), 0.42 * p * uy, 1e-11);
+        /* The tail: half the arrow back from the centre for a sure action (centred), the
+         * centre for one of several. */
+        double back = p >= 1 ? 0.21 : 0.0;
+        assert_close(number_at(&arrows, a, "x0"), number_at(&policy, i, "col") - back * ux,
+                     1e-11);
+        assert_close(number_at(&arrows, a, "y0"), number_at(&policy, i, "row") - back * uy,
+                     1e-11);
         a++;
     }
     assert_int_equal(a, arrows.n_rows);
@@ -461,7 +613,7 @@ static void test_arrows_match_policy(void **state)
     (void)state;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_arrows(vi_dir, &err), RL_OK);
+    assert_int_equal(rl_plot_write_arrows(vi_dir, plots_of(vi_dir), &err), RL_OK);
     /* 25 cells, none a wall or terminal (the target is not terminal here), 5 actions. */
     check_arrows(vi_dir, 1, 125);
 
@@ -482,7 +634,7 @@ static void test_arrows_match_policy(void **state)
 
     /* The random agent: replicates 0 of configurations 0 and 1 (runs 0 and 3); 24 decision
      * cells (the target is terminal) x 5 actions each; every arrow 0.2 * 0.42 long. */
-    assert_int_equal(rl_plot_write_arrows(random_dir, &err), RL_OK);
+    assert_int_equal(rl_plot_write_arrows(random_dir, plots_of(random_dir), &err), RL_OK);
     check_arrows(random_dir, 3, 2 * 24 * 5);
 }
 
@@ -515,7 +667,7 @@ static void test_arrow_directions(void **state)
                      "1,7,1,2,up,1\n");
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_arrows(dir, &err), RL_OK);
+    assert_int_equal(rl_plot_write_arrows(dir, plots_of(dir), &err), RL_OK);
     PATHF(path, "%s/plots/arrows.csv", dir);
     table t = table_read(path);
     assert_int_equal(t.n_rows, 9); /* run 1 is replicate 1: left out */
@@ -535,7 +687,8 @@ static void test_arrow_directions(void **state)
     write_file(path, "run,state,row,col,action,probability\n"
                      "0,7,1,2,up,0.5\n"
                      "0,7,1,2,jump,0.5\n");
-    assert_int_equal(rl_plot_write_arrows(dir, &err), RL_EPARSE);
+    /* Not a move on a grid (an MDP file's action): unsupported, the grid picture skipped. */
+    assert_int_equal(rl_plot_write_arrows(dir, plots_of(dir), &err), RL_EUNSUPPORTED);
     assert_contains(err.message, "'jump'");
     assert_contains(err.file, "policy.csv");
     assert_int_equal(err.line, 3);
@@ -648,24 +801,24 @@ static void test_sweep_numbers(void **state)
     rl_plot_sweep_info info;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
     assert_int_equal(info.n_rows, 4);
     assert_int_equal(info.n_lines, 2);
     assert_string_equal(info.key, "alpha");
     /* E.g. configuration 0 (runs 0, 1): run means -5 and -17/3, mean -16/3. */
     check_sweep(dir, 0, 3, "mean return over all episodes");
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 2, 0, &info, &err), RL_OK);
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 2, 0, &info, &err), RL_OK);
     check_sweep(dir, 0, 2, "mean return over the first 2 episodes");
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 2, &info, &err), RL_OK);
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 2, &info, &err), RL_OK);
     check_sweep(dir, 1, 3, "mean return over the last 2 episodes");
 
     /* Without --first or --last: the experiment's score_episodes (1 here), as scores.csv. */
     write_sweep_fixture(dir, true);
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
     check_sweep(dir, 2, 3, "mean return over the last episode");
 
     /* value_rmse is empty throughout: nothing to draw. */
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_VALUE_RMSE, 0, 0, &info, &err),
+    assert_int_equal(write_sweep(dir, RL_PLOT_VALUE_RMSE, 0, 0, &info, &err),
                      RL_EUNSUPPORTED);
     assert_contains(err.message, "value_rmse");
 
@@ -673,7 +826,7 @@ static void test_sweep_numbers(void **state)
     char path[PATH_SIZE];
     PATHF(path, "%s/configs.csv", dir);
     write_file(path, "config,algorithm\n0,sarsa\n1,sarsa\n2,q_learning\n3,q_learning\n");
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err),
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err),
                      RL_EUNSUPPORTED);
     assert_contains(err.message, "no swept parameter");
 }
@@ -707,7 +860,7 @@ static void test_sweep_partial(void **state)
     rl_plot_sweep_info info;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
     assert_int_equal(info.n_rows, 2);
     assert_int_equal(info.n_lines, 1);
     PATHF(path, "%s/plots/sweep_return.csv", dir);
@@ -725,7 +878,7 @@ static void test_sweep_partial(void **state)
     PATHF(path, "%s/runs.csv", dir);
     write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
                      "5,2,1,1,completed,3,9,0\n4,2,0,1,completed,3,9,0\n");
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_EPARSE);
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_EPARSE);
     assert_contains(err.message, "run 4 where a run from 6 on was expected");
 }
 
@@ -735,7 +888,7 @@ static void test_sweep_from_run(void **state)
     rl_plot_sweep_info info;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_sweep(random_dir, RL_PLOT_LENGTH, 0, 0, &info, &err), RL_OK);
+    assert_int_equal(write_sweep(random_dir, RL_PLOT_LENGTH, 0, 0, &info, &err), RL_OK);
     assert_string_equal(info.key, "reward_forbidden");
     assert_int_equal(info.n_lines, 1);
     char path[PATH_SIZE];
@@ -785,14 +938,14 @@ static void test_curves_smoothing(void **state)
     PATHF(path, "%s/plots/curves_return.csv", random_dir);
     const char *const columns[3] = {"mean_return", "ci95_low_return", "ci95_high_return"};
     for (size_t smooth = 0; smooth <= 4; smooth += 4) {
-        assert_int_equal(rl_plot_write_curves(random_dir, RL_PLOT_RETURN, smooth, &info, &err),
+        assert_int_equal(write_curves(random_dir, RL_PLOT_RETURN, smooth, &info, &err),
                          RL_OK);
         assert_int_equal(info.n_defined, 24); /* 2 configurations x 12 episodes */
         assert_int_equal(info.longest, 12);
         table curves = table_read(path);
         assert_int_equal(curves.n_rows, summary.n_rows);
         for (size_t i = 0; i < curves.n_rows; i++) {
-            assert_string_equal(text_at(&curves, i, "config"), text_at(&summary, i, "config"));
+            assert_string_equal(text_at(&curves, i, "series"), text_at(&summary, i, "config"));
             assert_string_equal(text_at(&curves, i, "episode"), text_at(&summary, i, "episode"));
             size_t episode = (size_t)number_at(&summary, i, "episode");
             size_t width = smooth && episode > smooth ? smooth : (smooth ? episode : 1);
@@ -809,7 +962,7 @@ static void test_curves_smoothing(void **state)
 
     /* The random agent has no values to compare with a ground truth: summary.csv's
      * value_rmse columns are empty, so there is nothing to draw, and plot says so. */
-    assert_int_equal(rl_plot_write_curves(random_dir, RL_PLOT_VALUE_RMSE, 0, &info, &err),
+    assert_int_equal(write_curves(random_dir, RL_PLOT_VALUE_RMSE, 0, &info, &err),
                      RL_OK);
     assert_int_equal(info.n_defined, 0);
     if (have_gnuplot) {
@@ -832,7 +985,7 @@ static void test_steps_numbers(void **state)
     rl_plot_curves_info info;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_steps(steps_dir, &info, &err), RL_OK);
+    assert_int_equal(write_steps(steps_dir, &info, &err), RL_OK);
     assert_int_equal(info.longest, 10);   /* 2000 / 200 logged steps per run */
     assert_int_equal(info.n_defined, 20); /* x 2 configurations */
     assert_true(info.positive);           /* Q-learning is far from q* after 2000 steps */
@@ -864,7 +1017,7 @@ static void test_steps_numbers(void **state)
         assert_int_equal(seen[k][j], 3);
         for (size_t r = 0; r < 3; r++)
             sum += value[k][j][r];
-        assert_close(number_at(&t, i, "config"), k, 0);
+        assert_close(number_at(&t, i, "series"), k, 0);
         assert_close(number_at(&t, i, "step"), 200 * (j + 1), 0);
         assert_close(number_at(&t, i, "runs"), 3, 0);
         assert_close(number_at(&t, i, "mean_value_rmse"), sum / 3, 1e-9);
@@ -944,7 +1097,7 @@ static void test_updates_numbers(void **state)
         rl_plot_curves_info info;
         rl_error err;
         rl_error_clear(&err);
-        if (rl_plot_write_updates(updates_dir, columns[c], &info, &err) != RL_OK)
+        if (write_updates(updates_dir, columns[c], &info, &err) != RL_OK)
             fail_msg("%s: %s", columns[c], err.message);
         assert_int_equal(info.longest, 4);
         assert_int_equal(info.n_defined, 8);
@@ -959,7 +1112,7 @@ static void test_updates_numbers(void **state)
         for (size_t i = 0; i < t.n_rows; i++) {
             size_t k = i / 4, j = i % 4;
             assert_int_equal(seen[k][j], 3);
-            assert_close(number_at(&t, i, "config"), k, 0);
+            assert_close(number_at(&t, i, "series"), k, 0);
             assert_close(number_at(&t, i, "update"), 5 * (j + 1), 0);
             assert_close(number_at(&t, i, "runs"), 3, 0);
             double mean, half;
@@ -974,7 +1127,7 @@ static void test_updates_numbers(void **state)
     table_free(&updates);
     rl_plot_curves_info info;
     rl_error err;
-    assert_int_equal(rl_plot_write_updates(updates_dir, "return", &info, &err), RL_EINVAL);
+    assert_int_equal(write_updates(updates_dir, "return", &info, &err), RL_EINVAL);
     assert_contains(err.message, "updates.csv has no curve 'return' (loss, value_rmse)");
 }
 
@@ -988,7 +1141,7 @@ static void test_updates_picture(void **state)
     /* The value errors, 20 updates into training, and their intervals are all > 0: a log y
      * axis by default, as for steps. */
     rl_plot_curves_info info;
-    assert_int_equal(rl_plot_write_updates(updates_dir, "value_rmse", &info, NULL), RL_OK);
+    assert_int_equal(write_updates(updates_dir, "value_rmse", &info, NULL), RL_OK);
     assert_true(info.positive);
     assert_contains(r.out, "updates_value_rmse.png (log y axis: every value is > 0)");
     result_free(&r);
@@ -1034,7 +1187,7 @@ static void test_steps_fixture(void **state)
     rl_plot_curves_info info;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_steps(dir, &info, &err), RL_OK);
+    assert_int_equal(write_steps(dir, &info, &err), RL_OK);
     assert_int_equal(info.longest, 3);
     assert_int_equal(info.n_defined, 5); /* all but configuration 1, step 30 */
     assert_false(info.positive);
@@ -1049,7 +1202,7 @@ static void test_steps_fixture(void **state)
     const double half[6] = {12.706204736174698, NAN, 12.706204736174698,
                             12.706204736174698 / 2, NAN, NAN};
     for (size_t i = 0; i < 6; i++) {
-        assert_close(number_at(&t, i, "config"), i / 3, 0);
+        assert_close(number_at(&t, i, "series"), i / 3, 0);
         assert_close(number_at(&t, i, "step"), step[i], 0);
         assert_close(number_at(&t, i, "runs"), runs[i], 0);
         if (isnan(mean[i]))
@@ -1078,12 +1231,522 @@ static void test_steps_fixture(void **state)
     /* A run of configuration 0 after configuration 1's, and a step logged twice. */
     PATHF(path, "%s/steps.csv", dir);
     write_file(path, "run,step,episode,value_rmse\n0,10,1,4\n2,10,1,1\n1,10,1,2\n");
-    assert_int_equal(rl_plot_write_steps(dir, &info, &err), RL_EPARSE);
+    assert_int_equal(write_steps(dir, &info, &err), RL_EPARSE);
     assert_contains(err.message, "by run");
     assert_int_equal(err.line, 4);
     write_file(path, "run,step,episode,value_rmse\n0,10,1,4\n0,10,1,2\n");
-    assert_int_equal(rl_plot_write_steps(dir, &info, &err), RL_EPARSE);
+    assert_int_equal(write_steps(dir, &info, &err), RL_EPARSE);
     assert_contains(err.message, "twice");
+}
+
+/* ---- the default y range, IQM curves, several experiments ------------------------------- */
+
+/* rl_plot_range by hand. A curve of 20 points: the first 10% (points 0 and 1) at -1000 and
+ * -500 are not "later"; points 2..19 are -2..-19. Sorted, the later values are -19..-2 (18
+ * of them): the 1% quantile sits at h = 17 * 0.01 = 0.17 between -19 and -18: -18.83; the
+ * 99% at h = 17 * 0.99 = 16.83 between -3 and -2: -2.17. Half their span, 8.33, widens them
+ * to -27.16 and 6.16; the top is cut at the largest value, -2. A 5% margin of the span 25.16
+ * (1.258) gives -28.418 and -0.742. */
+static void test_default_range(void **state)
+{
+    (void)state;
+    rl_plot_range r;
+    rl_plot_range_init(&r);
+    double low, high;
+    assert_false(rl_plot_range_get(&r, &low, &high));
+    for (size_t k = 0; k < 20; k++) {
+        double v = k == 0 ? -1000 : k == 1 ? -500 : -(double)k;
+        assert_int_equal(rl_plot_range_add(&r, v, rl_plot_is_later(k, 20), NULL), RL_OK);
+    }
+    assert_int_equal(rl_plot_range_add(&r, NAN, true, NULL), RL_OK); /* left out */
+    assert_true(rl_plot_range_get(&r, &low, &high));
+    assert_close(low, -28.418, 1e-9);
+    assert_close(high, -0.742, 1e-9);
+    rl_plot_range_free(&r);
+
+    /* A flat curve: no span, so one unit either side (10% of 5 is less), then 5% of 2. */
+    rl_plot_range_init(&r);
+    for (size_t k = 0; k < 10; k++)
+        rl_plot_range_add(&r, 5.0, rl_plot_is_later(k, 10), NULL);
+    assert_true(rl_plot_range_get(&r, &low, &high));
+    assert_close(low, 3.9, 1e-12);
+    assert_close(high, 6.1, 1e-12);
+    rl_plot_range_free(&r);
+}
+
+/* Hand-written results: one configuration, five runs of two episodes. Episode 1's returns
+ * 1, 2, 3, 4, 100: the IQM drops floor(5/4) = 1 value from each end, (2 + 3 + 4) / 3 = 3
+ * (the mean, 22, would be pulled up by the 100). Episode 2: 10 everywhere, IQM 10 and every
+ * bootstrap resample's IQM 10. */
+static void write_iqm_fixture(const char *dir)
+{
+    char path[PATH_SIZE + 32];
+    mkdir(dir, 0777);
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm\n0,sarsa\n");
+    PATHF(path, "%s/summary.csv", dir); /* what marks a learner's results */
+    write_file(path, "config,episode,runs,mean_return,sd_return,ci95_low_return,"
+                     "ci95_high_return\n");
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "0,0,0,1,completed,2,4,0\n1,0,1,1,completed,2,4,0\n"
+                     "2,0,2,1,completed,2,4,0\n3,0,3,1,completed,2,4,0\n"
+                     "4,0,4,1,completed,2,4,0\n");
+    PATHF(path, "%s/episodes.csv", dir);
+    write_file(path, "run,episode,return,discounted_return,length,outcome,value_rmse\n"
+                     "0,1,1,1,2,terminated,\n0,2,10,10,2,terminated,\n"
+                     "1,1,100,1,2,terminated,\n1,2,10,10,2,terminated,\n"
+                     "2,1,3,1,2,terminated,\n2,2,10,10,2,terminated,\n"
+                     "3,1,2,1,2,terminated,\n3,2,10,10,2,terminated,\n"
+                     "4,1,4,1,2,terminated,\n4,2,10,10,2,terminated,\n");
+}
+
+static void test_iqm_curves(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE], path[PATH_SIZE + 32];
+    PATHF(dir, "%s/iqm", tmpdir);
+    write_iqm_fixture(dir);
+    rl_plot_experiment e = experiment(dir);
+    rl_plot_curves_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_curves(&e, 1, plots_of(dir), RL_PLOT_RETURN, RL_PLOT_IQM, 0,
+                                          true, &info, &err),
+                     RL_OK);
+    assert_int_equal(info.longest, 2);
+    PATHF(path, "%s/plots/curves_return.csv", dir);
+    table t = table_read(path);
+    assert_string_equal(t.cells[3], "iqm_return");
+    assert_int_equal(t.n_rows, 2);
+    assert_close(number_at(&t, 0, "runs"), 5, 0);
+    assert_close(number_at(&t, 0, "iqm_return"), 3, 1e-12);
+    /* A bootstrap interval lies within the values resampled, around no value in particular;
+     * for a constant it is that constant. */
+    double low = number_at(&t, 0, "ci95_low_return"), high = number_at(&t, 0, "ci95_high_return");
+    assert_true(1 <= low && low <= 3 && 3 <= high && high <= 100);
+    assert_close(number_at(&t, 1, "iqm_return"), 10, 1e-12);
+    assert_close(number_at(&t, 1, "ci95_low_return"), 10, 1e-12);
+    assert_close(number_at(&t, 1, "ci95_high_return"), 10, 1e-12);
+    table_free(&t);
+    /* The same file again: seeded per (configuration, episode). */
+    char *first = slurp(path);
+    assert_int_equal(rl_plot_write_curves(&e, 1, plots_of(dir), RL_PLOT_RETURN, RL_PLOT_IQM, 0,
+                                          true, &info, &err),
+                     RL_OK);
+    char *second = slurp(path);
+    assert_string_equal(first, second);
+    free(first);
+    free(second);
+    /* Without bands, no interval. */
+    assert_int_equal(rl_plot_write_curves(&e, 1, plots_of(dir), RL_PLOT_RETURN, RL_PLOT_IQM, 0,
+                                          false, &info, &err),
+                     RL_OK);
+    t = table_read(path);
+    assert_string_equal(text_at(&t, 0, "ci95_low_return"), "");
+    table_free(&t);
+
+    /* IQM sweeps: runs' scores over both episodes: 5.5, 55, 6.5, 6, 7; IQM of the sorted
+     * 5.5, 6, 6.5, 7, 55 drops one from each end: 6.5. (A second configuration, without
+     * runs, makes alpha a swept key.) */
+    PATHF(path, "%s/configs.csv", dir);
+    write_file(path, "config,algorithm,alpha\n0,sarsa,0.5\n1,sarsa,0.9\n");
+    rl_plot_experiment_free(&e);
+    e = experiment(dir);
+    rl_plot_sweep_info sweep;
+    assert_int_equal(rl_plot_write_sweep(&e, 1, plots_of(dir), RL_PLOT_RETURN, RL_PLOT_IQM, 0, 0,
+                                         &sweep, &err),
+                     RL_OK);
+    free(sweep.line_experiment);
+    free(sweep.line_config);
+    PATHF(path, "%s/plots/sweep_return.csv", dir);
+    t = table_read(path);
+    assert_close(number_at(&t, 0, "iqm"), 6.5, 1e-12);
+    assert_contains(text_at(&t, 0, "summary"), "IQM of the runs' mean return");
+    table_free(&t);
+    rl_plot_experiment_free(&e);
+
+    /* Through the program: the per-episode IQM from episodes.csv. */
+    if (have_gnuplot) {
+        result r = RUN("plot", dir, "--what", "curves", "--stat", "iqm");
+        expect_status(&r, 0);
+        assert_contains(r.out, "learning_curve_return.png");
+        result_free(&r);
+    }
+}
+
+/* Two experiments in one picture: each one's configurations are series, numbered on from
+ * the configurations before them (the random sweep twice: 0, 1, then 2, 3). */
+static void test_overlay_data(void **state)
+{
+    (void)state;
+    char out[PATH_SIZE], path[PATH_SIZE + 32];
+    PATHF(out, "%s/overlay", tmpdir);
+    mkdir(out, 0777);
+    rl_plot_experiment e[2] = {experiment(random_dir), experiment(random_dir)};
+    e[1].first_id = e[0].n_configs;
+    rl_plot_curves_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_curves(e, 2, out, RL_PLOT_RETURN, RL_PLOT_MEAN, 0, true,
+                                          &info, &err),
+                     RL_OK);
+    assert_int_equal(info.n_defined, 48); /* 2 experiments x 2 configurations x 12 */
+    PATHF(path, "%s/curves_return.csv", out);
+    table t = table_read(path);
+    assert_int_equal(t.n_rows, 48);
+    for (size_t i = 0; i < 24; i++) {
+        assert_close(number_at(&t, i, "series"), i / 12, 0);
+        assert_close(number_at(&t, 24 + i, "series"), 2 + i / 12, 0);
+        assert_string_equal(text_at(&t, 24 + i, "mean_return"), text_at(&t, i, "mean_return"));
+    }
+    table_free(&t);
+
+    /* --configs 1 in both: series 1 and 3 only. */
+    assert_int_equal(rl_plot_select(e, 2, "1", &err), RL_OK);
+    assert_int_equal(rl_plot_write_curves(e, 2, out, RL_PLOT_RETURN, RL_PLOT_MEAN, 0, true,
+                                          &info, &err),
+                     RL_OK);
+    t = table_read(path);
+    assert_int_equal(t.n_rows, 24);
+    assert_close(number_at(&t, 0, "series"), 1, 0);
+    assert_close(number_at(&t, 12, "series"), 3, 0);
+    table_free(&t);
+
+    /* Sweeps: each experiment's line numbered on (one line per experiment here). */
+    assert_int_equal(rl_plot_select(e, 2, "0-1", &err), RL_OK);
+    rl_plot_sweep_info sweep;
+    assert_int_equal(rl_plot_write_sweep(e, 2, out, RL_PLOT_LENGTH, RL_PLOT_MEAN, 0, 0, &sweep,
+                                         &err),
+                     RL_OK);
+    assert_int_equal(sweep.n_lines, 2);
+    assert_int_equal(sweep.n_rows, 4);
+    assert_int_equal(sweep.line_experiment[0], 0);
+    assert_int_equal(sweep.line_experiment[1], 1);
+    assert_true(sweep.same_summary);
+    free(sweep.line_experiment);
+    free(sweep.line_config);
+    rl_plot_experiment_free(&e[0]);
+    rl_plot_experiment_free(&e[1]);
+
+    /* Planners: replicate 0's sweeps of each configuration, as iterations.csv has them. */
+    rl_plot_experiment vi = experiment(vi_dir);
+    size_t n_series;
+    assert_int_equal(rl_plot_write_convergence(&vi, 1, out, &n_series, &err), RL_OK);
+    assert_int_equal(n_series, 1);
+    PATHF(path, "%s/iterations.csv", vi_dir);
+    table iterations = table_read(path);
+    PATHF(path, "%s/convergence.csv", out);
+    t = table_read(path);
+    assert_int_equal(t.n_rows, iterations.n_rows); /* one seed: every row is run 0's */
+    for (size_t i = 0; i < t.n_rows; i++) {
+        assert_string_equal(text_at(&t, i, "iteration"), text_at(&iterations, i, "iteration"));
+        assert_string_equal(text_at(&t, i, "delta"), text_at(&iterations, i, "delta"));
+    }
+    table_free(&t);
+    table_free(&iterations);
+    rl_plot_experiment_free(&vi);
+}
+
+/* The options of several experiments, panels, --configs, --bands through the program. */
+static void test_overlay_pictures(void **state)
+{
+    (void)state;
+    need_gnuplot();
+    char out[PATH_SIZE], path[PATH_SIZE + 64];
+    PATHF(out, "%s/together", tmpdir);
+    result r = RUN("plot", random_dir, random_dir, "--what", "curves,sweep,grid");
+    expect_status(&r, 2);
+    assert_contains(r.err, "-o OUT");
+    result_free(&r);
+
+    r = RUN("plot", random_dir, steps_dir, "-o", out, "--what", "curves,grid");
+    expect_status(&r, 0);
+    assert_contains(r.out, "skipped grids: one experiment at a time");
+    /* The steps experiment has one episode per run: the overlay still draws. */
+    result_free(&r);
+    r = RUN("plot", random_dir, random_dir, "-o", out, "--what", "curves,sweep",
+            "--metric", "return,length", "--bands", "none", "--configs", "algorithm=random");
+    expect_status(&r, 0);
+    result_free(&r);
+    PATHF(path, "%s/learning_curve_return_length.png", out);
+    expect_picture_file(path, RL_PLOT_PNG);
+    PATHF(path, "%s/sweep_return_length.png", out);
+    expect_picture_file(path, RL_PLOT_PNG);
+    /* The legend names each experiment. */
+    PATHF(path, "%s/curves_series.tsv", out);
+    char *series = slurp(path);
+    assert_non_null(series);
+    assert_contains(series, "random, reward_forbidden = -10 (random)\t");
+    free(series);
+
+    static const struct {
+        const char *args[4];
+        const char *message;
+    } CASES[] = {
+        {{"--metric", "return,return"}, "given twice"},
+        {{"--metric", "return,score"}, "'score' is not"},
+        {{"--metric", "return,length", "--ymin", "0"}, "one --metric"},
+        {{"--stat", "median"}, "mean or iqm"},
+        {{"--bands", "some"}, "ci or none"},
+        {{"--configs", "7"}, "no configuration 7"},
+        {{"--configs", "gamma=1"}, "no swept key 'gamma'"},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        const char *args[8] = {"plot", random_dir};
+        size_t n = 2;
+        for (size_t j = 0; j < 4 && CASES[i].args[j]; j++)
+            args[n++] = CASES[i].args[j];
+        args[n] = NULL;
+        result bad = run(args);
+        expect_status(&bad, 2);
+        assert_contains(bad.err, CASES[i].message);
+        result_free(&bad);
+    }
+}
+
+/* ---- episodes thinned by log_every_episodes --------------------------------------------- */
+
+/* The random agent on Zhao's grid, 12 episodes x 4 runs of two configurations, scored over
+ * the last 6 episodes; run once as is and once keeping every 4th episode (episodes 4, 8,
+ * 12). Thinning changes what is written, never what is drawn, so the thinned experiment's
+ * numbers can be checked against the full one's files. */
+static const char thinned_config[] = "[experiment]\n"
+                                     "name = thinned\n"
+                                     "episodes = 12\n"
+                                     "seeds = 4\n"
+                                     "max_steps = 30\n"
+                                     "score_episodes = 6\n"
+                                     "\n"
+                                     "[env]\n"
+                                     "preset = zhao5x5\n"
+                                     "goal_terminal = true\n"
+                                     "reward_forbidden = -1, -10\n"
+                                     "\n"
+                                     "[agent]\n"
+                                     "algorithm = random\n"
+                                     "gamma = 0.9\n";
+
+/* Runs thinned_config into tmpdir/NAME with log_every_episodes = every. */
+static void run_thinned(const char *name, const char *every, char *dir, size_t size)
+{
+    char config[PATH_SIZE], set[64];
+    PATHF(config, "%s/thinned.ini", tmpdir);
+    write_file(config, thinned_config);
+    if (snprintf(dir, size, "%s/%s", tmpdir, name) >= (int)size)
+        fail_msg("path too long");
+    snprintf(set, sizeof set, "experiment.log_every_episodes=%s", every);
+    result r = RUN("run", config, "-o", dir, "-s", set, "--force", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+}
+
+/* The sweep of a thinned experiment is scores.csv's: each configuration's mean over its 4
+ * runs of their mean return over the last 6 episodes, summed here from the full
+ * experiment's episodes.csv; the mean has no interval (scores.csv keeps no spread), the IQM
+ * (of 4 values: the middle two, by hand) has scores.csv's bootstrap interval. Any other
+ * metric or window is refused, saying why. */
+static void test_thinned_sweep(void **state)
+{
+    (void)state;
+    char full[PATH_SIZE], thin[PATH_SIZE], path[PATH_SIZE];
+    run_thinned("thin_full", "1", full, sizeof full);
+    run_thinned("thin_4", "4", thin, sizeof thin);
+    PATHF(path, "%s/episodes.csv", thin);
+    table episodes = table_read(path);
+    assert_int_equal(episodes.n_rows, 8 * 3); /* 8 runs x episodes 4, 8, 12 */
+    table_free(&episodes);
+
+    PATHF(path, "%s/episodes.csv", full);
+    episodes = table_read(path);
+    assert_int_equal(episodes.n_rows, 8 * 12);
+    double score[8] = {0};
+    for (size_t i = 0; i < episodes.n_rows; i++) {
+        size_t run = (size_t)number_at(&episodes, i, "run");
+        assert_true(run < 8);
+        if (number_at(&episodes, i, "episode") > 6)
+            score[run] += number_at(&episodes, i, "return") / 6;
+    }
+    table_free(&episodes);
+
+    rl_plot_sweep_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(write_sweep(thin, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
+    PATHF(path, "%s/plots/sweep_return.csv", thin);
+    table t = table_read(path);
+    assert_int_equal(t.n_rows, 2);
+    for (size_t i = 0; i < 2; i++) {
+        size_t k = 1 - i; /* by x: reward_forbidden -10 (configuration 1) first */
+        const double *s4 = &score[4 * k];
+        double mean = (s4[0] + s4[1] + s4[2] + s4[3]) / 4;
+        assert_close(number_at(&t, i, "config"), k, 0);
+        assert_close(number_at(&t, i, "runs"), 4, 0);
+        assert_close(number_at(&t, i, "mean"), mean, 1e-9 * (1 + fabs(mean)));
+        assert_string_equal(text_at(&t, i, "ci95_low"), "");
+        assert_string_equal(text_at(&t, i, "ci95_high"), "");
+        assert_string_equal(text_at(&t, i, "summary"), "mean return over the last 6 episodes");
+    }
+    table_free(&t);
+
+    rl_plot_experiment e = experiment(thin);
+    assert_int_equal(e.log_every_episodes, 4);
+    assert_int_equal(e.score_episodes, 6);
+    assert_int_equal(rl_plot_write_sweep(&e, 1, plots_of(thin), RL_PLOT_RETURN, RL_PLOT_IQM, 0,
+                                         0, &info, &err),
+                     RL_OK);
+    assert_true(info.from_scores);
+    free(info.line_experiment);
+    free(info.line_config);
+    PATHF(path, "%s/scores.csv", thin);
+    table scores = table_read(path);
+    PATHF(path, "%s/plots/sweep_return.csv", thin);
+    t = table_read(path);
+    for (size_t i = 0; i < 2; i++) {
+        size_t k = 1 - i;
+        double s4[4];
+        memcpy(s4, &score[4 * k], sizeof s4);
+        for (size_t a = 0; a < 4; a++) /* sorted by hand: insertion */
+            for (size_t b = a; b > 0 && s4[b] < s4[b - 1]; b--) {
+                double tmp = s4[b];
+                s4[b] = s4[b - 1];
+                s4[b - 1] = tmp;
+            }
+        double iqm = (s4[1] + s4[2]) / 2;
+        assert_close(number_at(&t, i, "iqm"), iqm, 1e-9 * (1 + fabs(iqm)));
+        assert_close(number_at(&t, i, "ci95_low"), number_at(&scores, k, "iqm_ci95_low"), 0);
+        assert_close(number_at(&t, i, "ci95_high"), number_at(&scores, k, "iqm_ci95_high"), 0);
+        assert_true(number_at(&t, i, "ci95_low") <= iqm && iqm <= number_at(&t, i, "ci95_high"));
+    }
+    table_free(&t);
+    table_free(&scores);
+
+    /* What the logged episodes cannot give. */
+    const struct {
+        rl_plot_metric metric;
+        size_t first, last;
+    } REFUSED[] = {{RL_PLOT_RETURN, 4, 0}, {RL_PLOT_RETURN, 0, 3}, {RL_PLOT_LENGTH, 0, 0}};
+    for (size_t i = 0; i < 3; i++) {
+        rl_error_clear(&err);
+        assert_int_equal(rl_plot_write_sweep(&e, 1, plots_of(thin), REFUSED[i].metric,
+                                             RL_PLOT_MEAN, REFUSED[i].first, REFUSED[i].last,
+                                             &info, &err),
+                         RL_EUNSUPPORTED);
+        assert_contains(err.message, "thinned keeps one episode in 4 in episodes.csv "
+                                     "(log_every_episodes = 4)");
+        assert_contains(err.message, "the mean return over the last 6 episodes (scores.csv)");
+    }
+    /* --last equal to the score window is the score. */
+    assert_int_equal(rl_plot_write_sweep(&e, 1, plots_of(thin), RL_PLOT_RETURN, RL_PLOT_MEAN, 0,
+                                         6, &info, &err),
+                     RL_OK);
+    free(info.line_experiment);
+    free(info.line_config);
+    rl_plot_experiment_free(&e);
+
+    /* Through the program: drawn, and the log says where the scores came from. */
+    if (have_gnuplot) {
+        result r = RUN("plot", thin, "--what", "sweep");
+        expect_status(&r, 0);
+        assert_contains(r.out, "sweep_return.png (thinned episodes: scores from scores.csv, "
+                               "whose means have no interval)");
+        result_free(&r);
+        r = RUN("plot", thin, "--what", "sweep", "--first", "4");
+        expect_status(&r, 2);
+        assert_contains(r.out, "skipped sweep: thinned keeps one episode in 4");
+        result_free(&r);
+    }
+}
+
+/* The learning curves of the thinned experiment: points at episodes 4, 8 and 12 with the
+ * full experiment's summary.csv values there; smoothed over 8 episodes, point e is the mean
+ * of the logged points among episodes e - 7 .. e (4: itself; 8: 4 and 8; 12: 8 and 12), not
+ * of 8 points. With log_every_episodes = 0 there is no curve, and the sweep still draws. */
+static void test_thinned_curves(void **state)
+{
+    (void)state;
+    char full[PATH_SIZE], thin[PATH_SIZE], none[PATH_SIZE], path[PATH_SIZE];
+    run_thinned("thin_full", "1", full, sizeof full);
+    run_thinned("thin_4", "4", thin, sizeof thin);
+    PATHF(path, "%s/summary.csv", full);
+    table summary = table_read(path);
+    assert_int_equal(summary.n_rows, 24);
+    rl_plot_curves_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    for (size_t smooth = 0; smooth <= 8; smooth += 8) {
+        assert_int_equal(write_curves(thin, RL_PLOT_RETURN, smooth, &info, &err), RL_OK);
+        assert_int_equal(info.longest, 3);
+        assert_int_equal(info.n_defined, 6);
+        PATHF(path, "%s/plots/curves_return.csv", thin);
+        table t = table_read(path);
+        assert_int_equal(t.n_rows, 6);
+        for (size_t i = 0; i < 6; i++) {
+            size_t k = i / 3, episode = 4 * (i % 3 + 1);
+            assert_close(number_at(&t, i, "series"), k, 0);
+            assert_close(number_at(&t, i, "episode"), episode, 0);
+            assert_close(number_at(&t, i, "runs"), 4, 0);
+            /* summary.csv's row of (k, episode) is 12 k + episode - 1. */
+            double expected = number_at(&summary, 12 * k + episode - 1, "mean_return");
+            if (smooth && episode > 4)
+                expected = (expected + number_at(&summary, 12 * k + episode - 5, "mean_return")) / 2;
+            assert_close(number_at(&t, i, "mean_return"), expected, 1e-9 * (1 + fabs(expected)));
+        }
+        table_free(&t);
+    }
+    table_free(&summary);
+
+    /* IQM curves read the thinned episodes.csv the same way. */
+    rl_plot_experiment e = experiment(thin);
+    assert_int_equal(rl_plot_write_curves(&e, 1, plots_of(thin), RL_PLOT_RETURN, RL_PLOT_IQM, 0,
+                                          true, &info, &err),
+                     RL_OK);
+    rl_plot_experiment_free(&e);
+    assert_int_equal(info.longest, 3);
+
+    run_thinned("thin_0", "0", none, sizeof none);
+    assert_int_equal(write_curves(none, RL_PLOT_RETURN, 0, &info, &err), RL_OK);
+    assert_int_equal(info.longest, 0);
+    if (have_gnuplot) {
+        result r = RUN("plot", none, "--what", "curves,sweep");
+        expect_status(&r, 0);
+        assert_contains(r.out, "skipped learning curves: no episodes to draw "
+                               "(log_every_episodes = 0 keeps none");
+        assert_contains(r.out, "sweep_return.png (thinned episodes");
+        result_free(&r);
+    }
+}
+
+/* scores.csv read back as untrusted: a configuration configs.csv does not list, one given
+ * twice, more runs than runs.csv has of it; each refused at its line. */
+static void test_crafted_scores(void **state)
+{
+    (void)state;
+    char thin[PATH_SIZE], path[PATH_SIZE];
+    run_thinned("thin_crafted", "4", thin, sizeof thin);
+    PATHF(path, "%s/scores.csv", thin);
+    static const char header[] = "config,runs,score,mean,iqm,iqm_ci95_low,iqm_ci95_high\n";
+    const struct {
+        const char *rows, *message;
+        int line;
+    } CASES[] = {
+        {"0,4,s,-1,-1,-2,0\n2,4,s,-1,-1,-2,0\n", "configuration 2 is not in configs.csv", 3},
+        {"0,4,s,-1,-1,-2,0\n0,4,s,-1,-1,-2,0\n", "configuration 0 has a second row", 3},
+        {"0,5,s,-1,-1,-2,0\n", "5 runs, but runs.csv has 4 of configuration 0", 2},
+        {"18446744073709551616,4,s,-1,-1,-2,0\n", "is not a whole number", 2},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "%s%s", header, CASES[i].rows);
+        write_file(path, text);
+        rl_plot_sweep_info info;
+        rl_error err;
+        rl_error_clear(&err);
+        assert_int_equal(write_sweep(thin, RL_PLOT_RETURN, 0, 0, &info, &err), RL_EPARSE);
+        assert_contains(err.message, CASES[i].message);
+        assert_int_equal(err.line, CASES[i].line);
+        assert_contains(err.file, "scores.csv");
+    }
 }
 
 /* ---- crafted result files ------------------------------------------------------------------ */
@@ -1119,10 +1782,10 @@ static void test_crafted_config_number(void **state)
     rl_error err;
     rl_plot_curves_info info;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_steps(dir, &info, &err), RL_EPARSE);
+    assert_int_equal(write_steps(dir, &info, &err), RL_EPARSE);
     assert_int_equal(err.line, 2);
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_arrows(dir, &err), RL_EPARSE);
+    assert_int_equal(rl_plot_write_arrows(dir, plots_of(dir), &err), RL_EPARSE);
     assert_int_equal(err.line, 2);
 
     /* A configuration one past the last listed is refused as well (configs.csv has 0). */
@@ -1130,7 +1793,7 @@ static void test_crafted_config_number(void **state)
     write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
                      "0,0,0,1,completed,1,10,0\n1,1,0,1,completed,1,10,0\n");
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_steps(dir, &info, &err), RL_EPARSE);
+    assert_int_equal(write_steps(dir, &info, &err), RL_EPARSE);
     assert_int_equal(err.line, 3);
     assert_contains(err.message, "configuration 1 is not in configs.csv");
 }
@@ -1168,8 +1831,7 @@ static void test_crafted_sizes(void **state)
     rl_plot_sweep_info info;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_sweep(dir, RL_PLOT_RETURN, 0, 4611686018427387904ull, &info,
-                                         &err),
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 4611686018427387904ull, &info, &err),
                      RL_OK);
     PATHF(path, "%s/plots/sweep_return.csv", dir);
     table t = table_read(path);
@@ -1177,6 +1839,133 @@ static void test_crafted_sizes(void **state)
     assert_close(number_at(&t, 0, "mean"), 2, 1e-12);
     assert_close(number_at(&t, 1, "mean"), 5, 1e-12);
     table_free(&t);
+}
+
+/* steps.csv with cumulative_reward (log_cumulative_reward) and choices.csv (an env with
+ * counted choices): summarised per series and x like value_rmse; two runs a, b give mean
+ * (a + b) / 2 and half width t_{0.975,1} |a - b| / 2. Two experiments overlay as series
+ * 0, 1 and 2, 3. Without the column in any experiment the cumulative reward is RL_ENOTFOUND
+ * (not drawn), in only some RL_EUNSUPPORTED naming the one without; without it choices.csv
+ * is malformed. */
+static void test_cumulative_reward_and_choices(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE], other[PATH_SIZE], out[PATH_SIZE], path[PATH_SIZE + 32];
+    PATHF(dir, "%s/reward_choices", tmpdir);
+    PATHF(other, "%s/reward_choices_other", tmpdir);
+    PATHF(out, "%s/reward_choices_overlay", tmpdir);
+    mkdir(out, 0777);
+    for (int k = 0; k < 2; k++) {
+        const char *d = k ? other : dir;
+        mkdir(d, 0777);
+        PATHF(path, "%s/configs.csv", d);
+        write_file(path, "config,algorithm\n0,dyna_q\n1,dyna_q_plus\n");
+        PATHF(path, "%s/summary.csv", d);
+        write_file(path, "config,episode,runs,mean_return,sd_return,ci95_low_return,"
+                         "ci95_high_return\n");
+        PATHF(path, "%s/runs.csv", d);
+        write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                         "0,0,0,1,completed,2,20,0\n1,0,1,2,completed,1,20,0\n"
+                         "2,1,0,3,completed,1,20,0\n3,1,1,4,completed,1,20,0\n");
+        PATHF(path, "%s/steps.csv", d);
+        write_file(path, "run,step,episode,value_rmse,cumulative_reward\n"
+                         "0,10,1,,1\n0,20,2,,3\n1,10,1,,0\n1,20,1,,1\n"
+                         "2,10,1,,2\n2,20,1,,2\n3,10,1,,4\n3,20,1,,6\n");
+    }
+    rl_plot_experiment e = experiment(dir);
+    rl_plot_curves_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_plot_write_cumulative_reward(&e, 1, plots_of(dir), true, &info, &err),
+                     RL_OK);
+    assert_int_equal(info.longest, 2);
+    assert_int_equal(info.n_defined, 4);
+    PATHF(path, "%s/plots/steps_cumulative_reward.csv", dir);
+    table t = table_read(path);
+    assert_int_equal(t.n_rows, 4);
+    const double mean[4] = {0.5, 2, 3, 4}, spread[4] = {1, 2, 2, 4};
+    for (size_t i = 0; i < 4; i++) {
+        assert_close(number_at(&t, i, "series"), i / 2, 0);
+        assert_close(number_at(&t, i, "step"), i % 2 ? 20 : 10, 0);
+        assert_close(number_at(&t, i, "mean_cumulative_reward"), mean[i], 1e-12);
+        double half = 12.706204736174698 * spread[i] / 2;
+        assert_close(number_at(&t, i, "ci95_high_cumulative_reward"), mean[i] + half, 1e-9);
+    }
+    table_free(&t);
+    /* The default y range, lines only: the later points (each series' second) 2 and 4 have
+     * the 1% and 99% quantiles 2.02 and 3.98, widened by half their span 0.98 to 1.04 and
+     * 4.96, which the largest value 4 caps; 5% of the span 2.96 on each side. */
+    assert_int_equal(rl_plot_write_cumulative_reward(&e, 1, plots_of(dir), false, &info, &err),
+                     RL_OK);
+    assert_close(info.low, 1.04 - 0.148, 1e-12);
+    assert_close(info.high, 4 + 0.148, 1e-12);
+
+    /* Two experiments: the second's configurations are series 2 and 3, with its values. */
+    rl_plot_experiment both[2] = {experiment(dir), experiment(other)};
+    both[1].first_id = both[0].n_configs;
+    assert_int_equal(rl_plot_write_cumulative_reward(both, 2, out, true, &info, &err), RL_OK);
+    PATHF(path, "%s/steps_cumulative_reward.csv", out);
+    t = table_read(path);
+    assert_int_equal(t.n_rows, 8);
+    for (size_t i = 0; i < 8; i++) {
+        assert_close(number_at(&t, i, "series"), i / 2, 0);
+        assert_close(number_at(&t, i, "mean_cumulative_reward"), mean[i % 4], 1e-12);
+    }
+    table_free(&t);
+
+    PATHF(path, "%s/choices.csv", dir);
+    write_file(path, "run,episode,decisions,chosen,fraction\n"
+                     "0,1,1,1,1\n0,2,1,0,0\n1,1,1,1,1\n1,2,1,1,1\n"
+                     "2,1,1,0,0\n2,2,2,1,0.5\n3,1,0,0,\n3,2,1,0,0\n");
+    assert_int_equal(rl_plot_write_choices(&e, 1, plots_of(dir), true, &info, &err), RL_OK);
+    PATHF(path, "%s/plots/choices_fraction.csv", dir);
+    t = table_read(path);
+    assert_int_equal(t.n_rows, 4);
+    /* series 1, episode 1: one defined value (run 3 took no counted decision) */
+    const double fraction[4] = {1, 0.5, 0, 0.25};
+    for (size_t i = 0; i < 4; i++) {
+        assert_close(number_at(&t, i, "series"), i / 2, 0);
+        assert_close(number_at(&t, i, "episode"), i % 2 + 1, 0);
+        assert_close(number_at(&t, i, "mean_fraction"), fraction[i], 1e-12);
+    }
+    assert_string_equal(text_at(&t, 2, "ci95_low_fraction"), "");
+    table_free(&t);
+    if (have_gnuplot) {
+        result r = RUN("plot", dir, "--what", "curves,steps");
+        expect_status(&r, 0);
+        assert_contains(r.out, "choices_fraction.png");
+        assert_contains(r.out, "steps_cumulative_reward.png");
+        result_free(&r);
+        /* The legend names the algorithms (series.h), as for every other curve. */
+        PATHF(path, "%s/plots/choices_series.tsv", dir);
+        char *series = slurp(path);
+        assert_non_null(series);
+        assert_contains(series, "\tDyna-Q\t");
+        assert_contains(series, "\tDyna-Q+\t");
+        free(series);
+        /* The other experiment has no choices.csv: said, and the rest drawn. */
+        r = RUN("plot", dir, other, "-o", out, "--what", "curves,steps");
+        expect_status(&r, 0);
+        assert_contains(r.out, "skipped choices: no choices.csv in ");
+        assert_contains(r.out, "steps_cumulative_reward.png");
+        result_free(&r);
+    }
+    PATHF(path, "%s/steps.csv", other);
+    write_file(path, "run,step,episode,value_rmse\n0,10,1,\n");
+    assert_int_equal(rl_plot_write_cumulative_reward(both, 2, out, true, &info, &err),
+                     RL_EUNSUPPORTED);
+    assert_contains(err.message, other);
+    assert_contains(err.message, "log_cumulative_reward");
+    assert_int_equal(rl_plot_write_cumulative_reward(&both[1], 1, out, true, &info, &err),
+                     RL_ENOTFOUND);
+    assert_contains(err.message, "cumulative_reward");
+    PATHF(path, "%s/choices.csv", dir);
+    write_file(path, "run,episode,decisions,chosen\n0,1,1,1\n");
+    assert_int_equal(rl_plot_write_choices(&e, 1, plots_of(dir), true, &info, &err),
+                     RL_EPARSE);
+    rl_plot_experiment_free(&e);
+    rl_plot_experiment_free(&both[0]);
+    rl_plot_experiment_free(&both[1]);
 }
 
 /* ---- errors --------------------------------------------------------------------------------- */
@@ -1196,7 +1985,7 @@ static void test_surface_numbers(void **state)
     for (size_t k = 0; k < 2; k++) {
         rl_plot_surface_info info;
         rl_error err;
-        assert_int_equal(rl_plot_write_surface(linear_dir, k, &info, &err), RL_OK);
+        assert_int_equal(rl_plot_write_surface(linear_dir, plots_of(linear_dir), k, &info, &err), RL_OK);
         assert_true(info.has_truth);
         assert_int_equal(info.rows, 5);
         assert_int_equal(info.cols, 5);
@@ -1352,7 +2141,7 @@ static void test_scripts_standalone(void **state)
     rl_plot_curves_info info;
     rl_error err;
     rl_error_clear(&err);
-    assert_int_equal(rl_plot_write_steps(steps_dir, &info, &err), RL_OK);
+    assert_int_equal(write_steps(steps_dir, &info, &err), RL_OK);
     char picture[PATH_SIZE];
     PATHF(picture, "%s/plots/steps_value_rmse.png", steps_dir);
     remove(picture);
@@ -1375,6 +2164,7 @@ int main(void)
         cmocka_unit_test(test_planner_pictures),
         cmocka_unit_test(test_learner_pictures),
         cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_log_ticks),
         cmocka_unit_test(test_plot_dir_function),
         cmocka_unit_test(test_arrows_match_policy),
         cmocka_unit_test(test_arrow_directions),
@@ -1384,11 +2174,19 @@ int main(void)
         cmocka_unit_test(test_curves_smoothing),
         cmocka_unit_test(test_steps_numbers),
         cmocka_unit_test(test_steps_picture),
+        cmocka_unit_test(test_cumulative_reward_and_choices),
         cmocka_unit_test(test_steps_fixture),
+        cmocka_unit_test(test_default_range),
+        cmocka_unit_test(test_iqm_curves),
+        cmocka_unit_test(test_overlay_data),
+        cmocka_unit_test(test_overlay_pictures),
         cmocka_unit_test(test_surface_numbers),
         cmocka_unit_test(test_surface_picture),
         cmocka_unit_test(test_crafted_config_number),
         cmocka_unit_test(test_crafted_sizes),
+        cmocka_unit_test(test_thinned_sweep),
+        cmocka_unit_test(test_thinned_curves),
+        cmocka_unit_test(test_crafted_scores),
         cmocka_unit_test(test_updates_numbers),
         cmocka_unit_test(test_updates_picture),
         cmocka_unit_test(test_no_gnuplot),

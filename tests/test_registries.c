@@ -34,6 +34,7 @@ static const struct {
     const char *const kv[8];
 } ENV_SAMPLES[] = {
     {"gridworld", {"preset", "cliff_walking", NULL}},
+    {"mdp", {"file", GRIDRL_SOURCE_DIR "/experiments/configs/maps/maximization_bias.mdp", NULL}},
 };
 
 static const char *const *env_sample(const char *type)

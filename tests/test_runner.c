@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "agents/registry.h"
+#include "experiments/io/csv.h"
 #include "experiments/runner/config.h"
 #include "experiments/runner/plan.h"
 #include "experiments/runner/results.h"
@@ -1160,6 +1161,107 @@ static void test_update_hook(void **state)
     rl_run_result_free(&res);
 }
 
+/* ---- a run's sections read by their columns (the live view's way) --------------------- */
+
+/* A reader of runs in progress parses a run's sections by rl_results_run_columns. Q-learning
+ * on an MDP file with a counted choice, with log_cumulative_reward: every row of every
+ * section has as many fields as those columns name, steps.csv's one more than without
+ * log_cumulative_reward (read so, its rows are refused), and choices.csv's fraction is its
+ * chosen / decisions, with each episode deciding once in A (its one counted state). */
+static void test_run_columns(void **state)
+{
+    (void)state;
+    char path[sizeof tmpdir + 32], dir[sizeof tmpdir + 32];
+    snprintf(path, sizeof path, "%s/choice.mdp", tmpdir);
+    write_file(path, "state A start\nstate B\nstate end terminal\n"
+                     "A left -> B\nA right -> end\ncount A left\n"
+                     "B b1 -> end normal(-0.1, 1)\nB b2 -> end 1\n");
+    fixture f;
+    fixture_build(&f, "[experiment]\nepisodes = 30\nlog_every_steps = 4\n"
+                      "log_cumulative_reward = true\nground_truth = false\n"
+                      "[env]\ntype = mdp\nfile = choice.mdp\n"
+                      "[agent]\nalgorithm = q_learning\nalpha = 0.1\nepsilon = 0.5\n"
+                      "gamma = 1\n");
+    rl_run_result res;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_run_execute(f.plan, 0, NULL, &res, &err), RL_OK);
+    snprintf(dir, sizeof dir, "%s/columns", tmpdir);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    assert_int_equal(rl_run_files_write(dir, &res, &err), RL_OK);
+    rl_run_file rf;
+    assert_int_equal(rl_run_file_open(dir, 0, &rf, &err), RL_OK);
+    /* episodes.csv's rows end with the configuration's number and label: "q_learning". */
+    char *label = rl_plan_label_header(f.plan);
+    assert_non_null(label);
+    assert_string_equal(label, "algorithm");
+    size_t sections = 0;
+    for (size_t i = 0; rl_run_file_names[i]; i++) {
+        const char *name = rl_run_file_names[i];
+        char *data;
+        size_t size;
+        assert_int_equal(rl_run_file_read(&rf, name, &data, &size, &err), RL_OK);
+        if (!data)
+            continue;
+        char *columns = rl_results_run_columns(name, true, label);
+        if (strcmp(name, "score.csv") == 0) { /* scores.csv's input, no file of its own */
+            assert_null(columns);
+            free(data);
+            continue;
+        }
+        assert_non_null(columns);
+        rl_csv c;
+        assert_int_equal(rl_csv_open_memory(&c, rf.path, data, size, columns, &err), RL_OK);
+        int col_decisions = rl_csv_column(&c, "decisions", NULL),
+            col_chosen = rl_csv_column(&c, "chosen", NULL),
+            col_fraction = rl_csv_column(&c, "fraction", NULL),
+            col_algorithm = rl_csv_column(&c, "algorithm", NULL);
+        size_t rows = 0;
+        int rc;
+        while ((rc = rl_csv_next(&c, &err)) == 1) {
+            rows++;
+            if (strcmp(name, "episodes.csv") == 0)
+                assert_string_equal(rl_csv_field(&c, col_algorithm), "q_learning");
+            if (strcmp(name, "choices.csv") != 0)
+                continue;
+            size_t decisions, chosen;
+            double fraction;
+            assert_true(rl_csv_size(&c, col_decisions, &decisions));
+            assert_true(rl_csv_size(&c, col_chosen, &chosen));
+            assert_true(rl_csv_double(&c, col_fraction, &fraction));
+            assert_int_equal(decisions, 1);
+            assert_true(chosen <= 1);
+            assert_close(fraction, (double)chosen, 0.0);
+        }
+        if (rc != 0)
+            fail_msg("%s's rows do not fit its columns %s: %s", name, columns, err.message);
+        assert_true(rows > 0);
+        if (strcmp(name, "choices.csv") == 0)
+            assert_int_equal(rows, 30);
+        rl_csv_close(&c);
+        char *plain = rl_results_run_columns(name, false, label);
+        assert_non_null(plain);
+        if (strcmp(name, "steps.csv") == 0) {
+            assert_non_null(strstr(columns, ",cumulative_reward"));
+            assert_int_equal(rl_csv_open_memory(&c, rf.path, data, size, plain, &err), RL_OK);
+            assert_true(rl_csv_next(&c, &err) < 0);
+            rl_csv_close(&c);
+        } else {
+            assert_string_equal(columns, plain);
+        }
+        free(plain);
+        free(columns);
+        free(data);
+        sections++;
+    }
+    assert_int_equal(sections, 7); /* runs, timing, episodes, steps, values, policy, choices */
+    assert_null(rl_results_run_columns("nothing.csv", false, label));
+    free(label);
+    rl_run_file_close(&rf);
+    rl_run_result_free(&res);
+    fixture_free(&f);
+}
+
 /* ---- rl_run_execute with the real random agent: the rows agree with themselves --------- */
 
 static void test_execute_random(void **state)
@@ -1453,6 +1555,7 @@ int main(void)
         cmocka_unit_test(test_statistics_reject_foreign_rows),
         cmocka_unit_test(test_finish_needs_every_run),
         cmocka_unit_test(test_run_file_malformed),
+        cmocka_unit_test(test_run_columns),
         cmocka_unit_test(test_execute_random),
         cmocka_unit_test(test_update_hook),
         cmocka_unit_test(test_behavior_values_and_visits),

@@ -212,7 +212,7 @@ static int compare(const char *out, const rl_bench_process_options *opt, const h
     size_t total = opt->seeds * opt->episodes, seen = 0;
     res->first_difference = 0;
     while ((rc = rl_csv_next(&c, err)) == 1) {
-        size_t run, episode, length;
+        size_t run = 0, episode = 0, length = 0; /* i is formed before ok is checked */
         double ret;
         bool ok = rl_csv_size(&c, run_col, &run) && rl_csv_size(&c, episode_col, &episode) &&
                   rl_csv_size(&c, length_col, &length) && rl_csv_double(&c, return_col, &ret);

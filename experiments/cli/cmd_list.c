@@ -17,7 +17,7 @@
 #include "rl/features.h"
 
 const char rl_cli_list_help[] =
-    "usage: gridrl list [envs|presets|agents|features|experiment]...\n"
+    "usage: gridrl list [--names] [envs|presets|agents|features|experiment]...\n"
     "\n"
     "Lists what a config file can name: every environment type with its [env] parameters\n"
     "(type, default, allowed range, meaning), the shipped presets with the defaults they\n"
@@ -26,13 +26,17 @@ const char rl_cli_list_help[] =
     "with the keys each reads. With arguments, only those sections.\n"
     "\n"
     "options:\n"
+    "  --names      only the names, one a line (env types, presets and their aliases,\n"
+    "               algorithms, feature kinds, [experiment] keys): what shell completion\n"
+    "               reads\n"
     "  -h, --help   show this help\n"
     "\n"
     "examples:\n"
     "  gridrl list\n"
     "  gridrl list presets\n"
     "  gridrl list envs agents\n"
-    "  gridrl list features\n";
+    "  gridrl list features\n"
+    "  gridrl list --names presets\n";
 
 enum { SHOW_ENVS = 1, SHOW_PRESETS = 2, SHOW_AGENTS = 4, SHOW_FEATURES = 8, SHOW_EXPERIMENT = 16 };
 
@@ -191,6 +195,54 @@ static int list_presets(void)
         if (rc != RL_CLI_OK)
             return rc;
     }
+    printf("\n  aliases (Gymnasium's ids; their action orders differ from ours, see README):\n");
+    for (const rl_preset_alias *a = rl_preset_aliases; a->alias; a++)
+        printf("    %s = %s\n", a->alias, a->name);
+    return RL_CLI_OK;
+}
+
+/* --names: one name a line, for shell completion. */
+static void print_param_names(const rl_param_spec *table)
+{
+    size_t n = table ? rl_param_count(table) : 0;
+    for (size_t i = 0; i < n; i++)
+        printf("%s\n", table[i].name);
+}
+
+static int names_envs(void)
+{
+    for (const rl_env_type *const *t = rl_env_types; *t; t++)
+        printf("%s\n", (*t)->name);
+    return RL_CLI_OK;
+}
+
+static int names_presets(void)
+{
+    for (const rl_preset *const *p = rl_presets; *p; p++)
+        printf("%s\n", (*p)->name);
+    for (const rl_preset_alias *a = rl_preset_aliases; a->alias; a++)
+        printf("%s\n", a->alias);
+    return RL_CLI_OK;
+}
+
+static int names_agents(void)
+{
+    const rl_agent *a;
+    for (size_t i = 0; (a = rl_agent_at(i)); i++)
+        printf("%s\n", rl_agent_name(a));
+    return RL_CLI_OK;
+}
+
+static int names_features(void)
+{
+    for (const rl_feature_type *const *t = rl_feature_types; *t; t++)
+        printf("%s\n", (*t)->name);
+    return RL_CLI_OK;
+}
+
+static int names_experiment(void)
+{
+    print_param_names(rl_experiment_params);
     return RL_CLI_OK;
 }
 
@@ -255,33 +307,37 @@ static bool parse_topic(const char *arg, unsigned *topics)
 int rl_cli_list(const rl_cli_command *cmd, int argc, char **argv)
 {
     unsigned topics = 0;
-    const char *names[8];
-    rl_positionals pos = {names, 8, 0, "section"};
-    const rl_option options[] = {{NULL, 0, NULL, NULL, 0, 0}};
+    const char *topic_names[8];
+    rl_positionals pos = {topic_names, 8, 0, "section"};
+    bool names_only = false;
+    const rl_option options[] = {{"--names", RL_OPTION_FLAG, &names_only, NULL, 0, 0},
+                                 {NULL, 0, NULL, NULL, 0, 0}};
     int status = rl_options_parse(cmd, argc, argv, options, &pos);
     if (status != RL_CLI_OK)
         return status == RL_OPTIONS_HELP ? RL_CLI_OK : status;
     for (size_t i = 0; i < pos.n; i++)
-        if (!parse_topic(names[i], &topics))
+        if (!parse_topic(topic_names[i], &topics))
             return rl_cli_usage_error(cmd, "unknown section '%s' (valid: envs, presets, agents, "
                                            "features, experiment)",
-                                      names[i]);
+                                      topic_names[i]);
     if (topics == 0)
         topics = SHOW_ENVS | SHOW_PRESETS | SHOW_AGENTS | SHOW_FEATURES | SHOW_EXPERIMENT;
 
     /* Sections in a fixed order, separated by a blank line. */
     int (*const sections[])(void) = {list_envs, list_presets, list_agents, list_features,
                                      list_experiment};
+    int (*const names[])(void) = {names_envs, names_presets, names_agents, names_features,
+                                  names_experiment};
     const unsigned bits[] = {SHOW_ENVS, SHOW_PRESETS, SHOW_AGENTS, SHOW_FEATURES,
                              SHOW_EXPERIMENT};
     bool first = true;
     for (size_t k = 0; k < 5; k++) {
         if (!(topics & bits[k]))
             continue;
-        if (!first)
+        if (!first && !names_only)
             putchar('\n');
         first = false;
-        int rc = sections[k]();
+        int rc = names_only ? names[k]() : sections[k]();
         if (rc != RL_CLI_OK)
             return rc;
     }

@@ -1,7 +1,9 @@
 /* `gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--resume|--force]
- * [--quiet]`: validates the whole plan, then runs it on N threads, each run into its own
- * directory, and assembles the output files; the results of each configuration are then drawn
- * as the books draw them (values in the cells, greedy arrows).
+ * [--quiet] [--live]`: validates the whole plan, then runs it on N threads, each run into its
+ * own directory, and assembles the output files; the results of each configuration are then
+ * drawn as the books draw them (values in the cells, greedy arrows). --live draws the
+ * learning curve of the finished runs meanwhile (experiments/plot/live.h), in place of the
+ * progress bar.
  *
  * SIGINT and SIGTERM set a flag (the one piece of process-wide state: a signal handler can
  * reach nothing else); runs in flight are abandoned at their next episode, finished runs stay
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +28,7 @@
 #include "experiments/cli/options.h"
 #include "experiments/io/output.h"
 #include "experiments/runner/plan.h"
+#include "experiments/plot/live.h"
 #include "experiments/plot/plot.h"
 #include "experiments/runner/results.h"
 #include "experiments/runner/run.h"
@@ -37,7 +41,7 @@
 const char rl_cli_run_help[] =
     "usage: gridrl run [CONFIG] [section.key=value ...] [-o DIR] [-s section.key=value ...]\n"
     "                  [--only SELECTION ...] [-j N] [--resume|--force] [--keep-runs]\n"
-    "                  [--no-progress] [--quiet]\n"
+    "                  [--no-progress] [--quiet] [--live]\n"
     "\n"
     "Runs the experiment CONFIG describes (an INI file: [experiment], [env], [agent]) and\n"
     "writes its results into DIR. Without CONFIG, runs the built-in " DEFAULT_CONFIG "\n"
@@ -62,7 +66,14 @@ const char rl_cli_run_help[] =
     "  --keep-runs          keep runs/ (each run's rows) once the experiment's files are\n"
     "                       written; by default every row is stored once, in those files\n"
     "  --no-progress        no progress bar (it is drawn only when stderr is a terminal)\n"
-    "  -q, --quiet          print nothing but errors: no progress bar, no summary\n"
+    "  -q, --quiet          print nothing but errors: no progress bar, no summary, no live\n"
+    "                       view\n"
+    "  --live               while it runs, draw the mean return per episode of the runs\n"
+    "                       finished so far, every 2 s (also [experiment] live = true): in a\n"
+    "                       gnuplot window when a display exists (DISPLAY or\n"
+    "                       WAYLAND_DISPLAY) and gnuplot has one (qt, wxt, x11), else as\n"
+    "                       text in the terminal (gnuplot's dumb terminal); it ends with the\n"
+    "                       run or on Ctrl-C, and never slows the runs\n"
     "\n"
     "output files: config.ini configs.csv runs.csv timing.csv values.csv policy.csv,\n"
     "              iterations.csv (planners), episodes.csv summary.csv scores.csv\n"
@@ -74,8 +85,8 @@ const char rl_cli_run_help[] =
     "  gridrl run experiments/configs/zhao_fig4_4.ini -o results/fig4_4\n"
     "  gridrl run experiments/configs/zhao_fig3_4a.ini -s agent.gamma=0.5,0.9 --force\n"
     "  gridrl run experiments/configs/zhao_fig3_4a.ini agent.gamma=0.5 -o results/g\n"
-    "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini -j 2\n"
-    "  gridrl run experiments/configs/cliff_sarsa_vs_q.ini --resume\n";
+    "  gridrl run experiments/configs/sb_example6_6_cliff.ini -j 2 --live\n"
+    "  gridrl run experiments/configs/sb_example6_6_cliff.ini --resume\n";
 
 typedef struct run_options {
     const char *config, *out;
@@ -83,7 +94,7 @@ typedef struct run_options {
     rl_option_list only;      /* --only: joined into one experiment.only override */
     char *only_override;
     size_t threads;
-    bool force, quiet, no_progress, resume, keep_runs;
+    bool force, quiet, no_progress, resume, keep_runs, live;
     int argc; /* the command's arguments, for the resume hint */
     char **argv;
 } run_options;
@@ -100,6 +111,7 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
         {"--keep-runs", RL_OPTION_FLAG, &o->keep_runs, NULL, 0, 0},
         {"-q|--quiet", RL_OPTION_FLAG, &o->quiet, NULL, 0, 0},
         {"--no-progress", RL_OPTION_FLAG, &o->no_progress, NULL, 0, 0},
+        {"--live", RL_OPTION_FLAG, &o->live, NULL, 0, 0},
         {NULL, 0, NULL, NULL, 0, 0},
     };
     const char **args = calloc((size_t)argc, sizeof *args);
@@ -139,6 +151,8 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
     }
     if (o->force && o->resume)
         return rl_cli_usage_error(cmd, "--resume and --force exclude each other");
+    if (o->live && o->quiet)
+        return rl_cli_usage_error(cmd, "--live and --quiet exclude each other");
     return RL_CLI_OK;
 }
 
@@ -305,11 +319,19 @@ static void print_run(const rl_plan *p, const rl_run_result *r, const rl_grid_st
         double best = 0.0;
         for (size_t a = 0; a < m->n_actions; a++)
             best = pi[a] > best ? pi[a] : best;
-        for (size_t a = 0; a < m->n_actions; a++)
-            if (pi[a] >= best - 1e-12)
-                strncat(arrows[s], rl_grid_arrow(m->action_drow[a], m->action_dcol[a],
-                                                 style->ascii),
-                        sizeof arrows[s] - strlen(arrows[s]) - 1);
+        for (size_t a = 0; a < m->n_actions; a++) {
+            if (!(pi[a] >= best - 1e-12))
+                continue;
+            /* An action that is no move (an MDP file's) shows by its name. */
+            bool named = m->action_drow[a] == 0 && m->action_dcol[a] == 0 &&
+                         strcmp(m->action_names[a], "stay") != 0;
+            if (named && arrows[s][0])
+                strncat(arrows[s], ",", sizeof arrows[s] - strlen(arrows[s]) - 1);
+            strncat(arrows[s],
+                    named ? m->action_names[a]
+                          : rl_grid_arrow(m->action_drow[a], m->action_dcol[a], style->ascii),
+                    sizeof arrows[s] - strlen(arrows[s]) - 1);
+        }
         arrow_ptrs[s] = arrows[s];
     }
     print_run_line(p, r, true);
@@ -636,21 +658,50 @@ static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_e
     return rc;
 }
 
+static bool has_display(void)
+{
+    const char *x = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+    return (x && x[0]) || (wayland && wayland[0]);
+}
+
+/* The live view (--live or [experiment] live), or NULL: without it the runs go on, with a
+ * note saying why. */
+static rl_live *start_live(const rl_plan *p, const run_options *o, const char *dir)
+{
+    if (o->quiet || !(o->live || rl_params_bool(p->experiment, "live")))
+        return NULL;
+    rl_live_options lo = {
+        .dir = dir,
+        .n_runs = p->n_configurations * p->seeds,
+        .interval = 2.0,
+        .out = stdout,
+        .redraw = rl_cli_isatty(stdout),
+        .width = 100,
+        .height = 30,
+        .window = has_display(),
+        .log = stderr,
+    };
+    struct winsize ws;
+    if (lo.redraw && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40 &&
+        ws.ws_row >= 12) {
+        lo.width = ws.ws_col - 1;
+        lo.height = ws.ws_row - 1;
+    }
+    rl_live *view = NULL;
+    rl_error err;
+    rl_error_clear(&err);
+    if (rl_live_start(&lo, &view, &err) != RL_OK) {
+        char buf[RL_ERROR_MESSAGE_MAX + RL_ERROR_FILE_MAX + 64];
+        rl_error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "gridrl: no live view: %s\n", buf);
+    }
+    return view;
+}
+
 static int execute(const rl_plan *p, const run_options *o, const char *dir, const char *cmdline,
                    rl_error *err)
 {
-    rl_run_result *keep = calloc(p->n_configurations, sizeof *keep);
-    if (!keep)
-        return rl_error_set(err, RL_ENOMEM, "out of memory");
-    rl_schedule_options options = {
-        .threads = o->threads ? o->threads : default_threads(),
-        .progress = !o->quiet && !o->no_progress && rl_cli_isatty(stderr) ? draw_progress
-                                                                           : NULL,
-        .stop = &stop_requested,
-        .keep = o->quiet ? NULL : keep,
-    };
     rl_schedule_report report;
-    int rc;
     if (o->resume && rl_results_finished(dir)) {
         /* Its files are written and its runs' rows are in them: nothing is left to do. */
         size_t runs = rl_plan_selected_runs(p);
@@ -658,12 +709,27 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
         if (!o->quiet)
             printf("%s: %zu run%s (%zu already complete): the experiment in %s/ is finished\n",
                    p->name, report.total, report.total == 1 ? "" : "s", report.skipped, dir);
-        free(keep);
         return RL_OK;
     }
+    rl_run_result *keep = calloc(p->n_configurations, sizeof *keep);
+    if (!keep)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    rl_live *view = start_live(p, o, dir);
+    rl_schedule_options options = {
+        .threads = o->threads ? o->threads : default_threads(),
+        /* The live view says how many runs are done: no progress bar under it. */
+        .progress = !o->quiet && !o->no_progress && !view && rl_cli_isatty(stderr)
+                        ? draw_progress
+                        : NULL,
+        .stop = &stop_requested,
+        .keep = o->quiet ? NULL : keep,
+    };
+    int rc;
     catch_signals(true);
     rc = rl_schedule_run(p, dir, &options, &report, err);
     catch_signals(false);
+    /* A last frame of the finished experiment; none after Ctrl-C. */
+    rl_live_finish(view, rc == RL_OK);
     if (rc == RL_EINTERRUPTED) {
         char *resume = command_line(o->argc, o->argv, true);
         fprintf(stderr,

@@ -91,6 +91,13 @@ static int set_from_config(rl_params *params, const char *path)
     int rc = rl_config_load_file(path, &c, &err);
     if (rc == RL_OK)
         rc = rl_plan_build(c, &p, &err);
+    /* show draws gridworlds: an MDP file is text to read as it stands. */
+    if (rc == RL_OK && p->env_type != rl_gridworld) {
+        rc = rl_error_set(&err, RL_EUNSUPPORTED,
+                          "%s: env type %s is not a gridworld; gridrl show draws gridworlds "
+                          "(an MDP file is best read as it stands)",
+                          path, p->env_type->name);
+    }
     for (size_t i = 0; rc == RL_OK && i < c->n_entries; i++) {
         const rl_config_entry *e = &c->entries[i];
         if (strcmp(e->section, "env") == 0)
@@ -426,8 +433,9 @@ static int print_params(const rl_params *params, const bool *user_set, const rl_
 }
 
 /* Draws and describes the compiled gridworld. */
-static int show(const rl_mdp *m, const rl_map *map, const rl_params *params,
-                const bool *user_set, const rl_preset *preset, const options *opt)
+static int show(const rl_mdp *m, const rl_map *map, const rl_map *after,
+                const rl_params *params, const bool *user_set, const rl_preset *preset,
+                const options *opt)
 {
     rl_grid_style style = {.color = rl_cli_use_color(stdout, opt->color), .ascii = opt->ascii};
     extras x;
@@ -453,6 +461,15 @@ static int show(const rl_mdp *m, const rl_map *map, const rl_params *params,
     rl_grid_draw(stdout, &view, &style);
     rl_grid_legend(stdout, &view, &style);
     putchar('\n');
+    if (after) {
+        printf("after %ld steps (change_at) the map becomes%s%s:\n\n",
+               rl_params_int(params, "change_at"),
+               rl_params_has(params, "map_after") ? " " : "",
+               rl_params_has(params, "map_after") ? rl_params_string(params, "map_after") : "");
+        rl_grid_view second = {.rows = after->rows, .cols = after->cols, .cells = after->cells};
+        rl_grid_draw(stdout, &second, &style);
+        putchar('\n');
+    }
 
     print_model(m, map, params, preset, opt->ascii);
     int rc = print_starts(m);
@@ -492,8 +509,9 @@ int rl_cli_show(const rl_cli_command *cmd, int argc, char **argv)
     rl_params *params = rl_params_alloc(rl_gridworld_params);
     size_t n_keys = rl_param_count(rl_gridworld_params);
     bool *user_set = calloc(n_keys, sizeof *user_set);
-    rl_map *map = NULL;
+    rl_map *map = NULL, *after = NULL;
     rl_mdp *m = NULL;
+    rl_env *env = NULL;
     const rl_preset *preset = NULL;
     if (!params || !user_set) {
         fprintf(stderr, "gridrl: out of memory\n");
@@ -523,15 +541,25 @@ int rl_cli_show(const rl_cli_command *cmd, int argc, char **argv)
         status = rl_cli_error(&err);
         goto done;
     }
-    if (show(m, map, params, user_set, preset, &opt) != RL_OK) {
+    /* A map change: the second map, checked against the first as a run checks it. */
+    if (rl_gridworld_load_map_after(params, &after, &err) != RL_OK ||
+        ((after || rl_params_has(params, "change_at")) &&
+         rl_env_alloc(rl_gridworld, params, &env, &err) != RL_OK)) {
+        status = err.code == RL_ENOMEM ? rl_cli_error(&err)
+                                       : (rl_cli_error(&err), RL_CLI_USAGE);
+        goto done;
+    }
+    if (show(m, map, after, params, user_set, preset, &opt) != RL_OK) {
         fprintf(stderr, "gridrl: out of memory\n");
         status = RL_CLI_FAILURE;
         goto done;
     }
     status = fflush(stdout) == 0 ? RL_CLI_OK : RL_CLI_FAILURE;
 done:
+    rl_env_free(env);
     rl_mdp_free(m);
     rl_map_free(map);
+    rl_map_free(after);
     rl_params_free(params);
     free(user_set);
     free(opt.sets.values);

@@ -13,6 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
 #include "experiments/io/csv.h"
 #include "experiments/runner/plan.h"
 #include "experiments/io/output.h"
@@ -21,6 +24,11 @@
 const char *rl_plot_metric_name(rl_plot_metric m)
 {
     return m == RL_PLOT_LENGTH ? "length" : m == RL_PLOT_VALUE_RMSE ? "value_rmse" : "return";
+}
+
+const char *rl_plot_stat_name(rl_plot_stat s)
+{
+    return s == RL_PLOT_IQM ? "iqm" : "mean";
 }
 
 /* Opens DIR/NAME with its header (csv.h). */
@@ -51,23 +59,29 @@ static void put_number(FILE *f, double x)
         fprintf(f, "%.12g", x + 0.0);
 }
 
-/* Opens DIR/plots/NAME for writing, making DIR/plots/ when it is not there yet. */
-static int open_output(rl_output_file *o, const char *dir, const char *name, rl_error *err)
+/* Opens PLOTS/NAME for writing, making the folder PLOTS when it is not there yet. */
+static int open_output(rl_output_file *o, const char *plots, const char *name, rl_error *err)
 {
-    char plots[RL_OUTPUT_PATH_MAX];
-    snprintf(plots, sizeof plots, "%.4000s/plots", dir);
     int rc = rl_output_make_dir(plots, err);
     return rc == RL_OK ? rl_output_open(o, plots, name, err) : rc;
 }
 
 /* ---- Learning curves ---- */
 
-/* out[i]: the mean of the defined values among x[i - window + 1 .. i]. rl_moving_average
- * takes finite values only, and a curve may lack values (value_rmse, a one-run interval). */
-static void moving_average(const double *x, size_t n, size_t window, double *out)
+/* out[i]: the mean of the defined values among x[j] whose episode[j] is one of the window
+ * episodes episode[i] - window + 1 .. episode[i] (episodes ascending). With every episode
+ * present that is x[i - window + 1 .. i]; episodes thinned by log_every_episodes leave
+ * fewer points in a window, never more episodes. rl_moving_average takes finite values only,
+ * and a curve may lack values (value_rmse, a one-run interval). */
+static void moving_average(const double *x, const size_t *episode, size_t n, size_t window,
+                           double *out)
 {
+    size_t start = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t start = i + 1 >= window ? i + 1 - window : 0, count = 0;
+        /* (Episode numbers are read from files: no sum that could wrap around.) */
+        while (start < i && (episode[start] > episode[i] || episode[i] - episode[start] >= window))
+            start++;
+        size_t count = 0;
         double sum = 0.0;
         for (size_t j = start; j <= i; j++)
             if (isfinite(x[j])) {
@@ -79,7 +93,7 @@ static void moving_average(const double *x, size_t n, size_t window, double *out
 }
 
 typedef struct curve {
-    size_t config, n, capacity;
+    size_t series, n, capacity;
     size_t *episode, *runs;
     double *y[3]; /* mean, ci95 low, ci95 high */
 } curve;
@@ -121,27 +135,33 @@ static int curve_push(curve *c, size_t episode, size_t runs, const double *y, rl
     return RL_OK;
 }
 
-/* Writes one configuration's curve (smoothed) and empties it. */
+/* Writes one series' curve (smoothed), adds what is drawn of it to range (bounds with
+ * bands), and empties it. */
 static int curve_flush(FILE *f, curve *c, size_t smooth, rl_plot_curves_info *info,
-                       rl_error *err)
+                       rl_plot_range *range, bool bands, rl_error *err)
 {
     if (smooth > 1 && c->n) {
         double *tmp = malloc(c->n * sizeof *tmp);
         if (!tmp)
             return rl_error_set(err, RL_ENOMEM, "out of memory");
         for (int i = 0; i < 3; i++) {
-            moving_average(c->y[i], c->n, smooth, tmp);
+            moving_average(c->y[i], c->episode, c->n, smooth, tmp);
             memcpy(c->y[i], tmp, c->n * sizeof *tmp);
         }
         free(tmp);
     }
     for (size_t k = 0; k < c->n; k++) {
-        fprintf(f, "%zu,%zu,%zu", c->config, c->episode[k], c->runs[k]);
+        fprintf(f, "%zu,%zu,%zu", c->series, c->episode[k], c->runs[k]);
         for (int i = 0; i < 3; i++) {
             fputc(',', f);
             put_number(f, c->y[i][k]);
+            if (i && !bands)
+                continue;
             if (isfinite(c->y[i][k]) && !(c->y[i][k] > 0))
                 info->positive = false;
+            int rc = rl_plot_range_add(range, c->y[i][k], rl_plot_is_later(k, c->n), err);
+            if (rc != RL_OK)
+                return rc;
         }
         fputc('\n', f);
         info->n_defined += isfinite(c->y[0][k]);
@@ -151,23 +171,22 @@ static int curve_flush(FILE *f, curve *c, size_t smooth, rl_plot_curves_info *in
     return RL_OK;
 }
 
-int rl_plot_write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
-                         rl_plot_curves_info *info, rl_error *err)
+/* Appends experiment e's summary.csv rows of selected configurations to f, as series. */
+static int curves_from_summary(const rl_plot_experiment *e, FILE *f, rl_plot_metric metric,
+                               size_t smooth, bool bands, rl_plot_curves_info *info,
+                               rl_plot_range *range, rl_error *err)
 {
     const char *m = rl_plot_metric_name(metric);
-    char names[3][64], file[64];
+    char names[3][64];
     snprintf(names[0], sizeof names[0], "mean_%s", m);
     snprintf(names[1], sizeof names[1], "ci95_low_%s", m);
     snprintf(names[2], sizeof names[2], "ci95_high_%s", m);
-    snprintf(file, sizeof file, "curves_%s.csv", m);
-    memset(info, 0, sizeof *info);
-    info->positive = true;
-
     rl_csv in;
-    int rc = csv_open(&in, dir, "summary.csv", err);
+    int rc = csv_open(&in, e->dir, "summary.csv", err);
     if (rc != RL_OK)
         return rc;
-    int col_config = rl_csv_column(&in, "config", err), col_episode = rl_csv_column(&in, "episode", err),
+    int col_config = rl_csv_column(&in, "config", err),
+        col_episode = rl_csv_column(&in, "episode", err),
         col_runs = rl_csv_column(&in, "runs", err), col[3];
     for (int i = 0; i < 3; i++)
         col[i] = rl_csv_column(&in, names[i], err);
@@ -176,13 +195,6 @@ int rl_plot_write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
         rl_csv_close(&in);
         return RL_EPARSE;
     }
-    rl_output_file o;
-    rc = open_output(&o, dir, file, err);
-    if (rc != RL_OK) {
-        rl_csv_close(&in);
-        return rc;
-    }
-    fprintf(o.f, "config,episode,runs,%s,%s,%s\n", names[0], names[1], names[2]);
     curve c = {0};
     while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
         rc = RL_OK;
@@ -193,24 +205,60 @@ int rl_plot_write_curves(const char *dir, rl_plot_metric metric, size_t smooth,
             rc = bad_number(&in, col_episode, err);
         else if (!rl_csv_size(&in, col_runs, &runs))
             rc = bad_number(&in, col_runs, err);
+        else if (config >= e->n_configs)
+            rc = rl_csv_error(&in, col_config, err, "configuration %zu is not in configs.csv",
+                              config);
         if (rc != RL_OK)
             break;
-        if (c.n && config != c.config)
-            rc = curve_flush(o.f, &c, smooth, info, err);
-        c.config = config;
+        if (!e->selected[config])
+            continue;
+        if (c.n && e->first_id + config != c.series)
+            rc = curve_flush(f, &c, smooth, info, range, bands, err);
+        c.series = e->first_id + config;
         double y[3] = {csv_number(&in, col[0]), csv_number(&in, col[1]),
                        csv_number(&in, col[2])};
         if (rc == RL_OK)
             rc = curve_push(&c, episode, runs, y, err);
     }
     if (rc == RL_OK)
-        rc = curve_flush(o.f, &c, smooth, info, err);
+        rc = curve_flush(f, &c, smooth, info, range, bands, err);
     curve_free(&c);
     rl_csv_close(&in);
+    return rc;
+}
+
+static int curves_from_episodes(const rl_plot_experiment *e, FILE *f, rl_plot_metric metric,
+                                size_t smooth, bool bands, rl_plot_curves_info *info,
+                                rl_plot_range *range, rl_error *err);
+
+int rl_plot_write_curves(const rl_plot_experiment *e, size_t n, const char *plots,
+                         rl_plot_metric metric, rl_plot_stat stat, size_t smooth, bool bands,
+                         rl_plot_curves_info *info, rl_error *err)
+{
+    const char *m = rl_plot_metric_name(metric), *st = rl_plot_stat_name(stat);
+    char file[64];
+    snprintf(file, sizeof file, "curves_%s.csv", m);
+    memset(info, 0, sizeof *info);
+    info->positive = true;
+    info->low = info->high = NAN;
+    rl_output_file o;
+    int rc = open_output(&o, plots, file, err);
+    if (rc != RL_OK)
+        return rc;
+    fprintf(o.f, "series,episode,runs,%s_%s,ci95_low_%s,ci95_high_%s\n", st, m, m, m);
+    rl_plot_range range;
+    rl_plot_range_init(&range);
+    for (size_t i = 0; rc == RL_OK && i < n; i++)
+        rc = stat == RL_PLOT_IQM
+                 ? curves_from_episodes(&e[i], o.f, metric, smooth, bands, info, &range, err)
+                 : curves_from_summary(&e[i], o.f, metric, smooth, bands, info, &range, err);
+    if (rc == RL_OK && !rl_plot_range_get(&range, &info->low, &info->high))
+        info->low = info->high = NAN;
+    rl_plot_range_free(&range);
     return rl_output_close(&o, rc, err);
 }
 
-/* ---- Policy arrows ---- */
+/* ---- Runs, and the policy's arrows ---- */
 
 /* The unit displacement of an action named by words joined by '_' (up, down, left, right,
  * stay): rows grow downwards. False for any other word. */
@@ -237,12 +285,11 @@ static bool action_direction(const char *name, double *dx, double *dy)
     return true;
 }
 
-static size_t count_configs(const char *dir, rl_error *err, int *rc);
-
 /* run -> (config, replicate) from DIR/runs.csv, and the most episodes of a run. Every
- * number read from a result file is untrusted: a run's configuration must be one that
- * DIR/configs.csv lists, so that it can index per-configuration arrays. Runs come in
- * increasing order; a run a partial experiment (--only) did not run has config RUN_ABSENT. */
+ * number read from a result file is untrusted: a run's configuration must be one of the
+ * n_configs that DIR/configs.csv lists, so that it can index per-configuration arrays. Runs
+ * come in increasing order; a run a partial experiment (--only) did not run has config
+ * RUN_ABSENT. */
 #define RUN_ABSENT ((size_t)-1)
 
 typedef struct run_table {
@@ -256,15 +303,11 @@ static void run_table_free(run_table *t)
     free(t->replicate);
 }
 
-static int run_table_read(const char *dir, run_table *t, rl_error *err)
+static int run_table_read(const char *dir, size_t n_configs, run_table *t, rl_error *err)
 {
     memset(t, 0, sizeof *t);
-    int rc = RL_OK;
-    size_t n_configs = count_configs(dir, err, &rc);
-    if (rc != RL_OK)
-        return rc;
     rl_csv in;
-    rc = csv_open(&in, dir, "runs.csv", err);
+    int rc = csv_open(&in, dir, "runs.csv", err);
     if (rc != RL_OK)
         return rc;
     int col_run = rl_csv_column(&in, "run", err), col_config = rl_csv_column(&in, "config", err),
@@ -313,8 +356,10 @@ static int run_table_read(const char *dir, run_table *t, rl_error *err)
                 break;
             }
         }
-        for (; t->n < run; t->n++) /* runs the experiment left out */
+        for (; t->n < run; t->n++) { /* runs the experiment left out */
             t->config[t->n] = RUN_ABSENT;
+            t->replicate[t->n] = RUN_ABSENT;
+        }
         t->config[t->n] = config;
         t->replicate[t->n] = replicate;
         t->most_episodes = episodes > t->most_episodes ? episodes : t->most_episodes;
@@ -326,10 +371,136 @@ static int run_table_read(const char *dir, run_table *t, rl_error *err)
     return rc;
 }
 
-int rl_plot_write_arrows(const char *dir, rl_error *err)
+/* ---- IQM curves ---- */
+
+/* One row of episodes.csv: a run's value (NaN: empty) at an episode. */
+typedef struct episode_value {
+    size_t episode, run;
+    double value;
+} episode_value;
+
+static int compare_episode_values(const void *a, const void *b)
+{
+    const episode_value *p = a, *q = b;
+    if (p->episode != q->episode)
+        return p->episode < q->episode ? -1 : 1;
+    return p->run < q->run ? -1 : p->run > q->run;
+}
+
+/* Summarises one configuration's rows (sorted here by episode) by the IQM across runs per
+ * episode, with its bootstrap interval when bands are drawn, and writes the curve. */
+static int iqm_flush(FILE *f, size_t config, size_t series, episode_value *rows, size_t n,
+                     size_t smooth, bool bands, curve *c, rl_plot_curves_info *info,
+                     rl_plot_range *range, rl_error *err)
+{
+    qsort(rows, n, sizeof *rows, compare_episode_values);
+    double *x = malloc((n ? n : 1) * sizeof *x), *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    double *work = malloc((n + RL_PLOT_BOOTSTRAP) * sizeof *work);
+    int rc = x && sorted && work ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
+    c->series = series;
+    for (size_t i = 0; rc == RL_OK && i < n;) {
+        size_t j = i, count = 0;
+        for (; j < n && rows[j].episode == rows[i].episode; j++)
+            if (isfinite(rows[j].value))
+                x[count++] = rows[j].value;
+        memcpy(sorted, x, count * sizeof *x);
+        double y[3] = {rl_iqm(sorted, count), NAN, NAN};
+        if (bands && count >= 2)
+            rl_iqm_bootstrap(x, count, RL_PLOT_BOOTSTRAP,
+                             (unsigned long)config * 1000003ul + rows[i].episode, &y[1], &y[2],
+                             work, NULL);
+        rc = curve_push(c, rows[i].episode, j - i, y, err);
+        i = j;
+    }
+    free(x);
+    free(sorted);
+    free(work);
+    return rc == RL_OK ? curve_flush(f, c, smooth, info, range, bands, err) : rc;
+}
+
+static int curves_from_episodes(const rl_plot_experiment *e, FILE *f, rl_plot_metric metric,
+                                size_t smooth, bool bands, rl_plot_curves_info *info,
+                                rl_plot_range *range, rl_error *err)
 {
     run_table runs;
-    int rc = run_table_read(dir, &runs, err);
+    int rc = run_table_read(e->dir, e->n_configs, &runs, err);
+    if (rc != RL_OK)
+        return rc;
+    rl_csv in;
+    rc = csv_open(&in, e->dir, "episodes.csv", err);
+    if (rc != RL_OK) {
+        run_table_free(&runs);
+        return rc;
+    }
+    int col_run = rl_csv_column(&in, "run", err),
+        col_episode = rl_csv_column(&in, "episode", err),
+        col_value = rl_csv_column(&in, rl_plot_metric_name(metric), err);
+    bool *done = calloc(e->n_configs ? e->n_configs : 1, sizeof *done);
+    if (col_run < 0 || col_episode < 0 || col_value < 0)
+        rc = RL_EPARSE;
+    else if (!done)
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+    episode_value *rows = NULL;
+    size_t n = 0, capacity = 0, current = 0;
+    curve c = {0};
+    while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
+        rc = RL_OK;
+        size_t run = 0, episode = 0;
+        if (!rl_csv_size(&in, col_run, &run))
+            rc = bad_number(&in, col_run, err);
+        else if (!rl_csv_size(&in, col_episode, &episode))
+            rc = bad_number(&in, col_episode, err);
+        else if (run >= runs.n || runs.config[run] == RUN_ABSENT)
+            rc = rl_csv_error(&in, col_run, err, "run %zu is not in runs.csv", run);
+        if (rc == RL_OK && n && runs.config[run] != current) {
+            done[current] = true;
+            rc = iqm_flush(f, current, e->first_id + current, rows, n, smooth, bands, &c, info,
+                           range, err);
+            n = 0;
+        }
+        if (rc == RL_OK && done[runs.config[run]])
+            rc = rl_csv_error(&in, col_run, err,
+                              "run %zu of configuration %zu comes after other configurations' "
+                              "runs (episodes.csv must be by run)",
+                              run, runs.config[run]);
+        if (rc != RL_OK)
+            break;
+        current = runs.config[run];
+        if (!e->selected[current])
+            continue;
+        if (n == capacity) {
+            capacity = capacity ? 2 * capacity : 4096;
+            episode_value *grown = realloc(rows, capacity * sizeof *grown);
+            if (!grown) {
+                rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+                break;
+            }
+            rows = grown;
+        }
+        rows[n++] = (episode_value){episode, run, csv_number(&in, col_value)};
+    }
+    if (rc == RL_OK && n)
+        rc = iqm_flush(f, current, e->first_id + current, rows, n, smooth, bands, &c, info,
+                       range, err);
+    free(rows);
+    free(done);
+    curve_free(&c);
+    rl_csv_close(&in);
+    run_table_free(&runs);
+    return rc;
+}
+
+/* ---- The policy's arrows ---- */
+
+int rl_plot_write_arrows(const char *dir, const char *plots, rl_error *err)
+{
+    rl_plot_experiment e;
+    int rc = rl_plot_experiment_read(dir, &e, err);
+    if (rc != RL_OK)
+        return rc;
+    run_table runs;
+    rc = run_table_read(dir, e.n_configs, &runs, err);
+    rl_plot_experiment_free(&e);
     if (rc != RL_OK)
         return rc;
     rl_csv in;
@@ -347,13 +518,13 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
         col_p < 0)
         rc = RL_EPARSE;
     else
-        rc = open_output(&o, dir, "arrows.csv", err);
+        rc = open_output(&o, plots, "arrows.csv", err);
     if (rc != RL_OK) {
         rl_csv_close(&in);
         run_table_free(&runs);
         return rc;
     }
-    fprintf(o.f, "config,run,state,row,col,action,probability,x,y,dx,dy\n");
+    fprintf(o.f, "config,run,state,row,col,action,probability,x,y,dx,dy,x0,y0\n");
     while ((rc = rl_csv_next(&in, err)) == 1) {
         rc = RL_OK;
         size_t run = 0, state = 0, row = 0, col = 0;
@@ -375,10 +546,12 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
             continue;
         double ux, uy, p = csv_number(&in, col_p);
         if (!action_direction(in.field[col_action], &ux, &uy)) {
-            rl_error_set(err, RL_EPARSE, "unknown action '%s' (actions are words up, down, "
-                                         "left, right or stay joined by '_')",
+            /* Not malformed: an env whose actions are not moves (an MDP file's). */
+            rl_error_set(err, RL_EUNSUPPORTED, "action '%s' is not a move on a grid (words up, "
+                                               "down, left, right or stay joined by '_')",
                          in.field[col_action]);
-            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_action + 1, "action");
+            rc = rl_error_locate(err, RL_EUNSUPPORTED, in.path, (int)in.line_no, col_action + 1,
+                                 "action");
             break;
         }
         if (!isfinite(p))
@@ -391,6 +564,12 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
         put_number(o.f, ux * length);
         fputc(',', o.f);
         put_number(o.f, uy * length);
+        /* The tail: centred for a sure action, at the centre for one of several. */
+        double shift = p >= 1.0 ? 0.5 * length : 0.0;
+        fputc(',', o.f);
+        put_number(o.f, (double)col - ux * shift);
+        fputc(',', o.f);
+        put_number(o.f, (double)row - uy * shift);
         fputc('\n', o.f);
     }
     rl_csv_close(&in);
@@ -398,7 +577,7 @@ int rl_plot_write_arrows(const char *dir, rl_error *err)
     return rl_output_close(&o, rc, err);
 }
 
-/* ---- Per logged step, per logged update ---- */
+/* ---- Per logged step, per logged update, per episode of choices.csv ---- */
 
 /* One row of steps.csv (updates.csv): a run's value (NaN: empty) at a logged step
  * (update). */
@@ -417,12 +596,12 @@ static int compare_step_values(const void *a, const void *b)
 
 /* Summarises one configuration's rows (sorted here by step) into c and writes its curve.
  * x has room for n values; what names the x column in messages. */
-static int steps_flush(FILE *f, size_t config, step_value *rows, size_t n, double *x, curve *c,
-                       rl_plot_curves_info *info, const char *path, const char *what,
-                       rl_error *err)
+static int steps_flush(FILE *f, size_t series, step_value *rows, size_t n, double *x, curve *c,
+                       rl_plot_curves_info *info, rl_plot_range *range, bool bands,
+                       const char *path, const char *what, rl_error *err)
 {
     qsort(rows, n, sizeof *rows, compare_step_values);
-    c->config = config;
+    c->series = series;
     int rc = RL_OK;
     for (size_t i = 0; rc == RL_OK && i < n;) {
         size_t j = i, count = 0;
@@ -439,57 +618,47 @@ static int steps_flush(FILE *f, size_t config, step_value *rows, size_t n, doubl
         rc = curve_push(c, rows[i].step, j - i, y, err);
         i = j;
     }
-    return rc == RL_OK ? curve_flush(f, c, 0, info, err) : rc;
+    return rc == RL_OK ? curve_flush(f, c, 0, info, range, bands, err) : rc;
 }
 
-/* DIR/plots/OUT_NAME from the per-run rows of DIR/IN_NAME: for each configuration and value
- * of the column x_name, in order, the runs that logged it and the mean and 95% t-interval
- * of their defined value_name (see rl_plot_write_steps). */
-static int write_logged(const char *dir, const char *in_name, const char *x_name,
-                        const char *value_name, const char *out_name,
-                        rl_plot_curves_info *info, rl_error *err)
+/* What a per-run log file is: DIR/IN_NAME's column x_name counts the logged points, and
+ * value_name is summarised across runs into PLOTS/OUT_NAME. */
+typedef struct logged_file {
+    const char *in_name, *x_name, *value_name, *out_name;
+} logged_file;
+
+/* Appends experiment e's summaries of what->in_name to f: for each selected configuration
+ * and value of the column what->x_name, in order, the runs that logged it and the mean and
+ * 95% t-interval of their defined what->value_name (see rl_plot_write_steps). */
+static int logged_of(const rl_plot_experiment *e, const logged_file *what, FILE *f,
+                     bool bands, rl_plot_curves_info *info, rl_plot_range *range,
+                     rl_error *err)
 {
-    memset(info, 0, sizeof *info);
-    info->positive = true;
     run_table runs;
-    int rc = run_table_read(dir, &runs, err);
+    int rc = run_table_read(e->dir, e->n_configs, &runs, err);
     if (rc != RL_OK)
         return rc;
     rl_csv in;
-    rc = csv_open(&in, dir, in_name, err);
+    rc = csv_open(&in, e->dir, what->in_name, err);
     if (rc != RL_OK) {
         run_table_free(&runs);
         return rc;
     }
-    int col_run = rl_csv_column(&in, "run", err), col_step = rl_csv_column(&in, x_name, err),
-        col_value = rl_csv_column(&in, value_name, err);
-    size_t n_configs = 0;
-    for (size_t r = 0; r < runs.n; r++)
-        if (runs.config[r] != RUN_ABSENT && runs.config[r] + 1 > n_configs)
-            n_configs = runs.config[r] + 1;
+    int col_run = rl_csv_column(&in, "run", err),
+        col_step = rl_csv_column(&in, what->x_name, err),
+        col_value = rl_csv_column(&in, what->value_name, err);
     /* The configurations already written: their runs must not come back later. */
-    bool *done = calloc(n_configs ? n_configs : 1, sizeof *done);
-    rl_output_file o;
+    bool *done = calloc(e->n_configs ? e->n_configs : 1, sizeof *done);
     if (col_run < 0 || col_step < 0 || col_value < 0)
         rc = RL_EPARSE;
     else if (!done)
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-    else
-        rc = open_output(&o, dir, out_name, err);
-    if (rc != RL_OK) {
-        free(done);
-        rl_csv_close(&in);
-        run_table_free(&runs);
-        return rc;
-    }
-    fprintf(o.f, "config,%s,runs,mean_%s,ci95_low_%s,ci95_high_%s\n", x_name, value_name,
-            value_name, value_name);
     /* The current configuration's rows, and room for its values at one step. */
     step_value *rows = NULL;
     double *x = NULL;
     size_t n = 0, capacity = 0, current = 0;
     curve c = {0};
-    while ((rc = rl_csv_next(&in, err)) == 1) {
+    while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
         rc = RL_OK;
         size_t run = 0, step = 0;
         if (!rl_csv_size(&in, col_run, &run))
@@ -502,18 +671,21 @@ static int write_logged(const char *dir, const char *in_name, const char *x_name
         }
         if (rc == RL_OK && n && runs.config[run] != current) {
             done[current] = true;
-            rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, x_name, err);
+            rc = steps_flush(f, e->first_id + current, rows, n, x, &c, info, range, bands,
+                             in.path, what->x_name, err);
             n = 0;
         }
         if (rc == RL_OK && done[runs.config[run]]) {
             rl_error_set(err, RL_EPARSE, "run %zu of configuration %zu comes after other "
                                          "configurations' runs (%s must be by run)",
-                         run, runs.config[run], in_name);
+                         run, runs.config[run], what->in_name);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         }
         if (rc != RL_OK)
             break;
         current = runs.config[run];
+        if (!e->selected[current])
+            continue;
         if (n == capacity) {
             capacity = capacity ? 2 * capacity : 1024;
             step_value *grown = realloc(rows, capacity * sizeof *grown);
@@ -530,23 +702,50 @@ static int write_logged(const char *dir, const char *in_name, const char *x_name
         rows[n++] = (step_value){step, run, csv_number(&in, col_value)};
     }
     if (rc == RL_OK && n)
-        rc = steps_flush(o.f, current, rows, n, x, &c, info, in.path, x_name, err);
+        rc = steps_flush(f, e->first_id + current, rows, n, x, &c, info, range, bands, in.path,
+                         what->x_name, err);
     free(rows);
     free(x);
     free(done);
     curve_free(&c);
     rl_csv_close(&in);
     run_table_free(&runs);
+    return rc;
+}
+
+/* PLOTS/what->out_name from every experiment's what->in_name (see logged_of). */
+static int write_logged(const rl_plot_experiment *e, size_t n, const char *plots,
+                        const logged_file *what, bool bands, rl_plot_curves_info *info,
+                        rl_error *err)
+{
+    memset(info, 0, sizeof *info);
+    info->positive = true;
+    info->low = info->high = NAN;
+    rl_output_file o;
+    int rc = open_output(&o, plots, what->out_name, err);
+    if (rc != RL_OK)
+        return rc;
+    const char *v = what->value_name;
+    fprintf(o.f, "series,%s,runs,mean_%s,ci95_low_%s,ci95_high_%s\n", what->x_name, v, v, v);
+    rl_plot_range range;
+    rl_plot_range_init(&range);
+    for (size_t i = 0; rc == RL_OK && i < n; i++)
+        rc = logged_of(&e[i], what, o.f, bands, info, &range, err);
+    if (rc == RL_OK && !rl_plot_range_get(&range, &info->low, &info->high))
+        info->low = info->high = NAN;
+    rl_plot_range_free(&range);
     return rl_output_close(&o, rc, err);
 }
 
-int rl_plot_write_steps(const char *dir, rl_plot_curves_info *info, rl_error *err)
+int rl_plot_write_steps(const rl_plot_experiment *e, size_t n, const char *plots, bool bands,
+                        rl_plot_curves_info *info, rl_error *err)
 {
-    return write_logged(dir, "steps.csv", "step", "value_rmse", "steps_value_rmse.csv", info,
-                        err);
+    const logged_file what = {"steps.csv", "step", "value_rmse", "steps_value_rmse.csv"};
+    return write_logged(e, n, plots, &what, bands, info, err);
 }
 
-int rl_plot_write_updates(const char *dir, const char *column, rl_plot_curves_info *info,
+int rl_plot_write_updates(const rl_plot_experiment *e, size_t n, const char *plots,
+                          const char *column, bool bands, rl_plot_curves_info *info,
                           rl_error *err)
 {
     if (!column || (strcmp(column, "loss") != 0 && strcmp(column, "value_rmse") != 0)) {
@@ -556,88 +755,52 @@ int rl_plot_write_updates(const char *dir, const char *column, rl_plot_curves_in
     }
     char out_name[64];
     snprintf(out_name, sizeof out_name, "updates_%s.csv", column);
-    return write_logged(dir, "updates.csv", "update", column, out_name, info, err);
+    const logged_file what = {"updates.csv", "update", column, out_name};
+    return write_logged(e, n, plots, &what, bands, info, err);
+}
+
+/* Whether DIR/NAME has a column COLUMN (false when it cannot be read). */
+static bool has_column(const char *dir, const char *name, const char *column)
+{
+    rl_csv in;
+    if (csv_open(&in, dir, name, NULL) != RL_OK)
+        return false;
+    bool found = rl_csv_column(&in, column, NULL) >= 0;
+    rl_csv_close(&in);
+    return found;
+}
+
+int rl_plot_write_cumulative_reward(const rl_plot_experiment *e, size_t n, const char *plots,
+                                    bool bands, rl_plot_curves_info *info, rl_error *err)
+{
+    size_t with = 0;
+    const char *without = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (has_column(e[i].dir, "steps.csv", "cumulative_reward"))
+            with++;
+        else if (!without)
+            without = e[i].dir;
+    }
+    if (without) {
+        memset(info, 0, sizeof *info);
+        return rl_error_set(err, with ? RL_EUNSUPPORTED : RL_ENOTFOUND,
+                            "'%s/steps.csv' has no column 'cumulative_reward' (set "
+                            "[experiment] log_cumulative_reward)",
+                            without);
+    }
+    const logged_file what = {"steps.csv", "step", "cumulative_reward",
+                              "steps_cumulative_reward.csv"};
+    return write_logged(e, n, plots, &what, bands, info, err);
+}
+
+int rl_plot_write_choices(const rl_plot_experiment *e, size_t n, const char *plots, bool bands,
+                          rl_plot_curves_info *info, rl_error *err)
+{
+    const logged_file what = {"choices.csv", "episode", "fraction", "choices_fraction.csv"};
+    return write_logged(e, n, plots, &what, bands, info, err);
 }
 
 /* ---- Sweeps ---- */
-
-/* configs.csv held in memory: n_rows x n_columns strings. */
-typedef struct config_table {
-    size_t n_rows, n_columns;
-    char **names; /* n_columns */
-    char **cells; /* n_rows * n_columns */
-} config_table;
-
-static void config_table_free(config_table *t)
-{
-    for (size_t i = 0; t->names && i < t->n_columns; i++)
-        free(t->names[i]);
-    for (size_t i = 0; t->cells && i < t->n_rows * t->n_columns; i++)
-        free(t->cells[i]);
-    free(t->names);
-    free(t->cells);
-    memset(t, 0, sizeof *t);
-}
-
-static int config_table_read(const char *dir, config_table *t, rl_error *err)
-{
-    memset(t, 0, sizeof *t);
-    rl_csv in;
-    int rc = csv_open(&in, dir, "configs.csv", err);
-    if (rc != RL_OK)
-        return rc;
-    t->n_columns = in.n_names;
-    t->names = calloc(t->n_columns, sizeof *t->names);
-    rc = t->names ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == RL_OK && i < t->n_columns; i++)
-        if (!(t->names[i] = strdup(in.names[i])))
-            rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-    size_t capacity = 0;
-    while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
-        rc = RL_OK;
-        size_t config;
-        if (!rl_csv_size(&in, 0, &config) || config != t->n_rows) {
-            rl_error_set(err, RL_EPARSE, "configuration %zu expected", t->n_rows);
-            rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, 1, "config");
-            break;
-        }
-        if (t->n_rows == capacity) {
-            capacity = capacity ? 2 * capacity : 16;
-            char **cells = realloc(t->cells, capacity * t->n_columns * sizeof *cells);
-            if (!cells) {
-                rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-                break;
-            }
-            t->cells = cells;
-        }
-        for (size_t i = 0; i < t->n_columns; i++)
-            t->cells[t->n_rows * t->n_columns + i] = NULL;
-        t->n_rows++;
-        for (size_t i = 0; rc == RL_OK && i < t->n_columns; i++)
-            if (!(t->cells[(t->n_rows - 1) * t->n_columns + i] = strdup(in.field[i])))
-                rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-    }
-    rl_csv_close(&in);
-    if (rc != RL_OK)
-        config_table_free(t);
-    return rc;
-}
-
-/* The number of configurations DIR/configs.csv lists (numbered 0, 1, ... in order); sets
- * *rc (and err) when it cannot be read. */
-static size_t count_configs(const char *dir, rl_error *err, int *rc)
-{
-    config_table t;
-    *rc = config_table_read(dir, &t, err);
-    size_t n = *rc == RL_OK ? t.n_rows : 0;
-    config_table_free(&t);
-    return n;
-}
-
-static const char *cell(const config_table *t, size_t row, size_t column)
-{
-    return t->cells[row * t->n_columns + column];
-}
 
 static bool is_number(const char *text, double *x)
 {
@@ -647,16 +810,16 @@ static bool is_number(const char *text, double *x)
 }
 
 /* The column of configs.csv on the x axis (see rl_plot_write_sweep), or -1. */
-static int sweep_column(const config_table *t)
+static int sweep_column(const rl_plot_experiment *t)
 {
     int chosen = -1;
     bool chosen_numeric = false;
     for (size_t j = 2; j < t->n_columns; j++) {
         bool varies = false, numeric = true;
-        for (size_t i = 0; i < t->n_rows; i++) {
+        for (size_t i = 0; i < t->n_configs; i++) {
             double x;
-            varies |= strcmp(cell(t, i, j), cell(t, 0, j)) != 0;
-            numeric &= is_number(cell(t, i, j), &x);
+            varies |= strcmp(rl_plot_experiment_cell(t, i, j), rl_plot_experiment_cell(t, 0, j)) != 0;
+            numeric &= is_number(rl_plot_experiment_cell(t, i, j), &x);
         }
         if (varies && (numeric || !chosen_numeric)) {
             chosen = (int)j;
@@ -667,33 +830,12 @@ static int sweep_column(const config_table *t)
 }
 
 /* Whether configurations a and b differ only in column x (and the config number). */
-static bool same_line(const config_table *t, size_t a, size_t b, size_t x)
+static bool same_line(const rl_plot_experiment *t, size_t a, size_t b, size_t x)
 {
     for (size_t j = 1; j < t->n_columns; j++)
-        if (j != x && strcmp(cell(t, a, j), cell(t, b, j)) != 0)
+        if (j != x && strcmp(rl_plot_experiment_cell(t, a, j), rl_plot_experiment_cell(t, b, j)) != 0)
             return false;
     return true;
-}
-
-/* score_episodes from DIR/config.ini's [experiment] section; 0 when absent. */
-static size_t score_episodes(const char *dir)
-{
-    char path[RL_OUTPUT_PATH_MAX], line[512];
-    snprintf(path, sizeof path, "%.4000s/config.ini", dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    size_t n = 0;
-    bool experiment = false;
-    while (fgets(line, sizeof line, f)) {
-        if (line[0] == '[')
-            experiment = strncmp(line, "[experiment]", 12) == 0;
-        unsigned long long v;
-        if (experiment && sscanf(line, "score_episodes = %llu", &v) == 1)
-            n = (size_t)v;
-    }
-    fclose(f);
-    return n;
 }
 
 /* One run's running score: the metric's sum over its window, defined values only. */
@@ -703,7 +845,7 @@ typedef struct run_score {
 } run_score;
 
 typedef struct sweep_row {
-    size_t config, line;
+    size_t experiment, config, line;
     double x, mean, low, high;
     size_t runs;
 } sweep_row;
@@ -804,87 +946,161 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
     return rc;
 }
 
-int rl_plot_write_sweep(const char *dir, rl_plot_metric metric, size_t first, size_t last,
-                        rl_plot_sweep_info *info, rl_error *err)
+/* A configuration's row of scores.csv (statistics.h): its runs' mean score, their IQM and
+ * its bootstrap interval. */
+typedef struct config_score {
+    bool seen;
+    size_t runs;
+    double mean, iqm, low, high;
+} config_score;
+
+/* Reads e's scores.csv into score[0 .. e->n_configs). Untrusted: each row's configuration
+ * must be one configs.csv lists, once, and its run count at most runs.csv's runs of it. */
+static int read_config_scores(const rl_plot_experiment *e, const run_table *runs,
+                              config_score *score, rl_error *err)
 {
-    memset(info, 0, sizeof *info);
-    config_table t;
-    int rc = config_table_read(dir, &t, err);
+    for (size_t k = 0; k < e->n_configs; k++)
+        score[k] = (config_score){false, 0, NAN, NAN, NAN, NAN};
+    rl_csv in;
+    int rc = csv_open(&in, e->dir, "scores.csv", err);
     if (rc != RL_OK)
         return rc;
-    int x = sweep_column(&t);
-    if (x < 0) {
-        config_table_free(&t);
-        return rl_error_set(err, RL_EUNSUPPORTED, "no swept parameter besides the algorithm");
+    const char *const names[] = {"config", "runs", "mean", "iqm", "iqm_ci95_low",
+                                 "iqm_ci95_high"};
+    int col[6];
+    for (int i = 0; i < 6; i++)
+        if ((col[i] = rl_csv_column(&in, names[i], err)) < 0)
+            rc = RL_EPARSE;
+    while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
+        rc = RL_OK;
+        size_t config = 0, n = 0, of_config = 0;
+        if (!rl_csv_size(&in, col[0], &config))
+            rc = bad_number(&in, col[0], err);
+        else if (!rl_csv_size(&in, col[1], &n))
+            rc = bad_number(&in, col[1], err);
+        else if (config >= e->n_configs)
+            rc = rl_csv_error(&in, col[0], err, "configuration %zu is not in configs.csv (%zu "
+                                                "configurations)",
+                              config, e->n_configs);
+        else if (score[config].seen)
+            rc = rl_csv_error(&in, col[0], err, "configuration %zu has a second row", config);
+        if (rc != RL_OK)
+            break;
+        for (size_t r = 0; r < runs->n; r++)
+            of_config += runs->config[r] == config;
+        if (n > of_config) {
+            rc = rl_csv_error(&in, col[1], err, "%zu runs, but runs.csv has %zu of "
+                                                "configuration %zu",
+                              n, of_config, config);
+            break;
+        }
+        score[config] = (config_score){true, n, csv_number(&in, col[2]), csv_number(&in, col[3]),
+                                       csv_number(&in, col[4]), csv_number(&in, col[5])};
     }
-    run_table runs;
-    rc = run_table_read(dir, &runs, err);
-    if (rc != RL_OK) {
-        config_table_free(&t);
-        return rc;
-    }
-    if (!first && !last)
-        last = score_episodes(dir);
-    const char *m = rl_plot_metric_name(metric);
+    rl_csv_close(&in);
+    return rc;
+}
+
+/* "mean return over the first 100 episodes": what a run's score is. */
+static void describe_window(rl_plot_metric metric, rl_plot_stat stat, size_t first,
+                            size_t last, char *out, size_t size)
+{
     const char *what = metric == RL_PLOT_RETURN   ? "return"
                        : metric == RL_PLOT_LENGTH ? "episode length"
                                                   : "value RMSE";
+    const char *of = stat == RL_PLOT_IQM ? "IQM of the runs' mean" : "mean";
     if (first == 1 || (!first && last == 1))
-        snprintf(info->summary, sizeof info->summary, "mean %s over the %s episode", what,
-                 first ? "first" : "last");
+        snprintf(out, size, "%s %s over the %s episode", of, what, first ? "first" : "last");
     else if (first)
-        snprintf(info->summary, sizeof info->summary, "mean %s over the first %zu episodes",
-                 what, first);
+        snprintf(out, size, "%s %s over the first %zu episodes", of, what, first);
     else if (last)
-        snprintf(info->summary, sizeof info->summary, "mean %s over the last %zu episodes",
-                 what, last);
+        snprintf(out, size, "%s %s over the last %zu episodes", of, what, last);
     else
-        snprintf(info->summary, sizeof info->summary, "mean %s over all episodes", what);
-    snprintf(info->key, sizeof info->key, "%s", t.names[x]);
+        snprintf(out, size, "%s %s over all episodes", of, what);
+}
 
+/* Experiment e's rows: appended to rows (room for e's configurations), its lines numbered
+ * from info->n_lines on. x values that are not all numbers are placed at 0, 1, ... in order
+ * of first appearance; numeric says which. */
+static int sweep_rows(const rl_plot_experiment *e, size_t experiment, const char *key,
+                      rl_plot_metric metric, rl_plot_stat stat, size_t first, size_t last,
+                      sweep_row *rows, size_t *n_rows, bool *numeric, char *summary,
+                      size_t summary_size, rl_plot_sweep_info *info, rl_error *err)
+{
+    int x = -1;
+    for (size_t j = 2; j < e->n_columns; j++)
+        if (strcmp(e->columns[j], key) == 0)
+            x = (int)j;
+    if (x < 0)
+        return rl_error_set(err, RL_EUNSUPPORTED, "%s does not sweep %s", e->name, key);
+    if (!first && !last)
+        last = e->score_episodes;
+    /* Episodes thinned by log_every_episodes: a run's mean over a window is no longer in
+     * episodes.csv, but its score (the mean return over the last score_episodes, counted
+     * over every episode) is summarised in scores.csv. */
+    bool thinned = e->log_every_episodes != 1;
+    if (thinned && (metric != RL_PLOT_RETURN || first || last != e->score_episodes)) {
+        char window[160];
+        describe_window(RL_PLOT_RETURN, RL_PLOT_MEAN, 0, e->score_episodes, window,
+                        sizeof window);
+        char kept[64];
+        if (e->log_every_episodes)
+            snprintf(kept, sizeof kept, "one episode in %zu", e->log_every_episodes);
+        else
+            snprintf(kept, sizeof kept, "no episode");
+        return rl_error_set(err, RL_EUNSUPPORTED,
+                            "%s keeps %s in episodes.csv (log_every_episodes = %zu): only its "
+                            "runs' score, the %s (scores.csv), can be drawn against %s",
+                            e->name, kept, e->log_every_episodes, window, key);
+    }
+    run_table runs;
+    int rc = run_table_read(e->dir, e->n_configs, &runs, err);
+    if (rc != RL_OK)
+        return rc;
+    describe_window(metric, stat, first, last, summary, summary_size);
+    config_score *scores = thinned ? malloc((e->n_configs ? e->n_configs : 1) * sizeof *scores)
+                                   : NULL;
     double *score = malloc((runs.n ? runs.n : 1) * sizeof *score);
     double *values = malloc((runs.n ? runs.n : 1) * sizeof *values);
-    sweep_row *rows = calloc(t.n_rows ? t.n_rows : 1, sizeof *rows);
-    size_t *line_of = calloc(t.n_rows ? t.n_rows : 1, sizeof *line_of);
-    double *x_of = calloc(t.n_rows ? t.n_rows : 1, sizeof *x_of);
-    rc = score && values && rows && line_of && x_of
+    double *work = malloc((runs.n + RL_PLOT_BOOTSTRAP) * sizeof *work);
+    size_t *line_of = calloc(e->n_configs ? e->n_configs : 1, sizeof *line_of);
+    double *x_of = calloc(e->n_configs ? e->n_configs : 1, sizeof *x_of);
+    size_t *line_experiment = realloc(info->line_experiment,
+                                      (info->n_lines + e->n_configs + 1) * sizeof(size_t));
+    if (line_experiment)
+        info->line_experiment = line_experiment;
+    size_t *line_config = line_experiment ? realloc(info->line_config,
+                                                    (info->n_lines + e->n_configs + 1) *
+                                                        sizeof(size_t))
+                                          : NULL;
+    if (line_config)
+        info->line_config = line_config;
+    rc = score && values && work && line_of && x_of && line_config && (scores || !thinned)
              ? RL_OK
              : rl_error_set(err, RL_ENOMEM, "out of memory");
-    if (rc == RL_OK)
-        rc = read_run_scores(dir, metric, first, last, &runs, score, err);
-    if (rc == RL_ENOTFOUND)
-        rc = rl_error_set(err, RL_EUNSUPPORTED, "no learner (no episodes.csv)");
-
-    /* Lines in order of first appearance; x values that are not all numbers are placed at
-     * 0, 1, ... in order of first appearance. */
-    bool numeric = true;
-    for (size_t i = 0; i < t.n_rows; i++) {
-        double v;
-        numeric &= is_number(cell(&t, i, (size_t)x), &v);
+    if (rc == RL_OK && thinned) {
+        rc = read_config_scores(e, &runs, scores, err);
+        info->from_scores = true;
+    } else if (rc == RL_OK) {
+        rc = read_run_scores(e->dir, metric, first, last, &runs, score, err);
     }
-    size_t n_rows = 0, n_distinct = 0;
-    for (size_t k = 0; rc == RL_OK && k < t.n_rows; k++) {
-        size_t n = 0;
-        for (size_t r = 0; r < runs.n; r++)
-            if (runs.config[r] == k && isfinite(score[r]))
-                values[n++] = score[r];
-        /* Lines are numbered among the configurations with a value (not a planner's, nor
-         * one a partial experiment left out), so that every line has points. */
-        size_t line = info->n_lines;
-        for (size_t j = 0; n && j < k; j++)
-            if (line_of[j] != RUN_ABSENT && same_line(&t, j, k, (size_t)x)) {
-                line = line_of[j];
-                break;
-            }
-        line_of[k] = n ? line : RUN_ABSENT;
-        if (n && line == info->n_lines)
-            info->n_lines++;
+    if (rc == RL_ENOTFOUND)
+        rc = rl_error_set(err, RL_EUNSUPPORTED, "no learner in %s (no %s)", e->name,
+                          thinned ? "scores.csv" : "episodes.csv");
+    *numeric = true;
+    for (size_t i = 0; i < e->n_configs; i++) {
+        double v;
+        *numeric &= is_number(rl_plot_experiment_cell(e, i, (size_t)x), &v);
+    }
+    size_t n_distinct = 0;
+    for (size_t k = 0; rc == RL_OK && k < e->n_configs; k++) {
         double position = (double)n_distinct;
-        if (numeric) {
-            is_number(cell(&t, k, (size_t)x), &position);
+        if (*numeric) {
+            is_number(rl_plot_experiment_cell(e, k, (size_t)x), &position);
         } else {
             size_t j = 0;
-            while (j < k && strcmp(cell(&t, j, (size_t)x), cell(&t, k, (size_t)x)) != 0)
+            while (j < k && strcmp(rl_plot_experiment_cell(e, j, (size_t)x),
+                                   rl_plot_experiment_cell(e, k, (size_t)x)) != 0)
                 j++;
             if (j < k)
                 position = x_of[j];
@@ -892,53 +1108,264 @@ int rl_plot_write_sweep(const char *dir, rl_plot_metric metric, size_t first, si
                 n_distinct++;
         }
         x_of[k] = position;
+        line_of[k] = RUN_ABSENT; /* a line once it has a value */
+        if (!e->selected[k])
+            continue;
+        size_t n = 0;
+        if (thinned)
+            n = scores[k].seen && isfinite(scores[k].mean) ? scores[k].runs : 0;
+        else
+            for (size_t r = 0; r < runs.n; r++)
+                if (runs.config[r] == k && isfinite(score[r]))
+                    values[n++] = score[r];
         if (!n)
-            continue; /* a planner, or no defined value */
-        rl_summary s;
-        rl_summary_compute(values, n, &s);
-        rows[n_rows++] = (sweep_row){k, line, position, s.mean, s.ci95_low, s.ci95_high, n};
+            continue; /* a planner, one a partial experiment left out, or no defined value */
+        /* Lines are numbered among the configurations with a value, so every line has
+         * points. */
+        size_t line = info->n_lines;
+        for (size_t j = 0; j < k; j++)
+            if (line_of[j] != RUN_ABSENT && same_line(e, j, k, (size_t)x)) {
+                line = line_of[j];
+                break;
+            }
+        line_of[k] = line;
+        if (line == info->n_lines) {
+            info->line_experiment[line] = experiment;
+            info->line_config[line] = k;
+            info->n_lines++;
+        }
+        double centre, low, high;
+        if (thinned) {
+            /* scores.csv has no spread of the runs' scores: the mean gets no interval. */
+            centre = stat == RL_PLOT_IQM ? scores[k].iqm : scores[k].mean;
+            low = stat == RL_PLOT_IQM && n >= 2 ? scores[k].low : NAN;
+            high = stat == RL_PLOT_IQM && n >= 2 ? scores[k].high : NAN;
+        } else if (stat == RL_PLOT_IQM) {
+            rl_iqm_bootstrap(values, n, RL_PLOT_BOOTSTRAP, (unsigned long)k + 1, &low, &high,
+                             work, NULL);
+            centre = rl_iqm(values, n);
+            if (n < 2)
+                low = high = NAN;
+        } else {
+            rl_summary s;
+            rl_summary_compute(values, n, &s);
+            centre = s.mean;
+            low = s.ci95_low;
+            high = s.ci95_high;
+        }
+        rows[(*n_rows)++] = (sweep_row){experiment, k, line, position, centre, low, high, n};
     }
+    free(scores);
+    free(score);
+    free(values);
+    free(work);
+    free(line_of);
+    free(x_of);
+    run_table_free(&runs);
+    return rc;
+}
+
+int rl_plot_write_sweep(const rl_plot_experiment *e, size_t n, const char *plots,
+                        rl_plot_metric metric, rl_plot_stat stat, size_t first, size_t last,
+                        rl_plot_sweep_info *info, rl_error *err)
+{
+    memset(info, 0, sizeof *info);
+    int x = n ? sweep_column(&e[0]) : -1;
+    if (x < 0)
+        return rl_error_set(err, RL_EUNSUPPORTED, "no swept parameter besides the algorithm");
+    snprintf(info->key, sizeof info->key, "%s", e[0].columns[x]);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += e[i].n_configs;
+    sweep_row *rows = calloc(total ? total : 1, sizeof *rows);
+    char (*summary)[160] = calloc(n ? n : 1, sizeof *summary);
+    bool *numeric = calloc(n ? n : 1, sizeof *numeric);
+    int rc = rows && summary && numeric ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
+    size_t n_rows = 0;
+    for (size_t i = 0; rc == RL_OK && i < n; i++)
+        rc = sweep_rows(&e[i], i, info->key, metric, stat, first, last, rows, &n_rows,
+                        &numeric[i], summary[i], sizeof summary[i], info, err);
+    const char *m = rl_plot_metric_name(metric);
     if (rc == RL_OK && !n_rows)
         rc = rl_error_set(err, RL_EUNSUPPORTED, "no learner with a defined %s", m);
+    if (rc == RL_OK) {
+        snprintf(info->summary, sizeof info->summary, "%s", summary[0]);
+        info->same_summary = true;
+        for (size_t i = 1; i < n; i++)
+            info->same_summary &= strcmp(summary[i], summary[0]) == 0;
+    }
     rl_output_file o;
     char file[64];
     snprintf(file, sizeof file, "sweep_%s.csv", m);
     if (rc == RL_OK)
-        rc = open_output(&o, dir, file, err);
+        rc = open_output(&o, plots, file, err);
     if (rc == RL_OK) {
         qsort(rows, n_rows, sizeof *rows, compare_rows);
-        fprintf(o.f, "line,key,x,xtic,config,runs,mean,ci95_low,ci95_high,summary\n");
+        fprintf(o.f, "line,key,x,xtic,config,runs,%s,ci95_low,ci95_high,summary\n",
+                rl_plot_stat_name(stat));
         for (size_t i = 0; i < n_rows; i++) {
             const sweep_row *r = &rows[i];
             fprintf(o.f, "%zu,%s,", r->line, info->key);
             put_number(o.f, r->x);
-            fprintf(o.f, ",%s,%zu,%zu,", numeric ? "" : cell(&t, r->config, (size_t)x),
+            const rl_plot_experiment *ex = &e[r->experiment];
+            int col = -1;
+            for (size_t j = 2; j < ex->n_columns; j++)
+                if (strcmp(ex->columns[j], info->key) == 0)
+                    col = (int)j;
+            fprintf(o.f, ",%s,%zu,%zu,",
+                    numeric[r->experiment] ? "" : rl_plot_experiment_cell(ex, r->config, (size_t)col),
                     r->config, r->runs);
             put_number(o.f, r->mean);
             fputc(',', o.f);
             put_number(o.f, r->low);
             fputc(',', o.f);
             put_number(o.f, r->high);
-            fprintf(o.f, ",%s\n", info->summary);
+            fprintf(o.f, ",%s\n", summary[r->experiment]);
         }
         info->n_rows = n_rows;
         rc = rl_output_commit(&o, err);
     }
-    free(score);
-    free(values);
     free(rows);
-    free(line_of);
-    free(x_of);
-    run_table_free(&runs);
-    config_table_free(&t);
+    free(summary);
+    free(numeric);
+    if (rc != RL_OK) {
+        free(info->line_experiment);
+        free(info->line_config);
+        info->line_experiment = info->line_config = NULL;
+    }
     return rc;
+}
+
+/* ---- Convergence ---- */
+
+int rl_plot_write_convergence(const rl_plot_experiment *e, size_t n, const char *plots,
+                              size_t *n_series, rl_error *err)
+{
+    *n_series = 0;
+    rl_output_file o;
+    int rc = open_output(&o, plots, "convergence.csv", err);
+    if (rc != RL_OK)
+        return rc;
+    fprintf(o.f, "series,iteration,delta,value_rmse\n");
+    for (size_t i = 0; rc == RL_OK && i < n; i++) {
+        run_table runs;
+        rl_csv in;
+        rc = run_table_read(e[i].dir, e[i].n_configs, &runs, err);
+        if (rc != RL_OK)
+            break;
+        rc = csv_open(&in, e[i].dir, "iterations.csv", err);
+        if (rc == RL_ENOTFOUND) { /* learners only */
+            run_table_free(&runs);
+            rc = RL_OK;
+            continue;
+        }
+        int col_run = rc == RL_OK ? rl_csv_column(&in, "run", err) : -1,
+            col_iteration = rc == RL_OK ? rl_csv_column(&in, "iteration", err) : -1,
+            col_delta = rc == RL_OK ? rl_csv_column(&in, "delta", err) : -1,
+            col_rmse = rc == RL_OK ? rl_csv_column(&in, "value_rmse", err) : -1;
+        if (rc == RL_OK && (col_run < 0 || col_iteration < 0 || col_delta < 0 || col_rmse < 0))
+            rc = RL_EPARSE;
+        size_t last_run = (size_t)-1;
+        while (rc == RL_OK && (rc = rl_csv_next(&in, err)) == 1) {
+            rc = RL_OK;
+            size_t run, iteration;
+            if (!rl_csv_size(&in, col_run, &run))
+                rc = bad_number(&in, col_run, err);
+            else if (!rl_csv_size(&in, col_iteration, &iteration))
+                rc = bad_number(&in, col_iteration, err);
+            else if (run >= runs.n || runs.config[run] == RUN_ABSENT)
+                rc = rl_csv_error(&in, col_run, err, "run %zu is not in runs.csv", run);
+            if (rc != RL_OK)
+                break;
+            if (runs.replicate[run] != 0 || !e[i].selected[runs.config[run]])
+                continue;
+            *n_series += run != last_run;
+            last_run = run;
+            fprintf(o.f, "%zu,%zu,", e[i].first_id + runs.config[run], iteration);
+            put_number(o.f, csv_number(&in, col_delta));
+            fputc(',', o.f);
+            put_number(o.f, csv_number(&in, col_rmse));
+            fputc('\n', o.f);
+        }
+        if (in.f)
+            rl_csv_close(&in);
+        run_table_free(&runs);
+    }
+    return rl_output_close(&o, rc, err);
+}
+
+/* ---- The default y range ---- */
+
+void rl_plot_range_init(rl_plot_range *r)
+{
+    memset(r, 0, sizeof *r);
+    r->min = INFINITY;
+    r->max = -INFINITY;
+}
+
+int rl_plot_range_add(rl_plot_range *r, double value, bool later, rl_error *err)
+{
+    if (!isfinite(value))
+        return RL_OK;
+    r->min = value < r->min ? value : r->min;
+    r->max = value > r->max ? value : r->max;
+    if (!later)
+        return RL_OK;
+    if (r->n == r->capacity) {
+        size_t capacity = r->capacity ? 2 * r->capacity : 1024;
+        double *grown = realloc(r->later, capacity * sizeof *grown);
+        if (!grown)
+            return rl_error_set(err, RL_ENOMEM, "out of memory");
+        r->later = grown;
+        r->capacity = capacity;
+    }
+    r->later[r->n++] = value;
+    return RL_OK;
+}
+
+bool rl_plot_range_get(rl_plot_range *r, double *low, double *high)
+{
+    if (!(r->min <= r->max))
+        return false;
+    double lo = r->min, hi = r->max;
+    if (r->n) {
+        gsl_sort(r->later, 1, r->n);
+        double q_lo = gsl_stats_quantile_from_sorted_data(r->later, 1, r->n, 0.01);
+        double q_hi = gsl_stats_quantile_from_sorted_data(r->later, 1, r->n, 0.99);
+        double pad = 0.5 * (q_hi - q_lo);
+        lo = q_lo - pad > r->min ? q_lo - pad : r->min;
+        hi = q_hi + pad < r->max ? q_hi + pad : r->max;
+        if (!(hi > lo)) {
+            lo = r->min;
+            hi = r->max;
+        }
+    }
+    if (!(hi > lo)) {
+        double half = fabs(lo) * 0.1 > 1 ? fabs(lo) * 0.1 : 1;
+        lo -= half;
+        hi += half;
+    }
+    /* A margin, so that no curve runs along the frame. */
+    double margin = 0.05 * (hi - lo);
+    *low = lo - margin;
+    *high = hi + margin;
+    return true;
+}
+
+void rl_plot_range_free(rl_plot_range *r)
+{
+    free(r->later);
+    rl_plot_range_init(r);
 }
 
 size_t rl_plot_count_configs(const char *dir, size_t *cells)
 {
-    config_table t;
-    size_t n = config_table_read(dir, &t, NULL) == RL_OK ? t.n_rows : 0;
-    config_table_free(&t);
+    rl_plot_experiment t;
+    size_t n = 0;
+    if (rl_plot_experiment_read(dir, &t, NULL) == RL_OK) {
+        n = t.n_configs;
+        rl_plot_experiment_free(&t);
+    }
     if (cells) {
         *cells = 0;
         rl_csv in;
@@ -965,7 +1392,7 @@ bool *rl_plot_configs_with_runs(const char *dir, size_t n)
 {
     run_table runs;
     bool *ran = calloc(n ? n : 1, sizeof *ran);
-    if (!ran || run_table_read(dir, &runs, NULL) != RL_OK) {
+    if (!ran || run_table_read(dir, n, &runs, NULL) != RL_OK) {
         free(ran);
         return NULL;
     }

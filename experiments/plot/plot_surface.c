@@ -86,7 +86,8 @@ static int first_run(const char *dir, size_t k, size_t *run, rl_error *err)
     return rc;
 }
 
-int rl_plot_write_surface(const char *dir, size_t k, rl_plot_surface_info *info, rl_error *err)
+int rl_plot_write_surface(const char *dir, const char *plots, size_t k,
+                          rl_plot_surface_info *info, rl_error *err)
 {
     memset(info, 0, sizeof *info);
     size_t run = 0;
@@ -162,8 +163,6 @@ int rl_plot_write_surface(const char *dir, size_t k, rl_plot_surface_info *info,
     if (rc == RL_OK) {
         char name[64];
         snprintf(name, sizeof name, "surface_%zu.csv", k);
-        char plots[RL_OUTPUT_PATH_MAX];
-        snprintf(plots, sizeof plots, "%.4000s/plots", dir);
         if (mkdir(plots, 0777) != 0 && errno != EEXIST)
             rc = rl_error_set(err, RL_EIO, "cannot create '%s': %s", plots, strerror(errno));
         else

@@ -23,8 +23,9 @@ typedef struct rl_plot_surface_info {
     char why[256];  /* with has_truth false: the reason */
 } rl_plot_surface_info;
 
-/* Writes DIR/plots/surface_K.csv for configuration k. RL_ENOTFOUND when values.csv has no
- * row of configuration k's replicate 0. */
-int rl_plot_write_surface(const char *dir, size_t k, rl_plot_surface_info *info, rl_error *err);
+/* Writes PLOTS/surface_K.csv for configuration k (PLOTS: the picture folder, DIR/plots/ by
+ * default). RL_ENOTFOUND when values.csv has no row of configuration k's replicate 0. */
+int rl_plot_write_surface(const char *dir, const char *plots, size_t k,
+                          rl_plot_surface_info *info, rl_error *err);
 
 #endif

@@ -31,6 +31,8 @@ typedef struct loop {
     double *q;      /* scratch for action-value read-outs (n_states * n_actions), or NULL */
     double *pi;     /* behavior_values: the behaviour policy, n_states * n_actions; else NULL */
     uint64_t *visits; /* the result's counts of (s, a) taken; NULL: not counted */
+    uint8_t *choice_state; /* per state: it has a marked action; NULL without marks */
+    double cumulative;     /* the run's undiscounted reward before this episode */
 } loop;
 
 /* The value error of the values in L->values, NaN without a ground truth: the root mean
@@ -172,12 +174,18 @@ static int run_episode(loop *L, rl_error *err)
         cap = remaining;
 
     double ret = 0.0, discounted = 0.0, discount = 1.0;
-    size_t length = 0;
+    size_t length = 0, decisions = 0, chosen = 0;
+    const uint8_t *marked = L->sp->marked;
+    size_t n_actions = L->sp->n_actions;
     size_t until_log = o->log_every_steps ? o->log_every_steps - res->steps % o->log_every_steps
                                           : 0;
     size_t until_check = CHECK_STEPS;
     bool terminated = false;
     for (;;) {
+        if (L->choice_state && L->choice_state[s]) {
+            decisions++;
+            chosen += marked[s * n_actions + a];
+        }
         rl_step step = rl_env_step(L->env, a, L->env_r);
         length++;
         ret += step.reward;
@@ -192,7 +200,8 @@ static int run_episode(loop *L, rl_error *err)
         s = step.next;
         if (until_log && --until_log == 0) {
             until_log = o->log_every_steps;
-            rl_step_row row = {res->steps + length, res->episodes + 1, read_rmse(L)};
+            rl_step_row row = {res->steps + length, res->episodes + 1, read_rmse(L),
+                               L->cumulative + ret};
             if ((rc = rl_rows_push(&res->step_rows, &row, err)) != RL_OK)
                 return rc;
         }
@@ -211,6 +220,7 @@ static int run_episode(loop *L, rl_error *err)
     }
     res->steps += length;
     res->episodes++;
+    L->cumulative += ret;
     rc = rl_learner_end_episode(L->learner, err);
     if (rc < 0)
         return rc;
@@ -221,7 +231,7 @@ static int run_episode(loop *L, rl_error *err)
                           terminated                 ? "terminated"
                           : limit && length == limit ? "truncated"
                                                      : "budget",
-                          rmse};
+                          rmse, decisions, chosen};
     int push = rl_rows_push(&res->episode_rows, &row, err);
     return push != RL_OK ? push : rc;
 }
@@ -262,6 +272,11 @@ static int setup(loop *L, rl_error *err)
         return rl_error_set(err, RL_EINVAL,
                             "%s runs until told to stop: give it episodes or steps",
                             rl_learner_name(L->learner));
+    if (L->sp->allowed && !L->learner->type->state_actions)
+        return rl_error_set(err, RL_EUNSUPPORTED,
+                            "%s cannot keep to each state's own actions, and this env's states "
+                            "have different action sets",
+                            rl_learner_name(L->learner));
     const rl_learner_type *type = L->learner->type;
     bool behavior = o->behavior_values && !type->prediction;
     if (behavior && (!type->action_values || !type->behavior_policy))
@@ -278,8 +293,13 @@ static int setup(loop *L, rl_error *err)
         L->q = rl_malloc(n_sa * sizeof *L->q);
     if (behavior)
         L->pi = rl_malloc(n_sa * sizeof *L->pi);
-    if (!L->values || !L->open_cells || (type->action_values && !L->q) || (behavior && !L->pi))
+    if (L->sp->marked)
+        L->choice_state = rl_calloc(L->sp->n_states, 1);
+    if (!L->values || !L->open_cells || (type->action_values && !L->q) || (behavior && !L->pi) ||
+        (L->sp->marked && !L->choice_state))
         return rl_error_set(err, RL_ENOMEM, "out of memory");
+    for (size_t i = 0; L->sp->marked && i < n_sa; i++)
+        L->choice_state[i / L->sp->n_actions] |= L->sp->marked[i];
     if (o->action_values) {
         int rc = rl_run_result_want_action_values(L->res, L->sp, true, err);
         if (rc != RL_OK)
@@ -354,5 +374,6 @@ int rl_episode_loop(rl_env *env, rl_learner *learner, gsl_rng *r, const rl_loop_
     rl_free(L.pi);
     rl_free(L.values);
     rl_free(L.open_cells);
+    rl_free(L.choice_state);
     return rc;
 }

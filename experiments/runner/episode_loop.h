@@ -15,6 +15,11 @@
  * every 65536 steps inside an episode, there in the action values as well, so a run whose
  * estimates blew up mid-episode does not wander forever).
  *
+ * On an env whose states have their own action sets (space->allowed) only learners that
+ * keep to them (rl_learner_type.state_actions) run: RL_EUNSUPPORTED for the others. On an
+ * env with marked choices (space->marked) each episode row counts the steps taken in states
+ * with a marked action and how many chose one.
+ *
  * This is library code: any program can drive any learner on any env through it.
  */
 #ifndef GRIDRL_EXPERIMENTS_RUNNER_EPISODE_LOOP_H

@@ -36,6 +36,9 @@ const rl_param_spec rl_experiment_params[] = {
      "non-terminal cell) or 'row col'"},
     {"log_every_steps", RL_PARAM_INT, "0", 0, 1e15, 0, NULL,
      "learners: also record metrics every N steps into steps.csv (0: never)"},
+    {"log_cumulative_reward", RL_PARAM_BOOL, NULL, 0, 0, 0, NULL,
+     "learners: steps.csv also records cumulative_reward, the undiscounted sum of the run's "
+     "rewards up to the logged step (S&B Figs 8.4, 8.5)"},
     {"log_every_updates", RL_PARAM_INT, NULL, 0, 1e15, 0, NULL,
      "learners with training updates: record loss and value_rmse every N updates into "
      "updates.csv (0: never; unset: every update)"},
@@ -56,6 +59,9 @@ const rl_param_spec rl_experiment_params[] = {
      "a run's score is its mean return over its last N episodes (0: all)"},
     {"plot", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,
      "draw the pictures (gridrl plot DIR) when the experiment is complete"},
+    {"live", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,
+     "draw the learning curve of the finished runs while the experiment runs (as gridrl run "
+     "--live)"},
     {"only", RL_PARAM_STRING, NULL, 0, 0, RL_PARAM_NO_SWEEP, NULL,
      "run part of the plan (--only): configurations by number (3, 0-2, 1,4) or by values "
      "(agent.alpha=0.1,0.2, algorithm=sarsa), several separated by spaces, all to match; "
@@ -390,7 +396,8 @@ int rl_plan_absolute_path(const rl_plan *p, const rl_config_entry *e, const char
 bool rl_plan_is_path_key(const char *key)
 {
     return strcmp(key, "map") == 0 || strcmp(key, "policy_file") == 0 ||
-           strcmp(key, "values_file") == 0;
+           strcmp(key, "values_file") == 0 || strcmp(key, "map_after") == 0 ||
+           strcmp(key, "file") == 0;
 }
 
 static bool is_path_key(const char *key)
@@ -874,6 +881,8 @@ int rl_plan_locate(const rl_plan *p, size_t k, int code, rl_error *err)
     if (!e)
         e = rl_config_find(c, "env", "map");
     if (!e)
+        e = rl_config_find(c, "env", "file");
+    if (!e)
         return rl_error_locate(err, code, c->path, 0, 0, NULL);
     if (err->file[0] && strcmp(err->file, c->path) != 0 &&
         strcmp(err->file, RL_CONFIG_OVERRIDE_SOURCE) != 0) {
@@ -881,6 +890,8 @@ int rl_plan_locate(const rl_plan *p, size_t k, int code, rl_error *err)
          * say which key named the file. */
         if (!err->key[0] && rl_config_find(c, "env", "map"))
             snprintf(err->key, sizeof err->key, "env.map");
+        else if (!err->key[0] && rl_config_find(c, "env", "file"))
+            snprintf(err->key, sizeof err->key, "env.file");
         return code;
     }
     rl_config_locate(err, code, e);

@@ -26,12 +26,16 @@ typedef struct rl_episode_row {
     size_t length;
     const char *outcome; /* terminated, truncated (time limit) or budget (total steps) */
     double value_rmse;   /* NaN where no ground truth is defined */
+    /* On an env with marked choices (space->marked): the steps taken in states that have a
+     * marked action, and how many of them took one (choices.csv). */
+    size_t decisions, chosen;
 } rl_episode_row;
 
 typedef struct rl_step_row {
     size_t step;    /* total env steps so far */
     size_t episode; /* the episode it falls in, 1-based */
     double value_rmse;
+    double cumulative_reward; /* undiscounted, every reward of the run up to this step */
 } rl_step_row;
 
 typedef struct rl_update_row {
@@ -76,11 +80,11 @@ typedef struct rl_run_result {
     double *action_values; /* n_states * n_actions when asked for (NaN without); NULL */
     uint64_t *visits;      /* n_states * n_actions: times (s, a) was taken; NULL: none */
     bool has_truth;
+    bool log_cumulative_reward; /* steps.csv has the cumulative_reward column */
     /* Learners: the run's score (statistics.h), and which episodes episodes.csv keeps: every
      * log_every_episodes-th (0: none). */
     bool has_score;
     double score;
-    bool score_column; /* runs.csv has a score column: the plan has learners */
     size_t log_every_episodes;
     char *weight_rows; /* weights.csv's rows of a learner with weights (run, index, feature,
                           weight), formatted at the end of the run; NULL: none */

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "envs/gridworld.h"
+#include "envs/mdp_env.h"
+#include "envs/mdp_file.h"
 #include "experiments/io/output.h"
 #include "experiments/runner/run.h"
 #include "experiments/runner/run_files.h"
@@ -253,6 +255,32 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
                  map->rows, map->cols, map_hash(map));
         write_wrapped(f, "; ", line, "; ");
         rl_map_free(map);
+        if ((rc = rl_gridworld_load_map_after(env, &map, &why)) != RL_OK)
+            return rl_error_set(err, rc == RL_ENOMEM ? RL_ENOMEM : RL_EIO,
+                                "cannot reload the second map of configuration %zu: %s", k,
+                                why.message);
+        if (map)
+            fprintf(f, "; map of configuration %zu after %ld steps: %s%s, fnv1a64 %016llx\n", k,
+                    rl_params_int(env, "change_at"),
+                    rl_params_has(env, "map_after") ? "" : "preset ",
+                    rl_params_has(env, "map_after") ? rl_params_string(env, "map_after")
+                                                    : rl_params_string(env, "preset"),
+                    map_hash(map));
+        rl_map_free(map);
+    }
+    for (size_t k = 0; p->env_type == &rl_mdp_env_type && k < p->n_configurations; k++) {
+        rl_mdp_file *mdp;
+        rl_error why;
+        const char *path = rl_params_string(p->configurations[k].env, "file");
+        int rc = rl_mdp_file_load(path, &mdp, &why);
+        if (rc != RL_OK)
+            return rl_error_set(err, rc == RL_ENOMEM ? RL_ENOMEM : RL_EIO,
+                                "cannot reload the MDP file of configuration %zu: %s", k,
+                                why.message);
+        fprintf(f, "; MDP file of configuration %zu: %s, %zu states, %zu actions, fnv1a64 "
+                   "%016llx\n",
+                k, path, mdp->n_states, mdp->n_actions, mdp->hash);
+        rl_mdp_file_free(mdp);
     }
     fprintf(f, "\n[experiment]\nname = %s\n", p->name);
     for (const rl_param_spec *s = rl_experiment_params; s->name; s++) {
@@ -382,7 +410,8 @@ static bool plan_has(const rl_plan *p, rl_agent_kind kind)
 static const struct {
     const char *name, *header;
 } MERGED[] = {
-    {"runs.csv", "run,config,replicate,rng_seed,status,episodes,steps,iterations,diverged_step"},
+    {"runs.csv",
+     "run,config,replicate,rng_seed,status,episodes,steps,iterations,diverged_step,score"},
     {"timing.csv", "run,seconds,steps_per_second"},
     {"iterations.csv", "run,iteration,delta,value_rmse,policy_changes"},
     {"episodes.csv", MERGED_EPISODES_HEADER},
@@ -392,7 +421,32 @@ static const struct {
     {"updates.csv", "run,update,episode,loss,value_rmse"},
     {"weights.csv", "run,index,feature,weight"},
     {"action_values.csv", "run,state,row,col,action,q,visits"},
+    {"choices.csv", "run,episode,decisions,chosen,fraction"},
 };
+
+/* steps.csv's header with log_cumulative_reward. */
+#define STEPS_REWARD_HEADER "run,step,episode,value_rmse,cumulative_reward"
+
+char *rl_results_run_columns(const char *name, bool cumulative_reward, const char *label)
+{
+    const char *header = NULL;
+    for (size_t i = 0; i < sizeof MERGED / sizeof MERGED[0]; i++)
+        if (strcmp(MERGED[i].name, name) == 0)
+            header = MERGED[i].header;
+    if (cumulative_reward && strcmp(name, "steps.csv") == 0)
+        header = STEPS_REWARD_HEADER;
+    if (!header)
+        return NULL;
+    /* episodes.csv's rows end with their configuration's number and label (result.h). */
+    bool labelled = strcmp(name, "episodes.csv") == 0;
+    size_t size = strlen(header) + (labelled ? strlen(",config,") + strlen(label ? label : "")
+                                             : 0) + 1;
+    char *columns = rl_malloc(size);
+    if (columns)
+        snprintf(columns, size, "%s%s%s%s", header, labelled ? ",config" : "",
+                 labelled && label && label[0] ? "," : "", labelled && label ? label : "");
+    return columns;
+}
 
 /* A learner of the plan has a weight vector (linear learners). */
 static bool plan_has_weights(const rl_plan *p)
@@ -418,6 +472,8 @@ static bool plan_has_updates(const rl_plan *p)
 
 static bool wanted(const rl_plan *p, const char *name)
 {
+    if (strcmp(name, "choices.csv") == 0) /* and some run wrote it: see merge_files */
+        return plan_has(p, RL_AGENT_LEARNER);
     if (strcmp(name, "iterations.csv") == 0)
         return plan_has(p, RL_AGENT_PLANNER);
     if (strcmp(name, "episodes.csv") == 0)
@@ -436,12 +492,37 @@ static bool wanted(const rl_plan *p, const char *name)
 
 #define N_MERGED (sizeof MERGED / sizeof MERGED[0])
 
+/* A file that exists only when some run wrote rows for it: choices.csv, which only an env
+ * with marked choices (the plan cannot tell which without loading it) writes. */
+static bool only_if_written(const char *name)
+{
+    return strcmp(name, "choices.csv") == 0;
+}
+
+/* Opens the merged file MERGED[i] with its header: label names the configuration columns
+ * that end episodes.csv's rows (rl_plan_label_header). */
+static int open_merged(const rl_plan *p, const char *dir, size_t i, const char *label,
+                       rl_output_file *out, rl_error *err)
+{
+    char *columns = rl_results_run_columns(
+        MERGED[i].name, rl_params_bool(p->experiment, "log_cumulative_reward"), label);
+    if (!columns)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    int rc = rl_output_open(out, dir, MERGED[i].name, err);
+    if (rc == RL_OK)
+        fprintf(out->f, "%s\n", columns);
+    rl_free(columns);
+    return rc;
+}
+
 /* Every merged file at once, in one pass over the runs' files: each file's header, then
- * every run's section of it in run order. On failure none of them is left. */
+ * every run's section of it in run order. On failure none of them is left. A file that
+ * exists only if written is opened at the first run with rows for it: the runs before have
+ * none, so its bytes are those of opening it first. */
 static int merge_files(const rl_plan *p, const char *dir, rl_error *err)
 {
     rl_output_file out[N_MERGED];
-    bool open[N_MERGED] = {false};
+    bool open[N_MERGED] = {false}, pending[N_MERGED] = {false};
     int rc = RL_OK;
     char *label = rl_plan_label_header(p);
     if (!label)
@@ -449,24 +530,24 @@ static int merge_files(const rl_plan *p, const char *dir, rl_error *err)
     for (size_t i = 0; rc == RL_OK && i < N_MERGED; i++) {
         if (!wanted(p, MERGED[i].name))
             continue;
-        rc = rl_output_open(&out[i], dir, MERGED[i].name, err);
+        if (only_if_written(MERGED[i].name)) {
+            pending[i] = true;
+            continue;
+        }
+        rc = open_merged(p, dir, i, label, &out[i], err);
         open[i] = rc == RL_OK;
-        /* episodes.csv's rows end with their configuration's label (result.h). */
-        if (open[i] && strcmp(MERGED[i].name, "episodes.csv") == 0)
-            fprintf(out[i].f, "%s,config,%s\n", MERGED[i].header, label);
-        else if (open[i] && strcmp(MERGED[i].name, "runs.csv") == 0)
-            fprintf(out[i].f, "%s%s\n", MERGED[i].header,
-                    plan_has(p, RL_AGENT_LEARNER) ? ",score" : ""); /* learners' (result.h) */
-        else if (open[i])
-            fprintf(out[i].f, "%s\n", MERGED[i].header);
     }
-    rl_free(label); /* open_memstream's buffer: plain free, as rl_free is */
     for (size_t run = 0; rc == RL_OK && run < rl_plan_runs(p); run++) {
         if (!rl_plan_run_selected(p, run))
             continue;
         rl_run_file rf;
         rc = rl_run_file_open(dir, run, &rf, err);
         for (size_t i = 0; rc == RL_OK && i < N_MERGED; i++) {
+            if (pending[i] && rl_run_file_has(&rf, MERGED[i].name)) {
+                pending[i] = false;
+                rc = open_merged(p, dir, i, label, &out[i], err);
+                open[i] = rc == RL_OK;
+            }
             if (!open[i])
                 continue;
             if (!rl_run_file_has(&rf, MERGED[i].name) && !rl_run_file_optional(MERGED[i].name))
@@ -480,6 +561,7 @@ static int merge_files(const rl_plan *p, const char *dir, rl_error *err)
     for (size_t i = 0; i < N_MERGED; i++)
         if (open[i])
             rc = rl_output_close(&out[i], rc, err);
+    rl_free(label); /* open_memstream's buffer: plain free, as rl_free is */
     return rc;
 }
 

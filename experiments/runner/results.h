@@ -25,6 +25,15 @@ int rl_results_finish(const rl_plan *p, const char *dir, const char *command_lin
  * after every other file. Its runs/ may be gone (each row stored once). */
 bool rl_results_finished(const char *dir);
 
+/* The columns of a run's rows of the file called name (its section of DIR/runs/NNNNNN.rows
+ * has no header): the header of the experiment's NAME, which is those rows concatenated,
+ * malloc'd; NULL for a name that is not a run's file (or no memory). cumulative_reward: the
+ * experiment sets [experiment] log_cumulative_reward, which adds steps.csv's column
+ * cumulative_reward. label: the columns that end episodes.csv's rows after its config
+ * column, the plan's rl_plan_label_header ("algorithm,alpha": configs.csv's header without
+ * its first column). What a reader of runs in progress (the live view) parses by. */
+char *rl_results_run_columns(const char *name, bool cumulative_reward, const char *label);
+
 /* Removes every file a run writes into dir, and its runs/ (for --force), so no result of an
  * earlier experiment stays next to the new ones. Other files are left alone. */
 int rl_results_clear(const char *dir, rl_error *err);

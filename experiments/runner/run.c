@@ -69,6 +69,23 @@ static int given_policy(const rl_plan *p, size_t k, const rl_mdp *m, double **ou
     return RL_OK;
 }
 
+/* An agent that cannot keep to each state's own actions, on an env whose states have their
+ * own action sets: which learners can, located at [agent] algorithm. */
+static int state_actions_error(const rl_plan *p, const rl_agent *agent, rl_error *err)
+{
+    char names[RL_ERROR_MESSAGE_MAX - 256] = "";
+    const rl_agent *a;
+    for (size_t i = 0; (a = rl_agent_at(i)); i++)
+        if (a->kind == RL_AGENT_LEARNER && a->learner->state_actions)
+            rl_names_append(names, sizeof names, rl_agent_name(a));
+    int rc = rl_error_set(err, RL_EUNSUPPORTED,
+                          "%s cannot keep to each state's own actions, and the states of env "
+                          "%s have different action sets (learners that can: %s)",
+                          rl_agent_name(agent), p->env_type->name, names);
+    const rl_config_entry *e = rl_config_find(p->config, "agent", "algorithm");
+    return e ? rl_config_locate(err, rc, e) : rc;
+}
+
 int rl_run_setup(const rl_plan *p, size_t k, rl_env **env, double **policy, rl_error *err)
 {
     *policy = NULL;
@@ -77,7 +94,20 @@ int rl_run_setup(const rl_plan *p, size_t k, rl_env **env, double **policy, rl_e
         return rl_plan_locate(p, k, rc, err);
     const rl_mdp *m = rl_env_model(*env);
     const rl_configuration *cfg = &p->configurations[k];
-    if (!m && (cfg->agent->kind == RL_AGENT_PLANNER ||
+    if (rl_env_space(*env)->allowed && !(cfg->agent->kind == RL_AGENT_LEARNER &&
+                                         cfg->agent->learner->state_actions)) {
+        rc = state_actions_error(p, cfg->agent, err);
+    } else if (rl_env_space(*env)->allowed &&
+               strcmp(rl_params_string(p->experiment, "values"), "behavior") == 0) {
+        /* Its truth, the best epsilon-greedy values, would spread epsilon over every action
+         * of the model, also those a state lacks. */
+        rc = rl_error_set(err, RL_EUNSUPPORTED,
+                          "values = behavior needs every state to have every action, and the "
+                          "states of env %s have their own action sets",
+                          p->env_type->name);
+        const rl_config_entry *e = rl_config_find(p->config, "experiment", "values");
+        rc = e ? rl_config_locate(err, rc, e) : rc;
+    } else if (!m && (cfg->agent->kind == RL_AGENT_PLANNER ||
                rl_param_find(rl_agent_params(cfg->agent), "policy"))) {
         rc = rl_error_set(err, RL_EUNSUPPORTED,
                           "%s needs an env with an exact model, and env %s has none",
@@ -330,6 +360,7 @@ static int run_learner(const rl_plan *p, const rl_configuration *cfg, const doub
         return rc;
     o.stop = stop;
     o.env_r = env_rng;
+    r->log_cumulative_reward = rl_params_bool(p->experiment, "log_cumulative_reward");
     /* Where the truth is undefined (gamma = 1 without terminal states, an env without a
      * model, a learner without values) value_rmse stays empty. */
     if (m && cfg->agent->learner->values) {
@@ -388,7 +419,6 @@ int rl_run_execute_with(const rl_plan *p, size_t run, const volatile sig_atomic_
     r->configuration = configuration;
     r->replicate = replicate;
     r->rng_seed = rl_rng_run_seed(p->seed, replicate);
-    r->score_column = rl_plan_has_kind(p, RL_AGENT_LEARNER);
     char *label = rc == RL_OK ? rl_plan_label(p, configuration) : NULL;
     if (label) {
         size_t size = strlen(label) + 32;

@@ -17,8 +17,10 @@
 const char *const rl_run_file_names[] = {
     "runs.csv",   "timing.csv", "iterations.csv", "episodes.csv", "steps.csv",
     "values.csv", "policy.csv", "updates.csv",    "weights.csv",  "action_values.csv",
-    "score.csv",  NULL,
+    "score.csv",  "choices.csv", NULL,
 };
+_Static_assert(sizeof rl_run_file_names / sizeof rl_run_file_names[0] == RL_RUN_FILE_SECTIONS + 1,
+               "RL_RUN_FILE_SECTIONS counts rl_run_file_names");
 
 static void run_path(const char *dir, size_t run, const char *suffix, char *out, size_t size)
 {
@@ -54,11 +56,9 @@ static void write_runs(FILE *f, const rl_run_result *r)
     rl_row_comma(&row);
     if (r->diverged_step)
         rl_row_size(&row, r->diverged_step);
-    if (r->score_column) {
-        rl_row_comma(&row);
-        if (r->has_score)
-            rl_row_number(&row, r->score);
-    }
+    rl_row_comma(&row);
+    if (r->has_score) /* a learner's (statistics.h); a planner's is empty */
+        rl_row_number(&row, r->score);
     rl_row_end(&row, f);
 }
 
@@ -128,6 +128,10 @@ static void write_steps(FILE *f, const rl_run_result *r)
         rl_row_size(&row, st->episode);
         rl_row_comma(&row);
         rl_row_number(&row, st->value_rmse);
+        if (r->log_cumulative_reward) {
+            rl_row_comma(&row);
+            rl_row_number(&row, st->cumulative_reward);
+        }
         rl_row_end(&row, f);
     }
 }
@@ -161,7 +165,8 @@ static void write_values(FILE *f, const rl_run_result *r)
     }
 }
 
-/* Decision states only: no decision is taken on walls and terminal cells. */
+/* Decision states only: no decision is taken on walls and terminal cells; and only the
+ * state's own actions where states have their own action sets. */
 static void write_policy(FILE *f, const rl_run_result *r)
 {
     const rl_space *sp = rl_env_space(r->env);
@@ -170,6 +175,8 @@ static void write_policy(FILE *f, const rl_run_result *r)
         if (!rl_space_is_decision(sp, s))
             continue;
         for (size_t a = 0; a < sp->n_actions; a++) {
+            if (!rl_space_allows(sp, s, a))
+                continue;
             put_cell(&row, r, sp, s);
             rl_row_text(&row, sp->action_names[a]);
             rl_row_comma(&row);
@@ -203,7 +210,8 @@ static void write_weights(FILE *f, const rl_run_result *r)
         fwrite(r->weight_rows, 1, r->weight_rows_size, f);
 }
 
-/* Decision states only, as policy.csv; visits empty for a planner (it takes no actions). */
+/* Decision states and their own actions only, as policy.csv; visits empty for a planner (it
+ * takes no actions). */
 static void write_action_values(FILE *f, const rl_run_result *r)
 {
     const rl_space *sp = rl_env_space(r->env);
@@ -212,6 +220,8 @@ static void write_action_values(FILE *f, const rl_run_result *r)
         if (!rl_space_is_decision(sp, s))
             continue;
         for (size_t a = 0; a < sp->n_actions; a++) {
+            if (!rl_space_allows(sp, s, a))
+                continue;
             size_t i = s * sp->n_actions + a;
             put_cell(&row, r, sp, s);
             rl_row_text(&row, sp->action_names[a]);
@@ -235,18 +245,42 @@ static void write_score(FILE *f, const rl_run_result *r)
     fputc('\n', f);
 }
 
+/* Per episode on an env with marked choices, the episodes episodes.csv keeps: the steps
+ * taken in states with a marked action, how many chose one, and their ratio (empty without
+ * such a step). */
+static void write_choices(FILE *f, const rl_run_result *r)
+{
+    rl_row row = RL_ROW_EMPTY;
+    size_t every = r->log_every_episodes;
+    for (size_t i = every ? every - 1 : r->episode_rows.n; i < r->episode_rows.n; i += every) {
+        const rl_episode_row *e = rl_rows_at(&r->episode_rows, i);
+        rl_row_size(&row, r->run);
+        rl_row_comma(&row);
+        rl_row_size(&row, e->episode);
+        rl_row_comma(&row);
+        rl_row_size(&row, e->decisions);
+        rl_row_comma(&row);
+        rl_row_size(&row, e->chosen);
+        rl_row_comma(&row);
+        rl_row_number(&row, e->decisions ? (double)e->chosen / (double)e->decisions : NAN);
+        rl_row_end(&row, f);
+    }
+}
+
 static void (*const WRITERS[])(FILE *, const rl_run_result *) = {
     write_runs,   write_timing, write_iterations, write_episodes, write_steps,
     write_values, write_policy, write_updates,    write_weights,  write_action_values,
-    write_score,
+    write_score,  write_choices,
 };
 
 /* Files a run writes only when it has rows for them (learners with an update hook, with
- * weights, action values asked for): a merge reads a missing one as empty. */
+ * weights, action values asked for, on an env with marked choices): a merge reads a missing
+ * one as empty. */
 bool rl_run_file_optional(const char *name)
 {
     return strcmp(name, "updates.csv") == 0 || strcmp(name, "weights.csv") == 0 ||
-           strcmp(name, "action_values.csv") == 0 || strcmp(name, "score.csv") == 0;
+           strcmp(name, "action_values.csv") == 0 || strcmp(name, "score.csv") == 0 ||
+           strcmp(name, "choices.csv") == 0;
 }
 
 /* Whether result r has rows for the optional file name. */
@@ -260,6 +294,8 @@ static bool has_rows(const rl_run_result *r, const char *name)
         return r->action_values != NULL;
     if (strcmp(name, "score.csv") == 0)
         return r->has_score;
+    if (strcmp(name, "choices.csv") == 0)
+        return r->env && rl_env_space(r->env)->marked && r->episode_rows.n > 0;
     return true;
 }
 

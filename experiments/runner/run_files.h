@@ -22,7 +22,7 @@
 /* The sections a run's file may hold: those the experiment's files merge, in their order,
  * and score.csv (run, episodes, score: what scores.csv needs of a learner's run). */
 extern const char *const rl_run_file_names[];
-#define RL_RUN_FILE_SECTIONS 11
+#define RL_RUN_FILE_SECTIONS 12
 
 /* True for a section a run writes only when it has rows for it (a merge reads a missing one
  * as empty). */

@@ -1,9 +1,10 @@
 /* Fuzz target: the readers of `gridrl plot` (experiments/plot/plot_data.h), which take every
  * number in a results folder as untrusted. Input: result files, each introduced by a line
  * "=== NAME" (configs.csv, runs.csv, steps.csv, summary.csv, episodes.csv, policy.csv,
- * values.csv or config.ini), written into a scratch folder; then every derived data file
- * is made from them (curves for each metric and smoothing, steps, arrows, sweeps, the
- * configuration count), as the pictures would need. */
+ * values.csv, config.ini, updates.csv, iterations.csv, scores.csv or choices.csv), written
+ * into a scratch folder; then every derived data file is made from them (curves for each
+ * metric, statistic and smoothing, steps, cumulative reward, updates, choices, convergence,
+ * arrows, sweeps, the configuration count), as the pictures would need. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
@@ -16,9 +17,10 @@
 #include "experiments/plot/plot_data.h"
 #include "tests/fuzz/fuzz.h"
 
-static const char *const NAMES[] = {"configs.csv",  "runs.csv",   "steps.csv",
+static const char *const NAMES[] = {"configs.csv",  "runs.csv",     "steps.csv",
                                     "summary.csv",  "episodes.csv", "policy.csv",
-                                    "values.csv",   "config.ini", NULL};
+                                    "values.csv",   "config.ini",   "updates.csv",
+                                    "iterations.csv", "scores.csv", "choices.csv", NULL};
 
 static char dir[64];
 
@@ -85,13 +87,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rl_error err;
     rl_plot_curves_info curves;
     rl_plot_sweep_info sweep;
-    for (int m = RL_PLOT_RETURN; m <= RL_PLOT_VALUE_RMSE; m++) {
-        rl_plot_write_curves(dir, (rl_plot_metric)m, (size_t)m * 3, &curves, &err);
-        rl_plot_write_sweep(dir, (rl_plot_metric)m, m == 1 ? 2 : 0, m == 2 ? 3 : 0, &sweep,
-                            &err);
+    char plots[128];
+    snprintf(plots, sizeof plots, "%s/plots", dir);
+    rl_plot_experiment e;
+    if (rl_plot_experiment_read(dir, &e, &err) == RL_OK) {
+        rl_plot_select(&e, 1, e.n_configs > 1 ? "0,1" : NULL, &err);
+        for (int m = RL_PLOT_RETURN; m <= RL_PLOT_VALUE_RMSE; m++) {
+            rl_plot_stat stat = m == 1 ? RL_PLOT_IQM : RL_PLOT_MEAN;
+            rl_plot_write_curves(&e, 1, plots, (rl_plot_metric)m, stat, (size_t)m * 3, m != 2,
+                                 &curves, &err);
+            if (rl_plot_write_sweep(&e, 1, plots, (rl_plot_metric)m, stat, m == 1 ? 2 : 0,
+                                    m == 2 ? 3 : 0, &sweep, &err) == RL_OK) {
+                free(sweep.line_experiment);
+                free(sweep.line_config);
+            }
+        }
+        rl_plot_write_steps(&e, 1, plots, true, &curves, &err);
+        rl_plot_write_cumulative_reward(&e, 1, plots, false, &curves, &err);
+        rl_plot_write_updates(&e, 1, plots, "loss", true, &curves, &err);
+        rl_plot_write_choices(&e, 1, plots, true, &curves, &err);
+        size_t n_series;
+        rl_plot_write_convergence(&e, 1, plots, &n_series, &err);
+        rl_plot_experiment_free(&e);
     }
-    rl_plot_write_steps(dir, &curves, &err);
-    rl_plot_write_arrows(dir, &err);
+    rl_plot_write_arrows(dir, plots, &err);
     size_t cells;
     rl_plot_count_configs(dir, &cells);
     free(text);

@@ -42,10 +42,17 @@ static int run_file(const char *path, size_t *count)
         }
     }
     fclose(f);
-    if (!buf)
+    /* The input in a block of exactly its size, as libFuzzer passes it, so that the
+     * sanitizer build catches a read past its end. */
+    uint8_t *exact = buf ? malloc(n ? n : 1) : NULL;
+    if (!exact) {
+        free(buf);
         return 1;
-    LLVMFuzzerTestOneInput(buf, n);
+    }
+    memcpy(exact, buf, n);
     free(buf);
+    LLVMFuzzerTestOneInput(exact, n);
+    free(exact);
     (*count)++;
     return 0;
 }
