@@ -1249,8 +1249,8 @@ static void test_run_columns(void **state)
         } else {
             assert_string_equal(columns, plain);
         }
-        free(plain);
-        free(columns);
+        rl_free(plain);
+        rl_free(columns);
         free(data);
         sections++;
     }

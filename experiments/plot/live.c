@@ -27,6 +27,7 @@
 #include "experiments/plot/series.h"
 #include "experiments/runner/results.h"
 #include "experiments/runner/run_files.h"
+#include "rl/alloc.h"
 
 /* One configuration's sums over its finished runs, per episode. */
 typedef struct sums {
@@ -159,7 +160,7 @@ static bool open_section(const rl_live *l, rl_run_file *rf, const char *name, ch
         return false;
     char *columns = rl_results_run_columns(name, l->experiment.cumulative_reward, l->label);
     bool ok = columns && rl_csv_open_memory(c, rf->path, *data, size, columns, NULL) == RL_OK;
-    free(columns);
+    rl_free(columns); /* rl_results_run_columns allocates through rl/alloc.h */
     if (!ok) {
         free(*data);
         *data = NULL;
