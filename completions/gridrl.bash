@@ -142,7 +142,7 @@ _gridrl()
             $(compgen -f -X '!*.map' -- "$cur") $(compgen -f -X '!*.ini' -- "$cur")
             $(compgen -d -- "$cur"))
         ;;
-    plot)
+    plot | merge)
         reply=($(compgen -d -- "$cur"))
         ;;
     list)

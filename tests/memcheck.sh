@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite under valgrind's memcheck: every test program, and every gridrl
-# process the tests start (--trace-children; gnuplot and the shell are left alone). Any
-# error valgrind reports, or a leak, fails the run.
+# process the tests start (--trace-children; gnuplot, the shell and OpenMPI's launcher, with
+# the ranks it starts, are left alone: the ASan build checks those). Any error valgrind
+# reports, or a leak, fails the run.
 #
 #   bash tests/memcheck.sh [BUILD_DIR]      (default build; a build without sanitizers)
 #
@@ -24,7 +25,7 @@ for test in "$build"/tests/test_* "$build"/tests/fuzz_*_replay; do
   args=()
   case $name in fuzz_*_replay) t=${name#fuzz_}; args=(tests/fuzz/corpus/${t%_replay}) ;; esac
   if valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-       --trace-children=yes --trace-children-skip='*/gnuplot,*/sh,*/bash,*/env' \
+       --trace-children=yes --trace-children-skip='*/gnuplot,*/sh,*/bash,*/env,*/mpirun,*/mpiexec,*/orterun,*/orted' \
        --log-file="$log/$name.%p.log" "$test" "${args[@]}" > "$log/$name.out" 2>&1; then
     echo "memcheck: $name: clean"
   else

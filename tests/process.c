@@ -58,12 +58,13 @@ static int child_setup(const char *cwd, int out, int err)
     return CHILD_EXEC;
 }
 
-/* The child: sets itself up and execs gridrl, or reports why not. Never returns. */
-_Noreturn static void child(int report, const char *cwd, int out, int err, char *const *argv)
+/* The child: sets itself up and execs program, or reports why not. Never returns. */
+_Noreturn static void child(int report, const char *cwd, int out, int err, const char *program,
+                            char *const *argv)
 {
     int step = child_setup(cwd, out, err);
     if (step == CHILD_EXEC)
-        execv(GRIDRL_BINARY, argv);
+        execv(program, argv);
     int why[2] = {step, errno};
     ssize_t ignored = write(report, why, sizeof why);
     (void)ignored;
@@ -72,11 +73,17 @@ _Noreturn static void child(int report, const char *cwd, int out, int err, char 
 
 process start(const char *cwd, const char *const *args)
 {
-    const char *argv[MAX_ARGS] = {"gridrl"};
+    return start_program(cwd, GRIDRL_BINARY, "gridrl", args);
+}
+
+process start_program(const char *cwd, const char *program, const char *name,
+                      const char *const *args)
+{
+    const char *argv[MAX_ARGS] = {name};
     size_t n = 1;
     for (; args[n - 1]; n++) {
         if (n + 1 >= MAX_ARGS)
-            fail_msg("more than %d arguments for %s", MAX_ARGS - 2, GRIDRL_BINARY);
+            fail_msg("more than %d arguments for %s", MAX_ARGS - 2, program);
         argv[n] = args[n - 1];
     }
     argv[n] = NULL;
@@ -100,7 +107,7 @@ process start(const char *cwd, const char *const *args)
         fail_msg("fork: %s", strerror(errno));
     if (p.pid == 0) {
         close(report[0]);
-        child(report[1], cwd, fileno(p.out), fileno(p.err), (char *const *)argv);
+        child(report[1], cwd, fileno(p.out), fileno(p.err), program, (char *const *)argv);
     }
     close(report[1]);
     /* End of file: the exec closed the pipe. A report: the child could not get there. */
@@ -113,7 +120,7 @@ process start(const char *cwd, const char *const *args)
         waitpid(p.pid, NULL, 0);
         fclose(p.out);
         fclose(p.err);
-        fail_msg("cannot start %s (in %s): %s: %s", GRIDRL_BINARY, cwd ? cwd : ".",
+        fail_msg("cannot start %s (in %s): %s: %s", program, cwd ? cwd : ".",
                  child_steps[why[0]], strerror(why[1]));
     }
     return p;

@@ -35,6 +35,11 @@ typedef struct process {
  * a test can interrupt it. */
 process start(const char *cwd, const char *const *args);
 
+/* The same for another program (an absolute path), started as argv[0] = name: mpirun
+ * starting gridrl. */
+process start_program(const char *cwd, const char *program, const char *name,
+                      const char *const *args);
+
 /* Waits for p to exit and collects its status and output. */
 result finish(process *p);
 

@@ -77,7 +77,7 @@ static void test_commands(void **state)
 {
     (void)state;
     need_bash();
-    expect_completion("", "bench\ncompare\nhelp\nlist\nplot\nrun\nshow\n");
+    expect_completion("", "bench\ncompare\nhelp\nlist\nmerge\nplot\nrun\nshow\n");
     expect_completion("pl", "plot\n");
     expect_completion("help r", "run\n");
     expect_completion("list pre", "presets\n");
@@ -95,6 +95,8 @@ static void test_options(void **state)
     expect_completion("plot DIR --what up", "updates\n");
     expect_completion("run x.ini --res", "--resume\n");
     expect_completion("run x.ini --li", "--live\n");
+    expect_completion("run x.ini --sha", "--shard\n");
+    expect_completion("merge DIR --sha", "--shards\n");
     expect_completion("list --na", "--names\n");
 }
 
@@ -118,7 +120,8 @@ static void test_names(void **state)
     expect_completion("run x.ini -s experiment.seed", "experiment.seed=\nexperiment.seeds=\n");
 }
 
-/* Files: configs for run, maps and configs (and presets) for show, directories for plot. */
+/* Files: configs for run, maps and configs (and presets) for show, directories for plot and
+ * merge. */
 static void test_files(void **state)
 {
     (void)state;
@@ -135,6 +138,7 @@ static void test_files(void **state)
     expect_completion("run ", "a.ini\nresults\n");
     expect_completion("show ma", "maze.map\n");
     expect_completion("plot ", "results\n");
+    expect_completion("merge ", "results\n");
 }
 
 int main(void)

@@ -200,6 +200,26 @@ static void test_inih_in_one_place(void **state)
     unload(t);
 }
 
+/* MPI is the program's, behind ranks.h: one file includes it, and the library never does
+ * (libgridrl links without MPI; a build without MPI has the same library). */
+static void test_mpi_in_one_place(void **state)
+{
+    (void)state;
+    tree *t = load();
+    size_t users = 0;
+    char needle[32];
+    snprintf(needle, sizeof needle, "#include %s", "<mpi.h>"); /* not matching this file */
+    for (size_t i = 0; i < t->n; i++)
+        if (strstr(t->files[i].text, needle) || strstr(t->files[i].text, "MPI_Init_thread(")) {
+            if (strcmp(t->files[i].path, "tests/test_layout.c") == 0)
+                continue;
+            assert_string_equal(t->files[i].path, "experiments/cli/ranks_mpi.c");
+            users++;
+        }
+    assert_int_equal(users, 1);
+    unload(t);
+}
+
 /* Library code never prints or exits: a caller gets a code and a message. The CLI prints. */
 static void test_library_does_not_print(void **state)
 {
@@ -326,6 +346,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_folder_rules),
         cmocka_unit_test(test_inih_in_one_place),
+        cmocka_unit_test(test_mpi_in_one_place),
         cmocka_unit_test(test_library_does_not_print),
         cmocka_unit_test(test_no_cycles),
         cmocka_unit_test(test_no_outside_references),

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tests/process.h"
+#include "tests/tree.h"
 #include "tests/support.h"
 
 #include "rl/rng.h"
@@ -46,125 +47,6 @@ static const char *in_tmp(char *buf, const char *name)
     if (snprintf(buf, PATH_SIZE, "%s/%s", tmpdir, name) >= PATH_SIZE)
         fail_msg("path too long: %s", name);
     return buf;
-}
-
-/* Every regular file under root, as paths relative to root, in a sorted list. */
-typedef struct file_list {
-    char **paths;
-    size_t n, capacity;
-} file_list;
-
-static void list_add(file_list *l, const char *path)
-{
-    if (l->n == l->capacity) {
-        l->capacity = l->capacity ? 2 * l->capacity : 64;
-        l->paths = realloc(l->paths, l->capacity * sizeof *l->paths);
-        assert_non_null(l->paths);
-    }
-    l->paths[l->n++] = strdup(path);
-}
-
-static void list_walk(file_list *l, const char *root, const char *rel)
-{
-    char path[PATH_SIZE];
-    PATHF(path, "%s%s%s", root, rel[0] ? "/" : "", rel);
-    DIR *d = opendir(path);
-    assert_non_null(d);
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char child[PATH_SIZE], full[PATH_SIZE];
-        PATHF(child, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name);
-        PATHF(full, "%s/%s", root, child);
-        struct stat st;
-        assert_int_equal(lstat(full, &st), 0);
-        if (S_ISDIR(st.st_mode))
-            list_walk(l, root, child);
-        else
-            list_add(l, child);
-    }
-    closedir(d);
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static file_list list_files(const char *root)
-{
-    file_list l = {0};
-    list_walk(&l, root, "");
-    qsort(l.paths, l.n, sizeof *l.paths, compare_strings);
-    return l;
-}
-
-static void list_free(file_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->paths[i]);
-    free(l->paths);
-}
-
-/* timing.csv (top level and per run) and manifest.txt may differ between two executions. */
-static bool may_differ(const char *rel)
-{
-    const char *base = strrchr(rel, '/');
-    base = base ? base + 1 : rel;
-    return strcmp(base, "timing.csv") == 0 || strcmp(base, "manifest.txt") == 0;
-}
-
-/* A run's file (runs/NNNNNN.rows: sections "== NAME SIZE" then SIZE bytes) without its
- * timing.csv section, in place: the rest must be reproducible. */
-static void drop_timing(char *text)
-{
-    for (char *p = text; *p;) {
-        char name[64];
-        size_t size;
-        int used = 0;
-        if (sscanf(p, "== %63s %zu%n", name, &size, &used) != 2 || p[used] != '\n')
-            fail_msg("not a run's file: '%.40s'", p);
-        char *next = p + used + 1 + size;
-        if (strcmp(name, "timing.csv") == 0) {
-            memmove(p, next, strlen(next) + 1);
-            continue;
-        }
-        p = next;
-    }
-}
-
-/* Both trees hold the same files, and every one that must be reproducible is
- * byte-identical (a run's file but for its timing section). Returns the number of files
- * compared byte for byte. */
-static size_t compare_trees(const char *a, const char *b)
-{
-    file_list la = list_files(a), lb = list_files(b);
-    if (la.n != lb.n)
-        fail_msg("%s has %zu files, %s has %zu", a, la.n, b, lb.n);
-    size_t compared = 0;
-    for (size_t i = 0; i < la.n; i++) {
-        assert_string_equal(la.paths[i], lb.paths[i]);
-        if (may_differ(la.paths[i]))
-            continue;
-        char pa[PATH_SIZE], pb[PATH_SIZE];
-        PATHF(pa, "%s/%s", a, la.paths[i]);
-        PATHF(pb, "%s/%s", b, lb.paths[i]);
-        char *x = slurp(pa), *y = slurp(pb);
-        assert_non_null(x);
-        assert_non_null(y);
-        if (strncmp(la.paths[i], "runs/", 5) == 0) {
-            drop_timing(x);
-            drop_timing(y);
-        }
-        if (strcmp(x, y) != 0)
-            fail_msg("%s differs between %s and %s", la.paths[i], a, b);
-        free(x);
-        free(y);
-        compared++;
-    }
-    list_free(&la);
-    list_free(&lb);
-    return compared;
 }
 
 static size_t count_lines(const char *text)

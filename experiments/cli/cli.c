@@ -128,3 +128,21 @@ bool rl_cli_use_color(FILE *out, rl_cli_color when)
         return false;
     return rl_cli_isatty(out);
 }
+
+void rl_cli_format_runs(char *buf, size_t size, const size_t *runs, size_t shown, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < shown && used < size;) {
+        size_t j = i; /* runs[i .. j] are consecutive */
+        while (j + 1 < shown && runs[j + 1] == runs[j] + 1)
+            j++;
+        int w = j > i + 1 ? snprintf(buf + used, size - used, "%s%zu-%zu", i ? ", " : "",
+                                     runs[i], runs[j])
+                          : snprintf(buf + used, size - used, "%s%zu", i ? ", " : "", runs[i]);
+        used += w > 0 ? (size_t)w : 0;
+        i = j > i + 1 ? j + 1 : i + 1;
+    }
+    if (n > shown && used < size)
+        snprintf(buf + used, size - used, ", ...");
+}

@@ -48,6 +48,8 @@ int rl_cli_plot(const rl_cli_command *cmd, int argc, char **argv);
 extern const char rl_cli_plot_help[];
 int rl_cli_compare(const rl_cli_command *cmd, int argc, char **argv);
 extern const char rl_cli_compare_help[];
+int rl_cli_merge(const rl_cli_command *cmd, int argc, char **argv);
+extern const char rl_cli_merge_help[];
 
 /* The program's version ("0.1.0"), from CMake's project version. */
 const char *rl_cli_version(void);
@@ -75,6 +77,10 @@ bool rl_cli_is_help(const char *arg);
 #define RL_CLI_TABLE_MAX_COLS 8
 void rl_cli_print_table(FILE *out, const char *indent, size_t n_rows, size_t n_cols,
                         const char *const *cells);
+
+/* Run numbers for a message, "1, 4, 7-9": the first `shown` of an increasing list of n
+ * runs, then ", ..." when n is more; into buf (size bytes). */
+void rl_cli_format_runs(char *buf, size_t size, const size_t *runs, size_t shown, size_t n);
 
 /* When to colour output: --color=auto|always|never. */
 typedef enum rl_cli_color { RL_CLI_COLOR_AUTO, RL_CLI_COLOR_ALWAYS, RL_CLI_COLOR_NEVER } rl_cli_color;

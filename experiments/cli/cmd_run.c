@@ -1,13 +1,15 @@
-/* `gridrl run [CONFIG] [-o DIR] [-s section.key=value ...] [-j N] [--resume|--force]
- * [--quiet] [--live]`: validates the whole plan, then runs it on N threads, each run into its
- * own directory, and assembles the output files; the results of each configuration are then
- * drawn as the books draw them (values in the cells, greedy arrows). --live draws the
- * learning curve of the finished runs meanwhile (experiments/plot/live.h), in place of the
- * progress bar.
+/* `gridrl run [CONFIG] [section.key=value ...] [-o DIR] [-s section.key=value ...]
+ * [--only SELECTION ...] [-j N] [--shard K/N] [--resume|--force] [--keep-runs]
+ * [--no-progress] [--quiet] [--live]`: validates the whole plan (every error said at once),
+ * then runs it on N threads, each run into its own file, and assembles the output files; the
+ * results of each configuration are then drawn as the books draw them (values in the cells,
+ * greedy arrows), and a learner sweep's scores summed up. --live draws the learning curve of the finished runs meanwhile
+ * (experiments/plot/live.h), in place of the progress bar.
  *
- * SIGINT and SIGTERM set a flag (the one piece of process-wide state: a signal handler can
- * reach nothing else); runs in flight are abandoned at their next episode, finished runs stay
- * on disk, and the message says how to resume.
+ * With --shard K/N it runs only the runs with run % N == K, into a folder that the other
+ * shards share, and leaves the merge to `gridrl merge`; under an MPI launcher every rank is a
+ * shard and rank 0 merges (run_ranks.c). SIGINT and SIGTERM abandon runs in flight
+ * (interrupt.h); finished runs stay on disk, and the message says how to resume.
  */
 #include <errno.h>
 #include <signal.h>
@@ -21,15 +23,17 @@
 #include <unistd.h>
 
 #include "experiments/cli/cli.h"
-#include "experiments/runner/config.h"
 #include "experiments/cli/configs_embedded.h"
-#include "experiments/compare/compare.h"
+#include "experiments/cli/finish.h"
 #include "experiments/cli/grid_draw.h"
-#include "experiments/cli/options.h"
+#include "experiments/cli/interrupt.h"
+#include "experiments/cli/progress.h"
+#include "experiments/cli/ranks.h"
+#include "experiments/cli/run_command.h"
+#include "experiments/cli/shell.h"
+#include "experiments/compare/compare.h"
 #include "experiments/io/output.h"
-#include "experiments/runner/plan.h"
 #include "experiments/plot/live.h"
-#include "experiments/plot/plot.h"
 #include "experiments/runner/results.h"
 #include "experiments/runner/run.h"
 #include "experiments/runner/run_files.h"
@@ -40,8 +44,8 @@
 
 const char rl_cli_run_help[] =
     "usage: gridrl run [CONFIG] [section.key=value ...] [-o DIR] [-s section.key=value ...]\n"
-    "                  [--only SELECTION ...] [-j N] [--resume|--force] [--keep-runs]\n"
-    "                  [--no-progress] [--quiet] [--live]\n"
+    "                  [--only SELECTION ...] [-j N] [--shard K/N] [--resume|--force]\n"
+    "                  [--keep-runs] [--no-progress] [--quiet] [--live]\n"
     "\n"
     "Runs the experiment CONFIG describes (an INI file: [experiment], [env], [agent]) and\n"
     "writes its results into DIR. Without CONFIG, runs the built-in " DEFAULT_CONFIG "\n"
@@ -54,15 +58,22 @@ const char rl_cli_run_help[] =
     "                       override a config value; a comma list makes a sweep axis; each\n"
     "                       key at most once. An argument section.key=value without -s\n"
     "                       does the same\n"
-    "  -j N                 run N runs at a time (default: the number of cores); the output\n"
-    "                       files are the same for any N\n"
-    "  --resume             finish an interrupted experiment in DIR: runs already complete are\n"
-    "                       kept, the rest are run (DIR must come from the same config)\n"
+    "  -j N                 run N runs at a time (default: the number of cores, shared among\n"
+    "                       the MPI ranks on a machine); the output files are the same for\n"
+    "                       any N\n"
+    "  --shard K/N          run only the runs with run % N == K (0 <= K < N) into DIR, which\n"
+    "                       the other shards share: the first creates it, the others join it\n"
+    "                       when its config.ini is theirs; no merge (gridrl merge DIR, once\n"
+    "                       every shard is done)\n"
+    "  --resume             finish an interrupted experiment (or shard) in DIR: runs already\n"
+    "                       complete are kept, the rest are run (DIR must come from the same\n"
+    "                       config)\n"
     "  --only SELECTION     run part of the plan: configurations by number (3, 0-2, 1,4)\n"
     "                       or by values (agent.alpha=0.1,0.2, algorithm=sarsa); several\n"
     "                       must all match. Their rows are the whole plan's rows for them\n"
     "                       (the same run numbers and seeds); config.ini says 'only'\n"
     "  --force              write into a non-empty output directory, replacing its results\n"
+    "                       (not with --shard: a shard never removes another's runs)\n"
     "  --keep-runs          keep runs/ (each run's rows) once the experiment's files are\n"
     "                       written; by default every row is stored once, in those files\n"
     "  --no-progress        no progress bar (it is drawn only when stderr is a terminal)\n"
@@ -75,6 +86,9 @@ const char rl_cli_run_help[] =
     "                       text in the terminal (gnuplot's dumb terminal); it ends with the\n"
     "                       run or on Ctrl-C, and never slows the runs\n"
     "\n"
+    "Under mpirun (gridrl built with MPI), rank r of N runs shard r/N on -j threads, rank 0\n"
+    "prepares DIR, shows the progress and merges; see the README, \"Running on a cluster\".\n"
+    "\n"
     "output files: config.ini configs.csv runs.csv timing.csv values.csv policy.csv,\n"
     "              iterations.csv (planners), episodes.csv summary.csv scores.csv\n"
     "              (learners), steps.csv (log_every_steps), manifest.txt; runs/NNNNNN.rows\n"
@@ -86,26 +100,26 @@ const char rl_cli_run_help[] =
     "  gridrl run experiments/configs/zhao_fig3_4a.ini -s agent.gamma=0.5,0.9 --force\n"
     "  gridrl run experiments/configs/zhao_fig3_4a.ini agent.gamma=0.5 -o results/g\n"
     "  gridrl run experiments/configs/sb_example6_6_cliff.ini -j 2 --live\n"
-    "  gridrl run experiments/configs/sb_example6_6_cliff.ini --resume\n";
+    "  gridrl run experiments/configs/sb_example6_6_cliff.ini --resume\n"
+    "  gridrl run experiments/configs/sb_fig6_3_interim.ini -o results/f63 --shard 0/4\n"
+    "  mpirun -n 4 gridrl run experiments/configs/sb_fig6_3_interim.ini -o results/f63\n";
 
-typedef struct run_options {
-    const char *config, *out;
-    rl_option_list overrides; /* -s, then the section.key=value arguments */
-    rl_option_list only;      /* --only: joined into one experiment.only override */
-    char *only_override;
-    size_t threads;
-    bool force, quiet, no_progress, resume, keep_runs, live;
-    int argc; /* the command's arguments, for the resume hint */
-    char **argv;
-} run_options;
-
-static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_options *o)
+int rl_run_options_parse(const rl_cli_command *cmd, int argc, char **argv, run_options *o)
 {
+    *o = (run_options){.argc = argc, .argv = argv};
+    /* One more than the arguments: --only's selectors become one override. */
+    o->overrides.values = calloc((size_t)argc + 1, sizeof *o->overrides.values);
+    o->only.values = calloc((size_t)argc, sizeof *o->only.values);
+    if (!o->overrides.values || !o->only.values) {
+        fprintf(stderr, "gridrl: out of memory\n");
+        return RL_CLI_FAILURE;
+    }
     const rl_option options[] = {
         {"-o|--out", RL_OPTION_STRING, &o->out, NULL, 0, 0},
         {"-s|--set", RL_OPTION_LIST, &o->overrides, NULL, 0, 0},
         {"--only", RL_OPTION_LIST, &o->only, NULL, 0, 0},
         {"-j|--jobs", RL_OPTION_COUNT, &o->threads, NULL, 1, 1024},
+        {"--shard", RL_OPTION_STRING, &o->shard_text, NULL, 0, 0},
         {"--force", RL_OPTION_FLAG, &o->force, NULL, 0, 0},
         {"--resume", RL_OPTION_FLAG, &o->resume, NULL, 0, 0},
         {"--keep-runs", RL_OPTION_FLAG, &o->keep_runs, NULL, 0, 0},
@@ -115,8 +129,10 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
         {NULL, 0, NULL, NULL, 0, 0},
     };
     const char **args = calloc((size_t)argc, sizeof *args);
-    if (!args)
+    if (!args) {
+        fprintf(stderr, "gridrl: out of memory\n");
         return RL_CLI_FAILURE;
+    }
     rl_positionals pos = {args, (size_t)argc, 0, "CONFIG"};
     int rc = rl_options_parse(cmd, argc, argv, options, &pos);
     /* section.key=value arguments are overrides, as Hydra takes them; anything else is the
@@ -139,8 +155,10 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
         size_t len = strlen("experiment.only=") + 1;
         for (size_t i = 0; i < o->only.n; i++)
             len += strlen(o->only.values[i]) + 1;
-        if (!(o->only_override = malloc(len)))
+        if (!(o->only_override = malloc(len))) {
+            fprintf(stderr, "gridrl: out of memory\n");
             return RL_CLI_FAILURE;
+        }
         strcpy(o->only_override, "experiment.only=");
         for (size_t i = 0; i < o->only.n; i++) {
             if (i)
@@ -153,16 +171,32 @@ static int parse_options(const rl_cli_command *cmd, int argc, char **argv, run_o
         return rl_cli_usage_error(cmd, "--resume and --force exclude each other");
     if (o->live && o->quiet)
         return rl_cli_usage_error(cmd, "--live and --quiet exclude each other");
+    if (o->shard_text) {
+        rl_error err;
+        if (rl_shard_parse(o->shard_text, &o->shard, &err) != RL_OK)
+            return rl_cli_usage_error(cmd, "--shard %s", err.message);
+        o->has_shard = true;
+        if (o->force)
+            return rl_cli_usage_error(cmd, "--shard and --force exclude each other (a shard "
+                                           "never removes the runs of the others)");
+    }
     return RL_CLI_OK;
 }
 
-/* The config with its overrides, and its plan built and checked: every error of the file,
- * of the overrides and of the plan goes into errors (sorted by line). Returns the first
- * one's code. What can be checked goes on past an error: the entries of a file with a
- * syntax error still have their keys and values checked, but only a plan without errors
- * has its envs and agents built. */
-static int load_plan(const run_options *o, rl_config **c, rl_plan **plan, rl_error_list *errors)
+void rl_run_options_free(run_options *o)
 {
+    free(o->overrides.values);
+    free(o->only.values);
+    free(o->only_override);
+    o->overrides.values = NULL;
+    o->only.values = NULL;
+    o->only_override = NULL;
+}
+
+int rl_run_load_plan(const run_options *o, rl_config **c, rl_plan **plan, rl_error_list *errors)
+{
+    *c = NULL;
+    *plan = NULL;
     int rc;
     if (o->config) {
         rc = rl_config_read_file(o->config, c, errors);
@@ -198,8 +232,7 @@ static int load_plan(const run_options *o, rl_config **c, rl_plan **plan, rl_err
     return rl_error_list_code(errors);
 }
 
-/* Prints every error of the list; returns the exit status of the first. */
-static int print_errors(const rl_error_list *errors)
+int rl_run_print_errors(const rl_error_list *errors)
 {
     int status = RL_CLI_OK;
     for (size_t i = 0; i < errors->n; i++) {
@@ -213,7 +246,7 @@ static int print_errors(const rl_error_list *errors)
     return status;
 }
 
-static void output_dir(const rl_plan *p, const run_options *o, char *dir, size_t size)
+void rl_run_output_dir(const rl_plan *p, const run_options *o, char *dir, size_t size)
 {
     if (o->out)
         snprintf(dir, size, "%s", o->out);
@@ -223,51 +256,28 @@ static void output_dir(const rl_plan *p, const run_options *o, char *dir, size_t
         snprintf(dir, size, "results/%s", p->name);
 }
 
-/* Appends arg to line as the shell reads it back: as it is when it holds only characters
- * the shell takes literally, else in single quotes (a quote inside as '\''). */
-static void append_quoted(char *line, const char *arg)
+bool rl_run_shows_progress(const run_options *o)
 {
-    static const char PLAIN[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                "0123456789_-./=:,+@%";
-    char *p = line + strlen(line);
-    if (arg[0] && strspn(arg, PLAIN) == strlen(arg)) {
-        strcpy(p, arg);
-        return;
-    }
-    *p++ = '\'';
-    for (const char *c = arg; *c; c++) {
-        if (*c == '\'') {
-            memcpy(p, "'\\''", 4);
-            p += 4;
-        } else {
-            *p++ = *c;
-        }
-    }
-    *p++ = '\'';
-    *p = '\0';
+    return !o->quiet && !o->no_progress && rl_cli_isatty(stderr);
 }
 
-/* "gridrl ARGS...", each argument quoted for the shell; for_resume drops --force and
- * --resume and appends --resume, which is the command that finishes an interrupted
- * experiment. */
-static char *command_line(int argc, char **argv, bool for_resume)
+size_t rl_run_threads(const run_options *o, int processes)
 {
-    size_t len = strlen("gridrl --resume") + 1;
-    for (int i = 0; i < argc; i++)
-        len += 4 * strlen(argv[i]) + 3; /* a quote can become four characters */
-    char *line = malloc(len);
-    if (!line)
-        return NULL;
-    strcpy(line, "gridrl");
-    for (int i = 0; i < argc; i++) {
-        if (for_resume && (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "--resume") == 0))
-            continue;
-        strcat(line, " ");
-        append_quoted(line, argv[i]);
-    }
-    if (for_resume)
-        strcat(line, " --resume");
-    return line;
+    if (o->threads)
+        return o->threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    long per = n > 0 && processes > 0 ? n / processes : 1;
+    return per > 0 ? (size_t)per : 1;
+}
+
+void rl_run_print_resume(const run_options *o, const char *why, const char *dir,
+                         size_t completed, size_t total)
+{
+    char *resume = rl_shell_command_line(o->argc, o->argv, true);
+    fprintf(stderr,
+            "gridrl: %s%zu of %zu runs are complete in %s/runs/; finish them with\n  %s\n",
+            why, completed, total, dir, resume ? resume : "gridrl run ... --resume");
+    free(resume);
 }
 
 /* The line that says how configuration r's replicate 0 ended (a blank line before it when
@@ -417,17 +427,15 @@ done:
     rl_compare_free(t);
 }
 
-/* After a run: each configuration's replicate 0 drawn on its map when there are few, one line
- * each when there are many; then the learners' scores. */
-static void print_summary(const rl_plan *p, const rl_run_result *keep, const char *dir)
+void rl_run_print_summary(const rl_plan *p, const rl_run_result *keep, const char *dir)
 {
     rl_grid_style style = {.color = rl_cli_use_color(stdout, RL_CLI_COLOR_AUTO)};
     bool grids = p->n_selected <= GRIDS_MAX;
     bool learners = rl_plan_has_kind(p, RL_AGENT_LEARNER);
-    if (!grids && rl_plan_has_kind(p, RL_AGENT_PLANNER))
+    if (!grids && keep && rl_plan_has_kind(p, RL_AGENT_PLANNER))
         printf("\n");
     for (size_t k = 0; k < p->n_configurations; k++) {
-        if (!keep[k].env)
+        if (!keep || !keep[k].env)
             continue;
         if (grids)
             print_run(p, &keep[k], &style);
@@ -438,50 +446,24 @@ static void print_summary(const rl_plan *p, const rl_run_result *keep, const cha
         print_scores(p, dir);
 }
 
-/* "[#####.....] 12/40 runs  850 episodes/s  ETA 0:12" on one line of stderr. */
-static void draw_progress(const rl_schedule_progress *p, void *context)
+/* The first component of path (path itself, or a parent of it) that does not exist, into
+ * out: true, or false when path exists (or the question cannot be answered). */
+static bool first_missing(const char *path, char *out, size_t size)
 {
-    (void)context;
-    char bar[31];
-    size_t filled = p->total ? p->done * 30 / p->total : 30;
-    for (size_t i = 0; i < 30; i++)
-        bar[i] = i < filled ? '#' : '.';
-    bar[30] = '\0';
-    fprintf(stderr, "\r[%s] %zu/%zu runs", bar, p->done, p->total);
-    if (p->episodes && p->seconds > 0)
-        fprintf(stderr, "  %.0f episodes/s", (double)p->episodes / p->seconds);
-    size_t fresh = p->done - p->skipped;
-    if (fresh && p->done < p->total) {
-        double eta = p->seconds / (double)fresh * (double)(p->total - p->done);
-        fprintf(stderr, "  ETA %d:%02d", (int)(eta / 60), (int)eta % 60);
+    if (!path[0] || snprintf(out, size, "%s", path) >= (int)size)
+        return false;
+    for (char *p = out + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        struct stat st;
+        if (lstat(out, &st) != 0)
+            return errno == ENOENT;
+        *p = saved;
+        if (!saved)
+            return false;
     }
-    fprintf(stderr, "\033[K%s", p->last ? "\n" : "");
-    fflush(stderr);
-}
-
-/* Set by SIGINT/SIGTERM; see the file comment. */
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int signo)
-{
-    if (!stop_requested)
-        stop_requested = signo; /* the first signal: the exit status says which */
-}
-
-static void catch_signals(bool on)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on ? on_signal : SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
-static size_t default_threads(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (size_t)n : 1;
 }
 
 /* The next line of *text from *number on (keys_only: skipping comments and blank lines):
@@ -549,17 +531,21 @@ static bool first_key_difference(const rl_config *a, const rl_config *b, int *nu
     return false;
 }
 
-/* --resume: the directory must hold the same resolved config. */
+/* --resume: whether dir holds an experiment of the same resolved config (RL_ENOTFOUND: it
+ * holds none, start afresh); when not, the key (or line) that differs, both ways. */
 static int check_resume(const char *dir, const char *config_text, rl_error *err)
 {
-    char path[RL_OUTPUT_PATH_MAX];
+    int line;
+    int rc = rl_results_compare_config(dir, config_text, &line, err);
+    if (rc != RL_EINVAL)
+        return rc; /* the same; RL_ENOTFOUND: nothing to resume, start afresh; unreadable */
+    char path[RL_OUTPUT_PATH_MAX + 32];
     snprintf(path, sizeof path, "%.4000s/config.ini", dir);
+    /* A regular file (rl_results_compare_config refuses links): read again to say what
+     * differs. */
     FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return RL_ENOTFOUND; /* nothing to resume: start afresh */
+    if (!f)
         return rl_error_set(err, RL_EIO, "cannot read '%s': %s", path, strerror(errno));
-    }
     /* Read as the config it is (at most RL_CONFIG_FILE_MAX bytes; a NUL ends it early,
      * which can only make it differ). */
     char *text = malloc(RL_CONFIG_FILE_MAX + 1);
@@ -571,8 +557,8 @@ static int check_resume(const char *dir, const char *config_text, rl_error *err)
         return rl_error_set(err, RL_EIO, "cannot read '%s'", path);
     }
     text[n] = '\0';
-    int number = 0, na = 0, nb = 0;
-    const char *la, *lb;
+    int number = line, na = 0, nb = 0;
+    const char *la = NULL, *lb = NULL;
     bool differs = first_difference(text, config_text, &number, &la, &na, &lb, &nb);
     /* Read as configs, the two say which key changed, wherever config.ini writes it. */
     rl_config *mine = NULL, *theirs = NULL;
@@ -589,46 +575,26 @@ static int check_resume(const char *dir, const char *config_text, rl_error *err)
     rl_config_free(mine);
     rl_config_free(theirs);
     rl_error_list_free(&ignored);
-    int rc = RL_OK;
-    if (differs) {
-        /* Both versions of the line that differs, as config.ini holds them. */
-        rl_error_set(err, RL_EINVAL,
-                     "cannot resume: the results in '%s' came from another config: this line "
-                     "is %s%.*s%s where this run's config.ini has %s%.*s%s; use the same "
-                     "config and overrides, another -o DIR, or --force",
-                     dir, la ? "'" : "", la ? (na > 200 ? 200 : na) : 7, la ? la : "missing",
-                     la ? "'" : "", lb ? "'" : "", lb ? (nb > 200 ? 200 : nb) : 7,
-                     lb ? lb : "nothing", lb ? "'" : "");
-        rc = rl_error_locate(err, RL_EINVAL, path, number, 0, NULL);
-    }
+    /* Both versions of the line that differs, as config.ini holds them (the texts
+     * differ even when no line shows it: a NUL in the file). */
+    rl_error_set(err, RL_EINVAL,
+                 "cannot resume: the results in '%s' came from another config: this line "
+                 "is %s%.*s%s where this run's config.ini has %s%.*s%s; use the same "
+                 "config and overrides, another -o DIR, or --force",
+                 dir, la ? "'" : "", la ? (na > 200 ? 200 : na) : 7, la ? la : "missing",
+                 la ? "'" : "", lb ? "'" : "", lb ? (nb > 200 ? 200 : nb) : 7,
+                 lb ? lb : "nothing", lb ? "'" : "");
+    rc = rl_error_locate(err, RL_EINVAL, path, number, 0, NULL);
     free(text);
     return rc;
 }
 
-/* The first component of path (path itself, or a parent of it) that does not exist, into
- * out: true, or false when path exists (or the question cannot be answered). */
-static bool first_missing(const char *path, char *out, size_t size)
-{
-    if (!path[0] || snprintf(out, size, "%s", path) >= (int)size)
-        return false;
-    for (char *p = out + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char saved = *p;
-        *p = '\0';
-        struct stat st;
-        if (lstat(out, &st) != 0)
-            return errno == ENOENT;
-        *p = saved;
-        if (!saved)
-            return false;
-    }
-}
-
-static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_error *err)
+int rl_run_prepare(const rl_plan *p, const run_options *o, const char *dir, rl_error *err)
 {
     if (!dir[0])
         return rl_error_set(err, RL_EINVAL, "the output directory's name is empty");
+    char made[RL_OUTPUT_PATH_MAX];
+    bool making = first_missing(dir, made, sizeof made);
     char *text = NULL;
     int rc = rl_results_config_text(p, &text, err);
     if (rc == RL_OK && o->resume) {
@@ -655,6 +621,10 @@ static int prepare(const rl_plan *p, const run_options *o, const char *dir, rl_e
         rc = rl_results_clear(dir, err);
     if (rc == RL_OK)
         rc = rl_results_begin(p, dir, err);
+    /* Nothing half-made: what this run created (the directory, and any parents it made for
+     * it) goes again when it cannot be set up. */
+    if (rc != RL_OK && making)
+        rl_output_remove_tree(made, NULL);
     return rc;
 }
 
@@ -664,9 +634,7 @@ static bool has_display(void)
     return (x && x[0]) || (wayland && wayland[0]);
 }
 
-/* The live view (--live or [experiment] live), or NULL: without it the runs go on, with a
- * note saying why. */
-static rl_live *start_live(const rl_plan *p, const run_options *o, const char *dir)
+rl_live *rl_run_start_live(const rl_plan *p, const run_options *o, const char *dir)
 {
     if (o->quiet || !(o->live || rl_params_bool(p->experiment, "live")))
         return NULL;
@@ -698,64 +666,41 @@ static rl_live *start_live(const rl_plan *p, const run_options *o, const char *d
     return view;
 }
 
+/* The whole plan in this process: runs, then the experiment's files, then the grids. */
 static int execute(const rl_plan *p, const run_options *o, const char *dir, const char *cmdline,
                    rl_error *err)
 {
-    rl_schedule_report report;
     if (o->resume && rl_results_finished(dir)) {
         /* Its files are written and its runs' rows are in them: nothing is left to do. */
         size_t runs = rl_plan_selected_runs(p);
-        report = (rl_schedule_report){runs, runs, runs, 0.0};
         if (!o->quiet)
             printf("%s: %zu run%s (%zu already complete): the experiment in %s/ is finished\n",
-                   p->name, report.total, report.total == 1 ? "" : "s", report.skipped, dir);
+                   p->name, runs, runs == 1 ? "" : "s", runs, dir);
         return RL_OK;
     }
     rl_run_result *keep = calloc(p->n_configurations, sizeof *keep);
     if (!keep)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
-    rl_live *view = start_live(p, o, dir);
+    rl_live *view = rl_run_start_live(p, o, dir);
     rl_schedule_options options = {
-        .threads = o->threads ? o->threads : default_threads(),
+        .threads = rl_run_threads(o, 1),
         /* The live view says how many runs are done: no progress bar under it. */
-        .progress = !o->quiet && !o->no_progress && !view && rl_cli_isatty(stderr)
-                        ? draw_progress
-                        : NULL,
-        .stop = &stop_requested,
+        .progress = rl_run_shows_progress(o) && !view ? rl_cli_draw_progress : NULL,
+        .stop = rl_interrupt_flag(),
         .keep = o->quiet ? NULL : keep,
     };
-    int rc;
-    catch_signals(true);
-    rc = rl_schedule_run(p, dir, &options, &report, err);
-    catch_signals(false);
+    rl_schedule_report report;
+    rl_interrupt_catch(true);
+    int rc = rl_schedule_run(p, dir, &options, &report, err);
+    rl_interrupt_catch(false);
     /* A last frame of the finished experiment; none after Ctrl-C. */
     rl_live_finish(view, rc == RL_OK);
-    if (rc == RL_EINTERRUPTED) {
-        char *resume = command_line(o->argc, o->argv, true);
-        fprintf(stderr,
-                "gridrl: interrupted: %zu of %zu runs are complete in %s/runs/; finish them "
-                "with\n  %s\n",
-                report.completed, report.total, dir, resume ? resume : "gridrl run ... --resume");
-        free(resume);
-    }
+    if (rc == RL_EINTERRUPTED)
+        rl_run_print_resume(o, "interrupted: ", dir, report.completed, report.total);
     if (rc == RL_OK)
-        rc = rl_results_finish(p, dir, cmdline, options.threads, err);
-    if (rc == RL_OK && !o->keep_runs)
-        rc = rl_run_files_clear(dir, err);
-    if (rc == RL_OK && rl_params_bool(p->experiment, "plot")) {
-        /* The results stand even if gnuplot cannot draw them: say so, keep exit 0. */
-        rl_plot_options plot = RL_PLOT_OPTIONS_DEFAULT;
-        plot.log = o->quiet ? NULL : stdout;
-        rl_error plot_err;
-        rl_error_clear(&plot_err);
-        if (rl_plot_dir(dir, &plot, &plot_err) != RL_OK) {
-            char buf[RL_ERROR_MESSAGE_MAX + RL_ERROR_FILE_MAX + 64];
-            rl_error_format(&plot_err, buf, sizeof buf);
-            fprintf(stderr, "gridrl: results written, but no plots: %s\n", buf);
-        }
-    }
+        rc = rl_cli_finish(p, dir, cmdline, options.threads, o->keep_runs, o->quiet, err);
     if (rc == RL_OK && !o->quiet) {
-        print_summary(p, keep, dir);
+        rl_run_print_summary(p, keep, dir);
         printf("\n%s: %zu run%s (%zu already complete) in %.2f s, results in %s/\n", p->name,
                report.total, report.total == 1 ? "" : "s", report.skipped, report.seconds, dir);
     }
@@ -765,18 +710,85 @@ static int execute(const rl_plan *p, const run_options *o, const char *dir, cons
     return rc;
 }
 
-int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
+/* One shard of the plan in this process: into the shared folder (shard.h), no merge. */
+static int execute_shard(const rl_plan *p, const run_options *o, const char *dir,
+                         bool *input_error, rl_error *err)
 {
-    run_options o = {.argc = argc, .argv = argv};
-    o.overrides.values = calloc((size_t)argc + 1, sizeof *o.overrides.values);
-    o.only.values = calloc((size_t)argc, sizeof *o.only.values);
-    if (!o.overrides.values || !o.only.values)
-        return RL_CLI_FAILURE;
-    int status = parse_options(cmd, argc, argv, &o);
+    char name[32];
+    snprintf(name, sizeof name, "shard %zu/%zu", o->shard.index, o->shard.count);
+    bool created;
+    int rc = rl_shard_join(p, dir, &created, err);
+    *input_error = rc == RL_EINVAL;
+    if (rc != RL_OK)
+        return rc;
+    if (rl_results_finished(dir)) {
+        if (o->resume) {
+            if (!o->quiet)
+                printf("%s: %s: the experiment in %s/ is finished (merged)\n", p->name, name,
+                       dir);
+            return RL_OK;
+        }
+        *input_error = true;
+        return rl_error_set(err, RL_EINVAL,
+                            "%s: the experiment in '%s' is finished (merged): nothing to run; "
+                            "use -o another directory",
+                            name, dir);
+    }
+    size_t first[16];
+    size_t done = rl_shard_list(p, dir, &o->shard, true, first, 16);
+    if (done && !o->resume) {
+        char list[256];
+        rl_cli_format_runs(list, sizeof list, first, done < 16 ? done : 16, done);
+        *input_error = true;
+        return rl_error_set(err, RL_EINVAL,
+                            "%s: run%s %s (%zu of its %zu) %s already complete in '%s': "
+                            "--resume keeps them and runs the rest, or use -o another "
+                            "directory",
+                            name, done == 1 ? "" : "s", list, done,
+                            rl_shard_selected_runs(p, &o->shard), done == 1 ? "is" : "are",
+                            dir);
+    }
+    /* The live view draws every run finished in the folder, whichever shard ran it. */
+    rl_live *view = rl_run_start_live(p, o, dir);
+    rl_schedule_options options = {
+        .threads = rl_run_threads(o, 1),
+        .shard = &o->shard,
+        .progress = rl_run_shows_progress(o) && !view ? rl_cli_draw_progress : NULL,
+        .stop = rl_interrupt_flag(),
+    };
+    rl_schedule_report report;
+    rl_interrupt_catch(true);
+    rc = rl_schedule_run(p, dir, &options, &report, err);
+    rl_interrupt_catch(false);
+    rl_live_finish(view, rc == RL_OK);
+    if (rc == RL_EINTERRUPTED) {
+        char why[64];
+        snprintf(why, sizeof why, "interrupted: %s: ", name);
+        rl_run_print_resume(o, why, dir, report.completed, report.total);
+    }
+    if (rc != RL_OK || o->quiet)
+        return rc;
+    size_t total = rl_plan_selected_runs(p), missing = rl_shard_list(p, dir, NULL, false, NULL, 0);
+    printf("%s: %s: %zu run%s (%zu already complete) in %.2f s, into %s/runs/\n", p->name, name,
+           report.total, report.total == 1 ? "" : "s", report.skipped, report.seconds, dir);
+    char *quoted = rl_shell_quote(dir);
+    if (missing)
+        printf("%zu of the experiment's %zu runs are complete; once every shard is done:\n"
+               "  gridrl merge %s\n",
+               total - missing, total, quoted ? quoted : dir);
+    else
+        printf("all %zu runs of the experiment are complete: merge them with\n  gridrl merge %s\n",
+               total, quoted ? quoted : dir);
+    free(quoted);
+    return RL_OK;
+}
+
+int rl_run_alone(const rl_cli_command *cmd, int argc, char **argv)
+{
+    run_options o;
+    int status = rl_run_options_parse(cmd, argc, argv, &o);
     if (status != RL_CLI_OK) {
-        free(o.overrides.values);
-        free(o.only.values);
-        free(o.only_override);
+        rl_run_options_free(&o);
         return status == RL_OPTIONS_HELP ? RL_CLI_OK : status;
     }
     rl_error err;
@@ -784,21 +796,19 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
     rl_config *config = NULL;
     rl_plan *plan = NULL;
     char dir[RL_OUTPUT_PATH_MAX];
-    char *cmdline = command_line(argc, argv, false);
+    char *cmdline = rl_shell_command_line(argc, argv, false);
     rl_error_list errors = {0};
-    int rc = cmdline ? load_plan(&o, &config, &plan, &errors)
-                     : rl_error_set(&err, RL_ENOMEM, "no memory");
+    int rc = cmdline ? rl_run_load_plan(&o, &config, &plan, &errors)
+                     : rl_error_set(&err, RL_ENOMEM, "out of memory");
     if (rc != RL_OK && rc != RL_ENOMEM) {
         /* Everything that fails up to here is about the input (the config, a file it
          * names, gamma = 1 on a model that needs gamma < 1): exit 2, every error said. */
-        print_errors(&errors);
+        rl_run_print_errors(&errors);
         rl_error_list_free(&errors);
         rl_plan_free(plan);
         rl_config_free(config);
         free(cmdline);
-        free(o.overrides.values);
-        free(o.only.values);
-        free(o.only_override);
+        rl_run_options_free(&o);
         return RL_CLI_USAGE;
     }
     if (rc == RL_ENOMEM)
@@ -806,31 +816,37 @@ int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
     rl_error_list_free(&errors);
     /* The output directory's errors say themselves what they are: one that is not empty
      * is bad input, a full disk is not. */
-    if (rc == RL_OK) {
-        output_dir(plan, &o, dir, sizeof dir);
-        char made[RL_OUTPUT_PATH_MAX];
-        bool making = first_missing(dir, made, sizeof made);
-        rc = prepare(plan, &o, dir, &err);
-        /* Nothing half-made: what this run created (the directory, and any parents it
-         * made for it) goes again when it cannot be set up. */
-        if (rc != RL_OK && making)
-            rl_output_remove_tree(made, NULL);
-    }
+    bool input_error = false;
     if (rc == RL_OK)
-        rc = execute(plan, &o, dir, cmdline, &err);
+        rl_run_output_dir(plan, &o, dir, sizeof dir);
+    if (rc == RL_OK && o.has_shard) {
+        rc = execute_shard(plan, &o, dir, &input_error, &err);
+    } else if (rc == RL_OK) {
+        rc = rl_run_prepare(plan, &o, dir, &err);
+        if (rc == RL_OK)
+            rc = execute(plan, &o, dir, cmdline, &err);
+    }
     if (rc == RL_EINTERRUPTED) {
         /* The shell's convention: 128 + the signal (130 for SIGINT, 143 for SIGTERM). */
-        status = 128 + (stop_requested ? (int)stop_requested : SIGINT);
+        int signo = rl_interrupt_signal();
+        status = 128 + (signo ? signo : SIGINT);
     } else if (rc == RL_OK) {
         status = RL_CLI_OK;
     } else {
         status = rl_cli_error(&err);
+        if (input_error)
+            status = RL_CLI_USAGE;
     }
     rl_plan_free(plan);
     rl_config_free(config);
     free(cmdline);
-    free(o.overrides.values);
-    free(o.only.values);
-    free(o.only_override);
+    rl_run_options_free(&o);
     return status;
+}
+
+int rl_cli_run(const rl_cli_command *cmd, int argc, char **argv)
+{
+    if (rl_ranks_launched())
+        return rl_run_ranks(cmd, argc, argv);
+    return rl_run_alone(cmd, argc, argv);
 }

@@ -33,6 +33,8 @@ static const rl_cli_command COMMANDS[] = {
      rl_cli_show_help, NULL},
     {"run", "run the experiment a config file describes (default: Zhao Fig 3.4(a))",
      rl_cli_run, rl_cli_run_help, NULL},
+    {"merge", "write the files of an experiment whose runs shards wrote (gridrl run --shard)",
+     rl_cli_merge, rl_cli_merge_help, NULL},
     {"bench", "time the algorithms against hand-written code (gridrl bench lists them)",
      rl_cli_bench, rl_cli_bench_help, NULL},
     {"plot", "draw a results directory with gnuplot: curves, grids, sweeps, convergence, steps",

@@ -1,6 +1,7 @@
 /* Atomic output files: see output.h. */
 #include "experiments/io/output.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int make_dirs(const char *dir, rl_error *err)
+int rl_output_make_dirs(const char *dir, rl_error *err)
 {
     char path[RL_OUTPUT_PATH_MAX];
     if (!dir[0])
@@ -54,7 +55,7 @@ int rl_output_prepare_dir(const char *dir, bool force, rl_error *err)
                                 "or -o another directory)",
                                 dir);
     }
-    int rc = make_dirs(dir, err);
+    int rc = rl_output_make_dirs(dir, err);
     if (rc != RL_OK)
         return rc;
     /* Prove the directory is writable now rather than after the runs. */
@@ -83,11 +84,25 @@ int rl_output_create(const char *path, rl_error *err)
     }
 }
 
+int rl_output_temp_path(const char *dir, const char *name, char *out, size_t size,
+                        rl_error *err)
+{
+    char host[65] = "";
+    if (gethostname(host, sizeof host - 1) != 0 || !host[0])
+        snprintf(host, sizeof host, "host");
+    for (char *c = host; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '-' && *c != '.')
+            *c = '_';
+    if (snprintf(out, size, "%s/.%s.%s.%ld.tmp", dir, name, host, (long)getpid()) >= (int)size)
+        return rl_error_set(err, RL_ERANGE, "output path is too long");
+    return RL_OK;
+}
+
 int rl_output_open(rl_output_file *o, const char *dir, const char *name, rl_error *err)
 {
     memset(o, 0, sizeof *o);
-    if (snprintf(o->tmp, sizeof o->tmp, "%s/.%s.tmp", dir, name) >= (int)sizeof o->tmp ||
-        snprintf(o->path, sizeof o->path, "%s/%s", dir, name) >= (int)sizeof o->path)
+    if (snprintf(o->path, sizeof o->path, "%s/%s", dir, name) >= (int)sizeof o->path ||
+        rl_output_temp_path(dir, name, o->tmp, sizeof o->tmp, NULL) != RL_OK)
         return rl_error_set(err, RL_ERANGE, "output path is too long");
     int fd = rl_output_create(o->tmp, err);
     if (fd < 0)

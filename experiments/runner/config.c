@@ -24,7 +24,7 @@
 
 #include "rl/alloc.h"
 
-#define INI_LINE_CAP 200 /* inih's INI_MAX_LINE as Debian builds it */
+#define INI_LINE_CAP (RL_CONFIG_LINE_MAX + 1) /* inih's INI_MAX_LINE, NUL included */
 
 static const char *const SECTIONS[] = {"experiment", "env", "agent", NULL};
 

@@ -25,6 +25,8 @@
 /* The largest config file read: far more than any experiment needs (a config is a few
  * dozen lines; a line is at most 199 characters). */
 #define RL_CONFIG_FILE_MAX (1 << 20)
+/* The longest line read: inih's INI_MAX_LINE as Debian builds it (200, with the NUL). */
+#define RL_CONFIG_LINE_MAX 199
 
 typedef struct rl_config_entry {
     char section[RL_CONFIG_SECTION_MAX];

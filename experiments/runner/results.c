@@ -5,7 +5,9 @@
 #include "experiments/runner/results.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,47 +58,53 @@ static const char *common_value(const rl_plan *p, bool env, const char *key)
     return value;
 }
 
-/* config.ini is read back by inih, whose lines are at most INI_LINE_CAP - 1 characters
- * (config.h): longer lines are broken at spaces into indented continuation lines, which the
- * loader joins again with one space. */
-#define INI_LINE_CAP 200
-#define CONTINUATION_INDENT "    "
-
-/* Writes prefix and then text, wrapped at spaces so that no line reaches INI_LINE_CAP; each
- * continuation line starts with next (an indent for a value, "; " for a comment). A word
- * too long for any line is written whole (the loader then names the line). */
-static void write_wrapped(FILE *f, const char *prefix, const char *text, const char *next)
+/* "key = value", with a value too long for one line of a config file continued on indented
+ * lines, so config.ini loads again however many values a sweep has. The loader joins a
+ * continuation line with one space, so a line may end before a single space (dropped) or
+ * after a comma (a list's values are trimmed); written again, the joined value is cut at the
+ * same places, so the file gives itself back. A value with nowhere to cut stays long. */
+static void put_key(FILE *f, const char *key, const char *value)
 {
-    size_t used = strlen(prefix);
-    fputs(prefix, f);
-    bool first_word = true;
-    for (const char *w = text; *w;) {
-        size_t len = strcspn(w, " ");
-        if (!first_word && used + 1 + len >= INI_LINE_CAP) {
-            fprintf(f, "\n%s", next);
-            used = strlen(next);
-        } else if (!first_word) {
-            fputc(' ', f);
-            used++;
+    size_t used = (size_t)fprintf(f, "%s = ", key);
+    const char *p = value;
+    while (used + strlen(p) > RL_CONFIG_LINE_MAX) {
+        /* The last place to cut that keeps this line within the cap: the line ends at
+         * end, the next starts at next. */
+        const char *end = NULL, *next = NULL;
+        for (const char *q = p + 1; q[0] && q[1]; q++) {
+            bool space = q[0] == ' ' && q[-1] != ' ' && q[1] != ' ';
+            bool comma = q[0] == ',' && q[1] != ' ';
+            const char *line_end = comma ? q + 1 : q;
+            if (used + (size_t)(line_end - p) > RL_CONFIG_LINE_MAX)
+                break;
+            if (space || comma) {
+                end = line_end;
+                next = q + 1;
+            }
         }
-        fwrite(w, 1, len, f);
-        used += len;
-        first_word = false;
-        w += len;
-        w += strspn(w, " ");
+        if (!end)
+            break;
+        fprintf(f, "%.*s\n    ", (int)(end - p), p);
+        used = 4;
+        p = next;
     }
-    fputc('\n', f);
+    fprintf(f, "%s\n", p);
 }
 
-static void write_entry(FILE *f, const char *key, const char *value)
+/* "; TEXT" (printf-style), on as many comment lines as the loader's cap needs (a long path):
+ * config.ini must load again. */
+static void put_comment(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put_comment(FILE *f, const char *fmt, ...)
 {
-    char prefix[RL_CONFIG_KEY_MAX + 4];
-    snprintf(prefix, sizeof prefix, "%s = ", key);
-    /* A value without a space that is too long could only be written whole. */
-    if (strlen(prefix) + strlen(value) < INI_LINE_CAP)
-        fprintf(f, "%s%s\n", prefix, value);
-    else
-        write_wrapped(f, prefix, value, CONTINUATION_INDENT);
+    char text[RL_OUTPUT_PATH_MAX + 256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    const int width = RL_CONFIG_LINE_MAX - 2; /* after "; " */
+    size_t len = strlen(text);
+    for (size_t at = 0; at == 0 || at < len; at += (size_t)width)
+        fprintf(f, "; %.*s\n", width, text + at);
 }
 
 /* The sweep axis of entry e, or NULL. */
@@ -131,7 +139,7 @@ static int write_values(FILE *f, const rl_plan *p, const rl_config_entry *e, rl_
         free(text);
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     }
-    write_entry(f, e->key, text);
+    put_key(f, e->key, text);
     free(text);
     return RL_OK;
 }
@@ -168,7 +176,7 @@ static int write_section_keys(FILE *f, const rl_plan *p, const char *section,
         if (e && rl_plan_is_path_key(s->name))
             rc = write_values(f, p, e, err);
         else if (value && value[0])
-            write_entry(f, s->name, value);
+            put_key(f, s->name, value);
         else if (!value)
             fprintf(f, "; %s differs between configurations (see configs.csv)\n", s->name);
         if (rc != RL_OK)
@@ -246,26 +254,25 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
                                 "cannot reload the map of configuration %zu: %s", k,
                                 why.message);
         const rl_params *env = p->configurations[k].env;
-        char line[4400], path[4096];
+        char path[4096];
         if (rl_params_has(env, "map"))
             absolute_path(rl_params_string(env, "map"), path, sizeof path);
-        snprintf(line, sizeof line, "map of configuration %zu: %s%s, %zux%zu, fnv1a64 %016llx",
-                 k, rl_params_has(env, "map") ? "" : "preset ",
-                 rl_params_has(env, "map") ? path : rl_params_string(env, "preset"),
-                 map->rows, map->cols, map_hash(map));
-        write_wrapped(f, "; ", line, "; ");
+        put_comment(f, "map of configuration %zu: %s%s, %zux%zu, fnv1a64 %016llx", k,
+                    rl_params_has(env, "map") ? "" : "preset ",
+                    rl_params_has(env, "map") ? path : rl_params_string(env, "preset"),
+                    map->rows, map->cols, map_hash(map));
         rl_map_free(map);
         if ((rc = rl_gridworld_load_map_after(env, &map, &why)) != RL_OK)
             return rl_error_set(err, rc == RL_ENOMEM ? RL_ENOMEM : RL_EIO,
                                 "cannot reload the second map of configuration %zu: %s", k,
                                 why.message);
         if (map)
-            fprintf(f, "; map of configuration %zu after %ld steps: %s%s, fnv1a64 %016llx\n", k,
-                    rl_params_int(env, "change_at"),
-                    rl_params_has(env, "map_after") ? "" : "preset ",
-                    rl_params_has(env, "map_after") ? rl_params_string(env, "map_after")
-                                                    : rl_params_string(env, "preset"),
-                    map_hash(map));
+            put_comment(f, "map of configuration %zu after %ld steps: %s%s, fnv1a64 %016llx", k,
+                        rl_params_int(env, "change_at"),
+                        rl_params_has(env, "map_after") ? "" : "preset ",
+                        rl_params_has(env, "map_after") ? rl_params_string(env, "map_after")
+                                                        : rl_params_string(env, "preset"),
+                        map_hash(map));
         rl_map_free(map);
     }
     for (size_t k = 0; p->env_type == &rl_mdp_env_type && k < p->n_configurations; k++) {
@@ -277,9 +284,9 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
             return rl_error_set(err, rc == RL_ENOMEM ? RL_ENOMEM : RL_EIO,
                                 "cannot reload the MDP file of configuration %zu: %s", k,
                                 why.message);
-        fprintf(f, "; MDP file of configuration %zu: %s, %zu states, %zu actions, fnv1a64 "
-                   "%016llx\n",
-                k, path, mdp->n_states, mdp->n_actions, mdp->hash);
+        put_comment(f, "MDP file of configuration %zu: %s, %zu states, %zu actions, fnv1a64 "
+                       "%016llx",
+                    k, path, mdp->n_states, mdp->n_actions, mdp->hash);
         rl_mdp_file_free(mdp);
     }
     fprintf(f, "\n[experiment]\nname = %s\n", p->name);
@@ -287,7 +294,7 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
         if (strcmp(s->name, "max_steps") == 0)
             write_max_steps(f, p);
         else if (strcmp(s->name, "name") != 0 && rl_params_has(p->experiment, s->name))
-            write_entry(f, s->name, rl_params_text(p->experiment, s->name));
+            put_key(f, s->name, rl_params_text(p->experiment, s->name));
     }
     /* The axes keep the order they had in the config, which numbers the configurations:
      * each section's axes come after its other keys, and any axis out of the sections'
@@ -306,7 +313,7 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
     current = "agent";
     const rl_config_entry *algorithm = rl_config_find(p->config, "agent", "algorithm");
     if (!axis_of(p, algorithm))
-        write_entry(f, "algorithm", algorithm->value);
+        put_key(f, "algorithm", algorithm->value);
     written_keys *written = rl_calloc(1, sizeof *written);
     if (!written)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
@@ -390,6 +397,70 @@ int rl_results_config_text(const rl_plan *p, char **text, rl_error *err)
         *text = NULL;
     }
     return rc;
+}
+
+int rl_results_configs_text(const rl_plan *p, char **text, rl_error *err)
+{
+    size_t size;
+    FILE *f = open_memstream(text, &size);
+    if (!f)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    int rc = write_configs_csv(f, p, err);
+    if (fclose(f) != 0 && rc == RL_OK)
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+    if (rc != RL_OK) {
+        free(*text);
+        *text = NULL;
+    }
+    return rc;
+}
+
+/* Line by line, so the first line that differs can be named. */
+int rl_results_compare_config(const char *dir, const char *text, int *line, rl_error *err)
+{
+    char path[RL_OUTPUT_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%.4000s/config.ini", dir);
+    *line = 0;
+    /* Never through a link planted in the folder: a link there is an error. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        return rl_error_set(err, RL_EIO, "'%s' is not a file", path);
+    }
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (!f) {
+        int saved = errno;
+        if (fd >= 0)
+            close(fd);
+        if (saved == ELOOP)
+            return rl_error_set(err, RL_EIO,
+                                "'%s' is a symbolic link (gridrl does not follow links inside "
+                                "an output directory)",
+                                path);
+        return rl_error_set(err, saved == ENOENT ? RL_ENOTFOUND : RL_EIO,
+                            "cannot read '%s': %s", path, strerror(saved));
+    }
+    char buf[1024];
+    const char *expected = text;
+    bool same = true, line_start = true;
+    while (same && fgets(buf, sizeof buf, f)) {
+        size_t len = strlen(buf);
+        *line += line_start;
+        line_start = len && buf[len - 1] == '\n';
+        same = strncmp(expected, buf, len) == 0;
+        expected += same ? len : 0;
+    }
+    bool failed = ferror(f) != 0;
+    fclose(f);
+    if (failed)
+        return rl_error_set(err, RL_EIO, "cannot read '%s'", path);
+    if (same && !*expected)
+        return RL_OK;
+    if (same)
+        ++*line; /* the file ends where text goes on */
+    rl_error_set(err, RL_EINVAL, "'%s' holds the results of another config", dir);
+    return rl_error_locate(err, RL_EINVAL, path, *line, 0, NULL);
 }
 
 int rl_results_begin(const rl_plan *p, const char *dir, rl_error *err)

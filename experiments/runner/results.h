@@ -11,6 +11,14 @@
 /* The resolved config.ini text (malloc'd): what the run writes, and what --resume compares. */
 int rl_results_config_text(const rl_plan *p, char **text, rl_error *err);
 
+/* The configs.csv text (malloc'd), for a writer that cannot use rl_results_begin (shard.h). */
+int rl_results_configs_text(const rl_plan *p, char **text, rl_error *err);
+
+/* Whether dir/config.ini holds exactly text (rl_results_config_text): RL_OK; RL_ENOTFOUND
+ * when there is no config.ini; RL_EINVAL when it differs, *line the first line that does
+ * (err located there); RL_EIO when it cannot be read. */
+int rl_results_compare_config(const char *dir, const char *text, int *line, rl_error *err);
+
 /* Writes config.ini and configs.csv into dir, before any run. */
 int rl_results_begin(const rl_plan *p, const char *dir, rl_error *err);
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,17 +23,39 @@ const char *const rl_run_file_names[] = {
 _Static_assert(sizeof rl_run_file_names / sizeof rl_run_file_names[0] == RL_RUN_FILE_SECTIONS + 1,
                "RL_RUN_FILE_SECTIONS counts rl_run_file_names");
 
-static void run_path(const char *dir, size_t run, const char *suffix, char *out, size_t size)
+static void run_path(const char *dir, size_t run, char *out, size_t size)
 {
-    snprintf(out, size, "%.4000s/runs/%s%06zu.rows%s", dir, *suffix ? "." : "", run, suffix);
+    snprintf(out, size, "%.4000s/runs/%06zu.rows", dir, run);
 }
 
 bool rl_run_files_complete(const char *dir, size_t run)
 {
     char path[RL_OUTPUT_PATH_MAX + 64];
-    run_path(dir, run, "", path, sizeof path);
+    run_path(dir, run, path, sizeof path);
     struct stat st;
     return lstat(path, &st) == 0 && S_ISREG(st.st_mode); /* a link is not a run's file */
+}
+
+size_t rl_run_files_count(const char *dir, size_t runs)
+{
+    char path[RL_OUTPUT_PATH_MAX + 8];
+    snprintf(path, sizeof path, "%.4000s/runs", dir);
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        /* NNNNNN.rows: six digits or more (plans of a million runs and up have more). */
+        const char *name = e->d_name;
+        size_t digits = strspn(name, "0123456789");
+        if (digits < 6 || strcmp(name + digits, ".rows") != 0)
+            continue;
+        if (strtoull(name, NULL, 10) >= runs)
+            continue;
+        n++;
+    }
+    closedir(d);
+    return n;
 }
 
 /* Numbers go through rl_row (experiments/io/row.h): "%.12g" without printf, and an empty
@@ -321,15 +344,19 @@ static int write_section(FILE *f, size_t i, const rl_run_result *r, rl_error *er
 
 int rl_run_files_write(const char *dir, const rl_run_result *r, rl_error *err)
 {
-    char runs[RL_OUTPUT_PATH_MAX], tmp[RL_OUTPUT_PATH_MAX + 64], final[RL_OUTPUT_PATH_MAX + 64];
+    char runs[RL_OUTPUT_PATH_MAX], name[32], tmp[RL_OUTPUT_PATH_MAX + 160],
+        final[RL_OUTPUT_PATH_MAX + 64];
     snprintf(runs, sizeof runs, "%.4000s/runs", dir);
-    run_path(dir, r->run, ".tmp", tmp, sizeof tmp);
-    run_path(dir, r->run, "", final, sizeof final);
-    int rc = rl_output_make_dir(runs, err);
+    snprintf(name, sizeof name, "%06zu.rows", r->run);
+    run_path(dir, r->run, final, sizeof final);
+    int rc = rl_output_temp_path(runs, name, tmp, sizeof tmp, err);
+    if (rc == RL_OK)
+        rc = rl_output_make_dir(runs, err);
     if (rc != RL_OK)
         return rc;
-    /* A leftover of an interrupted attempt, or a link planted there: replaced, never
-     * followed (rl_output_create). */
+    /* A name of this process's own (two processes may write the same run when shards
+     * overlap); a leftover there, or a link planted there, is replaced, never followed
+     * (rl_output_create). */
     int fd = rl_output_create(tmp, err);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
@@ -382,7 +409,7 @@ int rl_run_file_open(const char *dir, size_t run, rl_run_file *rf, rl_error *err
     memset(rf, 0, sizeof *rf);
     for (int i = 0; i < RL_RUN_FILE_SECTIONS; i++)
         rf->offset[i] = -1;
-    run_path(dir, run, "", rf->path, sizeof rf->path);
+    run_path(dir, run, rf->path, sizeof rf->path);
     rf->f = fopen(rf->path, "r");
     if (!rf->f)
         return rl_error_set(err, errno == ENOENT ? RL_ENOTFOUND : RL_EIO,

@@ -34,6 +34,11 @@ int rl_run_files_write(const char *dir, const rl_run_result *r, rl_error *err);
 /* True if run's file exists (it is then complete). */
 bool rl_run_files_complete(const char *dir, size_t run);
 
+/* How many runs numbered below runs have their file's name in dir/runs: one pass over the
+ * folder's names rather than a look at each file (cheaper on a shared filesystem), for
+ * messages; rl_run_files_complete says whether a run is complete. */
+size_t rl_run_files_count(const char *dir, size_t runs);
+
 /* Removes DIR/runs and everything gridrl wrote in it (for --force, and once finished). */
 int rl_run_files_clear(const char *dir, rl_error *err);
 

@@ -1,6 +1,7 @@
 /* Running a plan's runs on N threads. Each run is independent (its seeds depend only on the
  * experiment's seed and its replicate, rl/rng.h) and lands in its own file (run_files.h), so
- * the thread count and the finishing order change nothing in the output files.
+ * the thread count, the finishing order and the split into shards (shard.h) change nothing in
+ * the output files.
  */
 #ifndef GRIDRL_EXPERIMENTS_RUNNER_SCHEDULER_H
 #define GRIDRL_EXPERIMENTS_RUNNER_SCHEDULER_H
@@ -11,10 +12,12 @@
 
 #include "experiments/runner/plan.h"
 #include "experiments/runner/run.h"
+#include "experiments/runner/shard.h"
 
 /* Where a plan stands, for a progress display. */
 typedef struct rl_schedule_progress {
-    size_t total, done, skipped; /* runs; done includes skipped (complete before this start) */
+    size_t total, done, skipped; /* the shard's runs; done includes skipped (complete before
+                                    this start) */
     size_t episodes;             /* episodes of the runs done in this start */
     double seconds;              /* since this start */
     bool last;                   /* the final report */
@@ -22,6 +25,7 @@ typedef struct rl_schedule_progress {
 
 typedef struct rl_schedule_options {
     size_t threads;
+    const rl_shard *shard; /* run only this shard's runs; NULL: every run */
     /* Called about five times a second from the calling thread while runs go on, and once at
      * the end; NULL: none. */
     void (*progress)(const rl_schedule_progress *progress, void *context);
@@ -32,13 +36,14 @@ typedef struct rl_schedule_options {
 } rl_schedule_options;
 
 typedef struct rl_schedule_report {
-    size_t total, skipped, completed; /* completed includes skipped (already done) */
+    size_t total, skipped, completed; /* of the shard's runs; completed includes skipped */
+    size_t episodes;                  /* of the runs done in this start */
     double seconds;
 } rl_schedule_report;
 
-/* Runs every run of p's selected configurations whose file under dir is not complete
- * (total counts those runs). RL_EINTERRUPTED when
- * stopped; the first run error otherwise (the remaining runs are not started). */
+/* Runs every run of p's selected configurations (of options->shard) whose file under dir is
+ * not complete (total counts those runs). RL_EINTERRUPTED when stopped; the first run error
+ * otherwise, its message starting with "run N: " (the remaining runs are not started). */
 int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options *options,
                     rl_schedule_report *report, rl_error *err);
 
