@@ -42,9 +42,14 @@ int main(void)
         if (rl_params_set(agent_params, settings[i][0], settings[i][1], &err) != RL_OK)
             return fail(settings[i][0], &err);
 
-    gsl_rng *r = rl_rng_alloc(rl_rng_seed(1, 0, 0), &err);
+    /* The generators gridrl gives replicate 0 of an experiment with seed 1: the agent's
+     * stream and the env's, both from the run's seed (rl/rng.h). */
+    unsigned long run_seed = rl_rng_run_seed(1, 0);
+    gsl_rng *r = rl_rng_alloc(rl_rng_stream_seed(run_seed, RL_RNG_AGENT), &err);
+    gsl_rng *env_r = rl_rng_alloc(rl_rng_stream_seed(run_seed, RL_RNG_ENV), &err);
     rl_learner *learner;
-    if (!r || rl_learner_alloc(agent->learner, sp, agent_params, NULL, r, &learner, &err))
+    if (!r || !env_r ||
+        rl_learner_alloc(agent->learner, sp, agent_params, NULL, r, &learner, &err))
         return fail("learner", &err);
 
     rl_run_result result;
@@ -52,6 +57,7 @@ int main(void)
         return fail("result", &err);
     rl_loop_options options = RL_LOOP_OPTIONS_DEFAULT;
     options.episodes = 500;
+    options.env_r = env_r;
     if (rl_episode_loop(env, learner, r, &options, &result, &err) != RL_OK)
         return fail("episode loop", &err);
 
@@ -77,6 +83,7 @@ int main(void)
     rl_learner_free(learner);
     rl_run_result_free(&result);
     rl_rng_free(r);
+    rl_rng_free(env_r);
     rl_params_free(agent_params);
     rl_params_free(env_params);
     return mean > -40.0 ? 0 : 1;

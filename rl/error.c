@@ -2,8 +2,11 @@
 #include "rl/error.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "rl/alloc.h"
 
 const char *rl_strerror(int code)
 {
@@ -100,4 +103,73 @@ void rl_names_append(char *buf, size_t size, const char *name)
     if (used + 1 >= size)
         return;
     snprintf(buf + used, size - used, "%s%s", used ? ", " : "", name);
+}
+
+static bool same_error(const rl_error *a, const rl_error *b)
+{
+    return a->code == b->code && a->line == b->line && a->column == b->column &&
+           strcmp(a->file, b->file) == 0 && strcmp(a->key, b->key) == 0 &&
+           strcmp(a->message, b->message) == 0;
+}
+
+int rl_error_list_add(rl_error_list *list, const rl_error *e)
+{
+    for (size_t i = 0; i < list->n; i++)
+        if (same_error(&list->items[i], e))
+            return e->code;
+    if (list->n == RL_ERROR_LIST_MAX) {
+        list->more++;
+        return e->code;
+    }
+    if (list->n == list->capacity) {
+        size_t capacity = list->capacity ? 2 * list->capacity : 8;
+        rl_error *items = rl_realloc(list->items, capacity * sizeof *items);
+        if (!items) {
+            list->more++;
+            return e->code;
+        }
+        list->items = items;
+        list->capacity = capacity;
+    }
+    list->items[list->n++] = *e;
+    return e->code;
+}
+
+/* Where an error sorts: 0 for file (by line), 1 the command line, 2 anything else. */
+static int rank(const rl_error *e, const char *file)
+{
+    if (file && strcmp(e->file, file) == 0)
+        return 0;
+    return strcmp(e->file, RL_ERROR_COMMAND_LINE) == 0 ? 1 : 2;
+}
+
+static bool before(const rl_error *a, const rl_error *b, const char *file)
+{
+    int ra = rank(a, file), rb = rank(b, file);
+    return ra < rb || (ra == rb && ra == 0 && a->line < b->line);
+}
+
+void rl_error_list_sort(rl_error_list *list, const char *file)
+{
+    /* Insertion sort: stable, and a list holds at most RL_ERROR_LIST_MAX errors. */
+    for (size_t i = 1; i < list->n; i++) {
+        rl_error e = list->items[i];
+        size_t j = i;
+        for (; j > 0 && before(&e, &list->items[j - 1], file); j--)
+            list->items[j] = list->items[j - 1];
+        list->items[j] = e;
+    }
+}
+
+int rl_error_list_code(const rl_error_list *list)
+{
+    return list->n ? list->items[0].code : list->more ? RL_ENOMEM : RL_OK;
+}
+
+void rl_error_list_free(rl_error_list *list)
+{
+    if (!list)
+        return;
+    rl_free(list->items);
+    memset(list, 0, sizeof *list);
 }

@@ -59,6 +59,33 @@ int rl_error_locate(rl_error *err, int code, const char *file, int line, int col
 /* Formats "file:line:col: key: message" (the parts that are set) into buf. */
 void rl_error_format(const rl_error *err, char *buf, size_t size);
 
+/* Every error of one input, for inputs whose errors are all reported at once (a config
+ * file: fix them all in one go). Identical errors (a map that several configurations fail
+ * to read) are kept once, and at most RL_ERROR_LIST_MAX in all; the rest, and any that could
+ * not be kept for want of memory, are counted in `more`. Zero-initialise; free with
+ * rl_error_list_free. */
+#define RL_ERROR_LIST_MAX 100
+
+typedef struct rl_error_list {
+    rl_error *items;
+    size_t n, capacity;
+    size_t more; /* errors not kept */
+} rl_error_list;
+
+/* Adds a copy of e (unless the list holds the same error already); returns e->code. */
+int rl_error_list_add(rl_error_list *list, const rl_error *e);
+
+/* Orders the errors as a reader goes through the input: those of `file` first, by line,
+ * then those of the command line (RL_ERROR_COMMAND_LINE) by discovery, then those of other
+ * files by discovery (a map a config names). Stable. */
+#define RL_ERROR_COMMAND_LINE "command line"
+void rl_error_list_sort(rl_error_list *list, const char *file);
+
+/* The first error's code, or RL_OK for an empty list. */
+int rl_error_list_code(const rl_error_list *list);
+
+void rl_error_list_free(rl_error_list *list);
+
 /* Appends name to a ", "-separated list in buf (truncating safely), for messages that
  * list the valid names after a failed lookup. */
 void rl_names_append(char *buf, size_t size, const char *name);

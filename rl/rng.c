@@ -1,9 +1,9 @@
 /* Per-run random generators (see rng.h).
  *
- * A run's seed is a hash of its place in the plan, (base seed, configuration, replicate),
- * built from SplitMix64's finalizer: each coordinate is added to the running state and the
- * state is mixed, so a one-step change in any coordinate flips about half of the output
- * bits and neighbouring runs start unrelated taus2 streams.
+ * Seeds are hashes of their coordinates (base seed, then one or two more), built from
+ * SplitMix64's finalizer: each coordinate is added to the running state and the state is
+ * mixed, so a one-step change in any coordinate flips about half of the output bits and
+ * neighbouring runs start unrelated taus2 streams.
  */
 #include "rl/rng.h"
 
@@ -30,18 +30,50 @@ static uint64_t splitmix64_mix(uint64_t z)
 /* Stands in for a zero seed; any nonzero value would do. */
 #define ZERO_SEED_REPLACEMENT UINT32_C(0x6a09e667)
 
-unsigned long rl_rng_seed(unsigned long base_seed, size_t configuration, size_t replicate)
+/* taus2 reads only the low 32 bits of its seed; the high half is folded in rather than
+ * dropped. Zero would be replaced by taus2's default seed and share its stream. */
+static unsigned long fold(uint64_t h)
 {
-    /* Each step is a bijection of the previous state for a fixed next coordinate, so for a
-     * fixed base distinct configurations give distinct states before the replicate is
-     * folded in; only the final reduction to 32 bits can make two runs collide. */
-    uint64_t h = splitmix64_mix((uint64_t)base_seed + SPLITMIX64_GAMMA);
-    h = splitmix64_mix(h + ((uint64_t)configuration + 1) * SPLITMIX64_GAMMA);
-    h = splitmix64_mix(h + ((uint64_t)replicate + 1) * SPLITMIX64_GAMMA);
-    /* taus2 reads only the low 32 bits of its seed; fold the high half in rather than drop
-     * it. Zero would be replaced by taus2's default seed and share its stream. */
     uint32_t s = (uint32_t)(h ^ (h >> 32));
     return s ? (unsigned long)s : (unsigned long)ZERO_SEED_REPLACEMENT;
+}
+
+unsigned long rl_rng_seed(unsigned long base_seed, size_t a, size_t b)
+{
+    /* Each step is a bijection of the previous state for a fixed next coordinate, so for a
+     * fixed base distinct a give distinct states before b is folded in; only the final
+     * reduction to 32 bits can make two seeds collide. */
+    uint64_t h = splitmix64_mix((uint64_t)base_seed + SPLITMIX64_GAMMA);
+    h = splitmix64_mix(h + ((uint64_t)a + 1) * SPLITMIX64_GAMMA);
+    h = splitmix64_mix(h + ((uint64_t)b + 1) * SPLITMIX64_GAMMA);
+    return fold(h);
+}
+
+/* A coordinate no other seed of the library mixes in first: the run seed's domain. */
+#define RUN_DOMAIN UINT64_C(0x72756e)
+
+unsigned long rl_rng_run_seed(unsigned long base_seed, size_t replicate)
+{
+    uint64_t h = splitmix64_mix((uint64_t)base_seed + SPLITMIX64_GAMMA);
+    h = splitmix64_mix(h + RUN_DOMAIN * SPLITMIX64_GAMMA);
+    h = splitmix64_mix(h + ((uint64_t)replicate + 1) * SPLITMIX64_GAMMA);
+    return fold(h);
+}
+
+unsigned long rl_rng_stream_seed(unsigned long run_seed, rl_rng_stream stream)
+{
+    uint64_t h = splitmix64_mix((uint64_t)run_seed + SPLITMIX64_GAMMA);
+    h = splitmix64_mix(h + (uint64_t)stream * SPLITMIX64_GAMMA);
+    unsigned long s = fold(h);
+    if (stream == RL_RNG_AGENT) {
+        /* Should the 32-bit reduction make the two seeds equal, the agent's moves: the two
+         * streams are never the same. */
+        uint64_t e = splitmix64_mix((uint64_t)run_seed + SPLITMIX64_GAMMA);
+        unsigned long env = fold(splitmix64_mix(e + (uint64_t)RL_RNG_ENV * SPLITMIX64_GAMMA));
+        if (s == env)
+            s = s == 1 ? 2 : s - 1;
+    }
+    return s;
 }
 
 gsl_rng *rl_rng_alloc(unsigned long seed, rl_error *err)

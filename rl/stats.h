@@ -41,6 +41,11 @@ void rl_summary_compute_t(const double *x, size_t n, double t975, rl_summary *ou
  * when n = 0. */
 double rl_iqm(double *x, size_t n);
 
+/* The bootstraps of the result files and of `gridrl compare`: resamples, and the fixed seed
+ * of their generators, so an interval depends on the values alone. */
+#define RL_BOOTSTRAP_RESAMPLES 10000
+#define RL_BOOTSTRAP_SEED 1
+
 /* Percentile-bootstrap 95% interval of the IQM of x[0..n): draws `resamples` samples of n
  * values with replacement, takes the IQM of each, and returns the 2.5% and 97.5% quantiles
  * (linear interpolation between order statistics, as numpy's default) in *low and *high.
@@ -51,6 +56,24 @@ double rl_iqm(double *x, size_t n);
  * failure *low and *high (when not NULL) are set to NaN. */
 int rl_iqm_bootstrap(const double *x, size_t n, size_t resamples, unsigned long seed,
                      double *low, double *high, double *work, rl_error *err);
+
+/* rliable's probability of improvement of X over Y: the chance that a run of X scores
+ * higher than a run of Y, P(X > Y) = (#{x_i > y_j} + #{x_i = y_j} / 2) / (n m) over all n m
+ * pairs (ties count half; the Mann-Whitney U statistic over n m). work holds n + m doubles
+ * (overwritten); x and y are left as they are. NaN when n or m is 0 or a pointer is NULL. */
+double rl_probability_of_improvement(const double *x, size_t n, const double *y, size_t m,
+                                     double *work);
+
+/* Percentile-bootstrap 95% interval of P(X > Y), as rliable makes it: each resample draws n
+ * runs of X and m runs of Y with replacement, each side on its own (a stratified bootstrap),
+ * and the 2.5% and 97.5% quantiles of the resamples' P(X > Y) are taken as for the IQM. The
+ * draws come from a private taus2 generator seeded with seed. work holds n + m + resamples
+ * doubles. Returns 0, or RL_EINVAL / RL_ENOMEM as rl_iqm_bootstrap does (*low and *high
+ * NaN). */
+int rl_probability_of_improvement_bootstrap(const double *x, size_t n, const double *y,
+                                            size_t m, size_t resamples, unsigned long seed,
+                                            double *low, double *high, double *work,
+                                            rl_error *err);
 
 /* Trailing moving average: out[i] is the mean of x[i - window + 1 .. i], or of x[0 .. i]
  * while fewer than `window` values precede i, so the curve starts at x[0] instead of being

@@ -77,7 +77,7 @@ static void test_commands(void **state)
 {
     (void)state;
     need_bash();
-    expect_completion("", "bench\nhelp\nlist\nmerge\nplot\nrun\nshow\n");
+    expect_completion("", "bench\ncompare\nhelp\nlist\nmerge\nplot\nrun\nshow\n");
     expect_completion("pl", "plot\n");
     expect_completion("help r", "run\n");
     expect_completion("list pre", "presets\n");

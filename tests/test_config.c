@@ -164,10 +164,10 @@ static rl_error check_error_of(const rl_config *c)
 static void test_unknown_section(void **state)
 {
     (void)state;
-    /* line 1 [experiment], 2 name, 3 [agnet], 4 algorithm: the first entry in the unknown
-     * section is where inih reports it. */
+    /* line 1 [experiment], 2 name, 3 [agnet], 4 algorithm: the header is where it is
+     * reported. */
     rl_error err = load_error("[experiment]\nname = x\n[agnet]\nalgorithm = value_iteration\n");
-    expect_error(&err, RL_ENOTFOUND, NAME, 4, "", "unknown section [agnet]");
+    expect_error(&err, RL_ENOTFOUND, NAME, 3, "", "unknown section [agnet]");
     assert_contains(err.message, "[experiment], [env], [agent]");
 }
 
@@ -313,14 +313,22 @@ static void test_override(void **state)
     assert_close(rl_params_double(p->configurations[0].agent_params, "theta"), 0.001, 0);
     rl_plan_free(p);
 
+    /* the same key twice on the command line is refused, as a key given twice in a file */
+    assert_int_equal(rl_config_override(c, "agent.gamma=0.6", &err), RL_EINVAL);
+    expect_error(&err, RL_EINVAL, "command line", 0, "agent.gamma", "key given twice");
+    assert_string_equal(rl_config_find(c, "agent", "gamma")->value, "0.5");
+    rl_config_free(c);
+
     /* a bad value given on the command line is located there */
+    c = load(ZHAO_VI "gamma = 0.9\n");
     assert_int_equal(rl_config_override(c, "agent.gamma=1.5", &err), RL_OK);
     p = (rl_plan *)1;
     assert_int_equal(rl_plan_build(c, &p, &err), RL_ERANGE);
     assert_null(p);
     expect_error(&err, RL_ERANGE, "command line", 0, "agent.gamma", "1.5 is outside [0, 1]");
     /* and an unknown key too */
-    assert_int_equal(rl_config_override(c, "agent.gamma=0.5", &err), RL_OK);
+    rl_config_free(c);
+    c = load(ZHAO_VI "gamma = 0.9\n");
     assert_int_equal(rl_config_override(c, "agent.alpha=0.1", &err), RL_OK);
     assert_int_equal(rl_plan_build(c, &p, &err), RL_ENOTFOUND);
     expect_error(&err, RL_ENOTFOUND, "command line", 0, "agent.alpha", "unknown key 'alpha'");
@@ -761,6 +769,210 @@ static void test_relative_map_path(void **state)
     rl_config_free(c);
 }
 
+
+/* ---- every error at once ------------------------------------------------------------- */
+
+/* The errors of a list, as "LINE key: message-part" checks in order. */
+typedef struct expected_error {
+    int line;
+    const char *key, *part;
+} expected_error;
+
+static void expect_errors(const rl_error_list *list, const expected_error *want, size_t n)
+{
+    for (size_t i = 0; i < list->n; i++)
+        print_message("  %s:%d: %s: %s\n", list->items[i].file, list->items[i].line,
+                      list->items[i].key, list->items[i].message);
+    assert_int_equal(list->n, n);
+    assert_int_equal(list->more, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (list->items[i].line != want[i].line)
+            fail_msg("error %zu on line %d, expected %d: %s", i, list->items[i].line,
+                     want[i].line, list->items[i].message);
+        assert_string_equal(list->items[i].key, want[i].key);
+        assert_contains(list->items[i].message, want[i].part);
+    }
+}
+
+static void test_every_parse_error(void **state)
+{
+    (void)state;
+    /* Lines: 1 [experiment] 2 name 3 no '=' 4 [agent2] (empty, unknown) 5 [env] 6 preset
+     * 7 a 250-character line 8 [agent] 9 algorithm 10 gamma 11 gamma again 12 its
+     * continuation (dropped with it) 13 [env (no ']'). */
+    char long_line[300];
+    memset(long_line, 'x', 250);
+    long_line[0] = ';';
+    long_line[250] = '\0';
+    char text[1024];
+    snprintf(text, sizeof text,
+             "[experiment]\nname = x\nseeds 3\n[agent2]\n[env]\npreset = zhao5x5\n%s\n"
+             "[agent]\nalgorithm = value_iteration\ngamma = 0.9\ngamma = 0.8\n  , 0.7\n[env\n",
+             long_line);
+    rl_error_list list = {0};
+    rl_config *c = NULL;
+    assert_int_equal(rl_config_read_string(text, NAME, BASE, &c, &list), RL_EPARSE);
+    const expected_error want[] = {
+        {3, "", "syntax error"},
+        {4, "", "unknown section [agent2]"},
+        {7, "", "longer than 199 characters"},
+        {11, "agent.gamma", "key given twice (first on line 10)"},
+        {13, "", "syntax error"},
+    };
+    expect_errors(&list, want, 5);
+    /* The entries without an error are kept, for the plan to check their values. */
+    assert_non_null(c);
+    assert_int_equal(c->n_entries, 4);
+    assert_string_equal(rl_config_find(c, "agent", "gamma")->value, "0.9");
+    rl_config_free(c);
+    rl_error_list_free(&list);
+
+    /* rl_config_load_string gives the first of them, and no config. */
+    c = (rl_config *)1;
+    rl_error err;
+    assert_int_equal(rl_config_load_string(text, NAME, BASE, &c, &err), RL_EPARSE);
+    assert_null(c);
+    expect_error(&err, RL_EPARSE, NAME, 3, "", "syntax error");
+}
+
+static void test_every_plan_error(void **state)
+{
+    (void)state;
+    /* Lines: 1 [experiment] 2 episodez 3 seeds 4 [env] 5 preset 6 reward_step 7 [agent]
+     * 8 algorithm 9 alpha (7 is out of range) 10 gamma 11 lambda (no such key). The
+     * configurations are built too, without the entries in error, and add nothing (each of
+     * those errors would otherwise come again from each of the four). */
+    rl_config *c = load("[experiment]\nepisodez = 3\nseeds = 0\n"
+                        "[env]\npreset = cliff_walking\nreward_step = x\n"
+                        "[agent]\nalgorithm = sarsa, q_learning\nalpha = 0.5, 7\ngamma = 2\n"
+                        "lambda = 0.5\n");
+    rl_error_list list = {0};
+    rl_plan *p = (rl_plan *)1;
+    assert_int_equal(rl_plan_build_all(c, &p, &list), RL_ENOTFOUND);
+    assert_null(p);
+    const expected_error want[] = {
+        {2, "experiment.episodez", "unknown key 'episodez'"},
+        {3, "experiment.seeds", "0 is outside"},
+        {6, "env.reward_step", "'x'"},
+        {9, "agent.alpha", "7 is outside"},
+        {10, "agent.gamma", "2 is outside"},
+        {11, "agent.lambda", "unknown key 'lambda'"},
+    };
+    expect_errors(&list, want, 6);
+    rl_error_list_free(&list);
+    rl_config_free(c);
+
+    /* A sweep axis with an error leaves the plan's shape unknown: its configurations are
+     * not built, and the other entries still checked. */
+    c = load("[env]\npreset = zhao5x5\n[agent]\nalgorithm = value_iteration\n"
+             "gamma = 0.5,,0.9\ntheta = -1\n");
+    assert_int_equal(rl_plan_build_all(c, &p, &list), RL_EINVAL);
+    const expected_error want2[] = {
+        {5, "agent.gamma", "empty item 2"},
+        {6, "agent.theta", "-1 is not > 0"},
+    };
+    expect_errors(&list, want2, 2);
+    rl_error_list_free(&list);
+    rl_config_free(c);
+}
+
+/* Each configuration's first error, each said once: four configurations (two policy files
+ * that do not exist x two gammas) make two errors, one per file. */
+static void test_every_check_error(void **state)
+{
+    (void)state;
+    rl_config *c = load("[env]\npreset = zhao5x5\n[agent]\nalgorithm = policy_evaluation\n"
+                        "policy = file\npolicy_file = /nonexistent/a.policy, "
+                        "/nonexistent/b.policy\ngamma = 0.5, 0.9\n");
+    rl_plan *p = build(c);
+    assert_int_equal(p->n_configurations, 4);
+    rl_error_list list = {0};
+    assert_int_equal(rl_plan_check_all(p, &list), RL_EIO);
+    assert_int_equal(list.n, 2);
+    assert_contains(list.items[0].message, "/nonexistent/a.policy");
+    assert_contains(list.items[1].message, "/nonexistent/b.policy");
+    rl_error_list_free(&list);
+    rl_plan_free(p);
+    rl_config_free(c);
+}
+
+/* ---- [experiment] only ---------------------------------------------------------------- */
+
+/* The configurations only = spec selects in the plan of SELECT_PLAN, as a string of 0s and
+ * 1s ("" when the plan fails; err then holds why). SELECT_PLAN has 2 algorithms x alpha
+ * 0.1, 0.2, 0.5: configuration k is algorithm k / 3 (sarsa, q_learning) and alpha k % 3. */
+#define SELECT_PLAN                                                                         \
+    "[experiment]\nepisodes = 1\n[env]\npreset = cliff_walking\n[agent]\n"                  \
+    "algorithm = sarsa, q_learning\nalpha = 0.1, 0.2, 0.5\n"
+
+static const char *selected(const char *spec, rl_error *err)
+{
+    static char bits[16];
+    char text[512];
+    snprintf(text, sizeof text, "%sepsilon = 0.1\n", SELECT_PLAN);
+    rl_config *c = load(text);
+    char assignment[256];
+    snprintf(assignment, sizeof assignment, "experiment.only=%s", spec);
+    assert_int_equal(rl_config_override(c, assignment, err), RL_OK);
+    rl_plan *p = NULL;
+    bits[0] = '\0';
+    if (rl_plan_build(c, &p, err) == RL_OK) {
+        size_t n = 0;
+        for (size_t k = 0; k < p->n_configurations; k++) {
+            bits[k] = rl_plan_selected(p, k) ? '1' : '0';
+            n += rl_plan_selected(p, k);
+        }
+        bits[p->n_configurations] = '\0';
+        assert_int_equal(p->n_selected, n);
+        assert_int_equal(rl_plan_selected_runs(p), n * p->seeds);
+        assert_int_equal(rl_plan_runs(p), 6 * p->seeds); /* the numbering is the plan's */
+    }
+    rl_plan_free(p);
+    rl_config_free(c);
+    return bits;
+}
+
+static void test_only(void **state)
+{
+    (void)state;
+    rl_error err;
+    rl_error_clear(&err);
+    /* By number: one, a list, a range, both. */
+    assert_string_equal(selected("3", &err), "000100");
+    assert_string_equal(selected("0,5", &err), "100001");
+    assert_string_equal(selected("1-3", &err), "011100");
+    assert_string_equal(selected("0,2-3", &err), "101100");
+    /* By values: a swept key with or without its section, numbers compared as numbers,
+     * the algorithm, and a fixed key (epsilon is 0.1 everywhere). */
+    assert_string_equal(selected("agent.alpha=0.2", &err), "010010");
+    assert_string_equal(selected("alpha=0.10,0.5", &err), "101101");
+    assert_string_equal(selected("algorithm=q_learning", &err), "000111");
+    assert_string_equal(selected("epsilon=0.1", &err), "111111");
+    /* Several parts: all must match. */
+    assert_string_equal(selected("algorithm=sarsa alpha=0.5", &err), "001000");
+    assert_string_equal(selected("0-4 algorithm=q_learning", &err), "000110");
+
+    /* Errors, located at the override. */
+    static const struct {
+        const char *spec, *message;
+    } bad[] = {
+        {"6", "configuration 6 is not in the plan (it has 6: 0 to 5)"},
+        {"4-2", "the range 4-2 goes down"},
+        {"2-9", "configuration 9 is not in the plan"},
+        {"1x", "is neither configuration numbers"},
+        {"alpha=0.3", "'alpha=0.3' selects no configuration (alpha takes 0.1, 0.2, 0.5)"},
+        {"lambda=0.5", "'lambda' is not a key of the plan's env or algorithms"},
+        {"experiment.seeds=1", "a configuration is chosen by an [env] or [agent] key"},
+        {"0 algorithm=q_learning", "no configuration matches all of"},
+        {" ", "names no configuration"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        rl_error_clear(&err);
+        assert_string_equal(selected(bad[i].spec, &err), "");
+        expect_error(&err, err.code, "command line", 0, "experiment.only", bad[i].message);
+    }
+}
+
 int main(void)
 {
     rl_gsl_init();
@@ -790,6 +1002,10 @@ int main(void)
         cmocka_unit_test(test_map_missing),
         cmocka_unit_test(test_map_ragged),
         cmocka_unit_test(test_relative_map_path),
+        cmocka_unit_test(test_every_parse_error),
+        cmocka_unit_test(test_every_plan_error),
+        cmocka_unit_test(test_every_check_error),
+        cmocka_unit_test(test_only),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

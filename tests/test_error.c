@@ -1,8 +1,9 @@
 /* Tests for error records (rl/error.h): rl_strerror covers every code, rl_error_set and
  * rl_error_locate fill the record (or accept NULL), rl_error_format prints
  * "file:line:col: key: message" with only the parts that are set, and rl_names_append
- * builds ", "-separated lists without overrunning its buffer. Expected strings are written
- * out by hand.
+ * builds ", "-separated lists without overrunning its buffer; an error list keeps each error
+ * once, sorts them as a reader goes through the input and counts what it cannot keep.
+ * Expected strings are written out by hand.
  */
 #include "tests/support.h"
 
@@ -177,6 +178,55 @@ static void test_names_append(void **state)
     assert_string_equal(small, "ab, cde");
 }
 
+
+static rl_error located(int code, const char *file, int line, const char *message)
+{
+    rl_error e;
+    rl_error_set(&e, code, "%s", message);
+    rl_error_locate(&e, code, file, line, 0, NULL);
+    return e;
+}
+
+static void test_error_list(void **state)
+{
+    (void)state;
+    rl_error_list list = {0};
+    assert_int_equal(rl_error_list_code(&list), RL_OK);
+    /* Discovered out of order: a map's error, the command line's, the config's lines 9
+     * and 2, and line 9's error again (several configurations share it). */
+    rl_error e[] = {located(RL_EIO, "m.map", 1, "ragged"),
+                    located(RL_EINVAL, RL_ERROR_COMMAND_LINE, 0, "twice"),
+                    located(RL_ERANGE, "c.ini", 9, "too big"),
+                    located(RL_EPARSE, "c.ini", 2, "syntax"),
+                    located(RL_ERANGE, "c.ini", 9, "too big")};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(rl_error_list_add(&list, &e[i]), e[i].code);
+    assert_int_equal(list.n, 4); /* the repeated one kept once */
+    assert_int_equal(list.more, 0);
+    rl_error_list_sort(&list, "c.ini");
+    /* The config by line, then the command line, then other files. */
+    assert_string_equal(list.items[0].message, "syntax");
+    assert_string_equal(list.items[1].message, "too big");
+    assert_string_equal(list.items[2].message, "twice");
+    assert_string_equal(list.items[3].message, "ragged");
+    assert_int_equal(rl_error_list_code(&list), RL_EPARSE);
+    /* Same place, another message: a second error, kept. */
+    rl_error other = located(RL_ERANGE, "c.ini", 9, "too small");
+    rl_error_list_add(&list, &other);
+    assert_int_equal(list.n, 5);
+    /* At most RL_ERROR_LIST_MAX are kept; the rest are counted. */
+    for (int i = 0; i < RL_ERROR_LIST_MAX + 10; i++) {
+        rl_error x = located(RL_EINVAL, "c.ini", 100 + i, "x");
+        rl_error_list_add(&list, &x);
+    }
+    assert_int_equal(list.n, RL_ERROR_LIST_MAX);
+    assert_int_equal(list.more, 5 + RL_ERROR_LIST_MAX + 10 - RL_ERROR_LIST_MAX);
+    rl_error_list_free(&list);
+    assert_int_equal(list.n, 0);
+    assert_null(list.items);
+    rl_error_list_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_locate),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_names_append),
+        cmocka_unit_test(test_error_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

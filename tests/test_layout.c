@@ -123,7 +123,7 @@ static bool starts_with(const char *s, const char *prefix)
 
 /* The folders whose headers a file in folder may include (README.md, "Folders"). The
  * library (rl, envs, agents, the runner and its file formats) never reaches up into the
- * program's own parts (cli, plot, bench). */
+ * program's own parts (cli, plot, bench, compare). */
 static const char *const *allowed(const char *path)
 {
     static const char *const rl[] = {"rl/", NULL};
@@ -135,6 +135,8 @@ static const char *const *allowed(const char *path)
                                        "experiments/io/", "experiments/plot/", NULL};
     static const char *const bench[] = {"rl/", "envs/", "agents/", "experiments/runner/",
                                         "experiments/io/", "experiments/bench/", NULL};
+    static const char *const compare[] = {"rl/", "envs/", "agents/", "experiments/runner/",
+                                          "experiments/io/", "experiments/compare/", NULL};
     static const char *const program[] = {"rl/", "envs/", "agents/", "experiments/", NULL};
     static const char *const anything[] = {"", NULL};
     if (starts_with(path, "rl/"))
@@ -150,6 +152,8 @@ static const char *const *allowed(const char *path)
         return plot;
     if (starts_with(path, "experiments/bench/"))
         return bench;
+    if (starts_with(path, "experiments/compare/"))
+        return compare;
     if (starts_with(path, "experiments/"))
         return program;
     return anything;

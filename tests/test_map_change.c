@@ -341,7 +341,7 @@ static void run_blocking(const char *agent)
         size_t run, ep, length;
         double ret, disc;
         char outcome[32], rmse[32] = "";
-        int got = sscanf(e, "%zu,%zu,%lf,%lf,%zu,%31[a-z],%31[^\n]", &run, &ep, &ret, &disc,
+        int got = sscanf(e, "%zu,%zu,%lf,%lf,%zu,%31[a-z],%31[^,\n]", &run, &ep, &ret, &disc,
                          &length, outcome, rmse);
         assert_true(got >= 6);
         assert_string_equal(rmse, ""); /* no ground truth with a map change */

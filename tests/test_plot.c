@@ -833,6 +833,55 @@ static void test_sweep_numbers(void **state)
 
 /* The sweep of a real run: each configuration's mean over its 3 runs of their mean length,
  * recomputed from episodes.csv, against reward_forbidden. */
+
+/* A partial experiment (--only q_learning): runs 4 to 7 of configurations 2 and 3 only,
+ * with the whole plan's numbers; configs.csv still lists the plan. The sweep has the same
+ * rows for them, on line 0 (the only line with points). */
+static void test_sweep_partial(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE], path[PATH_SIZE];
+    PATHF(dir, "%s/sweep_partial", tmpdir);
+    write_sweep_fixture(dir, false);
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "4,2,0,1,completed,3,9,0\n5,2,1,1,completed,3,9,0\n"
+                     "6,3,0,1,completed,3,9,0\n7,3,1,1,completed,3,9,0\n");
+    PATHF(path, "%s/episodes.csv", dir);
+    char *episodes = slurp(path);
+    assert_non_null(episodes);
+    char *from = strstr(episodes, "\n4,1,"); /* the first row of run 4 */
+    assert_non_null(from);
+    char text[4096];
+    snprintf(text, sizeof text, "run,episode,return,discounted_return,length,outcome,"
+                                "value_rmse%s", from);
+    write_file(path, text);
+    free(episodes);
+    rl_plot_sweep_info info;
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_OK);
+    assert_int_equal(info.n_rows, 2);
+    assert_int_equal(info.n_lines, 1);
+    PATHF(path, "%s/plots/sweep_return.csv", dir);
+    table t = table_read(path);
+    const int config[2] = {3, 2};
+    for (size_t i = 0; i < 2; i++) {
+        double mean, half;
+        expected_row(config[i], 0, 3, &mean, &half);
+        assert_close(number_at(&t, i, "config"), config[i], 0);
+        assert_close(number_at(&t, i, "line"), 0, 0);
+        assert_close(number_at(&t, i, "mean"), mean, 1e-9);
+    }
+    table_free(&t);
+    /* Runs must still come in order, each once. */
+    PATHF(path, "%s/runs.csv", dir);
+    write_file(path, "run,config,replicate,rng_seed,status,episodes,steps,iterations\n"
+                     "5,2,1,1,completed,3,9,0\n4,2,0,1,completed,3,9,0\n");
+    assert_int_equal(write_sweep(dir, RL_PLOT_RETURN, 0, 0, &info, &err), RL_EPARSE);
+    assert_contains(err.message, "run 4 where a run from 6 on was expected");
+}
+
 static void test_sweep_from_run(void **state)
 {
     (void)state;
@@ -2120,6 +2169,7 @@ int main(void)
         cmocka_unit_test(test_arrows_match_policy),
         cmocka_unit_test(test_arrow_directions),
         cmocka_unit_test(test_sweep_numbers),
+        cmocka_unit_test(test_sweep_partial),
         cmocka_unit_test(test_sweep_from_run),
         cmocka_unit_test(test_curves_smoothing),
         cmocka_unit_test(test_steps_numbers),

@@ -1,6 +1,8 @@
 /* Tests for per-run generators (rl/rng.h): the seed hash is deterministic, 32-bit, never 0,
  * distinct over a grid of runs and well mixed; generators with equal seeds agree; the
- * stream has the moments of a uniform variable. Tolerances are derived in the comments.
+ * stream has the moments of a uniform variable; a run's seed depends on its replicate alone,
+ * and its env's and agent's streams are never the same and draw unrelated numbers.
+ * Tolerances are derived in the comments.
  */
 #include "tests/support.h"
 
@@ -178,6 +180,67 @@ static void test_neighbour_streams_uncorrelated(void **state)
     free(first);
 }
 
+/* A run's seed: the base seed and the replicate, distinct over 10^4 replicates (expected
+ * colliding pairs ~0.012, as in test_seed_grid_distinct). Its two streams: never equal to
+ * each other, over 10^5 run seeds, and seeded apart from the generic grid seeds. */
+static void test_run_and_stream_seeds(void **state)
+{
+    (void)state;
+    assert_int_equal(rl_rng_run_seed(1, 3), rl_rng_run_seed(1, 3));
+    assert_int_not_equal(rl_rng_run_seed(1, 3), rl_rng_run_seed(2, 3));
+    unsigned long *seeds = malloc(GRID * GRID * sizeof *seeds);
+    assert_non_null(seeds);
+    for (size_t k = 0; k < GRID * GRID; k++) {
+        seeds[k] = rl_rng_run_seed(20240601, k);
+        assert_true(seeds[k] != 0 && seeds[k] <= 0xffffffffUL);
+    }
+    qsort(seeds, GRID * GRID, sizeof *seeds, compare_ulong);
+    for (size_t i = 1; i < GRID * GRID; i++)
+        if (seeds[i] == seeds[i - 1])
+            fail_msg("run seed %lu appears twice", seeds[i]);
+    free(seeds);
+    for (unsigned long run = 1; run <= 100000; run++) {
+        unsigned long env = rl_rng_stream_seed(run, RL_RNG_ENV);
+        unsigned long agent = rl_rng_stream_seed(run, RL_RNG_AGENT);
+        if (env == agent || !env || !agent || env > 0xffffffffUL || agent > 0xffffffffUL)
+            fail_msg("run seed %lu: env %lu, agent %lu", run, env, agent);
+    }
+}
+
+/* A run's env and agent streams are unrelated: the first draws of the two streams of 10^4
+ * runs have a sample correlation within 5 sd = 0.05 of 0 (sd ~ 1/sqrt(10^4)), and their
+ * first 20 draws differ (equal streams would repeat each other). */
+static void test_streams_unrelated(void **state)
+{
+    (void)state;
+    const int n = GRID * GRID;
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    for (int k = 0; k < n; k++) {
+        unsigned long run = rl_rng_run_seed(1, (size_t)k);
+        gsl_rng *e = rl_rng_alloc(rl_rng_stream_seed(run, RL_RNG_ENV), NULL);
+        gsl_rng *a = rl_rng_alloc(rl_rng_stream_seed(run, RL_RNG_AGENT), NULL);
+        assert_non_null(e);
+        assert_non_null(a);
+        double x = gsl_rng_uniform(e), y = gsl_rng_uniform(a);
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        syy += y * y;
+        sxy += x * y;
+        if (k == 0) {
+            size_t same = x == y;
+            for (int i = 1; i < 20; i++)
+                same += gsl_rng_get(e) == gsl_rng_get(a);
+            assert_true(same < 20);
+        }
+        rl_rng_free(e);
+        rl_rng_free(a);
+    }
+    double cov = sxy / n - (sx / n) * (sy / n);
+    double corr = cov / sqrt((sxx / n - (sx / n) * (sx / n)) * (syy / n - (sy / n) * (sy / n)));
+    assert_close(corr, 0.0, 0.05);
+}
+
 int main(void)
 {
     rl_gsl_init();
@@ -189,6 +252,8 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_stream),
         cmocka_unit_test(test_uniform_moments),
         cmocka_unit_test(test_neighbour_streams_uncorrelated),
+        cmocka_unit_test(test_run_and_stream_seeds),
+        cmocka_unit_test(test_streams_unrelated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

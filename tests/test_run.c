@@ -576,6 +576,92 @@ static void test_rerun_config_ini_with_map(void **state)
     free(values);
 }
 
+
+/* Every error of a config and its overrides at once, in the file's line order and then the
+ * command line's, with exit status 2 and nothing written. */
+static void test_every_error_at_once(void **state)
+{
+    (void)state;
+    /* Lines: 1 comment 2 [experiment] 3 name 4 [env] 5 preset 6 [agent] 7 algorithm
+     * 8 gamma 9 theta; then 10 [agent2] (empty), 11 a line without '=', 12 [agent] 13 gamma
+     * again, 14 max_iterations out of range. */
+    const char *config = write_file(tmp_path("many.ini"),
+                                    ZHAO_CONFIG "[agent2]\nwhat is this\n[agent]\ngamma = 0.5\n"
+                                                "max_iterations = 0\n");
+    const char *dir = tmp_path("many_out");
+    result r = RUN("run", config, "-o", dir, "-s", "agent.theta=1", "--set", "agent.theta=2",
+                   "agent.nosuch=1");
+    assert_int_equal(r.status, 2);
+    const char *want[] = {":10: unknown section [agent2]", ":11: syntax error",
+                          ":13: agent.gamma: key given twice (first on line 8)",
+                          ":14: agent.max_iterations: 0 is outside",
+                          "command line: agent.theta: key given twice on the command line",
+                          "command line: agent.nosuch: unknown key 'nosuch'"};
+    const char *at = r.err;
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const char *found = strstr(at, want[i]);
+        if (!found)
+            fail_msg("'%s' is not in order in:\n%s", want[i], r.err);
+        at = found;
+    }
+    /* One line per error. */
+    size_t lines = 0;
+    for (const char *c = r.err; *c; c++)
+        lines += *c == '\n';
+    assert_int_equal(lines, 6);
+    assert_string_equal(r.out, "");
+    assert_false(exists(dir));
+    result_free(&r);
+}
+
+/* section.key=value without -s is an override (Hydra's style), as -s and --set are. */
+static void test_override_arguments(void **state)
+{
+    (void)state;
+    const char *config = write_file(tmp_path("small.ini"), ZHAO_CONFIG);
+    char dir[PATH_SIZE];
+    snprintf(dir, sizeof dir, "%s", tmp_path("hydra_out"));
+    result r = RUN("run", config, "agent.gamma=0.5", "-o", dir, "--quiet");
+    expect_success(&r);
+    result_free(&r);
+    char *values = read_output(dir, "values.csv");
+    assert_close(value_at(values, 0, 3, 2), 1 / (1 - 0.5), 1e-6); /* the target's 1/(1-gamma) */
+    free(values);
+    r = RUN("run", config, "--set", "agent.gamma=0.5", "-o", dir, "--quiet", "--force");
+    expect_success(&r);
+    result_free(&r);
+    /* The argument and -s give the same key: twice, an error. */
+    r = RUN("run", config, "agent.gamma=0.5", "-s", "agent.gamma=0.6", "-o", dir, "--force");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "key given twice on the command line");
+    result_free(&r);
+    /* Two configs are a usage error. */
+    r = RUN("run", config, config, "-o", dir, "--force");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "more than one CONFIG");
+    result_free(&r);
+}
+
+/* A planner sweep of more than four configurations: one line each, no grids. */
+static void test_many_planner_lines(void **state)
+{
+    (void)state;
+    const char *config = write_file(tmp_path("small.ini"), ZHAO_CONFIG);
+    char dir[PATH_SIZE];
+    snprintf(dir, sizeof dir, "%s", tmp_path("many_lines"));
+    result r = RUN("run", config, "-s", "agent.gamma=0.1,0.2,0.3,0.5,0.9", "-o", dir);
+    expect_success(&r);
+    assert_null(strstr(r.out, "legend:"));
+    static const char *const GAMMA[] = {"0.1", "0.2", "0.3", "0.5", "0.9"};
+    for (size_t k = 0; k < 5; k++) {
+        char line[128];
+        snprintf(line, sizeof line, "\nconfiguration %zu (value_iteration, gamma = %s): converged",
+                 k, GAMMA[k]);
+        assert_contains(r.out, line);
+    }
+    result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -587,6 +673,9 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_rerun_config_ini),
         cmocka_unit_test(test_rerun_config_ini_with_map),
+        cmocka_unit_test(test_every_error_at_once),
+        cmocka_unit_test(test_override_arguments),
+        cmocka_unit_test(test_many_planner_lines),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

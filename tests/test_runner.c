@@ -53,6 +53,8 @@ static struct recorder {
     size_t n;                  /* transitions seen (counted past MAX_RECORDED) */
     size_t begins, ends, hooks;
     size_t first_state[MAX_STATES]; /* begin_episode's state, counted */
+    size_t starts[MAX_RECORDED];    /* begin_episode's state, in order */
+    size_t draws;                   /* numbers it draws from its generator at each step */
     size_t n_states, n_actions;
     bool nan_q;                /* action value (0, 0) is NaN, the state values stay 0 */
 } rec;
@@ -91,6 +93,8 @@ static size_t double_begin(void *state, size_t s, gsl_rng *r)
 {
     (void)state;
     (void)r;
+    if (rec.begins < MAX_RECORDED)
+        rec.starts[rec.begins] = s;
     rec.begins++;
     if (s < MAX_STATES)
         rec.first_state[s]++;
@@ -100,7 +104,8 @@ static size_t double_begin(void *state, size_t s, gsl_rng *r)
 static size_t double_observe(void *state, const rl_transition *t, gsl_rng *r)
 {
     (void)state;
-    (void)r;
+    for (size_t i = 0; i < rec.draws; i++)
+        gsl_rng_uniform(r);
     if (rec.n < MAX_RECORDED)
         rec.t[rec.n] = *t;
     rec.n++;
@@ -210,8 +215,10 @@ static void fixture_free(fixture *f)
 }
 
 /* Runs the double as configuration 0's agent (keeping the plan's agent parameters, so gamma
- * comes from [agent]) into res, which the caller frees. */
-static void run_double(const fixture *f, rl_run_result *res)
+ * comes from [agent]) into res, which the caller frees: its generator seeded with seed, the
+ * env's with env_seed (0: the double's, shared). */
+static void run_double_seeded(const fixture *f, rl_run_result *res, unsigned long seed,
+                              unsigned long env_seed)
 {
     const rl_plan *p = f->plan;
     const rl_configuration *cfg = &p->configurations[0];
@@ -229,8 +236,10 @@ static void run_double(const fixture *f, rl_run_result *res)
     res->has_truth =
         rl_ground_truth_optimal(rl_env_model(env), rl_run_gamma(cfg), res->truth, NULL) == RL_OK;
     o.truth = res->has_truth ? res->truth : NULL;
-    gsl_rng *r = rl_rng_alloc(20240601, NULL);
+    gsl_rng *r = rl_rng_alloc(seed, NULL);
+    gsl_rng *env_r = env_seed ? rl_rng_alloc(env_seed, NULL) : NULL;
     assert_non_null(r);
+    o.env_r = env_r;
     rl_learner *learner;
     assert_int_equal(rl_learner_alloc(&double_type, sp, cfg->agent_params, NULL, r, &learner,
                                       &err),
@@ -238,8 +247,14 @@ static void run_double(const fixture *f, rl_run_result *res)
     int rc = rl_episode_loop(env, learner, r, &o, res, &err);
     rl_learner_free(learner);
     rl_rng_free(r);
+    rl_rng_free(env_r);
     if (rc != RL_OK)
         fail_msg("rl_episode_loop: %d %s", rc, err.message);
+}
+
+static void run_double(const fixture *f, rl_run_result *res)
+{
+    run_double_seeded(f, res, 20240601, 0);
 }
 
 static const rl_episode_row *episode(const rl_run_result *res, size_t i)
@@ -583,6 +598,45 @@ static void test_start_uniform(void **state)
     fixture_free(&f);
 }
 
+
+/* The env's own generator (rl_loop_options.env_r, the runner's env stream): the env's draws
+ * do not depend on the learner's. With start = uniform on a deterministic map every draw
+ * of the env is an episode's start, so the 40 starts are the same whether the learner draws
+ * nothing or three numbers a step, and whatever its own seed. Sharing one generator, its
+ * draws move the starts: the 40 starts of 3 cells agree by chance with probability 3^-40. */
+static void test_env_stream(void **state)
+{
+    (void)state;
+    char text[1024];
+    small_map_config(text, sizeof text, "episodes = 40\nmax_steps = 2\nstart = uniform");
+    fixture f;
+    fixture_build(&f, text);
+    rl_run_result res;
+    size_t quiet[40], busy[40];
+    recorder_reset(4); /* stay: two steps, truncated */
+    run_double_seeded(&f, &res, 11, 99);
+    assert_int_equal(rec.begins, 40);
+    memcpy(quiet, rec.starts, sizeof quiet);
+    rl_run_result_free(&res);
+    recorder_reset(4);
+    rec.draws = 3;
+    run_double_seeded(&f, &res, 12, 99);
+    memcpy(busy, rec.starts, sizeof busy);
+    rl_run_result_free(&res);
+    assert_memory_equal(quiet, busy, sizeof quiet);
+    /* One generator for both: the learner's draws change the starts. */
+    recorder_reset(4);
+    run_double_seeded(&f, &res, 99, 0);
+    memcpy(quiet, rec.starts, sizeof quiet);
+    rl_run_result_free(&res);
+    recorder_reset(4);
+    rec.draws = 3;
+    run_double_seeded(&f, &res, 99, 0);
+    rl_run_result_free(&res);
+    assert_true(memcmp(quiet, rec.starts, sizeof quiet) != 0);
+    fixture_free(&f);
+}
+
 static void test_start_errors(void **state)
 {
     (void)state;
@@ -711,11 +765,12 @@ static void test_summary_three_runs(void **state)
     (void)state;
     char dir[512];
     snprintf(dir, sizeof dir, "%s/stats3", tmpdir);
-    /* run, episode, return, discounted_return, length, outcome, value_rmse */
+    /* run, episode, return, discounted_return, length, outcome, value_rmse, and the
+     * configuration's label: config 0, algorithm random (no axis). */
     static const char *const rows[] = {
-        "0,1,1,0.5,10,terminated,0.5\n0,2,4,2,20,truncated,\n",
-        "1,1,2,1,20,terminated,0.7\n1,2,5,2.5,30,terminated,\n",
-        "2,1,3,1.5,60,budget,0.3\n2,2,6,3,40,terminated,0.25\n",
+        "0,1,1,0.5,10,terminated,0.5,0,random\n0,2,4,2,20,truncated,,0,random\n",
+        "1,1,2,1,20,terminated,0.7,0,random\n1,2,5,2.5,30,terminated,,0,random\n",
+        "2,1,3,1.5,60,budget,0.3,0,random\n2,2,6,3,40,terminated,0.25,0,random\n",
     };
     /* run, episodes, score: each run's mean return over all its episodes. */
     static const char *const scores_in[] = {"0,2,2.5\n", "1,2,3.5\n", "2,2,4.5\n"};
@@ -734,7 +789,9 @@ static void test_summary_three_runs(void **state)
     assert_non_null(episodes);
     char expected[1024];
     snprintf(expected, sizeof expected,
-             "run,episode,return,discounted_return,length,outcome,value_rmse\n%s%s%s", rows[0],
+             "run,episode,return,discounted_return,length,outcome,value_rmse,config,algorithm\n"
+             "%s%s%s",
+             rows[0],
              rows[1], rows[2]);
     assert_string_equal(episodes, expected);
     free(episodes);
@@ -745,12 +802,13 @@ static void test_summary_three_runs(void **state)
     assert_contains(summary, "config,episode,runs,mean_return,sd_return,ci95_low_return,"
                              "ci95_high_return,mean_length,sd_length,ci95_low_length,"
                              "ci95_high_length,mean_value_rmse,sd_value_rmse,"
-                             "ci95_low_value_rmse,ci95_high_value_rmse\n");
+                             "ci95_low_value_rmse,ci95_high_value_rmse,algorithm\n");
     char fields[16][64];
     /* Episode 1: returns 1, 2, 3: mean 2, sd 1; lengths 10, 20, 60: mean 30, sd
      * sqrt((400 + 100 + 900) / 2) = sqrt(700); value errors 0.5, 0.7, 0.3: mean 0.5,
      * sd sqrt((0 + 0.04 + 0.04) / 2) = 0.2; each interval mean -/+ 4.30265273 sd / sqrt(3). */
-    assert_int_equal(csv_fields(summary, "0,1,", fields, 16), 15);
+    assert_int_equal(csv_fields(summary, "0,1,", fields, 16), 16);
+    assert_string_equal(fields[15], "random");
     assert_string_equal(fields[2], "3");
     check_summary(fields, 3, 2.0, 1.0, T_975_2, 3);
     assert_close(field_number(fields[5]), 2.0 - 2.48413771, 1e-7); /* 4.30265273 / sqrt 3 */
@@ -758,7 +816,7 @@ static void test_summary_three_runs(void **state)
     check_summary(fields, 11, 0.5, 0.2, T_975_2, 3);
     /* Episode 2: returns 4, 5, 6; lengths 20, 30, 40: sd 10; one value error (0.25): its
      * mean, and empty sd and interval. */
-    assert_int_equal(csv_fields(summary, "0,2,", fields, 16), 15);
+    assert_int_equal(csv_fields(summary, "0,2,", fields, 16), 16);
     assert_string_equal(fields[2], "3");
     check_summary(fields, 3, 5.0, 1.0, T_975_2, 3);
     check_summary(fields, 7, 30.0, 10.0, T_975_2, 3);
@@ -773,8 +831,9 @@ static void test_summary_three_runs(void **state)
     snprintf(path, sizeof path, "%s/scores.csv", dir);
     char *scores = slurp(path);
     assert_non_null(scores);
-    assert_contains(scores, "config,runs,score,mean,iqm,iqm_ci95_low,iqm_ci95_high\n");
-    assert_int_equal(csv_fields(scores, "0,", fields, 16), 7);
+    assert_contains(scores, "config,runs,score,mean,iqm,iqm_ci95_low,iqm_ci95_high,algorithm\n");
+    assert_int_equal(csv_fields(scores, "0,", fields, 16), 8);
+    assert_string_equal(fields[7], "random");
     assert_string_equal(fields[1], "3");
     assert_string_equal(fields[2], "mean return over all episodes");
     assert_close(field_number(fields[3]), 3.5, 1e-12);
@@ -791,13 +850,18 @@ static void test_scores_iqm(void **state)
     (void)state;
     char dir[512];
     snprintf(dir, sizeof dir, "%s/stats5", tmpdir);
-    /* Returns per run (episodes 1, 2, 3); run 4 has only two episodes. */
+    /* Returns per run (episodes 1, 2, 3); run 4 has only two episodes. Each row ends with
+     * the configuration's label (config 0, algorithm random). */
     static const char *const rows[] = {
-        "0,1,0,0,5,terminated,\n0,2,0,0,5,terminated,\n0,3,10,10,5,terminated,\n",
-        "1,1,1,1,5,terminated,\n1,2,1,1,5,terminated,\n1,3,0,0,5,terminated,\n",
-        "2,1,2,2,5,terminated,\n2,2,2,2,5,terminated,\n2,3,2,2,5,terminated,\n",
-        "3,1,3,3,5,terminated,\n3,2,3,3,5,terminated,\n3,3,4,4,5,terminated,\n",
-        "4,1,4,4,5,terminated,\n4,2,100,100,5,budget,\n",
+        "0,1,0,0,5,terminated,,0,random\n0,2,0,0,5,terminated,,0,random\n"
+        "0,3,10,10,5,terminated,,0,random\n",
+        "1,1,1,1,5,terminated,,0,random\n1,2,1,1,5,terminated,,0,random\n"
+        "1,3,0,0,5,terminated,,0,random\n",
+        "2,1,2,2,5,terminated,,0,random\n2,2,2,2,5,terminated,,0,random\n"
+        "2,3,2,2,5,terminated,,0,random\n",
+        "3,1,3,3,5,terminated,,0,random\n3,2,3,3,5,terminated,,0,random\n"
+        "3,3,4,4,5,terminated,,0,random\n",
+        "4,1,4,4,5,terminated,,0,random\n4,2,100,100,5,budget,,0,random\n",
     };
     /* score_episodes = 1: each run's last return. */
     static const char *const scores_in[] = {"0,3,10\n", "1,3,0\n", "2,3,2\n", "3,3,4\n",
@@ -843,6 +907,29 @@ static void test_scores_iqm(void **state)
     /* A resample's IQM is the mean of 3 of the 5 scores (with repeats): within [0, 100]. */
     assert_true(0.0 <= low && low <= 16.0 / 3.0 && 16.0 / 3.0 <= high && high <= 100.0);
     free(scores);
+    fixture_free(&f);
+}
+
+
+/* A run's episode rows are read back by name and checked: a row that says it belongs to
+ * another configuration is an error naming the run's file. */
+static void test_statistics_reject_foreign_rows(void **state)
+{
+    (void)state;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/stats_foreign", tmpdir);
+    static const char *const rows[] = {"0,1,1,1,5,terminated,,0,random\n",
+                                       "1,1,1,1,5,terminated,,7,random\n"};
+    static const char *const scores_in[] = {"0,1,1\n", "1,1,1\n"};
+    write_run_dirs(dir, rows, scores_in, 2);
+    fixture f;
+    fixture_build(&f, "[experiment]\nseeds = 2\nepisodes = 1\n[env]\npreset = frozenlake4x4\n"
+                      "[agent]\nalgorithm = random\n");
+    rl_error err;
+    rl_error_clear(&err);
+    assert_int_equal(rl_results_finish(f.plan, dir, "gridrl test", 1, &err), RL_EPARSE);
+    assert_contains(err.message, "not configuration 0's");
+    assert_contains(err.file, "000001.rows");
     fixture_free(&f);
 }
 
@@ -1104,6 +1191,10 @@ static void test_run_columns(void **state)
     assert_int_equal(rl_run_files_write(dir, &res, &err), RL_OK);
     rl_run_file rf;
     assert_int_equal(rl_run_file_open(dir, 0, &rf, &err), RL_OK);
+    /* episodes.csv's rows end with the configuration's number and label: "q_learning". */
+    char *label = rl_plan_label_header(f.plan);
+    assert_non_null(label);
+    assert_string_equal(label, "algorithm");
     size_t sections = 0;
     for (size_t i = 0; rl_run_file_names[i]; i++) {
         const char *name = rl_run_file_names[i];
@@ -1112,7 +1203,7 @@ static void test_run_columns(void **state)
         assert_int_equal(rl_run_file_read(&rf, name, &data, &size, &err), RL_OK);
         if (!data)
             continue;
-        const char *columns = rl_results_run_columns(name, true);
+        char *columns = rl_results_run_columns(name, true, label);
         if (strcmp(name, "score.csv") == 0) { /* scores.csv's input, no file of its own */
             assert_null(columns);
             free(data);
@@ -1123,11 +1214,14 @@ static void test_run_columns(void **state)
         assert_int_equal(rl_csv_open_memory(&c, rf.path, data, size, columns, &err), RL_OK);
         int col_decisions = rl_csv_column(&c, "decisions", NULL),
             col_chosen = rl_csv_column(&c, "chosen", NULL),
-            col_fraction = rl_csv_column(&c, "fraction", NULL);
+            col_fraction = rl_csv_column(&c, "fraction", NULL),
+            col_algorithm = rl_csv_column(&c, "algorithm", NULL);
         size_t rows = 0;
         int rc;
         while ((rc = rl_csv_next(&c, &err)) == 1) {
             rows++;
+            if (strcmp(name, "episodes.csv") == 0)
+                assert_string_equal(rl_csv_field(&c, col_algorithm), "q_learning");
             if (strcmp(name, "choices.csv") != 0)
                 continue;
             size_t decisions, chosen;
@@ -1145,21 +1239,24 @@ static void test_run_columns(void **state)
         if (strcmp(name, "choices.csv") == 0)
             assert_int_equal(rows, 30);
         rl_csv_close(&c);
+        char *plain = rl_results_run_columns(name, false, label);
+        assert_non_null(plain);
         if (strcmp(name, "steps.csv") == 0) {
             assert_non_null(strstr(columns, ",cumulative_reward"));
-            assert_int_equal(rl_csv_open_memory(&c, rf.path, data, size,
-                                                rl_results_run_columns(name, false), &err),
-                             RL_OK);
+            assert_int_equal(rl_csv_open_memory(&c, rf.path, data, size, plain, &err), RL_OK);
             assert_true(rl_csv_next(&c, &err) < 0);
             rl_csv_close(&c);
         } else {
-            assert_string_equal(columns, rl_results_run_columns(name, false));
+            assert_string_equal(columns, plain);
         }
+        rl_free(plain);
+        rl_free(columns);
         free(data);
         sections++;
     }
     assert_int_equal(sections, 7); /* runs, timing, episodes, steps, values, policy, choices */
-    assert_null(rl_results_run_columns("nothing.csv", false));
+    assert_null(rl_results_run_columns("nothing.csv", false, label));
+    free(label);
     rl_run_file_close(&rf);
     rl_run_result_free(&res);
     fixture_free(&f);
@@ -1451,9 +1548,11 @@ int main(void)
         cmocka_unit_test(test_log_every_steps),
         cmocka_unit_test(test_start_hook),
         cmocka_unit_test(test_start_uniform),
+        cmocka_unit_test(test_env_stream),
         cmocka_unit_test(test_start_errors),
         cmocka_unit_test(test_summary_three_runs),
         cmocka_unit_test(test_scores_iqm),
+        cmocka_unit_test(test_statistics_reject_foreign_rows),
         cmocka_unit_test(test_finish_needs_every_run),
         cmocka_unit_test(test_run_file_malformed),
         cmocka_unit_test(test_run_columns),

@@ -3,7 +3,8 @@
  * gives the same bytes as `gridrl run -j 1` (the reference: one process doing every run); a
  * merge with runs missing names them and writes nothing; a shard never joins a folder of
  * another config and changes nothing when refused; --resume per shard and for the whole
- * folder; creating the shared folder is race-free.
+ * folder; a partial plan ([experiment] only) in shards needs only its own runs; creating the
+ * shared folder is race-free.
  *
  * The sweep has 5 configurations x 5 seeds = 25 runs, so shards of 3 hold 9, 8 and 8 runs
  * (run % 3 == 0: 0, 3, ..., 24; == 1: 1, 4, ..., 22; == 2: 2, 5, ..., 23), counted by hand.
@@ -243,6 +244,36 @@ static void test_merge_missing(void **state)
     expect_status(&r, 0);
     result_free(&r);
     assert_int_equal(compare_trees(reference, dir), 8);
+}
+
+/* A partial plan (--only 1,3: configurations 1 and 3, runs 5-9 and 15-19) in 2 shards: shard
+ * 0/2 runs the even ones of those (6, 8, 16, 18), so merge names exactly the 6 odd ones of
+ * the 10 it needs, none of the unselected configurations'; after shard 1/2 it merges the
+ * same bytes as the partial plan run in one process. */
+static void test_partial_plan(void **state)
+{
+    (void)state;
+    const char *whole = at("partial_j1"), *dir = at("partial");
+    result r = RUN("run", sweep, "-o", whole, "--only", "1,3", "-j", "1", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    r = RUN("run", sweep, "-o", dir, "--only", "1,3", "--shard", "0/2");
+    expect_status(&r, 0);
+    assert_contains(r.out, "shard 0/2: 4 runs (0 already complete)");
+    assert_contains(r.out, "4 of the experiment's 10 runs are complete");
+    result_free(&r);
+    r = RUN("merge", dir);
+    expect_status(&r, 2);
+    assert_contains(r.err, "6 of its 10 runs are missing: runs 5, 7, 9, 15, 17, 19\n");
+    result_free(&r);
+    r = RUN("run", sweep, "-o", dir, "--only", "1,3", "--shard", "1/2", "--quiet");
+    expect_status(&r, 0);
+    result_free(&r);
+    r = RUN("merge", dir);
+    expect_status(&r, 0);
+    assert_contains(r.out, "10 runs merged");
+    result_free(&r);
+    assert_int_equal(compare_trees(whole, dir), 8);
 }
 
 /* A shard of another config (alpha 0.4 instead of 0.5) is refused, exit 2, naming the
@@ -516,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_shards_merge),
         cmocka_unit_test(test_merge_missing),
+        cmocka_unit_test(test_partial_plan),
         cmocka_unit_test(test_other_config),
         cmocka_unit_test(test_shard_resume),
         cmocka_unit_test(test_join),

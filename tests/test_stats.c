@@ -1,7 +1,9 @@
 /* Tests for the statistics module (rl/stats.h): summaries against hand computations and
  * t-table / closed-form quantiles, the IQM against hand-trimmed means, the IQM bootstrap on
  * samples whose bootstrap distribution is known exactly, a coverage check of the t-interval
- * with a binomial tolerance, and the moving average by hand.
+ * with a binomial tolerance, the probability of improvement against pairs counted by hand
+ * and its bootstrap on samples whose resampled values are known, and the moving average by
+ * hand.
  */
 #include "tests/support.h"
 
@@ -348,6 +350,75 @@ static void test_bootstrap_errors(void **state)
     assert_true(low >= 1.0 && low <= high && high <= 3.0);
 }
 
+
+/* P(X > Y) counted by hand over the pairs. x = {10, 2, 0, 5, 2} (sorted 0 2 2 5 10), y = {4, 1,
+ * 3, 2}: x = 0 beats nothing; each x = 2 beats y = 1 and ties y = 2: 1.5 each; x = 5 and
+ * x = 10 beat all four: (0 + 3 + 4 + 4) / 20 = 0.55. The other way, y = 1 beats x = 0,
+ * y = 2 beats 0 and ties the two 2s (2), y = 3 and y = 4 beat 0, 2, 2 (3 each): 9 / 20 =
+ * 0.45 = 1 - 0.55. Against z = {1, 1, 1}: x = 2, 2, 5, 10 beat all three: 12 / 15 = 0.8.
+ * Equal samples: every pair a tie, 0.5; x above every y: 1. */
+static void test_probability_of_improvement(void **state)
+{
+    (void)state;
+    const double x[] = {10, 2, 0, 5, 2}, y[] = {4, 1, 3, 2}, z[] = {1, 1, 1};
+    const double three[] = {3, 3}, big[] = {11, 12};
+    double work[16], copy[5];
+    memcpy(copy, x, sizeof x);
+    assert_close(rl_probability_of_improvement(x, 5, y, 4, work), 0.55, 1e-15);
+    assert_close(rl_probability_of_improvement(y, 4, x, 5, work), 0.45, 1e-15);
+    assert_close(rl_probability_of_improvement(x, 5, z, 3, work), 0.8, 1e-15);
+    assert_close(rl_probability_of_improvement(three, 2, three, 2, work), 0.5, 0);
+    assert_close(rl_probability_of_improvement(big, 2, x, 5, work), 1.0, 0);
+    assert_close(rl_probability_of_improvement(x, 5, big, 2, work), 0.0, 0);
+    assert_memory_equal(x, copy, sizeof x); /* read only */
+    assert_true(isnan(rl_probability_of_improvement(x, 0, y, 4, work)));
+    assert_true(isnan(rl_probability_of_improvement(x, 5, y, 0, work)));
+    assert_true(isnan(rl_probability_of_improvement(x, 5, y, 4, NULL)));
+}
+
+/* Resampled P(X > Y) known exactly. x above every y: every resample gives 1, so [1, 1];
+ * equal constants: every pair ties, [0.5, 0.5]. x = {0, 1} against y = {0.5}: y's resample
+ * is always 0.5, x's has both 0s (P = 0, chance 1/4), one of each (1/2) or both 1s (1,
+ * chance 1/4); of B = 1000 resamples the zeros are Binomial(1000, 1/4), mean 250, sd 13.7,
+ * and the 2.5% quantile interpolates sorted positions 24 and 25 (0 unless fewer than 26
+ * zeros, 16 sd away): [0, 1]. A bootstrap that did not resample x would give [0.5, 0.5]. */
+static void test_improvement_bootstrap(void **state)
+{
+    (void)state;
+    double work[2 + 1 + 1000 + 16], low, high;
+    const double x[] = {11, 12, 13}, y[] = {1, 2, 3, 4};
+    assert_int_equal(rl_probability_of_improvement_bootstrap(x, 3, y, 4, 500, 3, &low, &high,
+                                                             work, NULL),
+                     0);
+    assert_close(low, 1.0, 0);
+    assert_close(high, 1.0, 0);
+    const double c[] = {2, 2, 2};
+    assert_int_equal(rl_probability_of_improvement_bootstrap(c, 3, c, 2, 500, 3, &low, &high,
+                                                             work, NULL),
+                     0);
+    assert_close(low, 0.5, 0);
+    assert_close(high, 0.5, 0);
+    const double two[] = {0, 1}, half[] = {0.5};
+    assert_int_equal(rl_probability_of_improvement_bootstrap(two, 2, half, 1, 1000, 7, &low,
+                                                             &high, work, NULL),
+                     0);
+    assert_close(low, 0.0, 0);
+    assert_close(high, 1.0, 0);
+    /* Errors, as the IQM's bootstrap. */
+    rl_error err;
+    assert_int_equal(rl_probability_of_improvement_bootstrap(two, 0, half, 1, 10, 1, &low,
+                                                             &high, work, &err),
+                     RL_EINVAL);
+    assert_contains(err.message, "n = 0");
+    assert_true(isnan(low) && isnan(high));
+    assert_int_equal(rl_probability_of_improvement_bootstrap(two, 2, half, 1, 1, 1, &low,
+                                                             &high, work, &err),
+                     RL_EINVAL);
+    assert_int_equal(rl_probability_of_improvement_bootstrap(two, 2, half, 1, 10, 1, &low,
+                                                             &high, NULL, &err),
+                     RL_EINVAL);
+}
+
 /* x = 1 2 3 4 5 10, window 3 (partial windows at the start):
  * 1, (1+2)/2, (1+2+3)/3, (2+3+4)/3, (3+4+5)/3, (4+5+10)/3 = 1, 1.5, 2, 3, 4, 19/3.
  * Window 1 copies x; a window longer than x gives running means 1, 1.5, 2, 2.5, 3, 25/6;
@@ -391,6 +462,8 @@ int main(void)
         cmocka_unit_test(test_bootstrap_reproducible),
         cmocka_unit_test(test_bootstrap_as_plain),
         cmocka_unit_test(test_bootstrap_errors),
+        cmocka_unit_test(test_probability_of_improvement),
+        cmocka_unit_test(test_improvement_bootstrap),
         cmocka_unit_test(test_moving_average),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

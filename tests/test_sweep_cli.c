@@ -7,6 +7,7 @@
 #define _XOPEN_SOURCE 700 /* nanosleep, kill */
 
 #include <dirent.h>
+#include <math.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -130,8 +131,8 @@ static void check_sweep_plan(const char *dir)
                                  "2,random,0.2\n");
     free(configs);
 
-    /* runs.csv: 60 rows, run = config * 20 + replicate, seeds all different and derived
-     * from (seed 1, config, replicate); steps = the sum of the run's episode lengths. */
+    /* runs.csv: 60 rows, run = config * 20 + replicate, seeds derived from (seed 1,
+     * replicate); steps = the sum of the run's episode lengths. */
     PATHF(path, "%s/runs.csv", dir);
     char *runs = slurp(path);
     assert_non_null(runs);
@@ -139,21 +140,30 @@ static void check_sweep_plan(const char *dir)
     assert_true(nth_line(runs, 0, line, sizeof line));
     assert_string_equal(line,
                         "run,config,replicate,rng_seed,status,episodes,steps,iterations,"
-                        "diverged_step");
+                        "diverged_step,score");
     PATHF(path, "%s/episodes.csv", dir);
     char *episodes = slurp(path);
     assert_non_null(episodes);
     assert_int_equal(count_lines(episodes), 1 + 60 * 50);
+    /* Each row ends with its configuration: number, algorithm, slip. */
+    assert_true(nth_line(episodes, 0, line, sizeof line));
+    assert_string_equal(line, "run,episode,return,discounted_return,length,outcome,value_rmse,"
+                              "config,algorithm,slip");
+    static const char *const SLIP[] = {"0", "0.1", "0.2"};
     size_t lengths[60] = {0};
     for (size_t i = 1; i <= 60 * 50; i++) {
         assert_true(nth_line(episodes, i, line, sizeof line));
-        size_t run, ep, length;
+        size_t run, ep, length, config;
         double ret, disc;
-        char outcome[32];
+        char outcome[32], label[64];
         int used = 0;
-        if (sscanf(line, "%zu,%zu,%lf,%lf,%zu,%31[a-z],%n", &run, &ep, &ret, &disc, &length,
-                   outcome, &used) != 6 || line[used] != '\0')
+        if (sscanf(line, "%zu,%zu,%lf,%lf,%zu,%31[a-z],,%zu,%63s%n", &run, &ep, &ret, &disc,
+                   &length, outcome, &config, label, &used) != 8 || line[used] != '\0')
             fail_msg("episodes.csv line %zu: '%s'", i, line);
+        char expected[64];
+        PATHF(expected, "random,%s", SLIP[(i - 1) / 50 / 20]);
+        assert_int_equal(config, (i - 1) / 50 / 20);
+        assert_string_equal(label, expected);
         /* Rows in run order, episodes 1..50 in each. */
         assert_int_equal(run, (i - 1) / 50);
         assert_int_equal(ep, (i - 1) % 50 + 1);
@@ -183,10 +193,13 @@ static void check_sweep_plan(const char *dir)
         assert_int_equal(eps, 50);
         assert_int_equal(steps, lengths[i]);
         assert_int_equal(iterations, 0);
-        assert_int_equal(seed, rl_rng_seed(1, config, replicate));
+        /* The run's seed: from the experiment's seed (1) and the replicate alone, the same
+         * for each configuration's run of a replicate (common random numbers), different
+         * between replicates. */
+        assert_int_equal(seed, rl_rng_run_seed(1, replicate));
         for (size_t j = 0; j < i; j++)
-            if (seeds[j] == seed)
-                fail_msg("runs %zu and %zu share rng_seed %lu", j, i, seed);
+            if ((seeds[j] == seed) != (j % 20 == replicate))
+                fail_msg("runs %zu and %zu: rng_seed %lu and %lu", j, i, seeds[j], seed);
         seeds[i] = seed;
     }
     free(runs);
@@ -316,6 +329,9 @@ static void test_sweep_resume(void **state)
     expect_status(&r, 2);
     assert_contains(r.err, "config.ini");
     assert_contains(r.err, "resume");
+    /* It names the line that differs, and quotes both versions of it. */
+    assert_contains(r.err, "'slip = 0, 0.1, 0.2'");
+    assert_contains(r.err, "'slip = 0.3'");
     result_free(&r);
     PATHF(path, "%s/runs/000013.rows", sweep_j1);
     assert_false(exists(path));
@@ -600,6 +616,276 @@ static void test_output_dir(void **state)
     free(episodes);
 }
 
+/* ---- part of a plan: --only ---------------------------------------------------------------- */
+
+/* The data lines of DIR/NAME whose first field is one of keep (a NULL-terminated list), in
+ * order. */
+static char *lines_with_first(const char *dir, const char *name, const char *const *keep)
+{
+    char path[PATH_SIZE];
+    PATHF(path, "%s/%s", dir, name);
+    char *text = slurp(path);
+    if (!text)
+        fail_msg("no %s", path);
+    char *out = calloc(strlen(text) + 1, 1);
+    assert_non_null(out);
+    const char *line = strchr(text, '\n') + 1; /* after the header */
+    while (*line) {
+        size_t len = strcspn(line, "\n"), first = strcspn(line, ",\n");
+        for (const char *const *k = keep; *k; k++)
+            if (strlen(*k) == first && strncmp(line, *k, first) == 0)
+                strncat(out, line, len + 1);
+        line += len + (line[len] == '\n');
+    }
+    free(text);
+    return out;
+}
+
+/* Everything after the header of DIR/NAME. */
+static char *data_lines(const char *dir, const char *name)
+{
+    char path[PATH_SIZE];
+    PATHF(path, "%s/%s", dir, name);
+    char *text = slurp(path);
+    if (!text)
+        fail_msg("no %s", path);
+    char *rows = strdup(strchr(text, '\n') + 1);
+    free(text);
+    return rows;
+}
+
+static void test_only(void **state)
+{
+    (void)state;
+    char ini[PATH_SIZE], full[PATH_SIZE], part[PATH_SIZE], again[PATH_SIZE], part_ini[PATH_SIZE];
+    in_tmp(ini, "only.ini");
+    in_tmp(full, "only_full");
+    in_tmp(part, "only_part");
+    in_tmp(again, "only_again");
+    write_file(ini, "[experiment]\nepisodes = 5\nseeds = 3\n[env]\npreset = cliff_walking\n"
+                    "[agent]\nalgorithm = sarsa, q_learning\nalpha = 0.1, 0.5\n");
+    result r = RUN("run", ini, "-o", full, "-q");
+    expect_status(&r, 0);
+    result_free(&r);
+    /* q_learning with alpha 0.5 is configuration 3 (1 x 2 + 1), runs 9, 10, 11. */
+    r = RUN("run", ini, "-o", part, "--only", "algorithm=q_learning", "--only", "alpha=0.5");
+    expect_status(&r, 0);
+    assert_contains(r.out, "3 runs");
+    result_free(&r);
+    const char *const runs[] = {"9", "10", "11", NULL}, *const configs[] = {"3", NULL};
+    static const char *const BY_RUN[] = {"runs.csv", "episodes.csv", "values.csv",
+                                         "policy.csv"};
+    static const char *const BY_CONFIG[] = {"summary.csv", "scores.csv"};
+    for (size_t i = 0; i < 6; i++) {
+        const char *name = i < 4 ? BY_RUN[i] : BY_CONFIG[i - 4];
+        char *expected = lines_with_first(full, name, i < 4 ? runs : configs);
+        char *got = data_lines(part, name);
+        assert_true(expected[0] != '\0');
+        if (strcmp(expected, got) != 0)
+            fail_msg("%s of the partial run is not the full run's rows:\n%s---\n%s", name,
+                     got, expected);
+        free(expected);
+        free(got);
+    }
+    /* configs.csv lists the whole plan; config.ini says which part ran, and runs it again. */
+    char *a = data_lines(full, "configs.csv"), *b = data_lines(part, "configs.csv");
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    PATHF(part_ini, "%s/config.ini", part);
+    char *text = slurp(part_ini);
+    assert_contains(text, "\nonly = algorithm=q_learning alpha=0.5\n");
+    free(text);
+    r = RUN("run", part_ini, "-o", again, "-q");
+    expect_status(&r, 0);
+    result_free(&r);
+    a = data_lines(part, "episodes.csv");
+    b = data_lines(again, "episodes.csv");
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    /* Resuming with another part is resuming another experiment. */
+    r = RUN("run", ini, "-o", part, "--only", "2", "--resume");
+    expect_status(&r, 2);
+    assert_contains(r.err, "only = ");
+    result_free(&r);
+    /* A selection that matches nothing is a config error. */
+    r = RUN("run", ini, "-o", again, "--force", "--only", "alpha=0.3");
+    expect_status(&r, 2);
+    assert_contains(r.err, "command line: experiment.only: 'alpha=0.3' selects no configuration");
+    result_free(&r);
+}
+
+/* ---- the summary after a run ------------------------------------------------------------ */
+
+/* The field of DIR/scores.csv's row for configuration k in column (0-based). */
+static double scores_field(const char *dir, size_t k, size_t column)
+{
+    char path[PATH_SIZE], line[512], prefix[32];
+    PATHF(path, "%s/scores.csv", dir);
+    char *text = slurp(path);
+    assert_non_null(text);
+    PATHF(prefix, "%zu,", k);
+    double x = NAN;
+    for (size_t i = 1; nth_line(text, i, line, sizeof line); i++) {
+        if (strncmp(line, prefix, strlen(prefix)) != 0)
+            continue;
+        const char *field = line;
+        for (size_t c = 0; c < column; c++)
+            field = strchr(field, ',') + 1;
+        x = strtod(field, NULL);
+    }
+    free(text);
+    return x;
+}
+
+/* Six learner configurations: no grids, one line each with its runs, mean and IQM as
+ * scores.csv has them (4 significant digits); two: their grids too. --no-progress keeps
+ * the summary, --quiet drops it. */
+static void test_summary(void **state)
+{
+    (void)state;
+    char ini[PATH_SIZE], out[PATH_SIZE];
+    in_tmp(ini, "summary.ini");
+    in_tmp(out, "summary_out");
+    write_file(ini, "[experiment]\nepisodes = 5\nseeds = 3\n[env]\npreset = cliff_walking\n"
+                    "[agent]\nalgorithm = sarsa, q_learning\nalpha = 0.1, 0.2, 0.5\n");
+    result r = RUN("run", ini, "-o", out, "--no-progress");
+    expect_status(&r, 0);
+    assert_string_equal(r.err, "");
+    assert_null(strstr(r.out, "legend:"));
+    assert_contains(r.out, "scores (a run's score: mean return over all episodes):");
+    assert_contains(r.out, "config  algorithm alpha");
+    for (size_t k = 0; k < 6; k++) {
+        char line[256];
+        PATHF(line, "\n  %zu       %s %s ", k, k < 3 ? "sarsa" : "q_learning",
+              (const char *const[]){"0.1", "0.2", "0.5"}[k % 3]);
+        const char *at = strstr(r.out, line);
+        if (!at)
+            fail_msg("no line '%s' in:\n%s", line + 1, r.out);
+        char mean[32], iqm[32];
+        PATHF(mean, "  %.4g  ", scores_field(out, k, 3));
+        PATHF(iqm, "%.4g [", scores_field(out, k, 4));
+        const char *end = strchr(at + 1, '\n');
+        assert_true(strstr(at, "3 completed") < end);
+        if (!strstr(at, mean) || strstr(at, mean) > end || !strstr(at, iqm) ||
+            strstr(at, iqm) > end)
+            fail_msg("line '%.*s' lacks mean%s or IQM %s", (int)(end - at - 1), at + 1, mean,
+                     iqm);
+    }
+    result_free(&r);
+    /* Two configurations: each drawn. */
+    r = RUN("run", ini, "-o", out, "--force", "--only", "alpha=0.5", "--no-progress");
+    expect_status(&r, 0);
+    assert_contains(r.out, "configuration 2 (sarsa, alpha = 0.5): run 0 completed");
+    assert_contains(r.out, "legend:");
+    const char *five = strstr(r.out, "\n  5       q_learning 0.5 ");
+    assert_non_null(five);
+    assert_true(strstr(five, "3 completed") < strchr(five + 1, '\n'));
+    result_free(&r);
+    r = RUN("run", ini, "-o", out, "--force", "--quiet");
+    expect_status(&r, 0);
+    assert_string_equal(r.out, "");
+    result_free(&r);
+}
+
+/* ---- a run is its configuration's, whatever the plan --------------------------------------- */
+
+/* The rows of DIR/episodes.csv (runs.csv) of the configurations whose alpha is the given one
+ * (all of them when alpha is not swept), each without the run and config numbers, which are
+ * positions in the plan, and without episodes.csv's label: "episode,...,value_rmse" for
+ * episodes.csv, "replicate,rng_seed,...,score" for runs.csv. */
+static char *rows_of_alpha(const char *dir, const char *name, const char *alpha)
+{
+    char path[PATH_SIZE], line[512];
+    PATHF(path, "%s/configs.csv", dir);
+    char *configs = slurp(path);
+    assert_non_null(configs);
+    bool swept = nth_line(configs, 0, line, sizeof line) && strstr(line, ",alpha");
+    bool mine[8] = {false};
+    for (size_t i = 1; i <= 8 && nth_line(configs, i, line, sizeof line); i++)
+        mine[i - 1] = !swept || strcmp(strrchr(line, ',') + 1, alpha) == 0;
+    free(configs);
+    PATHF(path, "%s/%s", dir, name);
+    char *text = slurp(path);
+    if (!text)
+        fail_msg("no %s", path);
+    bool episodes = strcmp(name, "episodes.csv") == 0;
+    char *out = calloc(strlen(text) + 1, 1);
+    assert_non_null(out);
+    for (size_t i = 1; nth_line(text, i, line, sizeof line); i++) {
+        /* episodes.csv: run,episode,...,value_rmse,config,label; runs.csv: run,config,... */
+        char *field[32];
+        size_t n = 0;
+        for (char *c = line; n < 32; c++) {
+            field[n++] = c;
+            c = strchr(c, ',');
+            if (!c)
+                break;
+            *c = '\0';
+        }
+        size_t config = strtoul(field[episodes ? 7 : 1], NULL, 10);
+        if (config >= 8 || !mine[config])
+            continue;
+        size_t from = episodes ? 1 : 2, to = episodes ? 7 : n;
+        for (size_t j = from; j < to; j++) {
+            strcat(out, field[j]);
+            strcat(out, j + 1 < to ? "," : "\n");
+        }
+    }
+    free(text);
+    return out;
+}
+
+/* Seeds from values (README.md, "Running experiments"): alpha 0.1's runs are the same in a
+ * sweep of alpha 0.1, 0.2 (configuration 0), alone, in the sweep extended to 0.05, 0.1, 0.2
+ * (configuration 1) and in a partial run of it (--only alpha=0.1): the same returns, lengths,
+ * value errors and seeds, episode for episode, on a slippery map where the env draws too. */
+static void test_seeds_from_values(void **state)
+{
+    (void)state;
+    char ini[PATH_SIZE], dirs[4][PATH_SIZE];
+    in_tmp(ini, "values.ini");
+    static const char *const NAMES[] = {"values_sweep", "values_alone", "values_extended",
+                                        "values_only"};
+    for (size_t i = 0; i < 4; i++)
+        in_tmp(dirs[i], NAMES[i]);
+    write_file(ini, "[experiment]\nepisodes = 30\nseeds = 4\n[env]\npreset = frozenlake4x4\n"
+                    "[agent]\nalgorithm = q_learning\nepsilon = 0.2\nalpha = 0.1, 0.2\n");
+    result r = RUN("run", ini, "-o", dirs[0], "-q");
+    expect_status(&r, 0);
+    result_free(&r);
+    r = RUN("run", ini, "-o", dirs[1], "-q", "-s", "agent.alpha=0.1");
+    expect_status(&r, 0);
+    result_free(&r);
+    r = RUN("run", ini, "-o", dirs[2], "-q", "-s", "agent.alpha=0.05,0.1,0.2");
+    expect_status(&r, 0);
+    result_free(&r);
+    r = RUN("run", ini, "-o", dirs[3], "-q", "-s", "agent.alpha=0.05,0.1,0.2", "--only",
+            "alpha=0.1");
+    expect_status(&r, 0);
+    result_free(&r);
+    static const char *const FILES[] = {"episodes.csv", "runs.csv"};
+    for (size_t f = 0; f < 2; f++) {
+        char *sweep = rows_of_alpha(dirs[0], FILES[f], "0.1");
+        assert_int_equal(count_lines(sweep), f ? 4 : 4 * 30);
+        for (size_t i = 1; i < 4; i++) {
+            char *other = rows_of_alpha(dirs[i], FILES[f], "0.1");
+            if (strcmp(sweep, other) != 0)
+                fail_msg("alpha 0.1's %s rows differ between %s and %s:\n%s---\n%s", FILES[f],
+                         NAMES[0], NAMES[i], sweep, other);
+            free(other);
+        }
+        free(sweep);
+    }
+    /* The configurations of a replicate share its seed, and the two alphas learn apart. */
+    char *a = rows_of_alpha(dirs[0], "episodes.csv", "0.1");
+    char *b = rows_of_alpha(dirs[0], "episodes.csv", "0.2");
+    assert_true(strcmp(a, b) != 0);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     rl_gsl_init();
@@ -610,6 +896,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sweep_threads),
         cmocka_unit_test(test_sweep_resume),
+        cmocka_unit_test(test_only),
+        cmocka_unit_test(test_summary),
+        cmocka_unit_test(test_seeds_from_values),
         cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_output_dir),

@@ -68,19 +68,24 @@ static int uniform_action(gsl_rng *r)
     return N_ACTIONS - 1;
 }
 
-/* E episodes of 500 steps from uniform cells; the weights into w. */
+/* E episodes of 500 steps from uniform cells; the weights into w. The start cells come from
+ * the run's env stream, the actions from its agent stream, as in the runner (rl/rng.h). */
 static size_t hand_td(size_t episodes, unsigned long seed, double *w)
 {
-    gsl_rng *r = rl_rng_alloc(seed, NULL);
-    if (!r)
+    gsl_rng *r = rl_rng_alloc(rl_rng_stream_seed(seed, RL_RNG_AGENT), NULL);
+    gsl_rng *env_r = rl_rng_alloc(rl_rng_stream_seed(seed, RL_RNG_ENV), NULL);
+    if (!r || !env_r) {
+        rl_rng_free(r);
+        rl_rng_free(env_r);
         return 0;
+    }
     double phi[N_STATES][K];
     for (int s = 0; s < N_STATES; s++)
         features(s, phi[s]);
     memset(w, 0, K * sizeof *w);
     size_t steps = 0;
     for (size_t e = 0; e < episodes; e++) {
-        int s = (int)gsl_rng_uniform_int(r, N_STATES);
+        int s = (int)gsl_rng_uniform_int(env_r, N_STATES);
         int a = uniform_action(r);
         for (int t = 1; t <= RL_BENCH_LINEAR_LENGTH; t++) {
             double reward;
@@ -100,6 +105,7 @@ static size_t hand_td(size_t episodes, unsigned long seed, double *w)
         steps += RL_BENCH_LINEAR_LENGTH;
     }
     rl_rng_free(r);
+    rl_rng_free(env_r);
     return steps;
 }
 
@@ -152,7 +158,7 @@ int rl_bench_linear_run(const rl_bench_linear_options *opt, rl_bench_linear_resu
         (rc = rl_plan_build(config, &plan, err)) != RL_OK ||
         (rc = rl_plan_check(plan, err)) != RL_OK)
         goto done;
-    res->seed = rl_rng_seed(plan->seed, 0, 0);
+    res->seed = rl_rng_run_seed(plan->seed, 0);
     for (size_t rep = 0; rep < R; rep++) {
         double t0, t_hand = 0.0, t_gridrl;
         size_t steps = 0;

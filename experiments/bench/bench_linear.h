@@ -5,8 +5,9 @@
  * gamma 0.9), E episodes of 500 steps from uniformly drawn cells, alpha 0.0005: Zhao's Fig
  * 8.7 setting, built into a plan and executed by rl_run_execute with the runner's
  * per-episode metrics. The other side is a minimal hand-written semi-gradient TD(0) loop on
- * the same grid: its own dynamics and feature formula, the same taus2 generator, seed and
- * draws (a uniform start cell, then one draw per action of the uniform policy).
+ * the same grid: its own dynamics and feature formula, the same taus2 generators, seeds and
+ * draws (a uniform start cell from the run's env stream, then one draw per action of the
+ * uniform policy from its agent stream, rl/rng.h).
  *
  * The behaviour of a prediction learner does not depend on what it learns, so both sides
  * take the same trajectory; their weights must agree to rounding (the features' arithmetic

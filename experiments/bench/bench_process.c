@@ -30,7 +30,8 @@ extern char **environ;
 
 #define ALPHA RL_BENCH_TD_ALPHA
 #define EPSILON RL_BENCH_TD_EPSILON
-#define SEED 1 /* [experiment] seed: run i's generator is rl_rng_seed(SEED, 0, i) */
+#define SEED 1 /* [experiment] seed: run i's agent draws come from the agent stream of
+                  rl_rng_run_seed(SEED, i) (cliff walking's env draws nothing) */
 
 static double now_seconds(void)
 {
@@ -97,7 +98,7 @@ static size_t hand_program(const char *path, size_t seeds, size_t episodes, hand
     fprintf(f, "run,episode,return,discounted_return,length,outcome,value_rmse\n");
     size_t steps = 0;
     for (size_t run = 0; run < seeds; run++) {
-        gsl_rng_set(r, rl_rng_seed(SEED, 0, run));
+        gsl_rng_set(r, rl_rng_stream_seed(rl_rng_run_seed(SEED, run), RL_RNG_AGENT));
         memset(q, 0, N * A * sizeof *q);
         for (size_t e = 0; e < episodes; e++) {
             int s = RL_HAND_CLIFF_START;

@@ -296,18 +296,20 @@ int rl_bench_td_run(const rl_bench_td_options *opt, rl_bench_td_result *res, rl_
         (rc = rl_plan_build(config, &plan, err)) != RL_OK ||
         (rc = rl_plan_check(plan, err)) != RL_OK)
         goto done;
-    /* The seed rl_run_execute gives run 0; the hand loop uses it too. */
-    res->seed = rl_rng_seed(plan->seed, 0, 0);
+    /* The seed rl_run_execute gives run 0; the hand loop draws from its agent stream (cliff
+     * walking's env draws nothing: one start, no slip). */
+    res->seed = rl_rng_run_seed(plan->seed, 0);
+    unsigned long agent_seed = rl_rng_stream_seed(res->seed, RL_RNG_AGENT);
 
     for (size_t rep = 0; rep < R; rep++) {
         /* Alternating which goes first spreads any drift in the machine's speed evenly. */
         size_t steps = 0;
         double t_hand = 0.0;
-        if (rep % 2 && (rc = time_hand(E, res->seed, &hand, &steps, &t_hand, err)) != RL_OK)
+        if (rep % 2 && (rc = time_hand(E, agent_seed, &hand, &steps, &t_hand, err)) != RL_OK)
             goto done;
         if ((rc = time_gridrl(plan, &run, &t_run[rep], err)) != RL_OK)
             goto done;
-        if (!(rep % 2) && (rc = time_hand(E, res->seed, &hand, &steps, &t_hand, err)) != RL_OK)
+        if (!(rep % 2) && (rc = time_hand(E, agent_seed, &hand, &steps, &t_hand, err)) != RL_OK)
             goto done;
         if (run.rng_seed != res->seed || (rep > 0 && run.steps != res->steps)) {
             /* Same seed, same run: anything else is nondeterminism, a bug. */

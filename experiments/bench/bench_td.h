@@ -5,7 +5,8 @@
  * rl_run_execute, with the runner's per-episode metrics (return, length, value error against
  * the ground truth v*) recorded as in any run. The other side is a minimal hand-written
  * Q-learning loop on the same 4 x 12 cliff: its own transition function, the same
- * one-draw epsilon-greedy rule, the same taus2 generator and seed, plain arrays.
+ * one-draw epsilon-greedy rule, the same taus2 generator seeded as the run's agent stream
+ * (rl/rng.h; the cliff's env draws nothing), plain arrays.
  *
  * Because both draw the same random numbers for the same decisions, a correct gridrl and a
  * correct hand loop take the same trajectory: every episode's length and return, and the

@@ -46,6 +46,8 @@ int rl_cli_bench(const rl_cli_command *cmd, int argc, char **argv);
 extern const char rl_cli_bench_help[];
 int rl_cli_plot(const rl_cli_command *cmd, int argc, char **argv);
 extern const char rl_cli_plot_help[];
+int rl_cli_compare(const rl_cli_command *cmd, int argc, char **argv);
+extern const char rl_cli_compare_help[];
 int rl_cli_merge(const rl_cli_command *cmd, int argc, char **argv);
 extern const char rl_cli_merge_help[];
 

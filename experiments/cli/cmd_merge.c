@@ -61,7 +61,7 @@ static int report_missing(const rl_plan *p, const char *dir, size_t shards, size
             "gridrl: cannot merge '%s': %zu of its %zu runs %s missing: run%s %s\n"
             "complete them here (this runs them, then merges):\n"
             "  gridrl run %s -o %s --resume\n",
-            dir, missing, rl_plan_runs(p), missing == 1 ? "is" : "are", missing == 1 ? "" : "s",
+            dir, missing, rl_plan_selected_runs(p), missing == 1 ? "is" : "are", missing == 1 ? "" : "s",
             list, c, d);
     if (!shards) {
         fprintf(stderr,
@@ -144,7 +144,7 @@ int rl_cli_merge(const rl_cli_command *cmd, int argc, char **argv)
         status = rc == RL_OK ? RL_CLI_OK : rl_cli_error(&err);
         if (rc == RL_OK && !quiet)
             printf("%s: %zu run%s merged in %.2f s, results in %s/\n", plan->name,
-                   rl_plan_runs(plan), rl_plan_runs(plan) == 1 ? "" : "s",
+                   rl_plan_selected_runs(plan), rl_plan_selected_runs(plan) == 1 ? "" : "s",
                    now_seconds() - started, dir);
     }
     free(cmdline);

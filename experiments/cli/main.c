@@ -39,6 +39,8 @@ static const rl_cli_command COMMANDS[] = {
      rl_cli_bench, rl_cli_bench_help, NULL},
     {"plot", "draw a results directory with gnuplot: curves, grids, sweeps, convergence, steps",
      rl_cli_plot, rl_cli_plot_help, NULL},
+    {"compare", "rank the configurations of experiments by their runs' scores (IQM, P(X > Y))",
+     rl_cli_compare, rl_cli_compare_help, NULL},
     {"help", "show the help of gridrl or of a command", cmd_help, help_help, NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };

@@ -16,9 +16,11 @@
 
 typedef struct run_options {
     const char *config, *out, *shard_text;
-    rl_option_list overrides;
+    rl_option_list overrides; /* -s, then the section.key=value arguments, then --only's */
+    rl_option_list only;      /* --only: joined into one experiment.only override */
+    char *only_override;
     size_t threads;
-    bool force, quiet, resume, keep_runs, has_shard, live;
+    bool force, quiet, no_progress, resume, keep_runs, has_shard, live;
     rl_shard shard; /* --shard K/N */
     int argc;       /* the command's arguments, for the resume hint and the manifest */
     char **argv;
@@ -30,8 +32,25 @@ typedef struct run_options {
 int rl_run_options_parse(const rl_cli_command *cmd, int argc, char **argv, run_options *o);
 void rl_run_options_free(run_options *o);
 
-/* The config (file or built-in, with the -s overrides) and its checked plan. */
-int rl_run_load_plan(const run_options *o, rl_config **config, rl_plan **plan, rl_error *err);
+/* The config (file or built-in, with the -s overrides) and its plan built and checked: every
+ * error of the file, of the overrides and of the plan goes into errors (sorted by line).
+ * Returns the first one's code. What can be checked goes on past an error: the entries of a
+ * file with a syntax error still have their keys and values checked, but only a plan
+ * without errors has its envs and agents built. */
+int rl_run_load_plan(const run_options *o, rl_config **config, rl_plan **plan,
+                     rl_error_list *errors);
+
+/* Prints every error of the list (stderr); returns the exit status of the first. */
+int rl_run_print_errors(const rl_error_list *errors);
+
+/* Whether a progress bar is drawn: not --quiet, not --no-progress, stderr a terminal. */
+bool rl_run_shows_progress(const run_options *o);
+
+/* After a run: each selected configuration's replicate 0 kept in keep (NULL: none) drawn on
+ * its map when there are few, one line each when there are many; then the learners' scores
+ * from dir's runs.csv. */
+struct rl_run_result;
+void rl_run_print_summary(const rl_plan *p, const struct rl_run_result *keep, const char *dir);
 
 /* The output folder: -o, else [experiment] out, else results/NAME. */
 void rl_run_output_dir(const rl_plan *p, const run_options *o, char *dir, size_t size);

@@ -4,7 +4,7 @@
  * before the next (ranks.h):
  *
  *   1. rank 0 reads the options (and prints their errors or the help), then the others;
- *   2. every rank loads the config and checks the plan;
+ *   2. every rank loads the config and checks the plan (rank 0 says every error);
  *   3. rank 0 prepares the output folder as `gridrl run` does (--resume, --force);
  *   4. every other rank checks that it sees that folder (a folder on one machine's own disk
  *      would leave the runs of the others out of the merge);
@@ -204,9 +204,12 @@ static int conclude(const ranks_run *run, const rl_plan *p, const run_options *o
     int rc = rl_cli_finish(p, dir, cmdline, rl_run_threads(o, 1), o->keep_runs, o->quiet, &err);
     if (rc != RL_OK)
         return rl_cli_error(&err);
-    if (!o->quiet)
-        printf("%s: %zu run%s (%zu already complete) on %d ranks in %.2f s, results in %s/\n",
-               p->name, total, total == 1 ? "" : "s", skipped, run->size, seconds, dir);
+    if (!o->quiet) {
+        rl_run_print_summary(p, NULL, dir);
+        printf("%s%s: %zu run%s (%zu already complete) on %d ranks in %.2f s, results in %s/\n",
+               rl_plan_has_kind(p, RL_AGENT_LEARNER) ? "\n" : "", p->name, total,
+               total == 1 ? "" : "s", skipped, run->size, seconds, dir);
+    }
     return RL_CLI_OK;
 }
 
@@ -241,15 +244,26 @@ static int run_ranks(rl_ranks *ranks, const rl_cli_command *cmd, int argc, char 
     rl_plan *plan = NULL;
     char dir[RL_OUTPUT_PATH_MAX] = "";
     char *cmdline = rl_shell_command_line(argc, argv, false);
-    int rc = cmdline ? rl_run_load_plan(&o, &config, &plan, &err)
+    rl_error_list errors = {0};
+    int rc = cmdline ? rl_run_load_plan(&o, &config, &plan, &errors)
                      : rl_error_set(&err, RL_ENOMEM, "out of memory");
+    if (rc != RL_OK && errors.n)
+        err = errors.items[0];
+    else if (rc == RL_ENOMEM && cmdline)
+        rl_error_set(&err, RL_ENOMEM, "out of memory");
     int code, failed = rl_ranks_agree(ranks, rc, &err, &code, &first);
     if (failed >= 0) {
-        if (rank == 0)
+        /* Every rank reads the same config: rank 0 says all its errors, or the first
+         * rank's when only another rank failed (a file that host cannot read). */
+        if (rank == 0 && failed == 0 && errors.n)
+            rl_run_print_errors(&errors);
+        else if (rank == 0)
             print_error(failed, &first, false);
+        rl_error_list_free(&errors);
         status = code == RL_ENOMEM ? RL_CLI_FAILURE : RL_CLI_USAGE;
         goto done;
     }
+    rl_error_list_free(&errors);
 
     rl_run_output_dir(plan, &o, dir, sizeof dir);
     status = GO_ON;
@@ -293,9 +307,10 @@ static int run_ranks(rl_ranks *ranks, const rl_cli_command *cmd, int argc, char 
         goto done;
     }
     for (int i = 0; reports && i < size; i++) /* until rank i reports: what it has to run */
-        reports[i].total = rl_shard_runs(&(rl_shard){(size_t)i, (size_t)size}, rl_plan_runs(plan));
+        reports[i].total = rl_shard_selected_runs(plan, &(rl_shard){(size_t)i, (size_t)size});
     ranks_run run = {.ranks = ranks, .rank = rank, .size = size, .reports = reports,
-                     .draw = rank == 0 && !o.quiet, .terminal = rl_cli_isatty(stderr)};
+                     .draw = rank == 0 && !o.quiet && !o.no_progress,
+                     .terminal = rl_cli_isatty(stderr)};
     /* Rank 0's live view draws every rank's finished runs (they share the folder). */
     rl_live *view = rank == 0 ? rl_run_start_live(plan, &o, dir) : NULL;
     run.draw &= !view;

@@ -70,4 +70,20 @@ static inline void rl_row_end(rl_row *row, FILE *f)
     row->n = 0;
 }
 
+/* Ends the row with a comma and tail, which may be longer than a row holds (a label of
+ * swept paths): written after the row's text when it does not fit. */
+static inline void rl_row_end_with(rl_row *row, const char *tail, FILE *f)
+{
+    size_t len = strlen(tail);
+    rl_row_comma(row);
+    if (rl_row_fits(row, len)) {
+        rl_row_text(row, tail);
+    } else {
+        fwrite(row->text, 1, row->n, f);
+        fwrite(tail, 1, len, f);
+        row->n = 0;
+    }
+    rl_row_end(row, f);
+}
+
 #endif

@@ -27,6 +27,7 @@
 #include "experiments/plot/series.h"
 #include "experiments/runner/results.h"
 #include "experiments/runner/run_files.h"
+#include "rl/alloc.h"
 
 /* One configuration's sums over its finished runs, per episode. */
 typedef struct sums {
@@ -52,6 +53,7 @@ struct rl_live {
     const char *window; /* the window terminal, or NULL for text frames */
     rl_gnuplot_session session;
     rl_plot_experiment experiment;
+    char *label; /* the columns that end a run's episodes.csv rows: configs.csv's but config */
     rl_plot_series *series;
     size_t n_series;
     sums *configs;
@@ -156,13 +158,14 @@ static bool open_section(const rl_live *l, rl_run_file *rf, const char *name, ch
     *data = NULL;
     if (rl_run_file_read(rf, name, data, &size, NULL) != RL_OK || !*data)
         return false;
-    const char *columns = rl_results_run_columns(name, l->experiment.cumulative_reward);
-    if (rl_csv_open_memory(c, rf->path, *data, size, columns, NULL) != RL_OK) {
+    char *columns = rl_results_run_columns(name, l->experiment.cumulative_reward, l->label);
+    bool ok = columns && rl_csv_open_memory(c, rf->path, *data, size, columns, NULL) == RL_OK;
+    rl_free(columns); /* rl_results_run_columns allocates through rl/alloc.h */
+    if (!ok) {
         free(*data);
         *data = NULL;
-        return false;
     }
-    return true;
+    return ok;
 }
 
 /* Reads one finished run's rows into its configuration's sums. A run that cannot be read is
@@ -393,6 +396,7 @@ static void live_free(rl_live *l)
     free(l->series);
     free(l->seen);
     rl_plot_experiment_free(&l->experiment);
+    free(l->label);
     free(l);
 }
 
@@ -410,11 +414,18 @@ int rl_live_start(const rl_live_options *o, rl_live **out, rl_error *err)
         free(l);
         return rc;
     }
-    size_t n = l->experiment.n_configs;
+    size_t n = l->experiment.n_configs, len = 1;
+    for (size_t j = 1; j < l->experiment.n_columns; j++)
+        len += strlen(l->experiment.columns[j]) + 1;
+    if ((l->label = calloc(len, 1)))
+        for (size_t j = 1; j < l->experiment.n_columns; j++) {
+            strcat(l->label, j > 1 ? "," : "");
+            strcat(l->label, l->experiment.columns[j]);
+        }
     l->configs = calloc(n ? n : 1, sizeof *l->configs);
     l->series = calloc(n ? n : 1, sizeof *l->series);
     l->seen = calloc(o->n_runs ? o->n_runs : 1, sizeof *l->seen);
-    if (!l->configs || !l->series || !l->seen) {
+    if (!l->label || !l->configs || !l->series || !l->seen) {
         live_free(l);
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     }

@@ -556,9 +556,12 @@ static int plot_grids(plotter *p, char *assignments, rl_error *err)
     snprintf(arrows, sizeof arrows, "%.4000s/arrows.csv", p->plots);
     if (rc == RL_OK)
         rc = write_script(p, "grid", script, sizeof script, err);
+    bool *ran = rl_plot_configs_with_runs(p->dir, n);
     for (size_t k = 0; rc == RL_OK && k < n; k++) {
         if (k < p->e[0].n_configs && !p->e[0].selected[k])
             continue;
+        if (ran && !ran[k])
+            continue; /* left out of a partial experiment (--only) */
         snprintf(name, sizeof name, "grid_%zu", k);
         common_assignments(p, name, assignments, picture);
         char label[256];
@@ -569,6 +572,7 @@ static int plot_grids(plotter *p, char *assignments, rl_error *err)
         assign_number(assignments, ASSIGNMENTS_MAX, "heat", p->o->heat);
         rc = run_gnuplot(p, script, assignments, picture, err);
     }
+    free(ran);
     return rc;
 }
 

@@ -17,6 +17,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "experiments/io/csv.h"
+#include "experiments/runner/plan.h"
 #include "experiments/io/output.h"
 #include "rl/stats.h"
 
@@ -286,7 +287,11 @@ static bool action_direction(const char *name, double *dx, double *dy)
 
 /* run -> (config, replicate) from DIR/runs.csv, and the most episodes of a run. Every
  * number read from a result file is untrusted: a run's configuration must be one of the
- * n_configs that DIR/configs.csv lists, so that it can index per-configuration arrays. */
+ * n_configs that DIR/configs.csv lists, so that it can index per-configuration arrays. Runs
+ * come in increasing order; a run a partial experiment (--only) did not run has config
+ * RUN_ABSENT. */
+#define RUN_ABSENT ((size_t)-1)
+
 typedef struct run_table {
     size_t n, most_episodes;
     size_t *config, *replicate;
@@ -324,8 +329,9 @@ static int run_table_read(const char *dir, size_t n_configs, run_table *t, rl_er
             rc = bad_number(&in, col_replicate, err);
         else if (!rl_csv_size(&in, col_episodes, &episodes))
             rc = bad_number(&in, col_episodes, err);
-        else if (run != t->n) {
-            rl_error_set(err, RL_EPARSE, "run %zu where run %zu was expected", run, t->n);
+        else if (run < t->n || run >= RL_PLAN_MAX_RUNS) {
+            rl_error_set(err, RL_EPARSE, "run %zu where a run from %zu on was expected", run,
+                         t->n);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         } else if (config >= n_configs) {
             rl_error_set(err, RL_EPARSE, "configuration %zu is not in configs.csv (%zu "
@@ -336,8 +342,9 @@ static int run_table_read(const char *dir, size_t n_configs, run_table *t, rl_er
         }
         if (rc != RL_OK)
             break;
-        if (t->n == capacity) {
-            capacity = capacity ? 2 * capacity : 64;
+        if (run >= capacity) {
+            while (run >= capacity)
+                capacity = capacity ? 2 * capacity : 64;
             size_t *a = realloc(t->config, capacity * sizeof *a);
             if (a)
                 t->config = a;
@@ -348,6 +355,10 @@ static int run_table_read(const char *dir, size_t n_configs, run_table *t, rl_er
                 rc = rl_error_set(err, RL_ENOMEM, "out of memory");
                 break;
             }
+        }
+        for (; t->n < run; t->n++) { /* runs the experiment left out */
+            t->config[t->n] = RUN_ABSENT;
+            t->replicate[t->n] = RUN_ABSENT;
         }
         t->config[t->n] = config;
         t->replicate[t->n] = replicate;
@@ -439,7 +450,7 @@ static int curves_from_episodes(const rl_plot_experiment *e, FILE *f, rl_plot_me
             rc = bad_number(&in, col_run, err);
         else if (!rl_csv_size(&in, col_episode, &episode))
             rc = bad_number(&in, col_episode, err);
-        else if (run >= runs.n)
+        else if (run >= runs.n || runs.config[run] == RUN_ABSENT)
             rc = rl_csv_error(&in, col_run, err, "run %zu is not in runs.csv", run);
         if (rc == RL_OK && n && runs.config[run] != current) {
             done[current] = true;
@@ -525,7 +536,7 @@ int rl_plot_write_arrows(const char *dir, const char *plots, rl_error *err)
             rc = bad_number(&in, col_row, err);
         else if (!rl_csv_size(&in, col_col, &col))
             rc = bad_number(&in, col_col, err);
-        else if (run >= runs.n) {
+        else if (run >= runs.n || runs.config[run] == RUN_ABSENT) {
             rl_error_set(err, RL_EPARSE, "run %zu is not in runs.csv", run);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         }
@@ -654,7 +665,7 @@ static int logged_of(const rl_plot_experiment *e, const logged_file *what, FILE 
             rc = bad_number(&in, col_run, err);
         else if (!rl_csv_size(&in, col_step, &step))
             rc = bad_number(&in, col_step, err);
-        else if (run >= runs.n) {
+        else if (run >= runs.n || runs.config[run] == RUN_ABSENT) {
             rl_error_set(err, RL_EPARSE, "run %zu is not in runs.csv", run);
             rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
         }
@@ -886,7 +897,8 @@ static int read_run_scores(const char *dir, rl_plot_metric metric, size_t first,
                 rc = bad_number(&in, col_run, err);
             else if (!rl_csv_size(&in, col_episode, &episode))
                 rc = bad_number(&in, col_episode, err);
-            else if (run >= runs->n || (current != (size_t)-1 && run < current)) {
+            else if (run >= runs->n || runs->config[run] == RUN_ABSENT ||
+                     (current != (size_t)-1 && run < current)) {
                 rl_error_set(err, RL_EPARSE, "run %zu is out of order or not in runs.csv", run);
                 rc = rl_error_locate(err, RL_EPARSE, in.path, (int)in.line_no, col_run + 1, "run");
             }
@@ -1082,13 +1094,6 @@ static int sweep_rows(const rl_plot_experiment *e, size_t experiment, const char
     }
     size_t n_distinct = 0;
     for (size_t k = 0; rc == RL_OK && k < e->n_configs; k++) {
-        size_t line = info->n_lines;
-        for (size_t j = 0; j < k; j++)
-            if (e->selected[j] && same_line(e, j, k, (size_t)x)) {
-                line = line_of[j];
-                break;
-            }
-        line_of[k] = line;
         double position = (double)n_distinct;
         if (*numeric) {
             is_number(rl_plot_experiment_cell(e, k, (size_t)x), &position);
@@ -1103,6 +1108,7 @@ static int sweep_rows(const rl_plot_experiment *e, size_t experiment, const char
                 n_distinct++;
         }
         x_of[k] = position;
+        line_of[k] = RUN_ABSENT; /* a line once it has a value */
         if (!e->selected[k])
             continue;
         size_t n = 0;
@@ -1113,7 +1119,16 @@ static int sweep_rows(const rl_plot_experiment *e, size_t experiment, const char
                 if (runs.config[r] == k && isfinite(score[r]))
                     values[n++] = score[r];
         if (!n)
-            continue; /* a planner, or no defined value */
+            continue; /* a planner, one a partial experiment left out, or no defined value */
+        /* Lines are numbered among the configurations with a value, so every line has
+         * points. */
+        size_t line = info->n_lines;
+        for (size_t j = 0; j < k; j++)
+            if (line_of[j] != RUN_ABSENT && same_line(e, j, k, (size_t)x)) {
+                line = line_of[j];
+                break;
+            }
+        line_of[k] = line;
         if (line == info->n_lines) {
             info->line_experiment[line] = experiment;
             info->line_config[line] = k;
@@ -1258,7 +1273,7 @@ int rl_plot_write_convergence(const rl_plot_experiment *e, size_t n, const char 
                 rc = bad_number(&in, col_run, err);
             else if (!rl_csv_size(&in, col_iteration, &iteration))
                 rc = bad_number(&in, col_iteration, err);
-            else if (run >= runs.n)
+            else if (run >= runs.n || runs.config[run] == RUN_ABSENT)
                 rc = rl_csv_error(&in, col_run, err, "run %zu is not in runs.csv", run);
             if (rc != RL_OK)
                 break;
@@ -1371,4 +1386,19 @@ size_t rl_plot_count_configs(const char *dir, size_t *cells)
         }
     }
     return n;
+}
+
+bool *rl_plot_configs_with_runs(const char *dir, size_t n)
+{
+    run_table runs;
+    bool *ran = calloc(n ? n : 1, sizeof *ran);
+    if (!ran || run_table_read(dir, n, &runs, NULL) != RL_OK) {
+        free(ran);
+        return NULL;
+    }
+    for (size_t r = 0; r < runs.n; r++)
+        if (runs.config[r] < n)
+            ran[runs.config[r]] = true;
+    run_table_free(&runs);
+    return ran;
 }

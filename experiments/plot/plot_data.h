@@ -190,6 +190,10 @@ static inline bool rl_plot_is_later(size_t k, size_t n)
     return 10 * k >= n;
 }
 
+/* Which of the first n configurations have runs in DIR/runs.csv (a partial experiment,
+ * --only, runs some): a malloc'd array of n, or NULL when runs.csv cannot be read. */
+bool *rl_plot_configs_with_runs(const char *dir, size_t n);
+
 /* The configurations listed in DIR/configs.csv (0 when it cannot be read), and the size of
  * the largest map in DIR/values.csv in cells (*cells may be NULL). */
 size_t rl_plot_count_configs(const char *dir, size_t *cells);

@@ -1,11 +1,16 @@
 /* Config files: INI text read with inih into (section, key, value, line) entries.
  *
- * Only [experiment], [env] and [agent] exist; a key given twice, a key outside a section and
- * a line over inih's 200-character cap are errors naming file and line. An indented line
- * continues the previous value (inih's multi-line values), joined with a space. `-s
- * section.key=value` overrides replace an entry (or add one) and are located as
- * "command line". A config file is at most RL_CONFIG_FILE_MAX bytes, and no value holds a
- * control character. What the values mean is the plan's business (plan.h).
+ * Only [experiment], [env] and [agent] exist (another section is an error at its header,
+ * even when empty); a key given twice, a key outside a section, a line that is none of
+ * [section], key = value or a comment, and a line over inih's 200-character cap are errors
+ * naming file and line. An indented line continues the previous value (inih's multi-line
+ * values), joined with a space. `-s section.key=value` overrides replace an entry (or add
+ * one) and are located as "command line"; the same key given twice there is an error too. A
+ * config file is at most RL_CONFIG_FILE_MAX bytes, and no value holds a control character.
+ * What the values mean is the plan's business (plan.h).
+ *
+ * Every error of a file is reported, not only the first: rl_config_read_* put them all into
+ * a list (rl/error.h) in line order; rl_config_load_* return the first.
  */
 #ifndef GRIDRL_EXPERIMENTS_RUNNER_CONFIG_H
 #define GRIDRL_EXPERIMENTS_RUNNER_CONFIG_H
@@ -16,7 +21,7 @@
 
 #define RL_CONFIG_SECTION_MAX 16
 #define RL_CONFIG_KEY_MAX 64
-#define RL_CONFIG_OVERRIDE_SOURCE "command line"
+#define RL_CONFIG_OVERRIDE_SOURCE RL_ERROR_COMMAND_LINE
 /* The largest config file read: far more than any experiment needs (a config is a few
  * dozen lines; a line is at most 199 characters). */
 #define RL_CONFIG_FILE_MAX (1 << 20)
@@ -45,7 +50,15 @@ int rl_config_load_file(const char *path, rl_config **out, rl_error *err);
 int rl_config_load_string(const char *text, const char *name, const char *base_dir,
                           rl_config **out, rl_error *err);
 
-/* Applies "section.key=value". */
+/* The same, reporting every error of the file into errors (sorted by line) and returning the
+ * first one's code. *out then holds the entries that had no error, for the plan to find the
+ * errors of their values too (free it); it is NULL only when nothing could be read (a
+ * missing file, no memory). */
+int rl_config_read_file(const char *path, rl_config **out, rl_error_list *errors);
+int rl_config_read_string(const char *text, const char *name, const char *base_dir,
+                          rl_config **out, rl_error_list *errors);
+
+/* Applies "section.key=value"; a key an earlier override set is an error (RL_EINVAL). */
 int rl_config_override(rl_config *c, const char *assignment, rl_error *err);
 
 /* The entry, or NULL. */

@@ -21,7 +21,8 @@ typedef struct loop {
     const rl_space *sp;
     rl_env *env;
     rl_learner *learner;
-    gsl_rng *r;
+    gsl_rng *r;     /* the learner's draws */
+    gsl_rng *env_r; /* the env's draws: resets, steps, uniform starts */
     const rl_loop_options *o;
     rl_run_result *res;
     size_t *open_cells; /* decision states: start = uniform, and the value error's sum */
@@ -141,10 +142,10 @@ static int first_state(loop *L, const rl_episode_start *hook, size_t *s, rl_erro
         *s = L->o->start.cell;
         return rl_env_reset_to(L->env, *s, err);
     case RL_START_UNIFORM:
-        *s = L->open_cells[gsl_rng_uniform_int(L->r, L->n_open)];
+        *s = L->open_cells[gsl_rng_uniform_int(L->env_r, L->n_open)];
         return rl_env_reset_to(L->env, *s, err);
     default:
-        *s = rl_env_reset(L->env, L->r);
+        *s = rl_env_reset(L->env, L->env_r);
         return RL_OK;
     }
 }
@@ -185,7 +186,7 @@ static int run_episode(loop *L, rl_error *err)
             decisions++;
             chosen += marked[s * n_actions + a];
         }
-        rl_step step = rl_env_step(L->env, a, L->r);
+        rl_step step = rl_env_step(L->env, a, L->env_r);
         length++;
         ret += step.reward;
         discounted += discount * step.reward;
@@ -320,8 +321,8 @@ static int setup(loop *L, rl_error *err)
 int rl_episode_loop(rl_env *env, rl_learner *learner, gsl_rng *r, const rl_loop_options *o,
                     rl_run_result *res, rl_error *err)
 {
-    loop L = {.sp = rl_env_space(env), .env = env, .learner = learner, .r = r, .o = o,
-              .res = res};
+    loop L = {.sp = rl_env_space(env), .env = env, .learner = learner, .r = r,
+              .env_r = o->env_r ? o->env_r : r, .o = o, .res = res};
     res->status = "completed";
     int rc = setup(&L, err);
     bool updates = rl_learner_has_update(learner);

@@ -54,13 +54,18 @@ typedef struct rl_loop_options {
     /* Also keep the final action values and the times each (s, a) was taken in the
      * result (action_values, visits). */
     bool action_values;
+    /* The env's generator (resets, steps, start = uniform); NULL: the loop's r, which the
+     * learner draws from too. With its own, the env's draws never depend on the learner's
+     * (rl/rng.h: a run's two streams). */
+    gsl_rng *env_r;
 } rl_loop_options;
 
 /* Every episode from the env's own start, undiscounted, nothing logged, no truth. */
 #define RL_LOOP_OPTIONS_DEFAULT                                                             \
     ((rl_loop_options){.start = {RL_START_ENV, 0}, .gamma = 1.0})
 
-/* Drives learner on env with generator r as o says, recording into result (prepared with
+/* Drives learner on env with generator r (the learner's; the env's too unless o->env_r) as
+ * o says, recording into result (prepared with
  * rl_run_result_prepare for env's space). At the end result holds the status, counts, rows,
  * and the learner's final values (NaN without values) and policy. RL_EINVAL when nothing
  * would end the run (no episodes, no steps, a learner that does not converge) and for

@@ -22,7 +22,8 @@ const rl_param_spec rl_experiment_params[] = {
     {"seeds", RL_PARAM_INT, "1", 1, 1e6, 0, NULL,
      "independent runs (replicates) of each configuration"},
     {"seed", RL_PARAM_INT, "1", 0, 4294967295.0, 0, NULL,
-     "base seed: a run's generator is seeded from (seed, configuration, replicate)"},
+     "base seed: a run's two generators (env, agent) are seeded from (seed, replicate), the "
+     "same for every configuration"},
     {"episodes", RL_PARAM_INT, NULL, 1, 1e12, 0, NULL,
      "learners: episodes per run (or set steps, or neither for a learner that converges)"},
     {"steps", RL_PARAM_INT, NULL, 1, 1e15, 0, NULL,
@@ -61,6 +62,10 @@ const rl_param_spec rl_experiment_params[] = {
     {"live", RL_PARAM_BOOL, "false", 0, 0, 0, NULL,
      "draw the learning curve of the finished runs while the experiment runs (as gridrl run "
      "--live)"},
+    {"only", RL_PARAM_STRING, NULL, 0, 0, RL_PARAM_NO_SWEEP, NULL,
+     "run part of the plan (--only): configurations by number (3, 0-2, 1,4) or by values "
+     "(agent.alpha=0.1,0.2, algorithm=sarsa), several separated by spaces, all to match; "
+     "their rows are those of the whole plan's run"},
     {NULL, 0, NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -197,63 +202,169 @@ static int read_algorithms(const rl_config *c, const rl_agent ***out, size_t *n,
     return rc;
 }
 
-/* Checks every entry's key and every value of every list, and records the axes. */
+/* Checks entry e's key and every value of its list, and records its axis (*axis_entry
+ * true when e is a sweep axis, so that an error in it leaves the plan's shape unknown). */
+static int check_entry(rl_plan *p, const rl_config_entry *e, const rl_agent *const *algorithms,
+                       size_t n_alg, bool *axis_entry, rl_error *err)
+{
+    bool is_experiment = strcmp(e->section, "experiment") == 0;
+    bool is_algorithm = strcmp(e->section, "agent") == 0 && strcmp(e->key, "algorithm") == 0;
+    *axis_entry = false;
+    if (is_env_type(e))
+        return RL_OK; /* read by read_env_type */
+    const rl_param_spec *spec = is_algorithm ? NULL : entry_spec(p, e, algorithms, n_alg);
+    if (!spec && !is_algorithm) {
+        if (is_experiment)
+            return unknown_key(e, rl_experiment_params, "[experiment]", err);
+        if (strcmp(e->section, "env") == 0)
+            return unknown_key(e, p->env_type->params, "[env]", err);
+        /* The valid agent keys: those of the plan's algorithms. */
+        char names[RL_ERROR_MESSAGE_MAX - 128] = "algorithm";
+        for (size_t a = 0; a < n_alg; a++)
+            for (const rl_param_spec *s = rl_agent_params(algorithms[a]); s->name; s++)
+                if (!agent_key_spec(algorithms, a, s->name)) /* not listed yet */
+                    rl_names_append(names, sizeof names, s->name);
+        rl_error_set(err, RL_ENOTFOUND, "unknown key '%s' for the plan's algorithms "
+                     "(valid: %s)", e->key, names);
+        return rl_config_locate(err, RL_ENOTFOUND, e);
+    }
+    bool sweeps = strchr(e->value, ',') && (is_algorithm || !(spec->flags & RL_PARAM_NO_SWEEP));
+    if (is_experiment && strchr(e->value, ',') && strcmp(e->key, "only") != 0) {
+        rl_error_set(err, RL_EINVAL, "[experiment] keys do not sweep: '%s' has a comma",
+                     e->value);
+        return rl_config_locate(err, RL_EINVAL, e);
+    }
+    rl_plan_axis axis = {0};
+    if (sweeps) {
+        *axis_entry = true;
+        int rc = split_list(e, &axis, err);
+        p->axes[p->n_axes++] = axis; /* freed with the plan even on error */
+        if (rc != RL_OK)
+            return rc;
+    }
+    if (is_algorithm)
+        return RL_OK;
+    /* Each value must parse under at least one algorithm that knows the key; the
+     * configurations then check it under their own algorithm. */
+    size_t n_values = sweeps ? axis.n_values : 1;
+    for (size_t v = 0; v < n_values; v++) {
+        rl_param_value parsed;
+        const char *text = sweeps ? axis.values[v] : e->value;
+        int rc = rl_param_parse(spec, text, &parsed, err);
+        if (rc != RL_OK)
+            return rl_config_locate(err, rc, e);
+    }
+    return RL_OK;
+}
+
+/* What building a plan has found wrong so far: every error goes into the list, and which
+ * entries had one (bad[i] for entry i), so that the configurations are built without them
+ * and report only errors of their own. */
+typedef struct build_errors {
+    rl_error_list *list;
+    bool *bad;
+    bool shapeless; /* an axis, the env type or an algorithm is wrong: no configurations */
+} build_errors;
+
+static int record(build_errors *be, int rc, const rl_error *err)
+{
+    rl_error_list_add(be->list, err);
+    return rc;
+}
+
+/* Checks every entry's key and every value of every list, and records the axes. Entries of
+ * [env] are checked only with a known env type, and of [agent] with known algorithms. */
 static int read_entries(rl_plan *p, const rl_agent *const *algorithms, size_t n_alg,
-                        rl_error *err)
+                        bool env_known, bool algorithms_known, build_errors *be)
 {
     const rl_config *c = p->config;
-    p->axes = rl_calloc(c->n_entries, sizeof *p->axes);
+    rl_error err;
+    p->axes = rl_calloc(c->n_entries ? c->n_entries : 1, sizeof *p->axes);
     if (!p->axes)
-        return rl_error_set(err, RL_ENOMEM, "out of memory");
+        return record(be, rl_error_set(&err, RL_ENOMEM, "out of memory"), &err);
     for (size_t i = 0; i < c->n_entries; i++) {
         const rl_config_entry *e = &c->entries[i];
-        bool is_experiment = strcmp(e->section, "experiment") == 0;
-        bool is_algorithm = strcmp(e->section, "agent") == 0 && strcmp(e->key, "algorithm") == 0;
-        if (is_env_type(e))
-            continue; /* read by read_env_type */
-        const rl_param_spec *spec = is_algorithm ? NULL : entry_spec(p, e, algorithms, n_alg);
-        if (!spec && !is_algorithm) {
-            if (is_experiment)
-                return unknown_key(e, rl_experiment_params, "[experiment]", err);
-            if (strcmp(e->section, "env") == 0)
-                return unknown_key(e, p->env_type->params, "[env]", err);
-            /* The valid agent keys: those of the plan's algorithms. */
-            char names[RL_ERROR_MESSAGE_MAX - 128] = "algorithm";
-            for (size_t a = 0; a < n_alg; a++)
-                for (const rl_param_spec *s = rl_agent_params(algorithms[a]); s->name; s++)
-                    if (!agent_key_spec(algorithms, a, s->name)) /* not listed yet */
-                        rl_names_append(names, sizeof names, s->name);
-            rl_error_set(err, RL_ENOTFOUND, "unknown key '%s' for the plan's algorithms "
-                         "(valid: %s)", e->key, names);
-            return rl_config_locate(err, RL_ENOTFOUND, e);
-        }
-        bool sweeps = strchr(e->value, ',') && (is_algorithm || !(spec->flags & RL_PARAM_NO_SWEEP));
-        if (is_experiment && strchr(e->value, ',')) {
-            rl_error_set(err, RL_EINVAL, "[experiment] keys do not sweep: '%s' has a comma",
-                         e->value);
-            return rl_config_locate(err, RL_EINVAL, e);
-        }
-        rl_plan_axis axis = {0};
-        if (sweeps) {
-            int rc = split_list(e, &axis, err);
-            p->axes[p->n_axes++] = axis; /* freed with the plan even on error */
-            if (rc != RL_OK)
-                return rc;
-        }
-        if (is_algorithm)
+        if ((strcmp(e->section, "env") == 0 && !env_known) ||
+            (strcmp(e->section, "agent") == 0 && !algorithms_known)) {
+            be->bad[i] = true;
             continue;
-        /* Each value must parse under at least one algorithm that knows the key; the
-         * configurations then check it under their own algorithm. */
-        size_t n_values = sweeps ? axis.n_values : 1;
-        for (size_t v = 0; v < n_values; v++) {
-            rl_param_value parsed;
-            const char *text = sweeps ? axis.values[v] : e->value;
-            int rc = rl_param_parse(spec, text, &parsed, err);
-            if (rc != RL_OK)
-                return rl_config_locate(err, rc, e);
+        }
+        bool axis = false;
+        int rc = check_entry(p, e, algorithms, n_alg, &axis, &err);
+        if (rc == RL_ENOMEM)
+            return record(be, rc, &err);
+        if (rc != RL_OK) {
+            record(be, rc, &err);
+            be->bad[i] = true;
+            be->shapeless |= axis;
         }
     }
     return RL_OK;
+}
+
+bool rl_plan_has_kind(const rl_plan *p, rl_agent_kind kind)
+{
+    for (size_t k = 0; k < p->n_configurations; k++)
+        if (rl_plan_selected(p, k) && p->configurations[k].agent->kind == kind)
+            return true;
+    return false;
+}
+
+/* Columns of the result files a configuration's label is written beside: an axis named like
+ * one of them is written as section.key. */
+static const char *const RESULT_COLUMNS[] = {
+    "run", "config", "replicate", "rng_seed", "status", "episodes", "steps", "iterations",
+    "diverged_step", "score", "episode", "return", "discounted_return", "length", "outcome",
+    "value_rmse", "runs", "mean", "iqm", "iqm_ci95_low", "iqm_ci95_high", "algorithm", NULL};
+
+static bool is_label_axis(const rl_plan *p, size_t i)
+{
+    return strcmp(p->axes[i].entry->key, "algorithm") != 0;
+}
+
+/* Axis i's column name into buf. */
+static void axis_column(const rl_plan *p, size_t i, char *buf, size_t size)
+{
+    const rl_config_entry *e = p->axes[i].entry;
+    bool clash = false;
+    for (const char *const *c = RESULT_COLUMNS; *c; c++)
+        clash |= strcmp(*c, e->key) == 0;
+    for (size_t j = 0; j < p->n_axes; j++)
+        clash |= j != i && strcmp(p->axes[j].entry->key, e->key) == 0;
+    snprintf(buf, size, "%s%s%s", clash ? e->section : "", clash ? "." : "", e->key);
+}
+
+/* "first" then ",item" for each label axis, item(i) into a buffer: malloc'd. */
+static char *label_text(const rl_plan *p, size_t k, bool header)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    if (!f)
+        return NULL;
+    fputs(header ? "algorithm" : rl_agent_name(p->configurations[k].agent), f);
+    for (size_t i = 0; i < p->n_axes; i++) {
+        if (!is_label_axis(p, i))
+            continue;
+        char column[RL_CONFIG_SECTION_MAX + RL_CONFIG_KEY_MAX + 2];
+        axis_column(p, i, column, sizeof column);
+        fprintf(f, ",%s", header ? column : p->axes[i].values[p->configurations[k].choice[i]]);
+    }
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+char *rl_plan_label_header(const rl_plan *p)
+{
+    return label_text(p, 0, true);
+}
+
+char *rl_plan_label(const rl_plan *p, size_t k)
+{
+    return label_text(p, k, false);
 }
 
 /* Resolves a path value against the config's directory (overrides: the working
@@ -309,7 +420,7 @@ static int set_value(const rl_plan *p, rl_params *params, const rl_config_entry 
     return rc == RL_OK ? RL_OK : rl_config_locate(err, rc, e);
 }
 
-static int build_configuration(rl_plan *p, size_t k, rl_error *err)
+static int build_configuration(rl_plan *p, size_t k, const bool *bad, rl_error *err)
 {
     rl_configuration *cfg = &p->configurations[k];
     const rl_config *c = p->config;
@@ -325,6 +436,8 @@ static int build_configuration(rl_plan *p, size_t k, rl_error *err)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t i = 0; i < c->n_entries; i++) {
         const rl_config_entry *e = &c->entries[i];
+        if (bad[i])
+            continue; /* its error is reported */
         const char *value = value_in(p, k, e);
         int rc = RL_OK;
         if (strcmp(e->section, "env") == 0 && !is_env_type(e))
@@ -383,6 +496,11 @@ bool rl_plan_name_ok(const char *name)
  * statistics take); else an error at the axis that goes past the limit. */
 static int count_configurations(rl_plan *p, rl_error *err)
 {
+    if (p->n_axes > RL_PLAN_MAX_AXES) {
+        rl_error_set(err, RL_ERANGE, "the sweep has %zu axes, and a plan has at most %d",
+                     p->n_axes, RL_PLAN_MAX_AXES);
+        return rl_config_locate(err, RL_ERANGE, p->axes[RL_PLAN_MAX_AXES].entry);
+    }
     size_t n = 1;
     for (size_t i = 0; i < p->n_axes; i++) {
         size_t k = p->axes[i].n_values;
@@ -429,49 +547,281 @@ static int check_name(const rl_plan *p, rl_error *err)
              : rl_error_locate(err, RL_EINVAL, p->config->path, 0, 0, "experiment.name");
 }
 
-int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
+/* ---- [experiment] only: part of the plan ---------------------------------------------- */
+
+/* Whether a and b name the same value: the same text, or the same number ("0.10", "0.1"). */
+static bool same_value(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return true;
+    char *end_a, *end_b;
+    double x = strtod(a, &end_a), y = strtod(b, &end_b);
+    return end_a != a && end_b != b && !*end_a && !*end_b && x == y;
+}
+
+/* What a key of a selector names: the algorithm, a sweep axis, or a fixed [env] or [agent]
+ * key (section "env" or "agent"). */
+typedef struct selector_key {
+    bool algorithm;
+    const rl_plan_axis *axis;
+    size_t axis_index;
+    const char *section, *key;
+} selector_key;
+
+/* Configuration k's value of key, or NULL when its algorithm has no such key. */
+static const char *selector_value(const rl_plan *p, size_t k, const selector_key *sk)
+{
+    const rl_configuration *cfg = &p->configurations[k];
+    if (sk->algorithm)
+        return rl_agent_name(cfg->agent);
+    if (sk->axis)
+        return sk->axis->values[cfg->choice[sk->axis_index]];
+    const rl_params *params = strcmp(sk->section, "env") == 0 ? cfg->env : cfg->agent_params;
+    if (!rl_param_find(rl_params_table(params), sk->key))
+        return NULL;
+    return rl_params_text(params, sk->key);
+}
+
+/* Reads "section.key" or "key" of a selector (name, len characters) into sk. */
+static int selector_key_of(const rl_plan *p, const char *name, size_t len, selector_key *sk,
+                           char *text, size_t size, rl_error *err)
+{
+    snprintf(text, size, "%.*s", (int)len, name);
+    memset(sk, 0, sizeof *sk);
+    char *dot = strchr(text, '.');
+    const char *section = NULL, *key = text;
+    if (dot) {
+        *dot = '\0';
+        section = text;
+        key = dot + 1;
+        if (strcmp(section, "env") != 0 && strcmp(section, "agent") != 0)
+            return rl_error_set(err, RL_ENOTFOUND,
+                                "'%s.%s': a configuration is chosen by an [env] or [agent] key",
+                                section, key);
+    }
+    if (strcmp(key, "algorithm") == 0 && (!section || strcmp(section, "agent") == 0)) {
+        sk->algorithm = true;
+        sk->key = key;
+        return RL_OK;
+    }
+    for (size_t i = 0; i < p->n_axes; i++) {
+        const rl_config_entry *e = p->axes[i].entry;
+        if (strcmp(e->key, key) != 0 || (section && strcmp(e->section, section) != 0))
+            continue;
+        if (sk->axis)
+            return rl_error_set(err, RL_EINVAL,
+                                "'%s' is swept in [env] and in [agent]: say env.%s or agent.%s",
+                                key, key, key);
+        sk->axis = &p->axes[i];
+        sk->axis_index = i;
+        sk->section = e->section;
+        sk->key = key;
+    }
+    if (sk->axis)
+        return RL_OK;
+    sk->key = key;
+    if ((!section || strcmp(section, "env") == 0) && rl_param_find(p->env_type->params, key)) {
+        sk->section = "env";
+        return RL_OK;
+    }
+    for (size_t k = 0; (!section || strcmp(section, "agent") == 0) && k < p->n_configurations;
+         k++)
+        if (rl_param_find(rl_agent_params(p->configurations[k].agent), key)) {
+            sk->section = "agent";
+            return RL_OK;
+        }
+    return rl_error_set(err, RL_ENOTFOUND, "'%s' is not a key of the plan's env or algorithms",
+                        key);
+}
+
+/* The configurations selector `key=v1,v2` matches into match. */
+static int match_values(const rl_plan *p, const char *token, size_t len, bool *match,
+                        rl_error *err)
+{
+    const char *eq = memchr(token, '=', len);
+    char key_text[RL_CONFIG_KEY_MAX + RL_CONFIG_SECTION_MAX + 2];
+    selector_key sk;
+    int rc = selector_key_of(p, token, (size_t)(eq - token), &sk, key_text, sizeof key_text,
+                             err);
+    if (rc != RL_OK)
+        return rc;
+    char values[512];
+    snprintf(values, sizeof values, "%.*s", (int)(len - (size_t)(eq - token) - 1), eq + 1);
+    size_t matched = 0;
+    for (size_t k = 0; k < p->n_configurations; k++) {
+        const char *have = selector_value(p, k, &sk);
+        match[k] = false;
+        for (char *v = values; have && *v && !match[k];) {
+            size_t n = strcspn(v, ",");
+            char one[256];
+            snprintf(one, sizeof one, "%.*s", (int)n, v);
+            match[k] = same_value(have, one);
+            v += n + (v[n] == ',');
+        }
+        matched += match[k];
+    }
+    if (matched)
+        return RL_OK;
+    /* Say which values there are to choose from. */
+    char taken[RL_ERROR_MESSAGE_MAX / 2] = "";
+    for (size_t k = 0; k < p->n_configurations; k++) {
+        const char *have = selector_value(p, k, &sk);
+        bool listed = false;
+        for (size_t j = 0; have && j < k; j++) {
+            const char *before = selector_value(p, j, &sk);
+            listed |= before && strcmp(before, have) == 0;
+        }
+        if (have && !listed)
+            rl_names_append(taken, sizeof taken, have[0] ? have : "(none)");
+    }
+    return rl_error_set(err, RL_EINVAL, "'%.*s' selects no configuration (%s takes %s)",
+                        (int)len, token, sk.key, taken[0] ? taken : "no value");
+}
+
+/* The configurations the index selector `3`, `0-2` or `1,4,6-7` names into match. */
+static int match_indices(const rl_plan *p, const char *token, size_t len, bool *match,
+                         rl_error *err)
+{
+    memset(match, 0, p->n_configurations * sizeof *match);
+    for (const char *c = token; c < token + len;) {
+        char *end;
+        unsigned long long from = strtoull(c, &end, 10), to = from;
+        if (end == c || !isdigit((unsigned char)*c))
+            break;
+        if (*end == '-') {
+            const char *second = end + 1;
+            to = strtoull(second, &end, 10);
+            if (end == second || !isdigit((unsigned char)*second))
+                break;
+        }
+        if (from > to)
+            return rl_error_set(err, RL_EINVAL, "the range %llu-%llu goes down", from, to);
+        if (to >= p->n_configurations)
+            return rl_error_set(err, RL_ERANGE,
+                                "configuration %llu is not in the plan (it has %zu: 0 to %zu)",
+                                to, p->n_configurations, p->n_configurations - 1);
+        for (unsigned long long k = from; k <= to; k++)
+            match[k] = true;
+        c = end;
+        if (c < token + len && *c == ',')
+            c++;
+        else if (c < token + len)
+            break;
+        if (c == token + len)
+            return RL_OK;
+    }
+    return rl_error_set(err, RL_EINVAL,
+                        "'%.*s' is neither configuration numbers (3, 0-2, 1,4) nor key=values "
+                        "(agent.alpha=0.1,0.2)",
+                        (int)len, token);
+}
+
+/* [experiment] only into p->selected and p->n_selected: every configuration that all of its
+ * space-separated selectors match. Without it, every configuration. */
+static int select_configurations(rl_plan *p, rl_error *err)
+{
+    p->n_selected = p->n_configurations;
+    if (!rl_params_has(p->experiment, "only"))
+        return RL_OK;
+    const char *spec = rl_params_string(p->experiment, "only");
+    p->selected = rl_malloc(p->n_configurations * sizeof *p->selected);
+    bool *match = rl_malloc(p->n_configurations * sizeof *match);
+    int rc = p->selected && match ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
+    for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++)
+        p->selected[k] = true;
+    size_t tokens = 0;
+    for (const char *t = spec; rc == RL_OK && *t;) {
+        t += strspn(t, " \t");
+        size_t len = strcspn(t, " \t");
+        if (!len)
+            break;
+        tokens++;
+        rc = memchr(t, '=', len) ? match_values(p, t, len, match, err)
+                                 : match_indices(p, t, len, match, err);
+        for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++)
+            p->selected[k] &= match[k];
+        t += len;
+    }
+    p->n_selected = 0;
+    for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++)
+        p->n_selected += p->selected[k];
+    if (rc == RL_OK && !tokens)
+        rc = rl_error_set(err, RL_EINVAL, "'only' names no configuration");
+    else if (rc == RL_OK && !p->n_selected)
+        rc = rl_error_set(err, RL_EINVAL,
+                          "no configuration matches all of '%s' (each part matches some)", spec);
+    rl_free(match);
+    if (rc != RL_OK && rc != RL_ENOMEM) {
+        const rl_config_entry *e = rl_config_find(p->config, "experiment", "only");
+        return e ? rl_config_locate(err, rc, e)
+                 : rl_error_locate(err, rc, p->config->path, 0, 0, "experiment.only");
+    }
+    return rc;
+}
+
+int rl_plan_build_all(const rl_config *c, rl_plan **out, rl_error_list *errors)
 {
     *out = NULL;
+    size_t before = errors->n + errors->more;
+    rl_error err;
+    rl_error_clear(&err);
+    build_errors be = {.list = errors};
     rl_plan *p = rl_calloc(1, sizeof *p);
-    if (!p)
-        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    be.bad = rl_calloc(c->n_entries ? c->n_entries : 1, sizeof *be.bad);
+    if (!p || !be.bad) {
+        rl_free(p);
+        rl_free(be.bad);
+        return record(&be, rl_error_set(&err, RL_ENOMEM, "out of memory"), &err);
+    }
     p->config = c;
     const rl_agent **algorithms = NULL;
     size_t n_alg = 0;
-    int rc = read_env_type(p, err);
-    if (rc == RL_OK)
-        rc = read_algorithms(c, &algorithms, &n_alg, err);
-    if (rc == RL_OK)
-        rc = read_entries(p, algorithms, n_alg, err);
+    int rc = RL_OK;
+    bool env_known = read_env_type(p, &err) == RL_OK;
+    if (!env_known)
+        record(&be, err.code, &err);
+    bool algorithms_known = (rc = read_algorithms(c, &algorithms, &n_alg, &err)) == RL_OK;
+    if (!algorithms_known)
+        rc = record(&be, rc, &err);
+    be.shapeless = !env_known || !algorithms_known;
+    if (rc != RL_ENOMEM)
+        rc = read_entries(p, algorithms, n_alg, env_known, algorithms_known, &be);
     rl_free(algorithms);
-    if (rc == RL_OK && !(p->experiment = rl_params_alloc(rl_experiment_params)))
-        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == RL_OK && i < c->n_entries; i++)
-        if (strcmp(c->entries[i].section, "experiment") == 0)
-            rc = set_value(p, p->experiment, &c->entries[i], c->entries[i].value, err);
-    if (rc == RL_OK) {
+    if (rc != RL_ENOMEM && !(p->experiment = rl_params_alloc(rl_experiment_params)))
+        rc = record(&be, rl_error_set(&err, RL_ENOMEM, "out of memory"), &err);
+    for (size_t i = 0; rc != RL_ENOMEM && i < c->n_entries; i++)
+        if (strcmp(c->entries[i].section, "experiment") == 0 && !be.bad[i] &&
+            set_value(p, p->experiment, &c->entries[i], c->entries[i].value, &err) != RL_OK)
+            rc = record(&be, err.code, &err);
+    if (rc != RL_ENOMEM) {
         p->seeds = (size_t)rl_params_int(p->experiment, "seeds");
         p->seed = (unsigned long)rl_params_int(p->experiment, "seed");
         p->name = rl_params_has(p->experiment, "name")
                       ? rl_strdup(rl_params_string(p->experiment, "name"))
                       : default_name(c);
         if (!p->name)
-            rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-        else
-            rc = check_name(p, err);
+            rc = record(&be, rl_error_set(&err, RL_ENOMEM, "out of memory"), &err);
+        else if (check_name(p, &err) != RL_OK)
+            record(&be, err.code, &err);
     }
     /* Configurations: mixed radix over the axes, the last axis fastest. Their number is
-     * checked before anything is allocated for them. */
-    if (rc == RL_OK)
-        rc = count_configurations(p, err);
-    if (rc == RL_OK && !(p->configurations = rl_calloc(p->n_configurations,
-                                                    sizeof *p->configurations)))
-        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
-    for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++) {
+     * checked before anything is allocated for them; without a known shape (a wrong axis,
+     * env type or algorithm) there are none to build. */
+    bool shaped = rc != RL_ENOMEM && !be.shapeless;
+    if (shaped && count_configurations(p, &err) != RL_OK) {
+        rc = record(&be, err.code, &err);
+        shaped = false;
+    }
+    if (shaped && !(p->configurations = rl_calloc(p->n_configurations,
+                                                  sizeof *p->configurations))) {
+        rc = record(&be, rl_error_set(&err, RL_ENOMEM, "out of memory"), &err);
+        shaped = false;
+    }
+    for (size_t k = 0; shaped && k < p->n_configurations; k++) {
         rl_configuration *cfg = &p->configurations[k];
         cfg->choice = rl_calloc(p->n_axes ? p->n_axes : 1, sizeof *cfg->choice);
         if (!cfg->choice) {
-            rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+            rc = record(&be, rl_error_set(&err, RL_ENOMEM, "out of memory"), &err);
             break;
         }
         size_t rest = k;
@@ -479,14 +829,37 @@ int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
             cfg->choice[i] = rest % p->axes[i].n_values;
             rest /= p->axes[i].n_values;
         }
-        rc = build_configuration(p, k, err);
+        /* Each configuration stops at its first error; the same error in several (a map
+         * they share) is listed once. */
+        if (build_configuration(p, k, be.bad, &err) != RL_OK) {
+            rc = record(&be, err.code, &err);
+            if (rc == RL_ENOMEM)
+                break;
+        }
     }
-    if (rc != RL_OK) {
+    rl_free(be.bad);
+    if (shaped && rc != RL_ENOMEM && errors->n + errors->more == before &&
+        select_configurations(p, &err) != RL_OK)
+        rc = record(&be, err.code, &err);
+    rl_error_list_sort(errors, c->path);
+    if (errors->n + errors->more > before) {
         rl_plan_free(p);
-        return rc;
+        return rc == RL_ENOMEM ? RL_ENOMEM : rl_error_list_code(errors);
     }
     *out = p;
     return RL_OK;
+}
+
+int rl_plan_build(const rl_config *c, rl_plan **out, rl_error *err)
+{
+    rl_error_list errors = {0};
+    int rc = rl_plan_build_all(c, out, &errors);
+    if (rc == RL_ENOMEM)
+        rl_error_set(err, RL_ENOMEM, "out of memory");
+    else if (rc != RL_OK && errors.n && err)
+        *err = errors.items[0];
+    rl_error_list_free(&errors);
+    return rc;
 }
 
 int rl_plan_locate(const rl_plan *p, size_t k, int code, rl_error *err)
@@ -547,6 +920,7 @@ void rl_plan_free(rl_plan *p)
         rl_free(p->configurations[k].choice);
     }
     rl_free(p->configurations);
+    rl_free(p->selected);
     rl_params_free(p->experiment);
     rl_free(p->name);
     rl_free(p);

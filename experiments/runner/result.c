@@ -91,5 +91,6 @@ void rl_run_result_free(rl_run_result *r)
     rl_free(r->action_values);
     rl_free(r->visits);
     rl_free(r->weight_rows);
+    rl_free(r->label);
     memset(r, 0, sizeof *r);
 }

@@ -89,6 +89,9 @@ typedef struct rl_run_result {
     char *weight_rows; /* weights.csv's rows of a learner with weights (run, index, feature,
                           weight), formatted at the end of the run; NULL: none */
     size_t weight_rows_size;
+    /* The columns that end each episodes.csv row: the configuration's number, algorithm and
+     * swept values ("3,sarsa,0.1", plan.h); NULL: none (a run outside a plan). */
+    char *label;
 } rl_run_result;
 
 /* Zeroes result, takes ownership of env (NULL allowed: the caller sets it later) and

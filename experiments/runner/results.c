@@ -19,6 +19,7 @@
 #include "envs/mdp_env.h"
 #include "envs/mdp_file.h"
 #include "experiments/io/output.h"
+#include "experiments/runner/run.h"
 #include "experiments/runner/run_files.h"
 #include "experiments/runner/statistics.h"
 #include "rl/alloc.h"
@@ -106,30 +107,41 @@ static void put_comment(FILE *f, const char *fmt, ...)
         fprintf(f, "; %.*s\n", width, text + at);
 }
 
-/* A path key as absolute paths (a sweep: each of its values), so config.ini runs from any
- * directory. */
-static int write_paths(FILE *f, const rl_plan *p, const rl_config_entry *e, rl_error *err)
+/* The sweep axis of entry e, or NULL. */
+static const rl_plan_axis *axis_of(const rl_plan *p, const rl_config_entry *e)
 {
-    const rl_plan_axis *axis = NULL;
-    for (size_t i = 0; i < p->n_axes; i++)
+    for (size_t i = 0; e && i < p->n_axes; i++)
         if (p->axes[i].entry == e)
-            axis = &p->axes[i];
-    size_t n = axis ? axis->n_values : 1;
-    char *joined = NULL;
+            return &p->axes[i];
+    return NULL;
+}
+
+/* A key's values in config.ini: an axis's values joined by ", " (or the entry's value),
+ * path keys as absolute paths, so config.ini runs from any directory. */
+static int write_values(FILE *f, const rl_plan *p, const rl_config_entry *e, rl_error *err)
+{
+    const rl_plan_axis *axis = axis_of(p, e);
+    char *text = NULL;
     size_t size = 0;
-    FILE *m = open_memstream(&joined, &size);
-    for (size_t i = 0; m && i < n; i++) {
+    FILE *m = open_memstream(&text, &size);
+    if (!m)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    size_t n = axis ? axis->n_values : 1;
+    for (size_t i = 0; i < n; i++) {
         char path[4096];
         const char *value = axis ? axis->values[i] : e->value;
-        if (rl_plan_absolute_path(p, e, value, path, sizeof path) != RL_OK)
-            snprintf(path, sizeof path, "%s", value);
-        fprintf(m, "%s%s", i ? ", " : "", path);
+        if (rl_plan_is_path_key(e->key) &&
+            rl_plan_absolute_path(p, e, value, path, sizeof path) == RL_OK)
+            value = path;
+        fprintf(m, "%s%s", i ? ", " : "", value);
     }
-    bool written = m && fclose(m) == 0;
-    if (written)
-        put_key(f, e->key, joined);
-    rl_free(joined);
-    return written ? RL_OK : rl_error_set(err, RL_ENOMEM, "out of memory");
+    if (fclose(m) != 0) {
+        free(text);
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    }
+    put_key(f, e->key, text);
+    free(text);
+    return RL_OK;
 }
 
 /* Keys already written into a section: a key the plan's algorithms share is written once,
@@ -149,29 +161,83 @@ static bool once(written_keys *w, const char *name)
     return true;
 }
 
+/* A section's keys in table order, each with its resolved value; the sweep axes are left
+ * to write_axes, which keeps their order. */
 static int write_section_keys(FILE *f, const rl_plan *p, const char *section,
                               const rl_param_spec *table, written_keys *written, rl_error *err)
 {
     bool env = strcmp(section, "env") == 0;
     for (const rl_param_spec *s = table; s->name; s++) {
-        if (written && !once(written, s->name))
-            continue;
         const rl_config_entry *e = rl_config_find(p->config, section, s->name);
-        const char *value = common_value(p, env, s->name);
-        if (e && rl_plan_is_path_key(s->name)) {
-            int rc = write_paths(f, p, e, err);
-            if (rc != RL_OK)
-                return rc;
+        if (axis_of(p, e) || (written && !once(written, s->name)))
             continue;
-        }
-        if (e && strchr(e->value, ',') && !(s->flags & RL_PARAM_NO_SWEEP))
-            put_key(f, s->name, e->value); /* a sweep axis */
+        const char *value = common_value(p, env, s->name);
+        int rc = RL_OK;
+        if (e && rl_plan_is_path_key(s->name))
+            rc = write_values(f, p, e, err);
         else if (value && value[0])
             put_key(f, s->name, value);
         else if (!value)
             fprintf(f, "; %s differs between configurations (see configs.csv)\n", s->name);
+        if (rc != RL_OK)
+            return rc;
     }
     return RL_OK;
+}
+
+/* The sweep axes from *next on, in the plan's order (which numbers the configurations): while
+ * they belong to section (NULL: any), each after a header when its section is not the one
+ * written last (*current). */
+static int write_axes(FILE *f, const rl_plan *p, const char *section, size_t *next,
+                      const char **current, rl_error *err)
+{
+    for (; *next < p->n_axes; ++*next) {
+        const rl_config_entry *e = p->axes[*next].entry;
+        if (section && strcmp(e->section, section) != 0)
+            break;
+        if (strcmp(e->section, *current) != 0) {
+            fprintf(f, "\n[%s]\n", e->section);
+            *current = e->section;
+        }
+        int rc = write_values(f, p, e, err);
+        if (rc != RL_OK)
+            return rc;
+    }
+    return RL_OK;
+}
+
+/* [experiment] max_steps as the runs use it: unless the config sets it, each configuration's
+ * preset may supply one, so the value written is the one they share; when presets differ
+ * it is left out, and each configuration's preset supplies it again. */
+static void write_max_steps(FILE *f, const rl_plan *p)
+{
+    if (rl_params_is_set(p->experiment, "max_steps") || !p->n_configurations) {
+        fprintf(f, "max_steps = %s\n", rl_params_text(p->experiment, "max_steps"));
+        return;
+    }
+    long shared = rl_run_max_steps(p, &p->configurations[0]);
+    for (size_t k = 1; k < p->n_configurations; k++)
+        if (rl_run_max_steps(p, &p->configurations[k]) != shared) {
+            fprintf(f, "; max_steps differs between configurations (their presets' time "
+                       "limits)\n");
+            return;
+        }
+    fprintf(f, "max_steps = %ld\n", shared);
+}
+
+/* path made absolute against the working directory (as the run resolved it), so that the
+ * config.ini of a re-run names the same file the same way. */
+static void absolute_path(const char *path, char *out, size_t size)
+{
+    char cwd[4096];
+    const char *rest = strncmp(path, "./", 2) == 0 ? path + 2 : path;
+    if (path[0] == '/' || !getcwd(cwd, sizeof cwd) || strlen(cwd) + strlen(rest) + 2 > size) {
+        snprintf(out, size, "%s", path);
+        return;
+    }
+    strcpy(out, cwd);
+    strcat(out, "/");
+    strcat(out, rest);
 }
 
 static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
@@ -188,10 +254,12 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
                                 "cannot reload the map of configuration %zu: %s", k,
                                 why.message);
         const rl_params *env = p->configurations[k].env;
+        char path[4096];
+        if (rl_params_has(env, "map"))
+            absolute_path(rl_params_string(env, "map"), path, sizeof path);
         put_comment(f, "map of configuration %zu: %s%s, %zux%zu, fnv1a64 %016llx", k,
                     rl_params_has(env, "map") ? "" : "preset ",
-                    rl_params_has(env, "map") ? rl_params_string(env, "map")
-                                              : rl_params_string(env, "preset"),
+                    rl_params_has(env, "map") ? path : rl_params_string(env, "preset"),
                     map->rows, map->cols, map_hash(map));
         rl_map_free(map);
         if ((rc = rl_gridworld_load_map_after(env, &map, &why)) != RL_OK)
@@ -222,46 +290,62 @@ static int write_config_ini(FILE *f, const rl_plan *p, rl_error *err)
         rl_mdp_file_free(mdp);
     }
     fprintf(f, "\n[experiment]\nname = %s\n", p->name);
-    for (const rl_param_spec *s = rl_experiment_params; s->name; s++)
-        if (strcmp(s->name, "name") != 0 && rl_params_has(p->experiment, s->name))
+    for (const rl_param_spec *s = rl_experiment_params; s->name; s++) {
+        if (strcmp(s->name, "max_steps") == 0)
+            write_max_steps(f, p);
+        else if (strcmp(s->name, "name") != 0 && rl_params_has(p->experiment, s->name))
             put_key(f, s->name, rl_params_text(p->experiment, s->name));
+    }
+    /* The axes keep the order they had in the config, which numbers the configurations:
+     * each section's axes come after its other keys, and any axis out of the sections'
+     * order goes after [agent] under its section's header again. */
+    size_t next_axis = 0;
+    const char *current = "env";
     fprintf(f, "\n[env]\n");
     if (rl_config_find(p->config, "env", "type"))
         fprintf(f, "type = %s\n", p->env_type->name);
     int rc = write_section_keys(f, p, "env", p->env_type->params, NULL, err);
+    if (rc == RL_OK)
+        rc = write_axes(f, p, "env", &next_axis, &current, err);
     if (rc != RL_OK)
         return rc;
     fprintf(f, "\n[agent]\n");
-    put_key(f, "algorithm", rl_config_find(p->config, "agent", "algorithm")->value);
+    current = "agent";
+    const rl_config_entry *algorithm = rl_config_find(p->config, "agent", "algorithm");
+    if (!axis_of(p, algorithm))
+        put_key(f, "algorithm", algorithm->value);
     written_keys *written = rl_calloc(1, sizeof *written);
     if (!written)
         return rl_error_set(err, RL_ENOMEM, "out of memory");
-    for (size_t k = 0; k < p->n_configurations; k++) {
+    for (size_t k = 0; rc == RL_OK && k < p->n_configurations; k++) {
         bool first = true;
         for (size_t j = 0; j < k; j++)
             first &= p->configurations[j].agent != p->configurations[k].agent;
-        if (first && rc == RL_OK)
+        if (first)
             rc = write_section_keys(f, p, "agent",
                                     rl_agent_params(p->configurations[k].agent), written, err);
     }
     rl_free(written);
+    if (rc == RL_OK)
+        rc = write_axes(f, p, "agent", &next_axis, &current, err);
+    if (rc == RL_OK)
+        rc = write_axes(f, p, NULL, &next_axis, &current, err);
     return rc;
 }
 
 static int write_configs_csv(FILE *f, const rl_plan *p, rl_error *err)
 {
-    (void)err;
-    fprintf(f, "config,algorithm");
-    for (size_t i = 0; i < p->n_axes; i++)
-        if (strcmp(p->axes[i].entry->key, "algorithm") != 0)
-            fprintf(f, ",%s", p->axes[i].entry->key);
-    fprintf(f, "\n");
+    char *header = rl_plan_label_header(p);
+    if (!header)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
+    fprintf(f, "config,%s\n", header);
+    rl_free(header); /* open_memstream's buffer: plain free, as rl_free is */
     for (size_t k = 0; k < p->n_configurations; k++) {
-        fprintf(f, "%zu,%s", k, rl_agent_name(p->configurations[k].agent));
-        for (size_t i = 0; i < p->n_axes; i++)
-            if (strcmp(p->axes[i].entry->key, "algorithm") != 0)
-                fprintf(f, ",%s", p->axes[i].values[p->configurations[k].choice[i]]);
-        fprintf(f, "\n");
+        char *label = rl_plan_label(p, k);
+        if (!label)
+            return rl_error_set(err, RL_ENOMEM, "out of memory");
+        fprintf(f, "%zu,%s\n", k, label);
+        rl_free(label);
     }
     return RL_OK;
 }
@@ -279,7 +363,10 @@ static int write_manifest(FILE *f, const rl_plan *p, const char *command_line, s
     fprintf(f, "command: %s\nversion: %s\ncommit: %s\ndate: %s\nhost: %s\n", command_line,
             rl_version(), rl_build_commit(), date, host);
     fprintf(f, "config: %s\nexperiment: %s\nconfigurations: %zu\nseeds: %zu\nruns: %zu\n",
-            p->config->path, p->name, p->n_configurations, p->seeds, n);
+            p->config->path, p->name, p->n_selected, p->seeds, n);
+    if (p->selected)
+        fprintf(f, "only: %s (%zu of the plan's %zu configurations)\n",
+                rl_params_string(p->experiment, "only"), p->n_selected, p->n_configurations);
     return RL_OK;
 }
 
@@ -386,10 +473,7 @@ int rl_results_begin(const rl_plan *p, const char *dir, rl_error *err)
 
 static bool plan_has(const rl_plan *p, rl_agent_kind kind)
 {
-    for (size_t k = 0; k < p->n_configurations; k++)
-        if (p->configurations[k].agent->kind == kind)
-            return true;
-    return false;
+    return rl_plan_has_kind(p, kind);
 }
 
 #define MERGED_EPISODES_HEADER "run,episode,return,discounted_return,length,outcome,value_rmse"
@@ -397,7 +481,8 @@ static bool plan_has(const rl_plan *p, rl_agent_kind kind)
 static const struct {
     const char *name, *header;
 } MERGED[] = {
-    {"runs.csv", "run,config,replicate,rng_seed,status,episodes,steps,iterations,diverged_step"},
+    {"runs.csv",
+     "run,config,replicate,rng_seed,status,episodes,steps,iterations,diverged_step,score"},
     {"timing.csv", "run,seconds,steps_per_second"},
     {"iterations.csv", "run,iteration,delta,value_rmse,policy_changes"},
     {"episodes.csv", MERGED_EPISODES_HEADER},
@@ -413,14 +498,25 @@ static const struct {
 /* steps.csv's header with log_cumulative_reward. */
 #define STEPS_REWARD_HEADER "run,step,episode,value_rmse,cumulative_reward"
 
-const char *rl_results_run_columns(const char *name, bool cumulative_reward)
+char *rl_results_run_columns(const char *name, bool cumulative_reward, const char *label)
 {
-    if (cumulative_reward && strcmp(name, "steps.csv") == 0)
-        return STEPS_REWARD_HEADER;
+    const char *header = NULL;
     for (size_t i = 0; i < sizeof MERGED / sizeof MERGED[0]; i++)
         if (strcmp(MERGED[i].name, name) == 0)
-            return MERGED[i].header;
-    return NULL;
+            header = MERGED[i].header;
+    if (cumulative_reward && strcmp(name, "steps.csv") == 0)
+        header = STEPS_REWARD_HEADER;
+    if (!header)
+        return NULL;
+    /* episodes.csv's rows end with their configuration's number and label (result.h). */
+    bool labelled = strcmp(name, "episodes.csv") == 0;
+    size_t size = strlen(header) + (labelled ? strlen(",config,") + strlen(label ? label : "")
+                                             : 0) + 1;
+    char *columns = rl_malloc(size);
+    if (columns)
+        snprintf(columns, size, "%s%s%s%s", header, labelled ? ",config" : "",
+                 labelled && label && label[0] ? "," : "", labelled && label ? label : "");
+    return columns;
 }
 
 /* A learner of the plan has a weight vector (linear learners). */
@@ -428,7 +524,7 @@ static bool plan_has_weights(const rl_plan *p)
 {
     for (size_t k = 0; k < p->n_configurations; k++) {
         const rl_agent *a = p->configurations[k].agent;
-        if (a->kind == RL_AGENT_LEARNER && a->learner->weights)
+        if (rl_plan_selected(p, k) && a->kind == RL_AGENT_LEARNER && a->learner->weights)
             return true;
     }
     return false;
@@ -439,7 +535,7 @@ static bool plan_has_updates(const rl_plan *p)
 {
     for (size_t k = 0; k < p->n_configurations; k++) {
         const rl_agent *a = p->configurations[k].agent;
-        if (a->kind == RL_AGENT_LEARNER && a->learner->update)
+        if (rl_plan_selected(p, k) && a->kind == RL_AGENT_LEARNER && a->learner->update)
             return true;
     }
     return false;
@@ -474,14 +570,19 @@ static bool only_if_written(const char *name)
     return strcmp(name, "choices.csv") == 0;
 }
 
-static int open_merged(const rl_plan *p, const char *dir, size_t i, rl_output_file *out,
-                       rl_error *err)
+/* Opens the merged file MERGED[i] with its header: label names the configuration columns
+ * that end episodes.csv's rows (rl_plan_label_header). */
+static int open_merged(const rl_plan *p, const char *dir, size_t i, const char *label,
+                       rl_output_file *out, rl_error *err)
 {
+    char *columns = rl_results_run_columns(
+        MERGED[i].name, rl_params_bool(p->experiment, "log_cumulative_reward"), label);
+    if (!columns)
+        return rl_error_set(err, RL_ENOMEM, "out of memory");
     int rc = rl_output_open(out, dir, MERGED[i].name, err);
     if (rc == RL_OK)
-        fprintf(out->f, "%s\n",
-                rl_results_run_columns(MERGED[i].name,
-                                       rl_params_bool(p->experiment, "log_cumulative_reward")));
+        fprintf(out->f, "%s\n", columns);
+    rl_free(columns);
     return rc;
 }
 
@@ -494,6 +595,9 @@ static int merge_files(const rl_plan *p, const char *dir, rl_error *err)
     rl_output_file out[N_MERGED];
     bool open[N_MERGED] = {false}, pending[N_MERGED] = {false};
     int rc = RL_OK;
+    char *label = rl_plan_label_header(p);
+    if (!label)
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t i = 0; rc == RL_OK && i < N_MERGED; i++) {
         if (!wanted(p, MERGED[i].name))
             continue;
@@ -501,16 +605,18 @@ static int merge_files(const rl_plan *p, const char *dir, rl_error *err)
             pending[i] = true;
             continue;
         }
-        rc = open_merged(p, dir, i, &out[i], err);
+        rc = open_merged(p, dir, i, label, &out[i], err);
         open[i] = rc == RL_OK;
     }
     for (size_t run = 0; rc == RL_OK && run < rl_plan_runs(p); run++) {
+        if (!rl_plan_run_selected(p, run))
+            continue;
         rl_run_file rf;
         rc = rl_run_file_open(dir, run, &rf, err);
         for (size_t i = 0; rc == RL_OK && i < N_MERGED; i++) {
             if (pending[i] && rl_run_file_has(&rf, MERGED[i].name)) {
                 pending[i] = false;
-                rc = open_merged(p, dir, i, &out[i], err);
+                rc = open_merged(p, dir, i, label, &out[i], err);
                 open[i] = rc == RL_OK;
             }
             if (!open[i])
@@ -526,6 +632,7 @@ static int merge_files(const rl_plan *p, const char *dir, rl_error *err)
     for (size_t i = 0; i < N_MERGED; i++)
         if (open[i])
             rc = rl_output_close(&out[i], rc, err);
+    rl_free(label); /* open_memstream's buffer: plain free, as rl_free is */
     return rc;
 }
 
@@ -540,7 +647,7 @@ int rl_results_finish(const rl_plan *p, const char *dir, const char *command_lin
     rl_output_file o;
     rc = rl_output_open(&o, dir, "manifest.txt", err);
     if (rc == RL_OK) {
-        write_manifest(o.f, p, command_line, rl_plan_runs(p), err);
+        write_manifest(o.f, p, command_line, rl_plan_selected_runs(p), err);
         rc = rl_output_commit(&o, err);
     }
     return rc;

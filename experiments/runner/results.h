@@ -34,11 +34,13 @@ int rl_results_finish(const rl_plan *p, const char *dir, const char *command_lin
 bool rl_results_finished(const char *dir);
 
 /* The columns of a run's rows of the file called name (its section of DIR/runs/NNNNNN.rows
- * has no header): the header of the experiment's NAME, which is those rows concatenated;
- * NULL for a name that is not a run's file. cumulative_reward: the experiment sets
- * [experiment] log_cumulative_reward, which adds steps.csv's column cumulative_reward. What
- * a reader of runs in progress (the live view) parses by. */
-const char *rl_results_run_columns(const char *name, bool cumulative_reward);
+ * has no header): the header of the experiment's NAME, which is those rows concatenated,
+ * malloc'd; NULL for a name that is not a run's file (or no memory). cumulative_reward: the
+ * experiment sets [experiment] log_cumulative_reward, which adds steps.csv's column
+ * cumulative_reward. label: the columns that end episodes.csv's rows after its config
+ * column, the plan's rl_plan_label_header ("algorithm,alpha": configs.csv's header without
+ * its first column). What a reader of runs in progress (the live view) parses by. */
+char *rl_results_run_columns(const char *name, bool cumulative_reward, const char *label);
 
 /* Removes every file a run writes into dir, and its runs/ (for --force), so no result of an
  * earlier experiment stays next to the new ones. Other files are left alone. */

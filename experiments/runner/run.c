@@ -173,7 +173,8 @@ static int check_learner(const rl_plan *p, size_t k, const rl_env *env, const do
         return e ? rl_config_locate(err, RL_EINVAL, e) : RL_EINVAL;
     }
     /* Initial weights are drawn at init: a generator as the run would have it. */
-    gsl_rng *r = rl_rng_alloc(rl_rng_seed(p->seed, k, 0), err);
+    gsl_rng *r = rl_rng_alloc(rl_rng_stream_seed(rl_rng_run_seed(p->seed, 0), RL_RNG_AGENT),
+                              err);
     if (!r)
         return RL_ENOMEM;
     rl_learner *learner;
@@ -184,31 +185,54 @@ static int check_learner(const rl_plan *p, size_t k, const rl_env *env, const do
     return rc == RL_OK ? RL_OK : rl_plan_locate(p, k, rc, err);
 }
 
+/* Configuration k's env and agent built once. */
+static int check_configuration(const rl_plan *p, size_t k, rl_error *err)
+{
+    rl_env *env;
+    double *pi;
+    int rc = rl_run_setup(p, k, &env, &pi, err);
+    if (rc != RL_OK)
+        return rc;
+    const rl_configuration *cfg = &p->configurations[k];
+    if (cfg->agent->kind == RL_AGENT_PLANNER) {
+        rl_planner *planner;
+        rc = rl_planner_alloc(cfg->agent->planner, rl_env_model(env), cfg->agent_params,
+                              pi, &planner, err);
+        if (rc != RL_OK)
+            rc = rl_plan_locate(p, k, rc, err);
+        rl_planner_free(planner);
+    } else {
+        rc = check_learner(p, k, env, pi, err);
+    }
+    rl_free(pi);
+    rl_env_free(env);
+    return rc;
+}
+
 int rl_plan_check(const rl_plan *p, rl_error *err)
 {
     for (size_t k = 0; k < p->n_configurations; k++) {
-        rl_env *env;
-        double *pi;
-        int rc = rl_run_setup(p, k, &env, &pi, err);
-        if (rc != RL_OK)
-            return rc;
-        const rl_configuration *cfg = &p->configurations[k];
-        if (cfg->agent->kind == RL_AGENT_PLANNER) {
-            rl_planner *planner;
-            rc = rl_planner_alloc(cfg->agent->planner, rl_env_model(env), cfg->agent_params,
-                                  pi, &planner, err);
-            if (rc != RL_OK)
-                rc = rl_plan_locate(p, k, rc, err);
-            rl_planner_free(planner);
-        } else {
-            rc = check_learner(p, k, env, pi, err);
-        }
-        rl_free(pi);
-        rl_env_free(env);
+        int rc = check_configuration(p, k, err);
         if (rc != RL_OK)
             return rc;
     }
     return RL_OK;
+}
+
+int rl_plan_check_all(const rl_plan *p, rl_error_list *errors)
+{
+    size_t before = errors->n + errors->more;
+    for (size_t k = 0; k < p->n_configurations; k++) {
+        rl_error err;
+        rl_error_clear(&err);
+        int rc = check_configuration(p, k, &err);
+        if (rc != RL_OK)
+            rl_error_list_add(errors, &err);
+        if (rc == RL_ENOMEM)
+            return rc;
+    }
+    rl_error_list_sort(errors, p->config->path);
+    return errors->n + errors->more > before ? rl_error_list_code(errors) : RL_OK;
 }
 
 static double now_seconds(void)
@@ -323,9 +347,10 @@ static int format_weights(const rl_learner *l, rl_run_result *r, rl_error *err)
     return RL_OK;
 }
 
+/* A learner's run: its draws from rng, the env's from env_rng (rl/rng.h). */
 static int run_learner(const rl_plan *p, const rl_configuration *cfg, const double *pi,
-                       gsl_rng *rng, const volatile sig_atomic_t *stop, rl_truth_cache *truths,
-                       rl_run_result *r, rl_error *err)
+                       gsl_rng *rng, gsl_rng *env_rng, const volatile sig_atomic_t *stop,
+                       rl_truth_cache *truths, rl_run_result *r, rl_error *err)
 {
     const rl_space *sp = rl_env_space(r->env);
     const rl_mdp *m = rl_env_model(r->env);
@@ -334,6 +359,7 @@ static int run_learner(const rl_plan *p, const rl_configuration *cfg, const doub
     if (rc != RL_OK)
         return rc;
     o.stop = stop;
+    o.env_r = env_rng;
     r->log_cumulative_reward = rl_params_bool(p->experiment, "log_cumulative_reward");
     /* Where the truth is undefined (gamma = 1 without terminal states, an env without a
      * model, a learner without values) value_rmse stays empty. */
@@ -392,19 +418,30 @@ int rl_run_execute_with(const rl_plan *p, size_t run, const volatile sig_atomic_
     r->run = run;
     r->configuration = configuration;
     r->replicate = replicate;
-    r->rng_seed = rl_rng_seed(p->seed, configuration, replicate);
-    gsl_rng *rng = NULL;
+    r->rng_seed = rl_rng_run_seed(p->seed, replicate);
+    char *label = rc == RL_OK ? rl_plan_label(p, configuration) : NULL;
+    if (label) {
+        size_t size = strlen(label) + 32;
+        if ((r->label = rl_malloc(size)))
+            snprintf(r->label, size, "%zu,%s", configuration, label);
+        rl_free(label); /* open_memstream's buffer: plain free, as rl_free is */
+    }
+    if (rc == RL_OK && !r->label)
+        rc = rl_error_set(err, RL_ENOMEM, "out of memory");
+    gsl_rng *rng = NULL, *env_rng = NULL;
     double start = now_seconds();
     if (rc != RL_OK)
         ;
     else if (cfg->agent->kind == RL_AGENT_PLANNER)
         rc = run_planner(p, cfg, pi, stop, truths, r, err);
-    else if (!(rng = rl_rng_alloc(r->rng_seed, err)))
+    else if (!(rng = rl_rng_alloc(rl_rng_stream_seed(r->rng_seed, RL_RNG_AGENT), err)) ||
+             !(env_rng = rl_rng_alloc(rl_rng_stream_seed(r->rng_seed, RL_RNG_ENV), err)))
         rc = RL_ENOMEM;
     else
-        rc = run_learner(p, cfg, pi, rng, stop, truths, r, err);
+        rc = run_learner(p, cfg, pi, rng, env_rng, stop, truths, r, err);
     r->seconds = now_seconds() - start;
     rl_rng_free(rng);
+    rl_rng_free(env_rng);
     rl_free(pi);
     return rc;
 }

@@ -1,7 +1,8 @@
 /* One run of a plan: a configuration's env and agent built from the plan, driven to the end
  * (a planner's iterations here, a learner through the episode loop), with everything the
- * output files need kept in memory. A run depends only on its place in the plan
- * (configuration, replicate), so runs can go in any order or process.
+ * output files need kept in memory. A run depends only on its configuration's values, its
+ * replicate and the experiment's seed (rl/rng.h), so runs can go in any order or process,
+ * and a configuration's runs are the same in any plan that has it.
  */
 #ifndef GRIDRL_EXPERIMENTS_RUNNER_RUN_H
 #define GRIDRL_EXPERIMENTS_RUNNER_RUN_H
@@ -23,6 +24,10 @@ int rl_run_setup(const rl_plan *p, size_t k, rl_env **env, double **given_policy
 /* Builds every configuration's env and agent once, so that every error the config can cause
  * is reported before any run starts. */
 int rl_plan_check(const rl_plan *p, rl_error *err);
+
+/* The same going through every configuration: each one's first error into errors (the
+ * same error in several listed once, sorted by line); returns the first one's code. */
+int rl_plan_check_all(const rl_plan *p, rl_error_list *errors);
 
 /* Executes run number `run` of the plan into result (prepared here; free it with
  * rl_run_result_free even on failure). *stop, when it becomes nonzero (a signal), abandons

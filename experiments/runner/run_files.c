@@ -79,6 +79,9 @@ static void write_runs(FILE *f, const rl_run_result *r)
     rl_row_comma(&row);
     if (r->diverged_step)
         rl_row_size(&row, r->diverged_step);
+    rl_row_comma(&row);
+    if (r->has_score) /* a learner's (statistics.h); a planner's is empty */
+        rl_row_number(&row, r->score);
     rl_row_end(&row, f);
 }
 
@@ -108,7 +111,8 @@ static void write_iterations(FILE *f, const rl_run_result *r)
     }
 }
 
-/* Every log_every_episodes-th episode (the N-th, 2N-th, ...; none for 0). */
+/* Every log_every_episodes-th episode (the N-th, 2N-th, ...; none for 0), each ending
+ * with the configuration's label (result.h). */
 static void write_episodes(FILE *f, const rl_run_result *r)
 {
     rl_row row = RL_ROW_EMPTY;
@@ -128,7 +132,10 @@ static void write_episodes(FILE *f, const rl_run_result *r)
         rl_row_text(&row, e->outcome);
         rl_row_comma(&row);
         rl_row_number(&row, e->value_rmse);
-        rl_row_end(&row, f);
+        if (r->label)
+            rl_row_end_with(&row, r->label, f);
+        else
+            rl_row_end(&row, f);
     }
 }
 

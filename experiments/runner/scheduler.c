@@ -48,7 +48,8 @@ static void *worker(void *arg)
     size_t runs = rl_plan_runs(w->p), step = w->options->shard ? w->options->shard->count : 1;
     for (;;) {
         pthread_mutex_lock(&w->lock);
-        while (w->next < runs && rl_run_files_complete(w->dir, w->next))
+        while (w->next < runs && (!rl_plan_run_selected(w->p, w->next) ||
+                                  rl_run_files_complete(w->dir, w->next)))
             w->next += step;
         size_t run = w->next;
         w->next += step;
@@ -116,10 +117,8 @@ int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&w.finished, &attr);
     pthread_condattr_destroy(&attr);
-    size_t total = rl_shard_runs(options->shard, rl_plan_runs(p)), skipped = 0;
-    size_t step = options->shard ? options->shard->count : 1;
-    for (size_t run = w.next; run < rl_plan_runs(p); run += step)
-        skipped += rl_run_files_complete(dir, run);
+    size_t total = rl_shard_selected_runs(p, options->shard);
+    size_t skipped = total - rl_shard_list(p, dir, options->shard, false, NULL, 0);
     size_t n = options->threads ? options->threads : 1;
     if (n > total - skipped)
         n = total - skipped ? total - skipped : 1;

@@ -1,6 +1,7 @@
-/* Running a plan's runs on N threads. Each run is independent (its seed depends only on its
- * place in the plan) and lands in its own file (run_files.h), so the thread count, the
- * finishing order and the split into shards (shard.h) change nothing in the output files.
+/* Running a plan's runs on N threads. Each run is independent (its seeds depend only on the
+ * experiment's seed and its replicate, rl/rng.h) and lands in its own file (run_files.h), so
+ * the thread count, the finishing order and the split into shards (shard.h) change nothing in
+ * the output files.
  */
 #ifndef GRIDRL_EXPERIMENTS_RUNNER_SCHEDULER_H
 #define GRIDRL_EXPERIMENTS_RUNNER_SCHEDULER_H
@@ -40,9 +41,9 @@ typedef struct rl_schedule_report {
     double seconds;
 } rl_schedule_report;
 
-/* Runs every run of p (of options->shard) whose file under dir is not complete.
- * RL_EINTERRUPTED when stopped; the first run error otherwise, its message starting with
- * "run N: " (the remaining runs are not started). */
+/* Runs every run of p's selected configurations (of options->shard) whose file under dir is
+ * not complete (total counts those runs). RL_EINTERRUPTED when stopped; the first run error
+ * otherwise, its message starting with "run N: " (the remaining runs are not started). */
 int rl_schedule_run(const rl_plan *p, const char *dir, const rl_schedule_options *options,
                     rl_schedule_report *report, rl_error *err);
 

@@ -55,12 +55,22 @@ size_t rl_shard_runs(const rl_shard *s, size_t runs)
     return runs / s->count + (s->index < runs % s->count);
 }
 
+size_t rl_shard_selected_runs(const rl_plan *p, const rl_shard *s)
+{
+    if (!p->selected)
+        return rl_shard_runs(s, rl_plan_runs(p));
+    size_t n = 0;
+    for (size_t run = s ? s->index : 0; run < rl_plan_runs(p); run += s ? s->count : 1)
+        n += rl_plan_run_selected(p, run);
+    return n;
+}
+
 size_t rl_shard_list(const rl_plan *p, const char *dir, const rl_shard *s, bool complete,
                      size_t *runs, size_t max)
 {
     size_t n = 0;
     for (size_t run = s ? s->index : 0; run < rl_plan_runs(p); run += s ? s->count : 1)
-        if (rl_run_files_complete(dir, run) == complete) {
+        if (rl_plan_run_selected(p, run) && rl_run_files_complete(dir, run) == complete) {
             if (n < max)
                 runs[n] = run;
             n++;

@@ -44,9 +44,14 @@ static inline bool rl_shard_has(const rl_shard *s, size_t run)
 /* The number of runs of a plan of `runs` runs that belong to s (NULL: all). */
 size_t rl_shard_runs(const rl_shard *s, size_t runs);
 
-/* The runs of p in shard s (NULL: every run) whose files in dir are complete (complete
- * true) or missing (false): their number, and the first max of them, in run order, into
- * runs (NULL when max is 0). */
+/* The runs of p's selected configurations ([experiment] only) in shard s (NULL: every
+ * run): their number. */
+size_t rl_shard_selected_runs(const rl_plan *p, const rl_shard *s);
+
+/* The runs of p's selected configurations in shard s (NULL: every run) whose files in dir
+ * are complete (complete true) or missing (false): their number, and the first max of them,
+ * in run order, into runs (NULL when max is 0). A configuration left out by [experiment]
+ * only has no runs to miss. */
 size_t rl_shard_list(const rl_plan *p, const char *dir, const rl_shard *s, bool complete,
                      size_t *runs, size_t max);
 

@@ -13,14 +13,11 @@
 #include "experiments/io/row.h"
 #include "experiments/runner/run_files.h"
 #include "rl/alloc.h"
-#include "rl/rng.h"
 #include "rl/stats.h"
 
-#define BOOTSTRAP_RESAMPLES 10000
 
-/* The columns of a run's episodes.csv (rows without a header). */
+/* The columns of a run's episodes.csv (rows without a header) up to its label's. */
 #define EPISODE_COLUMNS "run,episode,return,discounted_return,length,outcome,value_rmse"
-enum { RETURN = 2, LENGTH = 4, RMSE = 6 };
 
 double rl_statistics_run_score(const rl_run_result *r, size_t score_episodes)
 {
@@ -31,7 +28,7 @@ double rl_statistics_run_score(const rl_run_result *r, size_t score_episodes)
     double sum = 0.0;
     for (size_t e = from; e < n; e++)
         sum += rl_number_round12(((const rl_episode_row *)rl_rows_at(&r->episode_rows, e))->ret);
-    return sum / (double)(n - from);
+    return rl_number_round12(sum / (double)(n - from));
 }
 
 /* One run's logged episodes: returns, lengths and value errors, read back from its file. */
@@ -84,20 +81,32 @@ static int open_section(rl_run_file *rf, const char *name, const char *columns, 
     return rc;
 }
 
-static int read_series(rl_run_file *rf, series *e, rl_error *err)
+/* Configuration k's run's episodes from its file, whose rows have the given columns; read
+ * by name, and each row's config must be k. */
+static int read_series(rl_run_file *rf, const char *columns, size_t k, series *e,
+                       rl_error *err)
 {
     char *text;
     rl_csv c;
-    int rc = open_section(rf, "episodes.csv", EPISODE_COLUMNS, &text, &c, err);
+    int rc = open_section(rf, "episodes.csv", columns, &text, &c, err);
     if (rc != RL_OK)
         return rc;
-    while ((rc = rl_csv_next(&c, err)) == 1) {
+    int ret = rl_csv_column(&c, "return", err), length = rl_csv_column(&c, "length", err),
+        rmse = rl_csv_column(&c, "value_rmse", err), config = rl_csv_column(&c, "config", err);
+    if (ret < 0 || length < 0 || rmse < 0 || config < 0)
+        rc = RL_EPARSE;
+    while (rc == RL_OK && (rc = rl_csv_next(&c, err)) == 1) {
         rc = RL_OK;
         if (e->n == e->capacity && (rc = series_grow(e, err)) != RL_OK)
             break;
-        if (!rl_csv_double(&c, RETURN, &e->ret[e->n]) ||
-            !rl_csv_double(&c, LENGTH, &e->length[e->n]) ||
-            !rl_csv_double(&c, RMSE, &e->rmse[e->n])) {
+        size_t of;
+        if (!rl_csv_size(&c, config, &of) || of != k) {
+            rc = rl_csv_error(&c, config, err, "the row is not configuration %zu's", k);
+            break;
+        }
+        if (!rl_csv_double(&c, ret, &e->ret[e->n]) ||
+            !rl_csv_double(&c, length, &e->length[e->n]) ||
+            !rl_csv_double(&c, rmse, &e->rmse[e->n])) {
             rc = rl_csv_error(&c, -1, err, "a return, length or value_rmse is not a number");
             break;
         }
@@ -141,6 +150,7 @@ typedef struct chunk {
 typedef struct pool {
     const rl_plan *p;
     const char *dir;
+    char *episode_columns; /* of a run's episodes.csv rows: EPISODE_COLUMNS, config, label */
     const double *t975; /* t975[n]: the quantile for n values (n - 1 degrees of freedom) */
     size_t log_every, score_episodes;
     pthread_mutex_t lock;
@@ -163,9 +173,10 @@ static void put_summary(rl_row *row, const double *x, size_t n, const double *t9
     }
 }
 
-/* Per logged episode: mean, sd and t-interval across the runs that have it. */
+/* Per logged episode: mean, sd and t-interval across the runs that have it, and the
+ * configuration's label. */
 static void write_summary_rows(FILE *f, const pool *w, size_t k, const series *runs,
-                               double *x)
+                               double *x, const char *label)
 {
     size_t seeds = w->p->seeds, longest = 0;
     for (size_t i = 0; i < seeds; i++)
@@ -191,15 +202,16 @@ static void write_summary_rows(FILE *f, const pool *w, size_t k, const series *r
             }
             put_summary(&row, x, count, w->t975);
         }
-        rl_row_end(&row, f);
+        rl_row_end_with(&row, label, f);
     }
 }
 
 /* The scores row: the runs' scores (runs without episodes left out), their mean and IQM
- * with a percentile-bootstrap interval seeded from (seed, configuration). */
+ * with a percentile-bootstrap interval from the fixed seed (rl/stats.h), so the interval is
+ * a function of the scores alone, as gridrl compare's. */
 static int write_scores_row(FILE *f, const pool *w, size_t k, const size_t *run_episodes,
                             const double *run_scores, double *scores, double *work,
-                            rl_error *err)
+                            const char *label, rl_error *err)
 {
     const rl_plan *p = w->p;
     char definition[96];
@@ -221,25 +233,25 @@ static int write_scores_row(FILE *f, const pool *w, size_t k, const size_t *run_
     rl_row_comma(&row);
     if (!n) {
         rl_row_text(&row, ",,,");
-        rl_row_end(&row, f);
+        rl_row_end_with(&row, label, f);
         return RL_OK;
     }
     rl_summary s;
     rl_summary_compute_t(scores, n, n >= 2 ? w->t975[n] : NAN, &s);
-    double *sorted = work + n + BOOTSTRAP_RESAMPLES;
+    double *sorted = work + n + RL_BOOTSTRAP_RESAMPLES;
     memcpy(sorted, scores, n * sizeof *sorted);
     double iqm = rl_iqm(sorted, n), low = iqm, high = iqm;
     int rc = RL_OK;
     if (n >= 2)
-        rc = rl_iqm_bootstrap(scores, n, BOOTSTRAP_RESAMPLES, rl_rng_seed(p->seed, k, p->seeds),
-                              &low, &high, work, err);
+        rc = rl_iqm_bootstrap(scores, n, RL_BOOTSTRAP_RESAMPLES, RL_BOOTSTRAP_SEED, &low, &high,
+                              work, err);
     const double v[4] = {s.mean, iqm, low, high};
     for (int i = 0; i < 4; i++) {
         if (i)
             rl_row_comma(&row);
         rl_row_number(&row, v[i]);
     }
-    rl_row_end(&row, f);
+    rl_row_end_with(&row, label, f);
     return rc;
 }
 
@@ -252,14 +264,16 @@ static int compute_chunk(const pool *w, size_t k, chunk *c, rl_error *err)
     double *run_scores = rl_malloc(seeds * sizeof *run_scores);
     size_t *run_episodes = rl_malloc(seeds * sizeof *run_episodes);
     double *x = rl_malloc(seeds * sizeof *x);
-    double *work = rl_malloc((2 * seeds + BOOTSTRAP_RESAMPLES) * sizeof *work);
-    int rc = runs && run_scores && run_episodes && x && work ? RL_OK
-                                             : rl_error_set(err, RL_ENOMEM, "out of memory");
+    double *work = rl_malloc((2 * seeds + RL_BOOTSTRAP_RESAMPLES) * sizeof *work);
+    char *label = rl_plan_label(p, k);
+    int rc = runs && run_scores && run_episodes && x && work && label
+                 ? RL_OK
+                 : rl_error_set(err, RL_ENOMEM, "out of memory");
     for (size_t i = 0; rc == RL_OK && i < seeds; i++) {
         rl_run_file rf;
         rc = rl_run_file_open(w->dir, k * seeds + i, &rf, err);
         if (rc == RL_OK)
-            rc = read_series(&rf, &runs[i], err);
+            rc = read_series(&rf, w->episode_columns, k, &runs[i], err);
         if (rc == RL_OK)
             rc = read_score(&rf, &run_episodes[i], &run_scores[i], err);
         rl_run_file_close(&rf);
@@ -272,8 +286,8 @@ static int compute_chunk(const pool *w, size_t k, chunk *c, rl_error *err)
             rc = rl_error_set(err, RL_ENOMEM, "out of memory");
     }
     if (rc == RL_OK) {
-        write_summary_rows(summary, w, k, runs, x);
-        rc = write_scores_row(scores, w, k, run_episodes, run_scores, x, work, err);
+        write_summary_rows(summary, w, k, runs, x, label);
+        rc = write_scores_row(scores, w, k, run_episodes, run_scores, x, work, label, err);
     }
     if (summary && fclose(summary) != 0 && rc == RL_OK)
         rc = rl_error_set(err, RL_ENOMEM, "out of memory");
@@ -286,12 +300,14 @@ static int compute_chunk(const pool *w, size_t k, chunk *c, rl_error *err)
     rl_free(run_episodes);
     rl_free(x);
     rl_free(work);
+    rl_free(label); /* open_memstream's buffer: plain free, as rl_free is */
     return rc;
 }
 
+/* Configuration k has statistics to compute: a learner's, and it ran. */
 static bool is_learner(const rl_plan *p, size_t k)
 {
-    return p->configurations[k].agent->kind == RL_AGENT_LEARNER;
+    return rl_plan_selected(p, k) && p->configurations[k].agent->kind == RL_AGENT_LEARNER;
 }
 
 /* Writes every ready chunk from next_write on, in order, and frees its summary text (the
@@ -343,11 +359,17 @@ int rl_statistics_write(const rl_plan *p, const char *dir, size_t threads, rl_er
     w.score_episodes = (size_t)rl_params_int(p->experiment, "score_episodes");
     double *t975 = rl_malloc((p->seeds + 1) * sizeof *t975);
     w.chunks = rl_calloc(p->n_configurations, sizeof *w.chunks);
-    if (!t975 || !w.chunks) {
+    char *label = rl_plan_label_header(p);
+    size_t columns_size = label ? strlen(label) + sizeof EPISODE_COLUMNS + 16 : 0;
+    w.episode_columns = label ? rl_malloc(columns_size) : NULL;
+    if (!t975 || !w.chunks || !w.episode_columns) {
         rl_free(t975);
         rl_free(w.chunks);
+        rl_free(label);
+        rl_free(w.episode_columns);
         return rl_error_set(err, RL_ENOMEM, "out of memory");
     }
+    snprintf(w.episode_columns, columns_size, "%s,config,%s", EPISODE_COLUMNS, label);
     for (size_t n = 0; n <= p->seeds; n++)
         t975[n] = n >= 2 ? rl_t975(n - 1) : NAN;
     w.t975 = t975;
@@ -355,7 +377,7 @@ int rl_statistics_write(const rl_plan *p, const char *dir, size_t threads, rl_er
     int rc = rl_output_open(&summary, dir, "summary.csv", err);
     if (rc == RL_OK) {
         w.summary = summary.f;
-        fprintf(w.summary, "%s\n", RL_SUMMARY_HEADER);
+        fprintf(w.summary, "%s,%s\n", RL_SUMMARY_HEADER, label);
         pthread_mutex_init(&w.lock, NULL);
         size_t n = threads ? threads : 1;
         pthread_t *ids = rl_calloc(n, sizeof *ids);
@@ -376,7 +398,7 @@ int rl_statistics_write(const rl_plan *p, const char *dir, size_t threads, rl_er
     }
     rl_output_file scores;
     if (rc == RL_OK && (rc = rl_output_open(&scores, dir, "scores.csv", err)) == RL_OK) {
-        fprintf(scores.f, "%s\n", RL_SCORES_HEADER);
+        fprintf(scores.f, "%s,%s\n", RL_SCORES_HEADER, label);
         for (size_t k = 0; k < p->n_configurations; k++)
             if (w.chunks[k].scores)
                 fwrite(w.chunks[k].scores, 1, w.chunks[k].scores_size, scores.f);
@@ -388,5 +410,7 @@ int rl_statistics_write(const rl_plan *p, const char *dir, size_t threads, rl_er
     }
     rl_free(w.chunks);
     rl_free(t975);
+    rl_free(label);
+    rl_free(w.episode_columns);
     return rc;
 }

@@ -19,6 +19,8 @@
 #include "experiments/runner/plan.h"
 #include "experiments/runner/result.h"
 
+/* The columns of summary.csv and scores.csv; each row then ends with its configuration's
+ * label: algorithm and swept values (plan.h, rl_plan_label). */
 #define RL_SUMMARY_HEADER                                                                   \
     "config,episode,runs,mean_return,sd_return,ci95_low_return,ci95_high_return,"           \
     "mean_length,sd_length,ci95_low_length,ci95_high_length,mean_value_rmse,"              \
@@ -27,7 +29,9 @@
 
 /* A run's score from its episode rows: the mean return over the last score_episodes of
  * them (0: all), each return as the files hold it (12 digits), so a score computed here and
- * one computed from the files agree to the bit. NaN for a run without episodes. */
+ * one computed from the files agree to the bit; and the score itself as runs.csv holds it
+ * (12 digits), so that scores.csv and `gridrl compare` computed from runs.csv agree to the
+ * bit too. NaN for a run without episodes. */
 double rl_statistics_run_score(const rl_run_result *result, size_t score_episodes);
 
 /* Writes summary.csv and scores.csv into dir from the runs' files, computing the
