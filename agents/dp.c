@@ -407,37 +407,20 @@ sweep_sure(const rl_mdp *m, size_t n_actions, double gamma, const double *v, dou
  * max-norm change takes a second, scalar pass over the run, still in cache (gcc vectorises
  * no floating-point max reduction without -ffast-math). Every comparison is the scalar
  * sweep's, in the same order, so the values and actions are the same to the bit. */
-#define PATTERN_RUN(N_ACTIONS)                                                              \
-    for (size_t s = s0; s < s1; s++) {                                                      \
-        double best = r[0] + gamma * p[0][s], arg = 0.0;                                    \
-        for (size_t a = 1; a < (N_ACTIONS); a++) {                                          \
-            double q = r[a] + gamma * p[a][s];                                              \
-            arg = q > best ? (double)a : arg;                                               \
-            best = q > best ? q : best;                                                     \
-        }                                                                                   \
-        out[s] = best;                                                                      \
-        changes += (float)arg != greedy[s] ? 1.0 : 0.0;                                     \
-        greedy[s] = (float)arg;                                                             \
-    }
-
-static double pattern_run4(double gamma, const double *const *p, const double *r,
-                           double *restrict out, float *restrict greedy, size_t s0, size_t s1)
+/* A run's scalar pass (the vector passes' tail, and their stand-in without SSE2): inlined
+ * with n_actions a constant, the action loop unrolls and gcc vectorises what it can. */
+static inline __attribute__((always_inline)) double
+pattern_run_scalar(size_t n_actions, double gamma, const double *const *p, const double *r,
+                   double *out, float *greedy, size_t s0, size_t s1)
 {
     double changes = 0.0;
-    const double *restrict p0 = p[0], *restrict p1 = p[1], *restrict p2 = p[2],
-                           *restrict p3 = p[3];
-    const double r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3];
     for (size_t s = s0; s < s1; s++) {
-        double best = r0 + gamma * p0[s], arg = 0.0;
-        double q = r1 + gamma * p1[s];
-        arg = q > best ? 1.0 : arg;
-        best = q > best ? q : best;
-        q = r2 + gamma * p2[s];
-        arg = q > best ? 2.0 : arg;
-        best = q > best ? q : best;
-        q = r3 + gamma * p3[s];
-        arg = q > best ? 3.0 : arg;
-        best = q > best ? q : best;
+        double best = r[0] + gamma * p[0][s], arg = 0.0;
+        for (size_t a = 1; a < n_actions; a++) {
+            double q = r[a] + gamma * p[a][s];
+            arg = q > best ? (double)a : arg;
+            best = q > best ? q : best;
+        }
         out[s] = best;
         changes += (float)arg != greedy[s] ? 1.0 : 0.0;
         greedy[s] = (float)arg;
@@ -445,41 +428,16 @@ static double pattern_run4(double gamma, const double *const *p, const double *r
     return changes;
 }
 
-static double pattern_run5(double gamma, const double *const *p, const double *r,
-                           double *restrict out, float *restrict greedy, size_t s0, size_t s1)
+/* A run's operands: p[a] the values its states reach by action a (v shifted by the
+ * pattern's offset), and the pattern's rewards, returned. */
+static inline const double *run_operands(const dp *d, const pattern_run *run, const double *v,
+                                         const double **p)
 {
-    double changes = 0.0;
-    const double *restrict p0 = p[0], *restrict p1 = p[1], *restrict p2 = p[2],
-                           *restrict p3 = p[3], *restrict p4 = p[4];
-    const double r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3], r4 = r[4];
-    for (size_t s = s0; s < s1; s++) {
-        double best = r0 + gamma * p0[s], arg = 0.0;
-        double q = r1 + gamma * p1[s];
-        arg = q > best ? 1.0 : arg;
-        best = q > best ? q : best;
-        q = r2 + gamma * p2[s];
-        arg = q > best ? 2.0 : arg;
-        best = q > best ? q : best;
-        q = r3 + gamma * p3[s];
-        arg = q > best ? 3.0 : arg;
-        best = q > best ? q : best;
-        q = r4 + gamma * p4[s];
-        arg = q > best ? 4.0 : arg;
-        best = q > best ? q : best;
-        out[s] = best;
-        changes += (float)arg != greedy[s] ? 1.0 : 0.0;
-        greedy[s] = (float)arg;
-    }
-    return changes;
-}
-
-static double pattern_run_any(size_t n_actions, double gamma, const double *const *p,
-                              const double *r, double *out, float *greedy, size_t s0,
-                              size_t s1)
-{
-    double changes = 0.0;
-    PATTERN_RUN(n_actions)
-    return changes;
+    const size_t n_actions = d->m->n_actions;
+    const int32_t *offset = d->m->pattern_delta + (size_t)run->pattern * n_actions;
+    for (size_t a = 0; a < n_actions; a++)
+        p[a] = v + offset[a];
+    return d->m->pattern_reward + (size_t)run->pattern * n_actions;
 }
 
 /* max |out - v| over [s0, s1) into *delta (a NaN change leaves it, and sets *nan), as the
@@ -558,7 +516,7 @@ pattern_run_sse2(size_t n_actions, double gamma, const double *const *p, const d
     _mm_storeu_si128((__m128i *)counts, changed);
     double total = (double)counts[0] + (double)counts[1];
     if (s < s1) {
-        total += pattern_run_any(n_actions, gamma, p, r, out, greedy, s, s1);
+        total += pattern_run_scalar(n_actions, gamma, p, r, out, greedy, s, s1);
         run_max_change(out, v, s, s1, delta, nan);
     }
     return total;
@@ -610,35 +568,32 @@ pattern_run_avx2(size_t n_actions, double gamma, const double *const *p, const d
     _mm_storeu_si128((__m128i *)counts, changed);
     double total = (double)counts[0] + (double)counts[1] + (double)counts[2] + (double)counts[3];
     if (s < s1) {
-        total += pattern_run_any(n_actions, gamma, p, r, out, greedy, s, s1);
+        total += pattern_run_scalar(n_actions, gamma, p, r, out, greedy, s, s1);
         run_max_change(out, v, s, s1, delta, nan);
     }
     return total;
 }
 
-/* One sweep's runs with AVX2: the loop of sweep_patterns, the pass above. */
+/* One sweep's runs with AVX2: the loop of sweep_patterns, its own so that the pass above is
+ * inlined into code built for AVX2 (a call per run costs a quarter of the sweep). */
 __attribute__((target("avx2"))) static double
 runs_avx2(const dp *d, const double *v, double *out, double *delta, bool *nan)
 {
-    const rl_mdp *m = d->m;
-    const size_t n_actions = m->n_actions;
+    const size_t n_actions = d->m->n_actions;
     double changes = 0.0;
     for (size_t i = 0; i < d->n_runs; i++) {
-        const pattern_run *run = &d->runs[i];
-        const int32_t *offset = m->pattern_delta + (size_t)run->pattern * n_actions;
-        const double *r = m->pattern_reward + (size_t)run->pattern * n_actions;
         const double *p[RL_MAX_ACTIONS];
-        for (size_t a = 0; a < n_actions; a++)
-            p[a] = v + offset[a];
+        const double *r = run_operands(d, &d->runs[i], v, p);
+        const size_t s0 = d->runs[i].start, s1 = d->runs[i].end;
         if (n_actions == 4)
-            changes += pattern_run_avx2(4, d->gamma, p, r, v, out, d->greedy_runs, run->start,
-                                        run->end, delta, nan);
+            changes += pattern_run_avx2(4, d->gamma, p, r, v, out, d->greedy_runs, s0, s1,
+                                        delta, nan);
         else if (n_actions == 5)
-            changes += pattern_run_avx2(5, d->gamma, p, r, v, out, d->greedy_runs, run->start,
-                                        run->end, delta, nan);
+            changes += pattern_run_avx2(5, d->gamma, p, r, v, out, d->greedy_runs, s0, s1,
+                                        delta, nan);
         else
-            changes += pattern_run_avx2(n_actions, d->gamma, p, r, v, out, d->greedy_runs,
-                                        run->start, run->end, delta, nan);
+            changes += pattern_run_avx2(n_actions, d->gamma, p, r, v, out, d->greedy_runs, s0,
+                                        s1, delta, nan);
     }
     return changes;
 }
@@ -646,43 +601,39 @@ runs_avx2(const dp *d, const double *v, double *out, double *delta, bool *nan)
 
 static sweep_result sweep_patterns(const dp *d, const double *v, double *out)
 {
-    const rl_mdp *m = d->m;
-    const size_t n_actions = m->n_actions;
+    const size_t n_actions = d->m->n_actions;
     sweep_result res = {0.0, 0, false};
-    double changes = 0.0;
 #if HAVE_AVX2_RUNS
     if (d->avx2) {
         res.changes = (size_t)runs_avx2(d, v, out, &res.delta, &res.nan);
         return res;
     }
 #endif
+    double changes = 0.0;
     for (size_t i = 0; i < d->n_runs; i++) {
-        const pattern_run *run = &d->runs[i];
-        const int32_t *delta = m->pattern_delta + (size_t)run->pattern * n_actions;
-        const double *r = m->pattern_reward + (size_t)run->pattern * n_actions;
         const double *p[RL_MAX_ACTIONS];
-        for (size_t a = 0; a < n_actions; a++)
-            p[a] = v + delta[a];
+        const double *r = run_operands(d, &d->runs[i], v, p);
+        const size_t s0 = d->runs[i].start, s1 = d->runs[i].end;
+        float *greedy = d->greedy_runs;
 #if defined(__SSE2__)
         if (n_actions == 4)
-            changes += pattern_run_sse2(4, d->gamma, p, r, v, out, d->greedy_runs, run->start,
-                                        run->end, &res.delta, &res.nan);
+            changes += pattern_run_sse2(4, d->gamma, p, r, v, out, greedy, s0, s1, &res.delta,
+                                        &res.nan);
         else if (n_actions == 5)
-            changes += pattern_run_sse2(5, d->gamma, p, r, v, out, d->greedy_runs, run->start,
-                                        run->end, &res.delta, &res.nan);
+            changes += pattern_run_sse2(5, d->gamma, p, r, v, out, greedy, s0, s1, &res.delta,
+                                        &res.nan);
         else
-            changes += pattern_run_sse2(n_actions, d->gamma, p, r, v, out, d->greedy_runs,
-                                        run->start, run->end, &res.delta, &res.nan);
-        continue;
-#endif
+            changes += pattern_run_sse2(n_actions, d->gamma, p, r, v, out, greedy, s0, s1,
+                                        &res.delta, &res.nan);
+#else
         if (n_actions == 4)
-            changes += pattern_run4(d->gamma, p, r, out, d->greedy_runs, run->start, run->end);
+            changes += pattern_run_scalar(4, d->gamma, p, r, out, greedy, s0, s1);
         else if (n_actions == 5)
-            changes += pattern_run5(d->gamma, p, r, out, d->greedy_runs, run->start, run->end);
+            changes += pattern_run_scalar(5, d->gamma, p, r, out, greedy, s0, s1);
         else
-            changes += pattern_run_any(n_actions, d->gamma, p, r, out, d->greedy_runs,
-                                       run->start, run->end);
-        run_max_change(out, v, run->start, run->end, &res.delta, &res.nan);
+            changes += pattern_run_scalar(n_actions, d->gamma, p, r, out, greedy, s0, s1);
+        run_max_change(out, v, s0, s1, &res.delta, &res.nan);
+#endif
     }
     res.changes = (size_t)changes;
     return res;
